@@ -9,12 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kit.answer import ask
+from kit.citations import SourceReader
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder
+from kit.evaluate import QAReport, evaluate, load_qa
 from kit.ingest import Progress, ingest
+from kit.llm import ChatBackend, get_chat_backend
 from kit.retrieval import Filter, Retriever
 from kit.store import Store
-from kit.types import Hit, IngestReport, Section
+from kit.types import Answer, Hit, IngestReport, Section
 
 
 class Kit:
@@ -29,6 +33,7 @@ class Kit:
         self._embedder: Embedder | None = None
         self._store: Store | None = None
         self._retriever: Retriever | None = None
+        self._chat: ChatBackend | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -66,6 +71,35 @@ class Kit:
         """The k best chunks for `query`, optionally only from some files or sections."""
         flt = Filter(tuple(files) if files else None, tuple(sections) if sections else None)
         return self.retriever.search(query, k, flt)
+
+    def ask(self, question: str, k: int | None = None, files: list[str] | None = None,
+            sections: list[Section] | None = None) -> Answer:
+        """A cited answer to `question`, or an honest "not in the documents"."""
+        return self._answer(question, self.search(question, k=k, files=files, sections=sections))
+
+    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        index = self.retriever.keyword_index()
+        return ask(question, hits, self.embedder, self.sources(), index.df, len(index.chunks), self.chat)
+
+    def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
+        """Score retrieval, answers, citations and abstention on a QA JSONL file."""
+        items = load_qa(Path(qa_file))[:limit]
+        return evaluate(items, lambda q: self.search(q, k=k), self._answer)
+
+    @property
+    def chat(self) -> ChatBackend | None:
+        """The chat backend named by settings.llm (None for the offline extractive mode)."""
+        if self._chat is None and self.settings.llm != "extractive":
+            self._chat = get_chat_backend(self.settings)
+        return self._chat
+
+    @chat.setter
+    def chat(self, backend: ChatBackend | None) -> None:
+        self._chat = backend
+
+    def sources(self) -> SourceReader:
+        """Reads the ingested files to check citations against them."""
+        return SourceReader(self.store.source_root(), self.settings.fallback_encoding)
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""

@@ -47,7 +47,9 @@ _SIDEBAR_START = _rx(
     r"^more from\b.{0,40}$",
 )
 _APPEAL_TRIGGER = _rx(
-    r"\b(support|donate|donation|patreon|paypal)\b.{0,60}\b(us|our|we|[A-Z][a-z]+[A-Z]\w*)\b",
+    # The brand alternative must stay case-sensitive ("SouthFront"): under IGNORECASE it matched
+    # any word, so "will support the Kurdish forces" was removed as an appeal.
+    r"\b(support|donate|donation|patreon|paypal)\b.{0,60}\b(us|our|we|(?-i:[A-Z][a-z]+[A-Z]\w*))\b",
     r"^support \w+$", r"\bsend us\b.*[€$£]", r"\bmug\b.*\bfree\b", r"\bbecome a (patron|member|supporter)\b",
 )
 _APPEAL_CONTINUE = _rx(r"\b(you|your|we|us|our)\b")

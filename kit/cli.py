@@ -13,7 +13,7 @@ from typing import Any
 
 from kit.api import Kit
 from kit.errors import KitError
-from kit.types import Hit, IngestReport
+from kit.types import Answer, Hit, IngestReport
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
         (("--file",), {"action": "append", "dest": "files", "help": "only this file (repeatable)"}),
         (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"]}),
     ])
+    llm_options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+        (("--llm",), {"choices": ["extractive", "openai"], "help": "answer backend (default extractive, offline)"}),
+        (("--model",), {"dest": "llm_model", "help": "chat model for --llm openai"}),
+        (("--base-url",), {"dest": "llm_base_url", "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"}),
+        (("-k",), {"type": int, "default": None, "help": "passages to read (default 5)"}),
+    ]
+    _add(sub, "ask", "answer a question with verified citations", _ask, common, [
+        (("question",), {"help": "the question"}), *llm_options,
+    ])
+    _add(sub, "eval", "score answers on a QA JSONL file", _eval, common, [
+        (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
+        (("--limit",), {"type": int, "default": None, "help": "only the first N questions"}), *llm_options,
+    ])
     return parser
 
 
@@ -66,7 +79,9 @@ def _add(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace
 
 
 def _kit(args: argparse.Namespace) -> Kit:
-    return Kit(store_dir=args.store_dir, embedder=args.embedder)
+    names = ("store_dir", "embedder", "llm", "llm_model", "llm_base_url")
+    options = {name: getattr(args, name, None) for name in names}
+    return Kit(**options)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -99,6 +114,36 @@ def format_hit(n: int, hit: Hit) -> str:
     c = hit.chunk
     text = " ".join(c.text.split())
     return f"[{n}] {c.path} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n    {text[:300]}"
+
+
+def _ask(args: argparse.Namespace) -> int:
+    answer = _kit(args).ask(args.question, k=args.k)
+    print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text, "", f"({answer.label})"]
+    lines += [f"Note: {n}" for n in answer.notes]
+    for c in answer.citations:
+        quote = " ".join(c.quote.split())
+        lines.append(f"[{c.key}] {c.path} [{c.start}:{c.end}] {c.section}, quote {c.check}: \"{quote}\"")
+    tokens = answer.tokens()
+    if any(tokens.values()):
+        lines.append(f"tokens: {tokens['prompt_tokens']} prompt + {tokens['completion_tokens']} completion")
+    if answer.failed or answer.dropped_keys:
+        lines.append(f"dropped: {len(answer.failed)} unverified quotes, {len(answer.dropped_keys)} invented keys")
+    return "\n".join(lines)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    report = _kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print("\n".join(f"{key:26} {value}" for key, value in data.items()))
+    return 0
 
 
 if __name__ == "__main__":

@@ -82,7 +82,12 @@ def _entry_problem(path: Path, root: Path, rel: str, settings: Settings) -> str 
     except FileNotFoundError:
         return "vanished while the folder was scanned"
     if stat.S_ISLNK(info.st_mode):
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (RuntimeError, OSError):  # a symlink loop: RuntimeError on 3.11, OSError on 3.13
+            return "symlink loop (the link points back to itself); skipped"
+        if not target.exists():
+            return f"broken symlink (its target {target} does not exist); skipped"
         if not target.is_relative_to(root):
             return f"symlink pointing outside the folder (to {target}); copy the file in to ingest it"
         return "symlink inside the folder; its target is ingested under its own name"
@@ -137,7 +142,7 @@ def decode(data: bytes, fallback: str) -> tuple[str, str]:
             except UnicodeDecodeError:
                 raise UnreadableFile(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
     if _looks_binary(data):
-        raise UnreadableFile("binary file (NUL bytes); only text files are ingested")
+        raise UnreadableFile("binary file (NUL or control bytes); only text files are ingested")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

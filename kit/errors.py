@@ -28,7 +28,11 @@ class EmbedderError(KitError):
 
 
 class LLMError(KitError):
-    """A chat backend failed in a way retries did not fix."""
+    """A chat backend failed in a way retries did not fix (timeouts, 429, 5xx, bad replies)."""
+
+
+class LLMConfigError(LLMError):
+    """The chat backend refused the request as configured (bad key, model, URL): fix settings."""
 
 
 class PromptError(KitError):

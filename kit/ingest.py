@@ -43,6 +43,7 @@ def ingest(root: Path, settings: Settings, store: Store, embedder: Embedder,
     report = IngestReport(files=len(found.candidates), issues=list(found.issues))
     with store.writer(wait=wait, rebuild=rebuild):
         catalog = store.catalog()
+        store.ingested_root = root.resolve()
         kept_paths = _ingest_files(found.candidates, settings, store, embedder, catalog, report, progress)
         kept_paths |= {issue.path for issue in found.issues}
         gone = [entry for path, entry in catalog.items() if path not in kept_paths]
@@ -57,7 +58,10 @@ def _ingest_files(candidates: list[Candidate], settings: Settings, store: Store,
     seen_content: dict[str, str] = {}
     pending = _Pending()
     paths: set[str] = set()
-    for n, cand in enumerate(candidates, 1):
+    # Stored files first: when a new file copies one already indexed, the copy is the duplicate,
+    # rather than the indexed file losing its chunks (and citations) to a name sorting earlier.
+    ordered = sorted(candidates, key=lambda c: (c.rel not in catalog, c.rel))
+    for n, cand in enumerate(ordered, 1):
         paths.add(cand.rel)
         chunks = _read_and_chunk(cand, settings, seen_content, report)
         if chunks is not None:

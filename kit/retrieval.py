@@ -8,6 +8,7 @@ file and section apply to both retrievers. This module does not compose answers.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,8 +50,10 @@ class KeywordIndex:
 
         self.chunks = chunks
         self.bm25 = bm25s.BM25()
+        tokens = [keywords(c.text) or ["\x00"] for c in chunks]
+        self.df: Counter[str] = Counter(t for toks in tokens for t in set(toks))
         if chunks:
-            self.bm25.index([keywords(c.text) or ["\x00"] for c in chunks], show_progress=False)
+            self.bm25.index(tokens, show_progress=False)
 
     def search(self, query: str, n: int, flt: Filter) -> list[Chunk]:
         terms = keywords(query)

@@ -68,6 +68,7 @@ class Store:
         self._client: Any = None
         self._collection: Any = None
         self._seen_generation: int | None = None
+        self.ingested_root: Path | None = None  # set by ingest; recorded when the write ends
 
     # -- opening -----------------------------------------------------------------
     def _open(self) -> Any:
@@ -78,6 +79,9 @@ class Store:
                 self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
                 metadata={**self.facts, "kit_generation": 0},
             )
+            # Remember the generation we opened at: a write by another process before our
+            # first staleness check must still count as stale.
+            self._seen_generation = int((self._collection.metadata or {}).get("kit_generation", 0))
         return self._collection
 
     def _connect(self) -> Any:
@@ -93,9 +97,11 @@ class Store:
 
     def _check_compatible(self) -> None:
         prefix = self.settings.collection_prefix + "-"
-        for col in self._client.list_collections():
-            name = col if isinstance(col, str) else col.name
-            if name.startswith(prefix) and name != self.name:
+        names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+        if self.name in names:
+            return
+        for name in names:
+            if name.startswith(prefix):
                 other = self._client.get_collection(name, embedding_function=None).metadata or {}
                 raise SettingsMismatchError(_mismatch_message(self.facts, other, self.dir))
 
@@ -134,6 +140,12 @@ class Store:
     def generation(self) -> int:
         meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
         return int(meta.get("kit_generation", 0))
+
+    def source_root(self) -> Path | None:
+        """The folder last ingested into this store (citations are checked against its files)."""
+        self._open()
+        meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
+        return Path(meta["kit_root"]) if meta.get("kit_root") else None
 
     def catalog(self) -> dict[str, FileEntry]:
         """Every stored file with its content hash and chunk ids."""
@@ -225,6 +237,8 @@ class Store:
         col = self._open()
         meta = dict(col.metadata or {})
         meta["kit_generation"] = int(meta.get("kit_generation", 0)) + 1
+        if self.ingested_root is not None:
+            meta["kit_root"] = str(self.ingested_root)
         col.modify(metadata=meta)
         self._seen_generation = meta["kit_generation"]
         self._write_state_file(meta)

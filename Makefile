@@ -1,0 +1,37 @@
+# Two commands matter on a fresh machine: `make demo` and `make test` (see README).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install demo test lint bench lab clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	# torch first, from the CPU wheel: anything else would pull a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/kit ingest seeds
+	$(VENV)/bin/kit search "How many cruise missiles did Russia launch?" -k 3
+
+lint: install
+	$(VENV)/bin/ruff check kit tests bench
+	$(VENV)/bin/mypy
+
+test: lint
+	$(PY) -m pytest -q -ra
+
+bench: install
+	$(PY) bench/run_retrieval.py
+
+lab: install
+	$(PY) -m ipykernel install --user --name kit --display-name "kit (.venv)"
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf .kit report.md report.html

@@ -1,0 +1,104 @@
+"""Fit the extractive answerer's support model on SQuAD 2.0 (answerable vs unanswerable).
+
+Articles are split in two: weights and threshold are fitted on one half and reported on the
+other, so the numbers say how the calibration generalises to unseen documents. Writes
+kit/abstention.json (weights, threshold, provenance) and bench/results/abstention.json.
+
+    python bench/calibrate_abstention.py [--questions 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from squad_corpus import sample, write_corpus
+
+import kit
+from kit.answer import CALIBRATION, SupportModel, candidates, sentence_features
+
+WORK = Path("/tmp/kit-bench-squad")
+FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
+
+
+def collect(k: kit.Kit, items: list, top_k: int) -> list[tuple[np.ndarray, bool, str]]:
+    """Per question: the feature matrix of all candidate sentences, label, article."""
+    index = k.retriever.keyword_index()
+    rows = []
+    for n, (article, item) in enumerate(items, 1):
+        hits = k.search(item.question, k=top_k)
+        cands = candidates(hits)
+        vecs = k.embedder.embed([item.question] + [c.text for c in cands])
+        feats = [sentence_features(item.question, c, float(v @ vecs[0]), index.df, len(index.chunks))
+                 for c, v in zip(cands, vecs[1:], strict=True)]
+        rows.append((np.array([[f[name] for name in FEATURES] for f in feats]), item.answerable, article))
+        if n % 200 == 0:
+            print(f"  {n}/{len(items)} questions", file=sys.stderr)
+    return rows
+
+
+def fit(rows: list[tuple[np.ndarray, bool, str]], rounds: int = 4) -> tuple[np.ndarray, float]:
+    """Logistic regression on each question's best sentence, re-selected under the new weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    w, b = np.array([4.0, 3.0, 1.0, -2.0, 0.5]), -3.5
+    for _ in range(rounds):
+        x = np.array([m[np.argmax(m @ w + b)] for m, _, _ in rows])
+        y = np.array([label for _, label, _ in rows])
+        lr = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+        w, b = lr.coef_[0], float(lr.intercept_[0])
+    return w, b
+
+
+def support(rows: list, w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
+    z = np.array([np.max(m @ w + b) for m, _, _ in rows])
+    return 1 / (1 + np.exp(-z)), np.array([label for _, label, _ in rows])
+
+
+def pick_threshold(s: np.ndarray, y: np.ndarray) -> float:
+    """Threshold maximising the smaller of abstain-on-unanswerable and answer-on-answerable."""
+    grid = np.linspace(0.05, 0.95, 181)
+    return float(max(grid, key=lambda t: (min(np.mean(s[~y] < t), np.mean(s[y] >= t)), -abs(t - 0.5))))
+
+
+def rates(s: np.ndarray, y: np.ndarray, t: float) -> dict[str, float]:
+    return {"abstain_on_unanswerable": round(float(np.mean(s[~y] < t)), 4),
+            "answer_on_answerable": round(float(np.mean(s[y] >= t)), 4), "n": len(y)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--questions", type=int, default=2000)
+    args = ap.parse_args()
+    items = write_corpus(WORK / "corpus")
+    k = kit.open(store_dir=str(WORK / "store"))
+    started = time.perf_counter()
+    print(k.ingest(WORK / "corpus").to_dict()["chunks"], "chunks", file=sys.stderr)
+    rows = collect(k, sample(items, args.questions), k.settings.top_k)
+    articles = sorted({a for _, _, a in rows})
+    train_articles = set(articles[::2])
+    train = [r for r in rows if r[2] in train_articles]
+    test = [r for r in rows if r[2] not in train_articles]
+    w, b = fit(train)
+    threshold = pick_threshold(*support(train, w, b))
+    result = {
+        "weights": {**dict(zip(FEATURES, map(float, w), strict=True)), "bias": b}, "threshold": threshold,
+        "provenance": {"data": "SQuAD 2.0 dev half", "questions": len(rows),
+                       "train_articles": len(train_articles), "test_articles": len(articles) - len(train_articles),
+                       "train": rates(*support(train, w, b), threshold), "test": rates(*support(test, w, b), threshold),
+                       "embedder": k.embedder.name, "top_k": k.settings.top_k,
+                       "seconds": round(time.perf_counter() - started, 1)},
+    }
+    CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
+    Path(__file__).with_name("results").joinpath("abstention.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""SQuAD 2.0 dev half as a kit corpus: one .txt file per paragraph, plus QA items.
+
+Gold source of a question = the file of its paragraph. Used by the retrieval benchmark,
+the abstention calibration and `kit eval` runs on SQuAD.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+from kit.evaluate import QAItem
+
+SQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad2_dev_half" / "dev-v2.0.json"
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_")[:40]
+
+
+def write_corpus(folder: Path, squad: Path = SQUAD) -> list[tuple[str, QAItem]]:
+    """Write paragraphs under `folder`; return (article, item) for every question."""
+    data = json.loads(squad.read_text(encoding="utf-8"))["data"]
+    out: list[tuple[str, QAItem]] = []
+    for article in data:
+        name = slug(article["title"])
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        for n, para in enumerate(article["paragraphs"]):
+            rel = f"{name}/{n:03d}.txt"
+            path = folder / rel
+            if not path.exists():
+                path.write_text(para["context"], encoding="utf-8")
+            for qa in para["qas"]:
+                answers = tuple(sorted({re.escape(a["text"]) for a in qa["answers"]}))
+                out.append((name, QAItem(qa["question"], (rel,), answers, not qa["is_impossible"])))
+    return out
+
+
+def sample(items: list[tuple[str, QAItem]], n: int, seed: int = 0) -> list[tuple[str, QAItem]]:
+    rng = random.Random(seed)
+    return rng.sample(items, min(n, len(items)))
+
+
+def write_jsonl(items: list[QAItem], path: Path) -> None:
+    rows = [{"question": i.question, "gold_sources": list(i.gold_sources), "answers": list(i.answers),
+             "answerable": i.answerable} for i in items]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

@@ -1,0 +1,126 @@
+"""Citations: number passages for a prompt, parse markers, and check quotes against the files.
+
+A citation is kept only when its quote is found in the source file at its span, exactly or
+after normalising whitespace and typographic quotes (the check says which). Keys a model
+invents are dropped. This module does not retrieve or call models.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from kit.corpus import UnreadableFile, decode, html_to_text
+from kit.types import Chunk, Citation, Hit
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
+                         "\u00a0": " ", "–": "-", "—": "-"})
+
+
+def render_passages(hits: Sequence[Hit]) -> str:
+    """Passages as delimited data blocks, keyed 1..n in hit order."""
+    blocks = []
+    for key, hit in enumerate(hits, 1):
+        c = hit.chunk
+        # Escaping keeps a document from closing the data block and posing as instructions.
+        body = html.escape(c.text, quote=False)
+        blocks.append(f'<passage key="{key}" source="{html.escape(c.path)}" section="{c.section}">\n'
+                      f"{body}\n</passage>")
+    return "\n".join(blocks)
+
+
+def markers(text: str) -> list[int]:
+    return [int(m) for m in MARKER.findall(text)]
+
+
+def strip_markers(text: str, keep: set[int]) -> str:
+    """Remove markers whose key is not in `keep` (invented keys), tidying spaces."""
+    cleaned = MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in keep else "", text)
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Text with whitespace collapsed and quotes unified, plus each output char's input index."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text.translate(_QUOTES)):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def locate(haystack: str, needle: str) -> tuple[int, int, str] | None:
+    """(start, end, how) of `needle` in `haystack`: 'exact', else 'normalized', else None."""
+    needle = needle.strip()
+    if not needle:
+        return None
+    at = haystack.find(needle)
+    if at >= 0:
+        return at, at + len(needle), "exact"
+    hay, index = normalise(haystack)
+    pin, _ = normalise(needle)
+    at = hay.find(pin.strip())
+    if at < 0:
+        return None
+    end = at + len(pin.strip())
+    return index[at], index[end - 1] + 1, "normalized"
+
+
+def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
+    """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent."""
+    found = locate(chunk.text, quote)
+    if found is None:
+        return None
+    s, e, how = found
+    return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
+                    chunk.text[s:e], how, chunk.doc_sha256)
+
+
+class SourceReader:
+    """Reads source files (decoded as at ingest) to verify citations; caches each file once."""
+
+    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
+        self.root = root
+        self.fallback = fallback_encoding
+        self._cache: dict[str, str | None] = {}
+
+    def text(self, rel: str) -> str | None:
+        if rel not in self._cache:
+            self._cache[rel] = self._read(rel)
+        return self._cache[rel]
+
+    def _read(self, rel: str) -> str | None:
+        if self.root is None:
+            return None
+        path = self.root / rel
+        try:
+            text, _ = decode(path.read_bytes(), self.fallback)
+        except (OSError, UnreadableFile):
+            return None
+        return html_to_text(text) if path.suffix.lower() in (".html", ".htm") else text
+
+
+def verify(citation: Citation, reader: SourceReader) -> Citation:
+    """Check the quote against the file at its span; returns the citation with its verdict."""
+    raw = reader.text(citation.path)
+    if raw is None:
+        return citation.with_check("failed: source file missing or unreadable")
+    at_span = raw[citation.start:citation.end]
+    if at_span == citation.quote:
+        return citation.with_check("exact")
+    if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
+        return citation.with_check("normalized")
+    return citation.with_check("failed: quote not at its span (file changed since ingest?)")
+
+
+def verify_all(citations: Sequence[Citation], reader: SourceReader) -> tuple[list[Citation], list[Citation]]:
+    """(kept, failed) after checking every citation against its file."""
+    checked = [verify(c, reader) for c in citations]
+    return [c for c in checked if c.verified], [c for c in checked if not c.verified]

@@ -1,0 +1,138 @@
+"""Measure question answering on a QA file: retrieval, answers, citations, abstention.
+
+A QA file is JSON lines: {"question", "gold_sources": [paths], "answers": [patterns],
+"answerable": bool}. Patterns are case-insensitive regular expressions; an answer is correct
+when any matches its text. Gold sources are file paths relative to the ingested folder.
+This module only scores; it never changes what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kit.errors import KitError
+from kit.types import Answer, Hit
+
+
+@dataclass(frozen=True)
+class QAItem:
+    question: str
+    gold_sources: tuple[str, ...]
+    answers: tuple[str, ...]
+    answerable: bool
+
+
+@dataclass
+class QAReport:
+    """Aggregate metrics; every rate is in [0, 1] and None when it has no denominator."""
+
+    n: int = 0
+    answerable: int = 0
+    recall_at: dict[int, float] = field(default_factory=dict)
+    mrr: float | None = None
+    answer_accuracy: float | None = None
+    gold_cited: float | None = None
+    citation_precision: float | None = None
+    quote_verification_rate: float | None = None
+    abstention_precision: float | None = None
+    abstention_recall: float | None = None
+    answered_rate: float | None = None
+    seconds_per_question: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["recall_at"] = {f"@{k}": v for k, v in self.recall_at.items()}
+        return out
+
+
+def load_qa(path: Path) -> list[QAItem]:
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            items.append(QAItem(d["question"], tuple(d.get("gold_sources", [])), tuple(d.get("answers", [])),
+                                bool(d.get("answerable", True))))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise KitError(f"{path}:{n}: not a QA item ({exc}); expected JSON with a 'question' key") from None
+    return items
+
+
+@dataclass
+class _Tally:
+    ranks: list[int | None] = field(default_factory=list)
+    correct: int = 0
+    gold_cited: int = 0
+    cited: int = 0
+    cited_gold: int = 0
+    verified: int = 0
+    checked: int = 0
+    abstained_true: int = 0
+    abstained_false: int = 0
+    unanswerable: int = 0
+    answered_answerable: int = 0
+
+
+def evaluate(items: Sequence[QAItem], search: Callable[[str], list[Hit]],
+             answer: Callable[[str, list[Hit]], Answer], ks: Sequence[int] = (1, 3, 5),
+             progress: Callable[[int], None] | None = None) -> QAReport:
+    """Run every question through search and answer, and score the results."""
+    import time
+
+    tally = _Tally()
+    started = time.perf_counter()
+    for n, item in enumerate(items, 1):
+        hits = search(item.question)
+        _score_item(item, hits, answer(item.question, hits), tally)
+        if progress:
+            progress(n)
+    report = _report(tally, len(items), ks)
+    report.seconds_per_question = (time.perf_counter() - started) / max(1, len(items))
+    return report
+
+
+def _score_item(item: QAItem, hits: list[Hit], ans: Answer, t: _Tally) -> None:
+    gold = set(item.gold_sources)
+    t.checked += len(ans.citations) + len(ans.failed)
+    t.verified += len(ans.citations)
+    if not item.answerable:
+        t.unanswerable += 1
+        t.abstained_true += ans.abstained
+        return
+    t.ranks.append(next((r for r, h in enumerate(hits, 1) if h.chunk.path in gold), None))
+    t.abstained_false += ans.abstained
+    if ans.abstained:
+        return
+    t.answered_answerable += 1
+    t.correct += any(re.search(p, ans.text, re.IGNORECASE) for p in item.answers) if item.answers else 0
+    cited = {c.path for c in ans.citations}
+    t.gold_cited += bool(cited & gold)
+    t.cited += len(ans.citations)
+    t.cited_gold += sum(c.path in gold for c in ans.citations)
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _report(t: _Tally, n: int, ks: Sequence[int]) -> QAReport:
+    answerable = len(t.ranks)
+    abstained = t.abstained_true + t.abstained_false
+    return QAReport(
+        n=n, answerable=answerable,
+        recall_at={k: _rate(sum(1 for r in t.ranks if r is not None and r <= k), answerable) or 0.0 for k in ks},
+        mrr=_rate(0, 1) if not answerable else round(sum(1 / r for r in t.ranks if r) / answerable, 4),
+        answer_accuracy=_rate(t.correct, answerable),
+        gold_cited=_rate(t.gold_cited, answerable),
+        citation_precision=_rate(t.cited_gold, t.cited),
+        quote_verification_rate=_rate(t.verified, t.checked),
+        abstention_precision=_rate(t.abstained_true, abstained),
+        abstention_recall=_rate(t.abstained_true, t.unanswerable),
+        answered_rate=_rate(t.answered_answerable, answerable),
+    )

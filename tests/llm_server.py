@@ -1,0 +1,113 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1 for tests.
+
+It speaks the real HTTP protocol the openai SDK uses, so the kit's client code runs for real.
+Each request takes the next scripted behaviour (a reply, a status code, a hang, a truncated
+or HTML body, empty choices); when the script is empty, `default` computes the reply.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Behaviour:
+    kind: str  # reply | status | hang | truncated | html | empty_choices | slow
+    content: str = ""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    finish_reason: str = "stop"
+    seconds: float = 0.0
+
+
+def completion(content: str, finish_reason: str = "stop", model: str = "test-model") -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
+    }
+
+
+class FakeOpenAI:
+    """Start with `with FakeOpenAI() as server:`; `server.base_url` goes in KIT_LLM_BASE_URL."""
+
+    def __init__(self, default: Callable[[dict[str, Any]], str] | None = None) -> None:
+        self.script: deque[Behaviour] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.default = default or (lambda request: '{"answer": "NOT_IN_DOCUMENTS", "quotes": []}')
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def push(self, kind: str, **options: Any) -> None:
+        self.script.append(Behaviour(kind, **options))
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                server.requests.append(body)
+                server.headers.append(dict(self.headers))
+                behaviour = server.script.popleft() if server.script else Behaviour("reply", server.default(body))
+                server._respond(self, behaviour)
+
+        return Handler
+
+    def _respond(self, h: BaseHTTPRequestHandler, b: Behaviour) -> None:
+        if b.kind == "hang":
+            time.sleep(b.seconds)
+            return
+        if b.kind == "status":
+            self._send(h, b.status, json.dumps({"error": {"message": b.content or "error", "type": "test"}}),
+                       b.headers)
+        elif b.kind == "truncated":
+            self._send(h, 200, json.dumps(completion(b.content))[:40])
+        elif b.kind == "html":
+            self._send(h, 200, "<html><body>Bad gateway</body></html>", {"Content-Type": "text/html"})
+        elif b.kind == "empty_choices":
+            self._send(h, 200, json.dumps({**completion(""), "choices": []}))
+        elif b.kind == "slow":
+            time.sleep(b.seconds)
+            self._send(h, 200, json.dumps(completion(b.content, b.finish_reason)))
+        else:
+            self._send(h, 200, json.dumps(completion(b.content, b.finish_reason)))
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+        data = body.encode()
+        try:
+            h.send_response(status)
+            headers = {"Content-Type": "application/json", **(headers or {})}
+            for key, value in headers.items():
+                h.send_header(key, value)
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout tests)
