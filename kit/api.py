@@ -13,12 +13,15 @@ from kit.answer import ask
 from kit.citations import SourceReader
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder
+from kit.errors import EmptyStoreError
 from kit.evaluate import QAReport, evaluate, load_qa
 from kit.ingest import Progress, ingest
 from kit.llm import ChatBackend, get_chat_backend
 from kit.retrieval import Filter, Retriever
 from kit.store import Store
-from kit.types import Answer, Hit, IngestReport, Section
+from kit.summarize import extractive_summary, llm_summary
+from kit.topics import discover, named_topic
+from kit.types import Answer, Hit, IngestReport, Section, Topic, TopicSummary
 
 
 class Kit:
@@ -100,6 +103,30 @@ class Kit:
     def sources(self) -> SourceReader:
         """Reads the ingested files to check citations against them."""
         return SourceReader(self.store.source_root(), self.settings.fallback_encoding)
+
+    def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
+        """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give."""
+        if names:
+            search = lambda name, n: self.search(name, k=n)  # noqa: E731
+            return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
+        chunks, vectors = self.store.all_vectors()
+        if not chunks:
+            raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
+        return discover(chunks, vectors, k, self.chat)
+
+    def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
+                  max_words: int | None = None) -> list[TopicSummary]:
+        """A cited summary per topic (auto topics by default; strings name topics)."""
+        if not topics:
+            chosen = self.topics()
+        elif all(isinstance(t, str) for t in topics):
+            chosen = self.topics(names=[str(t) for t in topics])
+        else:
+            chosen = [t for t in topics if isinstance(t, Topic)]
+        reader = self.sources()
+        if self.chat is not None:
+            return [llm_summary(t, self.chat, self.embedder, reader) for t in chosen]
+        return [extractive_summary(t, self.embedder, reader, max_sentences, max_words) for t in chosen]
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""

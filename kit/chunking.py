@@ -56,19 +56,21 @@ def split_block(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
     shared = min(overlap, size // 2)  # the overlap the splitter really uses (see _splitter)
-    floor = cursor = 0
+    floor = cursor = last_end = 0
     for piece in _splitter(size, overlap).split_text(text):
-        # Pieces come in order and share at most `shared` chars with the previous one, so the
-        # next starts no earlier than `shared` before the previous end. Searching only from the
-        # previous start + 1 anchored repeated text ("word word ...") to an earlier copy and
-        # left the rest of the block unindexed; the old floor stays as a fallback.
-        start = text.find(piece, cursor)
+        # Pieces come in order, share at most `shared` chars with the previous one and add text
+        # past its end, so the next starts no earlier than `shared` before the previous end and
+        # ends after it. Searching only from the previous start + 1 anchored repeated text
+        # ("word word ...", a short "U.S." inside the overlap) to an earlier copy and left the
+        # real one unindexed; the old floor stays as a fallback.
+        start = text.find(piece, max(cursor, last_end - len(piece) + 1))
         if start < 0:
             start = text.find(piece, floor)
         if start < 0:
             raise AssertionError(f"splitter returned text not found in its input: {piece[:40]!r}")
         spans.append((start, start + len(piece)))
         floor, cursor = start + 1, max(start + 1, start + len(piece) - shared)
+        last_end = max(last_end, start + len(piece))
     return spans
 
 

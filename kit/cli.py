@@ -9,11 +9,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from kit.api import Kit
 from kit.errors import KitError
-from kit.types import Answer, Hit, IngestReport
+from kit.report import report_html, report_markdown
+from kit.summarize import json_dump
+from kit.types import Answer, Hit, IngestReport, TopicSummary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     _add(sub, "eval", "score answers on a QA JSONL file", _eval, common, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
         (("--limit",), {"type": int, "default": None, "help": "only the first N questions"}), *llm_options,
+    ])
+    _add(sub, "topics", "list the topics of the corpus", _topics, common, [
+        (("--k",), {"type": int, "default": None, "dest": "n_topics", "help": "number of topics (default: chosen)"}),
+        *llm_options[:3],
+    ])
+    _add(sub, "summarize", "write a cited summary per topic", _summarize, common, [
+        (("--topics",), {"nargs": "+", "default": ["auto"], "help": "'auto' or topic names to retrieve"}),
+        (("--out",), {"default": None, "help": "write the report to this file (default: print)"}),
+        (("--format",), {"choices": ["md", "html", "json"], "default": None, "help": "default: from --out suffix"}),
+        (("--sentences",), {"type": int, "default": 6, "help": "sentences per extractive summary"}),
+        *llm_options[:3],
     ])
     return parser
 
@@ -144,6 +158,40 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         print("\n".join(f"{key:26} {value}" for key, value in data.items()))
     return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    topics = _kit(args).topics(k=args.n_topics)
+    if args.json:
+        print(json.dumps([t.to_dict() for t in topics], indent=2, ensure_ascii=False))
+        return 0
+    for t in topics:
+        files = ", ".join(f"{p} ({n})" for p, n in t.coverage.items())
+        print(f"{t.number:2}. {t.title}  [{len(t.chunks)} chunks]\n    keywords: {', '.join(t.keywords)}\n"
+              f"    sources: {files}")
+    return 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    names = None if args.topics == ["auto"] else args.topics
+    summaries = _kit(args).summarize(names, max_sentences=args.sentences)
+    fmt = args.format or ("json" if args.json else _format_from(args.out))
+    writers: dict[str, Callable[[list[TopicSummary]], str]] = {
+        "md": report_markdown, "html": report_html, "json": json_dump}
+    text = writers[fmt](summaries)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        cited = sum(len(s.sentences) for s in summaries)
+        print(f"wrote {args.out}: {len(summaries)} topics, {cited} cited sentences")
+    else:
+        print(text)
+    return 0
+
+
+def _format_from(out: str | None) -> str:
+    if out and out.lower().endswith((".html", ".htm")):
+        return "html"
+    return "json" if out and out.lower().endswith(".json") else "md"
 
 
 if __name__ == "__main__":

@@ -163,6 +163,18 @@ class Store:
             got = col.get(include=["metadatas"], limit=page, offset=offset)
             yield from zip(got["ids"], got["metadatas"], strict=True)
 
+    def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every stored chunk with its embedding, ordered by path and start."""
+        col = self._open()
+        rows: list[tuple[Chunk, np.ndarray]] = []
+        page = 5000
+        for offset in range(0, col.count(), page):
+            got = col.get(include=["metadatas", "documents", "embeddings"], limit=page, offset=offset)
+            columns = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+            rows += [(_chunk(i, d, m), np.asarray(e, dtype=np.float32)) for i, d, m, e in columns]
+        rows.sort(key=lambda r: (r[0].path, r[0].start))
+        return [r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk (for the keyword index), ordered by path and start."""
         col = self._open()
