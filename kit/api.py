@@ -12,6 +12,7 @@ from typing import Any
 from kit.answer import ask
 from kit.citations import SourceReader
 from kit.config import Settings
+from kit.doctor import Checkup, check, move_aside, require_root, source_root
 from kit.embeddings import Embedder, get_embedder
 from kit.errors import EmptyStoreError
 from kit.evaluate import QAReport, evaluate, load_qa
@@ -21,7 +22,7 @@ from kit.retrieval import Filter, Retriever
 from kit.store import Store
 from kit.summarize import extractive_summary, llm_summary
 from kit.topics import discover, named_topic
-from kit.types import Answer, Hit, IngestReport, Section, Topic, TopicSummary
+from kit.types import Answer, FileIssue, Hit, IngestReport, Section, Topic, TopicSummary
 
 
 class Kit:
@@ -63,8 +64,11 @@ class Kit:
         `rebuild` drops the store first, e.g. to change embedder or chunk settings.
         """
         callback = _tqdm_progress() if progress is True else (progress or None)
+        notes = self._recover_if_interrupted()
         try:
-            return ingest(Path(folder), self.settings, self.store, self.embedder, callback, wait, rebuild)
+            report = ingest(Path(folder), self.settings, self.store, self.embedder, callback, wait, rebuild)
+            report.issues[:0] = [FileIssue("(store)", note) for note in notes]
+            return report
         finally:
             if progress is True and callback is not None:
                 callback(-1, 0, "")
@@ -128,11 +132,60 @@ class Kit:
             return [llm_summary(t, self.chat, self.embedder, reader) for t in chosen]
         return [extractive_summary(t, self.embedder, reader, max_sentences, max_words) for t in chosen]
 
+    def _recover_if_interrupted(self) -> list[str]:
+        """After a crash mid-write, check the store in a child process before writing again;
+        a damaged local store is moved aside (kept) and this ingest rebuilds it."""
+        store_dir = Path(self.settings.store_dir)
+        marker = store_dir / "write.running"
+        if self.settings.store_mode != "local" or not marker.exists() or _writer_alive(store_dir):
+            return []
+        result = check(self.settings, self.embedder.name, self.embedder.dim)
+        if result.ok or all("interrupted update" in p for p in result.problems):
+            return ["the previous ingest was interrupted; the store checked out and this run completes it"]
+        moved = move_aside(store_dir)
+        self._store = self._retriever = None
+        return [f"the previous ingest was interrupted and left the store damaged ({'; '.join(result.problems)}); "
+                f"moved it to {moved} and rebuilt"]
+
+    def doctor(self, repair: bool = False) -> Checkup:
+        """Check the store from a child process; with `repair`, rebuild it from its source folder."""
+        store_dir = Path(self.settings.store_dir)
+        result = check(self.settings, self.embedder.name, self.embedder.dim)
+        if result.ok or not repair:
+            return result
+        # A local store's source folder is read from its state file, without opening the
+        # possibly damaged index in this process.
+        local = self.settings.store_mode == "local"
+        root = require_root(source_root(store_dir) if local else self.store.source_root(), store_dir)
+        data_only = all("interrupted update" in p for p in result.problems)
+        if not data_only and self.settings.store_mode == "local" and store_dir.exists():
+            result.actions.append(f"moved the damaged store to {move_aside(store_dir)}")
+        self._store = self._retriever = None
+        report = self.ingest(root, rebuild=not data_only and self.settings.store_mode == "http")
+        result.actions.append(f"re-ingested {root}: {report.chunks} chunks, {report.embedded} embedded")
+        after = check(self.settings, self.embedder.name, self.embedder.dim)
+        after.actions = result.actions
+        after.problems = [f"fixed: {p}" for p in result.problems] + after.problems
+        return after
+
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
         from kit.integrations import KitLangChainRetriever
 
         return KitLangChainRetriever(kit=self, k=k)
+
+
+def _writer_alive(store_dir: Path) -> bool:
+    """Whether another process holds the store's write lock right now."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(store_dir / "write.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
 
 
 def _tqdm_progress() -> Progress:

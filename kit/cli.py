@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         (("--sentences",), {"type": int, "default": 6, "help": "sentences per extractive summary"}),
         *llm_options[:3],
     ])
+    _add(sub, "doctor", "check the store (and --repair it from the source files)", _doctor, common, [
+        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store; nothing is deleted"}),
+    ])
     return parser
 
 
@@ -192,6 +195,18 @@ def _format_from(out: str | None) -> str:
     if out and out.lower().endswith((".html", ".htm")):
         return "html"
     return "json" if out and out.lower().endswith(".json") else "md"
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    result = _kit(args).doctor(repair=args.repair)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print("store is healthy" if result.ok else "store has problems")
+        for key, value in result.facts.items():
+            print(f"  {key}: {value}")
+        print("\n".join([f"  problem: {p}" for p in result.problems] + [f"  done: {a}" for a in result.actions]))
+    return 0 if result.ok else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from kit.errors import ConfigError
 
 ENV_PREFIX = "KIT_"
+# KIT_ variables read elsewhere, not settings: the model cache folder and the crash tests' hook.
+NOT_SETTINGS = frozenset({"KIT_CACHE_DIR", "KIT_CRASH_AT"})
 
 
 class Settings(BaseModel):
@@ -113,7 +115,7 @@ class Settings(BaseModel):
 def _from_environ(environ: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, raw in environ.items():
-        if name.startswith(ENV_PREFIX):
+        if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:
             key = name[len(ENV_PREFIX):].lower()
             values[key] = raw.split(",") if key == "extensions" else raw
     return values

@@ -8,6 +8,8 @@ had for it. This module does not rank or answer.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,12 +29,25 @@ from kit.types import Chunk, FileIssue, IngestReport
 _FLUSH_CHUNKS = 256
 
 Progress = Callable[[int, int, str], None]
+_crash_counts: dict[str, int] = {}
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: KIT_CRASH_AT=name:n kills this process with
+    SIGKILL the n-th time `name` is reached. Unset (always, outside tests) it does nothing."""
+    spec = os.environ.get("KIT_CRASH_AT")
+    if not spec or not spec.startswith(name + ":"):
+        return
+    _crash_counts[name] = _crash_counts.get(name, 0) + 1
+    if _crash_counts[name] == int(spec.split(":")[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
 class _Pending:
     chunks: list[Chunk] = field(default_factory=list)
     stale_ids: list[str] = field(default_factory=list)
+    relabel: list[Chunk] = field(default_factory=list)  # kept chunks of a changed file
 
 
 def ingest(root: Path, settings: Settings, store: Store, embedder: Embedder,
@@ -47,6 +62,7 @@ def ingest(root: Path, settings: Settings, store: Store, embedder: Embedder,
         kept_paths = _ingest_files(found.candidates, settings, store, embedder, catalog, report, progress)
         kept_paths |= {issue.path for issue in found.issues}
         gone = [entry for path, entry in catalog.items() if path not in kept_paths]
+        crash_point("before-removals")
         store.delete([cid for entry in gone for cid in entry.ids])
         report.removed += sum(len(entry.ids) for entry in gone)
     report.seconds = time.perf_counter() - started
@@ -97,20 +113,28 @@ def _plan_file(path: str, chunks: list[Chunk], stored: FileEntry | None, pending
     new_ids = {c.id for c in chunks}
     old_ids = stored.ids if stored else frozenset()
     report.chunks += len(chunks)
-    if new_ids == old_ids:
+    current = {c.doc_sha256 for c in chunks}
+    if new_ids == old_ids and stored is not None and stored.doc_sha256s == current:
         report.unchanged_files += 1
         return
+    if new_ids == old_ids:
+        report.unchanged_files += 1  # only removed boilerplate changed: same chunks, new file hash
     pending.chunks += [c for c in chunks if c.id not in old_ids]
+    pending.relabel += [c for c in chunks if c.id in old_ids]
     pending.stale_ids += sorted(old_ids - new_ids)
 
 
 def _flush(pending: _Pending, store: Store, embedder: Embedder, report: IngestReport) -> None:
     if pending.chunks:
         vectors = embedder.embed([c.text for c in pending.chunks])
+        crash_point("before-upsert")
         store.upsert(pending.chunks, np.asarray(vectors, dtype=np.float32))
+        crash_point("after-upsert")
         report.added += len(pending.chunks)
         report.embedded += len(pending.chunks)
+    if pending.relabel:
+        store.update_metadata(pending.relabel)
     if pending.stale_ids:
         store.delete(pending.stale_ids)
         report.removed += len(pending.stale_ids)
-    pending.chunks, pending.stale_ids = [], []
+    pending.chunks, pending.stale_ids, pending.relabel = [], [], []

@@ -40,7 +40,7 @@ _CHUNK_KEYS = ("path", "start", "end", "section", "doc_sha256")
 class FileEntry:
     """What the store holds for one source file."""
 
-    doc_sha256: str
+    doc_sha256s: frozenset[str]  # more than one only after an interrupted update
     ids: frozenset[str]
 
 
@@ -150,11 +150,11 @@ class Store:
     def catalog(self) -> dict[str, FileEntry]:
         """Every stored file with its content hash and chunk ids."""
         ids: dict[str, set[str]] = {}
-        shas: dict[str, str] = {}
+        shas: dict[str, set[str]] = {}
         for cid, meta in self._iter_metadata():
             ids.setdefault(str(meta["path"]), set()).add(cid)
-            shas[str(meta["path"])] = str(meta["doc_sha256"])
-        return {p: FileEntry(shas[p], frozenset(v)) for p, v in ids.items()}
+            shas.setdefault(str(meta["path"]), set()).add(str(meta["doc_sha256"]))
+        return {p: FileEntry(frozenset(shas[p]), frozenset(v)) for p, v in ids.items()}
 
     def _iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
         col = self._open()
@@ -220,15 +220,15 @@ class Store:
                 f"the store in {self.dir} is busy: another kit process is writing to it; "
                 "wait for it to finish or pass --wait SECONDS") from None
         try:
+            self._mark_running(True)
             if rebuild:
                 self.drop_all()
             self._open()
             yield self
+            self._bump_generation()
+            self._mark_running(False)
         finally:
-            try:
-                self._bump_generation()
-            finally:
-                lock.release()
+            lock.release()
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         # upsert, not add: add() with an existing id silently keeps the old text.
@@ -239,11 +239,55 @@ class Store:
             col.upsert(ids=[c.id for c in part], embeddings=vectors[i:i + step],
                        documents=[c.text for c in part], metadatas=[_meta(c) for c in part])
 
+    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
+        """Rewrite the metadata of stored chunks (no new vectors), e.g. a new file version's hash."""
+        col = self._open()
+        for i in range(0, len(chunks), 1000):
+            part = chunks[i:i + 1000]
+            col.update(ids=[c.id for c in part], metadatas=[_meta(c) for c in part])
+
     def delete(self, ids: Sequence[str]) -> None:
         col = self._open()
         ids = list(ids)
         for i in range(0, len(ids), 1000):
             col.delete(ids=ids[i:i + 1000])
+
+    def health(self, samples: int = 20) -> dict[str, Any]:
+        """Facts and problems found by reading everything back (run it in a child process:
+        a damaged index can crash the process that opens it)."""
+        problems: list[str] = []
+        shas: dict[str, set[str]] = {}
+        ids: list[str] = []
+        for cid, meta in self._iter_metadata():
+            ids.append(cid)
+            shas.setdefault(str(meta["path"]), set()).add(str(meta["doc_sha256"]))
+        count = self.count()
+        if len(ids) != count or len(set(ids)) != len(ids):
+            problems.append(f"count says {count} chunks but {len(set(ids))} distinct ids were read")
+        mixed = sorted(p for p, s in shas.items() if len(s) > 1)
+        problems += [f"{p}: chunks of {len(shas[p])} versions (an interrupted update)" for p in mixed]
+        problems += self._index_problems(ids[:: max(1, len(ids) // samples)][:samples])
+        return {"collection": self.name, "chunks": count, "files": len(shas), "problems": problems,
+                "interrupted": self.interrupted()}
+
+    def _index_problems(self, ids: list[str]) -> list[str]:
+        """Each sampled chunk's own vector must find it, or an identical twin, at similarity 1."""
+        vectors = self.embeddings(ids)
+        misses = [cid for cid in ids if cid in vectors and self.query(vectors[cid], 1)[0][1] < 0.999]
+        lost = [cid for cid in ids if cid not in vectors]
+        out = [f"vector index does not return {len(misses)} of {len(ids)} sampled chunks"] if misses else []
+        return out + ([f"{len(lost)} sampled chunks have no vector"] if lost else [])
+
+    def interrupted(self) -> bool:
+        """True when a write started and never finished (a crash or kill mid-ingest)."""
+        return (self.dir / "write.running").exists()
+
+    def _mark_running(self, running: bool) -> None:
+        marker = self.dir / "write.running"
+        if running:
+            marker.write_text(str(os.getpid()))
+        else:
+            marker.unlink(missing_ok=True)
 
     def _bump_generation(self) -> None:
         col = self._open()
