@@ -17,7 +17,12 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/kit ingest seeds
-	$(VENV)/bin/kit search "How many cruise missiles did Russia launch?" -k 3
+	$(VENV)/bin/kit topics
+	$(VENV)/bin/kit ask "How many cruise missiles did Russia launch on Friday?"
+	$(VENV)/bin/kit ask "What is the population of Palmyra?"
+	$(VENV)/bin/kit summarize --out report.md
+	$(VENV)/bin/kit summarize --out report.html
+	@echo "Reports written: report.md, report.html"
 
 lint: install
 	$(VENV)/bin/ruff check kit tests bench
@@ -28,6 +33,8 @@ test: lint
 
 bench: install
 	$(PY) bench/run_retrieval.py
+	$(PY) bench/run_answers.py
+	$(PY) bench/eval_topics.py
 
 lab: install
 	$(PY) -m ipykernel install --user --name kit --display-name "kit (.venv)"

@@ -47,6 +47,8 @@ ANSWER_SCHEMA = {
 _NUMBER = re.compile(r"\d")
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z]+")
 _MAX_SENTENCES = 3
+# Answers say where a quote stands on the page: a reader's comment is not the article.
+_SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ def extractive_answer(question: str, hits: Sequence[Hit], scored: list[Scored], 
     picks = _diverse(scored, support)
     citations = [c for key, s in enumerate(picks, 1) if (c := cite_in_chunk(key, s.cand.chunk, s.cand.text))]
     kept, failed = verify_all(citations, reader)
-    text = " ".join(f"{' '.join(c.quote.split())} [{c.key}]" for c in kept) or Answer.NOT_FOUND
+    parts = [f"{_SECTION_LEAD[c.section]}{' '.join(c.quote.split())} [{c.key}]" for c in kept]
+    text = " ".join(parts) or Answer.NOT_FOUND
     return Answer(question, text, kept, not kept, "extractive", "extractive", support, failed,
                   hits=list(hits), notes=list(mode_note or []))
 

@@ -1,0 +1,81 @@
+"""Question answering on the seeds dev set and on SQuAD 2.0 held-out articles, plus latency.
+
+    python bench/run_answers.py [--squad-questions 600]
+
+Offline extractive backend (the default). SQuAD questions come only from the articles that
+bench/calibrate_abstention.py did NOT fit on, so abstention numbers are out-of-sample.
+Writes bench/results/answers.json and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from squad_corpus import sample, write_corpus, write_jsonl
+
+import kit
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = Path("/tmp/kit-bench-squad")
+
+
+def seeds_run(store: Path) -> dict[str, object]:
+    k = kit.open(store_dir=str(store))
+    k.ingest(ROOT / "seeds")
+    questions = [json.loads(line)["question"] for line in (ROOT / "tests/data/seeds_qa.jsonl").open()]
+    k.ask(questions[0])  # warm: model loaded, keyword index built
+    latencies = []
+    for q in questions * 3:
+        started = time.perf_counter()
+        k.ask(q)
+        latencies.append((time.perf_counter() - started) * 1000)
+    report = k.evaluate(ROOT / "tests/data/seeds_qa.jsonl").to_dict()
+    ordered = sorted(latencies)
+    report["ask_ms_p50"] = round(statistics.median(ordered), 1)
+    report["ask_ms_p95"] = round(ordered[int(0.95 * (len(ordered) - 1))], 1)
+    return report
+
+
+def squad_run(n: int) -> dict[str, object]:
+    items = write_corpus(WORK / "corpus")
+    articles = sorted({a for a, _ in items})
+    held_out = set(articles[1::2])  # calibration fits on articles[::2]
+    chosen = [i for a, i in sample([(a, i) for a, i in items if a in held_out], n, seed=1)]
+    qa = WORK / "heldout_qa.jsonl"
+    write_jsonl(chosen, qa)
+    k = kit.open(store_dir=str(WORK / "store"))
+    k.ingest(WORK / "corpus")
+    report = k.evaluate(qa).to_dict()
+    report["questions"] = len(chosen)
+    report["unanswerable"] = sum(not i.answerable for i in chosen)
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--squad-questions", type=int, default=600)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        seeds = seeds_run(Path(tmp) / "store")
+    squad = squad_run(args.squad_questions)
+    results = {"seeds_dev_set": seeds, "squad_heldout": squad,
+               "calibration": json.loads((ROOT / "kit/abstention.json").read_text())["provenance"]}
+    out = ROOT / "bench/results/answers.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    keys = ["recall_at", "mrr", "answered_rate", "gold_cited", "answer_accuracy", "citation_precision",
+            "quote_verification_rate", "abstention_recall", "abstention_precision", "seconds_per_question"]
+    print("| metric | seeds dev set | SQuAD 2.0 held-out |\n|---|---|---|")
+    for key in keys:
+        print(f"| {key} | {seeds.get(key)} | {squad.get(key)} |")
+    print(f"\nask latency on the seeds (warm, extractive): p50 {seeds['ask_ms_p50']} ms, p95 {seeds['ask_ms_p95']} ms")
+
+
+if __name__ == "__main__":
+    main()
