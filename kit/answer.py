@@ -19,14 +19,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from kit.citations import SourceReader, cite_in_chunk, markers, render_passages, strip_markers, verify_all
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
-from kit.llm import ChatBackend, Message, Trace, traced_call
+from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
 from kit.text import keywords, sentences
 from kit.types import Answer, Chunk, Citation, Hit
@@ -211,7 +210,7 @@ def llm_answer(question: str, hits: Sequence[Hit], backend: ChatBackend, reader:
 
 def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
     """(answer text, [(passage key, quote)]) from JSON, or the raw text in marker format."""
-    data = _json_object(reply)
+    data = json_object(reply)
     if data is None or not isinstance(data.get("answer"), str):
         return reply.strip(), []
     quotes = []
@@ -223,17 +222,6 @@ def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
             except (TypeError, ValueError):
                 continue
     return str(data["answer"]), quotes
-
-
-def _json_object(reply: str) -> dict[str, Any] | None:
-    for candidate in (reply, reply[reply.find("{"):reply.rfind("}") + 1]):
-        try:
-            data = json.loads(candidate)
-        except (json.JSONDecodeError, ValueError):
-            continue
-        if isinstance(data, dict):
-            return data
-    return None
 
 
 def _llm_citations(text: str, quotes: list[tuple[int, str]], hits: Sequence[Hit]

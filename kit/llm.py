@@ -181,6 +181,18 @@ class FunctionChat:
         return ChatResult(self.function(messages), self.name, finish_reason="stop")
 
 
+def json_object(reply: str) -> dict[str, Any] | None:
+    """The JSON object in a model reply (bare, or wrapped in prose or code fences), if any."""
+    for candidate in (reply, reply[reply.find("{"):reply.rfind("}") + 1]):
+        try:
+            data = json.loads(candidate)
+        except (json.JSONDecodeError, ValueError):
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
 def get_chat_backend(settings: Settings) -> ChatBackend | None:
     """The chat backend named by `settings.llm`; None for the offline extractive mode."""
     if settings.llm == "extractive":

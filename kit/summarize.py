@@ -22,7 +22,7 @@ import numpy as np
 from kit.agreement import compare
 from kit.citations import SourceReader, cite_in_chunk, verify_all
 from kit.embeddings import Embedder
-from kit.llm import ChatBackend, Message, Trace, traced_call
+from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
 from kit.text import keywords, sentences
 from kit.types import Chunk, Citation, SummarySentence, Topic, TopicSummary
@@ -218,9 +218,7 @@ def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: Cha
 
 
 def _sentences_json(reply: str) -> list[dict[str, Any]]:
-    from kit.answer import _json_object
-
-    data = _json_object(reply) or {}
+    data = json_object(reply) or {}
     items = data.get("sentences")
     if not isinstance(items, list):
         return []
