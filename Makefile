@@ -37,7 +37,7 @@ bench: install
 	$(PY) bench/eval_topics.py
 
 lab: install
-	$(PY) -m ipykernel install --user --name kit --display-name "kit (.venv)"
+	$(PY) -m ipykernel install --user --name python3 --display-name "Python 3 (kit .venv)"
 	$(VENV)/bin/jupyter lab notebooks/
 
 clean:

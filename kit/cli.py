@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and cut off: not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

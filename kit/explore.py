@@ -15,7 +15,7 @@ import html
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ from kit.chunking import chunk_document
 from kit.citations import SourceReader
 from kit.config import Settings
 from kit.corpus import UnreadableFile, read_document, scan
-from kit.types import SECTIONS, Chunk, Citation, Document, Topic
+from kit.types import SECTIONS, Chunk, Citation, Document, Topic, TopicSummary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -163,6 +163,17 @@ def topics_table(topics: Sequence[Topic]) -> Table:
     return Table(("topic", "label", "chunks", "keywords", "sources (chunks)"), tuple(rows), f"{len(rows)} topics")
 
 
+def summaries_table(summaries: Sequence[TopicSummary]) -> Table:
+    """One row per topic summary: cited sentences, files cited of files covered, agreements, differences."""
+    rows = []
+    for s in summaries:
+        cited = {c.path for c in s.citations}
+        rows.append((s.topic.number, s.topic.title, len(s.sentences), len(s.citations),
+                     f"{len(cited)} of {len(s.topic.coverage)}", len(s.agreements), len(s.differences), s.mode))
+    columns = ("topic", "label", "sentences", "citations", "files cited", "agreements", "differences", "mode")
+    return Table(columns, tuple(rows), f"{len(rows)} topic summaries")
+
+
 def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
     """Rows projected on their first two principal components, and the variance share of each."""
     x = np.asarray(vectors, dtype=np.float64).reshape(len(vectors), -1)
@@ -183,8 +194,8 @@ class TopicMap:
     """A 2-D map of the chunks coloured by topic, saved as a PNG; shows as that PNG in Jupyter."""
 
     path: Path
-    points: np.ndarray
-    topic_numbers: tuple[int, ...]  # per chunk; 0 = in no topic
+    points: np.ndarray = field(repr=False)
+    topic_numbers: tuple[int, ...] = field(repr=False)  # per chunk; 0 = in no topic
     explained: tuple[float, float]
 
     def _repr_png_(self) -> bytes:

@@ -220,6 +220,10 @@ class Store:
                 f"the store in {self.dir} is busy: another kit process is writing to it; "
                 "wait for it to finish or pass --wait SECONDS") from None
         try:
+            if not rebuild:
+                # Refuse other settings before marking a write: a refused run writes nothing and
+                # must not look like a crash to the next run (which would move the store aside).
+                self._open()
             self._mark_running(True)
             if rebuild:
                 self.drop_all()

@@ -1,0 +1,138 @@
+"""The notebooks: committed thin and without outputs, and every one runs with the offline defaults.
+
+Each notebook runs in a fresh kernel started from this interpreter (a kernelspec written to a
+temporary JUPYTER_PATH, so a user's own "python3" kernel cannot stand in), with cwd notebooks/
+and STORE/OUT pointed at a temporary folder by a cell injected after the parameters cell, the
+way papermill injects parameters. The three notebooks share one store: only the first ingests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from ipykernel.kernelspec import write_kernel_spec
+from nbclient import NotebookClient
+
+from tests.llm_server import FakeOpenAI
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+DEFINITION = re.compile(r"^\s*(async\s+def|def|class)\s", re.MULTILINE)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CELL_TIMEOUT = 300  # seconds; the slowest cell (first ingest with MiniLM on 2 shared cores) takes about 10
+
+
+def test_there_are_notebooks() -> None:
+    assert {"01_explore_corpus.ipynb", "02_ask_questions.ipynb", "03_topic_summaries.ipynb"} <= {p.name for p in PATHS}
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_committed_notebook_is_thin_and_has_no_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear outputs before committing"
+        assert not DEFINITION.search(cell.source), f"{path.name}: move def/class into kit/ with a test"
+    assert "parameters" in code[0].metadata.get("tags", []), f"{path.name}: first code cell must be parameters"
+    params = code[0].source
+    assert all(name in params for name in ("STORE =", "LLM =", "BASE_URL =")), params
+    assert len(code) <= 12, f"{path.name} has {len(code)} code cells; notebooks stay thin"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "CLI equivalent" in markdown and "kit ingest seeds" in markdown
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Store, outputs and kernelspec shared by the notebook runs of this module."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    # The spec's argv starts with sys.executable: the kernel runs in this environment.
+    write_kernel_spec(folder / "jupyter" / "kernels" / "python3")
+    return folder
+
+
+def execute(path: Path, run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+    monkeypatch.setenv("JUPYTER_PATH", str(run_dir / "jupyter"))  # read when nbclient looks up the kernel
+    nb = nbformat.read(path, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    injected = nbformat.v4.new_code_cell(f"STORE = {str(run_dir / 'store')!r}\nOUT = {str(run_dir / 'out')!r}")
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(at + 1, injected)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()  # raises CellExecutionError, with the cell and traceback, if a cell fails
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    return nb
+
+
+def outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
+    """Every output of `mime` ("stdout" for printed text), in cell order."""
+    found = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if mime == "stdout" and o.output_type == "stream" and o.name == "stdout":
+                found.append(o.text)
+            elif mime in o.get("data", {}):
+                found.append(o.data[mime])
+    return found
+
+
+@pytest.mark.slow
+def test_explore_corpus_runs_and_saves_the_topic_map(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = execute(NOTEBOOKS / "01_explore_corpus.ipynb", run_dir, monkeypatch)
+    png = run_dir / "out" / "topic_map.png"
+    assert png.read_bytes().startswith(PNG_MAGIC)
+    assert outputs(nb, "image/png"), "the topic map is shown"
+    tables = [h for h in outputs(nb, "text/html") if "kit-table" in h]
+    assert len(tables) >= 4 and "donation appeal" in "".join(tables)
+
+
+@pytest.mark.slow
+def test_ask_questions_runs_with_citations_an_abstention_and_json(run_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = execute(NOTEBOOKS / "02_ask_questions.ipynb", run_dir, monkeypatch)
+    html = outputs(nb, "text/html")
+    assert sum("kit-cite" in h for h in html) >= 3, "answers render with hoverable citation markers"
+    assert any("Not in the documents" in h for h in html), "the unanswerable question abstains"
+    assert any("<mark>" in h and "kit-in-source" in h for h in html)
+    printed = json.loads("".join(outputs(nb, "stdout")))
+    assert printed["citations"] and not printed["abstained"]
+
+
+@pytest.mark.slow
+def test_topic_summaries_runs_and_writes_the_reports(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = execute(NOTEBOOKS / "03_topic_summaries.ipynb", run_dir, monkeypatch)
+    report_md = (run_dir / "out" / "report.md").read_text(encoding="utf-8")
+    report_html = (run_dir / "out" / "report.html").read_text(encoding="utf-8")
+    assert report_md.startswith("# Topic report") and "kit-cite" in report_html
+    html = outputs(nb, "text/html")
+    assert any(h.startswith("<iframe srcdoc=") and "kit-cite" in h for h in html), "the report is shown"
+    assert sum("kit-cite" in h and "<h3>Topic" in h for h in html) >= 1, "summaries render with citations"
+
+
+def quote_first_passage(request: dict[str, Any]) -> str:
+    """A model reply citing the first sentence of passage 1, in the answer prompt's JSON format."""
+    user = request["messages"][-1]["content"]
+    passage = re.search(r'<passage key="1"[^>]*>(.*?)</passage>', user, re.S)
+    quote = re.split(r"(?<=[.!?])\s", passage.group(1).strip().replace("&quot;", '"'), maxsplit=1)[0] if passage else ""
+    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
+
+
+@pytest.mark.slow
+def test_ask_questions_uses_the_llm_backend_the_environment_names(run_dir: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeOpenAI(quote_first_passage) as server:
+        monkeypatch.setenv("KIT_LLM", "openai")
+        monkeypatch.setenv("KIT_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("KIT_LLM_MODEL", "test-model")
+        nb = execute(NOTEBOOKS / "02_ask_questions.ipynb", run_dir, monkeypatch)
+    assert server.requests and all(r["model"] == "test-model" for r in server.requests)
+    printed = json.loads("".join(outputs(nb, "stdout")))
+    assert printed["mode"] == "llm" and printed["citations"], printed
