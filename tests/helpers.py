@@ -1,0 +1,60 @@
+"""Plain helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from kit.cleaning import clean
+from kit.embeddings import HashEmbedder
+from kit.types import Document
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def kit_free_env() -> dict[str, str]:
+    """The process environment without KIT_* variables, for subprocesses."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KIT_")}
+
+
+def kit_command() -> list[str]:
+    """The `kit` console script of this environment (or `python -m kit.cli` as a fallback)."""
+    script = Path(sys.executable).parent / "kit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kit.cli"]
+
+
+def run_kit(args: Sequence[str], env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the `kit` CLI in a separate process and capture its output."""
+    return subprocess.run([*kit_command(), *args], capture_output=True, text=True, timeout=timeout,
+                          env=env if env is not None else kit_free_env())
+
+
+def make_document(raw: str, path: str = "doc.txt") -> Document:
+    """A Document built the way corpus.read_document builds one, from text in memory."""
+    cleaned = clean(raw)
+    sha = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    return Document(path, raw, cleaned.clean_text, cleaned.offset_map, cleaned.spans, cleaned.removed, sha, "utf-8")
+
+
+class CountingEmbedder:
+    """An Embedder (same protocol) that delegates to the hashing embedder and records every text."""
+
+    def __init__(self) -> None:
+        self.inner = HashEmbedder()
+        self.name = self.inner.name
+        self.dim = self.inner.dim
+        self.texts: list[str] = []
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts += list(texts)
+        return self.inner.embed(texts)

@@ -1,0 +1,161 @@
+"""The `kit` command: JSON output for scripts, one-line errors with exit code 1 for user mistakes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from kit.cli import main
+from tests.helpers import SEED_FILES, SEEDS, run_kit
+
+HIT_KEYS = {"source", "start", "end", "section", "score", "text"}
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, object]]]:
+    """A store filled by `kit ingest` in its own process, and the JSON report it printed."""
+    store = tmp_path_factory.mktemp("cli") / "store"
+    done = run_kit(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash", "--json"])
+    assert done.returncode == 0, done.stderr
+    yield store, json.loads(done.stdout)
+
+
+def one_error_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("kit: error: ")
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+# -- through a real process ------------------------------------------------------------------------
+
+def test_ingest_json_report(cli_store: tuple[Path, dict[str, object]]) -> None:
+    _, report = cli_store
+    assert report["files"] == len(SEED_FILES) and report["errors"] == 0 and report["issues"] == []
+    assert report["chunks"] == report["added"] > 0
+    assert {"files", "chunks", "added", "embedded", "unchanged_files", "removed", "errors", "seconds",
+            "issues"} <= set(report)
+
+
+def test_search_json_hits(cli_store: tuple[Path, dict[str, object]]) -> None:
+    store, _ = cli_store
+    done = run_kit(["search", "cruise missiles launched from the Caspian Sea", "-k", "3", "--json",
+                    "--store", str(store), "--embedder", "hash"])
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    assert 0 < len(hits) <= 3
+    for hit in hits:
+        assert set(hit) >= HIT_KEYS
+        assert hit["source"] in SEED_FILES and hit["section"] in {"article", "comments", "sidebar"}
+        assert isinstance(hit["score"], float) and hit["score"] > 0
+        raw = (SEEDS / hit["source"]).read_text(encoding="utf-8")
+        assert raw[hit["start"]:hit["end"]] == hit["text"]
+
+
+def test_missing_folder_is_one_line_and_exit_1() -> None:
+    done = run_kit(["ingest", "/no/such/folder", "--store", "/tmp/kit-test-unused", "--embedder", "hash"])
+    assert done.returncode == 1
+    assert "/no/such/folder" in one_error_line(done.stderr)
+    assert done.stdout == ""
+
+
+# -- in this process (fast) ---------------------------------------------------------------------------
+
+def test_search_text_output(cli_store: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ = cli_store
+    assert main(["search", "Palmyra convoy", "-k", "2", "--store", str(store), "--embedder", "hash"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[1] ") and "\n\n[2] " in out and "[3]" not in out
+    assert "score" in out
+
+
+def test_search_filters_on_the_command_line(cli_store: tuple[Path, dict[str, object]],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ = cli_store
+    wanted = SEED_FILES[4]
+    code = main(["search", "convoy", "--json", "--store", str(store), "--embedder", "hash",
+                 "--file", wanted, "--section", "comments"])
+    assert code == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits and all(h["source"] == wanted and h["section"] == "comments" for h in hits)
+
+
+def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text("The port of Valparaiso reopened on Monday after the storm.\n")
+    (docs / "empty.txt").write_text("")
+    code = main(["ingest", str(docs), "--store", str(tmp_path / "store"), "--embedder", "hash"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("files 2  chunks 1  added 1") and "errors 1" in out
+    assert "  empty.txt: file is empty or holds only whitespace" in out.splitlines()
+
+
+def test_settings_mismatch_is_one_line_and_exit_1(cli_store: tuple[Path, dict[str, object]],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ = cli_store
+    monkeypatch.setenv("KIT_CHUNK_SIZE", "400")
+    assert main(["search", "Palmyra", "--store", str(store), "--embedder", "hash"]) == 1
+    captured = capsys.readouterr()
+    line = one_error_line(captured.err)
+    assert "chunk_size" in line and "--rebuild" in line
+    assert captured.out == ""
+
+
+def test_rebuild_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store")
+    assert main(["ingest", str(SEEDS), "--store", store, "--embedder", "hash", "--json"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("KIT_CHUNK_SIZE", "400")
+    assert main(["ingest", str(SEEDS), "--store", store, "--embedder", "hash", "--json"]) == 1
+    assert "chunk_size" in one_error_line(capsys.readouterr().err)
+    assert main(["ingest", str(SEEDS), "--store", store, "--embedder", "hash", "--json", "--rebuild"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == report["chunks"] > 0
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["search", "x", "--embedder", "bert"], "embedder"),
+    (["search", "x", "--embedder", "hash"], "ingest"),  # empty store
+])
+def test_user_errors_in_process(argv: list[str], fragment: str, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--store", str(tmp_path / "store")]) == 1
+    assert fragment in one_error_line(capsys.readouterr().err)
+
+
+def test_bad_setting_in_environment_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KIT_CHUNK_SIZE", "lots")
+    assert main(["search", "x", "--store", str(tmp_path), "--embedder", "hash"]) == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert "chunk_size" in line and "KIT_CHUNK_SIZE" in line
+
+
+def test_unknown_kit_variable_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KIT_CHUNKSIZE", "400")
+    assert main(["search", "x", "--store", str(tmp_path), "--embedder", "hash"]) == 1
+    assert "chunksize" in one_error_line(capsys.readouterr().err)
+
+
+def test_busy_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    with FileLock(str(store / "write.lock")):
+        code = main(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash"])
+    assert code == 1
+    assert "busy" in one_error_line(capsys.readouterr().err)
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "ingest" in capsys.readouterr().out
