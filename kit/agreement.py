@@ -23,8 +23,12 @@ _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six"
           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
           "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_NUM = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(_UNITS) + r")"
-_FACT = re.compile(rf"(?<![\w$€£])(\$|€|£)?({_NUM})(?:\s+({'|'.join(_SCALE)}))?\b", re.IGNORECASE)
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DIGIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# Compounds ("twenty-five") come first: otherwise "twenty" and then "five" match on their own.
+_NUM = (r"(?:\d[\d,]*(?:\.\d+)?|(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_DIGIT_WORDS) + r")\b|"
+        + "|".join(_UNITS) + r")")
+_FACT = re.compile(rf"(?<![\w$€£])(\$|€|£)?({_NUM})(\s+hundred)?(?:\s+({'|'.join(_SCALE)}))?\b", re.IGNORECASE)
 _AFTER = re.compile(r"[A-Za-z][A-Za-z-]*")
 _SKIP_NOUNS = {"year", "day", "month", "week", "hour", "minute", "percent", "time", "mile", "km", "th", "st", "nd"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -49,7 +53,7 @@ def facts(sentence: str) -> list[Fact]:
         noun = {"$": "usd", "€": "eur", "£": "gbp"}.get(currency or "") or _head(words)
         if not noun or noun in _SKIP_NOUNS or (words and words[0] in _MONTHS):
             continue
-        value = _value(number) * _SCALE.get((m.group(3) or "").lower(), 1)
+        value = _value(number) * (100 if m.group(3) else 1) * _SCALE.get((m.group(4) or "").lower(), 1)
         text = (m.group(0) + " " + " ".join(words[:2])).strip() if not currency else m.group(0)
         out.append(Fact(value, noun, text))
     return out
@@ -73,7 +77,9 @@ def _head(words: list[str]) -> str:
 
 def _value(token: str) -> float:
     token = token.lower().replace(",", "")
-    return float(_UNITS[token]) if token in _UNITS else float(token)
+    if token[0].isalpha():  # "eighteen", "twenty-five"
+        return float(sum(_UNITS[part] for part in re.split(r"[-\s]+", token)))
+    return float(token)
 
 
 def compare(citations: Sequence[Citation], vectors: np.ndarray, same_topic: float = 0.55,

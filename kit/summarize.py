@@ -86,8 +86,10 @@ def select(scores: np.ndarray, vectors: np.ndarray, max_sentences: int, max_word
         pool.remove(best)
         if any(float(vectors[best] @ vectors[p]) >= redundant for p in picked):
             continue
-        if max_words is not None and picked and total + words[best] > max_words:
-            break
+        if max_words is not None and total + words[best] > max_words:
+            if picked:
+                break
+            continue  # longer than the whole budget on its own: it can never fit
         picked.append(int(best))
         total += words[best]
     return picked
@@ -145,6 +147,7 @@ SUMMARY_SCHEMA = {
 class Claim:
     text: str
     citations: tuple[Citation, ...]
+    rejected: int = 0  # quotes dropped: a key the model was not given, or a quote not in its passage
 
 
 def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: SourceReader) -> TopicSummary:
@@ -154,10 +157,14 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: 
     claims: list[Claim] = []
     for batch in batches(chunks):
         claims += _map(topic, batch, chunks, backend, traces)
+    rejected = sum(c.rejected for c in claims)
     if len(claims) > 8:
         claims = _reduce(topic, claims, chunks, backend, traces)
+        rejected += sum(c.rejected for c in claims)
     sentences_ = [SummarySentence(c.text, c.citations) for c in claims if c.citations]
     summary = TopicSummary(topic, sentences_, "llm", backend.name, traces=traces)
+    if rejected:
+        summary.notes.append(f"{rejected} quotes rejected: passage key not given, or quote not in its passage")
     dropped = len(claims) - len(sentences_)
     if dropped:
         summary.notes.append(f"{dropped} sentences dropped: no citation checked out against the sources")
@@ -168,8 +175,9 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: 
     return summary
 
 
-def batches(chunks: list[Chunk], budget: int = BATCH_CHARS) -> list[list[int]]:
-    """Global passage indexes grouped so each group's text fits the budget."""
+def batches(chunks: list[Chunk], budget: int | None = None) -> list[list[int]]:
+    """Global passage indexes grouped so each group's text fits the budget (BATCH_CHARS)."""
+    budget = BATCH_CHARS if budget is None else budget
     out: list[list[int]] = [[]]
     size = 0
     for i, c in enumerate(chunks):
@@ -208,13 +216,29 @@ def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: Cha
     trace = Trace(prompt.name, prompt.version, backend.name, ids)
     result = traced_call(backend, [Message("system", system), Message("user", user)], trace, SUMMARY_SCHEMA)
     traces.append(trace.to_dict())
-    by_key = {x.key: x for c in claims for x in c.citations}
+    by_key: dict[int, list[Citation]] = {}
+    for c in claims:
+        for x in c.citations:
+            by_key.setdefault(x.key, []).append(x)
     reduced = []
     for item in _sentences_json(result.text):
-        keys = [q.get("passage") for q in item.get("quotes", []) if isinstance(q, dict)]
-        cites = tuple(by_key[k] for k in dict.fromkeys(keys) if isinstance(k, int) and k in by_key)
-        reduced.append(Claim(str(item.get("text", "")).strip(), cites))
+        text = str(item.get("text", "")).strip()
+        keys = list(dict.fromkeys(q.get("passage") for q in _quotes(item)))
+        # Several claims can cite one passage with different quotes: keep the quote that matches
+        # this sentence best, not whichever claim came last.
+        cites = tuple(_closest(text, by_key[k]) for k in keys if isinstance(k, int) and k in by_key)
+        reduced.append(Claim(text, cites, sum(not (isinstance(k, int) and k in by_key) for k in keys)))
     return reduced
+
+
+def _closest(text: str, options: list[Citation]) -> Citation:
+    words = set(keywords(text))
+    return max(options, key=lambda c: len(words & set(keywords(c.quote))))
+
+
+def _quotes(item: dict[str, Any]) -> list[dict[str, Any]]:
+    quotes = item.get("quotes")
+    return [q for q in quotes if isinstance(q, dict)] if isinstance(quotes, list) else []
 
 
 def _sentences_json(reply: str) -> list[dict[str, Any]]:
@@ -226,25 +250,36 @@ def _sentences_json(reply: str) -> list[dict[str, Any]]:
 
 
 def _claim(item: dict[str, Any], chunks: list[Chunk], allowed: set[int]) -> Claim:
-    """A map claim with the citations whose key was in its batch and whose quote is found."""
-    cites = []
-    for q in item.get("quotes", []):
-        key = q.get("passage") if isinstance(q, dict) else None
-        if isinstance(key, int) and key in allowed and (c := cite_in_chunk(key, chunks[key - 1], str(q.get("quote")))):
+    """A map claim with the citations whose key was in its batch and whose quote is found there.
+
+    A quote that is not in its passage, or a key the batch did not have, is rejected (never
+    replaced by some other sentence). Only a key given with an empty quote gets the passage
+    sentence sharing most words with the claim, and only if it shares any."""
+    cites: list[Citation] = []
+    unquoted: list[int] = []
+    rejected = 0
+    for q in _quotes(item):
+        key, quote = q.get("passage"), str(q.get("quote") or "").strip()
+        if not (isinstance(key, int) and key in allowed):
+            rejected += 1
+        elif not quote:
+            unquoted.append(key)
+        elif c := cite_in_chunk(key, chunks[key - 1], quote):
             cites.append(c)
-    if not cites:
-        cites = _best_sentence_citation(item["text"], item.get("quotes", []), chunks, allowed)
-    return Claim(item["text"].strip(), tuple(cites))
+        else:
+            rejected += 1
+    if not cites and unquoted:
+        cites = _best_sentence_citation(item["text"], unquoted[0], chunks)
+    return Claim(item["text"].strip(), tuple(cites), rejected)
 
 
-def _best_sentence_citation(text: str, quotes: list[Any], chunks: list[Chunk], allowed: set[int]) -> list[Citation]:
-    keys = [int(q["passage"]) for q in quotes if isinstance(q, dict) and q.get("passage") in allowed]
-    if not keys:
-        return []
-    chunk = chunks[keys[0] - 1]
+def _best_sentence_citation(text: str, key: int, chunks: list[Chunk]) -> list[Citation]:
+    chunk = chunks[key - 1]
     words = set(keywords(text))
     best = max(sentences(chunk.text), key=lambda s: len(set(keywords(s.text)) & words), default=None)
-    cite = cite_in_chunk(keys[0], chunk, best.text) if best else None
+    if best is None or not words & set(keywords(best.text)):
+        return []
+    cite = cite_in_chunk(key, chunk, best.text)
     return [cite] if cite else []
 
 

@@ -131,7 +131,8 @@ def llm_label(topic: Topic, backend: ChatBackend) -> str:
     system, user = prompt.render(keywords=", ".join(topic.keywords), passages=examples)
     trace = Trace(prompt.name, prompt.version, backend.name, [c.id for c in topic.chunks[:3]])
     result = traced_call(backend, [Message("system", system), Message("user", user)], trace)
-    label = result.text.strip().strip('"').splitlines()[0] if result.text.strip() else ""
+    # The first line only, then its quotes (stripping the whole reply first left a closing quote).
+    label = result.text.strip().splitlines()[0].strip().strip('"“”\'') if result.text.strip() else ""
     return label[:80] or topic.label
 
 

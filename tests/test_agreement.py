@@ -1,0 +1,105 @@
+"""Agreement and difference across sources: fact extraction, pairwise comparison, and the
+18 / "Eighteen" cruise missiles agreement between two seed articles found end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kit.agreement import compare, facts
+from kit.api import Kit
+from kit.types import Citation
+
+
+def values(sentence: str) -> list[tuple[float, str]]:
+    return [(f.value, f.noun) for f in facts(sentence)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The Russian military says it fired 18 cruise missiles on Friday.", [(18, "missile")]),
+    ("Eighteen cruise missiles were launched from the Caspian Sea.", [(18, "missile")]),
+    ("A strike had killed more than 600 militants.", [(600, "militant")]),
+    ("Officials said 1,200 people were evacuated and twelve villages emptied.", [(1200, "people"), (12, "village")]),
+    ("Twenty-five soldiers were wounded.", [(25, "soldier")]),
+    ("They counted two hundred tanks and 3.5 million refugees.", [(200, "tank"), (3.5e6, "refugee")]),
+    ("The fund pledged $2.5 million, and Britain gave £300 and €40.", [(2.5e6, "usd"), (300, "gbp"), (40, "eur")]),
+])
+def test_numbers_in_digits_words_and_money(sentence: str, expected: list[tuple[float, str]]) -> None:
+    assert values(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "In 2015 the talks resumed.",
+    "The talks resumed on 7 October and ended on 12 March.",
+    "The siege lasted three days and 20 hours.",
+    "Prices rose 15 percent over 2 years.",
+    "He won the 2008 race.",
+])
+def test_years_dates_and_durations_are_skipped(sentence: str) -> None:
+    assert facts(sentence) == []
+
+
+def test_fact_text_names_what_is_counted() -> None:
+    (fact,) = facts("Eighteen cruise missiles were launched.")
+    assert fact.text == "Eighteen cruise missiles"
+
+
+def cite(path: str, quote: str, start: int = 0) -> Citation:
+    return Citation(0, path, start, start + len(quote), "article", quote, "exact")
+
+
+def unit_vectors(n: int, similarity: float) -> np.ndarray:
+    """n unit vectors whose pairwise cosine similarity is `similarity`."""
+    shared = np.sqrt(similarity)
+    out = np.zeros((n, n + 1), dtype=np.float32)
+    out[:, 0] = shared
+    out[np.arange(n), np.arange(1, n + 1)] = np.sqrt(1 - similarity)
+    return out
+
+
+def test_same_figure_in_two_files_agrees_and_different_figures_differ() -> None:
+    cites = [cite("a.txt", "Russia fired 18 cruise missiles at ISIS positions."),
+             cite("b.txt", "Eighteen cruise missiles were launched on Friday."),
+             cite("c.txt", "The ministry said 26 cruise missiles hit their targets.")]
+    agreements, differences = compare(cites, unit_vectors(3, 0.7))
+    assert [(a.citations[0].path, a.citations[1].path) for a in agreements] == [("a.txt", "b.txt")]
+    assert "18 cruise missiles" in agreements[0].fact and "Eighteen cruise missiles" in agreements[0].fact
+    # 18 vs 26 is one difference about missiles (a-c and b-c state the same pair of figures).
+    assert len(differences) == 1 and differences[0].subject == "missile"
+    says = sorted(text for text, _ in differences[0].versions)
+    assert says[0].startswith("18") or says[0].startswith("Eighteen")
+    assert says[1].startswith("26")
+
+
+def test_pairs_from_the_same_file_are_ignored() -> None:
+    cites = [cite("a.txt", "Russia fired 18 cruise missiles."), cite("a.txt", "Only 12 cruise missiles hit.", 100),
+             cite("a.txt", "Russia fired 18 cruise missiles.", 200)]
+    assert compare(cites, unit_vectors(3, 0.95)) == ([], [])
+
+
+def test_unrelated_sentences_are_not_compared() -> None:
+    cites = [cite("a.txt", "Russia fired 18 cruise missiles."),
+             cite("b.txt", "Engineers counted 40 missiles at the museum.")]
+    assert compare(cites, unit_vectors(2, 0.3)) == ([], [])
+    agreements, differences = compare(cites, unit_vectors(2, 0.7))
+    assert not agreements and len(differences) == 1
+
+
+def test_near_identical_statements_without_figures_agree() -> None:
+    cites = [cite("a.txt", "The ceasefire collapsed after the shelling."),
+             cite("b.txt", "The ceasefire collapsed after the shelling resumed.")]
+    agreements, _ = compare(cites, unit_vectors(2, 0.95))
+    assert [a.fact for a in agreements] == ["same statement"]
+    assert compare(cites, unit_vectors(2, 0.7)) == ([], [])
+
+
+def test_summaries_of_the_seeds_find_the_eighteen_cruise_missiles(minilm_kit: Kit) -> None:
+    summaries = minilm_kit.summarize()
+    found = [a for s in summaries for a in s.agreements
+             if {c.path[:3] for c in a.citations} == {"001", "002"} and "missile" in a.fact.lower()]
+    assert found, [a.fact for s in summaries for a in s.agreements]
+    quotes = " ".join(c.quote for c in found[0].citations)
+    assert "Eighteen cruise missiles" in quotes and "18 cruise missiles" in quotes
+    reader = minilm_kit.sources()
+    for c in found[0].citations:
+        assert c.verified and reader.text(c.path)[c.start:c.end] == c.quote  # type: ignore[index]

@@ -1,0 +1,103 @@
+"""Markdown and HTML reports: every citation's source and span is shown, the HTML page loads
+nothing from the network, and document text is escaped, never run."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit.cli import main
+from kit.report import report_html, report_markdown, summary_html
+from kit.summarize import extractive_summary
+from kit.types import Agreement, Citation, Difference, SummarySentence, Topic, TopicSummary
+from tests.helpers import SEEDS
+
+HOSTILE = ('The council met on Monday to discuss the harbour budget for next year.\n\n'
+           'A reader pasted <script>alert("owned")</script> into the comment form of the council website.\n\n'
+           'Another reader wrote " onmouseover="alert(1)" x=" in the same form on Tuesday evening.\n\n'
+           'The budget passes next week after a final vote by the full council.\n')
+
+
+@pytest.fixture(scope="module")
+def summaries(tmp_path_factory: pytest.TempPathFactory) -> list[TopicSummary]:
+    folder = tmp_path_factory.mktemp("docs")
+    for f in SEEDS.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "council.txt").write_text(HOSTILE, encoding="utf-8")
+    k = kit.open(store_dir=str(tmp_path_factory.mktemp("store")), embedder="hash", llm="extractive")
+    k.ingest(folder)
+    out = k.summarize(max_sentences=8)
+    chunks, _ = k.store.all_vectors()
+    council = [c for c in chunks if c.path == "council.txt"]
+    out.append(extractive_summary(Topic(len(out) + 1, "council", ("council",), tuple(council)), k.embedder,
+                                  k.sources(), max_sentences=10))
+    return out
+
+
+def every_citation(summaries: list[TopicSummary]) -> list[Citation]:
+    cites = [c for s in summaries for c in s.citations]
+    cites += [c for s in summaries for a in s.agreements for c in a.citations]
+    cites += [c for s in summaries for d in s.differences for _, c in d.versions]
+    return cites
+
+
+def test_reports_show_every_citation_path_and_span(summaries: list[TopicSummary]) -> None:
+    cites = every_citation(summaries)
+    assert len(cites) >= 8
+    md, page = report_markdown(summaries), report_html(summaries)
+    for c in cites:
+        assert f"`{c.path}` [{c.start}:{c.end}]" in md, c
+        assert f"{html.escape(c.path)} [{c.start}:{c.end}]" in page, c
+    for s in summaries:
+        assert f"Topic {s.topic.number}: {s.topic.title}" in md
+        assert all(sentence.text in md for sentence in s.sentences)
+
+
+def test_agreements_and_differences_are_rendered_with_their_sources() -> None:
+    a = Citation(1, "a.txt", 10, 40, "article", "Russia fired 18 cruise missiles.", "exact")
+    b = Citation(2, "b.txt", 5, 50, "comments", "Eighteen cruise missiles were launched.", "normalized")
+    c = Citation(3, "c.txt", 0, 30, "article", "26 cruise missiles hit targets.", "exact")
+    topic = Topic(4, "strikes", ("missile",), ())
+    summary = TopicSummary(topic, [SummarySentence("Russia fired 18 cruise missiles.", (a,))], "extractive",
+                           "extractive", [Agreement("18 cruise missiles / Eighteen cruise missiles", (a, b))],
+                           [Difference("missile", (("18 cruise missiles", a), ("26 cruise missiles", c)))])
+    md, page = report_markdown([summary]), report_html([summary])
+    for text in (md, page):
+        assert "Sources agree" in text and "Sources differ" in text
+        for cite in (a, b, c):
+            assert f"[{cite.start}:{cite.end}]" in text and cite.path in text
+    assert "26 cruise missiles" in md and "26 cruise missiles" in page
+
+
+def test_html_is_self_contained(summaries: list[TopicSummary]) -> None:
+    page = report_html(summaries, title="Report")
+    assert page.startswith("<!doctype html>") and page.count("<html") == 1
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"<link\b|@import|url\(", page, re.I)
+    assert "<script" not in page.lower()  # the kit adds no scripts, and documents cannot inject one
+
+
+def test_html_escapes_document_text(summaries: list[TopicSummary]) -> None:
+    council = summaries[-1]
+    quoted = " ".join(c.quote for c in council.citations)
+    assert "<script>" in quoted and 'onmouseover="alert(1)"' in quoted  # the hostile text was cited
+    for page in (report_html(summaries), summary_html(council), council._repr_html_()):
+        assert "<script" not in page.lower()
+        assert "&lt;script&gt;" in page
+        assert 'onmouseover="alert' not in page and "onmouseover=&quot;alert(1)&quot;" in page
+    assert "<b>bold</b>" not in report_html(summaries, title="<b>bold</b>")
+
+
+def test_report_files_from_the_cli(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert main(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash", "--no-progress"]) == 0
+    for name in ("report.md", "report.html"):
+        out = tmp_path / name
+        assert main(["summarize", "--store", str(store), "--embedder", "hash", "--out", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith("# Topic report" if name.endswith(".md") else "<!doctype html>")
+        assert re.search(r"\d{3}_[0-9a-f]{16}\.txt`? \[\d+:\d+\]", text)
