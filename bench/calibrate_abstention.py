@@ -22,6 +22,7 @@ from squad_corpus import sample, write_corpus
 
 import kit
 from kit.answer import CALIBRATION, SupportModel, candidates, sentence_features
+from kit.config import Settings
 
 WORK = Path("/tmp/kit-bench-squad")
 FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
@@ -84,10 +85,13 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=2000)
     args = ap.parse_args()
     items = write_corpus(WORK / "corpus")
-    k = kit.open(store_dir=str(WORK / "store"))
+    settings = Settings.load()
+    k = kit.open(store_dir=str(WORK / f"store-{settings.embedder}"))
     started = time.perf_counter()
     print(k.ingest(WORK / "corpus").to_dict()["chunks"], "chunks", file=sys.stderr)
-    cache = WORK / f"features-{args.questions}.npz"
+    # Features depend on the embedder and on retrieval: a cache for other settings is not reused.
+    fused = f"rrf{settings.rrf_k}-mmr{settings.mmr_lambda}-k{settings.top_k}"
+    cache = WORK / f"features-{args.questions}-{k.embedder.name}-{fused}.npz"
     if cache.exists():
         saved = np.load(cache, allow_pickle=True)
         rows = list(zip(saved["matrices"], saved["labels"], saved["articles"], strict=True))

@@ -40,6 +40,7 @@ import numpy as np
 
 import kit
 from kit.api import Kit
+from kit.config import Settings
 from kit.text import sentences
 from kit.types import Chunk, Topic, TopicSummary
 
@@ -439,9 +440,9 @@ def main() -> None:
     args = ap.parse_args()
     out = args.out or (None if args.quick else RESULTS)
     docs, rows = load_data()
-    corpus, store = args.work / "corpus", args.work / "store"
+    corpus, store = args.work / "corpus", args.work / f"store-{Settings.load().embedder}"
     write_corpus(docs, corpus)
-    k = kit.open(store_dir=str(store), embedder="minilm", llm="extractive")
+    k = kit.open(store_dir=str(store), llm="extractive")
     started = time.perf_counter()
     ingest = k.ingest(corpus).to_dict()
     log(f"ingest: {ingest['chunks']} chunks, {ingest['embedded']} embedded ({time.perf_counter() - started:.1f} s)")

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from squad_corpus import sample, write_corpus, write_jsonl
 
 import kit
+from kit.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/kit-bench-squad")
@@ -50,7 +51,7 @@ def squad_run(n: int) -> dict[str, object]:
     chosen = [i for a, i in sample([(a, i) for a, i in items if a in held_out], n, seed=1)]
     qa = WORK / "heldout_qa.jsonl"
     write_jsonl(chosen, qa)
-    k = kit.open(store_dir=str(WORK / "store"))
+    k = kit.open(store_dir=str(WORK / f"store-{Settings.load().embedder}"))
     k.ingest(WORK / "corpus")
     report = k.evaluate(qa).to_dict()
     report["questions"] = len(chosen)

@@ -14,9 +14,10 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -70,11 +71,18 @@ def cache_dir() -> Path:
 
 
 class OnnxMiniLM:
-    """all-MiniLM-L6-v2 on onnxruntime with a fused (and optionally int8) graph."""
+    """all-MiniLM-L6-v2 on onnxruntime with a fused (and optionally int8) graph.
+
+    One single-threaded session per core, each embedding its own share of the batches: on small
+    CPUs this beats one session with a thread pool (no synchronisation inside every operator, no
+    spinning threads stealing the core from Chroma or numpy). Texts go one per batch by default:
+    no padding is computed, and a text's vector does not depend on its neighbours (the int8
+    graph quantizes activations per batch, so padding and neighbours would shift it).
+    """
 
     dim = 384
 
-    def __init__(self, quantized: bool = False, batch_size: int = 16) -> None:
+    def __init__(self, quantized: bool = False, batch_size: int = 1, workers: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -83,13 +91,16 @@ class OnnxMiniLM:
         src = model_dir()
         self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding()
+        self.tokenizer.no_padding()  # the bundled tokenizer.json pads to 128; batches are padded here
         options = ort.SessionOptions()
-        options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        graph = ensure_onnx(src, quantized)
-        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        graph = str(ensure_onnx(src, quantized))
+        count = workers or min(usable_cpus(), 4)
+        self.sessions = [ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+                         for _ in range(count)]
+        self._pool = ThreadPoolExecutor(count, thread_name_prefix="kit-embed") if count > 1 else None
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads for `text`, [CLS] and [SEP] included, before truncation."""
@@ -100,22 +111,41 @@ class OnnxMiniLM:
             self.tokenizer.enable_truncation(MAX_TOKENS)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        # Sorting by length keeps padding (wasted compute) low inside each batch.
-        order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch_size):
-            idx = order[i:i + self.batch_size]
-            out[idx] = self._run([texts[j] for j in idx])
+        if not texts:
+            return out
+        pieces = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        # Sorting by length keeps padding (wasted compute) low when batches hold several texts.
+        order = np.argsort([len(p) for p in pieces], kind="stable")
+        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+        def work(worker: int) -> None:
+            for idx in batches[worker::len(self.sessions)]:
+                out[idx] = self._run(self.sessions[worker], [pieces[j] for j in idx])
+
+        if self._pool is None or len(batches) == 1:
+            for idx in batches:
+                out[idx] = self._run(self.sessions[0], [pieces[j] for j in idx])
+        else:
+            list(self._pool.map(work, range(len(self.sessions))))
         return out
 
-    def _run(self, batch: list[str]) -> np.ndarray:
-        enc = self.tokenizer.encode_batch(batch)
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+    @staticmethod
+    def _run(session: Any, pieces: list[list[int]]) -> np.ndarray:
+        ids = np.zeros((len(pieces), max(map(len, pieces))), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros_like(ids)
+        for row, p in enumerate(pieces):
+            ids[row, :len(p)], mask[row, :len(p)] = p, 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
+        return np.asarray(session.run(None, feeds)[0], dtype=np.float32)
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def ensure_onnx(src: Path, quantized: bool) -> Path:

@@ -81,16 +81,18 @@ class Retriever:
         k = k or self.settings.top_k
         flt = flt or Filter()
         self.store.reopen_if_stale()
-        if self.store.count() == 0:
+        total = self.store.count()
+        if total == 0:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         n = max(self.settings.candidates, k)
         qvec = self.embedder.embed([query])[0]
-        dense = self.store.query(qvec, n, flt.where())
+        dense = self.store.query(qvec, n, flt.where(), count=total)
         keyword = self.keyword_index().search(query, n, flt)
         return self._fuse_and_diversify(qvec, dense, keyword, k)
 
     def keyword_index(self) -> KeywordIndex:
-        generation = self.store.generation()
+        # search() has just checked the store's generation; its answer is cached on the store.
+        generation = self.store.seen_generation
         if self._keyword is None or generation != self._keyword_generation:
             self._keyword = KeywordIndex(self.store.all_chunks())
             self._keyword_generation = generation
@@ -120,17 +122,17 @@ def mmr(ids: list[str], relevance: dict[str, float], vectors: dict[str, np.ndarr
     """Maximal marginal relevance; candidates at least `dedup` similar to a pick are dropped."""
     if not ids:
         return []
-    top = max(relevance.values())
     pool = sorted(ids, key=lambda i: -relevance[i])
-    picked: list[str] = []
-    while pool and len(picked) < k:
-        best, best_value = None, -np.inf
-        for cid in pool:
-            redundancy = max((float(vectors[cid] @ vectors[p]) for p in picked), default=0.0)
-            value = lam * relevance[cid] / top - (1 - lam) * redundancy
-            if value > best_value:
-                best, best_value = cid, value
-        assert best is not None
+    rel = np.array([relevance[i] for i in pool]) / max(relevance.values())
+    sims = np.stack([vectors[i] for i in pool]) @ np.stack([vectors[i] for i in pool]).T
+    redundancy = np.zeros(len(pool))
+    alive = np.ones(len(pool), dtype=bool)
+    picked: list[int] = []
+    while alive.any() and len(picked) < k:
+        value = np.where(alive, lam * rel - (1 - lam) * redundancy, -np.inf)
+        best = int(np.argmax(value))  # ties go to the more relevant (earlier) candidate
         picked.append(best)
-        pool = [c for c in pool if c != best and float(vectors[c] @ vectors[best]) < dedup]
-    return picked
+        alive &= sims[best] < dedup
+        alive[best] = False
+        redundancy = sims[best] if len(picked) == 1 else np.maximum(redundancy, sims[best])
+    return [pool[i] for i in picked]

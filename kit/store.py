@@ -137,6 +137,12 @@ class Store:
     def count(self) -> int:
         return int(self._open().count())
 
+    @property
+    def seen_generation(self) -> int:
+        """The generation this process last read or wrote (no store round trip)."""
+        self._open()
+        return self._seen_generation or 0
+
     def generation(self) -> int:
         meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
         return int(meta.get("kit_generation", 0))
@@ -186,11 +192,11 @@ class Store:
         return sorted(chunks, key=lambda c: (c.path, c.start))
 
     # -- reading vectors ------------------------------------------------------------------
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None, count: int | None = None
               ) -> list[tuple[Chunk, float, np.ndarray]]:
-        """Nearest chunks to `vector`: (chunk, cosine similarity, embedding)."""
+        """Nearest chunks to `vector`: (chunk, cosine similarity, embedding). Pass `count` if known."""
         col = self._open()
-        n = min(n, col.count())
+        n = min(n, col.count() if count is None else count)
         if n == 0:
             return []
         got = col.query(query_embeddings=[vector.tolist()], n_results=n, where=where or None,

@@ -1,7 +1,7 @@
 """Shared fixtures: the seed corpus, throwaway stores on the hashing embedder, one real MiniLM kit.
 
 Unit tests use `embedder="hash"` (deterministic, no model) so the suite stays fast; the few
-end-to-end tests share one session-scoped kit on the real default model ("minilm").
+end-to-end tests share one session-scoped kit on the real default model ("minilm-int8").
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def copy_seeds(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def minilm_kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kit]:
     """One kit on the real default model with the seeds ingested, shared by end-to-end tests."""
-    settings = Settings.load(environ={}, store_dir=tmp_path_factory.mktemp("minilm") / "store", embedder="minilm")
+    settings = Settings.load(environ={}, store_dir=tmp_path_factory.mktemp("minilm") / "store")
     k = Kit(settings)
     report = k.ingest(SEEDS)
     assert report.chunks > 0 and not report.issues

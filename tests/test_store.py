@@ -117,7 +117,7 @@ def test_real_model_on_a_hash_store_is_refused(docs: Path, make_kit: Callable[..
                                                minilm_kit: Kit) -> None:
     make_kit().ingest(docs)
     with pytest.raises(SettingsMismatchError, match="all-MiniLM-L6-v2"):
-        make_kit(embedder="minilm").search("Palmyra")
+        make_kit(embedder="minilm-int8").search("Palmyra")
 
 
 def test_refused_run_leaves_no_trace(docs: Path, make_kit: Callable[..., Kit]) -> None:

@@ -78,7 +78,7 @@ def subjects_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dic
 @pytest.fixture(scope="module")
 def minilm_subjects(subjects_folder: tuple[Path, dict[str, str]],
                     tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    k = kit.open(store_dir=str(tmp_path_factory.mktemp("minilm") / "store"), embedder="minilm", llm="extractive")
+    k = kit.open(store_dir=str(tmp_path_factory.mktemp("minilm") / "store"), llm="extractive")
     report = k.ingest(subjects_folder[0])
     assert report.files == 12 and not report.issues
     return k
