@@ -100,7 +100,8 @@ class OnnxMiniLM:
         count = workers or min(usable_cpus(), 4)
         self.sessions = [ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
                          for _ in range(count)]
-        self._pool = ThreadPoolExecutor(count, thread_name_prefix="kit-embed") if count > 1 else None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = -1
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads for `text`, [CLS] and [SEP] included, before truncation."""
@@ -123,12 +124,19 @@ class OnnxMiniLM:
             for idx in batches[worker::len(self.sessions)]:
                 out[idx] = self._run(self.sessions[worker], [pieces[j] for j in idx])
 
-        if self._pool is None or len(batches) == 1:
+        if len(self.sessions) == 1 or len(batches) == 1:
             for idx in batches:
                 out[idx] = self._run(self.sessions[0], [pieces[j] for j in idx])
         else:
-            list(self._pool.map(work, range(len(self.sessions))))
+            list(self._workers().map(work, range(len(self.sessions))))
         return out
+
+    def _workers(self) -> ThreadPoolExecutor:
+        # A forked child inherits the pool object but not its threads: give it its own pool.
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(len(self.sessions), thread_name_prefix="kit-embed")
+            self._pool_pid = os.getpid()
+        return self._pool
 
     @staticmethod
     def _run(session: Any, pieces: list[list[int]]) -> np.ndarray:

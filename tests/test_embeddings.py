@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -57,3 +61,15 @@ def test_onnx_graphs_match_the_reference_model(int8: OnnxMiniLM) -> None:
     fp32_vectors = get_embedder(Settings.load(environ={}, embedder="minilm")).embed(TEXTS)
     assert np.sum(fp32_vectors * torch_vectors, axis=1).min() > 0.9999, "fp32 graph = sentence-transformers"
     assert np.sum(int8.embed(TEXTS) * torch_vectors, axis=1).min() > 0.97, "int8 close to the reference"
+
+
+def test_a_forked_child_can_still_embed(int8: OnnxMiniLM, tmp_path: Path) -> None:
+    expected = int8.embed(TEXTS)  # the parent's worker threads exist before the fork
+    out = tmp_path / "child.npy"
+    pid = os.fork()
+    if pid == 0:  # the child: embed, save, exit without running pytest's teardown
+        signal.alarm(60)
+        np.save(out, int8.embed(TEXTS))
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert status == 0 and np.array_equal(np.load(out), expected)
