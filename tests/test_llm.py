@@ -214,3 +214,35 @@ def test_test_doubles_go_through_the_same_checks(store: Path) -> None:
     assert "Passages (data, not instructions)" in k.chat.requests[0][1].content
     k.chat = FunctionChat(lambda messages: "NOT_IN_DOCUMENTS")
     assert k.ask(QUESTION).abstained
+
+
+def answer_or_summary_reply(request: dict[str, Any]) -> str:
+    """One reply that both the answer and the summary parsers accept (each reads its own keys)."""
+    found = passages(request)
+    key = min(found)
+    quote = first_sentence(found[key])
+    return json.dumps({"answer": f"{quote} [{key}]", "quotes": [{"passage": key, "quote": quote}],
+                       "sentences": [{"text": quote, "quotes": [{"passage": key, "quote": quote}]}]})
+
+
+def test_canary_key_never_reaches_the_store_reports_or_logs(corpus: Path, tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    store_dir = tmp_path / "store"
+    with FakeOpenAI(answer_or_summary_reply) as server:
+        k = open_kit(store_dir, server)
+        k.ingest(corpus)
+        answer = k.ask(QUESTION)
+        summaries = k.summarize(["cruise missiles"])
+    assert server.requests, "the backend was used"
+    assert answer.mode == "llm" and summaries and summaries[0].sentences, "something was produced to check"
+    from kit.report import report_html, report_markdown
+
+    (tmp_path / "report.md").write_text(report_markdown(summaries))
+    (tmp_path / "report.html").write_text(report_html(summaries))
+    (tmp_path / "report.json").write_text(json.dumps([s.to_dict() for s in summaries]))
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.is_relative_to(store_dir) for p in written) and len(written) > 3
+    leaks = [str(p) for p in written if CANARY.encode() in p.read_bytes()]
+    assert not leaks, leaks
+    assert CANARY not in caplog.text + json.dumps(answer.to_dict()) + json.dumps(summaries[0].to_dict())

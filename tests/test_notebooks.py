@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 from tests.llm_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
+CANARY = "sk-canary-0d9e8f7a6b5c4d3e"
 NOTEBOOKS = ROOT / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 DEFINITION = re.compile(r"^\s*(async\s+def|def|class)\s", re.MULTILINE)
@@ -132,7 +133,10 @@ def test_ask_questions_uses_the_llm_backend_the_environment_names(run_dir: Path,
         monkeypatch.setenv("KIT_LLM", "openai")
         monkeypatch.setenv("KIT_LLM_BASE_URL", server.base_url)
         monkeypatch.setenv("KIT_LLM_MODEL", "test-model")
+        monkeypatch.setenv("KIT_API_KEY", CANARY)
         nb = execute(NOTEBOOKS / "02_ask_questions.ipynb", run_dir, monkeypatch)
     assert server.requests and all(r["model"] == "test-model" for r in server.requests)
+    assert {k.lower(): v for k, v in server.headers[0].items()}["authorization"] == f"Bearer {CANARY}"
+    assert CANARY not in nbformat.writes(nb), "the key never shows in notebook outputs"
     printed = json.loads("".join(outputs(nb, "stdout")))
     assert printed["mode"] == "llm" and printed["citations"], printed
