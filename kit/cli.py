@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Cited answers and summaries over a folder of documents.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", dest="store_dir", help="store folder (default .kit, or KIT_STORE_DIR)")
-    common.add_argument("--embedder", help="minilm | minilm-int8 | minilm-torch | openai | hash")
+    common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub = parser.add_subparsers(metavar="COMMAND")
     _add(sub, "ingest", "index the text files of a folder", _ingest, common, [
