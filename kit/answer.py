@@ -22,7 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from kit.citations import SourceReader, cite_in_chunk, markers, render_passages, strip_markers, verify_all
+from kit.citations import (
+    SourceReader,
+    cite_best_sentence,
+    cite_in_chunk,
+    markers,
+    render_passages,
+    strip_markers,
+    verify_all,
+)
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
@@ -239,10 +247,7 @@ def _llm_citations(text: str, quotes: list[tuple[int, str]], hits: Sequence[Hit]
         if found:
             out.append(found[0])
             continue
-        claim = _claim_for(text, key)
-        best = max(sentences(chunk.text), key=lambda s: len(set(keywords(s.text)) & set(keywords(claim))),
-                   default=None)
-        if best is not None and (c := cite_in_chunk(key, chunk, best.text)):
+        if c := cite_best_sentence(key, chunk, _claim_for(text, key)):
             out.append(c)
     return out, rejected
 

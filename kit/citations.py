@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kit.corpus import UnreadableFile, decode, html_to_text
+from kit.text import keywords, sentences
 from kit.types import Chunk, Citation, Hit
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -81,6 +82,17 @@ def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
     s, e, how = found
     return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
                     chunk.text[s:e], how, chunk.doc_sha256)
+
+
+def cite_best_sentence(key: int, chunk: Chunk, claim: str, min_shared: int = 0) -> Citation | None:
+    """A citation of the sentence of `chunk` sharing most keywords with `claim` (the first on a tie),
+    or None when no sentence shares at least `min_shared` of them."""
+    words = set(keywords(claim))
+    scored = [(len(words & set(keywords(s.text))), s) for s in sentences(chunk.text)]
+    if not scored:
+        return None
+    shared, best = max(scored, key=lambda pair: pair[0])
+    return cite_in_chunk(key, chunk, best.text) if shared >= min_shared else None
 
 
 class SourceReader:

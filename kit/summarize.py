@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from kit.agreement import compare
-from kit.citations import SourceReader, cite_in_chunk, verify_all
+from kit.citations import SourceReader, cite_best_sentence, cite_in_chunk, verify_all
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
@@ -269,18 +269,10 @@ def _claim(item: dict[str, Any], chunks: list[Chunk], allowed: set[int]) -> Clai
         else:
             rejected += 1
     if not cites and unquoted:
-        cites = _best_sentence_citation(item["text"], unquoted[0], chunks)
+        key = unquoted[0]
+        best = cite_best_sentence(key, chunks[key - 1], item["text"], min_shared=1)
+        cites = [best] if best else []
     return Claim(item["text"].strip(), tuple(cites), rejected)
-
-
-def _best_sentence_citation(text: str, key: int, chunks: list[Chunk]) -> list[Citation]:
-    chunk = chunks[key - 1]
-    words = set(keywords(text))
-    best = max(sentences(chunk.text), key=lambda s: len(set(keywords(s.text)) & words), default=None)
-    if best is None or not words & set(keywords(best.text)):
-        return []
-    cite = cite_in_chunk(key, chunk, best.text)
-    return [cite] if cite else []
 
 
 def _verify_summary(summary: TopicSummary, reader: SourceReader) -> None:
