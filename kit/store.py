@@ -144,14 +144,17 @@ class Store:
         return self._seen_generation or 0
 
     def generation(self) -> int:
-        meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
-        return int(meta.get("kit_generation", 0))
+        return int(self._stored_metadata().get("kit_generation", 0))
 
     def source_root(self) -> Path | None:
         """The folder last ingested into this store (citations are checked against its files)."""
+        root = self._stored_metadata().get("kit_root")
+        return Path(root) if root else None
+
+    def _stored_metadata(self) -> dict[str, Any]:
+        """The collection's metadata as stored now (the open handle may hold an older copy)."""
         self._open()
-        meta = self._client.get_collection(self.name, embedding_function=None).metadata or {}
-        return Path(meta["kit_root"]) if meta.get("kit_root") else None
+        return dict(self._client.get_collection(self.name, embedding_function=None).metadata or {})
 
     def catalog(self) -> dict[str, FileEntry]:
         """Every stored file with its content hash and chunk ids."""
@@ -163,19 +166,13 @@ class Store:
         return {p: FileEntry(frozenset(shas[p]), frozenset(v)) for p, v in ids.items()}
 
     def _iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        col = self._open()
-        page = 5000
-        for offset in range(0, col.count(), page):
-            got = col.get(include=["metadatas"], limit=page, offset=offset)
+        for got in self._pages(["metadatas"]):
             yield from zip(got["ids"], got["metadatas"], strict=True)
 
     def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
         """Every stored chunk with its embedding, ordered by path and start."""
-        col = self._open()
         rows: list[tuple[Chunk, np.ndarray]] = []
-        page = 5000
-        for offset in range(0, col.count(), page):
-            got = col.get(include=["metadatas", "documents", "embeddings"], limit=page, offset=offset)
+        for got in self._pages(["metadatas", "documents", "embeddings"]):
             columns = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
             rows += [(_chunk(i, d, m), np.asarray(e, dtype=np.float32)) for i, d, m, e in columns]
         rows.sort(key=lambda r: (r[0].path, r[0].start))
@@ -183,13 +180,16 @@ class Store:
 
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk (for the keyword index), ordered by path and start."""
-        col = self._open()
         chunks: list[Chunk] = []
-        page = 5000
-        for offset in range(0, col.count(), page):
-            got = col.get(include=["metadatas", "documents"], limit=page, offset=offset)
+        for got in self._pages(["metadatas", "documents"]):
             chunks += [_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: (c.path, c.start))
+
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[Any]:
+        """The whole collection, read `page` rows per call."""
+        col = self._open()
+        for offset in range(0, col.count(), page):
+            yield col.get(include=include, limit=page, offset=offset)
 
     # -- reading vectors ------------------------------------------------------------------
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None, count: int | None = None
