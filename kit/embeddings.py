@@ -120,15 +120,15 @@ class OnnxMiniLM:
         order = np.argsort([len(p) for p in pieces], kind="stable")
         batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
 
-        def work(worker: int) -> None:
-            for idx in batches[worker::len(self.sessions)]:
-                out[idx] = self._run(self.sessions[worker], [pieces[j] for j in idx])
+        def run(session: Any, share: list[np.ndarray]) -> None:
+            for idx in share:
+                out[idx] = self._run(session, [pieces[j] for j in idx])
 
-        if len(self.sessions) == 1 or len(batches) == 1:
-            for idx in batches:
-                out[idx] = self._run(self.sessions[0], [pieces[j] for j in idx])
-        else:
-            list(self._workers().map(work, range(len(self.sessions))))
+        n = len(self.sessions)
+        if n == 1 or len(batches) == 1:
+            run(self.sessions[0], batches)
+        else:  # each session takes every n-th batch
+            list(self._workers().map(run, self.sessions, [batches[w::n] for w in range(n)]))
         return out
 
     def _workers(self) -> ThreadPoolExecutor:
