@@ -18,13 +18,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from squad_corpus import sample, write_corpus
+from squad_corpus import WORK, sample, squad_kit, training_articles
 
 import kit
 from kit.answer import CALIBRATION, SupportModel, candidates, sentence_features
-from kit.config import Settings
 
-WORK = Path("/tmp/kit-bench-squad")
 FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
 
 
@@ -84,13 +82,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", type=int, default=2000)
     args = ap.parse_args()
-    items = write_corpus(WORK / "corpus")
-    settings = Settings.load()
-    k = kit.open(store_dir=str(WORK / f"store-{settings.embedder}"))
     started = time.perf_counter()
-    print(k.ingest(WORK / "corpus").to_dict()["chunks"], "chunks", file=sys.stderr)
+    k, items, ingested = squad_kit()
+    print(ingested.chunks, "chunks", file=sys.stderr)
     # Features depend on the embedder and on retrieval: a cache for other settings is not reused.
-    fused = f"rrf{settings.rrf_k}-mmr{settings.mmr_lambda}-k{settings.top_k}"
+    fused = f"rrf{k.settings.rrf_k}-mmr{k.settings.mmr_lambda}-k{k.settings.top_k}"
     cache = WORK / f"features-{args.questions}-{k.embedder.name}-{fused}.npz"
     if cache.exists():
         saved = np.load(cache, allow_pickle=True)
@@ -99,8 +95,8 @@ def main() -> None:
         rows = collect(k, sample(items, args.questions), k.settings.top_k)
         np.savez(cache, matrices=np.array([r[0] for r in rows], dtype=object),
                  labels=np.array([r[1] for r in rows]), articles=np.array([r[2] for r in rows]))
-    articles = sorted({a for _, _, a in rows})
-    train_articles = set(articles[::2])
+    articles = {a for _, _, a in rows}
+    train_articles = training_articles(articles)
     train = [r for r in rows if r[2] in train_articles]
     test = [r for r in rows if r[2] not in train_articles]
     w, b = fit(train)

@@ -18,13 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from squad_corpus import sample, write_corpus, write_jsonl
+from squad_corpus import WORK, sample, squad_kit, training_articles, write_jsonl
 
 import kit
-from kit.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = Path("/tmp/kit-bench-squad")
 
 
 def seeds_run(store: Path) -> dict[str, object]:
@@ -45,14 +43,11 @@ def seeds_run(store: Path) -> dict[str, object]:
 
 
 def squad_run(n: int) -> dict[str, object]:
-    items = write_corpus(WORK / "corpus")
-    articles = sorted({a for a, _ in items})
-    held_out = set(articles[1::2])  # calibration fits on articles[::2]
-    chosen = [i for a, i in sample([(a, i) for a, i in items if a in held_out], n, seed=1)]
+    k, items, _ = squad_kit()
+    trained_on = training_articles(a for a, _ in items)
+    chosen = [i for a, i in sample([(a, i) for a, i in items if a not in trained_on], n, seed=1)]
     qa = WORK / "heldout_qa.jsonl"
     write_jsonl(chosen, qa)
-    k = kit.open(store_dir=str(WORK / f"store-{Settings.load().embedder}"))
-    k.ingest(WORK / "corpus")
     report = k.evaluate(qa).to_dict()
     report["questions"] = len(chosen)
     report["unanswerable"] = sum(not i.answerable for i in chosen)

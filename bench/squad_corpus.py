@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
+import kit
+from kit.config import Settings
 from kit.evaluate import QAItem
+from kit.types import IngestReport
 
 SQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad2_dev_half" / "dev-v2.0.json"
+WORK = Path("/tmp/kit-bench-squad")  # corpus, stores and feature caches, reused between runs
 
 
 def slug(title: str) -> str:
@@ -47,3 +52,15 @@ def write_jsonl(items: list[QAItem], path: Path) -> None:
     rows = [{"question": i.question, "gold_sources": list(i.gold_sources), "answers": list(i.answers),
              "answerable": i.answerable} for i in items]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def squad_kit() -> tuple[kit.Kit, list[tuple[str, QAItem]], IngestReport]:
+    """The corpus written under WORK and ingested into a store kept per embedder (settings from KIT_*)."""
+    items = write_corpus(WORK / "corpus")
+    k = kit.open(store_dir=str(WORK / f"store-{Settings.load().embedder}"))
+    return k, items, k.ingest(WORK / "corpus")
+
+
+def training_articles(articles: Iterable[str]) -> set[str]:
+    """Every other article by title: the abstention calibration fits on these, and is judged on the rest."""
+    return set(sorted(set(articles))[::2])
