@@ -158,10 +158,10 @@ class Kit:
         local = self.settings.store_mode == "local"
         root = require_root(source_root(store_dir) if local else self.store.source_root(), store_dir)
         data_only = all("interrupted update" in p for p in result.problems)
-        if not data_only and self.settings.store_mode == "local" and store_dir.exists():
+        if not data_only and local and store_dir.exists():
             result.actions.append(f"moved the damaged store to {move_aside(store_dir)}")
         self._store = self._retriever = None
-        report = self.ingest(root, rebuild=not data_only and self.settings.store_mode == "http")
+        report = self.ingest(root, rebuild=not data_only and not local)
         result.actions.append(f"re-ingested {root}: {report.chunks} chunks, {report.embedded} embedded")
         after = check(self.settings, self.embedder.name, self.embedder.dim)
         after.actions = result.actions
