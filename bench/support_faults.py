@@ -44,6 +44,7 @@ HEDGES = frozenset("may might could possibly reportedly allegedly claiming claim
 # sentence (overlap coefficient) or with the claim (share of the claim's stems).
 WRONG_MAX_OVERLAP = 0.5
 WRONG_MAX_COVERAGE = 0.4
+WRONG_MAX_PASSAGE_COVERAGE = 0.6  # nor may any other sentence of its passage come close to supporting it
 UNRELATED_MAX_COVERAGE = 0.3  # an unrelated claim shares at most this share of stems with the passage
 
 
@@ -107,17 +108,27 @@ def numbers(text: str) -> set[str]:
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _CAP = rf"(?:[{_U}][{_L}]+(?:[{_U}][{_L}]+)?(?:-[{_U}]?[{_L}]+)*|[{_U}]{{2,6}}|(?:[{_U}]\.){{2,}})"
-_CONNECT = r"(?:of|de|da|del|van|von|al|bin|du|la|le|the|y)"
+_CONNECT = r"(?:of|de|da|del|van|von|al|bin|du|la|le|y)"
 NAME = re.compile(rf"(?<![\w.'’-]){_CAP}(?:\s(?:{_CONNECT}\s){{0,2}}{_CAP})*(?![\w-])")
 MONTHS_DAYS = frozenset("""January February March April May June July August September October November
 December Monday Tuesday Wednesday Thursday Friday Saturday Sunday I""".split())
-# The last word of a multi-word name that tells its kind: a swap keeps it ("X University" -> "Y University").
+# A word that tells a multi-word name's kind: its last word ("Harvard University") or the word before
+# "of" ("Treaty of Rome"). A swap keeps it: "Treaty of Rome" -> "Treaty of Lisbon", never -> "John Smith".
 KIND_WORDS = frozenset("""University College School Institute Academy Museum Church Cathedral River Lake Sea
 Ocean Island Islands Mountains Valley Bay Street Road Square Park Palace Castle Bridge Airport Station
 Party Council Committee Commission Parliament Assembly Senate House Court Ministry Department Office
 Agency Organization Organisation Association Union Nations Company Corporation Airlines Bank Group
 Army Navy Force Forces Guard Police Society Foundation Republic Kingdom Empire Dynasty War Games Cup
-Prize Award Act Treaty Convention Conference Declaration Times Post News Province State States City""".split())
+Prize Award Act Treaty Convention Conference Declaration Times Post News Province State States City
+Directive Regulation Edict Revolt Revolution Crisis Line Network Team Channel Agreement Charter Code
+Law Bill Report Project Program Programme Service Services System Center Centre Hospital Stadium Hall
+King Queen Prince Princess Duke Duchess Earl Count Lord Bishop Archbishop Pope Emperor President
+Minister Secretary General Governor Mayor Chancellor Professor Director Peninsula Ltd Inc Tour""".split())
+TITLES = frozenset("""King Queen Prince Princess Duke Duchess Earl Count Lord Bishop Archbishop Pope Emperor
+President Minister Governor Mayor Chancellor Professor Mr Mrs Ms Dr Sir Saint St General""".split())
+# First words of place names, not of a person's name ("Southern Asia", "New York").
+PLACE_FIRST = frozenset("""North South East West Northern Southern Eastern Western Central New Old Great Upper
+Lower United Greater Saint St San Santa Los Las Port Mount Lake Cape""".split())
 DEMONYM = re.compile(r"(?:[a-z]ian|ese|ish|[a-z]ean|ican|ench|utch|eek|eli|aqi|stani|German|Korean|Thai)$")
 
 BE = frozenset({"is", "are", "was", "were"})
@@ -234,19 +245,6 @@ def names(text: str, lex: Lexicon, strict: bool = False) -> list[tuple[int, int,
     return out
 
 
-def name_shape(name: str) -> tuple[str, int, str]:
-    """What a swap must keep: acronym, demonym, plural, or the number of words and a kind word at the end."""
-    words = name.split()
-    if len(words) == 1:
-        if re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,}", name):
-            return ("acronym", 1, "")
-        if DEMONYM.search(name):
-            return ("demonym", 1, "")
-        plural = name.endswith("s") and not name.endswith(("ss", "us", "is"))
-        return ("name", 1, "plural" if plural else "")
-    return ("name", len(words), words[-1] if words[-1] in KIND_WORDS else "")
-
-
 @cache
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+(?:['’.,-]\w+)*", text))
@@ -295,7 +293,7 @@ class Context:
     lex: Lexicon
     docs: list[Doc]
     bases: list[Base] = field(default_factory=list)
-    name_pool: dict[tuple[str, str], list[tuple[str, tuple[str, int, str]]]] = field(default_factory=dict)
+    names: NamePool | None = None
 
 
 ABBREVIATIONS = frozenset("""Mr Mrs Ms Dr St Mt Jr Sr Col Gen Lt Sgt Capt Gov Sen Rep Rev Prof Maj Adm Cmdr
@@ -304,6 +302,7 @@ Dept Corp Inc Ltd Co Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No Vol Fig
 MERGED = re.compile(r"\b([A-Z][a-z]{1,3})\.\s+[A-Z]|[.!?]\[[^\]]*\]\s+[A-Z]")
 
 
+@cache
 def is_prose(sent: Sentence) -> bool:
     """A body sentence: one line, at least 6 words, ending like a sentence (not a headline or date line)."""
     t = sent.text
@@ -677,37 +676,101 @@ def with_lead_digits(number: str, lead: str) -> str:
 
 
 def name_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
-    """A name inside the claim swapped for one of the same shape from another topic or article."""
-    claim, passage = base.pair.claim, base.pair.passage
-    passage_words = {w.lower() for w in WORD.findall(passage)}
+    """A name inside the claim swapped for one of the same shape from another topic or article of the split."""
+    assert ctx.names is not None
+    claim = base.pair.claim
     found = names(claim, ctx.lex)
     rng.shuffle(found)
     for _, _, old in found:
-        pool = [n for n, shape in ctx.name_pool.get((base.pair.split, base.group), [])
-                if shape == name_shape(old) and n != old
-                and not {w.lower() for w in WORD.findall(n)} & (passage_words | {w.lower() for w in old.split()})]
-        if pool:
-            new = rng.choice(pool)
-            return fault(base, "name", re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, claim),
-                         f"{old} -> {new}")
+        options = ctx.names.swaps(old, base.pair.split, base.group, base.pair.passage)
+        if options:
+            new = rng.choice(options)
+            return fault(base, "name", re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, claim), f"{old} -> {new}")
     return None
 
 
-def build_name_pool(docs: list[Doc], lex: Lexicon) -> dict[tuple[str, str], list[tuple[str, tuple[str, int, str]]]]:
-    """For each (split, group): names seen at least twice in the OTHER groups of the split, with their shape."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    split_of = {}
-    for doc in docs:
-        split_of[doc.group] = doc.split
-        for sent in doc.sents:
-            if is_prose(sent):
-                counts[doc.group].update(n for _, _, n in names(sent.text, lex, strict=True))
-    pool = {}
-    for group, split in split_of.items():
-        others = sorted({n for g, c in counts.items() if g != group and split_of[g] == split
-                         for n, k in c.items() if k >= 2})
-        pool[(split, group)] = [(n, name_shape(n)) for n in others]
-    return pool
+Shape = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamePool:
+    """Names seen at least twice in each topic or article, and the surnames that tell a person's name."""
+
+    by_group: dict[str, list[str]]
+    split_of: dict[str, str]
+    surnames: frozenset[str]
+    places: frozenset[str]
+    lex: Lexicon
+
+    @classmethod
+    def of(cls, docs: list[Doc], lex: Lexicon) -> NamePool:
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        after_preposition: Counter[str] = Counter()
+        split_of = {}
+        for doc in docs:
+            split_of[doc.group] = doc.split
+            for sent in filter(is_prose, doc.sents):
+                found = [n for _, _, n in names(sent.text, lex, strict=True) if usable_name(n, lex)]
+                counts[doc.group].update(found)
+                after_preposition.update(re.findall(r"\b(?:in|at|from|to|across|near) (\w+)", sent.text))
+        # A place: a one-word name that follows "in", "at", "from" or "to" at least 30% of the time.
+        total = sum(counts.values(), Counter())
+        places = {n for n, k in total.items() if " " not in n and after_preposition[n] >= max(2, 0.3 * k)}
+        # A surname: the last word of a two- or three-word name that the same topic or article also uses
+        # alone, when neither word looks like a place's, a people's or a kind's ("Central Europe").
+        surnames = {n.split()[-1] for c in counts.values() for n in c
+                    if 2 <= len(n.split()) <= 3 and n.split()[-1] in c and n.split()[0] not in PLACE_FIRST
+                    and not any(w in KIND_WORDS or DEMONYM.search(w) or w.endswith("s") for w in n.split())}
+        by_group = {g: sorted(n for n, k in c.items() if k >= 2) for g, c in counts.items()}
+        return cls(by_group, split_of, frozenset(surnames - places), frozenset(places), lex)
+
+    def shape(self, name: str) -> Shape:
+        """What a swap keeps: acronym, demonym, plural, person, or the word pattern with its kind word."""
+        words = name.split()
+        if len(words) == 1:
+            if re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,}", name):
+                return ("acronym",)
+            if DEMONYM.search(name):
+                return ("demonym",)
+            if re.search(r"(?:ist|ism|ists)$", name):
+                return ("creed",)
+            if name.endswith("s") and not name.endswith(("ss", "us", "is")):
+                return ("plural",)
+            if name in self.places:
+                return ("place",)
+            if name in self.surnames:
+                return ("person",)
+            return ("name",)
+        pattern = tuple(w if re.fullmatch(_CONNECT, w) else "C" for w in words)
+        connectors = [i for i, w in enumerate(words) if re.fullmatch(_CONNECT, w)]
+        kind = words[0] if words[0] in TITLES else words[connectors[0] - 1] if connectors else words[-1]
+        if kind in KIND_WORDS:
+            return (*pattern, kind)
+        if not connectors and words[-1] in self.surnames and words[0] not in PLACE_FIRST:
+            return ("person", str(len(words)))
+        return (*pattern, "")
+
+    def swaps(self, old: str, split: str, group: str, passage: str) -> list[str]:
+        """Names of the same shape from the other groups of `split`, sharing no distinctive word with `old`
+        or the passage."""
+        if not usable_name(old, self.lex):
+            return []
+        shape = self.shape(old)
+        taken = {w.lower() for w in WORD.findall(passage)} | distinctive(old)
+        return sorted({n for g, pool in self.by_group.items() if g != group and self.split_of[g] == split
+                       for n in pool if self.shape(n) == shape and distinctive(n) and not distinctive(n) & taken})
+
+
+def usable_name(name: str, lex: Lexicon) -> bool:
+    """Not a one-word common noun written with a capital ("Council", "Regulations", "Reformed")."""
+    if " " in name or name.isupper():
+        return True
+    return name not in KIND_WORDS and name.rstrip("s") not in KIND_WORDS and not lex.lower[name.lower()]
+
+
+def distinctive(name: str) -> set[str]:
+    """Lower-cased words of a name but its connectors and kind words."""
+    return {w.lower() for w in name.split() if not re.fullmatch(_CONNECT, w) and w not in KIND_WORDS}
 
 
 def negation_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
@@ -798,7 +861,7 @@ def wrong_sentence_fault(base: Base, ctx: Context, rng: random.Random) -> Pair |
         places = [(d, i) for d in ctx.docs if d.group == base.group and d.doc_id != base.doc.doc_id
                   for i in range(len(d.sents))]
     else:
-        places = [(base.doc, i) for i in range(len(base.doc.sents)) if abs(i - base.index) > 0]
+        places = [(base.doc, i) for i in range(len(base.doc.sents)) if i != base.index]
     scored = []
     for doc, i in places:
         sent = doc.sents[i]
@@ -810,13 +873,17 @@ def wrong_sentence_fault(base: Base, ctx: Context, rng: random.Random) -> Pair |
         return None
     # Among the sentences that do not support the claim, cite one of the closest in topic: a realistic slip.
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-    _, _, i, doc = rng.choice(scored[:3])
-    passage = window(doc, i, avoid=base.index if doc is base.doc else None)
-    if base.pair.quote and base.pair.quote in passage:
-        return None
-    return fault(base, "wrong_sentence", base.pair.claim, f"cites sentence {i} of {doc.doc_id} instead of "
-                 f"sentence {base.index} of {base.doc.doc_id}", quote=doc.sents[i].text, passage=passage,
-                 doc_id=doc.doc_id)
+    top = scored[:3]
+    rng.shuffle(top)
+    for _, _, i, doc in [*top, *scored[3:10]]:
+        passage = window(doc, i, avoid=base.index if doc is base.doc else None)
+        if (base.pair.quote and base.pair.quote in passage) \
+                or any(coverage(claim, stems(s.text)) >= WRONG_MAX_PASSAGE_COVERAGE for s in sentences(passage)):
+            continue
+        return fault(base, "wrong_sentence", base.pair.claim, f"cites sentence {i} of {doc.doc_id} instead of "
+                     f"sentence {base.index} of {base.doc.doc_id}", quote=doc.sents[i].text, passage=passage,
+                     doc_id=doc.doc_id)
+    return None
 
 
 def bare_marker_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
@@ -864,14 +931,14 @@ def multiling_context(data_dir: Path, seed: int, notes: Counter[str]) -> Context
     aligned = align_summaries(docs, topics, lex, notes)
     rows = [(base_id, a.doc, a.index, a.claim, f"summary sentence aligned: coverage {a.coverage:.2f}, F1 {a.f1:.2f}")
             for base_id, a in aligned]
-    return Context(lex, docs, make_genuine(rows, seed), build_name_pool(docs, lex))
+    return Context(lex, docs, make_genuine(rows, seed), NamePool.of(docs, lex))
 
 
 def squad_context(data_dir: Path, seed: int, notes: Counter[str]) -> Context:
     docs, questions = load_squad(data_dir)
     lex = Lexicon.of(d.text for d in docs)
     rows = [(b, d, i, c, "answer clause of the quote") for b, d, i, c in squad_genuine(questions, lex, seed, notes)]
-    return Context(lex, docs, make_genuine(rows, seed), build_name_pool(docs, lex))
+    return Context(lex, docs, make_genuine(rows, seed), NamePool.of(docs, lex))
 
 
 def counts(pairs: Sequence[Pair]) -> Counter[tuple[str, str, str]]:
