@@ -758,7 +758,8 @@ class NamePool:
         shape = self.shape(old)
         taken = {w.lower() for w in WORD.findall(passage)} | distinctive(old)
         return sorted({n for g, pool in self.by_group.items() if g != group and self.split_of[g] == split
-                       for n in pool if self.shape(n) == shape and distinctive(n) and not distinctive(n) & taken})
+                       for n in pool if self.shape(n) == shape and distinctive(n) and not distinctive(n) & taken
+                       and n.lower() not in passage.lower()})
 
 
 def usable_name(name: str, lex: Lexicon) -> bool:
