@@ -123,7 +123,8 @@ Prize Award Act Treaty Convention Conference Declaration Times Post News Provinc
 Directive Regulation Edict Revolt Revolution Crisis Line Network Team Channel Agreement Charter Code
 Law Bill Report Project Program Programme Service Services System Center Centre Hospital Stadium Hall
 King Queen Prince Princess Duke Duchess Earl Count Lord Bishop Archbishop Pope Emperor President
-Minister Secretary General Governor Mayor Chancellor Professor Director Peninsula Ltd Inc Tour""".split())
+Minister Secretary General Governor Mayor Chancellor Professor Director Peninsula Tour
+Ltd Inc Co KG AG GmbH plc""".split())
 TITLES = frozenset("""King Queen Prince Princess Duke Duchess Earl Count Lord Bishop Archbishop Pope Emperor
 President Minister Governor Mayor Chancellor Professor Mr Mrs Ms Dr Sir Saint St General""".split())
 # First words of place names, not of a person's name ("Southern Asia", "New York").
@@ -298,15 +299,18 @@ class Context:
 
 ABBREVIATIONS = frozenset("""Mr Mrs Ms Dr St Mt Jr Sr Col Gen Lt Sgt Capt Gov Sen Rep Rev Prof Maj Adm Cmdr
 Dept Corp Inc Ltd Co Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No Vol Fig Ave""".split())
-# Two sentences the splitter kept together: "... the Six-Day War. His successor ..." or "...[citation needed] In".
-MERGED = re.compile(r"\b([A-Z][a-z]{1,3})\.\s+[A-Z]|[.!?]\[[^\]]*\]\s+[A-Z]")
+# Two sentences the splitter kept together: "... the Six-Day War. His successor ...", "...[citation needed] In",
+# "... hard for C. This means ...", "... in C.) Thus ...".
+MERGED = re.compile(r"\b([A-Z][a-z]{1,3})\.\s+[A-Z]|[.!?]\[[^\]]*\]\s+[A-Z]|[.!?]\)\s+[A-Z]"
+                    r"|\b[A-Z]\.\s+(?:" + "|".join(w.capitalize() for w in sorted(STOPWORDS)) + r")\b")
+MAX_QUOTE_WORDS = 80  # a longer "sentence" is a list or a splitter slip, not something a model cites
 
 
 @cache
 def is_prose(sent: Sentence) -> bool:
     """A body sentence: one line, at least 6 words, ending like a sentence (not a headline or date line)."""
     t = sent.text
-    return "\n" not in t and word_count(t) >= 6 and bool(re.search(r"[.!?][\"'”’)]*$", t)) \
+    return "\n" not in t and 6 <= word_count(t) <= MAX_QUOTE_WORDS and bool(re.search(r"[.!?][\"'”’)]*$", t)) \
         and not any(m.group(1) not in ABBREVIATIONS for m in MERGED.finditer(t))
 
 
@@ -681,8 +685,9 @@ def name_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
     claim = base.pair.claim
     found = names(claim, ctx.lex)
     rng.shuffle(found)
-    for _, _, old in found:
-        options = ctx.names.swaps(old, base.pair.split, base.group, base.pair.passage)
+    for a, _, old in found:
+        after_preposition = bool(re.search(r"\b(?:in|at|from|to|across|near)\s+$", claim[:a]))
+        options = ctx.names.swaps(old, base.pair.split, base.group, base.pair.passage, after_preposition)
         if options:
             new = rng.choice(options)
             return fault(base, "name", re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, claim), f"{old} -> {new}")
@@ -717,15 +722,20 @@ class NamePool:
         total = sum(counts.values(), Counter())
         places = {n for n, k in total.items() if " " not in n and after_preposition[n] >= max(2, 0.3 * k)}
         # A surname: the last word of a two- or three-word name that the same topic or article also uses
-        # alone, when neither word looks like a place's, a people's or a kind's ("Central Europe").
+        # alone, but not its first word ("Donald Davies", not "Protestant Reformation"), when no word looks
+        # like a place's, a people's or a kind's ("Central Europe").
         surnames = {n.split()[-1] for c in counts.values() for n in c
-                    if 2 <= len(n.split()) <= 3 and n.split()[-1] in c and n.split()[0] not in PLACE_FIRST
-                    and not any(w in KIND_WORDS or DEMONYM.search(w) or w.endswith("s") for w in n.split())}
+                    if 2 <= len(n.split()) <= 3 and n.split()[-1] in c and n.split()[0] not in c
+                    and n.split()[0] not in PLACE_FIRST
+                    and not any(w in KIND_WORDS or DEMONYM.search(w) for w in n.split())}
         by_group = {g: sorted(n for n, k in c.items() if k >= 2) for g, c in counts.items()}
         return cls(by_group, split_of, frozenset(surnames - places), frozenset(places), lex)
 
-    def shape(self, name: str) -> Shape:
-        """What a swap keeps: acronym, demonym, plural, person, or the word pattern with its kind word."""
+    def shape(self, name: str, after_preposition: bool = False) -> Shape:
+        """What a swap keeps: acronym, demonym, plural, place, person, or the word pattern with its kind word.
+
+        A one-word name right after "in", "at", "from" or "to" in the claim counts as a place.
+        """
         words = name.split()
         if len(words) == 1:
             if re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,}", name):
@@ -736,7 +746,7 @@ class NamePool:
                 return ("creed",)
             if name.endswith("s") and not name.endswith(("ss", "us", "is")):
                 return ("plural",)
-            if name in self.places:
+            if name in self.places or after_preposition:
                 return ("place",)
             if name in self.surnames:
                 return ("person",)
@@ -750,12 +760,12 @@ class NamePool:
             return ("person", str(len(words)))
         return (*pattern, "")
 
-    def swaps(self, old: str, split: str, group: str, passage: str) -> list[str]:
+    def swaps(self, old: str, split: str, group: str, passage: str, after_preposition: bool = False) -> list[str]:
         """Names of the same shape from the other groups of `split`, sharing no distinctive word with `old`
         or the passage."""
         if not usable_name(old, self.lex):
             return []
-        shape = self.shape(old)
+        shape = self.shape(old, after_preposition)
         taken = {w.lower() for w in WORD.findall(passage)} | distinctive(old)
         return sorted({n for g, pool in self.by_group.items() if g != group and self.split_of[g] == split
                        for n in pool if self.shape(n) == shape and distinctive(n) and not distinctive(n) & taken
