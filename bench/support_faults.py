@@ -1,8 +1,93 @@
-"""Dev fault set for the support check: genuine (claim, quote) pairs and planted faults.
+"""Dev fault set for kit's support check: genuine (claim, quote) pairs and faults planted in them.
 
-Builds, from the public dev sets in ../shared/data, genuine pairs (a claim and the verbatim
-quote it cites, which supports it) and faults planted in them, for calibrating and measuring
-kit's support check. Deterministic for a seed. Run: python bench/support_faults.py --out FILE
+    python bench/support_faults.py --out faults.jsonl [--data ../shared/data] [--seed 13]
+
+`build(data_dir, seed)` reads the public dev sets at run time (nothing is copied into the repo) and
+returns `Pair` records; the same seed gives byte-identical output. Splits go by topic or article,
+never by pair: MultiLing topics M000-M004 and the first 8 SQuAD articles are "dev", the rest "test".
+Every claim, quote and name a pair borrows comes from its own split. No kit judge code is used.
+
+Genuine pairs (expected verdict: supported)
+- MultiLing: a human summary sentence and the one source sentence of its topic that covers it
+  (see MIN_COVERAGE below for the rule and the share kept). The claim is the human's sentence.
+- SQuAD: for an answerable question, the sentence holding the answer span is the quote and the
+  claim is the clause of it that holds the answer (cut at ";", ", which", ", and" + clause, ...;
+  at least 6 words, with a verb), minus bracketed asides; a leading phrase such as "However," or
+  "During the war," is dropped only when it holds no number or name. One question per sentence.
+- 15% of the genuine claims (seeded) are replaced by their quote: a model copying.
+Faults (one per kind and genuine pair where it can be formed; `detail` says what changed)
+- number: one number changed (same format: digits keep their separators, years move 1-5, number
+  words stay words); the new value is not in the passage.
+- name: a capitalised name (not the claim's first word) swapped for a name seen twice in another
+  topic/article of the split, of the same shape (person, place, demonym, acronym, plural, or the
+  word pattern with its kind word: "Treaty of Rome" -> "Treaty of ..."), none of whose words is in
+  the passage.
+- negation: the first negation removed, or "not" inserted at the first auxiliary ("was not",
+  "cannot", "does not have"), else at the first past-tense verb ("did not announce").
+- unrelated: a genuine claim of another topic/article with this pair's quote and passage.
+- half_true: this claim + ", and " + a short genuine claim of another topic/article.
+- wrong_sentence: this claim citing another sentence of the same document (SQuAD: of another
+  paragraph of the same article), sharing under half of its content words with the aligned
+  sentence and under 40% of the claim's, in a passage that holds neither the aligned sentence nor
+  any sentence covering 60% of the claim.
+- bare_marker: an unrelated claim, quote None, this pair's passage (no sentence should support it).
+- bare_marker_genuine: this claim, quote None, its passage (the supporting sentence is in it).
+
+Not handled / known weaknesses
+- Names come from capitalisation and word statistics, not a tagger: about half the swaps change
+  the kind of thing named ("Great Depression" -> "Protestant Reformation" is fine, "Australia"
+  -> "Lefevre" is not), and a few "names" are capitalised common words.
+- Negation lands in a subordinate or relative clause when its auxiliary comes first ("When coal is
+  not used, ..."); removing "did not" leaves an emphatic "did go". Present-tense verbs other than
+  auxiliaries ("includes") are not negated: such claims get no negation fault.
+- MultiLing genuine claims are human paraphrases: a few still drop a detail or soften a word of
+  the quote ("immediately" for "very soon"); the alignment rule keeps such slips rare, not absent.
+- A quote is one sentence of kit.text.sentences; sentences it merges or splits wrongly are
+  skipped when detected (MERGED), verbatim claims keep whatever the source text holds.
+
+Examples (dev split)
+  genuine      C: A court in the United Kingdom has been shown footage of the bombers that attacked London.
+               Q: A court in the United Kingdom has been shown footage of the bombers that attacked London
+                  on July 7, 2005.
+  genuine      C: In 1638, the college became home for North America's first known printing press.
+               Q: In 1638, the college became home for North America's first known printing press, carried
+                  by the ship John of London.
+  number       C: Some of the fertiliser bomb conspirators had met with six of the London subway bombers.
+               Q: It was also revealed that some of the fertiliser bomb conspirators had met with two of the
+                  London subway bombers.                                                   [two -> six]
+  number       C: A method to lessen the magnitude of this heating and cooling was invented in 1808 by British
+                  engineer Arthur Woolf.                                                  [1804 -> 1808]
+  name         C: The Canadian government claims that the confessions were extracted under duress.
+               Q: The British government claims that the confessions were extracted under duress.
+  name         C: According to the Iranian Foreign Minister, Tessa Jowell, the female sailor will "be released
+                  very soon," ...                              [Manouchehr Mottaki -> Tessa Jowell]
+  negation     C: Astana cycling team did not announce that Vinokourov failed a blood test following his
+                  victory in time trial.                         [announced -> did not announce]
+  negation     C: Packet mode communication may not be implemented with or without intermediate forwarding
+                  nodes.                                                           [may -> may not]
+  unrelated    C: In cycling team, Discovery Channel won.
+               Q: This includes setting, for industrialized nations, targets for reductions of greenhouse gas
+                  (GHG) emissions.
+  unrelated    C: Early versions were in use by 1851.
+               Q: Later the American makers introduced their domestic replacements (Ford Ranger, ...), ending
+                  their captive import policy.
+  half_true    C: Alberto Contador was the winner of the Tour de France, and the Bush administration has
+                  pledged $350 million.
+               Q: Alberto Contador of Spain has won the 2007 Tour de France general classification.
+  half_true    C: Injectors became popular in the 1850s, and early ties were already visible in the
+                  "Apologie" of William the Silent.
+  wrong_sent.  C: Mauricio Soler won the King of the Mountains classification.
+               Q: He won by 23 seconds over Cadel Evans of Australia.
+  wrong_sent.  C: Datanet 1 was the public switched data network operated by the Dutch PTT Telecom.
+               Q: Telenet was the first FCC-licensed public data network in the United States.
+  bare_marker  C: Astana cycling team announced that Vinokourov failed a blood test following his victory
+                  in time trial.    P: The Roadmap establishes the target year of 2009 and ...
+  bare_marker  C: Chrysler ended production of their full-sized luxury sedans at the end of the 1981 model
+                  year.             P: Internet2 is a not-for-profit United States computer networking ...
+  bare_m._gen. C: The Basque ETA claimed responsibility for placing the devices on the route.
+                                    P: Authorities in Spain say that at least two explosive devices ...
+  bare_m._gen. C: Its substance was very similar to the proposed constitutional treaty.
+                                    P: Following the Nice Treaty, there was an attempt to reform ...
 """
 
 from __future__ import annotations
@@ -14,7 +99,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +117,12 @@ VERBATIM_SHARE = 0.15  # genuine claims replaced by their quote: a model copying
 PASSAGE_MIN, PASSAGE_MAX = 600, 1000  # characters of a MultiLing passage window
 
 # A human summary sentence is a genuine single-quote pair only when one source sentence covers
-# nearly all of it: at least 80% of its content stems, at most 2 stems missing, and every number
-# and name it holds also in the quote. Looser alignments mostly add facts from elsewhere (a judge
-# would rightly call them "partial"), and a sentence that a second source sentence completes is a
-# fusion of several sentences: both are dropped. About 30% of the summary sentences are kept.
+# nearly all of it: at least 80% of its content stems (Porter) with at most 2 missing, every number
+# and name it holds also in the quote, and no hedge of the quote ("may", "reportedly") dropped.
+# Looser alignments mostly add facts from elsewhere or firm up a hedge (a judge would rightly call
+# them "partial"), and a sentence that a second source sentence completes is a fusion of several
+# sentences: both are dropped. 90 of the 402 summary sentences (22%) are kept; 106 are fusions,
+# 170 have no single close sentence, 36 fail the number, name, hedge or length checks.
 MIN_COVERAGE = 0.8
 MAX_MISSING = 2
 MIN_CLAIM_STEMS = 4
@@ -287,14 +374,14 @@ class Base:
     group: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """Everything the faults draw from, built once per source."""
+    """Everything the faults of one source draw from."""
 
     lex: Lexicon
     docs: list[Doc]
-    bases: list[Base] = field(default_factory=list)
-    names: NamePool | None = None
+    bases: list[Base]
+    names: NamePool
 
 
 ABBREVIATIONS = frozenset("""Mr Mrs Ms Dr St Mt Jr Sr Col Gen Lt Sgt Capt Gov Sen Rep Rev Prof Maj Adm Cmdr
@@ -624,7 +711,7 @@ def number_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
     spots += [(m.start(), m.end()) for m in NUMBER_WORD.finditer(claim)]
     rng.shuffle(spots)
     passage_numbers = numbers(base.pair.passage)
-    for a, b in sorted(spots, key=lambda s: rng.random()):
+    for a, b in spots:
         old = claim[a:b]
         for new in changed_numbers(old, rng):
             if new != old and numbers(new) and not numbers(new) & passage_numbers:
@@ -681,7 +768,6 @@ def with_lead_digits(number: str, lead: str) -> str:
 
 def name_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
     """A name inside the claim swapped for one of the same shape from another topic or article of the split."""
-    assert ctx.names is not None
     claim = base.pair.claim
     found = names(claim, ctx.lex)
     rng.shuffle(found)
