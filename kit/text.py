@@ -70,3 +70,78 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
     if sum(ch.isalnum() for ch in stripped) >= 2:
         lead = len(piece) - len(piece.lstrip())
         out.append(Sentence(start + lead, start + lead + len(stripped), stripped))
+
+
+_VOWELS = set("aeiouy")
+
+
+def match_stem(word: str) -> str:
+    """A word reduced for matching inflections: "launched", "launches", "launching" -> "launch",
+    "states", "stated" -> "stat". Stronger than `stem` (which keeps BM25's vocabulary as it was);
+    used to compare a claim's words with a quote's. Suffix rules only, no dictionary."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3:
+        return w
+    w = _strip_inflection(w)
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
+
+
+def _strip_inflection(w: str) -> str:
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("sses"):
+        return w[:-2]
+    for suffix in ("ing", "ed"):
+        base = w[: -len(suffix)]
+        if w.endswith(suffix) and len(base) >= 3 and _VOWELS & set(base):
+            # "running" -> "run", "stopped" -> "stop"; but "falling" keeps its double l ("fall").
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                return base[:-1]
+            return base
+    if w.endswith("ly") and len(w) > 5:
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_DEFINITION = re.compile(r"^(?:-{1,2}[A-Za-z0-9][\w-]*\b|[\w .()/-]{1,40}(?::\s|\s+[-–—]\s|\t|\s{2,}))")
+_BYLINE = re.compile(
+    r"^(?:by|posted|written|published|updated|photo|photos|image|images|picture|pictured|credit|caption|source|"
+    r"via|file photo|click to|watch|read more|see also|related|share|follow)\b", re.IGNORECASE)
+_MENU = re.compile(r"\s[|»•·>]\s.*\s[|»•·>]\s")
+# A photo caption names its year or credit at the end: "... in the Caspian Sea, 2013",
+# "... (Photo: Reuters)", "... Image credit: AFP".
+_CAPTION_END = re.compile(r"(?:,\s*(?:\w+\s+)?(?:1[89]|20)\d\d|\((?:photo|image|file|credit|reuters|ap|afp|getty|"
+                          r"screenshot|video)[^)]*\)|\b(?:photo|image|credit|source)\s*:[^.]*)$", re.IGNORECASE)
+
+
+def is_statement(sentence: str) -> bool:
+    """True for a sentence that states something: prose ending like a sentence, or a definition
+    line ("-h, --human-readable  print sizes in human readable format"). Headlines, bylines,
+    captions, menus and fragments ("du [OPTION]... [FILE]...") are not statements."""
+    text = " ".join(sentence.split())
+    words = [w for w in _WORD.findall(text) if any(ch.isalpha() for ch in w)]
+    lower = [w for w in words if w[0].islower() and len(w) > 1]
+    if len(words) < 4 or len(lower) < 2 or _MENU.search(text):
+        return False
+    if _BYLINE.match(text) and len(words) < 15:
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    if len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6:
+        return False  # Title Case Headline
+    if _TERMINAL.search(text):
+        return True
+    if _CAPTION_END.search(text):
+        return False
+    # No full stop (scraped pages often drop it after a quotation or in a standfirst): a line of
+    # 12+ words that keeps its function words (headlines drop them: "Russia cuts off escape route
+    # of ISIS fighters", 2 in 11) still states something. Shorter lines qualify only as a
+    # definition whose description reads as words.
+    function_words = sum(w.lower() in STOPWORDS for w in lower)
+    if len(words) >= 12 and function_words >= 0.2 * len(words):
+        return True
+    return bool(_DEFINITION.match(text)) and len(lower) >= 3 and function_words >= 1

@@ -1,0 +1,97 @@
+"""Numbers in English text: digits, number words and scales, as values with their spans.
+
+"18", "eighteen", "1,500", "1.5 million", "twenty-five", "two hundred", "25th", "40%" and
+"$3bn" all become values, so a claim's "18 missiles" matches a quote's "eighteen missiles"
+and "4203" does not match "4,200". Used by the support check and by agreement between sources.
+It does not handle fractions in words ("a quarter"), ranges as one value, or word ordinals
+("first" is too often not a number to count as one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+         "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+          "m": 1e6, "mn": 1e6, "bn": 1e9, "k": 1e3}
+_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_WORD_SCALES = "hundred|thousand|million|billion|trillion"
+# A word number is a run of number words joined by spaces or hyphens, or by "and" right after a
+# scale ("two hundred and five"); "five and six" stays two numbers.
+_AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+"
+_WORD_NUMBER = rf"(?:{_WORDS}|{_WORD_SCALES})(?:(?:[-\s]+|{_AND})(?:{_WORDS}|{_WORD_SCALES}))*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = re.compile(
+    rf"(?<![\w.])(?:(?P<digits>{_DIGITS})(?:st|nd|rd|th)?(?:\s*(?P<scale>{_WORD_SCALES})\b|(?P<short>bn|mn|m|k)\b)?"
+    rf"|(?P<words>{_WORD_NUMBER}))(?![\w])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number mentioned in text: its value and where it is."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+def numbers(text: str, include_one: bool = True) -> list[Number]:
+    """Every number in `text`, in order. `include_one=False` skips a bare "one" (a pronoun
+    as often as a number: "one of the convoys")."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        value = _value(m)
+        if value is None or (not include_one and m.group().lower() in ("one", "a dozen")):
+            continue
+        out.append(Number(value, m.start(), m.end(), m.group()))
+    return out
+
+
+def _value(m: re.Match[str]) -> float | None:
+    if m.group("digits"):
+        base = float(m.group("digits").replace(",", ""))
+        scale = m.group("scale") or m.group("short") or ""
+        return base * SCALES.get(scale.lower(), 1.0)
+    return words_value(m.group("words"))
+
+
+def words_value(phrase: str) -> float | None:
+    """The value of number words: "twenty-five" 25, "two hundred and five" 205, "3 million" no."""
+    total, current = 0.0, 0.0
+    for word in re.split(r"[-\s]+", phrase.lower()):
+        if word == "and" or not word:
+            continue
+        if word in UNITS:
+            current += UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1.0) * 100
+        elif word in SCALES:
+            total += max(current, 1.0) * SCALES[word]
+            current = 0.0
+        else:
+            return None
+    return total + current
+
+
+def same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def values(text: str) -> set[float]:
+    """The values of `text`'s numbers, each also without its scale ("1.5 million" gives 1.5e6 and 1.5)."""
+    out: set[float] = set()
+    for n in numbers(text):
+        out.add(n.value)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", n.text):  # "120.000" is 120,000 in much of Europe
+            out.add(float(n.text.replace(".", "")))
+        digits = re.match(r"[\d,.]+", n.text)
+        if digits and digits.group().strip(",."):
+            out.add(float(digits.group().replace(",", "").rstrip(".")))
+    return out
