@@ -26,6 +26,10 @@ Faults (one per kind and genuine pair where it can be formed; `detail` says what
   "cannot", "does not have"), else at the first past-tense verb ("did not announce").
 - unrelated: a genuine claim of another topic/article with this pair's quote and passage.
 - half_true: this claim + ", and " + a short genuine claim of another topic/article.
+- embellished: this claim with a detail appended with no comma to mark it: a prepositional
+  phrase (3-6 words, two content words or more) from a genuine claim of another topic/article
+  ("... won the Tour de France *after the Bali climate talks*."), none of whose content words
+  is in the passage: the unsupported detail a model adds, which no clause boundary betrays.
 - wrong_sentence: this claim citing another sentence of the same document (SQuAD: of another
   paragraph of the same article), sharing under half of its content words with the aligned
   sentence and under 40% of the claim's, in a passage that holds neither the aligned sentence nor
@@ -108,7 +112,7 @@ from nltk.stem.porter import PorterStemmer
 from kit.text import STOPWORDS, Sentence, keywords, sentences
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-KINDS = ("genuine", "number", "name", "negation", "unrelated", "half_true", "wrong_sentence",
+KINDS = ("genuine", "number", "name", "negation", "unrelated", "half_true", "embellished", "wrong_sentence",
          "bare_marker", "bare_marker_genuine")
 SOURCES = ("multiling", "squad")
 SPLITS = ("dev", "test")
@@ -950,6 +954,30 @@ def half_true_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None
     return fault(base, "half_true", f"{strip_end(claim)}, and {clause}.", f"added a clause of {other.pair.base_id}")
 
 
+_PHRASE = re.compile(r"\b(?:in|on|at|from|near|with|after|during|before|under|against|across|outside|over|"
+                     r"by|for|into)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[A-Za-z][\w'-]*\s+){1,4}?"
+                     r"[A-Za-z][\w'-]*(?=[,.;:]|$)")
+
+
+def embellished_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
+    """The genuine claim with a detail from another topic or article appended, no comma before it."""
+    claim = base.pair.claim
+    if not claim.endswith("."):
+        return None
+    passage = stems(base.pair.passage)
+    for _ in range(6):
+        other = other_claim(base, ctx, rng)
+        if other is None:
+            return None
+        phrases = [m.group() for m in _PHRASE.finditer(other.pair.claim)
+                   if 3 <= word_count(m.group()) <= 6 and len(stems(m.group())) >= 2 and not stems(m.group()) & passage]
+        if phrases:
+            phrase = rng.choice(phrases)
+            return fault(base, "embellished", f"{strip_end(claim)} {phrase}.", f"appended '{phrase}' "
+                         f"from {other.pair.base_id}")
+    return None
+
+
 def wrong_sentence_fault(base: Base, ctx: Context, rng: random.Random) -> Pair | None:
     """The genuine claim citing another sentence of the same document (SQuAD: another paragraph of the article)."""
     aligned = stems(base.pair.quote or "")
@@ -996,7 +1024,8 @@ def bare_marker_genuine_fault(base: Base, ctx: Context, rng: random.Random) -> P
 
 FAULTS = {
     "number": number_fault, "name": name_fault, "negation": negation_fault, "unrelated": unrelated_fault,
-    "half_true": half_true_fault, "wrong_sentence": wrong_sentence_fault, "bare_marker": bare_marker_fault,
+    "half_true": half_true_fault, "embellished": embellished_fault, "wrong_sentence": wrong_sentence_fault,
+    "bare_marker": bare_marker_fault,
     "bare_marker_genuine": bare_marker_genuine_fault,
 }
 

@@ -1,0 +1,128 @@
+"""The support check: each signal turns a planted mistake into a readable reason, genuine
+restatements pass, and the verdict follows the thresholds. Quality over many pairs is measured
+by bench/run_support.py; these tests pin what each rule guarantees."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.embeddings import HashEmbedder
+from kit.numbers import numbers, values
+from kit.support import CALIBRATION, Judge, Thresholds, decide, words_of
+from kit.types import Support
+
+QUOTE = "The Russian Aerospace Forces destroyed 18 trucks carrying oil near Palmyra on Friday."
+PASSAGE = ("Officials in Moscow said the strikes went on for a week. " + QUOTE +
+           " Kurdish forces did not take part in the operation.")
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return Judge(HashEmbedder())
+
+
+def verdict(judge: Judge, claim: str, quote: str = QUOTE, passage: str = PASSAGE) -> tuple[Support, tuple[str, ...]]:
+    v = judge.judge(claim, [quote], [passage])
+    return v.support, v.reasons
+
+
+@pytest.mark.parametrize("claim", [
+    QUOTE,
+    "The Russian Aerospace Forces destroyed eighteen trucks carrying oil near Palmyra on Friday.",
+    "Russia's Aerospace Forces destroyed 18 oil trucks near Palmyra on Friday.",
+    "On Friday the Russian Aerospace Forces destroyed 18 trucks carrying oil near Palmyra.",
+])
+def test_restatements_are_supported(judge: Judge, claim: str) -> None:
+    assert verdict(judge, claim) == (Support.SUPPORTED, ())
+
+
+def test_a_changed_number_is_named(judge: Judge) -> None:
+    support, reasons = verdict(judge, "The Russian Aerospace Forces destroyed 4203 trucks carrying oil near Palmyra.")
+    assert support is Support.UNSUPPORTED and "number 4203 not in the quote" in reasons
+
+
+def test_a_swapped_name_is_named(judge: Judge) -> None:
+    support, reasons = verdict(judge, "The Brazilian Aerospace Forces destroyed 18 trucks carrying oil near Palmyra.")
+    assert support is Support.UNSUPPORTED and "name Brazilian not in the passage" in reasons
+
+
+def test_a_name_only_elsewhere_in_the_passage_is_partial(judge: Judge) -> None:
+    support, reasons = verdict(judge, "Forces from Moscow destroyed 18 trucks carrying oil near Palmyra on Friday.")
+    assert support is Support.PARTIAL and reasons == ("name Moscow is in the passage but not in the quote",)
+
+
+def test_inserted_and_dropped_negations_are_caught(judge: Judge) -> None:
+    inserted = "The Russian Aerospace Forces did not destroy 18 trucks carrying oil near Palmyra on Friday."
+    assert verdict(judge, inserted)[0] is Support.UNSUPPORTED
+    assert "the claim says 'not' but the quote does not" in verdict(judge, inserted)[1]
+    quote = "Kurdish forces did not join the operation."
+    dropped = verdict(judge, "Kurdish forces joined the operation.", quote)
+    assert dropped == (Support.UNSUPPORTED, ("the quote says 'not' but the claim does not",))
+
+
+def test_a_negation_in_a_part_the_claim_leaves_out_is_no_mismatch(judge: Judge) -> None:
+    quote = "Injectors became popular in the 1850s but are no longer widely used, except in steam locomotives."
+    assert verdict(judge, "Injectors became popular in the 1850s.", quote, quote)[0] is Support.SUPPORTED
+
+
+def test_an_unrelated_claim_shares_nothing(judge: Judge) -> None:
+    support, reasons = verdict(judge, "Zebras migrate north every spring.")
+    assert support is Support.UNSUPPORTED and reasons == ("no content words shared with the quote",)
+
+
+def test_a_half_true_claim_names_the_part_that_is_missing(judge: Judge) -> None:
+    claim = ("The Russian Aerospace Forces destroyed 18 trucks carrying oil near Palmyra on Friday, "
+             "and the harvest festival drew record crowds of farmers")
+    support, reasons = verdict(judge, claim)
+    assert support is Support.UNSUPPORTED
+    assert any("harvest festival" in r for r in reasons), reasons
+
+
+def test_an_acronym_is_backed_by_its_words(judge: Judge) -> None:
+    quote = "The United States sent two destroyers to the Gulf."
+    assert verdict(judge, "The US sent two destroyers to the Gulf.", quote, quote)[0] is Support.SUPPORTED
+
+
+def test_no_quote_is_unsupported(judge: Judge) -> None:
+    assert judge.judge("Anything at all.", []).support is Support.UNSUPPORTED
+
+
+def test_the_supporting_sentence_of_a_passage_is_found_or_none(judge: Judge) -> None:
+    span = judge.supporting_sentence("Kurdish forces did not take part in the operation.", PASSAGE)
+    assert span is not None and PASSAGE[span[0]:span[1]] == "Kurdish forces did not take part in the operation."
+    assert judge.supporting_sentence("Zebras migrate north every spring.", PASSAGE) is None
+
+
+def test_the_verdict_follows_the_thresholds(judge: Judge) -> None:
+    claim = "The Russian Aerospace Forces destroyed 18 trucks near Palmyra with great precision and speed."
+    signals = judge.signals(claim, [QUOTE], [QUOTE])
+    assert 0.4 < signals.coverage < 0.9
+    lenient = Thresholds(coverage=0.4, clause=0.1, min_similarity=0.0)
+    strict = Thresholds(coverage=0.95, paraphrase_coverage=0.95, clause=0.1, min_similarity=0.0)
+    assert decide(signals, lenient).support is Support.SUPPORTED
+    assert decide(signals, strict).support is Support.UNSUPPORTED
+
+
+def test_shipped_thresholds_are_the_calibrated_ones() -> None:
+    assert CALIBRATION.exists() and CALIBRATION.is_relative_to(CALIBRATION.parents[1])  # inside the package
+    shipped = Thresholds.load()
+    assert shipped != Thresholds() or shipped == Thresholds.load(CALIBRATION)
+    assert Judge().thresholds == shipped
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("18 missiles", [18.0]), ("eighteen missiles", [18.0]), ("$1.5 million", [1.5e6]), ("4,203 died", [4203.0]),
+    ("twenty-five and two hundred and five", [25.0, 205.0]), ("between five and six", [5.0, 6.0]),
+    ("the 25th of May", [25.0]), ("1.5bn", [1.5e9]),
+])
+def test_numbers_in_digits_words_and_scales(text: str, expected: list[float]) -> None:
+    assert [n.value for n in numbers(text)] == expected
+
+
+def test_european_thousands_read_both_ways() -> None:
+    assert 120000.0 in values("120.000") and 120.0 in values("120.000")
+
+
+def test_names_match_their_demonyms_and_hyphen_parts() -> None:
+    found = words_of("Russian jets struck near Deir el-Zour.")
+    assert found.has_name("Russia") and found.has_name("Zour") and not found.has_name("Brazil")
