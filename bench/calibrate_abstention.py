@@ -1,8 +1,11 @@
 """Fit the extractive answerer's support model on SQuAD 2.0 (answerable vs unanswerable).
 
 Articles are split in two: weights and threshold are fitted on one half and reported on the
-other, so the numbers say how the calibration generalises to unseen documents. Writes
-kit/abstention.json (weights, threshold, provenance) and bench/results/abstention.json.
+other, so the numbers say how the calibration generalises to unseen documents. Only sentences
+the answerer may use are scored (statements holding the kind of answer asked for, in passages
+naming the question's key terms); a question with none is an abstention before any score.
+Writes kit/calibration/abstention.json (weights, threshold, provenance) and
+bench/results/abstention.json.
 
     python bench/calibrate_abstention.py [--questions 2000]
 """
@@ -21,22 +24,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from squad_corpus import WORK, sample, squad_kit, training_articles
 
 import kit
-from kit.answer import CALIBRATION, SupportModel, candidates, sentence_features
+from kit.answer import CALIBRATION, SupportModel, answerable_by, candidates, sentence_features
 
 FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
 
 
 def collect(k: kit.Kit, items: list, top_k: int) -> list[tuple[np.ndarray, bool, str]]:
-    """Per question: the feature matrix of all candidate sentences, label, article."""
-    index = k.retriever.keyword_index()
+    """Per question: the feature matrix of its eligible candidate sentences (maybe none), label, article."""
+    idf = k.context().idf
     rows = []
     for n, (article, item) in enumerate(items, 1):
         hits = k.search(item.question, k=top_k)
-        cands = candidates(hits)
+        cands = [c for c in candidates(hits) if answerable_by(item.question, c, idf)]
         vecs = k.embedder.embed([item.question] + [c.text for c in cands])
-        feats = [sentence_features(item.question, c, float(v @ vecs[0]), index.df, len(index.chunks))
+        feats = [sentence_features(item.question, c, float(v @ vecs[0]), idf)
                  for c, v in zip(cands, vecs[1:], strict=True)]
-        rows.append((np.array([[f[name] for name in FEATURES] for f in feats]), item.answerable, article))
+        matrix = np.array([[f[name] for name in FEATURES] for f in feats]).reshape(len(feats), len(FEATURES))
+        rows.append((matrix, item.answerable, article))
         if n % 200 == 0:
             print(f"  {n}/{len(items)} questions", file=sys.stderr)
     return rows
@@ -46,7 +50,8 @@ def fit(rows: list[tuple[np.ndarray, bool, str]], rounds: int = 4) -> tuple[np.n
     """Logistic regression on each question's best sentence, re-selected under the new weights."""
     from sklearn.linear_model import LogisticRegression
 
-    w, b = np.array([4.0, 3.0, 1.0, -2.0, 0.5]), -3.5
+    w, b = np.array([4.0, 3.0, 1.0, -2.0, 0.5, 1.0]), -3.5
+    rows = [r for r in rows if len(r[0])]  # no eligible sentence: abstained whatever the weights
     for _ in range(rounds):
         x = np.array([m[np.argmax(m @ w + b)] for m, _, _ in rows])
         y = np.array([label for _, label, _ in rows])
@@ -56,7 +61,7 @@ def fit(rows: list[tuple[np.ndarray, bool, str]], rounds: int = 4) -> tuple[np.n
 
 
 def support(rows: list, w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
-    z = np.array([np.max(m @ w + b) for m, _, _ in rows])
+    z = np.array([np.max(m @ w + b) if len(m) else -np.inf for m, _, _ in rows])
     return 1 / (1 + np.exp(-z)), np.array([label for _, label, _ in rows])
 
 
@@ -70,6 +75,7 @@ def answer_first_threshold(s: np.ndarray, y: np.ndarray, answer_rate: float = 0.
     """The highest threshold that still answers `answer_rate` of answerable questions: SQuAD's
     unanswerable questions are adversarial (same paragraph, plausible answer), so refusing more
     of them costs far more answerable ones than it does for questions the corpus never covers."""
+    # Questions with no eligible sentence score 0 and count as abstentions on answerable ones.
     return float(np.quantile(s[y], 1 - answer_rate))
 
 
@@ -87,7 +93,7 @@ def main() -> None:
     print(ingested.chunks, "chunks", file=sys.stderr)
     # Features depend on the embedder and on retrieval: a cache for other settings is not reused.
     fused = f"rrf{k.settings.rrf_k}-mmr{k.settings.mmr_lambda}-k{k.settings.top_k}"
-    cache = WORK / f"features-{args.questions}-{k.embedder.name}-{fused}.npz"
+    cache = WORK / f"features-gated-counts-{args.questions}-{k.embedder.name}-{fused}.npz"
     if cache.exists():
         saved = np.load(cache, allow_pickle=True)
         rows = list(zip(saved["matrices"], saved["labels"], saved["articles"], strict=True))

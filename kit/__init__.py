@@ -15,7 +15,19 @@ offline.apply()
 from kit.api import Kit  # noqa: E402
 from kit.config import Settings  # noqa: E402
 from kit.errors import KitError  # noqa: E402
-from kit.types import Chunk, Document, FileIssue, Hit, IngestReport  # noqa: E402
+from kit.types import (  # noqa: E402
+    Answer,
+    Chunk,
+    Citation,
+    Claim,
+    Document,
+    FileIssue,
+    Hit,
+    IngestReport,
+    Support,
+    Topic,
+    TopicSummary,
+)
 
 __version__ = "0.1.0"
 
@@ -25,4 +37,5 @@ def open(**settings: Any) -> Kit:
     return Kit(**settings)
 
 
-__all__ = ["Chunk", "Document", "FileIssue", "Hit", "IngestReport", "Kit", "KitError", "Settings", "open"]
+__all__ = ["Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "Kit", "KitError",
+           "Settings", "Support", "Topic", "TopicSummary", "open"]

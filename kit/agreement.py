@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kit.text import STOPWORDS, stem
+from kit.text import STOPWORDS, match_stem, stem
 from kit.types import Agreement, Citation, Difference
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -105,11 +105,28 @@ def _compare_pair(a: Citation, b: Citation, same_claim: bool, agreements: list[A
         for y in fb:
             if x.noun != y.noun or (x.noun, f"{min(x.value, y.value)}-{max(x.value, y.value)}") in seen:
                 continue
+            if not _same_subject(a.quote, b.quote, x.noun):
+                continue
             seen.add((x.noun, f"{min(x.value, y.value)}-{max(x.value, y.value)}"))
             if x.value == y.value:
-                agreements.append(Agreement(f"{x.text} / {y.text}", (a, b)))
+                agreements.append(Agreement(_statement(a), (a, b)))
             else:
                 differences.append(Difference(x.noun, ((x.text, a), (y.text, b))))
     if same_claim and not (fa and fb) and (a.quote, b.quote) not in seen:
         seen.add((a.quote, b.quote))
-        agreements.append(Agreement("same statement", (a, b)))
+        agreements.append(Agreement(_statement(a), (a, b)))
+
+
+def _same_subject(a: str, b: str, noun: str) -> bool:
+    """Two figures counting the same noun are about the same subject only when their sentences
+    share another content word ("fired 18 cruise missiles" / "26 cruise missiles hit": cruise),
+    not when the noun is all they share ("18 cruise missiles" / "40 missiles at the museum")."""
+    def words(text: str) -> set[str]:
+        return {match_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", text) if w.lower() not in STOPWORDS}
+
+    return bool((words(a) & words(b)) - {match_stem(noun), match_stem(noun + "s")})
+
+
+def _statement(c: Citation) -> str:
+    """What the sources agree on, shown as one source words it."""
+    return " ".join(c.quote.split())

@@ -6,23 +6,25 @@ model, the Chroma client) load on first use, so opening a kit is instant.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kit.answer import ask
+from kit.answer import Answerer, Context, ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
 from kit.citations import SourceReader
-from kit.config import Settings
+from kit.config import RESULT_SETTINGS, Settings
 from kit.doctor import Checkup, check, move_aside, require_root, source_root
 from kit.embeddings import Embedder, get_embedder
-from kit.errors import EmptyStoreError
+from kit.errors import EmptyStoreError, InputError
 from kit.evaluate import QAReport, evaluate, load_qa
 from kit.ingest import Progress, ingest
 from kit.llm import ChatBackend, get_chat_backend
 from kit.retrieval import Filter, Retriever
 from kit.store import Store
-from kit.summarize import extractive_summary, llm_summary
+from kit.summarize import extractive_summary, llm_summary, topic_found
+from kit.support import Judge
 from kit.topics import discover, named_topic
-from kit.types import Answer, FileIssue, Hit, IngestReport, Section, Topic, TopicSummary
+from kit.types import Answer, Citation, FileIssue, Hit, IngestReport, Mode, Provenance, Section, Topic, TopicSummary
 
 
 class Kit:
@@ -82,16 +84,48 @@ class Kit:
     def ask(self, question: str, k: int | None = None, files: list[str] | None = None,
             sections: list[Section] | None = None) -> Answer:
         """A cited answer to `question`, or an honest "not in the documents"."""
-        return self._answer(question, self.search(question, k=k, files=files, sections=sections))
+        if not question.strip():
+            raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
+        answerer = self.answerer  # built first: a missing API key fails before any retrieval
+        return self._answer(question, self.search(question, k=k, files=files, sections=sections), answerer)
 
-    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+    def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
+        answer = (answerer or self.answerer).answer(question, hits, self.context())
+        answer.show_unsupported = self.settings.show_unsupported
+        answer.provenance = self.provenance(answer.citations)
+        return answer
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer named by settings.llm, with the extractive fallback when asked for."""
+        extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
+        if self.chat is None:
+            return extractive
+        llm = LLMAnswerer(self.chat)
+        return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
+
+    def context(self) -> Context:
+        """What answers and summaries are checked against: the files as they are now, a support
+        judge, and word weights from the store's keyword index."""
         index = self.retriever.keyword_index()
-        return ask(question, hits, self.embedder, self.sources(), index.df, len(index.chunks), self.chat)
+        judge = Judge.from_counts(self.embedder, index.df, len(index.chunks))
+        return Context(self.sources(), judge, judge.idf)
+
+    def provenance(self, citations: list[Citation]) -> Provenance:
+        """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
+        from kit import __version__
+
+        root = self.store.source_root()
+        settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
+        files = {c.path: c.doc_sha256 for c in citations}
+        created = datetime.now(UTC).replace(microsecond=0).isoformat()
+        return Provenance((str(root),) if root else (), dict(sorted(files.items())), __version__, settings, created)
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""
         items = load_qa(Path(qa_file))[:limit]
-        return evaluate(items, lambda q: self.search(q, k=k), self._answer)
+        answerer = self.answerer
+        return evaluate(items, lambda q: self.search(q, k=k), lambda q, hits: self._answer(q, hits, answerer))
 
     @property
     def chat(self) -> ChatBackend | None:
@@ -120,17 +154,30 @@ class Kit:
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
-        """A cited summary per topic (auto topics by default; strings name topics)."""
+        """A cited summary per topic (auto topics by default; strings name topics). A named topic
+        that no passage is about gets "not in the documents" instead of an off-topic summary."""
+        named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
             chosen = self.topics()
-        elif all(isinstance(t, str) for t in topics):
-            chosen = self.topics(names=[str(t) for t in topics])
+        elif named:
+            chosen = self.topics(names=[str(t) for t in topics or []])
         else:
             chosen = [t for t in topics if isinstance(t, Topic)]
-        reader = self.sources()
+        ctx = self.context()
+        out = [self._summary(t, ctx, named, max_sentences, max_words) for t in chosen]
+        for s in out:
+            s.show_unsupported = self.settings.show_unsupported
+        return out
+
+    def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
+                 max_words: int | None) -> TopicSummary:
+        mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
+        if named and not topic_found(topic.title, topic.chunks, ctx.idf):
+            return TopicSummary(topic, [], mode, backend, found=False,
+                                notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is not None:
-            return [llm_summary(t, self.chat, self.embedder, reader) for t in chosen]
-        return [extractive_summary(t, self.embedder, reader, max_sentences, max_words) for t in chosen]
+            return llm_summary(topic, self.chat, self.embedder, ctx.evidence)
+        return extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
 
     def _recover_if_interrupted(self) -> list[str]:
         """After a crash mid-write, check the store in a child process before writing again;

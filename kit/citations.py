@@ -1,20 +1,23 @@
 """Citations: number passages for a prompt, parse markers, and check quotes against the files.
 
 A citation is kept only when its quote is found in the source file at its span, exactly or
-after normalising whitespace and typographic quotes (the check says which). Keys a model
-invents are dropped. This module does not retrieve or call models.
+after normalising whitespace and typographic quotes (the check says which); otherwise its
+typed problem says why (file missing, file changed since ingest, quote no longer at its span).
+Whether a quote supports its claim is `kit.support`'s question; this module only locates and
+verifies. It does not retrieve or call models.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kit.corpus import UnreadableFile, decode, html_to_text
-from kit.text import keywords, sentences
-from kit.types import Chunk, Citation, Hit
+from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
@@ -75,24 +78,18 @@ def locate(haystack: str, needle: str) -> tuple[int, int, str] | None:
 
 
 def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
-    """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent."""
+    """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent.
+
+    Passages reach the model HTML-escaped (see `render_passages`), so a quote copied from the
+    prompt may say `&amp;` where the file says `&`: it is matched unescaped as well."""
     found = locate(chunk.text, quote)
+    if found is None and "&" in quote:
+        found = locate(chunk.text, html.unescape(quote))
     if found is None:
         return None
     s, e, how = found
     return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
-                    chunk.text[s:e], how, chunk.doc_sha256)
-
-
-def cite_best_sentence(key: int, chunk: Chunk, claim: str, min_shared: int = 0) -> Citation | None:
-    """A citation of the sentence of `chunk` sharing most keywords with `claim` (the first on a tie),
-    or None when no sentence shares at least `min_shared` of them."""
-    words = set(keywords(claim))
-    scored = [(len(words & set(keywords(s.text))), s) for s in sentences(chunk.text)]
-    if not scored:
-        return None
-    shared, best = max(scored, key=lambda pair: pair[0])
-    return cite_in_chunk(key, chunk, best.text) if shared >= min_shared else None
+                    chunk.text[s:e], QuoteCheck(how), doc_sha256=chunk.doc_sha256)
 
 
 class SourceReader:
@@ -119,17 +116,25 @@ class SourceReader:
         return html_to_text(text) if path.suffix.lower() in (".html", ".htm") else text
 
 
+def text_sha256(text: str) -> str:
+    """The content hash ingest records for a decoded file (`kit.corpus` hashes the same way)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def verify(citation: Citation, reader: SourceReader) -> Citation:
     """Check the quote against the file at its span; returns the citation with its verdict."""
+    if citation.check is QuoteCheck.FAILED:
+        return citation
     raw = reader.text(citation.path)
     if raw is None:
-        return citation.with_check("failed: source file missing or unreadable")
+        return citation.failed(CitationProblem.SOURCE_MISSING)
     at_span = raw[citation.start:citation.end]
     if at_span == citation.quote:
-        return citation.with_check("exact")
+        return replace(citation, check=QuoteCheck.EXACT, problem=None)
     if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
-        return citation.with_check("normalized")
-    return citation.with_check("failed: quote not at its span (file changed since ingest?)")
+        return replace(citation, check=QuoteCheck.NORMALIZED, problem=None)
+    changed = bool(citation.doc_sha256) and text_sha256(raw) != citation.doc_sha256
+    return citation.failed(CitationProblem.SOURCE_CHANGED if changed else CitationProblem.NOT_AT_SPAN)
 
 
 def verify_all(citations: Sequence[Citation], reader: SourceReader) -> tuple[list[Citation], list[Citation]]:

@@ -1,22 +1,47 @@
 """The `kit` command: a thin shell over the API that parses arguments and prints.
 
-User mistakes (a `KitError`) print one line and exit with code 1, never a traceback.
+User mistakes (a `KitError`) print one line and exit with code 1, never a traceback. Every
+output goes through `kit.report` (text) or the types' `to_dict()` (JSON), so the terminal,
+JSON, HTML and notebooks show the same claims, verdicts and counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from kit.api import Kit
-from kit.errors import KitError
-from kit.report import report_html, report_markdown
-from kit.summarize import json_dump
-from kit.types import Answer, Hit, IngestReport, TopicSummary
+from kit.errors import InputError, KitError
+
+# What every command can be given, then what each adds; examples end each command's help.
+EXAMPLES = {
+    "ingest": "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json",
+    "search": 'kit search "cruise missiles" -k 3\n  kit search "oil revenue" --file 002.txt --section article --json',
+    "ask": 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
+           '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
+           '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1',
+    "eval": "kit eval tests/data/seeds_qa.jsonl --limit 10",
+    "topics": "kit topics\n  kit topics -k 3 --json",
+    "summarize": 'kit summarize --out report.html\n'
+                 '  kit summarize --topics "ISIS oil revenue" "Kalibr strikes" --out r.md',
+    "verify": "kit ask \"Who fired the missiles?\" --json > answer.json && kit verify answer.json",
+    "config": "kit config\n  KIT_TOP_K=8 kit config --json",
+    "doctor": "kit doctor\n  kit doctor --repair",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option as one `kit: error:` line and exit code 1, like every
+    other bad input (argparse's default is a usage block and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"kit: error: {self.prog}: {message}", file=sys.stderr)
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    warnings.showwarning = _warning_line
     try:
         return int(args.func(args) or 0)
     except KitError as exc:
@@ -41,9 +67,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"kit: warning: {message}", file=sys.stderr)
+
+
+def _positive(text: str) -> int:
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _version() -> str:
+    from kit import __version__
+
+    return f"kit {__version__}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kit", description="Cited answers and summaries over a folder of documents.")
-    common = argparse.ArgumentParser(add_help=False)
+    parser = _Parser(
+        prog="kit", description="Cited answers and summaries over a folder of documents.",
+        epilog="Run `kit COMMAND --help` for a command's options and examples. Settings: `kit config`.")
+    parser.add_argument("--version", action="version", version=_version())
+    common = _Parser(add_help=False)
     common.add_argument("--store", dest="store_dir", help="store folder (default .kit, or KIT_STORE_DIR)")
     common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -54,36 +104,55 @@ def _parser() -> argparse.ArgumentParser:
         (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
         (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
     ])
+    filters: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+        (("--file",), {"action": "append", "dest": "files", "metavar": "PATH",
+                       "help": "only passages of this file, as its path is stored (repeatable)"}),
+        (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"],
+                          "help": "only passages of this part of the page (repeatable)"}),
+    ]
     _add(sub, "search", "hybrid search over the ingested chunks", _search, common, [
         (("query",), {"help": "what to look for"}),
-        (("-k",), {"type": int, "default": None, "help": "number of hits (default 5)"}),
-        (("--file",), {"action": "append", "dest": "files", "help": "only this file (repeatable)"}),
-        (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"]}),
+        (("-k",), {"type": _positive, "default": None, "help": "number of hits (default 5, KIT_TOP_K)"}),
+        *filters,
     ])
     llm_options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
-        (("--llm",), {"choices": ["extractive", "openai"], "help": "answer backend (default extractive, offline)"}),
-        (("--model",), {"dest": "llm_model", "help": "chat model for --llm openai"}),
-        (("--base-url",), {"dest": "llm_base_url", "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"}),
-        (("-k",), {"type": int, "default": None, "help": "passages to read (default 5)"}),
+        (("--llm",), {"choices": ["extractive", "openai"],
+                      "help": "who writes the text: 'extractive' quotes the sources, no model (default, offline); "
+                              "'openai' any OpenAI-compatible chat server"}),
+        (("--model",), {"dest": "llm_model", "help": "chat model (implies --llm openai)"}),
+        (("--base-url",), {"dest": "llm_base_url",
+                           "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (implies --llm openai)"}),
+        (("--fallback",), {"action": "store_true", "dest": "llm_fallback",
+                           "help": "if the model fails, answer extractively with a note instead of exit 1"}),
+        (("--show-unsupported",), {"action": "store_true", "dest": "show_unsupported",
+                                   "help": "show claims the sources do not support inline, flagged"}),
     ]
     _add(sub, "ask", "answer a question with verified citations", _ask, common, [
-        (("question",), {"help": "the question"}), *llm_options,
+        (("question",), {"help": "the question"}),
+        (("-k",), {"type": _positive, "default": None, "help": "passages to read (default 5, KIT_TOP_K)"}),
+        *filters, *llm_options,
     ])
     _add(sub, "eval", "score answers on a QA JSONL file", _eval, common, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
-        (("--limit",), {"type": int, "default": None, "help": "only the first N questions"}), *llm_options,
+        (("-k",), {"type": _positive, "default": None, "help": "passages to read (default 5)"}),
+        (("--limit",), {"type": _positive, "default": None, "help": "only the first N questions"}), *llm_options,
     ])
     _add(sub, "topics", "list the topics of the corpus", _topics, common, [
-        (("--k",), {"type": int, "default": None, "dest": "n_topics", "help": "number of topics (default: chosen)"}),
+        (("-k",), {"type": _positive, "default": None, "dest": "n_topics",
+                   "help": "number of topics (default: chosen from the data)"}),
         *llm_options[:3],
     ])
     _add(sub, "summarize", "write a cited summary per topic", _summarize, common, [
         (("--topics",), {"nargs": "+", "default": ["auto"], "help": "'auto' or topic names to retrieve"}),
         (("--out",), {"default": None, "help": "write the report to this file (default: print)"}),
         (("--format",), {"choices": ["md", "html", "json"], "default": None, "help": "default: from --out suffix"}),
-        (("--sentences",), {"type": int, "default": 6, "help": "sentences per extractive summary"}),
-        *llm_options[:3],
+        (("--sentences",), {"type": _positive, "default": 6, "help": "sentences per extractive summary"}),
+        *llm_options,
     ])
+    _add(sub, "verify", "re-check a saved answer or report against the files as they are now", _verify, common, [
+        (("saved",), {"metavar": "FILE.json", "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),
+    ])
+    _add(sub, "config", "show the effective settings and where each comes from", _config, common, [])
     _add(sub, "doctor", "check the store (and --repair it from the source files)", _doctor, common, [
         (("--repair",), {"action": "store_true", "help": "rebuild a damaged store; nothing is deleted"}),
     ])
@@ -92,26 +161,45 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace], int],
          common: argparse.ArgumentParser, arguments: list[tuple[tuple[str, ...], dict[str, Any]]]) -> None:
-    cmd = sub.add_parser(name, help=help_text, parents=[common])
+    cmd = sub.add_parser(name, help=help_text, parents=[common],
+                         description=help_text[:1].upper() + help_text[1:] + ".",
+                         epilog="examples:\n  " + EXAMPLES.get(name, f"kit {name}"),
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     for flags, options in arguments:
         cmd.add_argument(*flags, **options)
     cmd.set_defaults(func=func)
 
 
-def _kit(args: argparse.Namespace) -> Kit:
-    names = ("store_dir", "embedder", "llm", "llm_model", "llm_base_url")
-    options = {name: getattr(args, name, None) for name in names}
-    return Kit(**options)
+_OPTION_SETTINGS = ("store_dir", "embedder", "llm", "llm_model", "llm_base_url", "llm_fallback", "show_unsupported")
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings given on the command line (None or False: not given). --model and --base-url
+    only mean something to a language model, so they imply --llm openai."""
+    options = {name: getattr(args, name, None) or None for name in _OPTION_SETTINGS}
+    if options["llm_model"] or options["llm_base_url"]:
+        if options["llm"] == "extractive":
+            raise InputError("--model and --base-url need a language model; drop --llm extractive or use --llm openai")
+        options["llm"] = options["llm"] or "openai"
+    return options
+
+
+def _kit(args: argparse.Namespace) -> Any:
+    from kit.api import Kit
+
+    return Kit(**_options(args))
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from kit.types import IngestReport  # noqa: F401  (the report's type; see format_report)
+
     progress = not args.no_progress and not args.json and sys.stderr.isatty()
     report = _kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return 0
 
 
-def format_report(report: IngestReport) -> str:
+def format_report(report: Any) -> str:
     lines = [
         f"files {report.files}  chunks {report.chunks}  added {report.added}  "
         f"unchanged files {report.unchanged_files}  removed {report.removed}  "
@@ -122,38 +210,22 @@ def format_report(report: IngestReport) -> str:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from kit.report import hit_text
+
     hits = _kit(args).search(args.query, k=args.k, files=args.files, sections=args.sections)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(format_hit(n, h) for n, h in enumerate(hits, 1)))
+        print("\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1)))
     return 0
-
-
-def format_hit(n: int, hit: Hit) -> str:
-    c = hit.chunk
-    text = " ".join(c.text.split())
-    return f"[{n}] {c.path} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n    {text[:300]}"
 
 
 def _ask(args: argparse.Namespace) -> int:
-    answer = _kit(args).ask(args.question, k=args.k)
-    print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else format_answer(answer))
+    from kit.report import answer_text
+
+    answer = _kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections)
+    print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
     return 0
-
-
-def format_answer(answer: Answer) -> str:
-    lines = [answer.text, "", f"({answer.label})"]
-    lines += [f"Note: {n}" for n in answer.notes]
-    for c in answer.citations:
-        quote = " ".join(c.quote.split())
-        lines.append(f"[{c.key}] {c.path} [{c.start}:{c.end}] {c.section}, quote {c.check}: \"{quote}\"")
-    tokens = answer.tokens()
-    if any(tokens.values()):
-        lines.append(f"tokens: {tokens['prompt_tokens']} prompt + {tokens['completion_tokens']} completion")
-    if answer.failed or answer.dropped_keys:
-        lines.append(f"dropped: {len(answer.failed)} unverified quotes, {len(answer.dropped_keys)} invented keys")
-    return "\n".join(lines)
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -167,37 +239,101 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
+    from kit.report import topic_text
+
     topics = _kit(args).topics(k=args.n_topics)
     if args.json:
         print(json.dumps([t.to_dict() for t in topics], indent=2, ensure_ascii=False))
-        return 0
-    for t in topics:
-        files = ", ".join(f"{p} ({n})" for p, n in t.coverage.items())
-        print(f"{t.number:2}. {t.title}  [{len(t.chunks)} chunks]\n    keywords: {', '.join(t.keywords)}\n"
-              f"    sources: {files}")
+    else:
+        print("\n".join(topic_text(t) for t in topics))
     return 0
 
 
 def _summarize(args: argparse.Namespace) -> int:
+    from kit.report import report_html, report_markdown
+
+    k = _kit(args)
     names = None if args.topics == ["auto"] else args.topics
-    summaries = _kit(args).summarize(names, max_sentences=args.sentences)
+    summaries = k.summarize(names, max_sentences=args.sentences)
+    provenance = k.provenance([c for s in summaries for c in s.citations])
     fmt = args.format or ("json" if args.json else _format_from(args.out))
-    writers: dict[str, Callable[[list[TopicSummary]], str]] = {
-        "md": report_markdown, "html": report_html, "json": json_dump}
-    text = writers[fmt](summaries)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        cited = sum(len(s.sentences) for s in summaries)
-        print(f"wrote {args.out}: {len(summaries)} topics, {cited} cited sentences")
+    out = Path(args.out) if args.out else None
+    if fmt == "json":
+        text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
+                          indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        text = report_html(summaries, provenance, links=_file_links(k, out))
     else:
+        text = report_markdown(summaries, provenance)
+    if out is None:
         print(text)
+        return 0
+    out.write_text(text, encoding="utf-8")
+    shown = sum(len(s.shown) for s in summaries if s.found)
+    unsupported = sum(len(s.unsupported) for s in summaries)
+    missing = [s.topic.title for s in summaries if not s.found]
+    print(f"wrote {out}: {len(summaries)} topics, {shown} cited claims shown, {unsupported} not supported"
+          + (f"; not in the documents: {', '.join(missing)}" if missing else ""))
     return 0
+
+
+def _file_links(k: Any, out: Path | None) -> Callable[[str], str | None]:
+    """Links from a report to its source files, relative to where the report is written."""
+    root = k.sources().root
+
+    def link(path: str) -> str | None:
+        if root is None:
+            return None
+        target = (root / path).resolve()
+        base = (out.parent if out else Path.cwd()).resolve()
+        return Path(os.path.relpath(target, base)).as_posix()
+
+    return link
 
 
 def _format_from(out: str | None) -> str:
     if out and out.lower().endswith((".html", ".htm")):
         return "html"
     return "json" if out and out.lower().endswith(".json") else "md"
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from kit.citations import SourceReader
+    from kit.support import Judge
+    from kit.verify import load_saved, sources_root, verify_saved
+
+    data = load_saved(Path(args.saved))
+    root = sources_root(data)
+    if root is None or not root.is_dir():
+        raise InputError(f"{args.saved}: its corpus folder {root} is gone; cannot re-check its citations")
+    from kit.config import Settings
+    from kit.embeddings import get_embedder
+
+    settings = Settings.load(**{k: v for k, v in _options(args).items() if k in ("embedder",)})
+    result = verify_saved(data, SourceReader(root, settings.fallback_encoding), Judge(get_embedder(settings)))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        state = "all checks pass" if result.ok else f"{len(result.problems)} problems"
+        print(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
+        print("\n".join(f"  {p}" for p in result.problems))
+    return 0 if result.ok else 1
+
+
+def _config(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+
+    options = _options(args)
+    settings = Settings.load(**options)
+    origins = Settings.origins(**options)
+    values = settings.public_dump()
+    if args.json:
+        print(json.dumps({k: {"value": v, "from": origins[k]} for k, v in values.items()}, indent=2))
+        return 0
+    width = max(map(len, values))
+    for name, value in values.items():
+        print(f"{name:<{width}}  {json.dumps(value)}  ({origins[name]})")
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -7,17 +7,27 @@ This module does not read files or open stores; it only describes how the kit is
 
 from __future__ import annotations
 
+import difflib
 import os
+import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from kit.errors import ConfigError
+from kit.errors import ConfigError, KitWarning
 
 ENV_PREFIX = "KIT_"
 # KIT_ variables read elsewhere, not settings: the model cache folder and the crash tests' hook.
 NOT_SETTINGS = frozenset({"KIT_CACHE_DIR", "KIT_CRASH_AT"})
+
+
+# Settings that change what an answer or report says; recorded in their provenance.
+RESULT_SETTINGS = frozenset({
+    "embedder", "chunk_size", "chunk_overlap", "top_k", "candidates", "rrf_k", "mmr_lambda", "dedup_threshold",
+    "llm", "llm_model", "abstain_threshold", "show_unsupported",
+})
 
 
 class Settings(BaseModel):
@@ -87,22 +97,60 @@ class Settings(BaseModel):
     )
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before one LLM request is abandoned.")
     llm_max_retries: int = Field(2, ge=0, description="Retries on 429/5xx/timeouts, with backoff.")
-    abstain_threshold: float = Field(
-        0.5, description="Support score under which the kit answers 'not in the documents'."
+    abstain_threshold: float | None = Field(
+        None, ge=0, le=1,
+        description="Extractive answers: support score under which kit answers 'not in the documents' "
+        "(default: the threshold calibrated on SQuAD 2.0, shipped in kit/calibration/abstention.json).",
+    )
+    show_unsupported: bool = Field(
+        False, description="Show claims the sources do not support inline, flagged, instead of listing them "
+        "apart under 'not supported by the sources'.",
+    )
+    llm_fallback: bool = Field(
+        False, description="When the language model fails (timeout, server error), answer extractively with a "
+        "note instead of failing with exit 1.",
     )
 
     @classmethod
-    def load(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Build settings from defaults, `KIT_*` variables and keyword overrides."""
-        values: dict[str, Any] = _from_environ(os.environ if environ is None else environ)
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from defaults, `KIT_*` variables and keyword overrides.
+
+        An unknown keyword, or a `KIT_*` name close to a setting's (a typo), is an error with a
+        suggestion; a `KIT_*` variable resembling no setting belongs to something else and is
+        ignored with a warning."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = _from_environ(environ)
+        for key in sorted(set(values) - set(cls.model_fields)):
+            suggestion = _closest(key)
+            if suggestion is None:
+                warnings.warn(f"ignoring {ENV_PREFIX}{key.upper()}: not a kit setting", KitWarning, stacklevel=2)
+                del values[key]
+            else:
+                raise ConfigError(f"unknown setting {ENV_PREFIX}{key.upper()}: did you mean "
+                                  f"{ENV_PREFIX}{suggestion.upper()}? (`kit config` lists every setting)")
+        for key in sorted(set(overrides) - set(cls.model_fields)):
+            hint = _closest(key)
+            raise ConfigError(f"unknown setting {key!r}" + (f": did you mean {hint!r}?" if hint else ""))
         values.update({k: v for k, v in overrides.items() if v is not None})
-        unknown = sorted(set(values) - set(cls.model_fields))
-        if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(cls.model_fields)}")
         try:
             return cls(**values)
         except ValidationError as exc:
             raise ConfigError(_explain(exc)) from None
+
+    @classmethod
+    def origins(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, str]:
+        """Where each setting's value comes from: "default", "env KIT_NAME" or "option"."""
+        environ = os.environ if environ is None else environ
+        from_env = _from_environ(environ)
+        out = {}
+        for name in cls.model_fields:
+            if overrides.get(name) is not None:
+                out[name] = "option"
+            elif name in from_env:
+                out[name] = f"env {ENV_PREFIX}{name.upper()}"
+            else:
+                out[name] = "default"
+        return out
 
     def resolved_api_key(self) -> str | None:
         """The API key to send: the setting, else OPENAI_API_KEY."""
@@ -118,7 +166,13 @@ class Settings(BaseModel):
         return data
 
 
-def _from_environ(environ: Any) -> dict[str, Any]:
+def _closest(key: str) -> str | None:
+    """The setting a misspelt name most likely meant, if any is close."""
+    found = difflib.get_close_matches(key, list(Settings.model_fields), n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, raw in environ.items():
         if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:

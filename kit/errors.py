@@ -41,3 +41,11 @@ class PromptError(KitError):
 
 class EmptyStoreError(KitError):
     """A search or question was asked before anything was ingested."""
+
+
+class InputError(KitError):
+    """A command was given something it cannot use (an empty question, a malformed file)."""
+
+
+class KitWarning(UserWarning):
+    """Something kit ignored on purpose and tells about (e.g. a KIT_* variable that is no setting)."""

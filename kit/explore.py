@@ -25,7 +25,7 @@ from kit.chunking import chunk_document
 from kit.citations import SourceReader
 from kit.config import Settings
 from kit.corpus import UnreadableFile, read_document, scan
-from kit.types import SECTIONS, Chunk, Citation, Document, Topic, TopicSummary
+from kit.types import SECTIONS, Chunk, Citation, Document, Topic, TopicSummary, support_counts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -160,17 +160,20 @@ def topics_table(topics: Sequence[Topic]) -> Table:
     """One row per topic: number, label, size, keywords and the files it draws on."""
     rows = [(t.number, t.title, len(t.chunks), ", ".join(t.keywords),
              ", ".join(f"{p} ({n})" for p, n in t.coverage.items())) for t in topics]
-    return Table(("topic", "label", "chunks", "keywords", "sources (chunks)"), tuple(rows), f"{len(rows)} topics")
+    return Table(("topic", "title", "chunks", "keywords", "sources (chunks)"), tuple(rows), f"{len(rows)} topics")
 
 
 def summaries_table(summaries: Sequence[TopicSummary]) -> Table:
-    """One row per topic summary: cited sentences, files cited of files covered, agreements, differences."""
+    """One row per topic summary: claims by verdict, citations, files cited of files covered,
+    agreements, differences."""
     rows = []
     for s in summaries:
         cited = {c.path for c in s.citations}
-        rows.append((s.topic.number, s.topic.title, len(s.sentences), len(s.citations),
-                     f"{len(cited)} of {len(s.topic.coverage)}", len(s.agreements), len(s.differences), s.mode))
-    columns = ("topic", "label", "sentences", "citations", "files cited", "agreements", "differences", "mode")
+        n = support_counts(s.claims)
+        rows.append((s.topic.number, s.topic.title, n["supported"], n["partial"], n["unsupported"], len(s.citations),
+                     f"{len(cited)} of {len(s.topic.coverage)}", len(s.agreements), len(s.differences), s.mode.value))
+    columns = ("topic", "title", "supported", "partial", "not supported", "citations", "files cited", "agreements",
+               "differences", "mode")
     return Table(columns, tuple(rows), f"{len(rows)} topic summaries")
 
 
@@ -254,7 +257,7 @@ def in_source(citations: Sequence[Citation], reader: SourceReader, width: int = 
     for c in citations:
         raw = reader.text(c.path)
         head = (f"<b>[{c.key}]</b> <span class='kit-src'>{html.escape(c.path)} [{c.start}:{c.end}] "
-                f"{c.section}, quote {html.escape(c.check)}</span>")
+                f"{c.section}, quote {html.escape(c.check.value)}</span>")
         if raw is None:
             items.append(f"<li>{head}<div>(source file not readable)</div></li>")
             continue

@@ -16,7 +16,8 @@ import yaml
 
 from kit.errors import PromptError
 
-PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Inside the package, so an installed kit has them; in a checkout it links to prompts/.
+PROMPT_DIR = Path(__file__).resolve().parent / "prompt_files"
 
 
 @dataclass(frozen=True)

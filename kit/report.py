@@ -1,122 +1,324 @@
-"""Rendering: answers, hits and summaries as Markdown and self-contained HTML.
+"""The one renderer: answers, summaries, hits and topics as terminal text, Markdown and HTML.
 
-HTML shows each citation marker with its quote and source span on hover and in a list below,
-with the quote highlighted in its surrounding text. This module does not compute anything.
+Every surface shows the same contract: claims with their support verdict, citations with
+file, span, quote and both checks (quote at its span; quote supports the claim), unsupported
+claims listed apart under "Not supported by the sources", and the counts of each. In HTML a
+marker links to its quote and a quote links to its file; reports open with a header naming
+the corpus, date, kit version and the settings that change results. Control and bidi
+characters in quotes and file names are shown escaped, never acted on. JSON is `to_dict()`
+on the types. This module computes nothing.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from collections.abc import Callable, Sequence
 
-from kit.types import Answer, Citation, TopicSummary
+from kit.types import (
+    Answer,
+    Citation,
+    Claim,
+    Hit,
+    Provenance,
+    Support,
+    Topic,
+    TopicSummary,
+    claim_text,
+    support_counts,
+)
 
-_STYLE = ("<style>.kit-cite{background:#eef;border-radius:3px;padding:0 2px;cursor:help}"
+Links = Callable[[str], str | None]  # a source path -> an href for it (None: no link)
+
+_STYLE = ("<style>.kit-cite{background:#eef;border-radius:3px;padding:0 2px;text-decoration:none}"
           ".kit-src{color:#555;font-size:90%}.kit-q mark{background:#ffeb99}"
-          ".kit-label{color:#666;font-style:italic}</style>")
+          ".kit-label{color:#666;font-style:italic}.kit-partial{color:#8a5a00}.kit-unsupported{color:#a00}"
+          ".kit-cites{list-style:none;padding-left:0;border-top:1px solid #ddd;margin-top:1em}"
+          ".kit-section{margin-top:1.2em}.kit-abstain{border-left:4px solid #bbb;padding-left:.6em}</style>")
+_FLAG = {Support.PARTIAL: "partly supported", Support.UNSUPPORTED: "NOT SUPPORTED"}
 
 
-def _marker_html(text: str, citations: list[Citation]) -> str:
-    by_key = {c.key: c for c in citations}
-
-    def repl(m: re.Match[str]) -> str:
-        c = by_key.get(int(m.group(1)))
-        if c is None:
-            return html.escape(m.group(0))
-        tip = html.escape(f'{c.path} [{c.start}:{c.end}] ({c.section}): "{c.quote}"')
-        return f"<span class='kit-cite' title=\"{tip}\">[{c.key}]</span>"
-
-    parts = re.split(r"(\[\d{1,3}\])", text)
-    return "".join(repl(re.match(r"\[(\d{1,3})\]", p)) if re.fullmatch(r"\[\d{1,3}\]", p)  # type: ignore[arg-type]
-                   else html.escape(p) for p in parts)
+def visible(text: str, keep: str = "\n\t") -> str:
+    """`text` with control and bidi-override characters shown as <U+XXXX>: a quote or file name
+    must not reorder or hide what is printed around it. Characters in `keep` stay as they are."""
+    return "".join(f"<U+{ord(ch):04X}>" if _hidden(ch, keep) else ch for ch in text)
 
 
-def citation_html(c: Citation, context: str | None = None) -> str:
-    """One citation: source, span, check, and the quote highlighted inside its context."""
-    quote = html.escape(c.quote)
-    body = f"<mark>{quote}</mark>"
-    if context is not None and c.quote in context:
-        before, _, after = context.partition(c.quote)
-        body = f"…{html.escape(before[-200:])}<mark>{quote}</mark>{html.escape(after[:200])}…"
-    return (f"<li><b>[{c.key}]</b> <span class='kit-src'>{html.escape(c.path)} [{c.start}:{c.end}] "
-            f"{c.section}, quote {html.escape(c.check)}</span><div class='kit-q'>{body}</div></li>")
+def name(path: str) -> str:
+    """A file name for display: every control character escaped, line breaks included."""
+    return visible(path, keep="")
 
 
-def answer_html(answer: Answer) -> str:
-    contexts = {h.chunk.path + str(h.chunk.start): h.chunk for h in answer.hits}
-    items = []
-    for c in answer.citations:
-        chunk = next((ch for ch in contexts.values() if ch.path == c.path and ch.start <= c.start < ch.end), None)
-        items.append(citation_html(c, chunk.text if chunk else None))
-    notes = "".join(f"<p class='kit-label'>Note: {html.escape(n)}</p>" for n in answer.notes)
-    return (f"{_STYLE}<div><p><b>Q:</b> {html.escape(answer.question)}</p>"
-            f"<p>{_marker_html(answer.text, answer.citations)}</p>"
-            f"<p class='kit-label'>{html.escape(answer.label)}</p>{notes}<ol style='list-style:none'>"
-            f"{''.join(items)}</ol></div>")
+def _hidden(ch: str, keep: str) -> bool:
+    return ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u00ad"
 
 
-def summary_html(summary: TopicSummary) -> str:
-    """A topic summary: sentences with hoverable markers, coverage, agreement and difference."""
+def _one_line(text: str, limit: int | None = None) -> str:
+    text = visible(" ".join(text.split()))
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _flagged(claim: Claim) -> str:
+    """A claim with its markers and, unless supported, a visible flag."""
+    flag = _FLAG.get(claim.support)
+    return f"{visible(claim_text(claim))}" + (f" ({flag}: {'; '.join(claim.reasons)})" if flag else "")
+
+
+def counts_line(claims: list[Claim], failed: Sequence[Citation] = ()) -> str:
+    n = support_counts(claims, list(failed))
+    line = f"claims: {n['supported']} supported, {n['partial']} partial, {n['unsupported']} not supported"
+    return line + (f"; {n['failed_citations']} citations failed their check" if failed else "")
+
+
+def citation_line(c: Citation) -> str:
+    support = f", {c.support.value}" if c.support else ""
+    return (f"[{c.key}] {name(c.path)} [{c.start}:{c.end}] {c.section}, quote {c.check.value}{support}: "
+            f"\"{_one_line(c.quote)}\"")
+
+
+# -- terminal text ------------------------------------------------------------------------
+
+def hit_text(hit: Hit, n: int | None = None) -> str:
+    c = hit.chunk
+    head = f"[{n}] " if n is not None else ""
+    return (f"{head}{name(c.path)} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
+            f"    {_one_line(c.text, 300)}")
+
+
+def answer_text(answer: Answer) -> str:
+    lines = [" ".join(_flagged(c) for c in answer.shown) if answer.shown else answer.NOT_FOUND, "",
+             f"({answer.disclaimer})"]
+    lines += [f"Note: {n}" for n in answer.notes]
+    lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in answer.citations] if answer.citations else []
+    lines += _unsupported_text(answer.listed_apart)
+    lines += ["", counts_line(answer.claims, answer.failed)]
+    tokens = answer.tokens()
+    if any(tokens.values()):
+        lines.append(f"tokens: {tokens['prompt_tokens']} prompt + {tokens['completion_tokens']} completion")
+    return "\n".join(lines)
+
+
+def _unsupported_text(claims: list[Claim]) -> list[str]:
+    if not claims:
+        return []
+    return ["", f"Not supported by the sources ({len(claims)}):"] + [
+        f"  - \"{_one_line(c.text)}\": {'; '.join(c.reasons) or 'no reason given'}" for c in claims]
+
+
+def summary_text(summary: TopicSummary) -> str:
     t = summary.topic
-    body = " ".join(f"{html.escape(s.text)} " + "".join(_cite_span(c) for c in s.citations) for s in summary.sentences)
-    coverage = ", ".join(f"{html.escape(p)} ({n} chunks)" for p, n in t.coverage.items())
-    agree = "".join(f"<li>{html.escape(a.fact)}: " + "; ".join(_source(c) for c in a.citations) + "</li>"
-                    for a in summary.agreements)
-    differ = "".join("<li>" + html.escape(d.subject) + ": " + "; ".join(
-        f"{html.escape(text)} ({_source(c)})" for text, c in d.versions) + "</li>" for d in summary.differences)
-    items = "".join(citation_html(c) for c in summary.citations)
-    notes = "".join(f"<p class='kit-label'>Note: {html.escape(n)}</p>" for n in summary.notes)
-    return (f"{_STYLE}<div><h3>Topic {t.number}: {html.escape(t.title)}</h3>"
-            f"<p class='kit-src'>keywords: {html.escape(', '.join(t.keywords))}<br>sources: {coverage}</p>"
-            f"<p>{body}</p><p class='kit-label'>{html.escape(summary.label)}</p>{notes}"
-            + (f"<h4>Sources agree</h4><ul>{agree}</ul>" if agree else "")
-            + (f"<h4>Sources differ</h4><ul>{differ}</ul>" if differ else "")
-            + f"<ol style='list-style:none'>{items}</ol></div>")
+    lines = [f"Topic {t.number}: {visible(t.title)}", ""]
+    lines.append(" ".join(_flagged(c) for c in summary.shown) if summary.found and summary.shown
+                 else summary.NOT_FOUND)
+    lines += ["", f"({summary.disclaimer})"] + [f"Note: {n}" for n in summary.notes]
+    if summary.citations:
+        lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in summary.citations]
+    lines += _unsupported_text(summary.listed_apart)
+    return "\n".join([*lines, "", counts_line(summary.claims)])
 
 
-def _cite_span(c: Citation) -> str:
-    tip = html.escape(f'{c.path} [{c.start}:{c.end}] ({c.section}): "{c.quote}"')
-    return f"<span class='kit-cite' title=\"{tip}\">[{c.key}]</span>"
+def topic_text(t: Topic) -> str:
+    files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
+    return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]\n    keywords: {', '.join(t.keywords)}\n"
+            f"    sources: {files}")
 
 
-def _source(c: Citation) -> str:
-    return f"<span class='kit-src'>{html.escape(c.path)} [{c.start}:{c.end}]</span>"
+# -- Markdown -------------------------------------------------------------------------------
+
+def _md_citation(c: Citation) -> str:
+    support = f", {c.support.value}" if c.support else ""
+    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] `{name(c.path)}` [{c.start}:{c.end}] "
+            f"({c.section}, quote {c.check.value}{support}): \"{_one_line(c.quote, 400)}\"")
+
+
+def _md_unsupported(claims: list[Claim]) -> list[str]:
+    if not claims:
+        return []
+    return [f"**Not supported by the sources ({len(claims)}):**", ""] + [
+        f"- \"{_one_line(c.text)}\" — {'; '.join(c.reasons)}" for c in claims] + [""]
+
+
+def answer_markdown(answer: Answer) -> str:
+    body = " ".join(_flagged(c) for c in answer.shown) if answer.shown else f"> {answer.NOT_FOUND}"
+    lines = [f"**Q:** {visible(answer.question)}", "", body, "", f"_{answer.disclaimer}_"]
+    lines += [f"_Note: {n}_" for n in answer.notes] + [""]
+    if answer.citations:
+        lines += ["**Sources:**", ""] + [_md_citation(c) for c in answer.citations] + [""]
+    lines += _md_unsupported(answer.listed_apart)
+    return "\n".join([*lines, f"_{counts_line(answer.claims, answer.failed)}_"])
 
 
 def summary_markdown(summary: TopicSummary) -> str:
     t = summary.topic
-    lines = [f"## Topic {t.number}: {t.title}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
-             "_Sources: " + ", ".join(f"`{p}` ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
-    lines += [" ".join(f"{s.text} {''.join(f'[{c.key}]' for c in s.citations)}" for s in summary.sentences), ""]
-    lines += [f"_{summary.label}_"] + [f"_Note: {n}_" for n in summary.notes] + [""]
+    lines = [f"## Topic {t.number}: {visible(t.title)}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
+             "_Sources: " + ", ".join(f"`{name(p)}` ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
+    shown = summary.found and summary.shown
+    lines += [" ".join(_flagged(c) for c in summary.shown) if shown else f"> {summary.NOT_FOUND}", ""]
+    lines += [f"_{summary.disclaimer}_"] + [f"_Note: {n}_" for n in summary.notes] + [""]
+    if summary.citations:
+        lines += ["### Citations", ""] + [_md_citation(c) for c in summary.citations] + [""]
+    lines += _md_unsupported(summary.listed_apart)
     if summary.agreements:
-        lines += ["**Sources agree:**"] + [
-            f"- {a.fact}: " + "; ".join(f"`{c.path}` [{c.start}:{c.end}] \"{_short(c.quote)}\"" for c in a.citations)
+        lines += ["### Sources agree", ""] + [
+            f"- \"{_one_line(a.statement, 240)}\": stated by "
+            + "; ".join(f"`{name(c.path)}` [{c.start}:{c.end}]" for c in a.citations)
             for a in summary.agreements] + [""]
     if summary.differences:
-        lines += ["**Sources differ:**"] + [
-            f"- {d.subject}: " + "; ".join(f"{text} (`{c.path}` [{c.start}:{c.end}])" for text, c in d.versions)
+        lines += ["### Sources differ", ""] + [
+            f"- {d.subject}: " + "; ".join(f"{text} (`{name(c.path)}` [{c.start}:{c.end}])"
+                                           for text, c in d.versions)
             for d in summary.differences] + [""]
-    lines += ["**Citations:**"] + [
-        f"- [{c.key}] `{c.path}` [{c.start}:{c.end}] ({c.section}, quote {c.check}): \"{_short(c.quote, 400)}\""
-        for c in summary.citations]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, f"_{counts_line(summary.claims)}_", ""])
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def report_markdown(summaries: list[TopicSummary], title: str = "Topic report") -> str:
-    head = [f"# {title}", "", f"{len(summaries)} topics. Every sentence cites the source file, character span "
-            "and a quote checked against the file.", ""]
+def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None = None,
+                    title: str = "Topic report") -> str:
+    intro = (f"{len(summaries)} topics. Every claim cites a source file, character span and quote; each quote "
+             "was checked to be at its span in the file and each claim checked against its quotes.")
+    head = [f"# {title}", "", *_header_lines(provenance), intro, ""]
     return "\n".join(head) + "\n".join(summary_markdown(s) for s in summaries)
 
 
-def report_html(summaries: list[TopicSummary], title: str = "Topic report") -> str:
+def _header_lines(p: Provenance | None) -> list[str]:
+    if p is None:
+        return []
+    settings = ", ".join(f"{k}={v}" for k, v in p.settings.items())
+    return [f"- Corpus: {', '.join(f'`{name(s)}`' for s in p.sources) or '(unknown)'}",
+            f"- Created: {p.created}", f"- kit {p.kit_version}", f"- Settings: {settings}", ""]
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+def _e(text: str) -> str:
+    return html.escape(visible(text))
+
+
+def _n(path: str) -> str:
+    return html.escape(name(path))
+
+
+def _marker(c: Citation, prefix: str) -> str:
+    tip = _e(f'{c.path} [{c.start}:{c.end}]: "{" ".join(c.quote.split())}"')
+    return f"<a class='kit-cite' href='#{prefix}c{c.key}' title=\"{tip}\">[{c.key}]</a>"
+
+
+def _claim_html(claim: Claim, prefix: str) -> str:
+    flag = _FLAG.get(claim.support)
+    css = f" class='kit-{claim.support.value}'" if flag else ""
+    note = f" <small>({flag}: {_e('; '.join(claim.reasons))})</small>" if flag else ""
+    return f"<span{css}>{_e(claim.text)}</span> " + "".join(_marker(c, prefix) for c in claim.citations) + note
+
+
+def citation_html(c: Citation, prefix: str = "", context: str | None = None, links: Links | None = None) -> str:
+    """One citation: its anchor, source (linked to the file when possible), span, both checks,
+    and the quote highlighted inside its context."""
+    quote = _e(c.quote)
+    body = f"<mark>{quote}</mark>"
+    if context is not None and c.quote in context:
+        before, _, after = context.partition(c.quote)
+        body = f"…{_e(before[-200:])}<mark>{quote}</mark>{_e(after[:200])}…"
+    href = links(c.path) if links else None
+    source = f"<a href='{html.escape(href, quote=True)}'>{_n(c.path)}</a>" if href else _n(c.path)
+    support = f", {c.support.value}" if c.support else ""
+    return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source} [{c.start}:{c.end}] "
+            f"{c.section}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
+
+
+def _unsupported_html(claims: list[Claim]) -> str:
+    if not claims:
+        return ""
+    items = "".join(f"<li>“{_e(c.text)}” — {_e('; '.join(c.reasons))}</li>" for c in claims)
+    return f"<div class='kit-section'><h4>Not supported by the sources ({len(claims)})</h4><ul>{items}</ul></div>"
+
+
+def hit_html(hit: Hit) -> str:
+    c = hit.chunk
+    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{c.section}</i> score {hit.score:.4f}"
+    return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
+
+
+def answer_html(answer: Answer, links: Links | None = None) -> str:
+    prefix = "a-"
+    if answer.shown:
+        body = "<p>" + " ".join(_claim_html(c, prefix) for c in answer.shown) + "</p>"
+    else:
+        body = f"<p class='kit-abstain'><b>{_e(answer.NOT_FOUND)}</b></p>"
+    chunks = [h.chunk for h in answer.hits]
+    items = "".join(citation_html(c, prefix, _context(c, chunks), links) for c in answer.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in answer.notes)
+    cites = f"<h4>Sources</h4><ol class='kit-cites'>{items}</ol>" if items else ""
+    return (f"{_STYLE}<div><p><b>Q:</b> {_e(answer.question)}</p>{body}"
+            f"<p class='kit-label'>{_e(answer.disclaimer)}</p>{notes}{cites}"
+            f"{_unsupported_html(answer.listed_apart)}"
+            f"<p class='kit-label'>{_e(counts_line(answer.claims, answer.failed))}</p></div>")
+
+
+def _context(c: Citation, chunks: Sequence[object]) -> str | None:
+    for ch in chunks:
+        if getattr(ch, "path", None) == c.path and ch.start <= c.start < ch.end:  # type: ignore[attr-defined]
+            return str(ch.text)  # type: ignore[attr-defined]
+    return None
+
+
+def topic_html(t: Topic) -> str:
+    files = ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())
+    return (f"<div><b>Topic {t.number}: {_e(t.title)}</b> — {len(t.chunks)} chunks"
+            f"<br><i>{_e(', '.join(t.keywords))}</i><br>sources: {files}</div>")
+
+
+def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
+    """A topic summary: claims with linked markers, then the citation list, what the sources
+    agree and differ on, and unsupported claims, each in its own section."""
+    t = summary.topic
+    prefix = f"t{t.number}-"
+    if summary.found and summary.shown:
+        body = "<p>" + " ".join(_claim_html(c, prefix) for c in summary.shown) + "</p>"
+    else:
+        body = f"<p class='kit-abstain'><b>{_e(summary.NOT_FOUND)}</b></p>"
+    coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
+    items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)
+    return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}</h3>"
+            f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
+            f"{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
+            + (f"<div class='kit-section'><h4>Citations</h4><ol class='kit-cites'>{items}</ol></div>" if items else "")
+            + _unsupported_html(summary.listed_apart)
+            + _agreements_html(summary, links) + _differences_html(summary, links)
+            + f"<p class='kit-label'>{_e(counts_line(summary.claims))}</p></section>")
+
+
+def _source_html(c: Citation, links: Links | None) -> str:
+    href = links(c.path) if links else None
+    label = f"{_n(c.path)} [{c.start}:{c.end}]"
+    return f"<a class='kit-src' href='{html.escape(href, quote=True)}'>{label}</a>" if href else \
+        f"<span class='kit-src'>{label}</span>"
+
+
+def _agreements_html(summary: TopicSummary, links: Links | None) -> str:
+    if not summary.agreements:
+        return ""
+    items = "".join(f"<li>“{_e(a.statement)}” — stated by " + "; ".join(_source_html(c, links) for c in a.citations)
+                    + "</li>" for a in summary.agreements)
+    return f"<div class='kit-section'><h4>Sources agree</h4><ul>{items}</ul></div>"
+
+
+def _differences_html(summary: TopicSummary, links: Links | None) -> str:
+    if not summary.differences:
+        return ""
+    items = "".join("<li>" + _e(d.subject) + ": " + "; ".join(
+        f"{_e(text)} ({_source_html(c, links)})" for text, c in d.versions) + "</li>" for d in summary.differences)
+    return f"<div class='kit-section'><h4>Sources differ</h4><ul>{items}</ul></div>"
+
+
+def report_html(summaries: list[TopicSummary], provenance: Provenance | None = None,
+                title: str = "Topic report", links: Links | None = None) -> str:
     """A self-contained page: no external scripts, styles or fonts."""
-    body = "".join(summary_html(s) for s in summaries)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}</style>"
-            f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    header = "".join(f"<li>{_e(line[2:])}</li>" for line in _header_lines(provenance) if line.startswith("- "))
+    header = re.sub(r"`([^`]*)`", r"<code>\1</code>", header)
+    toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
+    body = "".join(summary_html(s, links) for s in summaries)
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title>"
+            f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}"
+            f"section{{border-top:2px solid #ccc;margin-top:2em}}</style>"
+            f"</head><body><h1>{_e(title)}</h1><ul class='kit-src'>{header}</ul><ol>{toc}</ol>{body}</body></html>")

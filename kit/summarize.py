@@ -1,36 +1,36 @@
-"""Per-topic summaries in which every sentence carries a verified citation.
+"""Per-topic summaries as claims, each cited and checked like an answer's.
 
-Offline default, extractive: the topic's sentences are ranked by centrality (mean similarity to
-the rest of the topic, as in LexRank) with a mild lead prior for news, then picked by MMR so
-no two say the same thing; each picked sentence is its own verified quote.
-With a chat backend, map-reduce: each batch of passages (sized to fit the context) yields
-cited claims, and the reduce step merges claims while keeping their passage keys, so a topic
-larger than the context window still works and citations survive. Sentences whose citations
-do not check out are dropped, never shown uncited. This module does not cluster.
+Offline default, extractive: the topic's statements (no headlines, bylines or captions) are
+ranked by centrality (mean similarity to the rest of the topic, as in LexRank) with a mild lead
+prior for news, then picked by MMR so no two say the same thing; each picked sentence is its
+own quote. With a chat backend, map-reduce: each batch of passages (sized to fit the context)
+yields cited claims, and the reduce step merges the supported ones while keeping their passage
+keys, so a topic larger than the context window still works and citations survive. Every
+claim's citations are verified against the files and judged for support (`kit.claims`);
+unsupported claims are listed apart, never shown as part of the summary. A named topic that no
+passage is about gets "not in the documents". This module does not cluster.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from kit.agreement import compare
-from kit.citations import SourceReader, cite_best_sentence, cite_in_chunk, verify_all
+from kit.answer import key_term_coverage, source_notes
+from kit.citations import SourceReader, cite_in_chunk, render_passages, verify_all
+from kit.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
-from kit.text import keywords, sentences
-from kit.types import Chunk, Citation, SummarySentence, Topic, TopicSummary
+from kit.text import is_statement, sentences
+from kit.types import Chunk, Citation, Claim, Hit, Mode, Support, Topic, TopicSummary
 
 BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
 MIN_WORDS = 6
-# A claim ends like a sentence; headlines and cut-off teasers do not, and make poor summary lines.
-_CLAIM_END = re.compile(r"[.!?][\"'”’)]*$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def topic_sentences(chunks: Sequence[Chunk]) -> list[SourceSentence]:
     for chunk in sorted(chunks, key=lambda c: (c.path, c.start)):
         for s in sentences(chunk.text):
             key = (chunk.path, chunk.start + s.start)
-            if key in seen or len(s.text.split()) < MIN_WORDS or not _CLAIM_END.search(s.text):
+            if key in seen or len(s.text.split()) < MIN_WORDS or not is_statement(s.text):
                 continue
             seen.add(key)
             out.append(SourceSentence(chunk, s.start, s.end, s.text, chunk.start + s.start))
@@ -95,27 +95,34 @@ def select(scores: np.ndarray, vectors: np.ndarray, max_sentences: int, max_word
     return picked
 
 
-def extractive_summary(topic: Topic, embedder: Embedder, reader: SourceReader, max_sentences: int = 6,
+def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max_sentences: int = 6,
                        max_words: int | None = None) -> TopicSummary:
-    """Central, non-redundant sentences of the topic, each a verified quote, in source order."""
+    """Central, non-redundant sentences of the topic, each its own quote, checked like any claim."""
     sents = topic_sentences(topic.chunks)
     if not sents:
-        return TopicSummary(topic, [], "extractive", "extractive", notes=["no sentence long enough to quote"])
+        return TopicSummary(topic, [], Mode.EXTRACTIVE, "extractive", notes=["no sentence long enough to quote"])
     vectors = embedder.embed([s.text for s in sents])
     picked = select(rank_sentences(sents, vectors), vectors, max_sentences, max_words,
                     [len(s.text.split()) for s in sents])
     picked.sort(key=lambda i: (list(topic.coverage).index(sents[i].chunk.path), sents[i].position))
-    cites: list[Citation] = []
-    for key, i in enumerate(picked, 1):
-        if (c := cite_in_chunk(key, sents[i].chunk, sents[i].text)) is not None:
-            cites.append(c)
-    kept, failed = verify_all(cites, reader)
-    summary = TopicSummary(topic, [SummarySentence(" ".join(c.quote.split()), (c,)) for c in kept],
-                           "extractive", "extractive")
-    _add_comparison(summary, sents, vectors, reader)
-    if failed:
-        summary.notes.append(f"{len(failed)} sentences dropped: quote did not check out against the file")
+    claims: list[Claim] = []
+    failed: list[Citation] = []
+    for i in picked:
+        if (c := cite_in_chunk(1, sents[i].chunk, sents[i].text)) is not None:
+            claim, bad = quoted_claim(c, sents[i].chunk.text, evidence)
+            claims.append(claim)
+            failed += bad
+    summary = TopicSummary(topic, number_citations(claims), Mode.EXTRACTIVE, "extractive")
+    _add_comparison(summary, sents, vectors, evidence.reader)
+    _note_failures(summary, failed)
     return summary
+
+
+def _note_failures(summary: TopicSummary, failed: list[Citation]) -> None:
+    if summary.unsupported:
+        summary.notes.append(f"{len(summary.unsupported)} sentences are not supported by their sources; "
+                             "they are listed apart")
+    summary.notes += source_notes(failed)
 
 
 def _add_comparison(summary: TopicSummary, sents: list[SourceSentence], vectors: np.ndarray,
@@ -127,6 +134,13 @@ def _add_comparison(summary: TopicSummary, sents: list[SourceSentence], vectors:
     rows = [(i, c) for i, c in located if (c.path, c.start) in ok]
     agreements, differences = compare([c for _, c in rows], vectors[[i for i, _ in rows]])
     summary.agreements, summary.differences = agreements[:8], differences[:8]
+
+
+def topic_found(name: str, chunks: Sequence[Chunk], idf: Callable[[str], float]) -> bool:
+    """Whether the passages retrieved for a named topic are about it: most of the name's
+    content words (idf-weighted) occur in them. Retrieval always returns something; "football
+    transfers" on a corpus about Syria must not get a summary of whatever came back."""
+    return key_term_coverage(name, " ".join(c.text for c in chunks), idf) >= 0.5
 
 
 # -- LLM map-reduce -------------------------------------------------------------------------
@@ -141,37 +155,33 @@ SUMMARY_SCHEMA = {
                     "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
                     "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}}}}}}},
 }
+# Above this many supported map claims, a reduce call merges them into a summary.
+REDUCE_ABOVE = 8
 
 
-@dataclass(frozen=True)
-class Claim:
-    text: str
-    citations: tuple[Citation, ...]
-    rejected: int = 0  # quotes dropped: a key the model was not given, or a quote not in its passage
-
-
-def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: SourceReader) -> TopicSummary:
-    """Map each batch of passages to cited claims, then reduce the claims to a summary."""
+def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence: Evidence) -> TopicSummary:
+    """Map each batch of passages to cited claims, then reduce the supported ones to a summary;
+    every claim, mapped or reduced, is checked against its quotes."""
     chunks = list(topic.chunks)
+    passages = {i + 1: c for i, c in enumerate(chunks)}
     traces: list[dict[str, object]] = []
-    claims: list[Claim] = []
+    drafts: list[Draft] = []
     for batch in batches(chunks):
-        claims += _map(topic, batch, chunks, backend, traces)
-    rejected = sum(c.rejected for c in claims)
-    if len(claims) > 8:
-        claims = _reduce(topic, claims, chunks, backend, traces)
-        rejected += sum(c.rejected for c in claims)
-    sentences_ = [SummarySentence(c.text, c.citations) for c in claims if c.citations]
-    summary = TopicSummary(topic, sentences_, "llm", backend.name, traces=traces)
-    if rejected:
-        summary.notes.append(f"{rejected} quotes rejected: passage key not given, or quote not in its passage")
-    dropped = len(claims) - len(sentences_)
-    if dropped:
-        summary.notes.append(f"{dropped} sentences dropped: no citation checked out against the sources")
+        drafts += _map(topic, batch, chunks, backend, traces)
+    claims, failed = build_claims(drafts, passages, evidence)
+    supported = [c for c in claims if c.support is Support.SUPPORTED]
+    if len(supported) > REDUCE_ABOVE:
+        reduced, more_failed = build_claims(_reduce(topic, supported, chunks, backend, traces), passages, evidence)
+        claims = reduced + [c for c in claims if c.support is not Support.SUPPORTED]
+        failed += more_failed
+    summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces)
+    if failed:
+        summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "
+                             "or source changed")
+    _note_failures(summary, failed)
     sents = topic_sentences(topic.chunks)
     if sents:
-        _add_comparison(summary, sents, embedder.embed([s.text for s in sents]), reader)
-    _verify_summary(summary, reader)
+        _add_comparison(summary, sents, embedder.embed([s.text for s in sents]), evidence.reader)
     return summary
 
 
@@ -190,10 +200,7 @@ def batches(chunks: list[Chunk], budget: int | None = None) -> list[list[int]]:
 
 
 def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBackend,
-         traces: list[dict[str, object]]) -> list[Claim]:
-    from kit.citations import render_passages
-    from kit.types import Hit
-
+         traces: list[dict[str, object]]) -> list[Draft]:
     prompt = load_prompt("summarize_map")
     # Keys are global (1-based over the topic) so citations survive the reduce step unchanged.
     body = render_passages([Hit(chunks[i], 0.0) for i in batch])
@@ -203,37 +210,33 @@ def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBacke
     trace = Trace(prompt.name, prompt.version, backend.name, [chunks[i].id for i in batch])
     result = traced_call(backend, [Message("system", system), Message("user", user)], trace, SUMMARY_SCHEMA)
     traces.append(trace.to_dict())
-    allowed = {i + 1 for i in batch}
-    return [_claim(item, chunks, allowed) for item in _sentences_json(result.text)]
+    return [_draft(item) for item in _sentences_json(result.text)]
 
 
 def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: ChatBackend,
-            traces: list[dict[str, object]]) -> list[Claim]:
+            traces: list[dict[str, object]]) -> list[Draft]:
+    """Merge supported claims; each summary sentence names the passage keys it draws on and is
+    offered the quotes the map step found for those keys."""
     prompt = load_prompt("summarize_reduce")
-    listing = "\n".join(f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims if c.citations)
+    listing = "\n".join(f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims)
     system, user = prompt.render(topic=topic.title, claims=listing)
-    ids = [chunks[x.key - 1].id for c in claims for x in c.citations]
-    trace = Trace(prompt.name, prompt.version, backend.name, ids)
+    trace = Trace(prompt.name, prompt.version, backend.name,
+                  list(dict.fromkeys(chunks[x.key - 1].id for c in claims for x in c.citations)))
     result = traced_call(backend, [Message("system", system), Message("user", user)], trace, SUMMARY_SCHEMA)
     traces.append(trace.to_dict())
-    by_key: dict[int, list[Citation]] = {}
-    for c in claims:
-        for x in c.citations:
-            by_key.setdefault(x.key, []).append(x)
-    reduced = []
+    quotes = [(x.key, x.quote) for c in claims for x in c.citations]
+    drafts = []
     for item in _sentences_json(result.text):
-        text = str(item.get("text", "")).strip()
-        keys = list(dict.fromkeys(q.get("passage") for q in _quotes(item)))
-        # Several claims can cite one passage with different quotes: keep the quote that matches
-        # this sentence best, not whichever claim came last.
-        cites = tuple(_closest(text, by_key[k]) for k in keys if isinstance(k, int) and k in by_key)
-        reduced.append(Claim(text, cites, sum(not (isinstance(k, int) and k in by_key) for k in keys)))
-    return reduced
+        keys = tuple(dict.fromkeys(q["passage"] for q in _quotes(item) if isinstance(q.get("passage"), int)))
+        drafts.append(Draft(item["text"].strip(), keys, tuple((k, q) for k, q in quotes if k in keys)))
+    return drafts
 
 
-def _closest(text: str, options: list[Citation]) -> Citation:
-    words = set(keywords(text))
-    return max(options, key=lambda c: len(words & set(keywords(c.quote))))
+def _draft(item: dict[str, Any]) -> Draft:
+    """A map sentence: its text, the passage keys of its quotes, and the quotes."""
+    pairs = [(q.get("passage"), str(q.get("quote") or "")) for q in _quotes(item)]
+    keys = tuple(dict.fromkeys(k for k, _ in pairs if isinstance(k, int)))
+    return Draft(item["text"].strip(), keys, tuple((k, q) for k, q in pairs if isinstance(k, int) and q.strip()))
 
 
 def _quotes(item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -246,46 +249,4 @@ def _sentences_json(reply: str) -> list[dict[str, Any]]:
     items = data.get("sentences")
     if not isinstance(items, list):
         return []
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("text"), str)]
-
-
-def _claim(item: dict[str, Any], chunks: list[Chunk], allowed: set[int]) -> Claim:
-    """A map claim with the citations whose key was in its batch and whose quote is found there.
-
-    A quote that is not in its passage, or a key the batch did not have, is rejected (never
-    replaced by some other sentence). Only a key given with an empty quote gets the passage
-    sentence sharing most words with the claim, and only if it shares any."""
-    cites: list[Citation] = []
-    unquoted: list[int] = []
-    rejected = 0
-    for q in _quotes(item):
-        key, quote = q.get("passage"), str(q.get("quote") or "").strip()
-        if not (isinstance(key, int) and key in allowed):
-            rejected += 1
-        elif not quote:
-            unquoted.append(key)
-        elif c := cite_in_chunk(key, chunks[key - 1], quote):
-            cites.append(c)
-        else:
-            rejected += 1
-    if not cites and unquoted:
-        key = unquoted[0]
-        best = cite_best_sentence(key, chunks[key - 1], item["text"], min_shared=1)
-        cites = [best] if best else []
-    return Claim(item["text"].strip(), tuple(cites), rejected)
-
-
-def _verify_summary(summary: TopicSummary, reader: SourceReader) -> None:
-    checked = []
-    for s in summary.sentences:
-        kept, _ = verify_all(s.citations, reader)
-        if kept:
-            checked.append(SummarySentence(s.text, tuple(kept)))
-    if len(checked) < len(summary.sentences):
-        lost = len(summary.sentences) - len(checked)
-        summary.notes.append(f"{lost} sentences dropped: citations failed the file check")
-    summary.sentences = checked
-
-
-def json_dump(summaries: list[TopicSummary]) -> str:
-    return json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False)
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("text"), str) and i["text"].strip()]

@@ -1,15 +1,17 @@
 """The kit's own types: what crosses its public surface.
 
-Plain frozen dataclasses; no chromadb, langchain or openai object ever appears here.
+Plain dataclasses and enums; no chromadb, langchain or openai object ever appears here.
 Spans are character offsets into the raw (decoded) file text: `raw_text[start:end]`.
+`to_dict()` uses the Python names, so JSON output and code read the same (the schema is
+`schema/kit.schema.json`). Text and HTML rendering live in `kit.report`, the one renderer.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal
 
 Section = Literal["article", "comments", "sidebar"]
 SECTIONS: tuple[Section, ...] = ("article", "comments", "sidebar")
@@ -90,15 +92,24 @@ class Hit:
     def to_dict(self) -> dict[str, object]:
         c = self.chunk
         return {
-            "id": c.id, "source": c.path, "start": c.start, "end": c.end, "section": c.section,
+            "id": c.id, "path": c.path, "start": c.start, "end": c.end, "section": c.section,
             "score": round(self.score, 6), "dense_rank": self.dense_rank,
             "keyword_rank": self.keyword_rank, "text": c.text,
         }
 
-    def _repr_html_(self) -> str:
+    def __str__(self) -> str:
+        from kit.report import hit_text
+
+        return hit_text(self)
+
+    def __repr__(self) -> str:
         c = self.chunk
-        head = f"<b>{html.escape(c.path)}</b> [{c.start}:{c.end}] <i>{c.section}</i> score {self.score:.4f}"
-        return f"<div style='margin:4px 0'>{head}<blockquote>{html.escape(c.text)}</blockquote></div>"
+        return f"Hit({c.path!r} [{c.start}:{c.end}] {c.section}, score={self.score:.4f})"
+
+    def _repr_html_(self) -> str:
+        from kit.report import hit_html
+
+        return hit_html(self)
 
 
 @dataclass(frozen=True)
@@ -131,9 +142,36 @@ class IngestReport:
         }
 
 
+class Support(StrEnum):
+    """How far the quoted evidence backs a claim."""
+
+    SUPPORTED = "supported"  # every number, name and statement of the claim is in its quotes
+    PARTIAL = "partial"  # the cited passage backs it, but the quote alone does not say all of it
+    UNSUPPORTED = "unsupported"  # something the claim says is in neither the quote nor the passage
+
+
+class QuoteCheck(StrEnum):
+    """Whether a quote stands at its span in the source file."""
+
+    EXACT = "exact"  # character for character
+    NORMALIZED = "normalized"  # the same after collapsing whitespace and typographic quotes
+    FAILED = "failed"  # see `Citation.problem`
+
+
+class CitationProblem(StrEnum):
+    """Why a citation was not kept."""
+
+    INVENTED_KEY = "invented_key"  # the model cited a passage it was not given
+    NOT_IN_PASSAGE = "not_in_passage"  # the model's quote is not in the passage it names
+    SOURCE_MISSING = "source_missing"  # the source file is gone or unreadable
+    SOURCE_CHANGED = "source_changed"  # the source file changed since ingest
+    NOT_AT_SPAN = "not_at_span"  # the file no longer holds the quote at its span
+
+
 @dataclass(frozen=True)
 class Citation:
-    """A quote backing a claim: marker key, file, raw span, and how the quote checked out."""
+    """A quote backing a claim: its number in the answer, file, raw span, and two verdicts:
+    `check` (is the quote at its span in the file?) and `support` (does it back the claim?)."""
 
     key: int
     path: str
@@ -141,45 +179,146 @@ class Citation:
     end: int
     section: Section
     quote: str
-    check: str  # "exact" | "normalized" | "failed: <why>"
+    check: QuoteCheck = QuoteCheck.EXACT
+    problem: CitationProblem | None = None
     doc_sha256: str = ""
+    support: Support | None = None  # None until judged against its claim
+    reasons: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
-        return self.check in ("exact", "normalized")
+        """The quote is at its span in the file as it is now."""
+        return self.check is not QuoteCheck.FAILED
 
-    def with_check(self, check: str) -> Citation:
-        return replace(self, check=check)
+    def failed(self, problem: CitationProblem) -> Citation:
+        return replace(self, check=QuoteCheck.FAILED, problem=problem)
 
     def to_dict(self) -> dict[str, object]:
-        return {"key": self.key, "source": self.path, "start": self.start, "end": self.end,
-                "section": self.section, "quote": self.quote, "check": self.check}
+        return {"key": self.key, "path": self.path, "start": self.start, "end": self.end,
+                "section": self.section, "quote": self.quote, "check": self.check,
+                "problem": self.problem, "support": self.support, "reasons": list(self.reasons),
+                "doc_sha256": self.doc_sha256}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Citation:
+        return cls(int(d["key"]), str(d["path"]), int(d["start"]), int(d["end"]), d["section"], str(d["quote"]),
+                   QuoteCheck(d.get("check", "exact")), CitationProblem(d["problem"]) if d.get("problem") else None,
+                   str(d.get("doc_sha256", "")), Support(d["support"]) if d.get("support") else None,
+                   tuple(d.get("reasons", ())))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence kit asserts (an answer sentence or a summary sentence), the verified
+    citations backing it, and the verdict of the support check with its reasons."""
+
+    text: str  # without citation markers; markers are rendered from `citations`
+    citations: tuple[Citation, ...]
+    support: Support
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> list[int]:
+        return [c.key for c in self.citations]
+
+    @property
+    def shown(self) -> bool:
+        """Shown as part of an answer or summary by default (unsupported claims are listed apart)."""
+        return self.support is not Support.UNSUPPORTED
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "support": self.support, "citations": self.keys, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a saved answer or report was made from, so `kit verify` can re-check it later."""
+
+    sources: tuple[str, ...]  # the folders (or files) ingested into the store
+    files: dict[str, str]  # sha256 of every cited file, by path
+    kit_version: str
+    settings: dict[str, object]  # the settings that change results
+    created: str  # ISO 8601, UTC
+
+    def to_dict(self) -> dict[str, object]:
+        return {"sources": list(self.sources), "files": dict(self.files), "kit_version": self.kit_version,
+                "settings": dict(self.settings), "created": self.created}
+
+
+class Mode(StrEnum):
+    """Who wrote the text: sentences quoted by kit itself, or a language model."""
+
+    EXTRACTIVE = "extractive"
+    LLM = "llm"
+
+
+def _all_citations(claims: list[Claim]) -> list[Citation]:
+    seen: dict[int, Citation] = {}
+    for claim in claims:
+        for c in claim.citations:
+            seen.setdefault(c.key, c)
+    return sorted(seen.values(), key=lambda c: c.key)
 
 
 @dataclass
 class Answer:
-    """An answer with verified citations, or an honest abstention."""
+    """Claims that answer a question, each with verified and judged citations, or an honest
+    abstention. Unsupported claims are kept apart (`unsupported`) and not shown as the answer
+    unless `show_unsupported` is set, in which case they are shown flagged."""
 
     question: str
-    text: str
-    citations: list[Citation]
-    abstained: bool
-    mode: str  # "extractive" or "llm"
+    claims: list[Claim]
+    mode: Mode
     backend: str
-    support: float = 0.0
-    failed: list[Citation] = field(default_factory=list)
-    dropped_keys: list[int] = field(default_factory=list)
+    score: float = 0.0  # retrieval support score of the best passage sentence (extractive mode)
+    failed: list[Citation] = field(default_factory=list)  # citations that did not check out, with why
     traces: list[dict[str, object]] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    show_unsupported: bool = False
+    provenance: Provenance | None = None
 
     NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
 
     @property
-    def label(self) -> str:
-        if self.mode == "extractive":
+    def shown(self) -> list[Claim]:
+        """The claims that make up the answer as displayed."""
+        if self.abstained:
+            return []
+        return [c for c in self.claims if c.shown or self.show_unsupported]
+
+    @property
+    def unsupported(self) -> list[Claim]:
+        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
+
+    @property
+    def listed_apart(self) -> list[Claim]:
+        """Unsupported claims not shown in the answer: listed under "not supported by the sources"."""
+        return [c for c in self.unsupported if c not in self.shown]
+
+    @property
+    def abstained(self) -> bool:
+        """No claim is supported by the sources: the answer is "not in the documents"."""
+        return not any(c.support is Support.SUPPORTED for c in self.claims)
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every verified citation of the shown claims, by key."""
+        return _all_citations(self.shown)
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text with [n] markers, or the "not in the documents" sentence."""
+        if self.abstained:
+            return self.NOT_FOUND
+        return " ".join(claim_text(c) for c in self.shown)
+
+    @property
+    def disclaimer(self) -> str:
+        if self.mode is Mode.EXTRACTIVE:
             return "Extractive answer: sentences quoted from the sources, no language model."
-        return f"Generated by {self.backend}; every citation checked against its source file."
+        return (f"Written by {self.backend}; every quote checked against its source file and every claim "
+                "checked against its quotes.")
 
     def tokens(self) -> dict[str, int]:
         total = {"prompt_tokens": 0, "completion_tokens": 0}
@@ -190,29 +329,48 @@ class Answer:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "question": self.question, "answer": self.text, "abstained": self.abstained,
-            "mode": self.mode, "backend": self.backend, "label": self.label, "support": round(self.support, 4),
-            "citations": [c.to_dict() for c in self.citations],
-            "verification": {"verified": len(self.citations), "failed": len(self.failed),
-                             "dropped_invented_keys": len(self.dropped_keys)},
-            "failed_citations": [c.to_dict() for c in self.failed],
-            "tokens": self.tokens(), "traces": self.traces, "notes": self.notes,
+            "question": self.question, "text": self.text, "abstained": self.abstained, "mode": self.mode,
+            "backend": self.backend, "disclaimer": self.disclaimer, "score": round(self.score, 4),
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in _all_citations(self.claims)],
+            "counts": support_counts(self.claims, self.failed),
+            "failed": [c.to_dict() for c in self.failed],
+            "notes": self.notes, "tokens": self.tokens(), "traces": self.traces,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
         }
 
     def to_markdown(self) -> str:
-        lines = [f"**Q:** {self.question}", "", self.text, "", f"_{self.label}_"]
-        lines += [f"_Note: {n}_" for n in self.notes]
-        if self.citations:
-            lines.append("")
-        for c in self.citations:
-            quote = " ".join(c.quote.split())
-            lines.append(f"- [{c.key}] `{c.path}` [{c.start}:{c.end}] ({c.section}, {c.check}): \"{quote}\"")
-        return "\n".join(lines)
+        from kit.report import answer_markdown
+
+        return answer_markdown(self)
+
+    def __str__(self) -> str:
+        from kit.report import answer_text
+
+        return answer_text(self)
+
+    def __repr__(self) -> str:
+        counts = support_counts(self.claims, self.failed)
+        state = "abstained" if self.abstained else f"{len(self.shown)} claims shown"
+        return (f"Answer({self.question!r}: {state}, {counts['supported']} supported, {counts['partial']} partial, "
+                f"{counts['unsupported']} unsupported, {len(self.citations)} citations, mode={self.mode.value})")
 
     def _repr_html_(self) -> str:
         from kit.report import answer_html
 
         return answer_html(self)
+
+
+def claim_text(claim: Claim) -> str:
+    """A claim with its citation markers, e.g. "Russia fired 18 missiles. [1][2]"."""
+    return f"{claim.text} {''.join(f'[{k}]' for k in claim.keys)}".strip()
+
+
+def support_counts(claims: list[Claim], failed: list[Citation] | None = None) -> dict[str, int]:
+    """Claims per verdict, and citations that failed the quote check: the numbers every surface prints."""
+    counts = {s.value: sum(c.support is s for c in claims) for s in Support}
+    counts["failed_citations"] = len(failed or [])
+    return counts
 
 
 @dataclass(frozen=True)
@@ -241,82 +399,110 @@ class Topic:
         return replace(self, llm_label=label)
 
     def to_dict(self) -> dict[str, object]:
-        return {"topic": self.number, "label": self.title, "keywords": list(self.keywords),
-                "chunks": len(self.chunks), "coverage": self.coverage,
+        return {"number": self.number, "title": self.title, "label": self.label, "llm_label": self.llm_label,
+                "keywords": list(self.keywords), "chunks": len(self.chunks), "coverage": self.coverage,
                 "sections": dict(Counter(c.section for c in self.chunks))}
 
+    def __repr__(self) -> str:
+        return f"Topic({self.number}: {self.title!r}, {len(self.chunks)} chunks, {len(self.coverage)} files)"
+
     def _repr_html_(self) -> str:
-        files = ", ".join(f"{html.escape(p)} ({n})" for p, n in self.coverage.items())
-        return (f"<div><b>Topic {self.number}: {html.escape(self.title)}</b> — {len(self.chunks)} chunks"
-                f"<br><i>{html.escape(', '.join(self.keywords))}</i><br>sources: {files}</div>")
+        from kit.report import topic_html
+
+        return topic_html(self)
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """Two or more sources stating the same fact, each with its verified quote."""
+    """Two or more sources stating the same thing: the statement, and each source's verified quote."""
 
-    fact: str
+    statement: str
     citations: tuple[Citation, ...]
 
     def to_dict(self) -> dict[str, object]:
-        return {"fact": self.fact, "citations": [c.to_dict() for c in self.citations]}
+        return {"statement": self.statement, "citations": [c.to_dict() for c in self.citations]}
 
 
 @dataclass(frozen=True)
 class Difference:
-    """Sources giving different figures for the same thing."""
+    """Sources giving different figures for the same subject."""
 
     subject: str
     versions: tuple[tuple[str, Citation], ...]
 
     def to_dict(self) -> dict[str, object]:
         return {"subject": self.subject,
-                "versions": [{"says": text, **c.to_dict()} for text, c in self.versions]}
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    """One sentence of a summary with the citations that back it."""
-
-    text: str
-    citations: tuple[Citation, ...]
+                "versions": [{"says": text, "citation": c.to_dict()} for text, c in self.versions]}
 
 
 @dataclass
 class TopicSummary:
-    """A cited summary of one topic, with agreement, difference and source coverage."""
+    """A summary of one topic as claims, each cited and judged like an answer's, with where the
+    sources agree and differ. `found` is False for a named topic no passage is about."""
 
     topic: Topic
-    sentences: list[SummarySentence]
-    mode: str  # "extractive" or "llm"
+    claims: list[Claim]
+    mode: Mode
     backend: str
     agreements: list[Agreement] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     traces: list[dict[str, object]] = field(default_factory=list)
+    found: bool = True
+    show_unsupported: bool = False
+
+    NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
 
     @property
-    def label(self) -> str:
-        if self.mode == "extractive":
-            return "Extractive summary: central sentences quoted from the sources, no language model."
-        return f"Generated by {self.backend} (map-reduce); every citation checked against its source file."
+    def shown(self) -> list[Claim]:
+        return [c for c in self.claims if c.shown or self.show_unsupported]
+
+    @property
+    def unsupported(self) -> list[Claim]:
+        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
+
+    @property
+    def listed_apart(self) -> list[Claim]:
+        return [c for c in self.unsupported if c not in self.shown]
 
     @property
     def citations(self) -> list[Citation]:
-        return [c for s in self.sentences for c in s.citations]
+        return _all_citations(self.shown)
 
     @property
     def text(self) -> str:
-        return " ".join(f"{s.text} {''.join(f'[{c.key}]' for c in s.citations)}" for s in self.sentences)
+        if not self.found or not self.shown:
+            return self.NOT_FOUND
+        return " ".join(claim_text(c) for c in self.shown)
+
+    @property
+    def disclaimer(self) -> str:
+        if self.mode is Mode.EXTRACTIVE:
+            return "Extractive summary: sentences quoted from the sources, no language model."
+        return (f"Written by {self.backend} (map-reduce); every quote checked against its source file and every "
+                "claim checked against its quotes.")
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "topic": self.topic.to_dict(), "mode": self.mode, "backend": self.backend, "label": self.label,
-            "summary": [{"sentence": s.text, "citations": [c.to_dict() for c in s.citations]} for s in self.sentences],
+            "topic": self.topic.to_dict(), "found": self.found, "text": self.text, "mode": self.mode,
+            "backend": self.backend, "disclaimer": self.disclaimer,
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in _all_citations(self.claims)],
+            "counts": support_counts(self.claims),
             "agreements": [a.to_dict() for a in self.agreements],
             "differences": [d.to_dict() for d in self.differences],
-            "coverage": self.topic.coverage, "notes": self.notes, "traces": self.traces,
+            "notes": self.notes, "traces": self.traces,
         }
+
+    def __str__(self) -> str:
+        from kit.report import summary_text
+
+        return summary_text(self)
+
+    def __repr__(self) -> str:
+        counts = support_counts(self.claims)
+        return (f"TopicSummary({self.topic.title!r}: {len(self.shown)} claims shown, {counts['supported']} supported, "
+                f"{counts['partial']} partial, {counts['unsupported']} unsupported, mode={self.mode.value})")
 
     def _repr_html_(self) -> str:
         from kit.report import summary_html

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -45,7 +47,7 @@ def test_fact_text_names_what_is_counted() -> None:
 
 
 def cite(path: str, quote: str, start: int = 0) -> Citation:
-    return Citation(0, path, start, start + len(quote), "article", quote, "exact")
+    return Citation(0, path, start, start + len(quote), "article", quote)
 
 
 def unit_vectors(n: int, similarity: float) -> np.ndarray:
@@ -63,7 +65,9 @@ def test_same_figure_in_two_files_agrees_and_different_figures_differ() -> None:
              cite("c.txt", "The ministry said 26 cruise missiles hit their targets.")]
     agreements, differences = compare(cites, unit_vectors(3, 0.7))
     assert [(a.citations[0].path, a.citations[1].path) for a in agreements] == [("a.txt", "b.txt")]
-    assert "18 cruise missiles" in agreements[0].fact and "Eighteen cruise missiles" in agreements[0].fact
+    # The agreement shows the shared statement as one source words it; both quotes stay attached.
+    assert agreements[0].statement == "Russia fired 18 cruise missiles at ISIS positions."
+    assert [c.quote for c in agreements[0].citations] == [cites[0].quote, cites[1].quote]
     # 18 vs 26 is one difference about missiles (a-c and b-c state the same pair of figures).
     assert len(differences) == 1 and differences[0].subject == "missile"
     says = sorted(text for text, _ in differences[0].versions)
@@ -81,23 +85,26 @@ def test_unrelated_sentences_are_not_compared() -> None:
     cites = [cite("a.txt", "Russia fired 18 cruise missiles."),
              cite("b.txt", "Engineers counted 40 missiles at the museum.")]
     assert compare(cites, unit_vectors(2, 0.3)) == ([], [])
-    agreements, differences = compare(cites, unit_vectors(2, 0.7))
-    assert not agreements and len(differences) == 1
+    # Similar enough to compare, but the counted noun is all they share: not the same subject.
+    assert compare(cites, unit_vectors(2, 0.7)) == ([], [])
+    museum = [cites[0], cite("b.txt", "Engineers said 40 cruise missiles were fired.")]
+    agreements, differences = compare(museum, unit_vectors(2, 0.7))
+    assert not agreements and [d.subject for d in differences] == ["missile"]
 
 
 def test_near_identical_statements_without_figures_agree() -> None:
     cites = [cite("a.txt", "The ceasefire collapsed after the shelling."),
              cite("b.txt", "The ceasefire collapsed after the shelling resumed.")]
     agreements, _ = compare(cites, unit_vectors(2, 0.95))
-    assert [a.fact for a in agreements] == ["same statement"]
+    assert [a.statement for a in agreements] == ["The ceasefire collapsed after the shelling."]
     assert compare(cites, unit_vectors(2, 0.7)) == ([], [])
 
 
 def test_summaries_of_the_seeds_find_the_eighteen_cruise_missiles(minilm_kit: Kit) -> None:
     summaries = minilm_kit.summarize()
     found = [a for s in summaries for a in s.agreements
-             if {c.path[:3] for c in a.citations} == {"001", "002"} and "missile" in a.fact.lower()]
-    assert found, [a.fact for s in summaries for a in s.agreements]
+             if {Path(c.path).name[:3] for c in a.citations} == {"001", "002"} and "missile" in a.statement.lower()]
+    assert found, [a.statement for s in summaries for a in s.agreements]
     quotes = " ".join(c.quote for c in found[0].citations)
     assert "Eighteen cruise missiles" in quotes and "18 cruise missiles" in quotes
     reader = minilm_kit.sources()

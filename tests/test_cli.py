@@ -12,7 +12,7 @@ from filelock import FileLock
 from kit.cli import main
 from tests.helpers import SEED_FILES, SEEDS, run_kit
 
-HIT_KEYS = {"source", "start", "end", "section", "score", "text"}
+HIT_KEYS = {"id", "path", "start", "end", "section", "score", "dense_rank", "keyword_rank", "text"}
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,9 @@ def test_search_json_hits(cli_store: tuple[Path, dict[str, object]]) -> None:
     assert 0 < len(hits) <= 3
     for hit in hits:
         assert set(hit) >= HIT_KEYS
-        assert hit["source"] in SEED_FILES and hit["section"] in {"article", "comments", "sidebar"}
+        assert hit["path"] in SEED_FILES and hit["section"] in {"article", "comments", "sidebar"}
         assert isinstance(hit["score"], float) and hit["score"] > 0
-        raw = (SEEDS / hit["source"]).read_text(encoding="utf-8")
+        raw = (SEEDS / hit["path"]).read_text(encoding="utf-8")
         assert raw[hit["start"]:hit["end"]] == hit["text"]
 
 
@@ -82,7 +82,7 @@ def test_search_filters_on_the_command_line(cli_store: tuple[Path, dict[str, obj
                  "--file", wanted, "--section", "comments"])
     assert code == 0
     hits = json.loads(capsys.readouterr().out)
-    assert hits and all(h["source"] == wanted and h["section"] == "comments" for h in hits)
+    assert hits and all(h["path"] == wanted and h["section"] == "comments" for h in hits)
 
 
 def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,11 +140,23 @@ def test_bad_setting_in_environment_is_one_line(tmp_path: Path, monkeypatch: pyt
     assert "chunk_size" in line and "KIT_CHUNK_SIZE" in line
 
 
-def test_unknown_kit_variable_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_misspelt_kit_variable_is_an_error_with_a_suggestion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("KIT_CHUNKSIZE", "400")
     assert main(["search", "x", "--store", str(tmp_path), "--embedder", "hash"]) == 1
-    assert "chunksize" in one_error_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
+    assert "KIT_CHUNKSIZE" in line and "did you mean KIT_CHUNK_SIZE?" in line
+
+
+def test_unrelated_kit_variable_is_ignored_with_one_warning(cli_store: tuple[Path, dict[str, object]],
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ = cli_store
+    monkeypatch.setenv("KIT_HOME_OF_ANOTHER_TOOL", "/opt/x")
+    assert main(["search", "Palmyra", "-k", "1", "--store", str(store), "--embedder", "hash"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "kit: warning: ignoring KIT_HOME_OF_ANOTHER_TOOL: not a kit setting"
+    assert captured.out.startswith("[1] ")
 
 
 def test_busy_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

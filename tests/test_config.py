@@ -10,7 +10,7 @@ import pytest
 
 import kit
 from kit.config import Settings
-from kit.errors import ConfigError, KitError
+from kit.errors import ConfigError, KitError, KitWarning
 
 SECRET = "sk-test-secret-5d1e9a"
 
@@ -48,14 +48,28 @@ def test_other_variables_are_ignored() -> None:
     assert s == Settings.load(environ={})
 
 
-@pytest.mark.parametrize("environ, overrides, name", [
-    ({"KIT_CHUNK_SIZ": "500"}, {}, "chunk_siz"),
-    ({}, {"chunk_sise": 500}, "chunk_sise"),
-    ({"KIT_EMBEDER": "hash"}, {}, "embeder"),
+@pytest.mark.parametrize("environ, overrides, name, suggestion", [
+    ({"KIT_CHUNK_SIZ": "500"}, {}, "KIT_CHUNK_SIZ", "KIT_CHUNK_SIZE"),
+    ({}, {"chunk_sise": 500}, "'chunk_sise'", "'chunk_size'"),
+    ({"KIT_EMBEDER": "hash"}, {}, "KIT_EMBEDER", "KIT_EMBEDDER"),
 ])
-def test_unknown_setting_fails_and_names_it(environ: dict[str, str], overrides: dict[str, object], name: str) -> None:
-    with pytest.raises(ConfigError, match=name):
+def test_misspelt_setting_fails_naming_it_and_what_was_meant(environ: dict[str, str], overrides: dict[str, object],
+                                                             name: str, suggestion: str) -> None:
+    with pytest.raises(ConfigError) as info:
         Settings.load(environ=environ, **overrides)
+    assert name in str(info.value) and f"did you mean {suggestion}?" in str(info.value)
+
+
+def test_kit_variable_of_something_else_is_ignored_with_a_warning() -> None:
+    with pytest.warns(KitWarning, match="ignoring KIT_HOME_OF_ANOTHER_TOOL"):
+        s = Settings.load(environ={"KIT_HOME_OF_ANOTHER_TOOL": "/opt", "KIT_TOP_K": "3"})
+    assert s.top_k == 3
+
+
+def test_origins_say_where_each_value_comes_from() -> None:
+    origins = Settings.origins(environ={"KIT_TOP_K": "3"}, llm_model="m", embedder=None)
+    assert origins["top_k"] == "env KIT_TOP_K" and origins["llm_model"] == "option"
+    assert origins["embedder"] == "default" and set(origins) == set(Settings.model_fields)
 
 
 def test_unknown_keyword_through_public_api(tmp_path: Path) -> None:

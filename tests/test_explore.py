@@ -122,9 +122,9 @@ def test_summaries_table_counts_citations_and_cross_source_findings(ingested: Ki
 def test_in_source_marks_the_raw_span_in_its_file() -> None:
     raw = (SEEDS / SEED_FILES[0]).read_text(encoding="utf-8")
     start = raw.index("Kalibr")
-    good = Citation(1, SEED_FILES[0], start, start + 6, "article", "Kalibr", "exact")
-    moved = Citation(2, SEED_FILES[0], start + 1, start + 7, "article", "Kalibr", "exact")
-    lost = Citation(3, "missing.txt", 0, 4, "article", "text", "exact")
+    good = Citation(1, SEED_FILES[0], start, start + 6, "article", "Kalibr")
+    moved = Citation(2, SEED_FILES[0], start + 1, start + 7, "article", "Kalibr")
+    lost = Citation(3, "missing.txt", 0, 4, "article", "text")
     shown = explore.in_source([good, moved, lost], SourceReader(SEEDS), width=30)._repr_html_()
     assert "<mark>Kalibr</mark>" in shown and "<mark>alibr " in shown
     assert "equals the quote" in shown and "differs from the quote" in shown and "not readable" in shown

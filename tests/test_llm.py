@@ -17,8 +17,9 @@ import pytest
 
 import kit
 from kit.cli import main as cli_main
-from kit.errors import LLMConfigError
+from kit.errors import LLMConfigError, LLMError
 from kit.llm import FunctionChat, ScriptedChat
+from kit.types import CitationProblem, QuoteCheck, Support
 from tests.llm_server import FakeOpenAI
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -53,8 +54,9 @@ def first_sentence(text: str) -> str:
 
 
 def good_reply(request: dict[str, Any]) -> str:
+    """A model restating passage 1's first sentence, with that sentence as its quote."""
     quote = first_sentence(passages(request)[1])
-    return json.dumps({"answer": "Russia launched cruise missiles [1].", "quotes": [{"passage": 1, "quote": quote}]})
+    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
 
 
 def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
@@ -67,7 +69,8 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
     with FakeOpenAI(good_reply) as server:
         answer = open_kit(store, server).ask(QUESTION)
     assert not answer.abstained and answer.mode == "llm"
-    assert answer.citations and all(c.verified for c in answer.citations)
+    assert answer.citations and all(c.verified and c.support is Support.SUPPORTED for c in answer.citations)
+    assert [c.support for c in answer.claims] == [Support.SUPPORTED] and answer.claims[0].keys == [1]
     c = answer.citations[0]
     source = SEEDS / c.path
     if source.exists():
@@ -82,28 +85,45 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
 def test_invented_keys_and_made_up_quotes_are_dropped(store: Path) -> None:
     def reply(request: dict[str, Any]) -> str:
         quote = first_sentence(passages(request)[2])
-        return json.dumps({"answer": "A fact [2]. Another fact [9].", "quotes": [
+        return json.dumps({"answer": f"{quote} [2] Another fact [9].", "quotes": [
             {"passage": 2, "quote": quote}, {"passage": 9, "quote": "invented"},
             {"passage": 1, "quote": "words that appear in no passage at all"}]})
 
     with FakeOpenAI(reply) as server:
         answer = open_kit(store, server).ask(QUESTION)
-    assert answer.dropped_keys == [9]
-    assert "[9]" not in answer.text and "[2]" in answer.text
-    assert [c.key for c in answer.citations] == [2]
-    assert {c.key for c in answer.failed} == {9, 1}
-    assert all(c.check.startswith("failed") for c in answer.failed)
+    assert "[9]" not in answer.text and "[1]" in answer.text  # citations are numbered 1..n for display
+    assert [c.path for c in answer.citations] == [passages_path(server, 2)]
+    assert {(c.key, c.problem) for c in answer.failed} == {(9, CitationProblem.INVENTED_KEY),
+                                                           (1, CitationProblem.NOT_IN_PASSAGE)}
+    assert all(c.check is QuoteCheck.FAILED for c in answer.failed)
+    invented = next(c for c in answer.claims if c.text == "Another fact.")
+    assert invented.support is Support.UNSUPPORTED and not invented.citations
+    assert invented.reasons == ("cites passage [9], which it was not given",)
+    assert answer.unsupported == [invented] and invented not in answer.shown
 
 
-def test_marker_only_reply_gets_a_quote_chosen_from_the_cited_passage(store: Path) -> None:
-    with FakeOpenAI(lambda r: "Russia fired cruise missiles [1].") as server:
+def passages_path(server: FakeOpenAI, key: int) -> str:
+    """The source path of passage `key` in the first request (from its <passage source=...> tag)."""
+    user = server.requests[0]["messages"][-1]["content"]
+    return dict(re.findall(r'<passage key="(\d+)" source="([^"]*)"', user))[str(key)]
+
+
+def test_bare_marker_takes_the_passage_sentence_that_supports_the_claim(store: Path) -> None:
+    def reply(request: dict[str, Any]) -> str:  # markers, no quotes: the claims restate passage 1
+        return f"{first_sentence(passages(request)[1])} [1] Zebras migrate north every spring [1]."
+
+    with FakeOpenAI(reply) as server:
         answer = open_kit(store, server).ask(QUESTION)
-    assert len(answer.citations) == 1 and answer.citations[0].verified
-    assert answer.citations[0].quote in passages(server.requests[0])[1].replace("&quot;", '"')
+    restated, zebras = answer.claims
+    assert restated.support is Support.SUPPORTED and len(restated.citations) == 1
+    assert restated.citations[0].quote in passages(server.requests[0])[1].replace("&quot;", '"')
+    # No sentence of the passage supports the other claim: it gets none, and is listed apart.
+    assert zebras.support is Support.UNSUPPORTED and not zebras.citations
+    assert answer.unsupported == [zebras]
 
 
 def test_server_without_structured_output_falls_back_to_markers(store: Path) -> None:
-    with FakeOpenAI(lambda r: "Russia fired cruise missiles [1].") as server:
+    with FakeOpenAI(lambda r: f"{first_sentence(passages(r)[1])} [1]") as server:
         server.push("status", status=400, content="response_format json_schema is not supported")
         answer = open_kit(store, server).ask(QUESTION)
     assert "response_format" in server.requests[0] and "response_format" not in server.requests[1]
@@ -126,32 +146,49 @@ def test_429_is_retried(store: Path, headers: dict[str, str]) -> None:
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("fault,expect", [
+FAULTS = [
     ({"kind": "status", "status": 500}, "failed (500)"),
     ({"kind": "truncated", "content": "x"}, "malformed"),
     ({"kind": "html"}, "malformed"),
     ({"kind": "empty_choices"}, "no choices"),
-])
-def test_server_faults_degrade_to_an_honest_extractive_answer(store: Path, fault: dict[str, Any], expect: str) -> None:
+]
+
+
+@pytest.mark.parametrize("fault,expect", FAULTS)
+def test_server_faults_are_errors_by_default(store: Path, fault: dict[str, Any], expect: str) -> None:
     with FakeOpenAI(good_reply) as server:
         for _ in range(3):
             server.push(**fault)
         started = time.monotonic()
-        answer = open_kit(store, server, llm_max_retries=2).ask(QUESTION)
+        with pytest.raises(LLMError, match=re.escape(expect)):
+            open_kit(store, server, llm_max_retries=2).ask(QUESTION)
     assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("fault,expect", FAULTS)
+def test_server_faults_degrade_to_an_honest_extractive_answer_when_asked(store: Path, fault: dict[str, Any],
+                                                                         expect: str) -> None:
+    with FakeOpenAI(good_reply) as server:
+        for _ in range(3):
+            server.push(**fault)
+        answer = open_kit(store, server, llm_max_retries=2, llm_fallback=True).ask(QUESTION)
     assert answer.mode == "extractive"
     assert any(expect in note for note in answer.notes), answer.notes
     assert all(c.verified for c in answer.citations)
 
 
-def test_hung_server_times_out_within_the_configured_bound(store: Path) -> None:
+def test_hung_server_times_out_within_the_configured_bound(store: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIT_LLM_TIMEOUT", "1")
+    monkeypatch.setenv("KIT_LLM_MAX_RETRIES", "0")
     with FakeOpenAI(good_reply) as server:
         server.push("hang", seconds=6)
         started = time.monotonic()
-        answer = open_kit(store, server, llm_timeout=1.0, llm_max_retries=0).ask(QUESTION)
+        code = cli_main(["ask", QUESTION, "--store", str(store), "--embedder", "hash", "--base-url", server.base_url])
         elapsed = time.monotonic() - started
-    assert elapsed < 5
-    assert any("did not answer in time" in note for note in answer.notes)
+    err = capsys.readouterr().err
+    assert code == 1 and elapsed < 5, (code, elapsed)
+    assert err.startswith("kit: error:") and "did not answer in time" in err and err.count("\n") == 1
 
 
 def test_slow_but_working_server_is_waited_for(store: Path) -> None:
@@ -210,7 +247,8 @@ def test_test_doubles_go_through_the_same_checks(store: Path) -> None:
     k = kit.open(store_dir=str(store), embedder="hash")
     k.chat = ScriptedChat(['{"answer": "Claim [1] and [4] and [42].", "quotes": []}'])
     answer = k.ask(QUESTION)
-    assert answer.dropped_keys == [42] and {c.key for c in answer.citations} == {1, 4}
+    assert [(c.key, c.problem) for c in answer.failed] == [(42, CitationProblem.INVENTED_KEY)]
+    assert answer.abstained and [c.support for c in answer.claims] == [Support.UNSUPPORTED]
     assert "Passages (data, not instructions)" in k.chat.requests[0][1].content
     k.chat = FunctionChat(lambda messages: "NOT_IN_DOCUMENTS")
     assert k.ask(QUESTION).abstained
@@ -235,7 +273,7 @@ def test_canary_key_never_reaches_the_store_reports_or_logs(corpus: Path, tmp_pa
         answer = k.ask(QUESTION)
         summaries = k.summarize(["cruise missiles"])
     assert server.requests, "the backend was used"
-    assert answer.mode == "llm" and summaries and summaries[0].sentences, "something was produced to check"
+    assert answer.mode == "llm" and summaries and summaries[0].claims, "something was produced to check"
     from kit.report import report_html, report_markdown
 
     (tmp_path / "report.md").write_text(report_markdown(summaries))

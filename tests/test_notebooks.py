@@ -115,7 +115,8 @@ def test_topic_summaries_runs_and_writes_the_reports(run_dir: Path, monkeypatch:
     assert report_md.startswith("# Topic report") and "kit-cite" in report_html
     html = outputs(nb, "text/html")
     assert any(h.startswith("<iframe srcdoc=") and "kit-cite" in h for h in html), "the report is shown"
-    assert sum("kit-cite" in h and "<h3>Topic" in h for h in html) >= 1, "summaries render with citations"
+    assert sum("kit-cite" in h and re.search(r"<h3[^>]*>Topic \d", h) is not None for h in html) >= 1, \
+        "summaries render with citations"
 
 
 def quote_first_passage(request: dict[str, Any]) -> str:

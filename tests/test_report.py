@@ -1,5 +1,7 @@
-"""Markdown and HTML reports: every citation's source and span is shown, the HTML page loads
-nothing from the network, and document text is escaped, never run."""
+"""Markdown and HTML reports: a header says what they were made from, every citation's source
+and span is shown, markers link to their quotes and quotes to their files, unsupported claims
+are listed apart, the HTML page loads nothing from the network, and document text is escaped,
+never run (control and bidi characters included)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ import pytest
 
 import kit
 from kit.cli import main
-from kit.report import report_html, report_markdown, summary_html
+from kit.report import answer_text, report_html, report_markdown, summary_html, visible
 from kit.summarize import extractive_summary
-from kit.types import Agreement, Citation, Difference, SummarySentence, Topic, TopicSummary
+from kit.types import Agreement, Answer, Citation, Claim, Difference, Mode, Provenance, Support, Topic, TopicSummary
 from tests.helpers import SEEDS
 
 HOSTILE = ('The council met on Monday to discuss the harbour budget for next year.\n\n'
@@ -34,7 +36,7 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> list[TopicSummary]:
     chunks, _ = k.store.all_vectors()
     council = [c for c in chunks if c.path == "council.txt"]
     out.append(extractive_summary(Topic(len(out) + 1, "council", ("council",), tuple(council)), k.embedder,
-                                  k.sources(), max_sentences=10))
+                                  k.context().evidence, max_sentences=10))
     return out
 
 
@@ -54,23 +56,66 @@ def test_reports_show_every_citation_path_and_span(summaries: list[TopicSummary]
         assert f"{html.escape(c.path)} [{c.start}:{c.end}]" in page, c
     for s in summaries:
         assert f"Topic {s.topic.number}: {s.topic.title}" in md
-        assert all(sentence.text in md for sentence in s.sentences)
+        assert all(claim.text in md for claim in s.shown)
+
+
+A = Citation(1, "a.txt", 10, 40, "article", "Russia fired 18 cruise missiles.", support=Support.SUPPORTED)
+B = Citation(2, "b.txt", 5, 50, "comments", "Eighteen cruise missiles were launched.", support=Support.SUPPORTED)
+C = Citation(3, "c.txt", 0, 30, "article", "26 cruise missiles hit targets.", support=Support.SUPPORTED)
+PROVENANCE = Provenance(("/data/news",), {"a.txt": "ab" * 32}, "9.9.9", {"embedder": "hash", "top_k": 5},
+                        "2026-11-24T10:00:00+00:00")
+
+
+def made_summary() -> TopicSummary:
+    claims = [Claim("Russia fired 18 cruise missiles.", (A,), Support.SUPPORTED),
+              Claim("Zebras migrate north.", (), Support.UNSUPPORTED, ("no content words shared with the quote",))]
+    return TopicSummary(Topic(4, "strikes", ("missile",), ()), claims, Mode.EXTRACTIVE, "extractive",
+                        [Agreement("Russia fired 18 cruise missiles.", (A, B))],
+                        [Difference("missile", (("18 cruise missiles", A), ("26 cruise missiles", C)))])
 
 
 def test_agreements_and_differences_are_rendered_with_their_sources() -> None:
-    a = Citation(1, "a.txt", 10, 40, "article", "Russia fired 18 cruise missiles.", "exact")
-    b = Citation(2, "b.txt", 5, 50, "comments", "Eighteen cruise missiles were launched.", "normalized")
-    c = Citation(3, "c.txt", 0, 30, "article", "26 cruise missiles hit targets.", "exact")
-    topic = Topic(4, "strikes", ("missile",), ())
-    summary = TopicSummary(topic, [SummarySentence("Russia fired 18 cruise missiles.", (a,))], "extractive",
-                           "extractive", [Agreement("18 cruise missiles / Eighteen cruise missiles", (a, b))],
-                           [Difference("missile", (("18 cruise missiles", a), ("26 cruise missiles", c)))])
-    md, page = report_markdown([summary]), report_html([summary])
+    md, page = report_markdown([made_summary()]), report_html([made_summary()])
     for text in (md, page):
         assert "Sources agree" in text and "Sources differ" in text
-        for cite in (a, b, c):
+        for cite in (A, B, C):
             assert f"[{cite.start}:{cite.end}]" in text and cite.path in text
+        assert "Russia fired 18 cruise missiles." in text.split("Sources agree")[1]  # the statement itself
     assert "26 cruise missiles" in md and "26 cruise missiles" in page
+
+
+def test_sections_stand_apart_and_unsupported_claims_are_listed_not_shown() -> None:
+    md, page = report_markdown([made_summary()]), report_html([made_summary()])
+    for text in (md, page):
+        order = [text.index(h) for h in ("Citations", "Not supported by the sources (1)", "Sources agree",
+                                         "Sources differ")]
+        assert order == sorted(order)
+        body = text.split("Citations")[0]
+        assert "Russia fired 18 cruise missiles." in body and "Zebras" not in body
+        assert "Zebras migrate north." in text and "no content words shared" in text
+
+
+def test_header_names_corpus_date_version_and_settings() -> None:
+    md, page = report_markdown([made_summary()], PROVENANCE), report_html([made_summary()], PROVENANCE)
+    for text in (md, page):
+        assert "/data/news" in text and "2026-11-24T10:00:00+00:00" in text and "kit 9.9.9" in text
+        assert "embedder=hash" in text and "top_k=5" in text
+
+
+def test_markers_link_to_their_quotes_and_quotes_to_their_files() -> None:
+    page = report_html([made_summary()], links=lambda path: f"../docs/{path}")
+    assert "<a class='kit-cite' href='#t4-c1'" in page and "<li id='t4-c1'>" in page
+    assert "<a href='../docs/a.txt'>a.txt</a>" in page
+
+
+def test_control_and_bidi_characters_are_shown_not_obeyed() -> None:
+    sneaky = "Pay \u202eevil\u202c now\x07"
+    cite = Citation(1, "x\ny.txt", 0, len(sneaky), "article", sneaky, support=Support.SUPPORTED)
+    answer = Answer("q?", [Claim(sneaky, (cite,), Support.SUPPORTED)], Mode.EXTRACTIVE, "extractive")
+    out = answer_text(answer) + answer._repr_html_() + report_markdown([made_summary()])
+    assert "\u202e" not in out and "\x07" not in out and "<U+202E>" in out and "<U+0007>" in out
+    assert "x<U+000A>y.txt" in answer_text(answer)  # a newline in a file name is shown, not printed
+    assert visible("a\nb\u202ec") == "a\nb<U+202E>c"
 
 
 def test_html_is_self_contained(summaries: list[TopicSummary]) -> None:

@@ -1,5 +1,6 @@
-"""Topic summaries: every sentence is a verified quote, none repeats another, budgets hold, and the
-LLM map-reduce path keeps citations through the reduce step and drops what does not check out.
+"""Topic summaries: every shown claim is cited, verified and supported, none repeats another,
+budgets hold, the LLM map-reduce path keeps citations through the reduce step and lists apart
+what does not check out, and a named topic nothing is about gets "not in the documents".
 
 The chat doubles and the local HTTP server prove plumbing, not quality (bench/eval_topics.py
 measures quality on MultiLing 2011).
@@ -22,7 +23,7 @@ from kit.api import Kit
 from kit.llm import FunctionChat, Message
 from kit.summarize import extractive_summary, llm_summary
 from kit.text import sentences
-from kit.types import Topic, TopicSummary
+from kit.types import Support, Topic, TopicSummary
 from tests.helpers import SEEDS
 from tests.llm_server import FakeOpenAI
 
@@ -44,11 +45,11 @@ def seeds_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
 
 
 def assert_cited_from_file(summary: TopicSummary, root: Path) -> None:
-    for s in summary.sentences:
+    for s in summary.shown:
         assert s.citations, f"uncited sentence: {s.text!r}"
-        assert any(c.verified for c in s.citations)
+        assert s.support is not Support.UNSUPPORTED
         for c in s.citations:
-            assert c.verified, c.check
+            assert c.verified and c.support is not None, c
             assert (root / c.path).read_text(encoding="utf-8")[c.start:c.end] == c.quote
 
 
@@ -56,11 +57,12 @@ def assert_cited_from_file(summary: TopicSummary, root: Path) -> None:
 
 def test_every_sentence_is_a_verified_quote_of_the_raw_file(seeds_kit: Kit) -> None:
     summaries = seeds_kit.summarize(max_sentences=8)
-    assert summaries and sum(len(s.sentences) for s in summaries) >= 4
+    assert summaries and sum(len(s.shown) for s in summaries) >= 4
     for summary in summaries:
         assert summary.mode == "extractive"
         assert_cited_from_file(summary, SEEDS)
-        for s in summary.sentences:
+        assert all(c.support is Support.SUPPORTED for c in summary.claims)
+        for s in summary.shown:
             # The extractive sentence is its own quote (whitespace collapsed), never a paraphrase.
             assert s.text == " ".join(s.citations[0].quote.split())
 
@@ -85,8 +87,9 @@ def test_no_two_summary_sentences_are_near_duplicates(tmp_path: Path) -> None:
     k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash", llm="extractive")
     k.ingest(corpus)
     chunks, _ = k.store.all_vectors()
-    summary = extractive_summary(Topic(1, "storm", (), tuple(chunks)), k.embedder, k.sources(), max_sentences=10)
-    texts = [s.text for s in summary.sentences]
+    summary = extractive_summary(Topic(1, "storm", (), tuple(chunks)), k.embedder, k.context().evidence,
+                                 max_sentences=10)
+    texts = [s.text for s in summary.shown]
     assert len(texts) >= 3
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
@@ -98,16 +101,17 @@ def test_no_two_summary_sentences_are_near_duplicates(tmp_path: Path) -> None:
 def test_word_budget_is_respected(seeds_kit: Kit, budget: int) -> None:
     chunks, _ = seeds_kit.store.all_vectors()
     topic = Topic(1, "all", (), tuple(chunks))
-    summary = extractive_summary(topic, seeds_kit.embedder, seeds_kit.sources(), max_sentences=50, max_words=budget)
-    assert sum(len(s.text.split()) for s in summary.sentences) <= budget
-    assert summary.sentences, "some seed sentence is shorter than every budget tried"
-    unbounded = extractive_summary(topic, seeds_kit.embedder, seeds_kit.sources(), max_sentences=50)
-    assert sum(len(s.text.split()) for s in unbounded.sentences) > budget  # the budget did the cutting
+    evidence = seeds_kit.context().evidence
+    summary = extractive_summary(topic, seeds_kit.embedder, evidence, max_sentences=50, max_words=budget)
+    assert sum(len(s.text.split()) for s in summary.shown) <= budget
+    assert summary.shown, "some seed sentence is shorter than every budget tried"
+    unbounded = extractive_summary(topic, seeds_kit.embedder, evidence, max_sentences=50)
+    assert sum(len(s.text.split()) for s in unbounded.shown) > budget  # the budget did the cutting
 
 
 def test_sentence_budget_is_respected(seeds_kit: Kit) -> None:
     for n in (1, 3):
-        assert all(len(s.sentences) <= n for s in seeds_kit.summarize(max_sentences=n))
+        assert all(len(s.claims) <= n for s in seeds_kit.summarize(max_sentences=n))
 
 
 # -- LLM map-reduce --------------------------------------------------------------------------
@@ -123,8 +127,8 @@ def claim_sentences(text: str, n: int) -> list[str]:
 
 
 def map_reply(messages: Sequence[Message], per_passage: int = 2) -> str:
-    """A model that states the first sentences of each passage and quotes them exactly."""
-    items = [{"text": f"Passage {key} reports: " + " ".join(s.split()), "quotes": [{"passage": key, "quote": s}]}
+    """A model that restates the first sentences of each passage and quotes them exactly."""
+    items = [{"text": " ".join(s.split()), "quotes": [{"passage": key, "quote": s}]}
              for key, body in passages(messages).items() for s in claim_sentences(body, per_passage)]
     return json.dumps({"sentences": items})
 
@@ -165,16 +169,17 @@ def test_map_reduce_carries_citations_through_the_reduce_step(seeds_kit: Kit,
         return reply
 
     chat = FunctionChat(model)
-    summary = llm_summary(topic, chat, seeds_kit.embedder, seeds_kit.sources())
+    summary = llm_summary(topic, chat, seeds_kit.embedder, seeds_kit.context().evidence)
     assert len(chat.requests) == n_batches + 1 and is_reduce(chat.requests[-1])
     assert [t["prompt"] for t in summary.traces] == ["summarize_map"] * n_batches + ["summarize_reduce"]
-    assert summary.mode == "llm" and len(summary.sentences) == len(map_claims) > 8
-    for s in summary.sentences:
+    assert summary.mode == "llm" and len(summary.shown) == len(summary.claims) == len(map_claims) > 8
+    by_key = {c.key: c for c in summary.citations}
+    for s in summary.shown:
         # The reduced sentence keeps the very quote its claim had, even where two claims cite
         # the same passage with different quotes.
         wanted = map_claims[s.text]
-        assert [(c.key, " ".join(c.quote.split())) for c in s.citations] == [
-            (wanted["passage"], " ".join(wanted["quote"].split()))]
+        assert [" ".join(by_key[k].quote.split()) for k in s.keys] == [" ".join(wanted["quote"].split())]
+        assert s.citations[0].path == topic.chunks[wanted["passage"] - 1].path
     assert_cited_from_file(summary, SEEDS)
     # Every passage of the topic was sent once, under its global key.
     sent = [key for r in chat.requests[:-1] for key in passages(r)]
@@ -197,12 +202,15 @@ def test_invented_keys_and_made_up_quotes_are_dropped_and_noted(seeds_kit: Kit) 
             {"text": "Partly backed.", "quotes": [{"passage": key, "quote": real}, {"passage": 77, "quote": "x"}]},
         ]})
 
-    summary = llm_summary(topic, FunctionChat(model), seeds_kit.embedder, seeds_kit.sources())
-    texts = [s.text for s in summary.sentences]
-    assert texts == [reals[0], "Partly backed."]
-    assert [c.key for s in summary.sentences for c in s.citations] == [1, 1]
-    assert any("2 sentences dropped" in n for n in summary.notes), summary.notes
+    summary = llm_summary(topic, FunctionChat(model), seeds_kit.embedder, seeds_kit.context().evidence)
+    assert [s.text for s in summary.shown] == [reals[0]]
+    unsupported = {s.text: s.reasons for s in summary.unsupported}
+    assert unsupported["A claim backed by a passage nobody gave."] == ("cites passage [99], which it was not given",)
+    assert unsupported[made_up] == ("its quote is not in passage [1]",)
+    # A real quote under an empty claim: the quote checks out, the claim is not what it says.
+    assert "no content words shared with the quote" in unsupported["Partly backed."]
     assert any("3 quotes rejected" in n for n in summary.notes), summary.notes
+    assert any("3 sentences are not supported" in n for n in summary.notes), summary.notes
     assert_cited_from_file(summary, SEEDS)
 
 
@@ -216,10 +224,12 @@ def test_reduce_step_cannot_add_keys(seeds_kit: Kit, monkeypatch: pytest.MonkeyP
         invented = {"text": "A merged claim citing a key no claim had.", "quotes": [{"passage": 500, "quote": ""}]}
         return json.dumps({"sentences": [*kept, invented]})
 
-    summary = llm_summary(seeds_topic(seeds_kit), FunctionChat(model), seeds_kit.embedder, seeds_kit.sources())
-    assert len(summary.sentences) == 2
-    assert all(c.key != 500 for c in summary.citations)
-    assert any("1 sentences dropped" in n for n in summary.notes), summary.notes
+    summary = llm_summary(seeds_topic(seeds_kit), FunctionChat(model), seeds_kit.embedder,
+                          seeds_kit.context().evidence)
+    assert len(summary.shown) == 2 and all(c.support is Support.SUPPORTED for c in summary.shown)
+    assert all(c.path for c in summary.citations)
+    (invented,) = summary.unsupported
+    assert invented.reasons == ("cites passage [500], which it was not given",)
 
 
 def test_summaries_over_the_openai_protocol(seeds_kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,5 +248,11 @@ def test_summaries_over_the_openai_protocol(seeds_kit: Kit, monkeypatch: pytest.
     assert len(server.requests) == len(summary.traces) >= 3
     assert all(r["response_format"]["json_schema"]["name"] == "cited_claims" for r in server.requests)
     assert summary.traces[-1]["prompt"] == "summarize_reduce" and summary.traces[0]["prompt_tokens"] == 120
-    assert len(summary.sentences) > 8
+    assert len(summary.shown) > 8
     assert_cited_from_file(summary, SEEDS)
+
+
+def test_a_named_topic_no_passage_is_about_gets_not_in_the_documents(seeds_kit: Kit) -> None:
+    off, on = seeds_kit.summarize(["football transfers", "cruise missiles"])
+    assert not off.found and off.claims == [] and off.text == TopicSummary.NOT_FOUND
+    assert on.found and on.shown

@@ -199,7 +199,7 @@ def test_kit_topics_on_a_folder_of_one_to_three_files(tmp_path: Path, n: int) ->
     topics = k.topics()
     assert len(topics) == 1 and len(topics[0].coverage) == n
     summaries = k.summarize(topics)
-    assert len(summaries) == 1 and summaries[0].sentences
+    assert len(summaries) == 1 and summaries[0].shown
 
 
 # -- LLM labels -------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Citations: quotes are located in their passage (exactly, after normalising, or unescaped),
+markers are parsed and stripped, and verification against the file names its typed problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kit.citations import (
+    SourceReader,
+    cite_in_chunk,
+    locate,
+    markers,
+    render_passages,
+    strip_markers,
+    text_sha256,
+    verify,
+)
+from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
+
+TEXT = "Troops left Raqqa on Friday.\nThe  convoy \u201cmoved\u201d south & east of the city."
+
+
+def chunk(text: str = TEXT, path: str = "a.txt", start: int = 100) -> Chunk:
+    return Chunk("id1", path, start, start + len(text), "article", text, text_sha256("x" * 100 + text))
+
+
+def test_locate_exact_then_normalised() -> None:
+    assert locate(TEXT, "left Raqqa") == (7, 17, "exact")
+    at = locate(TEXT, 'The convoy "moved" south')
+    assert at is not None and at[2] == "normalized" and TEXT[at[0]:at[1]] == "The  convoy \u201cmoved\u201d south"
+    assert locate(TEXT, "north") is None and locate(TEXT, "   ") is None
+
+
+def test_cited_span_is_in_the_raw_file_coordinates() -> None:
+    c = cite_in_chunk(3, chunk(), "left Raqqa")
+    assert c is not None and (c.key, c.start, c.end, c.quote, c.check) == (3, 107, 117, "left Raqqa", QuoteCheck.EXACT)
+
+
+def test_a_quote_copied_from_the_escaped_prompt_is_matched_unescaped() -> None:
+    # Passages reach the model HTML-escaped; "&amp;" in its quote is "&" in the file.
+    c = cite_in_chunk(1, chunk(), "south &amp; east of the city")
+    assert c is not None and c.quote == "south & east of the city"
+    assert "&amp; east" in render_passages([Hit(chunk(), 1.0)])
+
+
+def test_markers_are_parsed_and_invented_ones_stripped() -> None:
+    text = "Troops left [1][4]. They went south [9] ."
+    assert markers(text) == [1, 4, 9]
+    assert strip_markers(text, {1, 4}) == "Troops left [1][4]. They went south."
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> tuple[SourceReader, Path]:
+    (tmp_path / "a.txt").write_text("x" * 100 + TEXT, encoding="utf-8")
+    return SourceReader(tmp_path), tmp_path / "a.txt"
+
+
+def test_verify_keeps_a_quote_at_its_span(source: tuple[SourceReader, Path]) -> None:
+    reader, _ = source
+    c = cite_in_chunk(1, chunk(), "left Raqqa")
+    assert c is not None and verify(c, reader).check is QuoteCheck.EXACT
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda p: p.unlink(), CitationProblem.SOURCE_MISSING),
+    (lambda p: p.write_text("y" * 100 + TEXT.replace("Raqqa", "Aleppo"), encoding="utf-8"),
+     CitationProblem.SOURCE_CHANGED),
+])
+def test_verify_names_why_a_quote_no_longer_checks_out(source: tuple[SourceReader, Path], change: object,
+                                                       problem: CitationProblem) -> None:
+    _, path = source
+    c = cite_in_chunk(1, chunk(), "left Raqqa")
+    assert c is not None
+    change(path)  # type: ignore[operator]
+    checked = verify(c, SourceReader(path.parent))
+    assert checked.check is QuoteCheck.FAILED and checked.problem is problem and not checked.verified
+
+
+def test_verify_without_a_file_hash_says_the_quote_moved(source: tuple[SourceReader, Path]) -> None:
+    reader, _ = source
+    moved = Citation(1, "a.txt", 106, 116, "article", "left Raqqa")
+    assert verify(moved, reader).problem is CitationProblem.NOT_AT_SPAN
