@@ -1,9 +1,10 @@
 """Per-topic summaries as claims, each cited and checked like an answer's.
 
-Offline default, extractive: the topic's statements (no headlines, bylines or captions) are
-ranked by centrality (mean similarity to the rest of the topic, as in LexRank) with a mild lead
-prior for news, then picked by MMR so no two say the same thing; each picked sentence is its
-own quote. With a chat backend, map-reduce: each batch of passages (sized to fit the context)
+Offline default, extractive: of the topic's quotable sentences (`kit.salience`: no headlines,
+datelines, bylines, captions or menus), the set that covers the most likely summary content
+(concepts its articles state often, early, centrally and in headlines) within the budget, each
+concept counted once (`kit.selection`), in reading order; each chosen sentence is its own
+quote. With a chat backend, map-reduce: each batch of passages (sized to fit the context)
 yields cited claims, and the reduce step merges the supported ones while keeping their passage
 keys, so a topic larger than the context window still works and citations survive. Every
 claim's citations are verified against the files and judged for support (`kit.claims`);
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,96 +28,78 @@ from kit.claims import Draft, Evidence, build_claims, number_citations, quoted_c
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
-from kit.text import is_statement, sentences
+from kit.salience import Candidate, ConceptModel, candidates, concept_features, headlines, passages
+from kit.selection import Problem, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Support, Topic, TopicSummary
 
 BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
-MIN_WORDS = 6
 
 
 @dataclass(frozen=True)
-class SourceSentence:
-    """A sentence of the topic, located in a chunk."""
+class Salience:
+    """How the extractive summary weighs sentences besides the concepts they cover."""
 
-    chunk: Chunk
-    start: int  # offset inside chunk.text
-    end: int
-    text: str
-    position: int  # index of the sentence within its chunk's file order
-
-
-def topic_sentences(chunks: Sequence[Chunk]) -> list[SourceSentence]:
-    """Distinct sentences of the topic's chunks (overlapping chunks repeat some)."""
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for chunk in sorted(chunks, key=lambda c: (c.path, c.start)):
-        for s in sentences(chunk.text):
-            key = (chunk.path, chunk.start + s.start)
-            if key in seen or len(s.text.split()) < MIN_WORDS or not is_statement(s.text):
-                continue
-            seen.add(key)
-            out.append(SourceSentence(chunk, s.start, s.end, s.text, chunk.start + s.start))
-    return out
-
-
-def rank_sentences(sents: list[SourceSentence], vectors: np.ndarray, lead_weight: float = 0.1) -> np.ndarray:
-    """Centrality of each sentence, plus a small bonus for sentences early in their file."""
-    sim = vectors @ vectors.T
-    centrality = (sim.sum(axis=1) - 1.0) / max(1, len(sents) - 1)
-    firsts: dict[str, int] = {}
-    ranks = []
-    for s in sorted(range(len(sents)), key=lambda i: (sents[i].chunk.path, sents[i].position)):
-        firsts[sents[s].chunk.path] = firsts.get(sents[s].chunk.path, -1) + 1
-        ranks.append((s, firsts[sents[s].chunk.path]))
-    lead = np.zeros(len(sents))
-    for i, r in ranks:
-        lead[i] = 1.0 / (1 + r)
-    return np.asarray(centrality + lead_weight * lead)
-
-
-def select(scores: np.ndarray, vectors: np.ndarray, max_sentences: int, max_words: int | None,
-           words: list[int], lam: float = 0.7, redundant: float = 0.8) -> list[int]:
-    """MMR over sentences within a sentence and word budget."""
-    picked: list[int] = []
-    total = 0
-    pool = list(np.argsort(-scores))
-    top = float(scores.max()) if len(scores) else 1.0
-    while pool and len(picked) < max_sentences:
-        best = max(pool, key=lambda i: lam * scores[i] / top
-                   - (1 - lam) * max((float(vectors[i] @ vectors[p]) for p in picked), default=0.0))
-        pool.remove(best)
-        if any(float(vectors[best] @ vectors[p]) >= redundant for p in picked):
-            continue
-        if max_words is not None and total + words[best] > max_words:
-            if picked:
-                break
-            continue  # longer than the whole budget on its own: it can never fit
-        picked.append(int(best))
-        total += words[best]
-    return picked
+    # Single words as concepts, relative to bigrams: 0 (bigrams only) scored best on the fit topics.
+    unigrams: float = 0.0
+    model: ConceptModel | None = None  # concept weights; default: the shipped calibration
 
 
 def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max_sentences: int = 6,
-                       max_words: int | None = None) -> TopicSummary:
-    """Central, non-redundant sentences of the topic, each its own quote, checked like any claim."""
-    sents = topic_sentences(topic.chunks)
-    if not sents:
+                       max_words: int | None = None, salience: Salience | None = None) -> TopicSummary:
+    """Sentences of the topic that together cover most of what its articles share, within the
+    budget, in reading order; each its own quote, checked like any claim."""
+    cands = candidates(topic.chunks)
+    if not cands:
         return TopicSummary(topic, [], Mode.EXTRACTIVE, "extractive", notes=["no sentence long enough to quote"])
-    vectors = embedder.embed([s.text for s in sents])
-    picked = select(rank_sentences(sents, vectors), vectors, max_sentences, max_words,
-                    [len(s.text.split()) for s in sents])
-    picked.sort(key=lambda i: (list(topic.coverage).index(sents[i].chunk.path), sents[i].position))
-    claims: list[Claim] = []
-    failed: list[Citation] = []
-    for i in picked:
-        if (c := cite_in_chunk(1, sents[i].chunk, sents[i].text)) is not None:
-            claim, bad = quoted_claim(c, sents[i].chunk.text, evidence)
-            claims.append(claim)
-            failed += bad
-    summary = TopicSummary(topic, number_citations(claims), Mode.EXTRACTIVE, "extractive")
-    _add_comparison(summary, sents, vectors, evidence.reader)
+    vectors = embedder.embed([c.text for c in cands])
+    problem = _problem(cands, vectors, salience or Salience(), max_sentences, max_words,
+                       list(headlines(topic.chunks).values()))
+    claims, failed = _checked_selection(problem, evidence)
+    heads = {p.path: p.text[:300] for p in passages(topic.chunks) if p.start < 300}
+    order = reading_order(cands, [i for i, _ in claims], heads)
+    by_index = dict(claims)
+    summary = TopicSummary(topic, number_citations([by_index[i] for i in order]), Mode.EXTRACTIVE, "extractive")
+    _add_comparison(summary, cands, vectors, evidence.reader)
     _note_failures(summary, failed)
     return summary
+
+
+def _problem(cands: list[Candidate], vectors: np.ndarray, salience: Salience, max_sentences: int,
+             max_words: int | None, titles: Sequence[str] = ()) -> Problem:
+    centroid = vectors.mean(axis=0)
+    centroid /= float(np.linalg.norm(centroid)) or 1.0
+    central = np.clip(vectors @ centroid, 0, None)
+    weights = (salience.model or _shipped_model()).weigh(concept_features(cands, central, titles))
+    weights = {x: w * (salience.unigrams if " " not in x else 1.0) for x, w in weights.items()}
+    return Problem(cands, weights, max_words, max_sentences, near_copies(cands, vectors))
+
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> ConceptModel:
+    return ConceptModel.load()
+
+
+def _checked_selection(problem: Problem, evidence: Evidence) -> tuple[list[tuple[int, Claim]], list[Citation]]:
+    """Selected sentences as claims; a sentence whose claim is not supported by its own quote
+    (it happens: a name the judge cannot match) is replaced by solving again without it."""
+    banned: set[int] = set()
+    failed: list[Citation] = []
+    claims: list[tuple[int, Claim]] = []
+    for _ in range(3):
+        claims, rejected = [], set()
+        for i in select(problem, frozenset(banned)):
+            c = problem.cands[i]
+            citation = cite_in_chunk(1, c.passage, c.text)
+            claim, bad = quoted_claim(citation, c.passage.text, evidence) if citation else (None, [])
+            failed += bad
+            if claim is None or claim.support is not Support.SUPPORTED:
+                rejected.add(i)
+            else:
+                claims.append((i, claim))
+        if not rejected:
+            break
+        banned |= rejected
+    return claims, failed
 
 
 def _note_failures(summary: TopicSummary, failed: list[Citation]) -> None:
@@ -125,10 +109,10 @@ def _note_failures(summary: TopicSummary, failed: list[Citation]) -> None:
     summary.notes += source_notes(failed)
 
 
-def _add_comparison(summary: TopicSummary, sents: list[SourceSentence], vectors: np.ndarray,
+def _add_comparison(summary: TopicSummary, cands: list[Candidate], vectors: np.ndarray,
                     reader: SourceReader) -> None:
-    """Agreement and difference across files, over every sentence of the topic."""
-    located = [(i, c) for i, s in enumerate(sents) if (c := cite_in_chunk(0, s.chunk, s.text)) is not None]
+    """Agreement and difference across files, over every quotable sentence of the topic."""
+    located = [(i, c) for i, s in enumerate(cands) if (c := cite_in_chunk(0, s.passage, s.text)) is not None]
     kept, _ = verify_all([c for _, c in located], reader)
     ok = {(c.path, c.start) for c in kept}
     rows = [(i, c) for i, c in located if (c.path, c.start) in ok]
@@ -179,9 +163,9 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
         summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "
                              "or source changed")
     _note_failures(summary, failed)
-    sents = topic_sentences(topic.chunks)
-    if sents:
-        _add_comparison(summary, sents, embedder.embed([s.text for s in sents]), evidence.reader)
+    cands = candidates(topic.chunks)
+    if cands:
+        _add_comparison(summary, cands, embedder.embed([c.text for c in cands]), evidence.reader)
     return summary
 
 
