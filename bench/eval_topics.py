@@ -32,6 +32,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,69 @@ def summary_tables(s: dict[str, Any]) -> list[str]:
     return lines
 
 
+# -- 2. clustering --------------------------------------------------------------------------
+
+def doc_assignment(topics: list[Topic]) -> dict[str, int]:
+    """Each document's topic: the one holding most of its chunks (ties: the lower number)."""
+    votes: dict[str, Counter[int]] = {}
+    for t in topics:
+        for c in t.chunks:
+            votes.setdefault(c.path, Counter())[t.number] += 1
+    return {path: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for path, v in votes.items()}
+
+
+def label_identifies(topics: list[Topic], embedder: Any, label: Callable[[Topic], str]) -> float:
+    """Share of topics whose label's embedding is nearer their own centroid than any other's."""
+    if len(topics) < 2:
+        return 1.0
+    centroids = []
+    for t in topics:
+        v = embedder.embed([c.text for c in t.chunks[:50]]).mean(axis=0)
+        centroids.append(v / np.linalg.norm(v))
+    labels = embedder.embed([label(t) for t in topics])
+    nearest = np.argmax(labels @ np.stack(centroids).T, axis=1)
+    return float(np.mean(nearest == np.arange(len(topics))))
+
+
+def clustering_scores(topics: list[Topic], gold: dict[str, str], embedder: Any) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    assigned = doc_assignment(topics)
+    paths = sorted(gold)
+    # A document no topic holds (all its chunks too short) counts as its own wrong cluster.
+    predicted = [assigned.get(p, -1 - i) for i, p in enumerate(paths)]
+    truth = [gold[p] for p in paths]
+    return {"k": len(topics), "nmi": round(float(normalized_mutual_info_score(truth, predicted)), 4),
+            "ari": round(float(adjusted_rand_score(truth, predicted)), 4),
+            "unassigned_docs": sum(p not in assigned for p in paths),
+            "label_identifies_topic": round(label_identifies(topics, embedder, lambda t: t.label), 3),
+            "keyword_label_identifies_topic": round(
+                label_identifies(topics, embedder, lambda t: ", ".join(t.keywords[:3])), 3),
+            "topics": [{"topic": t.number, "label": t.label, "keywords": list(t.keywords[:3]), "chunks": len(t.chunks),
+                        "gold": dict(Counter(gold[p] for p, n in assigned.items() if n == t.number))}
+                       for t in topics]}
+
+
+def run_clustering(k: Kit, gold: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, n in (("auto", None), ("k10", 10)):
+        started = time.perf_counter()
+        topics = k.topics(k=n)
+        seconds = time.perf_counter() - started
+        out[name] = {**clustering_scores(topics, gold, k.embedder), "seconds": round(seconds, 2)}
+        log(f"clustering {name}: k={out[name]['k']} NMI {out[name]['nmi']} ARI {out[name]['ari']} ({seconds:.1f} s)")
+    return out
+
+
+def clustering_table(c: dict[str, Any]) -> list[str]:
+    return ["### Topic discovery (MultiLing 2011 en, 100 documents, 10 gold topics)", "",
+            "| run | k | NMI | ARI | label names its topic | keyword triple names its topic | seconds |",
+            "|---|---|---|---|---|---|---|",
+            *[f"| {name} | {c[name]['k']} | {c[name]['nmi']} | {c[name]['ari']} | {c[name]['label_identifies_topic']} "
+              f"| {c[name]['keyword_label_identifies_topic']} | {c[name]['seconds']} |" for name in ("auto", "k10")],
+            "", "Labels (auto): " + "; ".join(f"\"{t['label']}\"" for t in c["auto"]["topics"])]
+
+
 # -- main -----------------------------------------------------------------------------------
 
 def open_multiling(work: Path) -> tuple[Kit, Path, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -241,6 +305,10 @@ def main() -> None:
                         f"{100 * (share or 0):.1f}% of {results['summaries']['sentences_shown']}", share == 1.0))
         lines += ["", "| target | measured | met |", "|---|---|---|",
                   *[f"| {name} | {value} | {'yes' if ok else 'NO'} |" for name, value, ok in targets]]
+    if "clustering" in parts:
+        gold = {f"{d['doc_id']}.txt": d["topic_id"] for d in docs}
+        results["clustering"] = run_clustering(k, gold)
+        lines += ["", *clustering_table(results["clustering"])]
     results["environment"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                               "kit": kit.__version__, "git": _git_head()}
     print("\n".join(lines))

@@ -21,7 +21,7 @@ from kit.ingest import Progress, ingest
 from kit.llm import ChatBackend, get_chat_backend
 from kit.retrieval import Filter, Retriever
 from kit.store import Store
-from kit.summarize import extractive_summary, llm_summary, topic_found
+from kit.summarize import extractive_summary, in_sections, llm_summary, sections_note, topic_found
 from kit.support import Judge
 from kit.topics import discover, named_topic
 from kit.types import Answer, Citation, FileIssue, Hit, IngestReport, Mode, Provenance, Section, Topic, TopicSummary
@@ -143,14 +143,17 @@ class Kit:
         return SourceReader(self.store.source_root(), self.settings.fallback_encoding)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
-        """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give."""
+        """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
+        from the sections `settings.summary_sections` names (the article text by default)."""
+        sections = list(self.settings.summary_sections)
         if names:
-            search = lambda name, n: self.search(name, k=n)  # noqa: E731
+            search = lambda name, n: self.search(name, k=n, sections=sections)  # noqa: E731
             return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
         chunks, vectors = self.store.all_vectors()
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
-        return discover(chunks, vectors, k, self.chat)
+        keep = [i for i, c in enumerate(chunks) if c.section in sections]
+        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
@@ -172,12 +175,16 @@ class Kit:
     def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
                  max_words: int | None) -> TopicSummary:
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
+        topic = in_sections(topic, self.settings.summary_sections)
         if named and not topic_found(topic.title, topic.chunks, ctx.idf):
             return TopicSummary(topic, [], mode, backend, found=False,
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is not None:
-            return llm_summary(topic, self.chat, self.embedder, ctx.evidence)
-        return extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
+            summary = llm_summary(topic, self.chat, self.embedder, ctx.evidence)
+        else:
+            summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
+        summary.notes += sections_note(topic)
+        return summary
 
     def _recover_if_interrupted(self) -> list[str]:
         """After a crash mid-write, check the store in a child process before writing again;

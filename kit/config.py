@@ -26,7 +26,7 @@ NOT_SETTINGS = frozenset({"KIT_CACHE_DIR", "KIT_CRASH_AT"})
 # Settings that change what an answer or report says; recorded in their provenance.
 RESULT_SETTINGS = frozenset({
     "embedder", "chunk_size", "chunk_overlap", "top_k", "candidates", "rrf_k", "mmr_lambda", "dedup_threshold",
-    "llm", "llm_model", "abstain_threshold", "show_unsupported",
+    "llm", "llm_model", "abstain_threshold", "show_unsupported", "summary_sections",
 })
 
 
@@ -106,6 +106,11 @@ class Settings(BaseModel):
         False, description="Show claims the sources do not support inline, flagged, instead of listing them "
         "apart under 'not supported by the sources'.",
     )
+    summary_sections: tuple[Literal["article", "comments", "sidebar"], ...] = Field(
+        ("article",), min_length=1,
+        description="Sections topics and summaries draw on: the article text by default; add 'comments' or "
+        "'sidebar' to include reader comments or sidebars (reports then say so).",
+    )
     llm_fallback: bool = Field(
         False, description="When the language model fails (timeout, server error), answer extractively with a "
         "note instead of failing with exit 1.",
@@ -177,7 +182,7 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, raw in environ.items():
         if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:
             key = name[len(ENV_PREFIX):].lower()
-            values[key] = raw.split(",") if key == "extensions" else raw
+            values[key] = raw.split(",") if key in ("extensions", "summary_sections") else raw
     return values
 
 

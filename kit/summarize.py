@@ -15,7 +15,7 @@ passage is about gets "not in the documents". This module does not cluster.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,7 @@ from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
 from kit.salience import Candidate, ConceptModel, candidates, concept_features, headlines, passages
 from kit.selection import Problem, near_copies, reading_order, select
-from kit.types import Chunk, Citation, Claim, Hit, Mode, Support, Topic, TopicSummary
+from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic, TopicSummary
 
 BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
 
@@ -118,6 +118,22 @@ def _add_comparison(summary: TopicSummary, cands: list[Candidate], vectors: np.n
     rows = [(i, c) for i, c in located if (c.path, c.start) in ok]
     agreements, differences = compare([c for _, c in rows], vectors[[i for i, _ in rows]])
     summary.agreements, summary.differences = agreements[:8], differences[:8]
+
+
+def in_sections(topic: Topic, sections: Sequence[Section]) -> Topic:
+    """The topic with only its chunks from `sections` (summaries leave out comments and
+    sidebars unless the settings name them)."""
+    kept = tuple(c for c in topic.chunks if c.section in sections)
+    return topic if len(kept) == len(topic.chunks) else replace(topic, chunks=kept)
+
+
+def sections_note(topic: Topic) -> list[str]:
+    """A note saying that the summary draws on reader comments or sidebars, when it does."""
+    used = sorted({c.section for c in topic.chunks} - {"article"})
+    names = {"comments": "reader comments", "sidebar": "sidebars"}
+    if not used:
+        return []
+    return [f"includes text from {' and '.join(names[s] for s in used)} (setting summary_sections)"]
 
 
 def topic_found(name: str, chunks: Sequence[Chunk], idf: Callable[[str], float]) -> bool:

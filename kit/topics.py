@@ -1,10 +1,20 @@
-"""Topic discovery: cluster chunk embeddings, label clusters with c-TF-IDF keywords.
+"""Topic discovery: group documents into the stories a reader would name, and label them.
 
-Clustering is k-means on unit vectors (spherical k-means) with k chosen by silhouette, so it
-works on 30 chunks as on 30,000 and never calls everything an outlier. Labels are the terms
-most specific to a cluster (class-based TF-IDF); an LLM label is added when a chat backend is
-configured. Users can also name topics themselves, which retrieves instead of clustering.
-This module does not summarise.
+The unit is a document (a long one is cut into runs of consecutive chunks), represented by the
+length-weighted mean of its chunk vectors. Units are grouped by average-linkage clustering on
+vectors centred on the corpus mean, so what every document shares (a corpus all about the war in
+Syria) does not make every story alike. The number of topics is the larger of two readings:
+the cut with the best silhouette, and the number of groups left when only groups more alike than
+the corpus average (centred cosine above 0) are merged, so two stories that merely share the
+corpus' theme stay apart. Neither reading has a fitted parameter; on random 5-20 document
+subsets of MultiLing the pair recovers the stories better than either alone (bench/README.md).
+Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the nearest topic,
+so the cost stays bounded on large corpora.
+
+Labels: the topic's most central headline (recased when shouting), else its most central key
+phrase, else its top c-TF-IDF keywords; an LLM label is added when a chat backend is configured.
+Each topic lists its documents, most representative first. Users can also name topics, which
+retrieves instead of clustering. This module does not summarise.
 """
 
 from __future__ import annotations
@@ -12,10 +22,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
+from kit.embeddings import Embedder
+from kit.labels import readable_label
 from kit.llm import ChatBackend, Message, Trace, traced_call
 from kit.prompts import load_prompt
 from kit.text import keywords
@@ -23,31 +36,141 @@ from kit.types import Chunk, Hit, Topic
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
 MIN_TOPIC_CHARS = 60
+UNIT_CHUNKS = 8  # a document of more chunks (≈6,400 chars at the default size) is cut into runs of this many
+SAMPLE = 2000  # units clustered directly; average linkage holds 2000² distances (32 MB), others are assigned
+MAX_TOPICS = 30  # a reader's attention span
+SILHOUETTE_TIE = 0.01  # silhouettes closer than this are a tie (they move by more between runs of k-means)
 
 
-def choose_k(vectors: np.ndarray, k_max: int, seed: int = 0) -> tuple[int, np.ndarray]:
-    """(k, labels) with the best silhouette for k in 2..k_max (k=1 when too few points)."""
-    from sklearn.cluster import KMeans
+@dataclass(frozen=True)
+class Unit:
+    """A document, or a run of a long document's consecutive chunks: what gets a topic."""
+
+    chunks: tuple[int, ...]  # indexes into the chunk list
+    vector: np.ndarray
+
+
+def units(chunks: Sequence[Chunk], vectors: np.ndarray) -> list[Unit]:
+    """Documents (long ones cut into runs of UNIT_CHUNKS), each with its mean chunk vector."""
+    by_path: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        by_path.setdefault(c.path, []).append(i)
+    out = []
+    for path in sorted(by_path):
+        idx = sorted(by_path[path], key=lambda i: chunks[i].start)
+        parts = math.ceil(len(idx) / UNIT_CHUNKS)
+        for part in np.array_split(np.array(idx), parts):
+            members = [int(i) for i in part]
+            weights = np.array([len(chunks[i].text) for i in members], dtype=np.float64)
+            if weights.sum() < MIN_TOPIC_CHARS:
+                continue
+            out.append(Unit(tuple(members), _unit_vector(vectors[members], weights)))
+    return out
+
+
+def _unit_vector(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    mean = (vectors * weights[:, None]).sum(axis=0)
+    return mean / (float(np.linalg.norm(mean)) or 1.0)
+
+
+def centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors minus their mean, renormalised (what the documents do not all share)."""
+    out = vectors - vectors.mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.asarray(out / np.where(norms == 0, 1.0, norms))
+
+
+def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
+    """A topic label per row: average linkage on centred vectors, k fixed or chosen."""
+    n = len(vectors)
+    if n < 4 and k is None:  # silhouette needs 2 <= k <= n - 1 with room to choose
+        return np.zeros(n, dtype=int)
+    if k is not None and k <= 1:
+        return np.zeros(n, dtype=int)
+    if n > SAMPLE:
+        pick = np.sort(np.random.default_rng(seed).choice(n, SAMPLE, replace=False))
+        labels = cluster(vectors[pick], k, seed)
+        return _assign(vectors, vectors[pick], labels)
+    x = centred(vectors)
+    if n < 2 or float(np.abs(x).max()) < 1e-6:  # one unit, or every unit alike: one topic
+        return np.zeros(n, dtype=int)
+    tree, distances = _linkage(x)
+    from scipy.cluster.hierarchy import fcluster
+
+    if k is None:
+        k = choose_k(tree, distances, n)
+    return np.asarray(fcluster(tree, t=min(k, n), criterion="maxclust")) - 1
+
+
+def _linkage(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import pdist, squareform
+
+    # A unit equal to the corpus mean centres to zero; its distance to all is the average (1).
+    condensed = np.clip(np.nan_to_num(pdist(x, metric="cosine"), nan=1.0), 0.0, 2.0)
+    return linkage(condensed, method="average"), squareform(condensed)
+
+
+def choose_k(tree: np.ndarray, distances: np.ndarray, n: int) -> int:
+    """The larger of the best-silhouette cut and the count of groups more alike than average."""
+    from scipy.cluster.hierarchy import fcluster
     from sklearn.metrics import silhouette_score
 
-    n = len(vectors)
-    if n < 4:
-        return 1, np.zeros(n, dtype=int)
-    best: tuple[float, int, np.ndarray] = (-2.0, 1, np.zeros(n, dtype=int))
-    for k in range(2, max(2, min(k_max, n - 1)) + 1):
-        labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(vectors)
-        if len(set(labels)) < 2:
-            continue
-        sample = min(n, 3000)  # silhouette is O(n^2): a fixed sample keeps big corpora fast
-        score = float(silhouette_score(vectors, labels, metric="cosine", sample_size=sample, random_state=seed))
-        if score > best[0]:
-            best = (score, k, labels)
-    return best[1], best[2]
+    scores: dict[int, float] = {}
+    for k in range(2, min(MAX_TOPICS, n - 1) + 1):
+        labels = fcluster(tree, t=k, criterion="maxclust")
+        if len(set(labels)) >= 2:
+            scores.setdefault(len(set(labels)), float(silhouette_score(distances, labels, metric="precomputed")))
+    best = max(scores.values(), default=-2.0)
+    # The fewest topics whose silhouette is within SILHOUETTE_TIE of the best: cuts that close
+    # explain the data equally well, and fewer topics read better.
+    best_k = min((k for k, s in scores.items() if s >= best - SILHOUETTE_TIE), default=1)
+    # Centred cosine 0 is the corpus average: groups less alike than that are different stories.
+    apart = len(set(fcluster(tree, t=1.0, criterion="distance")))
+    return max(best_k, min(apart, MAX_TOPICS))
 
 
-def default_k_max(n: int) -> int:
-    """Up to ~sqrt(n/2) topics, at least 2 and at most 30 (a reader's attention span)."""
-    return max(2, min(30, round(math.sqrt(n / 2)) + 2))
+def _assign(vectors: np.ndarray, sample: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Every row's label: the topic of the sample whose centred centroid is nearest."""
+    mean = sample.mean(axis=0)
+    topics = sorted(set(labels.tolist()))
+    centroids = np.stack([(sample[labels == t] - mean).mean(axis=0) for t in topics])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    x = vectors - mean
+    return np.asarray(topics)[np.argmax(x @ centroids.T, axis=1)]
+
+
+def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
+             backend: ChatBackend | None = None, embedder: Embedder | None = None) -> list[Topic]:
+    """Cluster the documents into topics, largest first, each labelled."""
+    parts = units(chunks, vectors)
+    if not parts:
+        return []
+    labels = cluster(np.stack([u.vector for u in parts]), None if k is None else min(k, len(parts)))
+    groups: dict[int, list[Unit]] = {}
+    for unit, label in zip(parts, labels, strict=True):
+        groups.setdefault(int(label), []).append(unit)
+    ordered = sorted(groups.values(), key=lambda g: (-sum(len(u.chunks) for u in g), g[0].chunks[0]))
+    return build_topics(chunks, vectors, ordered, backend, embedder)
+
+
+def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[Unit]],
+                 backend: ChatBackend | None, embedder: Embedder | None, first: int = 1) -> list[Topic]:
+    """Topics from groups of units: central chunks first, representative documents, labels."""
+    members = [[i for u in g for i in u.chunks] for g in groups]
+    terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
+    centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
+    topics = []
+    for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), first):
+        order = sorted(idx, key=lambda i: -float(vectors[i] @ centre))
+        central = sorted(group, key=lambda u: -float(u.vector @ centre))
+        docs = tuple(dict.fromkeys(chunks[u.chunks[0]].path for u in central))
+        topic_chunks = tuple(chunks[i] for i in order)
+        label = readable_label(topic_chunks, centre, centroids, embedder) or ", ".join(words[:3]) or f"topic {n}"
+        topics.append(Topic(n, label, tuple(words), topic_chunks, None, docs))
+    if backend is not None:
+        topics = [t.with_llm_label(llm_label(t, backend)) for t in topics]
+    return topics
 
 
 def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[str]]:
@@ -83,47 +206,6 @@ def _dedupe_terms(ranked: list[str], top: int) -> list[str]:
     return chosen
 
 
-def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
-             backend: ChatBackend | None = None) -> list[Topic]:
-    """Cluster chunks into topics, largest first, each labelled."""
-    keep = [i for i, c in enumerate(chunks) if len(c.text) >= MIN_TOPIC_CHARS]
-    if not keep:
-        return []
-    sub = vectors[keep]
-    if k is None:
-        _, labels = choose_k(sub, default_k_max(len(keep)))
-    else:
-        labels = _kmeans(sub, min(k, len(keep)))
-    groups: dict[int, list[int]] = {}
-    for idx, label in zip(keep, labels, strict=True):
-        groups.setdefault(int(label), []).append(idx)
-    ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
-    return _build_topics(chunks, vectors, ordered, backend)
-
-
-def _kmeans(vectors: np.ndarray, k: int) -> np.ndarray:
-    from sklearn.cluster import KMeans
-
-    if k <= 1:
-        return np.zeros(len(vectors), dtype=int)
-    return np.asarray(KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors))
-
-
-def _build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[int]],
-                  backend: ChatBackend | None) -> list[Topic]:
-    terms = ctfidf_labels([[chunks[i].text for i in g] for g in groups])
-    topics = []
-    for n, (group, words) in enumerate(zip(groups, terms, strict=True), 1):
-        centroid = vectors[group].mean(axis=0)
-        order = sorted(group, key=lambda i: -float(vectors[i] @ centroid))
-        members = tuple(chunks[i] for i in order)
-        label = ", ".join(words[:3]) or f"topic {n}"
-        topics.append(Topic(n, label, tuple(words), members, None))
-    if backend is not None:
-        topics = [t.with_llm_label(llm_label(t, backend)) for t in topics]
-    return topics
-
-
 def llm_label(topic: Topic, backend: ChatBackend) -> str:
     """A short human label for a topic from its keywords and most central passages."""
     prompt = load_prompt("topic_label")
@@ -141,4 +223,4 @@ def named_topic(name: str, search: Callable[[str, int], list[Hit]], n: int, numb
     hits = search(name, n)
     chunks = tuple(h.chunk for h in hits)
     words = ctfidf_labels([[c.text for c in chunks]])[0] if chunks else []
-    return Topic(number, name, tuple(words), chunks, name)
+    return Topic(number, name, tuple(words), chunks, name, tuple(dict.fromkeys(c.path for c in chunks)))

@@ -373,15 +373,26 @@ def support_counts(claims: list[Claim], failed: list[Citation] | None = None) ->
     return counts
 
 
+class TopicChange(StrEnum):
+    """How a discovered topic compares with the previous run on the same store."""
+
+    NEW = "new"  # no topic of the last run had these documents
+    CHANGED = "changed"  # documents were added, removed or edited since the last run
+    UNCHANGED = "unchanged"  # the same documents with the same content
+
+
 @dataclass(frozen=True)
 class Topic:
-    """A group of chunks about one subject, with keyword and (optionally) LLM labels."""
+    """A group of chunks about one subject, with a readable label, keywords, its documents
+    (most representative first) and, for discovered topics, its change since the last run."""
 
     number: int
     label: str
     keywords: tuple[str, ...]
     chunks: tuple[Chunk, ...]
     llm_label: str | None = None
+    documents: tuple[str, ...] = ()
+    change: TopicChange | None = None
 
     @property
     def title(self) -> str:
@@ -400,8 +411,9 @@ class Topic:
 
     def to_dict(self) -> dict[str, object]:
         return {"number": self.number, "title": self.title, "label": self.label, "llm_label": self.llm_label,
-                "keywords": list(self.keywords), "chunks": len(self.chunks), "coverage": self.coverage,
-                "sections": dict(Counter(c.section for c in self.chunks))}
+                "keywords": list(self.keywords), "documents": list(self.documents), "chunks": len(self.chunks),
+                "coverage": self.coverage, "sections": dict(Counter(c.section for c in self.chunks)),
+                "change": self.change}
 
     def __repr__(self) -> str:
         return f"Topic({self.number}: {self.title!r}, {len(self.chunks)} chunks, {len(self.coverage)} files)"

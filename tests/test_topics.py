@@ -16,11 +16,13 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 import kit
+import kit.topics as topics_module
 from kit.api import Kit
 from kit.embeddings import HashEmbedder
+from kit.labels import _casing, readable_label, tidy
 from kit.llm import ScriptedChat
 from kit.text import keywords
-from kit.topics import MIN_TOPIC_CHARS, ctfidf_labels, discover
+from kit.topics import MIN_TOPIC_CHARS, cluster, ctfidf_labels, discover
 from kit.types import Chunk, Topic
 
 SUBJECTS: dict[str, list[str]] = {
@@ -104,7 +106,8 @@ def test_separated_subjects_are_found(minilm_subjects: Kit, subjects_folder: tup
     assert nmi >= 0.9, (nmi, {t.label: sorted(t.coverage) for t in topics})
 
 
-def test_keyword_labels_name_the_subject(minilm_subjects: Kit, subjects_folder: tuple[Path, dict[str, str]]) -> None:
+def test_labels_and_keywords_name_the_subject(minilm_subjects: Kit,
+                                              subjects_folder: tuple[Path, dict[str, str]]) -> None:
     _, gold = subjects_folder
     for t in minilm_subjects.topics():
         subject = majority_subject(t, gold)
@@ -113,7 +116,10 @@ def test_keyword_labels_name_the_subject(minilm_subjects: Kit, subjects_folder: 
         common = {w for w in set().union(*per_doc) if sum(w in d for d in per_doc) >= 2}
         label_words = {w for term in t.keywords for w in term.split()}
         assert label_words & common, (subject, t.keywords)
-        assert t.label == ", ".join(t.keywords[:3])
+        # No headlines in these files: the label is a key phrase of the subject, not a keyword list.
+        assert "," not in t.label and 2 <= len(t.label.split()) <= 4, t.label
+        assert set(keywords(t.label)) & common, (subject, t.label)
+        assert set(t.documents) == set(t.coverage) and all(gold[d] == subject for d in t.documents[:3])
 
 
 def test_named_topics_retrieve_their_passages(minilm_subjects: Kit,
@@ -216,7 +222,7 @@ def test_llm_label_is_used_and_traced(tmp_path: Path, caplog: pytest.LogCaptureF
     assert topics[0].title == topics[0].llm_label == "Baking bread at home"
     assert topics[1].title == topics[1].label  # an empty reply falls back to the keyword label
     assert topics[2].title == "Volcanic eruptions"
-    assert all(t.label == ", ".join(t.keywords[:3]) for t in topics)  # keyword label kept alongside
+    assert all(t.label and t.keywords for t in topics)  # the offline label and keywords are kept alongside
     traces = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kit.trace"]
     assert [t["prompt"] for t in traces] == ["topic_label"] * 3
     for topic, trace, request in zip(topics, traces, chat.requests, strict=True):
@@ -224,3 +230,91 @@ def test_llm_label_is_used_and_traced(tmp_path: Path, caplog: pytest.LogCaptureF
         user = request[-1].content
         assert ", ".join(topic.keywords) in user
         assert " ".join(topic.chunks[0].text.split())[:300] in user
+
+
+# -- stories, sections and clustering ---------------------------------------------------------
+
+SEED_STORIES = [{"000"}, {"001", "002"}, {"003", "004"}]  # Palmyra convoys; 18 cruise missiles; Raqqa to Deir ez-Zor
+
+
+def test_the_seeds_tell_three_stories(minilm_kit: Kit) -> None:
+    topics = minilm_kit.topics()
+    found = sorted([{d[:3] for d in t.documents} for t in topics], key=sorted)
+    assert found == SEED_STORIES, [(t.label, t.documents) for t in topics]
+    for t in topics:
+        assert {c.section for c in t.chunks} == {"article"}  # no sidebar, no reader comment
+        assert t.label and "," not in t.label and len(t.label.split()) <= 12
+
+
+def test_summaries_leave_out_sidebars_and_comments_unless_the_setting_names_them(minilm_kit: Kit) -> None:
+    chunks, _ = minilm_kit.store.all_vectors()
+    assert {"sidebar", "comments"} <= {c.section for c in chunks}  # the seeds have both
+    everything = Topic(1, "all", (), tuple(chunks))
+    (default,) = minilm_kit.summarize([everything], max_sentences=40)
+    assert {c.section for c in default.citations} == {"article"}
+    assert not any("summary_sections" in n for n in default.notes)
+    wide = Kit(minilm_kit.settings, summary_sections=("article", "sidebar", "comments"))
+    (included,) = wide.summarize([everything], max_sentences=40)
+    assert {c.section for c in included.citations} > {"article"}
+    assert any("reader comments and sidebars (setting summary_sections)" in n for n in included.notes)
+    assert any(c.section == "sidebar" for t in wide.topics() for c in t.chunks)
+
+
+def _groups(n: int, centres: list[np.ndarray], noise: float, seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    rng = np.random.default_rng(seed)
+    rows, truth = [], []
+    for g, centre in enumerate(centres):
+        for _ in range(n):
+            v = centre + noise * rng.standard_normal(len(centre))
+            rows.append(v / np.linalg.norm(v))
+            truth.append(g)
+    return np.array(rows), truth
+
+
+def test_stories_sharing_the_corpus_theme_stay_apart() -> None:
+    # Three stories that all share a strong common theme (as every seed page is about Syria):
+    # uncentred, every pair is very alike; centred, the stories separate.
+    rng = np.random.default_rng(1)
+    theme = 3 * rng.standard_normal(64)
+    centres = [theme + rng.standard_normal(64) for _ in range(3)]
+    vectors, truth = _groups(3, centres, 0.3)
+    assert float(np.min(vectors @ vectors.T)) > 0.7
+    labels = cluster(vectors)
+    assert normalized_mutual_info_score(truth, labels) == 1.0
+
+
+def test_large_corpora_cluster_a_sample_and_assign_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2)
+    centres = [rng.standard_normal(32) for _ in range(4)]
+    vectors, truth = _groups(60, centres, 0.4)
+    monkeypatch.setattr(topics_module, "SAMPLE", 50)
+    labels = cluster(vectors)
+    assert len(labels) == 240 and normalized_mutual_info_score(truth, labels) > 0.95
+
+
+def test_forced_k_gives_k_topics() -> None:
+    rng = np.random.default_rng(3)
+    vectors, _ = _groups(5, [rng.standard_normal(16) for _ in range(4)], 0.2)
+    assert len(set(cluster(vectors, k=2))) == 2 and len(set(cluster(vectors, k=4))) == 4
+
+
+# -- labels -----------------------------------------------------------------------------------
+
+def test_shouting_headlines_are_recased_from_the_text_and_credits_cut() -> None:
+    casing = _casing("The US-led coalition said ISIS fighters left Raqqah for Deir Ezzor. The coalition denied it.")
+    label = tidy("US-LED COALITION IS GOING TO ALLOW ISIS TERRORISTS TO REDEPLOY FROM RAQQAH TO DEIR EZZOR – REPORTS",
+                 casing)
+    assert label == "US-led coalition is going to allow ISIS terrorists to redeploy from Raqqah to Deir Ezzor"
+    assert tidy("Strong aftershock hits central Chile", casing) == "Strong aftershock hits central Chile"
+
+
+def test_the_most_central_headline_names_the_topic() -> None:
+    texts = {"a.txt": "Volcano erupts near the coast\n\nLava flowed from the volcano towards the coast all night long.",
+             "b.txt": "Ash closes airports\n\nAsh from the volcano closed three airports across the region today."}
+    chunks = [Chunk(f"c{p}", p, 0, len(t), "article", t, "sha") for p, t in texts.items()]
+    embedder = HashEmbedder()
+    centre = embedder.embed(["Volcano erupts near the coast. Lava flowed from the volcano."])[0]
+    assert readable_label(chunks, centre, [centre], embedder) == "Volcano erupts near the coast"
+    assert readable_label(chunks, centre, [centre], None) == "Volcano erupts near the coast"  # most representative
+    no_headlines = [Chunk("c", "m.txt", 0, 60, "article", "The grep tool searches files. Use grep tool options.", "s")]
+    assert "grep tool" in (readable_label(no_headlines, centre, [centre], None) or "").lower()
