@@ -6,6 +6,7 @@ model, the Chroma client) load on first use, so opening a kit is instant.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from kit.retrieval import Filter, Retriever
 from kit.store import Store
 from kit.summarize import extractive_summary, in_sections, llm_summary, sections_note, topic_found
 from kit.support import Judge
+from kit.topic_cache import TopicCache
 from kit.topics import discover, named_topic
 from kit.types import Answer, Citation, FileIssue, Hit, IngestReport, Mode, Provenance, Section, Topic, TopicSummary
 
@@ -153,7 +155,15 @@ class Kit:
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
-        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder)
+        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder, self.topic_cache(k))
+
+    def topic_cache(self, k: int | None = None) -> TopicCache:
+        """The last run's topics and summaries, kept in the store folder; `k` and the settings
+        that shape topics are part of its key, so another choice clusters afresh."""
+        s = self.settings
+        key = json.dumps([self.embedder.name, s.chunk_size, s.chunk_overlap, list(s.summary_sections), k,
+                          self.chat.name if self.chat else None])
+        return TopicCache(Path(s.store_dir), key)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
@@ -167,23 +177,35 @@ class Kit:
         else:
             chosen = [t for t in topics if isinstance(t, Topic)]
         ctx = self.context()
-        out = [self._summary(t, ctx, named, max_sentences, max_words) for t in chosen]
+        cache = self.topic_cache()
+        out = [self._summary(t, ctx, named, max_sentences, max_words, cache) for t in chosen]
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
         return out
 
     def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
-                 max_words: int | None) -> TopicSummary:
+                 max_words: int | None, cache: TopicCache) -> TopicSummary:
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
         if named and not topic_found(topic.title, topic.chunks, ctx.idf):
             return TopicSummary(topic, [], mode, backend, found=False,
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
-        if self.chat is not None:
-            summary = llm_summary(topic, self.chat, self.embedder, ctx.evidence)
-        else:
-            summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
+        if self.chat is None:
+            return self._extractive(topic, ctx, max_sentences, max_words, cache)
+        summary = llm_summary(topic, self.chat, self.embedder, ctx.evidence)
         summary.notes += sections_note(topic)
+        return summary
+
+    def _extractive(self, topic: Topic, ctx: Context, max_sentences: int, max_words: int | None,
+                    cache: TopicCache) -> TopicSummary:
+        """The extractive summary, reused from the last run when the topic's chunks are the same."""
+        params = f"{max_sentences}:{max_words}"
+        kept = cache.summary(topic, params, ctx.evidence.reader)
+        if kept is not None:
+            return kept
+        summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
+        summary.notes += sections_note(topic)
+        cache.remember(topic, params, summary)
         return summary
 
     def _recover_if_interrupted(self) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kit.errors import InputError, KitError
+from kit.types import TopicChange
 
 # What every command can be given, then what each adds; examples end each command's help.
 EXAMPLES = {
@@ -272,8 +273,11 @@ def _summarize(args: argparse.Namespace) -> int:
     shown = sum(len(s.shown) for s in summaries if s.found)
     unsupported = sum(len(s.unsupported) for s in summaries)
     missing = [s.topic.title for s in summaries if not s.found]
+    changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
+    compared = any(s.topic.change is not None for s in summaries)
     print(f"wrote {out}: {len(summaries)} topics, {shown} cited claims shown, {unsupported} not supported"
-          + (f"; not in the documents: {', '.join(missing)}" if missing else ""))
+          + (f"; not in the documents: {', '.join(missing)}" if missing else "")
+          + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
     return 0
 
 

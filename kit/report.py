@@ -106,9 +106,14 @@ def _unsupported_text(claims: list[Claim]) -> list[str]:
         f"  - \"{_one_line(c.text)}\": {'; '.join(c.reasons) or 'no reason given'}" for c in claims]
 
 
+def change_note(t: Topic) -> str:
+    """" (new since the last run)" and the like, or "" when there was no last run to compare with."""
+    return f" ({t.change.value} since the last run)" if t.change is not None else ""
+
+
 def summary_text(summary: TopicSummary) -> str:
     t = summary.topic
-    lines = [f"Topic {t.number}: {visible(t.title)}", ""]
+    lines = [f"Topic {t.number}: {visible(t.title)}{change_note(t)}", ""]
     lines.append(" ".join(_flagged(c) for c in summary.shown) if summary.found and summary.shown
                  else summary.NOT_FOUND)
     lines += ["", f"({summary.disclaimer})"] + [f"Note: {n}" for n in summary.notes]
@@ -120,8 +125,8 @@ def summary_text(summary: TopicSummary) -> str:
 
 def topic_text(t: Topic) -> str:
     files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
-    return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]\n    keywords: {', '.join(t.keywords)}\n"
-            f"    sources: {files}")
+    return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]{change_note(t)}\n"
+            f"    keywords: {', '.join(t.keywords)}\n    sources: {files}")
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -151,7 +156,7 @@ def answer_markdown(answer: Answer) -> str:
 
 def summary_markdown(summary: TopicSummary) -> str:
     t = summary.topic
-    lines = [f"## Topic {t.number}: {visible(t.title)}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
+    lines = [f"## Topic {t.number}: {visible(t.title)}{change_note(t)}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
              "_Sources: " + ", ".join(f"`{name(p)}` ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
     shown = summary.found and summary.shown
     lines += [" ".join(_flagged(c) for c in summary.shown) if shown else f"> {summary.NOT_FOUND}", ""]
@@ -279,7 +284,7 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
     coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
     items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
     notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)
-    return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}</h3>"
+    return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}{_e(change_note(t))}</h3>"
             f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
             f"{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
             + (f"<div class='kit-section'><h4>Citations</h4><ol class='kit-cites'>{items}</ol></div>" if items else "")

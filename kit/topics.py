@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -32,7 +32,8 @@ from kit.labels import readable_label
 from kit.llm import ChatBackend, Message, Trace, traced_call
 from kit.prompts import load_prompt
 from kit.text import keywords
-from kit.types import Chunk, Hit, Topic
+from kit.topic_cache import TopicCache
+from kit.types import Chunk, Hit, Topic, TopicChange
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
 MIN_TOPIC_CHARS = 60
@@ -141,35 +142,77 @@ def _assign(vectors: np.ndarray, sample: np.ndarray, labels: np.ndarray) -> np.n
 
 
 def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
-             backend: ChatBackend | None = None, embedder: Embedder | None = None) -> list[Topic]:
-    """Cluster the documents into topics, largest first, each labelled."""
+             backend: ChatBackend | None = None, embedder: Embedder | None = None,
+             cache: TopicCache | None = None) -> list[Topic]:
+    """Cluster the documents into topics, largest first, each labelled. With a `cache` of the
+    last run, only topics whose documents changed are recomputed (see `kit.topic_cache`)."""
     parts = units(chunks, vectors)
     if not parts:
         return []
-    labels = cluster(np.stack([u.vector for u in parts]), None if k is None else min(k, len(parts)))
-    groups: dict[int, list[Unit]] = {}
-    for unit, label in zip(parts, labels, strict=True):
-        groups.setdefault(int(label), []).append(unit)
-    ordered = sorted(groups.values(), key=lambda g: (-sum(len(u.chunks) for u in g), g[0].chunks[0]))
-    return build_topics(chunks, vectors, ordered, backend, embedder)
+    matrix = np.stack([u.vector for u in parts])
+    keys = [_unit_key(chunks, u) for u in parts]
+    plan = cache.plan(keys, matrix) if cache is not None else None
+    if plan is None:
+        labels = cluster(matrix, None if k is None else min(k, len(parts)))
+        by_label: dict[int, list[int]] = {}
+        for i, label in enumerate(labels):
+            by_label.setdefault(int(label), []).append(i)
+        groups = sorted(by_label.values(), key=lambda g: (-sum(len(parts[i].chunks) for i in g), g[0]))
+        topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder)
+        topics = cache.changes(topics) if cache is not None else topics
+    else:
+        groups, origins, touched = plan
+        built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched)
+        topics = _renumber(built, origins, touched, cache)
+    if cache is not None:
+        order = {t.number: g for t, g in zip(topics, groups, strict=True)}
+        cache.save(topics, lambda t: [{"path": keys[i][0], "sha": keys[i][1], "chunks": list(keys[i][2])}
+                                      for i in order[t.number]],
+                   lambda t: _unit_vector(matrix[order[t.number]], np.ones(len(order[t.number]))), matrix.mean(axis=0))
+    return sorted(topics, key=lambda t: t.number)
+
+
+def _unit_key(chunks: Sequence[Chunk], unit: Unit) -> tuple[str, str, tuple[str, ...]]:
+    first = chunks[unit.chunks[0]]
+    return first.path, first.doc_sha256, tuple(chunks[i].id for i in unit.chunks)
+
+
+def _renumber(topics: list[Topic], origins: list[int], touched: list[bool], cache: TopicCache | None) -> list[Topic]:
+    """Cached topics keep their number (and, untouched, their labels); new ones take the next."""
+    assert cache is not None
+    out: list[Topic] = []
+    taken = {cache.number_for(o, set()) for o in origins if o >= 0}
+    for topic, origin, fresh in zip(topics, origins, touched, strict=True):
+        number = cache.number_for(origin, taken)
+        taken.add(number)
+        if not fresh:
+            out.append(cache.restore(topic, origin))
+        else:
+            out.append(replace(topic, number=number, change=TopicChange.NEW if origin < 0 else TopicChange.CHANGED))
+    return out
 
 
 def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[Unit]],
-                 backend: ChatBackend | None, embedder: Embedder | None, first: int = 1) -> list[Topic]:
-    """Topics from groups of units: central chunks first, representative documents, labels."""
+                 backend: ChatBackend | None, embedder: Embedder | None,
+                 fresh: Sequence[bool] | None = None) -> list[Topic]:
+    """Topics from groups of units: central chunks first, representative documents, labels
+    (only for the groups `fresh` marks; the others keep the labels they have elsewhere)."""
+    fresh = list(fresh) if fresh is not None else [True] * len(groups)
     members = [[i for u in g for i in u.chunks] for g in groups]
     terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
     centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
     topics = []
-    for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), first):
+    for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), 1):
         order = sorted(idx, key=lambda i: -float(vectors[i] @ centre))
         central = sorted(group, key=lambda u: -float(u.vector @ centre))
         docs = tuple(dict.fromkeys(chunks[u.chunks[0]].path for u in central))
         topic_chunks = tuple(chunks[i] for i in order)
-        label = readable_label(topic_chunks, centre, centroids, embedder) or ", ".join(words[:3]) or f"topic {n}"
+        label = ""
+        if fresh[n - 1]:
+            label = readable_label(topic_chunks, centre, centroids, embedder) or ", ".join(words[:3]) or f"topic {n}"
         topics.append(Topic(n, label, tuple(words), topic_chunks, None, docs))
     if backend is not None:
-        topics = [t.with_llm_label(llm_label(t, backend)) for t in topics]
+        topics = [t.with_llm_label(llm_label(t, backend)) if f else t for t, f in zip(topics, fresh, strict=True)]
     return topics
 
 

@@ -1,0 +1,137 @@
+"""Incremental topics: after an ingest that changes a file, only the topic holding it is
+labelled and summarised again, each topic says what changed since the last run, and a damaged
+or outdated cache only means clustering afresh.
+
+The real default embedder keeps the three subjects apart; a recording wrapper around it and a
+scripted chat double count what gets recomputed (plumbing). The quality of topics is measured
+by bench/eval_topics.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kit
+from kit.api import Kit
+from kit.embeddings import Embedder
+from kit.llm import ScriptedChat
+from kit.topic_cache import FILE
+from kit.types import TopicChange
+from tests.test_topics import SUBJECTS, write_subjects
+
+
+class Recording:
+    """The kit's own embedder, recording every text it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += list(texts)
+        return self.inner.embed(texts)
+
+
+def open_kit(tmp_path: Path) -> Kit:
+    k = kit.open(store_dir=str(tmp_path / "store"), llm="extractive")
+    k._embedder = Recording(k.embedder)
+    return k
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    write_subjects(folder)
+    return folder
+
+
+def test_first_run_compares_with_nothing_and_an_unchanged_corpus_recomputes_nothing(
+        tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    first = k.topics(k=3)
+    assert len(first) == 3 and all(t.change is None for t in first)
+    assert (tmp_path / "store" / FILE).exists()
+    k.chat = ScriptedChat([])  # any label request would fail: there is no reply to give
+    k = open_kit(tmp_path)
+    again = k.topics(k=3)
+    assert [t.change for t in again] == [TopicChange.UNCHANGED] * 3
+    assert [(t.number, t.label, t.documents) for t in again] == [(t.number, t.label, t.documents) for t in first]
+
+
+def test_an_edited_file_recomputes_only_its_topic(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    labels = ScriptedChat(["Bread", "Volcanoes", "Chess"])
+    k.chat = labels
+    first = {t.documents[0].split("_")[0]: t.llm_label for t in k.topics(k=3)}
+    assert sorted(first) == ["bread", "chess", "volcano"]
+    edited = corpus / "volcano_1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
+                      encoding="utf-8")
+    k.ingest(corpus)
+    k.chat = ScriptedChat(["Volcanic eruptions"])  # one reply: only one topic may ask for a label
+    after = k.topics(k=3)
+    changes = {t.documents[0].split("_")[0]: t.change for t in after}
+    assert changes == {"volcano": TopicChange.CHANGED, "bread": TopicChange.UNCHANGED,
+                       "chess": TopicChange.UNCHANGED}
+    labels_after = {t.documents[0].split("_")[0]: t.llm_label for t in after}
+    assert labels_after == {**first, "volcano": "Volcanic eruptions"}
+
+
+def test_unchanged_topics_keep_their_extractive_summary(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    first = {s.topic.documents[0].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
+    edited = corpus / "chess_2.txt"
+    edited.write_text(SUBJECTS["chess"][2].replace("rapid playoff", "blitz playoff") + "\n", encoding="utf-8")
+    k.ingest(corpus)
+    k = open_kit(tmp_path)
+    second = {s.topic.documents[0].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
+    embedded = " ".join(k._embedder.texts)  # type: ignore[union-attr]
+    assert "blitz playoff" in embedded  # the chess summary was made again...
+    assert "sourdough" not in embedded and "lava" not in embedded.lower()  # ...the others were not
+    for subject in ("bread", "volcano"):
+        assert second[subject].text == first[subject].text and second[subject].topic.change is TopicChange.UNCHANGED
+        assert all(c.verified for c in second[subject].citations)
+    assert any("blitz" in c.quote for c in second["chess"].citations) or second["chess"].text != first["chess"].text
+
+
+def test_a_new_subject_becomes_a_new_topic(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.topics()
+    (corpus / "tax_0.txt").write_text(
+        "The income tax return is due in April, and late filers pay a penalty on the unpaid tax. Deductions for "
+        "charitable donations lower the taxable income reported on the return.\n", encoding="utf-8")
+    k.ingest(corpus)
+    after = k.topics()
+    new = [t for t in after if t.change is TopicChange.NEW]
+    assert [t.documents for t in new] == [("tax_0.txt",)]
+    assert all(t.change is TopicChange.UNCHANGED for t in after if t not in new)
+
+
+def test_many_changes_cluster_afresh_and_still_say_what_changed(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.topics(k=3)
+    for n in range(4):
+        path = corpus / f"bread_{n}.txt"
+        path.write_text(path.read_text(encoding="utf-8") + f"Note {n}: rye bread needs a longer proof.\n",
+                        encoding="utf-8")
+    k.ingest(corpus)
+    after = {t.documents[0].split("_")[0]: t.change for t in k.topics(k=3)}
+    assert after == {"bread": TopicChange.CHANGED, "volcano": TopicChange.UNCHANGED, "chess": TopicChange.UNCHANGED}
+
+
+def test_a_damaged_cache_or_other_settings_mean_clustering_afresh(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.topics(k=3)
+    (tmp_path / "store" / FILE).write_text("{not json", encoding="utf-8")
+    assert [t.change for t in k.topics(k=3)] == [None] * 3  # nothing to compare with
+    assert len(k.topics(k=2)) == 2  # another k is another key: clustered afresh, not the cached three
