@@ -31,6 +31,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -267,6 +268,104 @@ def clustering_table(c: dict[str, Any]) -> list[str]:
             "", "Labels (auto): " + "; ".join(f"\"{t['label']}\"" for t in c["auto"]["topics"])]
 
 
+# -- 3. seeds --------------------------------------------------------------------------------
+
+SEED_STORIES = {"Kalibr strikes on convoys leaving Raqqa for Palmyra": {"000"},
+                "18 cruise missiles from the Caspian and the Mediterranean": {"001", "002"},
+                "the coalition letting ISIS move from Raqqa to Deir ez-Zor": {"003", "004"}}
+
+
+def run_seeds(store: Path) -> dict[str, Any]:
+    """The seeds' topics against the three stories, and the sections their summaries quote."""
+    k = kit.open(store_dir=str(store), llm="extractive")
+    k.ingest(ROOT / "seeds")
+    (store / "topics-cache.json").unlink(missing_ok=True)
+    topics = k.topics()
+    found = [{d[:3] for d in t.documents} for t in topics]
+    matched = sorted(found, key=sorted) == sorted(SEED_STORIES.values(), key=sorted)
+    summaries = k.summarize(topics)
+    quoted = Counter(c.section for s in summaries for c in s.citations)
+    chunks, _ = k.store.all_vectors()
+    return {"topics": [{"label": t.label, "documents": list(t.documents), "keywords": list(t.keywords[:3]),
+                        "sections": sorted({c.section for c in t.chunks})} for t in topics],
+            "three_stories": matched, "summary_citations_by_section": dict(quoted),
+            "store_chunks_by_section": dict(Counter(c.section for c in chunks)),
+            "summaries": [{"topic": s.topic.label, "text": s.text} for s in summaries]}
+
+
+def seeds_table(r: dict[str, Any]) -> list[str]:
+    lines = ["### Seeds: topics and summaries", "", "| topic label | documents | keywords (c-TF-IDF) |",
+             "|---|---|---|"]
+    lines += [f"| {t['label']} | {', '.join(d[:3] for d in t['documents'])} | {', '.join(t['keywords'])} |"
+              for t in r["topics"]]
+    lines += ["", f"Three stories found: {'yes' if r['three_stories'] else 'NO'}; summary citations by section: "
+              f"{r['summary_citations_by_section']} (store chunks by section: {r['store_chunks_by_section']})."]
+    return lines
+
+
+# -- 4. cold-start wall time of `kit summarize` on the seeds ---------------------------------
+
+def kit_cli() -> list[str]:
+    script = Path(sys.executable).parent / "kit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kit.cli"]
+
+
+def time_cli_summarize(repeats: int = 3) -> dict[str, Any]:
+    """A fresh `kit summarize --out report.md` process on the seeds, the topic cache removed first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIT_")}  # the offline defaults
+    runs: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store, out = Path(tmp) / "store", Path(tmp) / "report.md"
+        subprocess.run([*kit_cli(), "ingest", str(ROOT / "seeds"), "--store", str(store), "--no-progress"],
+                       check=True, capture_output=True, env=env, cwd=ROOT)
+        for _ in range(repeats):
+            (store / "topics-cache.json").unlink(missing_ok=True)
+            started = time.perf_counter()
+            done = subprocess.run([*kit_cli(), "summarize", "--store", str(store), "--out", str(out)],
+                                  check=True, capture_output=True, text=True, env=env, cwd=ROOT)
+            runs.append(round(time.perf_counter() - started, 2))
+            log(f"kit summarize (fresh process): {runs[-1]} s [{done.stdout.strip()}]")
+        started = time.perf_counter()
+        again = subprocess.run([*kit_cli(), "summarize", "--store", str(store), "--out", str(out)],
+                               check=True, capture_output=True, text=True, env=env, cwd=ROOT)
+        rerun = round(time.perf_counter() - started, 2)
+    return {"seconds": runs, "median": float(np.median(runs)), "rerun_unchanged": rerun,
+            "rerun_stdout": again.stdout.strip(), "load_avg_1min": round(os.getloadavg()[0], 2)}
+
+
+# -- 5. LLM comparison (only against a configured, real server) ------------------------------
+
+def llm_configured() -> tuple[bool, str]:
+    if os.environ.get("KIT_LLM") != "openai":
+        return False, "KIT_LLM is not 'openai' (no LLM configured; this machine is offline)"
+    if not os.environ.get("KIT_LLM_BASE_URL"):
+        return False, "KIT_LLM_BASE_URL is not set (an OpenAI-compatible server is needed)"
+    return True, ""
+
+
+def run_llm(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], corpus: Path) -> dict[str, Any]:
+    """kit's map-reduce summaries, cut to 250 words by the same rule, scored like the rest."""
+    from kit.llm import get_chat_backend
+    from kit.summarize import llm_summary
+
+    backend = get_chat_backend(Settings.load())
+    assert backend is not None
+    evidence = k.context().evidence
+    rows_out = []
+    for topic, row in zip(topics, rows, strict=True):
+        summary = llm_summary(topic, backend, k.embedder, evidence)
+        ok, n = checked_sentences(summary, corpus)
+        text, total = [], 0
+        for claim in summary.shown:
+            if total + len(claim.text.split()) <= BUDGETS[-1]:
+                text.append(claim.text)
+                total += len(claim.text.split())
+        rows_out.append({"topic": row["topic_id"], "rouge": rouge(" ".join(text), [r["summary"] for r in
+                                                                                   row["reference_summaries"]]),
+                         "sentences": n, "checked": ok})
+    return {"model": backend.name, "per_topic": rows_out}
+
+
 # -- main -----------------------------------------------------------------------------------
 
 def open_multiling(work: Path) -> tuple[Kit, Path, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -305,6 +404,19 @@ def main() -> None:
                         f"{100 * (share or 0):.1f}% of {results['summaries']['sentences_shown']}", share == 1.0))
         lines += ["", "| target | measured | met |", "|---|---|---|",
                   *[f"| {name} | {value} | {'yes' if ok else 'NO'} |" for name, value, ok in targets]]
+    if "seeds" in parts:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["seeds"] = run_seeds(Path(tmp) / "store")
+        lines += ["", *seeds_table(results["seeds"])]
+    if "cli" in parts:
+        results["cli_summarize_seeds"] = time_cli_summarize()
+        t = results["cli_summarize_seeds"]
+        lines += ["", f"Cold `kit summarize --out report.md` on the seeds: median {t['median']} s "
+                  f"(runs {t['seconds']}); rerun with nothing changed: {t['rerun_unchanged']} s."]
+    if "llm" in parts:
+        ok, why = llm_configured()
+        results["llm"] = run_llm(k, gold_topics(k, rows), rows, corpus) if ok else {"skipped": why}
+        lines += ["", f"LLM comparison: {results['llm'].get('skipped', 'see JSON')}."]
     if "clustering" in parts:
         gold = {f"{d['doc_id']}.txt": d["topic_id"] for d in docs}
         results["clustering"] = run_clustering(k, gold)

@@ -25,6 +25,7 @@ from kit.types import Chunk
 MAX_WORDS = 12  # longer headlines read as sentences, not labels
 HEADLINES = 12  # of the topic's most representative documents; enough to find the central one
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
+_URLS = re.compile(r"\S*(?:https?://|www\.|@)\S*|\S+\.(?:com|org|net|io)\b\S*")  # links and e-mail addresses
 _TAIL = re.compile(r"\s+[–—|-]\s+\S+(?:\s+\S+)?$")  # " – REPORTS", " | Reuters"
 
 
@@ -91,7 +92,7 @@ def _casing(text: str) -> dict[str, str]:
 
 def key_phrases(text: str, top: int = 20) -> list[str]:
     """Runs of two to four content words, those made of the topic's most frequent words first."""
-    words = [m.group() for m in _WORD.finditer(text)]
+    words = [m.group() for m in _WORD.finditer(_URLS.sub(" ", text))]
     counts = Counter(w.lower() for w in words)
     runs: Counter[str] = Counter()
     start = 0
@@ -99,7 +100,10 @@ def key_phrases(text: str, top: int = 20) -> list[str]:
         if i == len(words) or words[i].lower() in STOPWORDS or not any(ch.isalpha() for ch in words[i]):
             for n in (2, 3, 4):
                 for j in range(start, i - n + 1):
-                    runs[" ".join(words[j:j + n])] += 1
+                    run = words[j:j + n]
+                    # "Imperialism imperialism" or "S Roosevelt John" would not name anything.
+                    if len({w.lower() for w in run}) == n and min(len(w) for w in run) > 1:
+                        runs[" ".join(run)] += 1
             start = i + 1
 
     def weight(phrase: str) -> float:

@@ -49,6 +49,7 @@ _DATE_OPENING = re.compile(
     r"^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:january|february|march|april|may|"
     r"june|july|august|september|october|november|december)\s+\d{1,2},?\s+(?:19|20)\d\d\s*[–—:-]?\s*",
     re.IGNORECASE)
+_FIELD = re.compile(r"^[\w-]+:\s")  # "Metadata-Version: 2.1", "Author-email: ..."
 # Picture notes scraped into the text: "Click to Enlarge", "ILLUSTRATIVE IMAGE", "(Photo: ...)".
 _PICTURE_NOTE = re.compile(r"^(?:click to enlarge|illustrative image|photo|image|video)\b[:.]?\s+", re.IGNORECASE)
 
@@ -115,7 +116,9 @@ def headlines(chunks: Sequence[Chunk]) -> dict[str, str]:
             firsts[p.path] = p
     out = {}
     for path, p in firsts.items():
-        for line in [ln.strip() for ln in p.text.split("\n") if ln.strip()][:3]:
+        # Only lines the file ends with a line break: a line cut at the passage's end may be
+        # half a sentence.
+        for line in [ln.strip() for ln in p.text.split("\n")[:-1] if ln.strip()][:3]:
             if _looks_like_headline(line):
                 out[path] = line
                 break
@@ -123,11 +126,12 @@ def headlines(chunks: Sequence[Chunk]) -> dict[str, str]:
 
 
 def _looks_like_headline(line: str) -> bool:
-    """4 to 20 words, mostly letters, no full stop at the end, no link, not a date line."""
+    """4 to 20 words, mostly letters, no full stop at the end, no link, not a date line and not
+    a header field ("Metadata-Version: 2.1")."""
     words = _WORD.findall(line)
     letters = sum(ch.isalpha() for ch in line) / max(1, sum(not ch.isspace() for ch in line))
     return (4 <= len(words) <= 20 and letters >= 0.6 and not line.rstrip("\"'”’)").endswith((".", "!", "?"))
-            and not _URL.search(line) and not _NUMERIC_OR_WRITTEN_DATE.search(line))
+            and not _URL.search(line) and not _NUMERIC_OR_WRITTEN_DATE.search(line) and not _FIELD.match(line))
 
 
 def quotable(text: str) -> bool:

@@ -9,7 +9,8 @@ the corpus average (centred cosine above 0) are merged, so two stories that mere
 corpus' theme stay apart. Neither reading has a fitted parameter; on random 5-20 document
 subsets of MultiLing the pair recovers the stories better than either alone (bench/README.md).
 Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the nearest topic,
-so the cost stays bounded on large corpora.
+so the cost stays bounded on large corpora; there, a topic of more than `REFINE_ABOVE` units
+is clustered again on its own, since the strongest split of a large corpus is often by genre.
 
 Labels: the topic's most central headline (recased when shouting), else its most central key
 phrase, else its top c-TF-IDF keywords; an LLM label is added when a chat backend is configured.
@@ -40,6 +41,9 @@ MIN_TOPIC_CHARS = 60
 UNIT_CHUNKS = 8  # a document of more chunks (≈6,400 chars at the default size) is cut into runs of this many
 SAMPLE = 2000  # units clustered directly; average linkage holds 2000² distances (32 MB), others are assigned
 MAX_TOPICS = 30  # a reader's attention span
+# A topic of more units than this is more than one story: MultiLing's stories have 10 to 13
+# articles, a SQuAD article 20 to 60 paragraphs.
+REFINE_ABOVE = 100
 SILHOUETTE_TIE = 0.01  # silhouettes closer than this are a tie (they move by more between runs of k-means)
 
 
@@ -82,7 +86,35 @@ def centred(vectors: np.ndarray) -> np.ndarray:
 
 
 def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
-    """A topic label per row: average linkage on centred vectors, k fixed or chosen."""
+    """A topic label per row: average linkage on centred vectors, k fixed or chosen; with k
+    chosen, a topic of more than REFINE_ABOVE units is clustered again on its own (centred on its
+    own mean), until MAX_TOPICS: on a large corpus the strongest split is often by genre (news,
+    encyclopedia, manuals), and each genre holds many stories."""
+    labels = _flat(vectors, k, seed)
+    return labels if k is not None else _refine(vectors, labels, seed)
+
+
+def _refine(vectors: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
+    labels = labels.copy()
+    final: set[int] = set()
+    while len(set(labels.tolist())) < MAX_TOPICS:
+        sizes = {t: int((labels == t).sum()) for t in set(labels.tolist()) - final}
+        big = [t for t, n in sizes.items() if n > REFINE_ABOVE]
+        if not big:
+            break
+        target = max(big, key=lambda t: sizes[t])
+        rows = np.flatnonzero(labels == target)
+        sub = _flat(vectors[rows], None, seed)
+        room = MAX_TOPICS - len(set(labels.tolist())) + 1
+        if len(set(sub.tolist())) < 2 or len(set(sub.tolist())) > room:
+            final.add(target)
+            continue
+        labels[rows] = sub + int(labels.max()) + 1
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _flat(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
+    """One level of clustering: k fixed or chosen by `choose_k`."""
     n = len(vectors)
     if n < 4 and k is None:  # silhouette needs 2 <= k <= n - 1 with room to choose
         return np.zeros(n, dtype=int)
@@ -90,7 +122,7 @@ def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndar
         return np.zeros(n, dtype=int)
     if n > SAMPLE:
         pick = np.sort(np.random.default_rng(seed).choice(n, SAMPLE, replace=False))
-        labels = cluster(vectors[pick], k, seed)
+        labels = _flat(vectors[pick], k, seed)
         return _assign(vectors, vectors[pick], labels)
     x = centred(vectors)
     if n < 2 or float(np.abs(x).max()) < 1e-6:  # one unit, or every unit alike: one topic

@@ -249,6 +249,8 @@ def test_the_seeds_tell_three_stories(minilm_kit: Kit) -> None:
 def test_summaries_leave_out_sidebars_and_comments_unless_the_setting_names_them(minilm_kit: Kit) -> None:
     chunks, _ = minilm_kit.store.all_vectors()
     assert {"sidebar", "comments"} <= {c.section for c in chunks}  # the seeds have both
+    # The "pivot to Asia" sidebar that a topic used to mix with the Kremlin's statements.
+    assert {c.section for c in chunks if "pivot to Asia" in c.text} == {"sidebar"}
     everything = Topic(1, "all", (), tuple(chunks))
     (default,) = minilm_kit.summarize([everything], max_sentences=40)
     assert {c.section for c in default.citations} == {"article"}
