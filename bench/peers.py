@@ -29,6 +29,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -40,9 +42,19 @@ Idf = Callable[[str], float]
 
 
 def words(text: str) -> list[str]:
-    from kit.salience import _stem
+    return [_porter(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+@lru_cache(maxsize=65536)
+def _porter(word: str) -> str:
+    from nltk.stem.porter import PorterStemmer  # what rouge_score stems with, too
+
+    return str(_stemmer(PorterStemmer).stem(word))
+
+
+@lru_cache(maxsize=1)
+def _stemmer(cls: type) -> Any:
+    return cls()
 
 
 def corpus_idf(documents: Sequence[str]) -> Idf:
@@ -96,7 +108,8 @@ def lexrank_scores(sim: np.ndarray, threshold: float = 0.1, damping: float = 0.1
     """LexRank: stationary distribution of the thresholded cosine graph, with damping."""
     n = len(sim)
     adj = (sim >= threshold).astype(float)
-    degree = adj.sum(axis=1, keepdims=True)  # every node links to itself, so never zero
+    np.fill_diagonal(adj, 1.0)  # a sentence whose words all have idf 0 has a zero vector: keep its self-link
+    degree = adj.sum(axis=1, keepdims=True)
     m = adj / degree
     p = np.full(n, 1.0 / n)
     for _ in range(1000):

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from kit.text import STOPWORDS, is_statement, sentences
+from kit.text import STOPWORDS, is_statement, match_stem, sentences
 from kit.types import Chunk
 
 MIN_WORDS = 8  # shorter sentences are mostly fragments, attributions and captions
@@ -149,21 +148,15 @@ def _lead_trim(text: str) -> int:
     return m.end()
 
 
+def tokens(text: str) -> list[str]:
+    """Lower-cased stems of the words of `text` (stopwords kept, for bigrams). kit's own suffix
+    stemmer, not Porter's: importing nltk for it cost 1 to 5 s of every cold `kit summarize`."""
+    return [_stem(w.lower()) for w in _WORD.findall(text)]
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_porter().stem(word))
-
-
-@lru_cache(maxsize=1)
-def _porter() -> Any:
-    from nltk.stem.porter import PorterStemmer  # needs no data download; imported on first use (0.2 s)
-
-    return PorterStemmer()
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased Porter stems of the words of `text` (stopwords kept, for bigrams)."""
-    return [_stem(w.lower()) if w.lower() not in STOPWORDS else w.lower() for w in _WORD.findall(text)]
+    return word if word in STOPWORDS else match_stem(word)
 
 
 def concepts(text: str) -> frozenset[str]:

@@ -82,8 +82,8 @@ def test_headline_is_the_title_line_not_the_date() -> None:
 
 def test_concepts_are_stemmed_bigrams_and_content_words() -> None:
     found = concepts("The cranes were damaged by the storm")
-    assert "crane" in found and "damag" in found and "the storm" in found
-    assert "by the" not in found  # two stopwords make no concept
+    assert concepts("crane") <= found and concepts("damage") <= found  # inflections meet
+    assert "the storm" in found and "by the" not in found  # two stopwords make no concept
 
 
 def test_concept_features_follow_the_documents() -> None:
