@@ -320,3 +320,14 @@ def test_the_most_central_headline_names_the_topic() -> None:
     assert readable_label(chunks, centre, [centre], None) == "Volcano erupts near the coast"  # most representative
     no_headlines = [Chunk("c", "m.txt", 0, 60, "article", "The grep tool searches files. Use grep tool options.", "s")]
     assert "grep tool" in (readable_label(no_headlines, centre, [centre], None) or "").lower()
+
+
+def test_summary_sections_setting_reads_a_list_and_refuses_unknown_sections() -> None:
+    from kit.config import Settings
+    from kit.errors import ConfigError
+
+    assert Settings.load(environ={}).summary_sections == ("article",)
+    got = Settings.load(environ={"KIT_SUMMARY_SECTIONS": "article,sidebar"}).summary_sections
+    assert got == ("article", "sidebar")
+    with pytest.raises(ConfigError, match="summary_sections"):
+        Settings.load(environ={"KIT_SUMMARY_SECTIONS": "adverts"})
