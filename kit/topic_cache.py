@@ -192,16 +192,19 @@ class TopicCache:
             self._write(data)
 
     def _write(self, data: dict[str, Any]) -> None:
-        """Atomically: a reader never sees half a file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".topics-", suffix=".tmp")
+        """Atomically (a reader never sees half a file); a store folder that cannot be written
+        only means the next run recomputes everything."""
+        tmp = ""
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".topics-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(data, f)
             os.replace(tmp, self.path)
         except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def fingerprint(topic: Topic) -> str:

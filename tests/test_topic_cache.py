@@ -135,3 +135,11 @@ def test_a_damaged_cache_or_other_settings_mean_clustering_afresh(tmp_path: Path
     (tmp_path / "store" / FILE).write_text("{not json", encoding="utf-8")
     assert [t.change for t in k.topics(k=3)] == [None] * 3  # nothing to compare with
     assert len(k.topics(k=2)) == 2  # another k is another key: clustered afresh, not the cached three
+
+
+def test_a_cache_that_cannot_be_written_only_means_recomputing(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    (tmp_path / "store" / FILE).mkdir()  # neither readable nor replaceable as a file
+    assert len(k.topics(k=3)) == 3 and len(k.topics(k=3)) == 3
+    assert not list((tmp_path / "store").glob(".topics-*.tmp"))  # no temporary file left behind
