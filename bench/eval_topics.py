@@ -13,7 +13,8 @@ topic discovery NMI/ARI, the seeds' stories, and `kit summarize` wall time.
    reported on the odd-numbered ones ("held out"). Every kit summary sentence is re-checked
    here: its citation's quote must be the raw file's text at the span and the claim supported.
 2. Clustering: the 100 articles in one folder, `Kit.topics()` (k chosen, then k=10 forced);
-   each document goes to the topic listing it; NMI and ARI against the 10 gold topics.
+   each document goes to the topic listing it; NMI and ARI against the 10 gold topics. Then
+   100 random small corpora (5-20 of the documents, from 2-5 stories) clustered the same way.
 3. Seeds: the topics of the five seed pages, their labels and documents; whether any sentence of
    the default summaries comes from a sidebar or comments.
 4. Wall time of a fresh `kit summarize --out x.md` process on the seeds.
@@ -256,7 +257,37 @@ def run_clustering(k: Kit, gold: dict[str, str]) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         out[name] = {**clustering_scores(topics, gold, k.embedder), "seconds": round(seconds, 2)}
         log(f"clustering {name}: k={out[name]['k']} NMI {out[name]['nmi']} ARI {out[name]['ari']} ({seconds:.1f} s)")
+    out["small"] = small_corpora(k, gold)
     return out
+
+
+def small_corpora(k: Kit, gold: dict[str, str], draws: int = 100, seed: int = 0) -> dict[str, Any]:
+    """Topic discovery on random small corpora: 5 to 20 MultiLing documents from 2 to 5 stories,
+    clustered by `kit.topics.cluster` on the stored vectors (what `kit topics` does on them)."""
+    import random
+
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from kit.topics import cluster, units
+
+    chunks, vectors = k.store.all_vectors()
+    by_path = {chunks[u.chunks[0]].path: u.vector for u in units(chunks, vectors)}
+    rng = random.Random(seed)
+    stories = sorted(set(gold.values()))
+    scores, right_k, off = [], [], []
+    for _ in range(draws):
+        chosen = set(rng.sample(stories, rng.randint(2, 5)))
+        pool = sorted(p for p in by_path if gold[p] in chosen)
+        picked = rng.sample(pool, min(rng.randint(5, 20), len(pool)))
+        truth = [gold[p] for p in picked]
+        if len(set(truth)) < 2:
+            continue
+        labels = cluster(np.stack([by_path[p] for p in picked]))
+        scores.append(normalized_mutual_info_score(truth, labels))
+        right_k.append(len(set(labels)) == len(set(truth)))
+        off.append(len(set(labels)) - len(set(truth)))
+    return {"draws": len(scores), "mean_nmi": round(float(np.mean(scores)), 4),
+            "right_k_share": round(float(np.mean(right_k)), 3), "mean_k_minus_gold": round(float(np.mean(off)), 3)}
 
 
 def clustering_table(c: dict[str, Any]) -> list[str]:
@@ -265,7 +296,10 @@ def clustering_table(c: dict[str, Any]) -> list[str]:
             "|---|---|---|---|---|---|---|",
             *[f"| {name} | {c[name]['k']} | {c[name]['nmi']} | {c[name]['ari']} | {c[name]['label_identifies_topic']} "
               f"| {c[name]['keyword_label_identifies_topic']} | {c[name]['seconds']} |" for name in ("auto", "k10")],
-            "", "Labels (auto): " + "; ".join(f"\"{t['label']}\"" for t in c["auto"]["topics"])]
+            "", "Labels (auto): " + "; ".join(f"\"{t['label']}\"" for t in c["auto"]["topics"]),
+            "", f"Small corpora ({c['small']['draws']} random draws of 5-20 documents from 2-5 stories): mean NMI "
+            f"{c['small']['mean_nmi']}, right number of topics {c['small']['right_k_share']:.0%}, "
+            f"topics minus stories {c['small']['mean_k_minus_gold']:+} on average."]
 
 
 # -- 3. seeds --------------------------------------------------------------------------------
