@@ -40,13 +40,16 @@ class _Parser(argparse.ArgumentParser):
     other bad input (argparse's default is a usage block and exit code 2)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"kit: error: {self.prog}: {message}", file=sys.stderr)
-        sys.exit(1)
+        raise InputError(f"{self.prog}: {message}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except InputError as exc:
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -152,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     _add(sub, "verify", "re-check a saved answer or report against the files as they are now", _verify, common, [
         (("saved",), {"metavar": "FILE.json", "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),
     ])
-    _add(sub, "config", "show the effective settings and where each comes from", _config, common, [])
+    _add(sub, "config", "show the effective settings and where each comes from", _config, common, llm_options)
     _add(sub, "doctor", "check the store (and --repair it from the source files)", _doctor, common, [
         (("--repair",), {"action": "store_true", "help": "rebuild a damaged store; nothing is deleted"}),
     ])

@@ -90,7 +90,8 @@ class Settings(BaseModel):
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model name for the openai backend.")
     llm_base_url: str | None = Field(
-        None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."
+        None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp); setting it selects "
+        "llm='openai' unless llm is set too.",
     )
     api_key: SecretStr | None = Field(
         None, description="API key for OpenAI-compatible servers; falls back to OPENAI_API_KEY."
@@ -132,6 +133,8 @@ class Settings(BaseModel):
             hint = _closest(key)
             raise ConfigError(f"unknown setting {key!r}" + (f": did you mean {hint!r}?" if hint else ""))
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("llm_base_url") and "llm" not in values:
+            values["llm"] = "openai"  # a server address only means something to the openai backend
         try:
             return cls(**values)
         except ValidationError as exc:
