@@ -92,7 +92,8 @@ def test_verify_passes_then_names_what_a_changed_file_broke(store: tuple[Path, P
     path = store[1] / Path(cited["path"]).name
     original = path.read_text(encoding="utf-8")
     try:
-        path.write_text(original.replace(cited["quote"], cited["quote"].replace("cruise", "ballistic")), encoding="utf-8")
+        edited = original.replace(cited["quote"], cited["quote"].replace("cruise", "ballistic"))
+        path.write_text(edited, encoding="utf-8")
         done = kit(store[0], "verify", str(saved))
         assert done.returncode == 1, done.stdout
         assert f"citation [1] {cited['path']}" in done.stdout and "changed since it was ingested" in done.stdout
