@@ -24,7 +24,7 @@ FAULTS = {
     "name": "The Brazilian military said the IS lost more than 80 terrorists and 36 cars.",
     "negation": "The IS did not lose more than 80 terrorists, 36 cars, eight fuel trucks and 17 pickup trucks.",
     "unrelated": "Zebras migrate north across the savannah every spring.",
-    "half_true": "The IS lost more than 80 terrorists and 36 cars, and the convoy was carrying gold bullion to Baghdad.",
+    "half_true": "The IS lost more than 80 terrorists and 36 cars, and the convoy carried gold bullion to Baghdad.",
     "embellished": "The IS lost more than 80 terrorists, 36 cars and eight fuel trucks during a sandstorm near Mosul.",
 }
 

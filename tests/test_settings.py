@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,7 @@ def test_chunk_size_and_overlap_shape_the_chunks(tmp_path: Path) -> None:
         k.ingest(tmp_path / "docs")
         chunks = sorted(k.store.all_vectors()[0], key=lambda c: c.start)
         sizes[size] = max(len(c.text) for c in chunks)
-        shared = [a.end - b.start for a, b in zip(chunks, chunks[1:], strict=False) if b.start < a.end]
+        shared = [a.end - b.start for a, b in pairwise(chunks) if b.start < a.end]
         assert (shared == []) if overlap == 0 else (shared and max(shared) <= overlap), shared
     assert sizes[400] <= 400 < sizes[1200] <= 1200
 
