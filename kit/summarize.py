@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 
 from kit.agreement import compare
-from kit.answer import key_term_coverage, source_notes
+from kit.answer import source_notes
 from kit.citations import SourceReader, cite_in_chunk, render_passages, verify_all
 from kit.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
+from kit.questions import key_term_coverage
 from kit.text import is_statement, sentences
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Support, Topic, TopicSummary
 
