@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kit.budget import fit_and_call
 from kit.citations import (
     SourceReader,
     cite_best_sentence,
@@ -33,7 +34,7 @@ from kit.citations import (
 )
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
-from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
+from kit.llm import ChatBackend, Trace, json_object
 from kit.prompts import load_prompt
 from kit.text import keywords, sentences
 from kit.types import Answer, Chunk, Citation, Hit
@@ -194,11 +195,14 @@ def llm_answer(question: str, hits: Sequence[Hit], backend: ChatBackend, reader:
     """Ask the chat model; keep only real passage keys and quotes that check out."""
     prompt = load_prompt("answer")
     refusal = prompt.sentinels["refusal"]
-    system, user = prompt.render(question=question, passages=render_passages(hits), refusal=refusal)
     trace = Trace(prompt.name, prompt.version, backend.name, [h.chunk.id for h in hits])
-    result = traced_call(backend, [Message("system", system), Message("user", user)], trace, ANSWER_SCHEMA)
+    result, packed = fit_and_call(
+        backend, lambda sent: prompt.render(question=question, passages=render_passages(sent), refusal=refusal),
+        hits, trace, ANSWER_SCHEMA)
+    hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
     text, quotes = parse_reply(result.text)
-    notes = ["the model's reply was cut off (finish_reason=length)"] if result.finish_reason == "length" else []
+    notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
+                            if result.finish_reason == "length" else [])
     if not text.strip() or refusal in text:
         return Answer(question, Answer.NOT_FOUND, [], True, "llm", backend.name, hits=list(hits),
                       traces=[trace.to_dict()], notes=notes)

@@ -61,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
         (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"]}),
     ])
     llm_options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
-        (("--llm",), {"choices": ["extractive", "openai"], "help": "answer backend (default extractive, offline)"}),
+        (("--llm",), {"choices": ["extractive", "openai", "gguf"],
+                      "help": "answer backend (default extractive, offline; gguf: model file in KIT_GGUF_MODEL)"}),
         (("--model",), {"dest": "llm_model", "help": "chat model for --llm openai"}),
         (("--base-url",), {"dest": "llm_base_url", "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"}),
         (("-k",), {"type": int, "default": None, "help": "passages to read (default 5)"}),

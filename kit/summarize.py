@@ -3,9 +3,10 @@
 Offline default, extractive: the topic's sentences are ranked by centrality (mean similarity to
 the rest of the topic, as in LexRank) with a mild lead prior for news, then picked by MMR so
 no two say the same thing; each picked sentence is its own verified quote.
-With a chat backend, map-reduce: each batch of passages (sized to fit the context) yields
-cited claims, and the reduce step merges claims while keeping their passage keys, so a topic
-larger than the context window still works and citations survive. Sentences whose citations
+With a chat backend, map-reduce: each batch of passages (sized in the model's tokens to fit its
+context with room for the reply, see budget.py) yields cited claims, and the reduce step merges
+claims while keeping their passage keys, so a topic larger than the context window still works
+and citations survive. Sentences whose citations
 do not check out are dropped, never shown uncited. This module does not cluster.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from kit.agreement import compare
+from kit.budget import line_groups, passage_batches
 from kit.citations import SourceReader, cite_best_sentence, cite_in_chunk, verify_all
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
@@ -27,7 +29,6 @@ from kit.prompts import load_prompt
 from kit.text import keywords, sentences
 from kit.types import Chunk, Citation, SummarySentence, Topic, TopicSummary
 
-BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
 MIN_WORDS = 6
 # A claim ends like a sentence; headlines and cut-off teasers do not, and make poor summary lines.
 _CLAIM_END = re.compile(r"[.!?][\"'”’)]*$")
@@ -152,17 +153,18 @@ class Claim:
 
 def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: SourceReader) -> TopicSummary:
     """Map each batch of passages to cited claims, then reduce the claims to a summary."""
-    chunks = list(topic.chunks)
     traces: list[dict[str, object]] = []
     claims: list[Claim] = []
-    for batch in batches(chunks):
+    fixed = load_prompt("summarize_map").render(topic=topic.title, passages="")
+    groups, chunks, fitted = passage_batches(backend, fixed, list(topic.chunks))  # sized in the model's tokens
+    for batch in groups:
         claims += _map(topic, batch, chunks, backend, traces)
     rejected = sum(c.rejected for c in claims)
     if len(claims) > 8:
         claims = _reduce(topic, claims, chunks, backend, traces)
         rejected += sum(c.rejected for c in claims)
     sentences_ = [SummarySentence(c.text, c.citations) for c in claims if c.citations]
-    summary = TopicSummary(topic, sentences_, "llm", backend.name, traces=traces)
+    summary = TopicSummary(topic, sentences_, "llm", backend.name, traces=traces, notes=fitted)
     if rejected:
         summary.notes.append(f"{rejected} quotes rejected: passage key not given, or quote not in its passage")
     dropped = len(claims) - len(sentences_)
@@ -173,20 +175,6 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, reader: 
         _add_comparison(summary, sents, embedder.embed([s.text for s in sents]), reader)
     _verify_summary(summary, reader)
     return summary
-
-
-def batches(chunks: list[Chunk], budget: int | None = None) -> list[list[int]]:
-    """Global passage indexes grouped so each group's text fits the budget (BATCH_CHARS)."""
-    budget = BATCH_CHARS if budget is None else budget
-    out: list[list[int]] = [[]]
-    size = 0
-    for i, c in enumerate(chunks):
-        if out[-1] and size + len(c.text) > budget:
-            out.append([])
-            size = 0
-        out[-1].append(i)
-        size += len(c.text)
-    return [b for b in out if b]
 
 
 def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBackend,
@@ -209,8 +197,17 @@ def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBacke
 
 def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: ChatBackend,
             traces: list[dict[str, object]]) -> list[Claim]:
+    """Merge the claims; claims too many for one prompt are merged in groups that each fit."""
+    cited = [c for c in claims if c.citations]
+    lines = [f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in cited]
+    groups = line_groups(backend, load_prompt("summarize_reduce").render(topic=topic.title, claims=""), lines)
+    return [r for g in groups for r in _reduce_group(topic, [cited[i] for i in g], "\n".join(lines[i] for i in g),
+                                                     chunks, backend, traces)]
+
+
+def _reduce_group(topic: Topic, claims: list[Claim], listing: str, chunks: list[Chunk], backend: ChatBackend,
+                  traces: list[dict[str, object]]) -> list[Claim]:
     prompt = load_prompt("summarize_reduce")
-    listing = "\n".join(f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims if c.citations)
     system, user = prompt.render(topic=topic.title, claims=listing)
     ids = [chunks[x.key - 1].id for c in claims for x in c.citations]
     trace = Trace(prompt.name, prompt.version, backend.name, ids)
