@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError
 from kit.errors import LLMErrorKind as Kind
-from kit.secrets import mask_url, scrub, url_secrets
+from kit.secrets import keep_out_of_logs, mask_url, scrub, url_secrets
 
 log = logging.getLogger("kit.trace")
 
@@ -128,6 +128,7 @@ class OpenAIChat:
         self.name = f"openai:{self.model}"
         self.where = mask_url(settings.llm_base_url) or "api.openai.com"
         self._secrets = url_secrets(settings.llm_base_url) + [k for k in [settings.resolved_api_key()] if k]
+        keep_out_of_logs(self._secrets)
         self.timeout = settings.llm_timeout
         self.max_retries = settings.llm_max_retries
         self.context_window = settings.llm_context or DEFAULT_SERVER_CONTEXT

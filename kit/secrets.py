@@ -1,7 +1,8 @@
 """Keep credentials out of everything kit prints, logs or stores, and refuse keys that cannot work.
 
 A base URL may carry a credential (`https://user:key@host/v1`, `?api-key=...`); `mask_url`
-replaces it with `***` wherever the URL is shown. `check_key` refuses a key that no HTTP
+replaces it with `***` wherever the URL is shown, and `keep_out_of_logs` scrubs credentials from
+every log record, since HTTP libraries log full request URLs. `check_key` refuses a key that no HTTP
 header can carry as given (surrounding whitespace, a line break, non-ASCII characters), with
 one line naming the variable instead of a misleading network error later. This module does
 not read settings or the environment.
@@ -9,7 +10,9 @@ not read settings or the environment.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that carry credentials in the wild (Azure's api-key, Gemini's key, tokens).
@@ -66,3 +69,36 @@ def check_key(key: str, source: str) -> str | None:
         return (f"{source} contains non-ASCII characters (a typographic quote or dash from a paste?); "
                 "an HTTP header cannot carry them")
     return None
+
+
+_LOGGED_SECRETS: set[str] = set()
+_INSTALL = threading.Lock()
+
+
+def keep_out_of_logs(secrets: list[str]) -> None:
+    """Scrub `secrets` from every log record made from now on, whichever library logs it
+    (httpx logs each request's full URL, credentials included, at INFO)."""
+    new = {s for s in secrets if len(s) >= 6} - _LOGGED_SECRETS  # shorter: test stand-ins, not keys
+    if not new:
+        return
+    with _INSTALL:
+        if not _LOGGED_SECRETS:
+            _install_record_factory()
+        _LOGGED_SECRETS.update(new)
+
+
+def _install_record_factory() -> None:
+    make = logging.getLogRecordFactory()
+
+    def scrubbed(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: leave it to logging to report
+            return record
+        clean = scrub(message, sorted(_LOGGED_SECRETS, key=len, reverse=True))
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    logging.setLogRecordFactory(scrubbed)

@@ -25,6 +25,7 @@ class Behaviour:
     headers: dict[str, str] = field(default_factory=dict)
     finish_reason: str = "stop"
     seconds: float = 0.0
+    error: dict[str, Any] = field(default_factory=dict)  # extra fields of a status reply's error object
 
 
 def completion(content: str, finish_reason: str = "stop", model: str = "test-model") -> dict[str, Any]:
@@ -84,8 +85,8 @@ class FakeOpenAI:
             time.sleep(b.seconds)
             return
         if b.kind == "status":
-            self._send(h, b.status, json.dumps({"error": {"message": b.content or "error", "type": "test"}}),
-                       b.headers)
+            error = {"message": b.content or "error", "type": "test", **b.error}
+            self._send(h, b.status, json.dumps({"error": error}), b.headers)
         elif b.kind == "truncated":
             self._send(h, 200, json.dumps(completion(b.content))[:40])
         elif b.kind == "html":
