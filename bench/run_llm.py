@@ -25,7 +25,8 @@ from typing import Any
 import kit
 from kit.config import Settings
 from kit.evaluate import load_qa
-from kit.gguf import GGUFChat, model_path
+from kit.gguf import GGUFChat
+from kit.gguf_file import model_path
 from kit.types import Answer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,8 @@ from kit.api import Kit
 from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
-from kit.gguf import GGUFChat, choose_context, model_path, read_header
+from kit.gguf import GGUFChat
+from kit.gguf_file import choose_context, model_path, read_header
 from kit.llm import Message
 from kit.types import Answer, Citation
 from tests.helpers import SEEDS, kit_free_env, run_kit
@@ -157,16 +158,27 @@ def test_ask_through_the_real_model(gguf_kit: Kit, question: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(300)
-def test_summary_of_one_topic_and_topic_labels_through_the_real_model(gguf_kit: Kit) -> None:
-    summary = gguf_kit.summarize(["cruise missiles"])[0]
-    assert summary.mode == "llm" and summary.traces
-    assert all(t["prompt_tokens"] and t["completion_tokens"] for t in summary.traces)
-    for sentence in summary.sentences:  # shown only with a citation that checked out
-        assert sentence.citations and all(c.verified for c in sentence.citations)
-    topics = gguf_kit.topics(k=2)
-    for t in topics:
-        assert t.llm_label and len(t.llm_label) <= 80 and "\n" not in t.llm_label
+@pytest.mark.timeout(400)
+def test_cli_summary_of_one_topic_and_topic_labels_through_the_real_model(
+        minilm_kit: Kit, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in GENEROUS.items():
+        monkeypatch.setenv(f"KIT_{name.upper()}", str(value))
+    store = ["--store", str(minilm_kit.settings.store_dir), "--llm", "gguf", "--json"]
+    assert cli_main(["summarize", "--topics", "cruise missiles", *store]) == 0
+    summary = json.loads(capsys.readouterr().out)[0]
+    assert summary["mode"] == "llm" and summary["backend"].startswith("gguf:") and summary["traces"]
+    assert all(t["prompt_tokens"] and t["completion_tokens"] for t in summary["traces"])
+    for sentence in summary["summary"]:  # shown only with a citation that checked out at its span
+        assert sentence["citations"]
+        for c in sentence["citations"]:
+            raw = (SEEDS / c["source"]).read_text(encoding="utf-8")
+            assert c["check"] in ("exact", "normalized")
+            assert c["check"] != "exact" or raw[c["start"]:c["end"]] == c["quote"]
+    assert cli_main(["topics", "--k", "2", *store]) == 0
+    topics = json.loads(capsys.readouterr().out)
+    assert len(topics) == 2
+    for t in topics:  # the model's label replaced the keywords, one short line
+        assert t["label"] and len(t["label"]) <= 80 and "\n" not in t["label"]
 
 
 @pytest.mark.slow
