@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
     settings = Settings.load(environ={}, llm="gguf")
+    load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
     started = time.perf_counter()
     chat = GGUFChat(settings)
     results: dict[str, Any] = {"model": model_path(settings).name, "context": chat.context_window,
@@ -111,10 +113,11 @@ def main() -> None:
     results.update(speeds(chat, args.repeats))
     with tempfile.TemporaryDirectory() as tmp:
         results["seeds"] = answers(Path(tmp) / "store", args.limit)
+    results["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     (ROOT / "bench/results/llm.json").write_text(json.dumps(results, indent=2) + "\n")
     s = results["seeds"]
     print("| measure | SmolLM2-135M-Instruct Q4_1, gguf backend |\n|---|---|")
-    for key in ("load_s", "prompt_tokens_per_s", "generation_tokens_per_s"):
+    for key in ("load_s", "prompt_tokens_per_s", "generation_tokens_per_s", "load_average_before_after"):
         print(f"| {key} | {results[key]} |")
     for key in ("seconds_per_answer_median", "seconds_per_answer_p90", "quotes_surviving_checks",
                 "answerable_with_a_verified_citation", "answerable", "abstained_on_unanswerable", "unanswerable"):

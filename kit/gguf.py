@@ -59,6 +59,8 @@ class _Loaded:
     seconds: float
 
 
+# The tokenizer endpoint is on 127.0.0.1: never route it through a user's HTTP(S)_PROXY.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _MODELS: dict[tuple[str, int, int], _Loaded] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -132,8 +134,12 @@ class GGUFChat:
         request = urllib.request.Request(self.model.address + path, data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json",
                                                   "Authorization": f"Bearer {self.model.key}"})
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # loopback only
-            data = json.loads(response.read())
+        try:
+            with _DIRECT.open(request, timeout=self.timeout) as response:
+                data = json.loads(response.read())
+        except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+            raise LLMError.of(Kind.SERVER_ERROR, f"llama.cpp's tokenizer for {self.info.path.name} failed "
+                              f"({type(exc).__name__})") from None
         return data if isinstance(data, dict) else {}
 
     def complete(self, messages: Sequence[Message], json_schema: dict[str, Any] | None = None) -> ChatResult:
