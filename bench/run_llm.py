@@ -1,6 +1,6 @@
 """The LLM half through a real model: SmolLM2-135M-Instruct (GGUF, llama.cpp in process) on the seeds.
 
-    python bench/run_llm.py [--limit N] [--repeats 5]
+    python bench/run_llm.py [--limit N] [--repeats 5] [--out bench/results/llm.json]
 
 Measures, on this machine's CPU: model load time; prompt and generation speed in tokens/s
 (llama.cpp's own timings, median of `--repeats` runs); then every question of the seeds dev
@@ -103,6 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "bench/results/llm.json"))
     args = ap.parse_args()
     settings = Settings.load(environ={}, llm="gguf")
     load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
@@ -114,7 +115,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results["seeds"] = answers(Path(tmp) / "store", args.limit)
     results["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
-    (ROOT / "bench/results/llm.json").write_text(json.dumps(results, indent=2) + "\n")
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     s = results["seeds"]
     print("| measure | SmolLM2-135M-Instruct Q4_1, gguf backend |\n|---|---|")
     for key in ("load_s", "prompt_tokens_per_s", "generation_tokens_per_s", "load_average_before_after"):
