@@ -8,7 +8,8 @@ Two answerers behind one protocol, picked by name (`settings.llm`):
   terms. The best one's support score (a logistic model over similarity and coverage,
   calibrated on SQuAD 2.0, bench/calibrate_abstention.py) decides between answering and
   abstaining.
-- llm: a chat model writes the answer from numbered passages; each of its sentences becomes a
+- llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
+  answer from numbered passages packed to fit its context; each of its sentences becomes a
   claim whose citations are located, verified against the files and judged for support
   (`kit.claims`). Unsupported claims are listed apart; with no supported claim the answer is
   "not in the documents". A failing model is an error, or, when `llm_fallback` is set, the
@@ -27,11 +28,12 @@ from typing import Protocol
 
 import numpy as np
 
+from kit.budget import fit_and_call
 from kit.citations import SourceReader, cite_in_chunk, render_passages
 from kit.claims import Evidence, answer_drafts, build_claims, failure_reason, number_citations, quoted_claim
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
-from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
+from kit.llm import ChatBackend, Trace, json_object
 from kit.prompts import load_prompt
 from kit.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
 from kit.support import Judge
@@ -45,7 +47,8 @@ ANSWER_SCHEMA = {
         "type": "object", "additionalProperties": False, "required": ["answer", "quotes"],
         "properties": {
             "answer": {"type": "string"},
-            "quotes": {"type": "array", "items": {
+            # Bounded: a small model asked for a list can repeat one quote dozens of times.
+            "quotes": {"type": "array", "maxItems": 8, "items": {
                 "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
                 "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}},
         },
@@ -241,11 +244,15 @@ class LLMAnswerer:
     def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
         prompt = load_prompt("answer")
         refusal = prompt.sentinels["refusal"]
-        system, user = prompt.render(question=question, passages=render_passages(hits), refusal=refusal)
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
-        result = traced_call(self.backend, [Message("system", system), Message("user", user)], trace, ANSWER_SCHEMA)
+        def render(sent: list[Hit]) -> tuple[str, str]:
+            return prompt.render(question=question, passages=render_passages(sent), refusal=refusal)
+
+        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
+        hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
         text, quotes = parse_reply(result.text)
-        notes = ["the model's reply was cut off (finish_reason=length)"] if result.finish_reason == "length" else []
+        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
+                                if result.finish_reason == "length" else [])
         if not text.strip() or refusal in text:
             notes.append("the model found no answer in the passages")
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)

@@ -24,16 +24,16 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": 
                          "\u00a0": " ", "–": "-", "—": "-"})
 
 
+def passage_block(chunk: Chunk, key: int) -> str:
+    """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
+    document from closing the block and posing as instructions."""
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
+
+
 def render_passages(hits: Sequence[Hit]) -> str:
     """Passages as delimited data blocks, keyed 1..n in hit order."""
-    blocks = []
-    for key, hit in enumerate(hits, 1):
-        c = hit.chunk
-        # Escaping keeps a document from closing the data block and posing as instructions.
-        body = html.escape(c.text, quote=False)
-        blocks.append(f'<passage key="{key}" source="{html.escape(c.path)}" section="{c.section}">\n'
-                      f"{body}\n</passage>")
-    return "\n".join(blocks)
+    return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
 
 
 def markers(text: str) -> list[int]:

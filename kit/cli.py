@@ -119,9 +119,10 @@ def _parser() -> argparse.ArgumentParser:
         *filters,
     ])
     llm_options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
-        (("--llm",), {"choices": ["extractive", "openai"],
+        (("--llm",), {"choices": ["extractive", "openai", "gguf"],
                       "help": "who writes the text: 'extractive' quotes the sources, no model (default, offline); "
-                              "'openai' any OpenAI-compatible chat server"}),
+                              "'openai' any OpenAI-compatible chat server; 'gguf' a GGUF model file run in "
+                              "process (KIT_GGUF_MODEL, default the bundled SmolLM2 when installed)"}),
         (("--model",), {"dest": "llm_model", "help": "chat model (implies --llm openai)"}),
         (("--base-url",), {"dest": "llm_base_url",
                            "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (implies --llm openai)"}),

@@ -3,12 +3,13 @@
 Offline default, extractive: the topic's statements (no headlines, bylines or captions) are
 ranked by centrality (mean similarity to the rest of the topic, as in LexRank) with a mild lead
 prior for news, then picked by MMR so no two say the same thing; each picked sentence is its
-own quote. With a chat backend, map-reduce: each batch of passages (sized to fit the context)
-yields cited claims, and the reduce step merges the supported ones while keeping their passage
-keys, so a topic larger than the context window still works and citations survive. Every
-claim's citations are verified against the files and judged for support (`kit.claims`);
-unsupported claims are listed apart, never shown as part of the summary. A named topic that no
-passage is about gets "not in the documents". This module does not cluster.
+own quote. With a chat backend, map-reduce: each batch of passages (sized in the model's tokens
+to fit its context with room for the reply, see budget.py) yields cited claims, and the reduce
+step merges the supported ones while keeping their passage keys, so a topic larger than the
+context window still works and citations survive. Every claim's citations are verified against
+the files and judged for support (`kit.claims`); unsupported claims are listed apart, never
+shown as part of the summary. A named topic that no passage is about gets "not in the
+documents". This module does not cluster.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from kit.agreement import compare
 from kit.answer import source_notes
+from kit.budget import line_groups, passage_batches
 from kit.citations import SourceReader, cite_in_chunk, render_passages, verify_all
 from kit.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
 from kit.embeddings import Embedder
@@ -30,7 +32,6 @@ from kit.questions import key_term_coverage
 from kit.text import is_statement, sentences
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Support, Topic, TopicSummary
 
-BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
 MIN_WORDS = 6
 
 
@@ -149,10 +150,10 @@ def topic_found(name: str, chunks: Sequence[Chunk], idf: Callable[[str], float])
 SUMMARY_SCHEMA = {
     "name": "cited_claims", "strict": True,
     "schema": {"type": "object", "additionalProperties": False, "required": ["sentences"], "properties": {
-        "sentences": {"type": "array", "items": {
+        "sentences": {"type": "array", "maxItems": 12, "items": {
             "type": "object", "additionalProperties": False, "required": ["text", "quotes"], "properties": {
                 "text": {"type": "string"},
-                "quotes": {"type": "array", "items": {
+                "quotes": {"type": "array", "maxItems": 4, "items": {
                     "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
                     "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}}}}}}},
 }
@@ -163,11 +164,12 @@ REDUCE_ABOVE = 8
 def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence: Evidence) -> TopicSummary:
     """Map each batch of passages to cited claims, then reduce the supported ones to a summary;
     every claim, mapped or reduced, is checked against its quotes."""
-    chunks = list(topic.chunks)
-    passages = {i + 1: c for i, c in enumerate(chunks)}
     traces: list[dict[str, object]] = []
     drafts: list[Draft] = []
-    for batch in batches(chunks):
+    fixed = load_prompt("summarize_map").render(topic=topic.title, passages="")
+    groups, chunks, fitted = passage_batches(backend, fixed, list(topic.chunks))  # sized in the model's tokens
+    passages = {i + 1: c for i, c in enumerate(chunks)}  # a passage cut to fit is cited where it was cut
+    for batch in groups:
         drafts += _map(topic, batch, chunks, backend, traces)
     claims, failed = build_claims(drafts, passages, evidence)
     supported = [c for c in claims if c.support is Support.SUPPORTED]
@@ -175,7 +177,7 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
         reduced, more_failed = build_claims(_reduce(topic, supported, chunks, backend, traces), passages, evidence)
         claims = reduced + [c for c in claims if c.support is not Support.SUPPORTED]
         failed += more_failed
-    summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces)
+    summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces, notes=fitted)
     if failed:
         summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "
                              "or source changed")
@@ -184,20 +186,6 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
     if sents:
         _add_comparison(summary, sents, embedder.embed([s.text for s in sents]), evidence.reader)
     return summary
-
-
-def batches(chunks: list[Chunk], budget: int | None = None) -> list[list[int]]:
-    """Global passage indexes grouped so each group's text fits the budget (BATCH_CHARS)."""
-    budget = BATCH_CHARS if budget is None else budget
-    out: list[list[int]] = [[]]
-    size = 0
-    for i, c in enumerate(chunks):
-        if out[-1] and size + len(c.text) > budget:
-            out.append([])
-            size = 0
-        out[-1].append(i)
-        size += len(c.text)
-    return [b for b in out if b]
 
 
 def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBackend,
@@ -216,10 +204,17 @@ def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBacke
 
 def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: ChatBackend,
             traces: list[dict[str, object]]) -> list[Draft]:
-    """Merge supported claims; each summary sentence names the passage keys it draws on and is
-    offered the quotes the map step found for those keys."""
+    """Merge supported claims, in groups that each fit the model's context; each summary sentence
+    names the passage keys it draws on and is offered the quotes the map step found for them."""
+    lines = [f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims]
+    groups = line_groups(backend, load_prompt("summarize_reduce").render(topic=topic.title, claims=""), lines)
+    return [d for g in groups for d in _reduce_group(topic, [claims[i] for i in g], "\n".join(lines[i] for i in g),
+                                                     chunks, backend, traces)]
+
+
+def _reduce_group(topic: Topic, claims: list[Claim], listing: str, chunks: list[Chunk], backend: ChatBackend,
+                  traces: list[dict[str, object]]) -> list[Draft]:
     prompt = load_prompt("summarize_reduce")
-    listing = "\n".join(f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims)
     system, user = prompt.render(topic=topic.title, claims=listing)
     trace = Trace(prompt.name, prompt.version, backend.name,
                   list(dict.fromkeys(chunks[x.key - 1].id for c in claims for x in c.citations)))

@@ -50,6 +50,10 @@ EFFECTS = {
     "abstain_threshold": "test_answer::test_abstain_threshold_is_honoured",
     "show_unsupported": "test_answer::test_show_unsupported_puts_flagged_claims_in_the_answer",
     "llm_fallback": "test_llm::test_server_faults_degrade_to_an_honest_extractive_answer_when_asked",
+    "gguf_model": "test_gguf::test_bad_model_files_are_one_line_exit_1_and_leave_the_store_alone",
+    "llm_threads": "test_gguf::test_context_threads_and_reply_settings_are_obeyed",
+    "llm_context": "test_llm::test_context_setting_limits_the_passages_sent",
+    "llm_max_tokens": "test_llm::test_reply_budget_setting_is_sent_as_max_tokens",
 }
 
 
