@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from kit.corpus import UnreadableFile, decode, html_to_text
+from kit.corpus import content_sha256, read_stored
 from kit.text import keywords, sentences
-from kit.types import Chunk, Citation, Hit
+from kit.types import Chunk, Citation, Hit, SourceStatus
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
@@ -96,27 +96,31 @@ def cite_best_sentence(key: int, chunk: Chunk, claim: str, min_shared: int = 0) 
 
 
 class SourceReader:
-    """Reads source files (decoded as at ingest) to verify citations; caches each file once."""
+    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
+
+    `root` is the store's base folder: stored file names are relative to it (or absolute). A name
+    that now leads out of its folder through a symlink is never read (see `status`)."""
 
     def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
         self.root = root
         self.fallback = fallback_encoding
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
 
     def text(self, rel: str) -> str | None:
-        if rel not in self._cache:
-            self._cache[rel] = self._read(rel)
-        return self._cache[rel]
+        return self._file(rel)[1]
 
-    def _read(self, rel: str) -> str | None:
-        if self.root is None:
-            return None
-        path = self.root / rel
-        try:
-            text, _ = decode(path.read_bytes(), self.fallback)
-        except (OSError, UnreadableFile):
-            return None
-        return html_to_text(text) if path.suffix.lower() in (".html", ".htm") else text
+    def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
+        """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
+        status, text = self._file(rel)
+        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
+            return SourceStatus.CHANGED
+        return status
+
+    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
+        if rel not in self._cache:
+            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
+                self.root, rel, self.fallback)
+        return self._cache[rel]
 
 
 def verify(citation: Citation, reader: SourceReader) -> Citation:

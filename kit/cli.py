@@ -1,6 +1,8 @@
 """The `kit` command: a thin shell over the API that parses arguments and prints.
 
-User mistakes (a `KitError`) print one line and exit with code 1, never a traceback.
+User mistakes (a `KitError`) print one line and exit with code 1, never a traceback. The API and
+everything heavy behind it (chromadb, the embedding model) are imported by the commands that
+need them, so `kit --help`, `kit --version` and `kit files` start at once.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kit.api import Kit
-from kit.errors import KitError
-from kit.report import report_html, report_markdown
-from kit.summarize import json_dump
-from kit.types import Answer, Hit, IngestReport, TopicSummary
+from kit.errors import KitError, NothingToIngestError
+from kit.location import shown
+from kit.types import IngestReport, IssueKind
+
+if TYPE_CHECKING:
+    from kit.api import Kit
+    from kit.listing import Listing
+    from kit.types import Answer, Hit, TopicSummary
+
+VERSION = "0.1.0"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except NothingToIngestError as exc:
+        report = exc.report
+        if isinstance(report, IngestReport):
+            print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
     except KitError as exc:
         print(f"kit: error: {exc}", file=sys.stderr)
         return 1
@@ -43,13 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kit", description="Cited answers and summaries over a folder of documents.")
+    parser.add_argument("--version", action="version", version=f"kit {VERSION}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", dest="store_dir", help="store folder (default .kit, or KIT_STORE_DIR)")
+    common.add_argument("--store", dest="store_dir", help="store folder (default: the nearest .kit in this folder or "
+                        "its parents, as git finds its repository; or KIT_STORE_DIR)")
     common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub = parser.add_subparsers(metavar="COMMAND")
-    _add(sub, "ingest", "index the text files of a folder", _ingest, common, [
-        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder of documents (default: seeds)"}),
+    _add(sub, "ingest", "add a folder (or file) to the store, or sync it again", _ingest, common, [
+        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder or file of documents (default: seeds)"}),
         (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
         (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
         (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
@@ -84,9 +99,18 @@ def _parser() -> argparse.ArgumentParser:
         (("--sentences",), {"type": int, "default": 6, "help": "sentences per extractive summary"}),
         *llm_options[:3],
     ])
-    _add(sub, "doctor", "check the store (and --repair it from the source files)", _doctor, common, [
-        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store; nothing is deleted"}),
+    _add(sub, "doctor", "check the store against its sources (and --repair it)", _doctor, common, [
+        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store aside, or sync an incomplete "
+                         "one; nothing is deleted"}),
+        (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
     ])
+    _add(sub, "files", "list the store's sources and files", _files, common, [])
+    _add(sub, "rm", "remove a file or folder from the store (not from disk)", _rm, common, [
+        (("path",), {"help": "a stored file or folder, or a whole source"}),
+        (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
+    ])
+    _add(sub, "prepare", "prepare the embedding model now (done once; `make install` runs it)", _prepare,
+         common, [])
     return parser
 
 
@@ -99,9 +123,14 @@ def _add(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace
 
 
 def _kit(args: argparse.Namespace) -> Kit:
+    from kit.api import Kit
+
+    return Kit(**_options(args))
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
     names = ("store_dir", "embedder", "llm", "llm_model", "llm_base_url")
-    options = {name: getattr(args, name, None) for name in names}
-    return Kit(**options)
+    return {name: getattr(args, name, None) for name in names}
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -115,10 +144,57 @@ def format_report(report: IngestReport) -> str:
     lines = [
         f"files {report.files}  chunks {report.chunks}  added {report.added}  "
         f"unchanged files {report.unchanged_files}  removed {report.removed}  "
-        f"errors {sum(not i.reason.startswith('note:') for i in report.issues)}  ({report.seconds:.1f} s)"
+        f"errors {report.count(IssueKind.ERROR)}  skipped {report.count(IssueKind.SKIPPED)}  "
+        f"notes {report.count(IssueKind.NOTE)}  ({report.seconds:.1f} s)"
     ]
-    lines += [f"  {issue.path}: {issue.reason}" for issue in report.issues]
+    lines += [f"  {issue.kind.value}: {shown(issue.path)}: {shown(issue.reason)}" for issue in report.issues]
     return "\n".join(lines)
+
+
+def _files(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.listing import list_files
+
+    listing = list_files(Settings.load(**_options(args)))
+    print(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
+    return 0
+
+
+def format_listing(listing: Listing) -> str:
+    groups = listing.by_source()
+    kinds = {s.name: s.kind for s in listing.sources}
+    lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
+             f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
+    lines += [f"note: {n}" for n in listing.notes]
+    for source, files in groups.items():
+        lines.append(f"{shown(source)}{'/' if kinds.get(source) == 'folder' else ''}  ({len(files)} files, "
+                     f"{sum(f.chunks for f in files)} chunks)")
+        for f in files:
+            when = f.to_dict()["ingested"]
+            lines.append(f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {when}")
+    return "\n".join(lines)
+
+
+def _rm(args: argparse.Namespace) -> int:
+    removal = _kit(args).remove(args.path, wait=args.wait)
+    if args.json:
+        print(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+          + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
+    if removal.still_covered_by:
+        print(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
+              f"`kit ingest {shown(removal.still_covered_by)}` adds it again")
+    return 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.embeddings import prepare
+
+    graph = prepare(Settings.load(**_options(args)))
+    print(f"embedding model ready: {graph}" if graph else "nothing to prepare for this embedder")
+    return 0
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -133,7 +209,7 @@ def _search(args: argparse.Namespace) -> int:
 def format_hit(n: int, hit: Hit) -> str:
     c = hit.chunk
     text = " ".join(c.text.split())
-    return f"[{n}] {c.path} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n    {text[:300]}"
+    return f"[{n}] {shown(c.path)} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n    {text[:300]}"
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -179,6 +255,9 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
+    from kit.report import report_html, report_markdown
+    from kit.summarize import json_dump
+
     names = None if args.topics == ["auto"] else args.topics
     summaries = _kit(args).summarize(names, max_sentences=args.sentences)
     fmt = args.format or ("json" if args.json else _format_from(args.out))
@@ -201,14 +280,19 @@ def _format_from(out: str | None) -> str:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    result = _kit(args).doctor(repair=args.repair)
+    result = _kit(args).doctor(repair=args.repair, wait=args.wait)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print("store is healthy" if result.ok else "store has problems")
+        print("store is healthy" if result.ok else f"store is {result.verdict.value}")
         for key, value in result.facts.items():
             print(f"  {key}: {value}")
-        print("\n".join([f"  problem: {p}" for p in result.problems] + [f"  done: {a}" for a in result.actions]))
+        for source, counts in result.sources.items():
+            print(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        lines = [f"  problem: {shown(p.text)}" for p in result.problems] + [
+            f"  fixed: {shown(p.text)}" for p in result.fixed] + [f"  done: {shown(a)}" for a in result.actions]
+        for line in lines:
+            print(line)
     return 0 if result.ok else 1
 
 

@@ -3,67 +3,23 @@
 Dense search finds paraphrases; BM25 finds rare names and numbers that embeddings blur.
 Reciprocal rank fusion needs no score calibration between the two. MMR then drops near
 duplicates (scraped corpora repeat the same wire story) so the top k says more. Filters on
-file and section apply to both retrievers. This module does not compose answers.
+file and section apply to both retrievers. The keyword index is the one saved with the store
+(`keyword.py`); a keyword hit is fetched from the store by id, and a chunk deleted by a concurrent
+write is skipped, never an error. This module does not compose answers.
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
 from kit.config import Settings
 from kit.embeddings import Embedder
 from kit.errors import EmptyStoreError
-from kit.store import Store
-from kit.text import keywords
-from kit.types import Chunk, Hit, Section
+from kit.keyword import KeywordIndex
+from kit.store import Filter, Store
+from kit.types import Chunk, Hit
 
-
-@dataclass(frozen=True)
-class Filter:
-    """Restrict search to some files and/or sections (None = no restriction)."""
-
-    paths: tuple[str, ...] | None = None
-    sections: tuple[Section, ...] | None = None
-
-    def where(self) -> dict[str, object] | None:
-        clauses: list[dict[str, object]] = []
-        if self.paths:
-            clauses.append({"path": {"$in": list(self.paths)}})
-        if self.sections:
-            clauses.append({"section": {"$in": list(self.sections)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, chunk: Chunk) -> bool:
-        return (not self.paths or chunk.path in self.paths) and (not self.sections or chunk.section in self.sections)
-
-
-class KeywordIndex:
-    """BM25 over every stored chunk, rebuilt when the store's generation changes."""
-
-    def __init__(self, chunks: list[Chunk]) -> None:
-        import bm25s
-
-        self.chunks = chunks
-        self.bm25 = bm25s.BM25()
-        tokens = [keywords(c.text) or ["\x00"] for c in chunks]
-        self.df: Counter[str] = Counter(t for toks in tokens for t in set(toks))
-        if chunks:
-            self.bm25.index(tokens, show_progress=False)
-
-    def search(self, query: str, n: int, flt: Filter) -> list[Chunk]:
-        terms = keywords(query)
-        if not terms or not self.chunks:
-            return []
-        # Filters apply after scoring, so ask for more when a filter is set.
-        want = len(self.chunks) if (flt.paths or flt.sections) else min(n, len(self.chunks))
-        docs, scores = self.bm25.retrieve([terms], k=want, show_progress=False)
-        hits = [self.chunks[int(i)] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
-        return [c for c in hits if flt.accepts(c)][:n]
+__all__ = ["Filter", "KeywordIndex", "Retriever", "mmr"]
 
 
 class Retriever:
@@ -73,8 +29,6 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self._keyword: KeywordIndex | None = None
-        self._keyword_generation = -1
 
     def search(self, query: str, k: int | None = None, flt: Filter | None = None) -> list[Hit]:
         """The k best chunks for `query`, fused, near-duplicates removed."""
@@ -86,17 +40,14 @@ class Retriever:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         n = max(self.settings.candidates, k)
         qvec = self.embedder.embed([query])[0]
-        dense = self.store.query(qvec, n, flt.where(), count=total)
-        keyword = self.keyword_index().search(query, n, flt)
+        dense = self.store.query(qvec, n, flt, count=total)
+        ids = self.keyword_index().search(query, n, flt.paths, flt.sections)
+        keyword = self.store.get_chunks(ids)  # a chunk deleted since the index was saved is skipped
         return self._fuse_and_diversify(qvec, dense, keyword, k)
 
     def keyword_index(self) -> KeywordIndex:
-        # search() has just checked the store's generation; its answer is cached on the store.
-        generation = self.store.seen_generation
-        if self._keyword is None or generation != self._keyword_generation:
-            self._keyword = KeywordIndex(self.store.all_chunks())
-            self._keyword_generation = generation
-        return self._keyword
+        """The saved keyword index of the generation this process reads (memory-mapped, never rebuilt here)."""
+        return self.store.keyword_index()
 
     def _fuse_and_diversify(self, qvec: np.ndarray, dense: list[tuple[Chunk, float, np.ndarray]],
                             keyword: list[Chunk], k: int) -> list[Hit]:
@@ -113,7 +64,8 @@ class Retriever:
             chunks[chunk.id], keyword_rank[chunk.id] = chunk, rank
         vectors = {c.id: v for c, _s, v in dense}
         vectors |= self.store.embeddings([cid for cid in scores if cid not in vectors])
-        order = mmr(list(scores), scores, vectors, k, self.settings.mmr_lambda, self.settings.dedup_threshold)
+        alive = [cid for cid in scores if cid in vectors]  # a chunk deleted meanwhile has no vector: skip it
+        order = mmr(alive, scores, vectors, k, self.settings.mmr_lambda, self.settings.dedup_threshold)
         return [Hit(chunks[cid], scores[cid], dense_rank.get(cid), keyword_rank.get(cid)) for cid in order]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Literal
 
 Section = Literal["article", "comments", "sidebar"]
@@ -101,12 +102,34 @@ class Hit:
         return f"<div style='margin:4px 0'>{head}<blockquote>{html.escape(c.text)}</blockquote></div>"
 
 
+class IssueKind(StrEnum):
+    """How serious a `FileIssue` is; text and JSON summaries count by this, never by the wording."""
+
+    ERROR = "error"  # the file should have been ingested and could not be (unreadable, undecodable, vanished)
+    SKIPPED = "skipped"  # not ingested by design (other file type, hidden, symlink, empty, duplicate, too large)
+    NOTE = "note"  # ingested, with something worth knowing (e.g. the encoding it was decoded with)
+
+
 @dataclass(frozen=True)
 class FileIssue:
     """A file that was skipped or only partly ingested, and why."""
 
     path: str
     reason: str
+    kind: IssueKind = IssueKind.ERROR
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason, "kind": self.kind.value}
+
+
+class SourceStatus(StrEnum):
+    """A stored file compared with the file on disk now (see `citations.SourceReader.status`)."""
+
+    OK = "ok"  # same content as when it was ingested
+    CHANGED = "changed"  # readable, but its content differs from what was ingested
+    MISSING = "missing"  # no file at its path any more
+    OUTSIDE = "outside"  # its path now leads out of its folder through a symlink; never read
+    UNREADABLE = "unreadable"  # there, but cannot be read or decoded
 
 
 @dataclass
@@ -121,13 +144,18 @@ class IngestReport:
     removed: int = 0
     seconds: float = 0.0
     issues: list[FileIssue] = field(default_factory=list)
+    source: str = ""  # the folder or file synced, as the store names it
+
+    def count(self, kind: IssueKind) -> int:
+        return sum(issue.kind is kind for issue in self.issues)
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "files": self.files, "chunks": self.chunks, "added": self.added,
-            "embedded": self.embedded, "unchanged_files": self.unchanged_files,
-            "removed": self.removed, "errors": len(self.issues), "seconds": round(self.seconds, 3),
-            "issues": [{"path": i.path, "reason": i.reason} for i in self.issues],
+            "source": self.source, "files": self.files, "chunks": self.chunks, "added": self.added,
+            "embedded": self.embedded, "unchanged_files": self.unchanged_files, "removed": self.removed,
+            "errors": self.count(IssueKind.ERROR), "skipped": self.count(IssueKind.SKIPPED),
+            "notes": self.count(IssueKind.NOTE), "seconds": round(self.seconds, 3),
+            "issues": [i.to_dict() for i in self.issues],
         }
 
 

@@ -44,6 +44,11 @@ def make_corpus(folder: Path, version: int, n: int = 60) -> None:
         (folder / f"doc_{i:03d}.txt").write_text(f"Copy {i}.\n\n{text}{edit}", encoding="utf-8")
 
 
+def writing(store: Path) -> bool:
+    """Whether the store's state marks a write in progress (an interrupted one, after a kill)."""
+    return json.loads((store / "kit-store.json").read_text())["writing"] is not None
+
+
 def stored_ids(store: Path) -> set[str]:
     """Chunk ids read by a fresh process (chromadb caches open stores per process)."""
     code = ("import json, sys, kit; k = kit.open(store_dir=sys.argv[1], embedder='hash'); "
@@ -81,9 +86,9 @@ def test_kill_at_fixed_points_then_recover(tmp_path: Path, phase: str, point: st
         make_corpus(corpus, 1)
     crashed = kit_cli("ingest", str(corpus), "--store", str(store), crash_at=point)
     assert crashed.returncode == -signal.SIGKILL, crashed.stdout
-    assert (store / "write.running").exists()
+    assert writing(store)
     assert_recovered(corpus, store, tmp_path)
-    assert not (store / "write.running").exists()
+    assert not writing(store)
 
 
 def test_random_kills_during_repeated_updates(tmp_path: Path) -> None:
@@ -108,14 +113,14 @@ def test_damaged_store_is_detected_and_rebuilt_without_deleting(tmp_path: Path) 
     make_corpus(corpus, 0, n=10)
     assert kit_cli("ingest", str(corpus), "--store", str(store)).returncode == 0
     before = stored_ids(store)
-    database = store / "chroma" / "chroma.sqlite3"
+    database = store / json.loads((store / "kit-store.json").read_text())["chroma"] / "chroma.sqlite3"
     data = database.read_bytes()
     database.write_bytes(data[: len(data) // 3] + b"\x00garbage" * 512)  # a torn write
     doctor = kit_cli("doctor", "--store", str(store), "--json")
     assert doctor.returncode == 1
     repaired = kit_cli("doctor", "--repair", "--store", str(store), "--json")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
-    assert any("moved the damaged store" in a for a in json.loads(repaired.stdout)["actions"])
-    assert list(tmp_path.glob("store.damaged-*")), "the damaged store must be kept, not deleted"
+    assert any("damaged copy kept in" in a for a in json.loads(repaired.stdout)["actions"])
+    assert list(store.glob("chroma.damaged-*")), "the damaged store must be kept, not deleted"
     assert stored_ids(store) == before
     shutil.rmtree(corpus)

@@ -70,22 +70,24 @@ def http_kit(chroma_port: int, make_kit: Callable[..., Kit]) -> Callable[..., Ki
     return _open
 
 
-def test_ingest_search_and_idempotent_reingest(http_kit: Callable[..., Kit], store_dir: Path) -> None:
-    first = http_kit(collection_prefix="seeds").ingest(SEEDS)
+def test_ingest_search_and_idempotent_reingest(http_kit: Callable[..., Kit], store_dir: Path,
+                                               copy_seeds: Callable[..., Path]) -> None:
+    seeds = copy_seeds("seeds")
+    first = http_kit(collection_prefix="seeds").ingest(seeds)
     assert first.files == len(SEED_FILES) and first.added == first.chunks > 0 and not first.issues
 
     k = http_kit(collection_prefix="seeds")
     hits = k.search("Kalibr cruise missile launched from the Caspian Sea", k=3)
-    assert hits and hits[0].chunk.path in SEED_FILES
+    assert hits and hits[0].chunk.path in {f"seeds/{n}" for n in SEED_FILES}
     for h in hits:
-        raw = (SEEDS / h.chunk.path).read_text(encoding="utf-8")
+        raw = (seeds.parent / h.chunk.path).read_text(encoding="utf-8")
         assert raw[h.chunk.start:h.chunk.end] == h.chunk.text
     assert k.store.count() == first.chunks
 
-    again = http_kit(collection_prefix="seeds").ingest(SEEDS)
+    again = http_kit(collection_prefix="seeds").ingest(seeds)
     assert (again.added, again.embedded, again.removed) == (0, 0, 0)
     assert again.unchanged_files == len(SEED_FILES)
-    assert not (store_dir / "chroma").exists()  # nothing was written locally: the data is on the server
+    assert not list(store_dir.glob("chroma*"))  # no Chroma data locally: it is on the server
 
 
 def test_server_store_refuses_other_settings(http_kit: Callable[..., Kit]) -> None:
@@ -100,4 +102,5 @@ def test_changed_file_on_the_server(http_kit: Callable[..., Kit], copy_seeds: Ca
     (docs / SEED_FILES[0]).unlink()
     report = http_kit(collection_prefix="changes").ingest(docs)
     assert report.removed > 0 and report.added == 0
-    assert SEED_FILES[0] not in http_kit(collection_prefix="changes").store.catalog()
+    assert f"docs/{SEED_FILES[0]}" not in http_kit(collection_prefix="changes").store.catalog()
+    assert f"docs/{SEED_FILES[1]}" in http_kit(collection_prefix="changes").store.catalog()

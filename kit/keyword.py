@@ -1,0 +1,199 @@
+"""The keyword index: BM25 over every stored chunk, saved with the store at each generation.
+
+A writer builds it at commit from the previous generation's tokenized rows plus the chunks it
+added, minus the ones it removed, so no process ever re-reads every chunk to search. Readers
+memory-map it (bm25s's on-disk format), so opening costs milliseconds whatever the store's
+size. Rows are aligned arrays (chunk id, file, section, tokens): filters on file and section are
+a weight mask over rows, and a hit is a chunk id the store fetches by itself. Scores are the
+Lucene variant of BM25 that bm25s computes (k1 = 1.5, b = 0.75), built here with numpy because
+bm25s's own builder holds every token as a Python int (about 2.5 GB at a million chunks).
+This module does not talk to Chroma.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kit.text import keywords
+from kit.types import SECTIONS, Chunk, Section
+
+K1, B = 1.5, 0.75  # bm25s defaults, which the previous in-memory index used
+_BM25_DIR = "bm25"
+_ARRAYS = ("ids", "path_index", "sections", "tok_indptr", "tok_terms", "tok_tf")
+
+
+@dataclass
+class Rows:
+    """The tokenized corpus: one row per chunk, token counts as CSR, and the vocabulary."""
+
+    ids: np.ndarray  # bytes, one chunk id per row
+    path_index: np.ndarray  # int32 index into `paths`
+    sections: np.ndarray  # uint8 index into SECTIONS
+    tok_indptr: np.ndarray  # int64, len(ids) + 1
+    tok_terms: np.ndarray  # int32 term ids, each row's distinct terms
+    tok_tf: np.ndarray  # int32 count of each term in its row
+    paths: list[str]
+    vocab: dict[str, int]
+
+    @classmethod
+    def empty(cls) -> Rows:
+        return cls(np.zeros(0, dtype="S24"), np.zeros(0, np.int32), np.zeros(0, np.uint8),
+                   np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32), [], {})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Delta:
+    """Rows for chunks added by one write, tokenized as they are written (texts are not kept)."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        self.vocab = dict(vocab)
+        self.rows: dict[str, tuple[str, int, np.ndarray, np.ndarray]] = {}
+
+    def add(self, chunks: Iterable[Chunk]) -> None:
+        for c in chunks:
+            counts = Counter(keywords(c.text))
+            terms = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in counts), np.int32, len(counts))
+            self.rows[c.id] = (c.path, SECTIONS.index(c.section), terms, np.fromiter(counts.values(), np.int32))
+
+    def discard(self, ids: Iterable[str]) -> None:
+        for cid in ids:
+            self.rows.pop(cid, None)
+
+
+def rows_from_chunks(chunks: Iterable[Chunk]) -> Rows:
+    delta = Delta({})
+    delta.add(chunks)
+    return merged(Rows.empty(), set(), delta)
+
+
+def merged(prev: Rows, removed: set[str], delta: Delta) -> Rows:
+    """`prev` without the `removed` rows (and rows `delta` rewrites), plus `delta`'s rows."""
+    drop = np.array(sorted(removed | set(delta.rows)), dtype="S")
+    keep = ~np.isin(prev.ids, drop) if len(drop) and len(prev) else np.ones(len(prev), dtype=bool)
+    lengths = np.diff(prev.tok_indptr)
+    kept_tokens = np.repeat(keep, lengths)
+    new = list(delta.rows.items())
+    paths = sorted({prev.paths[i] for i in np.unique(prev.path_index[keep])} | {row[0] for _, row in new})
+    where = {p: i for i, p in enumerate(paths)}
+    remap = np.array([where.get(p, -1) for p in prev.paths], dtype=np.int32)
+    new_lengths = np.array([len(row[2]) for _, row in new], dtype=np.int64)
+    return Rows(
+        ids=np.concatenate([prev.ids[keep], np.array([cid for cid, _ in new], dtype="S24")]).astype("S24"),
+        path_index=np.concatenate([remap[prev.path_index[keep]],
+                                   np.array([where[row[0]] for _, row in new], dtype=np.int32)]),
+        sections=np.concatenate([prev.sections[keep], np.array([row[1] for _, row in new], dtype=np.uint8)]),
+        tok_indptr=np.concatenate([[0], np.cumsum(np.concatenate([lengths[keep], new_lengths]))]).astype(np.int64),
+        tok_terms=np.concatenate([prev.tok_terms[kept_tokens], *[row[2] for _, row in new]]).astype(np.int32),
+        tok_tf=np.concatenate([prev.tok_tf[kept_tokens], *[row[3] for _, row in new]]).astype(np.int32),
+        paths=paths, vocab=delta.vocab,
+    )
+
+
+def bm25_matrix(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BM25 scores as a term-major CSC matrix (data, row indices, column pointers), as bm25s stores it."""
+    n, vocab = len(rows), max(len(rows.vocab), 1)
+    doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows.tok_indptr))
+    tf = rows.tok_tf.astype(np.float32)
+    doc_len = np.bincount(doc_of, weights=tf, minlength=n).astype(np.float32)
+    avg = float(doc_len.mean()) if n and doc_len.mean() > 0 else 1.0
+    df = np.bincount(rows.tok_terms, minlength=vocab)
+    idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = K1 * ((1 - B) + B * doc_len / avg)
+    scores = idf[rows.tok_terms] * tf / (norm[doc_of] + tf)
+    order = np.argsort(rows.tok_terms, kind="stable")  # rows stay in order within each term
+    indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
+    return scores[order].astype(np.float32), doc_of[order], indptr
+
+
+def save(rows: Rows, folder: Path) -> None:
+    """Write the index for `rows` into `folder` (a new folder, moved into place when complete)."""
+    import bm25s
+
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        data, indices, indptr = bm25_matrix(rows)
+        model = bm25s.BM25(k1=K1, b=B)
+        model.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": len(rows)}
+        model.vocab_dict = rows.vocab
+        model.nonoccurrence_array = None  # only BM25L and BM25+ use it; `index()` would set it
+        model.save(str(tmp / _BM25_DIR), show_progress=False)
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(rows, name))
+        (tmp / "paths.json").write_text(json.dumps(rows.paths, ensure_ascii=False), encoding="utf-8")
+        _fsync_tree(tmp)
+        os.replace(tmp, folder)  # a reader finds the whole index or none of it
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+class KeywordIndex:
+    """A saved keyword index, memory-mapped: search by words, document frequencies for answers."""
+
+    def __init__(self, folder: Path) -> None:
+        import bm25s
+
+        self.folder = folder
+        self.model: Any = bm25s.BM25.load(str(folder / _BM25_DIR), mmap=True)
+        self.arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        self.paths: list[str] = json.loads((folder / "paths.json").read_text(encoding="utf-8"))
+        self.size = len(self.arrays["ids"])
+
+    @cached_property
+    def df(self) -> dict[str, int]:
+        """Chunks containing each term (for idf in answers)."""
+        counts = np.diff(np.asarray(self.model.scores["indptr"])).tolist()
+        return {term: counts[i] for term, i in self.model.vocab_dict.items() if counts[i]}
+
+    def rows(self) -> Rows:
+        """The tokenized corpus, for the next writer to update."""
+        arrays = {name: np.asarray(self.arrays[name]) for name in _ARRAYS}
+        return Rows(**arrays, paths=list(self.paths), vocab=dict(self.model.vocab_dict))
+
+    def search(self, query: str, n: int, paths: Sequence[str] | None = None,
+               sections: Sequence[Section] | None = None) -> list[str]:
+        """Ids of the `n` best chunks for `query` with a positive score (ties: by id)."""
+        terms = [t for t in keywords(query) if t in self.model.vocab_dict]
+        if not terms or not self.size or n <= 0:
+            return []
+        scores = self.model.get_scores(terms, weight_mask=self._mask(paths, sections))
+        want = min(2 * n + 10, self.size)
+        top = np.argpartition(-scores, want - 1)[:want] if want < self.size else np.arange(self.size)
+        top = top[scores[top] > 0]
+        ids = self.arrays["ids"][top]
+        order = np.lexsort((ids, -scores[top]))[:n]
+        return [bytes(ids[i]).decode("ascii") for i in order]
+
+    def _mask(self, paths: Sequence[str] | None, sections: Sequence[Section] | None) -> np.ndarray | None:
+        if not paths and not sections:
+            return None
+        mask = np.ones(self.size, dtype=bool)
+        if paths:
+            wanted = [i for i, p in enumerate(self.paths) if p in set(paths)]
+            mask &= np.isin(self.arrays["path_index"], wanted)
+        if sections:
+            mask &= np.isin(self.arrays["sections"], [SECTIONS.index(s) for s in sections])
+        return mask.astype(np.float32)
