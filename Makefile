@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml requirements.lock
 	# torch first, from the CPU wheel: anything else would pull a multi-GB CUDA build.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	# Export the embedding model to ONNX now (about 30 s, once) rather than on the first command.
+	$(VENV)/bin/kit prepare
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -53,7 +53,8 @@ from kit.embeddings import Embedder, OnnxMiniLM, TorchMiniLM, get_embedder, mode
 
 torch.set_num_threads(2)  # the machine has 2 cores; onnxruntime sessions also use 2 threads
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout (a git worktree may sit one level deeper)
+DATA = next(p / "shared" / "data" for p in Path(__file__).resolve().parents if (p / "shared" / "data").is_dir())
 SQUAD = DATA / "squad2_dev_half" / "dev-v2.0.json"
 NEWS = DATA / "multiling2011_en" / "docs.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -16,12 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kit.answer import ask
-from kit.citations import SourceReader
 from kit.config import Settings
-from kit.doctor import Checkup, Kind, Problem, Verdict, check
 from kit.embeddings import Embedder, get_embedder, identity
 from kit.errors import (
     EmptyStoreError,
@@ -34,20 +31,21 @@ from kit.errors import (
     StoreDamagedError,
     StoreResourceError,
 )
-from kit.evaluate import QAReport, evaluate, load_qa
-from kit.ingest import find, sync
 from kit.listing import Listing, list_files
-from kit.llm import ChatBackend, get_chat_backend
 from kit.location import Location, locate, shown
 from kit.progress import Bar, Progress, Silent
-from kit.remove import Removal, remove
 from kit.retrieval import Filter, Retriever
 from kit.state import StoreState, read_state
 from kit.store import Store
-from kit.summarize import extractive_summary, llm_summary
-from kit.topics import discover, named_topic
 from kit.types import Answer, FileIssue, Hit, IngestReport, IssueKind, Section, Topic, TopicSummary
 from kit.writer import Write, begin, lease_holder, locked, retire, server_state
+
+if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
+    from kit.citations import SourceReader
+    from kit.doctor import Checkup, Problem
+    from kit.evaluate import QAReport
+    from kit.llm import ChatBackend
+    from kit.remove import Removal
 
 
 class Kit:
@@ -95,6 +93,8 @@ class Kit:
         embedded, files gone from it removed; other sources are left alone. A folder with no file
         kit can read raises `NothingToIngestError` and changes nothing. `rebuild` builds the whole
         store again (e.g. for another embedder or chunk size)."""
+        from kit.ingest import find, sync
+
         found = find(Path(folder), self.settings, self.location)
         bar: Progress = Bar() if progress is True else (progress or Silent())
         try:
@@ -112,6 +112,8 @@ class Kit:
 
     def remove(self, path: str | Path, wait: float = 0.0) -> Removal:
         """Remove a file or folder (and its source record, for a whole source) from the store; not from disk."""
+        from kit.remove import remove
+
         self.store.require()
         name = self.location.name_of(Path(os.path.realpath(path)))
         with self._writing("rm", name, wait) as (write, _notes):
@@ -157,6 +159,8 @@ class Kit:
 
     def _recover(self) -> list[str]:
         """Complete a write that was interrupted (the caller holds the lock, so its owner is gone)."""
+        from kit.doctor import Verdict
+
         state = self._raw_state()
         if state is None or state.writing is None:
             return []
@@ -180,6 +184,8 @@ class Kit:
             shutil.rmtree(self.store.dir / building, ignore_errors=True)
 
     def _replay(self, state: StoreState) -> None:
+        from kit.remove import remove
+
         assert state.writing is not None
         op, target = state.writing.op, state.writing.target
         write = begin(self.store, op, target)
@@ -197,6 +203,8 @@ class Kit:
         self.store.forget()
 
     def _sync_source(self, write: Write, name: str, progress: Progress) -> list[str]:
+        from kit.ingest import find, sync
+
         path = self.location.path_of(name)
         if not path.exists():
             return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops them)"]
@@ -226,6 +234,8 @@ class Kit:
     def doctor(self, repair: bool = False, wait: float = 0.0) -> Checkup:
         """Check the store against its sources (Chroma read in a child process); with `repair`,
         rebuild a damaged store aside, or complete and sync an incomplete or stale one."""
+        from kit.doctor import Verdict
+
         self.store.require()
         result = self._check()
         if result.ok or not repair or result.verdict is Verdict.UNCHECKED:
@@ -257,6 +267,8 @@ class Kit:
         return notes
 
     def _check(self, state: StoreState | None = None, writer_alive: bool | None = None) -> Checkup:
+        from kit.doctor import Checkup, Kind, Problem, check
+
         state = state or self._raw_state()
         if state is None:
             return Checkup(problems=[Problem(Kind.UNREADABLE, f"the state of the store in {self.store.where} "
@@ -289,17 +301,23 @@ class Kit:
         return self._answer(question, self.search(question, k=k, files=files, sections=sections))
 
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        from kit.answer import ask
+
         index = self.retriever.keyword_index()
         return ask(question, hits, self.embedder, self.sources(), index.df, index.size, self.chat)
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""
+        from kit.evaluate import evaluate, load_qa
+
         items = load_qa(Path(qa_file))[:limit]
         return evaluate(items, lambda q: self.search(q, k=k), self._answer)
 
     @property
     def chat(self) -> ChatBackend | None:
         """The chat backend named by settings.llm (None for the offline extractive mode)."""
+        from kit.llm import get_chat_backend
+
         if self._chat is None and self.settings.llm != "extractive":
             self._chat = get_chat_backend(self.settings)
         return self._chat
@@ -311,10 +329,14 @@ class Kit:
     def sources(self) -> SourceReader:
         """A `SourceReader` over the stored files: reads them to check citations, and tells per file
         whether it changed, went missing or now leads outside its folder (`status`)."""
+        from kit.citations import SourceReader
+
         return SourceReader(self.location.base, self.settings.fallback_encoding)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give."""
+        from kit.topics import discover, named_topic
+
         self.store.require()
         if names:
             search = lambda name, n: self.search(name, k=n)  # noqa: E731
@@ -327,6 +349,8 @@ class Kit:
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
         """A cited summary per topic (auto topics by default; strings name topics)."""
+        from kit.summarize import extractive_summary, llm_summary
+
         if not topics:
             chosen = self.topics()
         elif all(isinstance(t, str) for t in topics):
@@ -346,8 +370,12 @@ class Kit:
 
 
 def _damage(problem: Problem) -> bool:
+    from kit.doctor import Kind
+
     return problem.kind in (Kind.CRASH, Kind.UNREADABLE, Kind.INDEX)
 
 
 def _resource_of(result: Checkup) -> Resource:
+    from kit.doctor import Kind
+
     return Resource.SERVER_TIMEOUT if any(p.kind is Kind.TIMEOUT for p in result.problems) else Resource.DISK

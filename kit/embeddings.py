@@ -239,6 +239,9 @@ def _export_fused(src: Path, out: Path) -> None:
     import torch
     from onnxruntime.transformers import optimizer
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar for a local 90 MB file says nothing
 
     class Pooled(torch.nn.Module):
         def __init__(self, bert: torch.nn.Module) -> None:

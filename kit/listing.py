@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kit.config import Settings
-from kit.embeddings import identity
 from kit.location import Location, locate, require
 from kit.manifest import Manifest, StoredFile, read_manifest
 from kit.state import Source, read_state
@@ -58,6 +57,7 @@ def _from_server(settings: Settings, location: Location) -> Listing:
     file list when it is that generation's."""
     import json
 
+    from kit.embeddings import identity
     from kit.server import collection_metadata
     from kit.store import Store
 
@@ -72,6 +72,7 @@ def _from_server(settings: Settings, location: Location) -> Listing:
 
 
 def _from_store(settings: Settings, location: Location, note: str) -> Listing:
+    from kit.embeddings import identity
     from kit.store import Store
 
     store = Store(settings, *identity(settings), location)

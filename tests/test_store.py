@@ -501,7 +501,7 @@ def test_catalog_lists_files_with_hash_and_ids(docs: Path, make_kit: Callable[..
     assert {p: frozenset(ids) for p, ids in by_path.items()} == {p: e.ids for p, e in catalog.items()}
 
 
-def test_keyword_scores_are_bm25_as_bm25s_computes_them(docs: Path, make_kit: Callable[..., Kit]) -> None:
+def test_keyword_scores_are_bm25_as_bm25s_computes_and_reads_them(docs: Path, make_kit: Callable[..., Kit]) -> None:
     import bm25s
 
     from kit.text import keywords
@@ -512,8 +512,10 @@ def test_keyword_scores_are_bm25_as_bm25s_computes_them(docs: Path, make_kit: Ca
     chunks = k.store.get_chunks([bytes(i).decode() for i in index.arrays["ids"]])
     reference = bm25s.BM25()
     reference.index([keywords(c.text) for c in chunks], show_progress=False)
+    saved = bm25s.BM25.load(str(index.folder / "bm25"), mmap=True)  # bm25s reads what kit saved
     for query in ("cruise missiles Caspian", "Palmyra convoy oil trucks", "Raqqa"):
-        terms = [t for t in keywords(query) if t in index.model.vocab_dict]
-        ours = index.model.get_scores(terms)
-        theirs = reference.get_scores([t for t in keywords(query) if t in reference.vocab_dict])
+        terms = keywords(query)
+        ours = index.scores(terms)
+        theirs = reference.get_scores([t for t in terms if t in reference.vocab_dict])
         assert np.allclose(ours, theirs, rtol=1e-3, atol=1e-4)
+        assert np.allclose(ours, saved.get_scores([t for t in terms if t in saved.vocab_dict]), atol=1e-6)
