@@ -223,7 +223,7 @@ class Kit:
             why = f"source {shown(missing[0])} is gone" if missing else "it records no source"
             raise StoreDamagedError(f"cannot rebuild the store in {self.store.dir}: {why}; restore it, or rebuild "
                                     "with `kit ingest FOLDER --rebuild`. The store was left as it is")
-        write = begin(self.store, "repair", "", fresh=True)
+        write = begin(self.store, "repair", "all sources", fresh=True)
         for source in state.sources:
             self._sync_source(write, source.name, Silent())
         write.commit()  # the swap: the state now names the new data folder
@@ -258,7 +258,7 @@ class Kit:
         return after
 
     def _sync_all(self, state: StoreState) -> list[str]:
-        write = begin(self.store, "repair", state.chroma)
+        write = begin(self.store, "repair", "all sources")
         notes: list[str] = []
         for source in state.sources:
             notes += self._sync_source(write, source.name, Silent()) or [f"synced {shown(source.name)}"]

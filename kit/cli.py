@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and cut off: not an error of ours
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the OS refused a file kit needed (full disk, permissions): one line, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"kit: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -134,6 +134,9 @@ def save(rows: Rows, folder: Path) -> None:
             np.save(tmp / f"{name}.npy", getattr(rows, name))
         (tmp / "paths.json").write_text(json.dumps(rows.paths, ensure_ascii=False), encoding="utf-8")
         _fsync_tree(tmp)
+        # A folder already there is from a write that crashed before committing this generation
+        # (readers only open committed ones), so it is replaced.
+        shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)  # a reader finds the whole index or none of it
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

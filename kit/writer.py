@@ -279,12 +279,17 @@ class Write:
         if self.store.http:
             _save_server_state(self.store, self.target, state)
         else:
-            write_state(self.store.dir, state)
+            with _own_files(self.store):
+                write_state(self.store.dir, state)
 
     # the commit
     def commit(self) -> None:
         if not self.dirty:
             return
+        with _own_files(self.store):
+            self._commit()
+
+    def _commit(self) -> None:
         generation = self.state.generation + 1
         if self.rows is None and not self.fresh_folder:
             rows = rows_from_chunks(self.target.all_chunks())  # after a crash: the old index is not exact
@@ -306,6 +311,13 @@ class Write:
         crash_point("after-commit")
         self.state = done
         _prune(self.store, generation)
+
+
+def _own_files(store: Store) -> Any:
+    """OS errors on the store's own files (state, index, file list) as one line naming the folder."""
+    from kit.chroma import translated
+
+    return translated("writing to", str(store.dir), store.dir, store.settings)
 
 
 def begin(store: Store, op: Operation, target: str, fresh: bool = False) -> Write:
