@@ -131,8 +131,11 @@ class Kit:
             state = self._raw_state(any_settings=rebuild)
             if rebuild and state is not None:
                 self._drop_partial_build(state)
-            notes = [] if rebuild else self._recover()
+            notes = [] if rebuild else self._recover(op, target)
             write = begin(store, op, target, fresh=rebuild)  # type: ignore[arg-type]  # op is an Operation
+            stored = self._raw_state(any_settings=rebuild)
+            if stored is not None and stored.writing is not None:  # an interrupted write this one completes:
+                write._mark(write.state, force=True)  # commit even if nothing is left to change
             yield write, notes
             write.commit()
             if rebuild and state is not None and not store.http:
@@ -157,8 +160,9 @@ class Kit:
                 return None
             raise
 
-    def _recover(self) -> list[str]:
-        """Complete a write that was interrupted (the caller holds the lock, so its owner is gone)."""
+    def _recover(self, op: str = "", target: str = "") -> list[str]:
+        """Complete a write that was interrupted (the caller holds the lock, so its owner is gone);
+        an interrupted ingest of the source about to be ingested is completed by that ingest."""
         from kit.doctor import Verdict
 
         state = self._raw_state()
@@ -174,7 +178,8 @@ class Kit:
             return [f"the last {interrupted.op} was interrupted and left the store damaged "
                     f"({'; '.join(p.text for p in result.problems if _damage(p))}); rebuilt it from its sources, "
                     f"damaged copy kept in {moved}"]
-        self._replay(state)
+        if (interrupted.op, interrupted.target) != (op, target) or op != "ingest":
+            self._replay(state)
         return [f"the last {interrupted.op} of {shown(interrupted.target)} was interrupted; this run completed it"]
 
     def _drop_partial_build(self, state: StoreState) -> None:

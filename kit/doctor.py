@@ -170,13 +170,14 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         mine = {p: v for p, v in files.items() if under(p, source.name)}
         statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
         statuses["new"] = _new_files(source.name, set(mine), settings, location)
-        result.sources[source.name] = {k: n for k, n in statuses.items() if n}
+        order = [s.value for s in SourceStatus] + ["new"]
+        result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
         if not mine:
             result.problems.append(Problem(Kind.EMPTY_SOURCE, f"source {shown(source.name)} has no file in the "
                                                               f"store; run `kit ingest {shown(source.name)}`"))
-        drift = {k: n for k, n in statuses.items() if k != SourceStatus.OK.value and n}
+        drift = {k: n for k, n in result.sources[source.name].items() if k != SourceStatus.OK.value}
         if drift and mine:
-            said = ", ".join(f"{n} {k}" for k, n in sorted(drift.items()))
+            said = ", ".join(f"{n} {k}" for k, n in drift.items())
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"source {shown(source.name)}: {said} since it was "
                                                                 f"ingested; run `kit ingest {shown(source.name)}`"))
 

@@ -90,12 +90,13 @@ class Lease:
         self.collection = chunks
         while True:
             current = _lease_of(chunks.metadata())
-            if current is None or current["expires"] < time.time():
-                self._claim(chunks)
-                time.sleep(self.SETTLE)
-                if (_lease_of(chunks.metadata()) or {}).get("token") == self.token:
-                    break
-            elif time.monotonic() >= deadline:
+            if _free(current, self.token):
+                if self._claim(chunks):
+                    time.sleep(self.SETTLE)
+                    if (_lease_of(chunks.metadata()) or {}).get("token") == self.token:
+                        break
+                continue
+            if time.monotonic() >= deadline:
                 holder = (current or {}).get("holder", "another writer")
                 left = max(0.0, float((current or {}).get("expires", 0)) - time.time())
                 raise StoreBusyError(
@@ -106,22 +107,25 @@ class Lease:
         self._thread.start()
         self.store.lease = self
 
-    def _claim(self, chunks: Chunks) -> None:
+    def _claim(self, chunks: Chunks) -> bool:
+        """Write (or renew) this lease, unless someone else's live lease is there now."""
         started = time.time()
         with self.store.metadata_lock:
             meta = chunks.metadata()
+            if not _free(_lease_of(meta), self.token):
+                return False
             meta["kit_lease"] = json.dumps({"holder": holder_id(), "token": self.token,
                                             "expires": started + self.seconds})
             chunks.set_metadata(meta)
         self.valid_until = started + self.seconds
+        return True
 
     def _renew_loop(self) -> None:
         while not self._stop.wait(self.seconds / 3):
             try:
-                if (_lease_of(self.collection.metadata()) or {}).get("token") != self.token:
+                if not self._claim(self.collection):
                     self.valid_until = 0.0  # taken over: every later write refuses
                     return
-                self._claim(self.collection)
             except Exception:  # the server may be gone; `check` stops the writer once the lease lapses
                 continue
 
@@ -144,6 +148,11 @@ class Lease:
                     self.collection.set_metadata(meta)
         except Exception:  # an unreleased lease simply expires
             pass
+
+
+def _free(lease: dict[str, Any] | None, token: str) -> bool:
+    """Whether a writer holding `token` may write this lease: none, ours, or expired."""
+    return lease is None or lease.get("token") == token or float(lease["expires"]) < time.time()
 
 
 def _lease_of(meta: dict[str, Any]) -> dict[str, Any] | None:
