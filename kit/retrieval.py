@@ -35,22 +35,30 @@ class Retriever:
         k = k or self.settings.top_k
         flt = flt or Filter()
         self.store.reopen_if_stale()
-        total = self.store.count()
+        index = self.keyword_index()
+        # The committed chunk count, from the index: one request fewer than asking Chroma (three per
+        # search in all: generation, dense query, keyword hits); Chroma only when nothing is committed.
+        total = index.size or self.store.count()
         if total == 0:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         n = max(self.settings.candidates, k)
         qvec = self.embedder.embed([query])[0]
         dense = self.store.query(qvec, n, flt, count=total)
-        ids = self.keyword_index().search(query, n, flt.paths, flt.sections)
-        keyword = self.store.get_chunks(ids)  # a chunk deleted since the index was saved is skipped
-        return self._fuse_and_diversify(qvec, dense, keyword, k)
+        ids = index.search(query, n, flt.paths, flt.sections)
+        seen = {c.id: (c, v) for c, _s, v in dense}
+        # Keyword-only hits are fetched with their vectors in one request; a chunk deleted since the
+        # index was saved is skipped.
+        fetched = dict((c.id, (c, v)) for c, v in self.store.get_with_vectors([i for i in ids if i not in seen]))
+        found = {**seen, **fetched}
+        keyword = [found[i][0] for i in ids if i in found]
+        return self._fuse_and_diversify(qvec, dense, keyword, k, {i: v for i, (_c, v) in fetched.items()})
 
     def keyword_index(self) -> KeywordIndex:
         """The saved keyword index of the generation this process reads (memory-mapped, never rebuilt here)."""
         return self.store.keyword_index()
 
     def _fuse_and_diversify(self, qvec: np.ndarray, dense: list[tuple[Chunk, float, np.ndarray]],
-                            keyword: list[Chunk], k: int) -> list[Hit]:
+                            keyword: list[Chunk], k: int, known: dict[str, np.ndarray] | None = None) -> list[Hit]:
         rrf = self.settings.rrf_k
         scores: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
@@ -62,7 +70,7 @@ class Retriever:
         for rank, chunk in enumerate(keyword, 1):
             scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (rrf + rank)
             chunks[chunk.id], keyword_rank[chunk.id] = chunk, rank
-        vectors = {c.id: v for c, _s, v in dense}
+        vectors = {c.id: v for c, _s, v in dense} | (known or {})
         vectors |= self.store.embeddings([cid for cid in scores if cid not in vectors])
         alive = [cid for cid in scores if cid in vectors]  # a chunk deleted meanwhile has no vector: skip it
         order = mmr(alive, scores, vectors, k, self.settings.mmr_lambda, self.settings.dedup_threshold)

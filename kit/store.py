@@ -107,6 +107,18 @@ class Chunks:
                  if d is not None and m is not None}
         return [found[i] for i in ids if i in found]
 
+    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
+        """The chunks with these ids and their embeddings, in this order (one call); ids deleted
+        meanwhile are skipped."""
+        if not ids:
+            return []
+        with self._calls("reading"):
+            got = self.collection.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
+        found = {i: (_chunk(i, d, m), np.asarray(e, dtype=np.float32))
+                 for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+                 if d is not None and m is not None and e is not None}
+        return [found[i] for i in ids if i in found]
+
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
@@ -366,6 +378,9 @@ class Store:
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         return self.chunks().get(ids)
+
+    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
+        return self.chunks().get_with_vectors(ids)
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         return self.chunks().embeddings(ids)

@@ -220,8 +220,11 @@ class Write:
         self.clean = clean  # started from a committed state: the previous index is exact
         self.fresh_folder = fresh_folder  # local data folder built aside ("" = write in place)
         self.dirty = False
-        previous = self._previous_index()
-        self.rows = previous.rows() if previous is not None and clean and not fresh_folder else None
+        previous = self._previous_index() if clean and not fresh_folder else None
+        if previous is not None:
+            self.rows: Rows | None = previous.rows()
+        else:  # nothing committed yet means nothing stored yet: the new rows are all there is
+            self.rows = Rows.empty() if clean and state.generation == 0 else None
         self.delta = Delta(self.rows.vocab if self.rows is not None else {})
         self.removed: set[str] = set()
         self.catalog: dict[str, tuple[str, str]] = {} if fresh_folder else target.catalog()

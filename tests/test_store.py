@@ -519,3 +519,14 @@ def test_keyword_scores_are_bm25_as_bm25s_computes_and_reads_them(docs: Path, ma
         theirs = reference.get_scores([t for t in terms if t in reference.vocab_dict])
         assert np.allclose(ours, theirs, rtol=1e-3, atol=1e-4)
         assert np.allclose(ours, saved.get_scores([t for t in terms if t in saved.vocab_dict]), atol=1e-6)
+
+
+def test_keywords_with_its_cache_equal_the_plain_definition(docs: Path) -> None:
+    """The keyword tokenizer caches each spelling's keyword (ingest tokenizes every chunk); the
+    cache must not change a single token."""
+    from kit.text import _WORD, STOPWORDS, keywords, stem
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(docs.iterdir())] + ["İstanbul SAYS the Cats' owners"]
+    for text in texts * 2:  # the second pass reads from the cache
+        plain = [stem(w) for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS]
+        assert keywords(text) == plain
