@@ -97,3 +97,11 @@ def test_embedder_identity_is_known_without_loading_a_model(int8: OnnxMiniLM) ->
     assert identity(hashing) == (get_embedder(hashing).name, get_embedder(hashing).dim)
     assert identity(Settings.load(environ={}, embedder="minilm")) == ("all-MiniLM-L6-v2", 384)
     assert identity(Settings.load(environ={}, embedder="minilm-torch")) == (TorchMiniLM.name, TorchMiniLM.dim)
+
+
+def test_a_single_query_starts_one_session_and_a_batch_starts_the_rest() -> None:
+    embedder = OnnxMiniLM(quantized=True, workers=2)
+    embedder.embed(["one query, as a search embeds"])
+    assert len(embedder.sessions) == 1  # a cold search pays for one session only
+    vectors = embedder.embed(TEXTS)
+    assert len(embedder.sessions) == 2 and vectors.shape == (len(TEXTS), 384)
