@@ -54,21 +54,56 @@ class Rows:
 
 
 class Delta:
-    """Rows for chunks added by one write, tokenized as they are written (texts are not kept)."""
+    """Rows for the chunks one write adds, tokenized as they are written (texts are not kept).
+
+    Kept as flat arrays per batch, about 350 bytes a chunk (a dict of small arrays per chunk took
+    800, which a million-chunk load could not afford); a later row for an id replaces an earlier one.
+    """
 
     def __init__(self, vocab: dict[str, int]) -> None:
         self.vocab = dict(vocab)
-        self.rows: dict[str, tuple[str, int, np.ndarray, np.ndarray]] = {}
+        self._ids: list[str] = []
+        self._paths: list[str] = []
+        self._sections: list[int] = []
+        self._lengths: list[int] = []
+        self._terms: list[np.ndarray] = []
+        self._tf: list[np.ndarray] = []
+        self._latest: dict[str, int] = {}  # id -> its row, for ids not discarded since
 
     def add(self, chunks: Iterable[Chunk]) -> None:
+        terms: list[int] = []
+        counts_all: list[int] = []
         for c in chunks:
             counts = Counter(keywords(c.text))
-            terms = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in counts), np.int32, len(counts))
-            self.rows[c.id] = (c.path, SECTIONS.index(c.section), terms, np.fromiter(counts.values(), np.int32))
+            self._latest[c.id] = len(self._ids)
+            self._ids.append(c.id)
+            self._paths.append(c.path)
+            self._sections.append(SECTIONS.index(c.section))
+            self._lengths.append(len(counts))
+            terms.extend(self.vocab.setdefault(t, len(self.vocab)) for t in counts)
+            counts_all.extend(counts.values())
+        self._terms.append(np.array(terms, dtype=np.int32))
+        self._tf.append(np.array(counts_all, dtype=np.int32))
 
     def discard(self, ids: Iterable[str]) -> None:
         for cid in ids:
-            self.rows.pop(cid, None)
+            self._latest.pop(cid, None)
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self._latest)
+
+    def frame(self) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(ids, paths, sections, token counts per row, terms, tf) of the rows that stand."""
+        keep = np.zeros(len(self._ids), dtype=bool)
+        keep[list(self._latest.values())] = True
+        lengths = np.array(self._lengths, dtype=np.int64)
+        tokens = np.repeat(keep, lengths)
+        terms = np.concatenate(self._terms) if self._terms else np.zeros(0, np.int32)
+        tf = np.concatenate(self._tf) if self._tf else np.zeros(0, np.int32)
+        rows = np.flatnonzero(keep)
+        return ([self._ids[i] for i in rows], [self._paths[i] for i in rows],
+                np.array(self._sections, dtype=np.uint8)[keep], lengths[keep], terms[tokens], tf[tokens])
 
 
 def rows_from_chunks(chunks: Iterable[Chunk]) -> Rows:
@@ -79,23 +114,22 @@ def rows_from_chunks(chunks: Iterable[Chunk]) -> Rows:
 
 def merged(prev: Rows, removed: set[str], delta: Delta) -> Rows:
     """`prev` without the `removed` rows (and rows `delta` rewrites), plus `delta`'s rows."""
-    drop = np.array(sorted(removed | set(delta.rows)), dtype="S")
+    ids, new_paths, new_sections, new_lengths, new_terms, new_tf = delta.frame()
+    drop = np.array(sorted(removed | set(ids)), dtype="S")
     keep = ~np.isin(prev.ids, drop) if len(drop) and len(prev) else np.ones(len(prev), dtype=bool)
     lengths = np.diff(prev.tok_indptr)
     kept_tokens = np.repeat(keep, lengths)
-    new = list(delta.rows.items())
-    paths = sorted({prev.paths[i] for i in np.unique(prev.path_index[keep])} | {row[0] for _, row in new})
+    paths = sorted({prev.paths[i] for i in np.unique(prev.path_index[keep])} | set(new_paths))
     where = {p: i for i, p in enumerate(paths)}
     remap = np.array([where.get(p, -1) for p in prev.paths], dtype=np.int32)
-    new_lengths = np.array([len(row[2]) for _, row in new], dtype=np.int64)
     return Rows(
-        ids=np.concatenate([prev.ids[keep], np.array([cid for cid, _ in new], dtype="S24")]).astype("S24"),
-        path_index=np.concatenate([remap[prev.path_index[keep]],
-                                   np.array([where[row[0]] for _, row in new], dtype=np.int32)]),
-        sections=np.concatenate([prev.sections[keep], np.array([row[1] for _, row in new], dtype=np.uint8)]),
+        ids=np.concatenate([prev.ids[keep], np.array(ids, dtype="S24")]).astype("S24"),
+        path_index=np.concatenate([remap[prev.path_index[keep]], np.array([where[p] for p in new_paths],
+                                                                            dtype=np.int32)]),
+        sections=np.concatenate([prev.sections[keep], new_sections]),
         tok_indptr=np.concatenate([[0], np.cumsum(np.concatenate([lengths[keep], new_lengths]))]).astype(np.int64),
-        tok_terms=np.concatenate([prev.tok_terms[kept_tokens], *[row[2] for _, row in new]]).astype(np.int32),
-        tok_tf=np.concatenate([prev.tok_tf[kept_tokens], *[row[3] for _, row in new]]).astype(np.int32),
+        tok_terms=np.concatenate([prev.tok_terms[kept_tokens], new_terms]).astype(np.int32),
+        tok_tf=np.concatenate([prev.tok_tf[kept_tokens], new_tf]).astype(np.int32),
         paths=paths, vocab=delta.vocab,
     )
 
