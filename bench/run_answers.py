@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,8 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def seeds_run(store: Path) -> dict[str, object]:
-    k = kit.open(store_dir=str(store))
-    k.ingest(ROOT / "seeds")
+    """`store` is a throwaway project folder: seeds/ beside .kit, so stored names are `seeds/<file>`,
+    as tests/data/seeds_qa.jsonl names its gold sources."""
+    shutil.copytree(ROOT / "seeds", store / "seeds")
+    k = kit.open(store_dir=str(store / ".kit"))
+    k.ingest(store / "seeds")
     questions = [json.loads(line)["question"] for line in (ROOT / "tests/data/seeds_qa.jsonl").open()]
     k.ask(questions[0])  # warm: model loaded, keyword index built
     latencies = []

@@ -306,9 +306,10 @@ def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
 
 def source_notes(failed: Sequence[Citation]) -> list[str]:
     """Say so when citations failed because a source file changed or went missing since ingest."""
-    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.NOT_AT_SPAN}
+    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.SOURCE_OUTSIDE,
+            CitationProblem.NOT_AT_SPAN}
     reasons = list(dict.fromkeys(failure_reason(c) for c in failed if c.problem in gone))
     if not reasons:
         return []
-    return [f"{len(reasons)} cited source(s) changed since ingest ({'; '.join(reasons[:3])}); "
-            "run `kit ingest` on them again"]
+    return [f"{len(reasons)} cited source(s) changed or went missing since ingest ({'; '.join(reasons[:3])}); "
+            "run `kit ingest` on their folder again"]

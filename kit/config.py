@@ -36,14 +36,31 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    store_dir: Path = Field(
-        Path(".kit"), description="Folder of the local Chroma store, BM25 cache and locks."
+    store_dir: Path | None = Field(
+        None,
+        description="The store folder: its state (sources, generation), file list, keyword index, write lock "
+        "and, in local mode, the Chroma data. Unset: the nearest `.kit` folder in the current folder or its "
+        "parents, as git finds its repository; `kit ingest` creates `.kit` in the current folder if there is "
+        "none. Stored file paths are relative to the folder that holds the store folder.",
     )
     store_mode: Literal["local", "http"] = Field(
-        "local", description="'local': Chroma PersistentClient in store_dir; 'http': a `chroma run` server."
+        "local", description="'local': Chroma PersistentClient in store_dir; 'http': a `chroma run` server "
+        "(store_dir then keeps only the local cache of the keyword index and file list)."
     )
     chroma_host: str = Field("127.0.0.1", description="Host of the Chroma server in http mode.")
     chroma_port: int = Field(8000, description="Port of the Chroma server in http mode.")
+    # A query over a million chunks answers in well under a second here (bench/run_scale.py);
+    # 30 s only trips on a server that is frozen, overloaded or not a Chroma server at all.
+    chroma_timeout: float = Field(
+        30.0, gt=0, description="Seconds any single request to the Chroma server may take (http mode); "
+        "past it the command stops with one line naming the server."
+    )
+    # Renewed every third of its length while a write runs, so a live writer never loses it;
+    # a killed writer blocks others for at most this long.
+    lease_seconds: float = Field(
+        30.0, ge=1, description="Length of the write lease a writer holds on a Chroma server (http mode); "
+        "another writer may take the store over only after a lease has expired unrenewed."
+    )
     collection_prefix: str = Field(
         "kit", description="Prefix of collection names; one prefix holds one corpus."
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 
 class KitError(Exception):
@@ -93,3 +93,39 @@ class InputError(KitError):
 
 class KitWarning(UserWarning):
     """Something kit ignored on purpose and tells about (e.g. a KIT_* variable that is no setting)."""
+
+
+class NoStoreError(KitError):
+    """A read command found no store; nothing was created and no model was loaded."""
+
+
+class NothingToIngestError(KitError):
+    """A folder held no file kit can ingest; the store is unchanged. `report` lists every skipped file."""
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class NotStoredError(KitError):
+    """`kit rm` was given a path the store holds nothing under."""
+
+
+class StoreResourceError(KitError):
+    """A resource the store needs failed (disk full, server unreachable or frozen); the store
+    itself was not found damaged, so nothing is rebuilt. `resource` says which, as a typed value."""
+
+    def __init__(self, message: str, resource: Resource) -> None:
+        super().__init__(message)
+        self.resource = resource
+
+
+class Resource(StrEnum):
+    """What failed in a `StoreResourceError`."""
+
+    DISK_FULL = "disk full"
+    DISK = "disk"  # another OS error on the store's files (read-only, permissions, I/O)
+    SERVER_UNREACHABLE = "server unreachable"
+    SERVER_TIMEOUT = "server timeout"
+    NOT_CHROMA = "not a Chroma server"
+    SERVER_ERROR = "server error"

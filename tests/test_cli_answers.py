@@ -159,3 +159,25 @@ def test_config_shows_values_origins_and_masks_secrets(capsys: pytest.CaptureFix
     assert data["chunk_size"]["from"] == "default" and data["api_key"]["value"] == "***"
     text = run_kit(["config"], env=env).stdout
     assert "sk-canary-config-1234" not in text + done.stdout and "(env KIT_TOP_K)" in text
+
+
+def test_store_commands_json_matches_the_schema(tmp_path: Path) -> None:
+    """ingest, files, doctor and rm speak the same schema (hash embedder: no model needed)."""
+    docs = Path(shutil.copytree(SEEDS, tmp_path / "docs"))
+    (docs / "notes.pdf").write_bytes(b"%PDF-1.4")
+    env = {**kit_free_env(), "KIT_EMBEDDER": "hash"}
+
+    def run(*args: str) -> Any:
+        done = run_kit([*args, "--store", str(tmp_path / ".kit"), "--json"], env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    report = valid(run("ingest", str(docs)), "IngestReport")
+    assert report["files"] == len(list(SEEDS.glob("*.txt"))) and report["skipped"] == 1
+    assert [i["path"] for i in report["issues"] if i["kind"] == "skipped"] == ["docs/notes.pdf"]
+    listing = valid(run("files"), "Listing")
+    assert sum(f["chunks"] for f in listing["files"]) == report["chunks"]
+    assert valid(run("doctor"), "Checkup")["verdict"] == "healthy"
+    first = listing["files"][0]["path"]
+    removal = valid(run("rm", str(tmp_path / first)), "Removal")
+    assert removal["files"] == [first] and removal["chunks"] == listing["files"][0]["chunks"]

@@ -16,6 +16,7 @@ import kit
 from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import get_embedder
+from kit.errors import KitError, NothingToIngestError
 from tests.helpers import SEEDS
 from tests.llm_server import FakeOpenAI
 
@@ -27,6 +28,8 @@ EFFECTS = {
     "store_mode": "test_http_mode_talks_to_the_named_server",
     "chroma_host": "test_http_mode_talks_to_the_named_server",
     "chroma_port": "test_http_mode_talks_to_the_named_server",
+    "chroma_timeout": "test_server_mode::test_a_port_that_accepts_and_never_answers_is_bounded_by_chroma_timeout",
+    "lease_seconds": "test_server_mode::test_an_abandoned_lease_is_taken_over_only_after_it_expires",
     "collection_prefix": "test_collection_prefix_names_the_collection",
     "embedder": "test_embedder_and_its_options_are_the_ones_named",
     "openai_embedding_model": "test_embedder_and_its_options_are_the_ones_named",
@@ -85,7 +88,7 @@ def test_store_dir_is_where_the_store_lives(tmp_path: Path) -> None:
 def test_http_mode_talks_to_the_named_server(tmp_path: Path) -> None:
     k = kit.open(store_dir=tmp_path / "s", embedder="hash", store_mode="http", chroma_host="127.0.0.1",
                  chroma_port=9)  # nothing listens on port 9: the error must name the server it tried
-    with pytest.raises(Exception):  # noqa: B017  (any failure to reach port 9 will do here)
+    with pytest.raises(KitError, match=r"127\.0\.0\.1:9\b"):
         k.search("x")
     assert not (tmp_path / "s" / "chroma").exists()  # no local store was made instead
 
@@ -122,9 +125,11 @@ def test_chunk_size_and_overlap_shape_the_chunks(tmp_path: Path) -> None:
 def test_max_file_mb_skips_larger_files(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "big.txt").write_text("The harbour reopened on Monday after the storm. " * 3000)
+    (tmp_path / "docs" / "small.txt").write_text("The ferry runs again from Tuesday.\n")
     report = open_hash(tmp_path / "s", max_file_mb=0.05).ingest(tmp_path / "docs")
-    assert [i.path for i in report.issues] == ["big.txt"] and report.chunks == 0
-    assert open_hash(tmp_path / "t", max_file_mb=1).ingest(tmp_path / "docs").chunks > 0
+    assert [i.path for i in report.issues] == ["docs/big.txt"] and report.files == 1
+    report = open_hash(tmp_path / "t", max_file_mb=1).ingest(tmp_path / "docs")
+    assert not report.issues and report.files == 2
 
 
 def test_fallback_encoding_decodes_what_utf8_cannot(tmp_path: Path) -> None:
@@ -141,7 +146,8 @@ def test_fallback_encoding_decodes_what_utf8_cannot(tmp_path: Path) -> None:
 def test_extensions_choose_the_file_types(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.rst").write_text("The harbour reopened on Monday after the storm damaged it.\n")
-    assert open_hash(tmp_path / "s").ingest(tmp_path / "docs").chunks == 0
+    with pytest.raises(NothingToIngestError):
+        open_hash(tmp_path / "s").ingest(tmp_path / "docs")
     assert open_hash(tmp_path / "t", extensions=(".rst",)).ingest(tmp_path / "docs").chunks == 1
 
 
