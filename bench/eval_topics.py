@@ -315,7 +315,7 @@ def run_seeds(store: Path) -> dict[str, Any]:
     k.ingest(ROOT / "seeds")
     (store / "topics-cache.json").unlink(missing_ok=True)
     topics = k.topics()
-    found = [{d[:3] for d in t.documents} for t in topics]
+    found = [{Path(d).name[:3] for d in t.documents} for t in topics]
     matched = sorted(found, key=sorted) == sorted(SEED_STORIES.values(), key=sorted)
     summaries = k.summarize(topics)
     quoted = Counter(c.section for s in summaries for c in s.citations)
@@ -330,7 +330,7 @@ def run_seeds(store: Path) -> dict[str, Any]:
 def seeds_table(r: dict[str, Any]) -> list[str]:
     lines = ["### Seeds: topics and summaries", "", "| topic label | documents | keywords (c-TF-IDF) |",
              "|---|---|---|"]
-    lines += [f"| {t['label']} | {', '.join(d[:3] for d in t['documents'])} | {', '.join(t['keywords'])} |"
+    lines += [f"| {t['label']} | {', '.join(Path(d).name[:3] for d in t['documents'])} | {', '.join(t['keywords'])} |"
               for t in r["topics"]]
     lines += ["", f"Three stories found: {'yes' if r['three_stories'] else 'NO'}; summary citations by section: "
               f"{r['summary_citations_by_section']} (store chunks by section: {r['store_chunks_by_section']})."]
@@ -404,7 +404,9 @@ def run_llm(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], corpus: Pat
 
 def open_multiling(work: Path) -> tuple[Kit, Path, list[dict[str, Any]], list[dict[str, Any]]]:
     docs, rows = load_data()
-    corpus, store = work / "corpus", work / f"store-{Settings.load().embedder}"
+    # The store sits in the corpus folder, so stored names are relative to it, as the gold ones are.
+    corpus = work / "corpus"
+    store = corpus / f".kit-{Settings.load().embedder}"
     write_corpus(docs, corpus)
     k = kit.open(store_dir=str(store), llm="extractive")
     started = time.perf_counter()

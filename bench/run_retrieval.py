@@ -48,12 +48,15 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 import kit
 import kit.retrieval
+import kit.store
 from kit.config import Settings
 from kit.embeddings import Embedder, OnnxMiniLM, TorchMiniLM, get_embedder, model_dir
+from kit.types import IssueKind
 
 torch.set_num_threads(2)  # the machine has 2 cores; onnxruntime sessions also use 2 threads
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout (a git worktree may sit one level deeper)
+DATA = next(p / "shared" / "data" for p in Path(__file__).resolve().parents if (p / "shared" / "data").is_dir())
 SQUAD = DATA / "squad2_dev_half" / "dev-v2.0.json"
 NEWS = DATA / "multiling2011_en" / "docs.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -269,14 +272,14 @@ class KitPipeline:
         self.kit = kit.open(store_dir=store_dir, embedder=variant, **settings)
 
     def ingest(self, folder: Path, corpus_chars: int) -> Ingest:
-        store, embedder = self.kit.store, self.kit.embedder
-        stages = [("embed", embedder, "embed"), ("chroma upsert", store, "upsert"),
-                  ("chroma catalog", store, "catalog"), ("chroma delete", store, "delete")]
+        embedder = self.kit.embedder
+        stages = [("embed", embedder, "embed"), ("chroma upsert", kit.store.Chunks, "upsert"),
+                  ("chroma catalog", kit.store.Chunks, "catalog"), ("chroma delete", kit.store.Chunks, "delete")]
         with timing_calls(stages) as timer:
             watch = Stopwatch()
             report = self.kit.ingest(folder)
             timing = watch.stop()
-        issues = sum(not i.reason.startswith("note:") for i in report.issues)
+        issues = report.count(IssueKind.ERROR)
         return Ingest(report.files, report.chunks, report.embedded, corpus_chars, timing,
                       timer.breakdown(timing.wall_s, rest="read+clean+chunk+other"), issues)
 
@@ -298,8 +301,8 @@ class KitPipeline:
     def search_stages(self) -> list[tuple[str, Any, str]]:
         store, retriever = self.kit.store, self.kit.retriever
         return [("embed query", self.kit.embedder, "embed"), ("chroma query", store, "query"),
-                ("chroma get embeddings", store, "embeddings"), ("chroma count", store, "count"),
-                ("chroma generation check", store, "generation"),
+                ("chroma get keyword hits", store, "get_with_vectors"), ("chroma count", store, "count"),
+                ("store generation check", store, "generation"),
                 ("bm25", retriever.keyword_index(), "search"), ("mmr", kit.retrieval, "mmr")]
 
 
@@ -479,7 +482,7 @@ def phase_ingest(plan: Plan, corpus: Path, chars: int, work: Path, baseline_embe
     pipes: dict[str, KitPipeline | BaselinePipeline] = {}
     for rep in range(plan.repeats):
         for name in names if rep % 2 == 0 else names[::-1]:
-            store = work / f"store-{name}-{rep}"
+            store = corpus / f".kit-{name}-{rep}"  # in the corpus: stored names are the gold `<article>/<n>.txt`
             pipe = BaselinePipeline(baseline_embeddings, store) if name == BASELINE else KitPipeline(name, store)
             log(f"ingest {name} (repeat {rep + 1}/{plan.repeats})")
             firsts[name].append(pipe.ingest(corpus, chars))
@@ -552,7 +555,7 @@ def phase_synthetic(plan: Plan, paragraphs: dict[str, str], work: Path, variant:
     files = synthetic_corpus(paragraphs, plan.synthetic_docs)
     folder = write_corpus(work / "synthetic", files)
     chars = sum(len(t) for t in files.values())
-    pipe = KitPipeline(variant, work / "store-synthetic")
+    pipe = KitPipeline(variant, folder / ".kit")
     log(f"synthetic: first ingest of {len(files)} documents with kit/{variant}")
     first = pipe.ingest(folder, chars)
     log(f"  {first.timing.wall_s:.1f} s; re-ingest x3")
@@ -569,7 +572,7 @@ def phase_big_store(plan: Plan, paragraphs: dict[str, str], questions: list[Ques
     """A store of ≥10,000 small chunks (SQuAD + news at chunk_size 100): build time and search latency."""
     files = {**paragraphs, **(news_corpus() if plan.big_store_news else {})}
     folder = write_corpus(work / "big", files)
-    pipe = KitPipeline(variant, work / "store-big", chunk_size=plan.big_store_chunk_size, chunk_overlap=0)
+    pipe = KitPipeline(variant, folder / ".kit", chunk_size=plan.big_store_chunk_size, chunk_overlap=0)
     log(f"big store: ingest {len(files)} files at chunk_size={plan.big_store_chunk_size} with kit/{variant}")
     built = pipe.ingest(folder, sum(len(t) for t in files.values()))
     log(f"  {built.chunks} chunks in {built.timing.wall_s:.1f} s; searching {len(questions)} questions")

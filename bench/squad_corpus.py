@@ -57,7 +57,8 @@ def write_jsonl(items: list[QAItem], path: Path) -> None:
 def squad_kit() -> tuple[kit.Kit, list[tuple[str, QAItem]], IngestReport]:
     """The corpus written under WORK and ingested into a store kept per embedder (settings from KIT_*)."""
     items = write_corpus(WORK / "corpus")
-    k = kit.open(store_dir=str(WORK / f"store-{Settings.load().embedder}"))
+    # The store sits in the corpus folder, so stored names are `<article>/<nnn>.txt` like the gold ones.
+    k = kit.open(store_dir=str(WORK / "corpus" / f".kit-{Settings.load().embedder}"))
     return k, items, k.ingest(WORK / "corpus")
 
 

@@ -1,41 +1,59 @@
 """kit: cited question answering and topic summaries over a folder of documents.
 
     import kit
-    k = kit.open()                  # settings from KIT_* env vars and keywords
+    k = kit.open()                  # the nearest .kit store (or KIT_STORE_DIR); settings from KIT_* and keywords
     k.ingest("seeds")               # clean, chunk, embed (offline), store in Chroma
     k.search("cruise missiles")     # hybrid dense + BM25 hits with exact spans
+
+Names below load on first use: `import kit` (and the `kit` command's start) stays fast.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit import offline
 
 offline.apply()
 
-from kit.api import Kit  # noqa: E402
-from kit.config import Settings  # noqa: E402
-from kit.errors import KitError  # noqa: E402
-from kit.types import (  # noqa: E402
-    Answer,
-    Chunk,
-    Citation,
-    Claim,
-    Document,
-    FileIssue,
-    Hit,
-    IngestReport,
-    Support,
-    Topic,
-    TopicSummary,
-)
-
 __version__ = "0.1.0"
+_TYPES = ("Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "IssueKind",
+          "SourceStatus", "Support", "Topic", "TopicSummary")
+_LAZY = {"Kit": "kit.api", "Settings": "kit.config", "KitError": "kit.errors"} | {name: "kit.types" for name in _TYPES}
+
+if TYPE_CHECKING:
+    from kit.api import Kit
+    from kit.config import Settings
+    from kit.errors import KitError
+    from kit.types import (
+        Answer,
+        Chunk,
+        Citation,
+        Claim,
+        Document,
+        FileIssue,
+        Hit,
+        IngestReport,
+        IssueKind,
+        SourceStatus,
+        Support,
+        Topic,
+        TopicSummary,
+    )
 
 
-def open(**settings: Any) -> Kit:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kit' has no attribute {name!r}")
+
+
+def open(**settings: Any) -> "Kit":
     """Open a kit; keywords override settings (e.g. store_dir=".kit", embedder="minilm")."""
+    from kit.api import Kit
+
     return Kit(**settings)
 
 
-__all__ = ["Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "Kit", "KitError",
-           "Settings", "Support", "Topic", "TopicSummary", "open"]
+__all__ = ["Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "IssueKind", "Kit",
+           "KitError", "Settings", "SourceStatus", "Support", "Topic", "TopicSummary", "open"]

@@ -8,7 +8,8 @@ Two answerers behind one protocol, picked by name (`settings.llm`):
   terms. The best one's support score (a logistic model over similarity and coverage,
   calibrated on SQuAD 2.0, bench/calibrate_abstention.py) decides between answering and
   abstaining.
-- llm: a chat model writes the answer from numbered passages; each of its sentences becomes a
+- llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
+  answer from numbered passages packed to fit its context; each of its sentences becomes a
   claim whose citations are located, verified against the files and judged for support
   (`kit.claims`). Unsupported claims are listed apart; with no supported claim the answer is
   "not in the documents". A failing model is an error, or, when `llm_fallback` is set, the
@@ -20,24 +21,23 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from kit.budget import fit_and_call
 from kit.citations import SourceReader, cite_in_chunk, render_passages
 from kit.claims import Evidence, answer_drafts, build_claims, failure_reason, number_citations, quoted_claim
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
-from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
-from kit.numbers import numbers
+from kit.llm import ChatBackend, Trace, json_object
 from kit.prompts import load_prompt
-from kit.support import Judge, words_of
-from kit.text import STOPWORDS, is_statement, keywords, match_stem, sentences
+from kit.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.support import Judge
+from kit.text import is_statement, keywords, sentences
 from kit.types import Answer, Chunk, Citation, CitationProblem, Claim, Hit, Mode
 
 CALIBRATION = Path(__file__).with_name("calibration") / "abstention.json"
@@ -47,16 +47,14 @@ ANSWER_SCHEMA = {
         "type": "object", "additionalProperties": False, "required": ["answer", "quotes"],
         "properties": {
             "answer": {"type": "string"},
-            "quotes": {"type": "array", "items": {
+            # Bounded: a small model asked for a list can repeat one quote dozens of times.
+            "quotes": {"type": "array", "maxItems": 8, "items": {
                 "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
                 "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}},
         },
     },
 }
 _MAX_SENTENCES = 3
-# Share of the question's words (idf-weighted) its passage must hold. On the seeds dev set the
-# answerable questions' best passages hold 0.54-1.0 of it, the unanswerable ones' 0.10-0.58.
-KEY_TERM_COVERAGE = 0.4
 # Answers say where a quote stands on the page: a reader's comment is not the article.
 _SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
 
@@ -81,95 +79,6 @@ class Answerer(Protocol):
     mode: Mode
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer: ...
-
-
-# -- what a question asks for -----------------------------------------------------------------
-
-class AnswerKind(StrEnum):
-    NUMBER = "number"
-    DATE = "date"
-    NAME = "name"  # a person, place or organisation
-    OPTION = "option"  # a command-line option such as -h or --human-readable
-    ANY = "any"
-
-
-_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
-_KIND_PATTERNS = (
-    (AnswerKind.NUMBER, re.compile(
-        r"\bhow (many|much|long|far|old|big|large|tall|high|often|fast|deep|wide|heavy)\b|"
-        r"\bwhat (percentage|percent|proportion|number|amount|share|fraction)\b", re.IGNORECASE)),
-    (AnswerKind.DATE, re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month|decade|century)\b", re.IGNORECASE)),
-    (AnswerKind.NAME, re.compile(r"\b(who|whom|whose|where)\b", re.IGNORECASE)),
-)
-_DATE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
-    r"jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-    r"tomorrow|ago|tonight|century|centuries|decade|\d{1,2}(?:st|nd|rd|th)|1\d{3}s?|20\d{2}s?)\b", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
-
-
-def asked_for(question: str) -> AnswerKind:
-    """The kind of answer a question asks for."""
-    if _OPTION.search(question):
-        return AnswerKind.OPTION
-    return next((kind for kind, rx in _KIND_PATTERNS if rx.search(question)), AnswerKind.ANY)
-
-
-def holds_kind(kind: AnswerKind, question: str, sentence: str) -> bool:
-    """Whether `sentence` holds an answer of `kind` that the question does not already state."""
-    if kind is AnswerKind.NUMBER:
-        asked = {n.value for n in numbers(question)}
-        return any(n.value not in asked for n in numbers(sentence))
-    if kind is AnswerKind.DATE:
-        asked = {m.lower() for m in _DATE.findall(question)}
-        return any(m.lower() not in asked for m in _DATE.findall(sentence))
-    if kind is AnswerKind.NAME:
-        return bool(_new_names(question, sentence))
-    if kind is AnswerKind.OPTION:
-        return all(opt in sentence for opt in _OPTION.findall(question))
-    return True
-
-
-def _new_names(question: str, sentence: str) -> set[str]:
-    asked = {match_stem(w) for w in re.findall(r"[\w'’.-]+", question)}
-    found = set()
-    for m in _CAPITALISED.finditer(sentence):
-        word = m.group()
-        first = m.start() == 0 or re.search(r"[.!?:\"“]\s*$", sentence[:m.start()]) is not None
-        if (first and word.lower() in STOPWORDS) or match_stem(word) in asked or word.lower() in STOPWORDS:
-            continue
-        found.add(word)
-    return found
-
-
-def key_term_coverage(question: str, context: str, idf: Callable[[str], float]) -> float:
-    """Idf-weighted share of the question's content words present in `context`."""
-    terms = set(keywords(question))
-    if not terms:
-        return 1.0
-    present = {match_stem(w) for w in re.findall(r"[^\W_]+", context)}
-    weights = {t: idf(t) for t in terms}
-    total = sum(weights.values()) or 1.0
-    return sum(w for t, w in weights.items() if match_stem(t) in present) / total
-
-
-def question_names(question: str) -> list[str]:
-    """The capitalised names a question asks about (its first word is the question word)."""
-    return [w for w in _CAPITALISED.findall(question)[1:] if w.lower() not in STOPWORDS]
-
-
-# What a page's sections are, in words a question uses: a comment section holds readers' words.
-_SECTION_WORDS = {"comments": " readers reader commenters comments", "sidebar": "", "article": ""}
-
-
-def covers_key_terms(question: str, chunk: Chunk, idf: Callable[[str], float]) -> bool:
-    """The passage names every name the question asks about and holds at least half of the
-    question's words, weighted by rarity: "What is the population of Palmyra?" is not
-    answered by a passage that only mentions Palmyra."""
-    text = chunk.text + _SECTION_WORDS[chunk.section]
-    found = words_of(text)
-    return (all(found.has_name(n) for n in question_names(question))
-            and key_term_coverage(question, text, idf) >= KEY_TERM_COVERAGE)
 
 
 # -- extractive -----------------------------------------------------------------------------
@@ -227,36 +136,6 @@ def sentence_features(question: str, cand: Candidate, cos: float, idf: Callable[
         "counts_asked": counts_asked(question, cand.text),
         "bias": 1.0,
     }
-
-
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,2}?[\w-]+?)(?:\s+(?:did|do|does|were|was|are|is|have|"
-                       r"has|had|will|would|could|can|in|of|on|at|from|for|to|by)\b|[?,.]|$)", re.IGNORECASE)
-
-
-def counts_asked(question: str, sentence: str) -> float:
-    """1 when a "how many X" question meets a sentence where a number counts X ("eight fuel
-    trucks" for "How many fuel trucks..."), else 0."""
-    m = _HOW_MANY.search(question)
-    if not m:
-        return 0.0
-    noun = match_stem(m.group(1).split()[-1])
-    for n in numbers(sentence):
-        following = re.findall(r"[A-Za-z][\w-]*", sentence[n.end:n.end + 40])[:3]
-        if any(match_stem(w) == noun for w in following):
-            return 1.0
-    return 0.0
-
-
-def type_match(question: str, sentence: str) -> float:
-    """1 when the sentence holds the kind of thing the question asks for (a feature of the
-    calibrated support model: keep it as calibrated; `holds_kind` is the stricter gate)."""
-    q = question.lower()
-    new_caps = set(_CAPITALISED.findall(sentence)) - set(_CAPITALISED.findall(question))
-    if re.search(r"\b(how many|how much|what year|when|how long|how old|what percentage)\b", q):
-        return 1.0 if re.search(r"\d", sentence) else 0.0
-    if re.search(r"\b(who|whom|whose|where|which)\b", q):
-        return 1.0 if new_caps else 0.0
-    return 0.5
 
 
 def candidates(hits: Sequence[Hit]) -> list[Candidate]:
@@ -365,11 +244,15 @@ class LLMAnswerer:
     def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
         prompt = load_prompt("answer")
         refusal = prompt.sentinels["refusal"]
-        system, user = prompt.render(question=question, passages=render_passages(hits), refusal=refusal)
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
-        result = traced_call(self.backend, [Message("system", system), Message("user", user)], trace, ANSWER_SCHEMA)
+        def render(sent: list[Hit]) -> tuple[str, str]:
+            return prompt.render(question=question, passages=render_passages(sent), refusal=refusal)
+
+        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
+        hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
         text, quotes = parse_reply(result.text)
-        notes = ["the model's reply was cut off (finish_reason=length)"] if result.finish_reason == "length" else []
+        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
+                                if result.finish_reason == "length" else [])
         if not text.strip() or refusal in text:
             notes.append("the model found no answer in the passages")
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
@@ -423,9 +306,10 @@ def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
 
 def source_notes(failed: Sequence[Citation]) -> list[str]:
     """Say so when citations failed because a source file changed or went missing since ingest."""
-    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.NOT_AT_SPAN}
+    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.SOURCE_OUTSIDE,
+            CitationProblem.NOT_AT_SPAN}
     reasons = list(dict.fromkeys(failure_reason(c) for c in failed if c.problem in gone))
     if not reasons:
         return []
-    return [f"{len(reasons)} cited source(s) changed since ingest ({'; '.join(reasons[:3])}); "
-            "run `kit ingest` on them again"]
+    return [f"{len(reasons)} cited source(s) changed or went missing since ingest ({'; '.join(reasons[:3])}); "
+            "run `kit ingest` on their folder again"]

@@ -1,32 +1,68 @@
-"""The public entry point: a `Kit` opened on a store, with ingest and search.
+"""The public entry point: a `Kit` opened on a store, with ingest, search and the store's upkeep.
 
 Everything a notebook, script or the CLI does goes through here. Heavy parts (the embedding
-model, the Chroma client) load on first use, so opening a kit is instant.
+model, the Chroma client) load on first use, and read commands check that a store is there
+before either: with none, they say where they looked and what to run. Every write (ingest, rm,
+repair) holds the store's write lock from start to end, and first completes a write that was
+interrupted, under that same lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kit.answer import Answerer, Context, ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
-from kit.citations import SourceReader
 from kit.config import RESULT_SETTINGS, Settings
-from kit.doctor import Checkup, check, move_aside, require_root, source_root
-from kit.embeddings import Embedder, get_embedder
-from kit.errors import EmptyStoreError, InputError
-from kit.evaluate import QAReport, evaluate, load_qa
-from kit.ingest import Progress, ingest
-from kit.llm import ChatBackend, get_chat_backend
+from kit.embeddings import Embedder, get_embedder, identity
+from kit.errors import (
+    EmptyStoreError,
+    InputError,
+    NoStoreError,
+    NothingToIngestError,
+    NotStoredError,
+    Resource,
+    SettingsMismatchError,
+    StoreBusyError,
+    StoreDamagedError,
+    StoreResourceError,
+)
+from kit.listing import Listing, list_files
+from kit.location import Location, locate, shown
+from kit.progress import Bar, Progress, Silent
 from kit.retrieval import Filter, Retriever
+from kit.state import StoreState, read_state
 from kit.store import Store
-from kit.summarize import extractive_summary, in_sections, llm_summary, sections_note, topic_found
-from kit.support import Judge
-from kit.topic_cache import TopicCache
-from kit.topics import discover, named_topic
-from kit.types import Answer, Citation, FileIssue, Hit, IngestReport, Mode, Provenance, Section, Topic, TopicSummary
+from kit.types import (
+    Answer,
+    Citation,
+    FileIssue,
+    Hit,
+    IngestReport,
+    IssueKind,
+    Mode,
+    Provenance,
+    Section,
+    Topic,
+    TopicSummary,
+)
+from kit.writer import Write, begin, lease_holder, locked, retire, server_state
+
+if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
+    from kit.answer import Answerer, Context
+    from kit.citations import SourceReader
+    from kit.doctor import Checkup, Problem
+    from kit.evaluate import QAReport
+    from kit.llm import ChatBackend
+    from kit.remove import Removal
+    from kit.topic_cache import TopicCache
 
 
 class Kit:
@@ -38,6 +74,7 @@ class Kit:
         elif overrides:
             settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
         self.settings = settings
+        self.location: Location = locate(settings.store_dir)  # found once, from the folder the kit opens in
         self._embedder: Embedder | None = None
         self._store: Store | None = None
         self._retriever: Retriever | None = None
@@ -52,8 +89,13 @@ class Kit:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings, self.embedder.name, self.embedder.dim)
+            self._store = Store(self.settings, *self._identity(), self.location)
         return self._store
+
+    def _identity(self) -> tuple[str, int]:
+        if self._embedder is not None:
+            return self._embedder.name, self._embedder.dim
+        return identity(self.settings)
 
     @property
     def retriever(self) -> Retriever:
@@ -61,25 +103,217 @@ class Kit:
             self._retriever = Retriever(self.store, self.embedder, self.settings)
         return self._retriever
 
+    # -- writing -----------------------------------------------------------------------------------
     def ingest(self, folder: str | Path = "seeds", progress: bool | Progress = False,
                wait: float = 0.0, rebuild: bool = False) -> IngestReport:
-        """Index the text files under `folder`; unchanged files cost nothing.
+        """Sync the text files of `folder` (or one file) into the store: new and changed files are
+        embedded, files gone from it removed; other sources are left alone. A folder with no file
+        kit can read raises `NothingToIngestError` and changes nothing. `rebuild` builds the whole
+        store again (e.g. for another embedder or chunk size)."""
+        from kit.ingest import find, sync
 
-        `rebuild` drops the store first, e.g. to change embedder or chunk settings.
-        """
-        callback = _tqdm_progress() if progress is True else (progress or None)
-        notes = self._recover_if_interrupted()
+        found = find(Path(folder), self.settings, self.location)
+        bar: Progress = Bar() if progress is True else (progress or Silent())
         try:
-            report = ingest(Path(folder), self.settings, self.store, self.embedder, callback, wait, rebuild)
-            report.issues[:0] = [FileIssue("(store)", note) for note in notes]
-            return report
-        finally:
-            if progress is True and callback is not None:
-                callback(-1, 0, "")
+            with self._writing("ingest", found.name, wait, rebuild=rebuild) as (write, notes):
+                if rebuild:
+                    for source in write.state.sources:
+                        if source.name != found.name:
+                            notes += self._sync_source(write, source.name, Silent())
+                report = sync(write, found, self.settings, self.embedder, bar)
+        except BaseException:
+            bar.finish("")  # close the bar cleanly (a notebook widget too) and re-raise
+            raise
+        report.issues[:0] = [FileIssue("(store)", note, IssueKind.NOTE) for note in notes]
+        return report
 
+    def remove(self, path: str | Path, wait: float = 0.0) -> Removal:
+        """Remove a file or folder (and its source record, for a whole source) from the store; not from disk."""
+        from kit.remove import remove
+
+        self.store.require()
+        name = self.location.name_of(Path(os.path.realpath(path)))
+        with self._writing("rm", name, wait) as (write, _notes):
+            return remove(write, name)
+
+    def files(self) -> Listing:
+        """The store's sources and files (from the last commit's file list; no model, no Chroma)."""
+        return list_files(self.settings, self.location)
+
+    @contextmanager
+    def _writing(self, op: str, target: str, wait: float, rebuild: bool = False) -> Iterator[tuple[Write, list[str]]]:
+        store = self.store
+        store.dir.mkdir(parents=True, exist_ok=True)  # `kit ingest` makes the store folder if there is none
+        with locked(store, wait, check=not rebuild):
+            state = self._raw_state(any_settings=rebuild)
+            if rebuild and state is not None:
+                self._drop_partial_build(state)
+            notes = [] if rebuild else self._recover(op, target)
+            write = begin(store, op, target, fresh=rebuild)  # type: ignore[arg-type]  # op is an Operation
+            stored = self._raw_state(any_settings=rebuild)
+            if stored is not None and stored.writing is not None:  # an interrupted write this one completes:
+                write._mark(write.state, force=True)  # commit even if nothing is left to change
+            yield write, notes
+            write.commit()
+            if rebuild and state is not None and not store.http:
+                retire(store, state.chroma, keep=False)  # rebuilt on request: the old settings' data goes
+        store.forget()
+        self._retriever = None
+
+    # -- after a crash, under the lock ------------------------------------------------------------------
+    def _raw_state(self, any_settings: bool = False) -> StoreState | None:
+        """The stored state (None if there is none); `any_settings`: whatever settings built it."""
+        if not self.store.http:
+            state = read_state(self.store.dir)
+            if state is not None and not any_settings:
+                self.store.state()  # refuses other settings, as every command does
+            return state
+        try:
+            return server_state(self.store)
+        except NoStoreError:
+            return None
+        except SettingsMismatchError:
+            if any_settings:
+                return None
+            raise
+
+    def _recover(self, op: str = "", target: str = "") -> list[str]:
+        """Complete a write that was interrupted (the caller holds the lock, so its owner is gone);
+        an interrupted ingest of the source about to be ingested is completed by that ingest."""
+        from kit.doctor import Verdict
+
+        state = self._raw_state()
+        if state is None or state.writing is None:
+            return []
+        interrupted = state.writing
+        self._drop_partial_build(state)
+        result = self._check(state, writer_alive=False)
+        if result.verdict is Verdict.UNCHECKED:
+            raise StoreResourceError(result.problems[0].text, _resource_of(result))
+        if result.verdict is Verdict.DAMAGED and not self.store.http:
+            moved = self._rebuild_aside(state)
+            return [f"the last {interrupted.op} was interrupted and left the store damaged "
+                    f"({'; '.join(p.text for p in result.problems if _damage(p))}); rebuilt it from its sources, "
+                    f"damaged copy kept in {moved}"]
+        if (interrupted.op, interrupted.target) != (op, target) or op != "ingest":
+            self._replay(state)
+        return [f"the last {interrupted.op} of {shown(interrupted.target)} was interrupted; this run completed it"]
+
+    def _drop_partial_build(self, state: StoreState) -> None:
+        """Delete the data folder of a repair that never committed (it is not the store)."""
+        building = state.writing.building if state.writing is not None else ""
+        if building and building != state.chroma:
+            shutil.rmtree(self.store.dir / building, ignore_errors=True)
+
+    def _replay(self, state: StoreState) -> None:
+        from kit.remove import remove
+
+        assert state.writing is not None
+        op, target = state.writing.op, state.writing.target
+        write = begin(self.store, op, target)
+        write.state = replace(write.state, sources=state.sources)
+        if op == "ingest":
+            self._sync_source(write, target, Silent())
+        elif op == "rm":
+            with contextlib.suppress(NotStoredError):  # the interrupted rm had finished its deletes
+                remove(write, target)
+        else:
+            for source in state.sources:
+                self._sync_source(write, source.name, Silent())
+        write._mark(write.state, force=True)  # commit even if nothing was left to change
+        write.commit()
+        self.store.forget()
+
+    def _sync_source(self, write: Write, name: str, progress: Progress) -> list[str]:
+        from kit.ingest import find, sync
+
+        path = self.location.path_of(name)
+        if not path.exists():
+            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops them)"]
+        try:
+            found = find(path, self.settings, self.location)
+        except NothingToIngestError:
+            return [f"source {shown(name)} holds no file kit can read now; its files were kept"]
+        sync(write, found, self.settings, self.embedder, progress)
+        return []
+
+    def _rebuild_aside(self, state: StoreState) -> str:
+        """Build the store again from its sources in a new data folder; only a complete rebuild
+        replaces the old one, which is then kept aside (renamed), never deleted."""
+        missing = [s.name for s in state.sources if not self.location.path_of(s.name).exists()]
+        if missing or not state.sources:
+            why = f"source {shown(missing[0])} is gone" if missing else "it records no source"
+            raise StoreDamagedError(f"cannot rebuild the store in {self.store.dir}: {why}; restore it, or rebuild "
+                                    "with `kit ingest FOLDER --rebuild`. The store was left as it is")
+        write = begin(self.store, "repair", "all sources", fresh=True)
+        for source in state.sources:
+            self._sync_source(write, source.name, Silent())
+        write.commit()  # the swap: the state now names the new data folder
+        self.store.forget()
+        return retire(self.store, state.chroma, keep=True)
+
+    # -- checking and repairing ---------------------------------------------------------------------------
+    def doctor(self, repair: bool = False, wait: float = 0.0) -> Checkup:
+        """Check the store against its sources (Chroma read in a child process); with `repair`,
+        rebuild a damaged store aside, or complete and sync an incomplete or stale one."""
+        from kit.doctor import Verdict
+
+        self.store.require()
+        result = self._check()
+        if result.ok or not repair or result.verdict is Verdict.UNCHECKED:
+            return result
+        actions: list[str] = []
+        with locked(self.store, wait):
+            state = self._raw_state()
+            if state is None:
+                return result
+            self._drop_partial_build(state)
+            result = self._check(state, writer_alive=False)
+            if result.verdict is Verdict.DAMAGED and not self.store.http:
+                actions.append(f"rebuilt the store from its sources; damaged copy kept in {self._rebuild_aside(state)}")
+            elif not result.ok and result.verdict is not Verdict.UNCHECKED:
+                actions += self._sync_all(state)
+        self.store.forget()
+        after = self._check()
+        after.actions = actions
+        after.fixed = [p for p in result.problems if p.text not in {q.text for q in after.problems}]
+        return after
+
+    def _sync_all(self, state: StoreState) -> list[str]:
+        write = begin(self.store, "repair", "all sources")
+        notes: list[str] = []
+        for source in state.sources:
+            notes += self._sync_source(write, source.name, Silent()) or [f"synced {shown(source.name)}"]
+        write._mark(write.state, force=True)
+        write.commit()
+        return notes
+
+    def _check(self, state: StoreState | None = None, writer_alive: bool | None = None) -> Checkup:
+        from kit.doctor import Checkup, Kind, Problem, check
+
+        state = state or self._raw_state()
+        if state is None:
+            return Checkup(problems=[Problem(Kind.UNREADABLE, f"the state of the store in {self.store.where} "
+                                                              "cannot be read")])
+        alive = self._writer_alive() if writer_alive is None else writer_alive
+        settings = self.settings.model_copy(update={"store_dir": self.store.dir})
+        return check(settings, *self._identity(), state, alive, self.store.cache, self.location.base)
+
+    def _writer_alive(self) -> bool:
+        """Whether another process holds the write lock (or a live lease) right now."""
+        if self.store.http:
+            return lease_holder(self.store) is not None
+        try:
+            with locked(self.store, 0.0):
+                return False
+        except StoreBusyError:
+            return True
+
+    # -- reading -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, files: list[str] | None = None,
                sections: list[Section] | None = None) -> list[Hit]:
         """The k best chunks for `query`, optionally only from some files or sections."""
+        self.store.require()  # before any model is loaded
         flt = Filter(tuple(files) if files else None, tuple(sections) if sections else None)
         return self.retriever.search(query, k, flt)
 
@@ -100,6 +334,8 @@ class Kit:
     @property
     def answerer(self) -> Answerer:
         """The answerer named by settings.llm, with the extractive fallback when asked for."""
+        from kit.answer import ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
+
         extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
         if self.chat is None:
             return extractive
@@ -109,22 +345,28 @@ class Kit:
     def context(self) -> Context:
         """What answers and summaries are checked against: the files as they are now, a support
         judge, and word weights from the store's keyword index."""
+        from kit.answer import Context
+        from kit.support import Judge
+
         index = self.retriever.keyword_index()
-        judge = Judge.from_counts(self.embedder, index.df, len(index.chunks))
+        judge = Judge.from_counts(self.embedder, index.df, index.size)
         return Context(self.sources(), judge, judge.idf)
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
         from kit import __version__
 
-        root = self.store.source_root()
+        sources = tuple(s.name for s in self.store.sources())
         settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
         files = {c.path: c.doc_sha256 for c in citations}
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
-        return Provenance((str(root),) if root else (), dict(sorted(files.items())), __version__, settings, created)
+        return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
+                          str(self.location.base))
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""
+        from kit.evaluate import evaluate, load_qa
+
         items = load_qa(Path(qa_file))[:limit]
         answerer = self.answerer
         return evaluate(items, lambda q: self.search(q, k=k), lambda q, hits: self._answer(q, hits, answerer))
@@ -132,6 +374,8 @@ class Kit:
     @property
     def chat(self) -> ChatBackend | None:
         """The chat backend named by settings.llm (None for the offline extractive mode)."""
+        from kit.llm import get_chat_backend
+
         if self._chat is None and self.settings.llm != "extractive":
             self._chat = get_chat_backend(self.settings)
         return self._chat
@@ -141,13 +385,19 @@ class Kit:
         self._chat = backend
 
     def sources(self) -> SourceReader:
-        """Reads the ingested files to check citations against them."""
-        return SourceReader(self.store.source_root(), self.settings.fallback_encoding)
+        """A `SourceReader` over the stored files: reads them to check citations, and tells per file
+        whether it changed, went missing or now leads outside its folder (`status`)."""
+        from kit.citations import SourceReader
+
+        return SourceReader(self.location.base, self.settings.fallback_encoding)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default)."""
         sections = list(self.settings.summary_sections)
+        from kit.topics import discover, named_topic
+
+        self.store.require()
         if names:
             search = lambda name, n: self.search(name, k=n, sections=sections)  # noqa: E731
             return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
@@ -163,7 +413,9 @@ class Kit:
         s = self.settings
         key = json.dumps([self.embedder.name, s.chunk_size, s.chunk_overlap, list(s.summary_sections), k,
                           self.chat.name if self.chat else None])
-        return TopicCache(Path(s.store_dir), key)
+        from kit.topic_cache import TopicCache
+
+        return TopicCache(self.store.dir, key)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
@@ -185,6 +437,8 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
+        from kit.summarize import in_sections, llm_summary, sections_note, topic_found
+
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
         if named and not topic_found(topic.title, topic.chunks, ctx.idf):
@@ -203,46 +457,12 @@ class Kit:
         kept = cache.summary(topic, params, ctx.evidence.reader)
         if kept is not None:
             return kept
+        from kit.summarize import extractive_summary, sections_note
+
         summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
         summary.notes += sections_note(topic)
         cache.remember(topic, params, summary)
         return summary
-
-    def _recover_if_interrupted(self) -> list[str]:
-        """After a crash mid-write, check the store in a child process before writing again;
-        a damaged local store is moved aside (kept) and this ingest rebuilds it."""
-        store_dir = Path(self.settings.store_dir)
-        marker = store_dir / "write.running"
-        if self.settings.store_mode != "local" or not marker.exists() or _writer_alive(store_dir):
-            return []
-        result = check(self.settings, self.embedder.name, self.embedder.dim)
-        if result.ok or all("interrupted update" in p for p in result.problems):
-            return ["the previous ingest was interrupted; the store checked out and this run completes it"]
-        moved = move_aside(store_dir)
-        self._store = self._retriever = None
-        return [f"the previous ingest was interrupted and left the store damaged ({'; '.join(result.problems)}); "
-                f"moved it to {moved} and rebuilt"]
-
-    def doctor(self, repair: bool = False) -> Checkup:
-        """Check the store from a child process; with `repair`, rebuild it from its source folder."""
-        store_dir = Path(self.settings.store_dir)
-        result = check(self.settings, self.embedder.name, self.embedder.dim)
-        if result.ok or not repair:
-            return result
-        # A local store's source folder is read from its state file, without opening the
-        # possibly damaged index in this process.
-        local = self.settings.store_mode == "local"
-        root = require_root(source_root(store_dir) if local else self.store.source_root(), store_dir)
-        data_only = all("interrupted update" in p for p in result.problems)
-        if not data_only and local and store_dir.exists():
-            result.actions.append(f"moved the damaged store to {move_aside(store_dir)}")
-        self._store = self._retriever = None
-        report = self.ingest(root, rebuild=not data_only and not local)
-        result.actions.append(f"re-ingested {root}: {report.chunks} chunks, {report.embedded} embedded")
-        after = check(self.settings, self.embedder.name, self.embedder.dim)
-        after.actions = result.actions
-        after.problems = [f"fixed: {p}" for p in result.problems] + after.problems
-        return after
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
@@ -251,33 +471,13 @@ class Kit:
         return KitLangChainRetriever(kit=self, k=k)
 
 
-def _writer_alive(store_dir: Path) -> bool:
-    """Whether another process holds the store's write lock right now."""
-    from filelock import FileLock, Timeout
+def _damage(problem: Problem) -> bool:
+    from kit.doctor import Kind
 
-    lock = FileLock(str(store_dir / "write.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
+    return problem.kind in (Kind.CRASH, Kind.UNREADABLE, Kind.INDEX)
 
 
-def _tqdm_progress() -> Progress:
-    from tqdm.auto import tqdm
+def _resource_of(result: Checkup) -> Resource:
+    from kit.doctor import Kind
 
-    bar: Any = None
-
-    def update(done: int, total: int, name: str) -> None:
-        nonlocal bar
-        if done < 0:
-            if bar is not None:
-                bar.close()
-            return
-        if bar is None:
-            bar = tqdm(total=total, unit="file", desc="ingest", leave=False)
-        bar.set_postfix_str(name[-40:], refresh=False)
-        bar.update(1)
-
-    return update
+    return Resource.SERVER_TIMEOUT if any(p.kind is Kind.TIMEOUT for p in result.problems) else Resource.DISK

@@ -9,31 +9,30 @@ verifies. It does not retrieve or call models.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from kit.corpus import UnreadableFile, decode, html_to_text
-from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
+from kit.corpus import content_sha256, read_stored
+from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck, SourceStatus
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
                          "\u00a0": " ", "–": "-", "—": "-"})
 
 
+def passage_block(chunk: Chunk, key: int) -> str:
+    """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
+    document from closing the block and posing as instructions."""
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
+
+
 def render_passages(hits: Sequence[Hit]) -> str:
     """Passages as delimited data blocks, keyed 1..n in hit order."""
-    blocks = []
-    for key, hit in enumerate(hits, 1):
-        c = hit.chunk
-        # Escaping keeps a document from closing the data block and posing as instructions.
-        body = html.escape(c.text, quote=False)
-        blocks.append(f'<passage key="{key}" source="{html.escape(c.path)}" section="{c.section}">\n'
-                      f"{body}\n</passage>")
-    return "\n".join(blocks)
+    return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
 
 
 def markers(text: str) -> list[int]:
@@ -93,47 +92,48 @@ def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
 
 
 class SourceReader:
-    """Reads source files (decoded as at ingest) to verify citations; caches each file once."""
+    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
+
+    `root` is the store's base folder: stored file names are relative to it (or absolute). A name
+    that now leads out of its folder through a symlink is never read (see `status`)."""
 
     def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
         self.root = root
         self.fallback = fallback_encoding
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
 
     def text(self, rel: str) -> str | None:
+        return self._file(rel)[1]
+
+    def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
+        """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
+        status, text = self._file(rel)
+        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
+            return SourceStatus.CHANGED
+        return status
+
+    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
         if rel not in self._cache:
-            self._cache[rel] = self._read(rel)
+            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
+                self.root, rel, self.fallback)
         return self._cache[rel]
-
-    def _read(self, rel: str) -> str | None:
-        if self.root is None:
-            return None
-        path = self.root / rel
-        try:
-            text, _ = decode(path.read_bytes(), self.fallback)
-        except (OSError, UnreadableFile):
-            return None
-        return html_to_text(text) if path.suffix.lower() in (".html", ".htm") else text
-
-
-def text_sha256(text: str) -> str:
-    """The content hash ingest records for a decoded file (`kit.corpus` hashes the same way)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def verify(citation: Citation, reader: SourceReader) -> Citation:
     """Check the quote against the file at its span; returns the citation with its verdict."""
     if citation.check is QuoteCheck.FAILED:
         return citation
+    status = reader.status(citation.path)
     raw = reader.text(citation.path)
     if raw is None:
-        return citation.failed(CitationProblem.SOURCE_MISSING)
+        outside = status is SourceStatus.OUTSIDE
+        return citation.failed(CitationProblem.SOURCE_OUTSIDE if outside else CitationProblem.SOURCE_MISSING)
     at_span = raw[citation.start:citation.end]
     if at_span == citation.quote:
         return replace(citation, check=QuoteCheck.EXACT, problem=None)
     if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
         return replace(citation, check=QuoteCheck.NORMALIZED, problem=None)
-    changed = bool(citation.doc_sha256) and text_sha256(raw) != citation.doc_sha256
+    changed = bool(citation.doc_sha256) and content_sha256(raw) != citation.doc_sha256
     return citation.failed(CitationProblem.SOURCE_CHANGED if changed else CitationProblem.NOT_AT_SPAN)
 
 

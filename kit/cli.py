@@ -3,6 +3,8 @@
 User mistakes (a `KitError`) print one line and exit with code 1, never a traceback. Every
 output goes through `kit.report` (text) or the types' `to_dict()` (JSON), so the terminal,
 JSON, HTML and notebooks show the same claims, verdicts and counts.
+The API and everything heavy behind it (chromadb, the embedding model) are imported by the
+commands that need them, so `kit --help`, `kit --version` and `kit files` start at once.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from kit.errors import InputError, KitError
-from kit.types import TopicChange
+from kit.errors import InputError, KitError, NothingToIngestError
+from kit.location import shown
+from kit.types import IngestReport, IssueKind, TopicChange
+
+if TYPE_CHECKING:
+    from kit.api import Kit
+    from kit.listing import Listing
 
 # What every command can be given, then what each adds; examples end each command's help.
 EXAMPLES = {
@@ -41,19 +48,28 @@ class _Parser(argparse.ArgumentParser):
     other bad input (argparse's default is a usage block and exit code 2)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"kit: error: {self.prog}: {message}", file=sys.stderr)
-        sys.exit(1)
+        raise InputError(f"{self.prog}: {message}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except InputError as exc:
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     warnings.showwarning = _warning_line
     try:
         return int(args.func(args) or 0)
+    except NothingToIngestError as exc:
+        report = exc.report
+        if isinstance(report, IngestReport):
+            print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 1
     except KitError as exc:
         print(f"kit: error: {exc}", file=sys.stderr)
         return 1
@@ -66,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and cut off: not an error of ours
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the OS refused a file kit needed (full disk, permissions): one line, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"kit: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
 
 
 def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
@@ -95,12 +115,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run `kit COMMAND --help` for a command's options and examples. Settings: `kit config`.")
     parser.add_argument("--version", action="version", version=_version())
     common = _Parser(add_help=False)
-    common.add_argument("--store", dest="store_dir", help="store folder (default .kit, or KIT_STORE_DIR)")
+    common.add_argument("--store", dest="store_dir", help="store folder (default: the nearest .kit in this folder or "
+                        "its parents, as git finds its repository; or KIT_STORE_DIR)")
     common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub = parser.add_subparsers(metavar="COMMAND")
-    _add(sub, "ingest", "index the text files of a folder", _ingest, common, [
-        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder of documents (default: seeds)"}),
+    _add(sub, "ingest", "add a folder (or file) to the store, or sync it again", _ingest, common, [
+        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder or file of documents (default: seeds)"}),
         (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
         (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
         (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
@@ -117,9 +138,10 @@ def _parser() -> argparse.ArgumentParser:
         *filters,
     ])
     llm_options: list[tuple[tuple[str, ...], dict[str, Any]]] = [
-        (("--llm",), {"choices": ["extractive", "openai"],
+        (("--llm",), {"choices": ["extractive", "openai", "gguf"],
                       "help": "who writes the text: 'extractive' quotes the sources, no model (default, offline); "
-                              "'openai' any OpenAI-compatible chat server"}),
+                              "'openai' any OpenAI-compatible chat server; 'gguf' a GGUF model file run in "
+                              "process (KIT_GGUF_MODEL, default the bundled SmolLM2 when installed)"}),
         (("--model",), {"dest": "llm_model", "help": "chat model (implies --llm openai)"}),
         (("--base-url",), {"dest": "llm_base_url",
                            "help": "OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (implies --llm openai)"}),
@@ -153,10 +175,19 @@ def _parser() -> argparse.ArgumentParser:
     _add(sub, "verify", "re-check a saved answer or report against the files as they are now", _verify, common, [
         (("saved",), {"metavar": "FILE.json", "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),
     ])
-    _add(sub, "config", "show the effective settings and where each comes from", _config, common, [])
-    _add(sub, "doctor", "check the store (and --repair it from the source files)", _doctor, common, [
-        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store; nothing is deleted"}),
+    _add(sub, "config", "show the effective settings and where each comes from", _config, common, llm_options)
+    _add(sub, "doctor", "check the store against its sources (and --repair it)", _doctor, common, [
+        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store aside, or sync an incomplete "
+                         "one; nothing is deleted"}),
+        (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
     ])
+    _add(sub, "files", "list the store's sources and files", _files, common, [])
+    _add(sub, "rm", "remove a file or folder from the store (not from disk)", _rm, common, [
+        (("path",), {"help": "a stored file or folder, or a whole source"}),
+        (("--wait",), {"type": float, "default": 0.0, "help": "seconds to wait if another process is writing"}),
+    ])
+    _add(sub, "prepare", "prepare the embedding model now (done once; `make install` runs it)", _prepare,
+         common, [])
     return parser
 
 
@@ -185,7 +216,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _kit(args: argparse.Namespace) -> Any:
+def _kit(args: argparse.Namespace) -> Kit:
     from kit.api import Kit
 
     return Kit(**_options(args))
@@ -204,10 +235,57 @@ def format_report(report: Any) -> str:
     lines = [
         f"files {report.files}  chunks {report.chunks}  added {report.added}  "
         f"unchanged files {report.unchanged_files}  removed {report.removed}  "
-        f"errors {sum(not i.reason.startswith('note:') for i in report.issues)}  ({report.seconds:.1f} s)"
+        f"errors {report.count(IssueKind.ERROR)}  skipped {report.count(IssueKind.SKIPPED)}  "
+        f"notes {report.count(IssueKind.NOTE)}  ({report.seconds:.1f} s)"
     ]
-    lines += [f"  {issue.path}: {issue.reason}" for issue in report.issues]
+    lines += [f"  {issue.kind.value}: {shown(issue.path)}: {shown(issue.reason)}" for issue in report.issues]
     return "\n".join(lines)
+
+
+def _files(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.listing import list_files
+
+    listing = list_files(Settings.load(**_options(args)))
+    print(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
+    return 0
+
+
+def format_listing(listing: Listing) -> str:
+    groups = listing.by_source()
+    kinds = {s.name: s.kind for s in listing.sources}
+    lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
+             f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
+    lines += [f"note: {n}" for n in listing.notes]
+    for source, files in groups.items():
+        lines.append(f"{shown(source)}{'/' if kinds.get(source) == 'folder' else ''}  ({len(files)} files, "
+                     f"{sum(f.chunks for f in files)} chunks)")
+        for f in files:
+            when = f.to_dict()["ingested"]
+            lines.append(f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {when}")
+    return "\n".join(lines)
+
+
+def _rm(args: argparse.Namespace) -> int:
+    removal = _kit(args).remove(args.path, wait=args.wait)
+    if args.json:
+        print(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+          + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
+    if removal.still_covered_by:
+        print(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
+              f"`kit ingest {shown(removal.still_covered_by)}` adds it again")
+    return 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.embeddings import prepare
+
+    graph = prepare(Settings.load(**_options(args)))
+    print(f"embedding model ready: {graph}" if graph else "nothing to prepare for this embedder")
+    return 0
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -270,12 +348,12 @@ def _summarize(args: argparse.Namespace) -> int:
         print(text)
         return 0
     out.write_text(text, encoding="utf-8")
-    shown = sum(len(s.shown) for s in summaries if s.found)
+    claims = sum(len(s.shown) for s in summaries if s.found)
     unsupported = sum(len(s.unsupported) for s in summaries)
     missing = [s.topic.title for s in summaries if not s.found]
     changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
     compared = any(s.topic.change is not None for s in summaries)
-    print(f"wrote {out}: {len(summaries)} topics, {shown} cited claims shown, {unsupported} not supported"
+    print(f"wrote {out}: {len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
           + (f"; not in the documents: {', '.join(missing)}" if missing else "")
           + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
     return 0
@@ -309,7 +387,8 @@ def _verify(args: argparse.Namespace) -> int:
     data = load_saved(Path(args.saved))
     root = sources_root(data)
     if root is None or not root.is_dir():
-        raise InputError(f"{args.saved}: its corpus folder {root} is gone; cannot re-check its citations")
+        raise InputError(f"{args.saved}: the folder its files are named from ({root}) is gone or not recorded; "
+                         "cannot re-check its citations")
     from kit.config import Settings
     from kit.embeddings import get_embedder
 
@@ -341,14 +420,19 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    result = _kit(args).doctor(repair=args.repair)
+    result = _kit(args).doctor(repair=args.repair, wait=args.wait)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print("store is healthy" if result.ok else "store has problems")
+        print("store is healthy" if result.ok else f"store is {result.verdict.value}")
         for key, value in result.facts.items():
             print(f"  {key}: {value}")
-        print("\n".join([f"  problem: {p}" for p in result.problems] + [f"  done: {a}" for a in result.actions]))
+        for source, counts in result.sources.items():
+            print(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        lines = [f"  problem: {shown(p.text)}" for p in result.problems] + [
+            f"  fixed: {shown(p.text)}" for p in result.fixed] + [f"  done: {shown(a)}" for a in result.actions]
+        for line in lines:
+            print(line)
     return 0 if result.ok else 1
 
 

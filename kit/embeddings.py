@@ -10,11 +10,15 @@ OpenAI embeddings, and a hashing embedder for fast tests. This module does not s
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,6 +40,28 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# What each local embedder calls itself and its dimension, known without loading it: a store is
+# found (or refused) by these before any model is loaded.
+_LOCAL_IDENTITY = {"minilm-int8": ("all-MiniLM-L6-v2-int8", 384), "minilm": ("all-MiniLM-L6-v2", 384),
+                   "minilm-torch": ("all-MiniLM-L6-v2-torch", 384), "hash": ("hash-256", 256)}
+_OPENAI_DIMS = {"text-embedding-3-large": 3072}
+
+
+def identity(settings: Settings) -> tuple[str, int]:
+    """(name, dimension) of the embedder settings name, without loading it."""
+    if settings.embedder == "openai":
+        model = settings.openai_embedding_model
+        return f"openai:{model}", _OPENAI_DIMS.get(model, 1536)
+    return _LOCAL_IDENTITY[settings.embedder]
+
+
+def prepare(settings: Settings) -> Path | None:
+    """Build the embedder's ONNX graph now if it is not cached yet (`kit prepare`, run by `make install`)."""
+    if settings.embedder not in ("minilm", "minilm-int8"):
+        return None
+    return ensure_onnx(model_dir(), quantized=settings.embedder == "minilm-int8")
 
 
 def get_embedder(settings: Settings) -> Embedder:
@@ -97,9 +123,11 @@ class OnnxMiniLM:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         graph = str(ensure_onnx(src, quantized))
-        count = workers or min(usable_cpus(), 4)
-        self.sessions = [ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-                         for _ in range(count)]
+        self._new_session = lambda: ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self._session_count = workers or min(usable_cpus(), 4)
+        # One session now; the others on the first call with several batches. A search embeds one
+        # query: a second session would cost it 0.13-0.16 s of a cold start here, for nothing.
+        self.sessions = [self._new_session()]
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = -1
 
@@ -124,6 +152,8 @@ class OnnxMiniLM:
             for idx in share:
                 out[idx] = self._run(session, [pieces[j] for j in idx])
 
+        if len(batches) > 1:
+            self.sessions += [self._new_session() for _ in range(self._session_count - len(self.sessions))]
         n = len(self.sessions)
         if n == 1 or len(batches) == 1:
             run(self.sessions[0], batches)
@@ -163,12 +193,29 @@ def ensure_onnx(src: Path, quantized: bool) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"kit: preparing the embedding model ({target.name}), once: about 30 s; kept in {target.parent}",
+          file=sys.stderr, flush=True)
     fused = cache_dir() / f"minilm-{digest[:16]}.onnx"
-    if not fused.exists():
-        _atomic_write(fused, lambda tmp: _export_fused(src, tmp))
-    if quantized:
-        _atomic_write(target, lambda tmp: _quantize(fused, tmp))
+    with _quiet_export_tools():
+        if not fused.exists():
+            _atomic_write(fused, lambda tmp: _export_fused(src, tmp))
+        if quantized:
+            _atomic_write(target, lambda tmp: _quantize(fused, tmp))
     return target
+
+
+@contextmanager
+def _quiet_export_tools() -> Iterator[None]:
+    """Silence what torch's ONNX export and onnxruntime's quantizer print on every export: a
+    TracerWarning per traced branch and "Please consider to run pre-processing before
+    quantization" (a root-logger warning); neither is actionable for a bundled model."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.WARNING)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
 
 
 def _file_digest(path: Path) -> str:
@@ -196,6 +243,9 @@ def _export_fused(src: Path, out: Path) -> None:
     import torch
     from onnxruntime.transformers import optimizer
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar for a local 90 MB file says nothing
 
     class Pooled(torch.nn.Module):
         def __init__(self, bert: torch.nn.Module) -> None:
@@ -259,7 +309,7 @@ class OpenAIEmbedder:
         self.client = openai_client(settings)
         self.model = settings.openai_embedding_model
         self.name = f"openai:{self.model}"
-        self.dim = {"text-embedding-3-large": 3072}.get(self.model, 1536)
+        self.dim = _OPENAI_DIMS.get(self.model, 1536)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -3,67 +3,23 @@
 Dense search finds paraphrases; BM25 finds rare names and numbers that embeddings blur.
 Reciprocal rank fusion needs no score calibration between the two. MMR then drops near
 duplicates (scraped corpora repeat the same wire story) so the top k says more. Filters on
-file and section apply to both retrievers. This module does not compose answers.
+file and section apply to both retrievers. The keyword index is the one saved with the store
+(`keyword.py`); a keyword hit is fetched from the store by id, and a chunk deleted by a concurrent
+write is skipped, never an error. This module does not compose answers.
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
 from kit.config import Settings
 from kit.embeddings import Embedder
 from kit.errors import EmptyStoreError
-from kit.store import Store
-from kit.text import keywords
-from kit.types import Chunk, Hit, Section
+from kit.keyword import KeywordIndex
+from kit.store import Filter, Store
+from kit.types import Chunk, Hit
 
-
-@dataclass(frozen=True)
-class Filter:
-    """Restrict search to some files and/or sections (None = no restriction)."""
-
-    paths: tuple[str, ...] | None = None
-    sections: tuple[Section, ...] | None = None
-
-    def where(self) -> dict[str, object] | None:
-        clauses: list[dict[str, object]] = []
-        if self.paths:
-            clauses.append({"path": {"$in": list(self.paths)}})
-        if self.sections:
-            clauses.append({"section": {"$in": list(self.sections)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, chunk: Chunk) -> bool:
-        return (not self.paths or chunk.path in self.paths) and (not self.sections or chunk.section in self.sections)
-
-
-class KeywordIndex:
-    """BM25 over every stored chunk, rebuilt when the store's generation changes."""
-
-    def __init__(self, chunks: list[Chunk]) -> None:
-        import bm25s
-
-        self.chunks = chunks
-        self.bm25 = bm25s.BM25()
-        tokens = [keywords(c.text) or ["\x00"] for c in chunks]
-        self.df: Counter[str] = Counter(t for toks in tokens for t in set(toks))
-        if chunks:
-            self.bm25.index(tokens, show_progress=False)
-
-    def search(self, query: str, n: int, flt: Filter) -> list[Chunk]:
-        terms = keywords(query)
-        if not terms or not self.chunks:
-            return []
-        # Filters apply after scoring, so ask for more when a filter is set.
-        want = len(self.chunks) if (flt.paths or flt.sections) else min(n, len(self.chunks))
-        docs, scores = self.bm25.retrieve([terms], k=want, show_progress=False)
-        hits = [self.chunks[int(i)] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
-        return [c for c in hits if flt.accepts(c)][:n]
+__all__ = ["Filter", "KeywordIndex", "Retriever", "mmr"]
 
 
 class Retriever:
@@ -73,33 +29,36 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self._keyword: KeywordIndex | None = None
-        self._keyword_generation = -1
 
     def search(self, query: str, k: int | None = None, flt: Filter | None = None) -> list[Hit]:
         """The k best chunks for `query`, fused, near-duplicates removed."""
         k = k or self.settings.top_k
         flt = flt or Filter()
         self.store.reopen_if_stale()
-        total = self.store.count()
+        index = self.keyword_index()
+        # The committed chunk count, from the index: one request fewer than asking Chroma (three per
+        # search in all: generation, dense query, keyword hits); Chroma only when nothing is committed.
+        total = index.size or self.store.count()
         if total == 0:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         n = max(self.settings.candidates, k)
         qvec = self.embedder.embed([query])[0]
-        dense = self.store.query(qvec, n, flt.where(), count=total)
-        keyword = self.keyword_index().search(query, n, flt)
-        return self._fuse_and_diversify(qvec, dense, keyword, k)
+        dense = self.store.query(qvec, n, flt, count=total)
+        ids = index.search(query, n, flt.paths, flt.sections)
+        seen = {c.id: (c, v) for c, _s, v in dense}
+        # Keyword-only hits are fetched with their vectors in one request; a chunk deleted since the
+        # index was saved is skipped.
+        fetched = dict((c.id, (c, v)) for c, v in self.store.get_with_vectors([i for i in ids if i not in seen]))
+        found = {**seen, **fetched}
+        keyword = [found[i][0] for i in ids if i in found]
+        return self._fuse_and_diversify(qvec, dense, keyword, k, {i: v for i, (_c, v) in fetched.items()})
 
     def keyword_index(self) -> KeywordIndex:
-        # search() has just checked the store's generation; its answer is cached on the store.
-        generation = self.store.seen_generation
-        if self._keyword is None or generation != self._keyword_generation:
-            self._keyword = KeywordIndex(self.store.all_chunks())
-            self._keyword_generation = generation
-        return self._keyword
+        """The saved keyword index of the generation this process reads (memory-mapped, never rebuilt here)."""
+        return self.store.keyword_index()
 
     def _fuse_and_diversify(self, qvec: np.ndarray, dense: list[tuple[Chunk, float, np.ndarray]],
-                            keyword: list[Chunk], k: int) -> list[Hit]:
+                            keyword: list[Chunk], k: int, known: dict[str, np.ndarray] | None = None) -> list[Hit]:
         rrf = self.settings.rrf_k
         scores: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
@@ -111,9 +70,10 @@ class Retriever:
         for rank, chunk in enumerate(keyword, 1):
             scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (rrf + rank)
             chunks[chunk.id], keyword_rank[chunk.id] = chunk, rank
-        vectors = {c.id: v for c, _s, v in dense}
+        vectors = {c.id: v for c, _s, v in dense} | (known or {})
         vectors |= self.store.embeddings([cid for cid in scores if cid not in vectors])
-        order = mmr(list(scores), scores, vectors, k, self.settings.mmr_lambda, self.settings.dedup_threshold)
+        alive = [cid for cid in scores if cid in vectors]  # a chunk deleted meanwhile has no vector: skip it
+        order = mmr(alive, scores, vectors, k, self.settings.mmr_lambda, self.settings.dedup_threshold)
         return [Hit(chunks[cid], scores[cid], dense_rank.get(cid), keyword_rank.get(cid)) for cid in order]
 
 

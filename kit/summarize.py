@@ -4,12 +4,13 @@ Offline default, extractive: of the topic's quotable sentences (`kit.salience`: 
 datelines, bylines, captions or menus), the set that covers the most likely summary content
 (concepts its articles state often, early, centrally and in headlines) within the budget, each
 concept counted once (`kit.selection`), in reading order; each chosen sentence is its own
-quote. With a chat backend, map-reduce: each batch of passages (sized to fit the context)
-yields cited claims, and the reduce step merges the supported ones while keeping their passage
-keys, so a topic larger than the context window still works and citations survive. Every
-claim's citations are verified against the files and judged for support (`kit.claims`);
-unsupported claims are listed apart, never shown as part of the summary. A named topic that no
-passage is about gets "not in the documents". This module does not cluster.
+quote. With a chat backend, map-reduce: each batch of passages (sized in the model's tokens to
+fit its context with room for the reply, see budget.py) yields cited claims, and the reduce step
+merges the supported ones while keeping their passage keys, so a topic larger than the context
+window still works and citations survive. Every claim's citations are verified against the files
+and judged for support (`kit.claims`); unsupported claims are listed apart, never shown as part
+of the summary. A named topic that no passage is about gets "not in the documents". This module
+does not cluster.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from typing import Any
 import numpy as np
 
 from kit.agreement import compare
-from kit.answer import key_term_coverage, source_notes
+from kit.answer import source_notes
+from kit.budget import line_groups, passage_batches
 from kit.citations import SourceReader, cite_in_chunk, render_passages, verify_all
 from kit.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
 from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
+from kit.questions import key_term_coverage
 from kit.salience import Candidate, ConceptModel, candidates, concept_features, headlines, passages
 from kit.selection import Problem, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic, TopicSummary
@@ -35,7 +38,6 @@ from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic
 # Without a word budget, the sentence cap alone would favour the longest sentences (they hold
 # the most concepts); 20 words a sentence is a news sentence's typical length.
 WORDS_PER_SENTENCE = 20
-BATCH_CHARS = 6000  # passages per map call: ≈1,500 tokens, leaving room for the reply in 4k contexts
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,10 @@ def topic_found(name: str, chunks: Sequence[Chunk], idf: Callable[[str], float])
 SUMMARY_SCHEMA = {
     "name": "cited_claims", "strict": True,
     "schema": {"type": "object", "additionalProperties": False, "required": ["sentences"], "properties": {
-        "sentences": {"type": "array", "items": {
+        "sentences": {"type": "array", "maxItems": 12, "items": {
             "type": "object", "additionalProperties": False, "required": ["text", "quotes"], "properties": {
                 "text": {"type": "string"},
-                "quotes": {"type": "array", "items": {
+                "quotes": {"type": "array", "maxItems": 4, "items": {
                     "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
                     "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}}}}}}},
 }
@@ -167,11 +169,12 @@ REDUCE_ABOVE = 8
 def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence: Evidence) -> TopicSummary:
     """Map each batch of passages to cited claims, then reduce the supported ones to a summary;
     every claim, mapped or reduced, is checked against its quotes."""
-    chunks = list(topic.chunks)
-    passages = {i + 1: c for i, c in enumerate(chunks)}
     traces: list[dict[str, object]] = []
     drafts: list[Draft] = []
-    for batch in batches(chunks):
+    fixed = load_prompt("summarize_map").render(topic=topic.title, passages="")
+    groups, chunks, fitted = passage_batches(backend, fixed, list(topic.chunks))  # sized in the model's tokens
+    passages = {i + 1: c for i, c in enumerate(chunks)}  # a passage cut to fit is cited where it was cut
+    for batch in groups:
         drafts += _map(topic, batch, chunks, backend, traces)
     claims, failed = build_claims(drafts, passages, evidence)
     supported = [c for c in claims if c.support is Support.SUPPORTED]
@@ -179,7 +182,7 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
         reduced, more_failed = build_claims(_reduce(topic, supported, chunks, backend, traces), passages, evidence)
         claims = reduced + [c for c in claims if c.support is not Support.SUPPORTED]
         failed += more_failed
-    summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces)
+    summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces, notes=fitted)
     if failed:
         summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "
                              "or source changed")
@@ -188,20 +191,6 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
     if cands:
         _add_comparison(summary, cands, embedder.embed([c.text for c in cands]), evidence.reader)
     return summary
-
-
-def batches(chunks: list[Chunk], budget: int | None = None) -> list[list[int]]:
-    """Global passage indexes grouped so each group's text fits the budget (BATCH_CHARS)."""
-    budget = BATCH_CHARS if budget is None else budget
-    out: list[list[int]] = [[]]
-    size = 0
-    for i, c in enumerate(chunks):
-        if out[-1] and size + len(c.text) > budget:
-            out.append([])
-            size = 0
-        out[-1].append(i)
-        size += len(c.text)
-    return [b for b in out if b]
 
 
 def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBackend,
@@ -220,10 +209,17 @@ def _map(topic: Topic, batch: list[int], chunks: list[Chunk], backend: ChatBacke
 
 def _reduce(topic: Topic, claims: list[Claim], chunks: list[Chunk], backend: ChatBackend,
             traces: list[dict[str, object]]) -> list[Draft]:
-    """Merge supported claims; each summary sentence names the passage keys it draws on and is
-    offered the quotes the map step found for those keys."""
+    """Merge supported claims, in groups that each fit the model's context; each summary sentence
+    names the passage keys it draws on and is offered the quotes the map step found for them."""
+    lines = [f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims]
+    groups = line_groups(backend, load_prompt("summarize_reduce").render(topic=topic.title, claims=""), lines)
+    return [d for g in groups for d in _reduce_group(topic, [claims[i] for i in g], "\n".join(lines[i] for i in g),
+                                                     chunks, backend, traces)]
+
+
+def _reduce_group(topic: Topic, claims: list[Claim], listing: str, chunks: list[Chunk], backend: ChatBackend,
+                  traces: list[dict[str, object]]) -> list[Draft]:
     prompt = load_prompt("summarize_reduce")
-    listing = "\n".join(f"- {c.text} " + "".join(f"[{x.key}]" for x in c.citations) for c in claims)
     system, user = prompt.render(topic=topic.title, claims=listing)
     trace = Trace(prompt.name, prompt.version, backend.name,
                   list(dict.fromkeys(chunks[x.key - 1].id for c in claims for x in c.citations)))

@@ -37,9 +37,25 @@ def stem(word: str) -> str:
     return word
 
 
+_KEYS: dict[str, str] = {}  # word as written -> its keyword ("" for a stop word)
+_KEYS_MAX = 500_000  # a million-chunk corpus has a few hundred thousand spellings; about 60 MB at most
+
+
 def keywords(text: str) -> list[str]:
     """Lower-cased, stemmed content words of `text`."""
-    return [stem(w) for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS]
+    out = []
+    for word in _WORD.findall(text):
+        key = _KEYS.get(word)
+        if key is None:
+            # Lower-case each match, not the text: lowering first can split a word ("İ" -> "i" + U+0307).
+            lowered = word.lower()
+            key = "" if lowered in STOPWORDS else stem(lowered)
+            if len(_KEYS) >= _KEYS_MAX:
+                _KEYS.clear()
+            _KEYS[word] = key
+        if key:
+            out.append(key)
+    return out
 
 
 @dataclass(frozen=True)

@@ -112,12 +112,34 @@ class Hit:
         return hit_html(self)
 
 
+class IssueKind(StrEnum):
+    """How serious a `FileIssue` is; text and JSON summaries count by this, never by the wording."""
+
+    ERROR = "error"  # the file should have been ingested and could not be (unreadable, undecodable, vanished)
+    SKIPPED = "skipped"  # not ingested by design (other file type, hidden, symlink, empty, duplicate, too large)
+    NOTE = "note"  # ingested, with something worth knowing (e.g. the encoding it was decoded with)
+
+
 @dataclass(frozen=True)
 class FileIssue:
     """A file that was skipped or only partly ingested, and why."""
 
     path: str
     reason: str
+    kind: IssueKind = IssueKind.ERROR
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason, "kind": self.kind.value}
+
+
+class SourceStatus(StrEnum):
+    """A stored file compared with the file on disk now (see `citations.SourceReader.status`)."""
+
+    OK = "ok"  # same content as when it was ingested
+    CHANGED = "changed"  # readable, but its content differs from what was ingested
+    MISSING = "missing"  # no file at its path any more
+    OUTSIDE = "outside"  # its path now leads out of its folder through a symlink; never read
+    UNREADABLE = "unreadable"  # there, but cannot be read or decoded
 
 
 @dataclass
@@ -132,13 +154,18 @@ class IngestReport:
     removed: int = 0
     seconds: float = 0.0
     issues: list[FileIssue] = field(default_factory=list)
+    source: str = ""  # the folder or file synced, as the store names it
+
+    def count(self, kind: IssueKind) -> int:
+        return sum(issue.kind is kind for issue in self.issues)
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "files": self.files, "chunks": self.chunks, "added": self.added,
-            "embedded": self.embedded, "unchanged_files": self.unchanged_files,
-            "removed": self.removed, "errors": len(self.issues), "seconds": round(self.seconds, 3),
-            "issues": [{"path": i.path, "reason": i.reason} for i in self.issues],
+            "source": self.source, "files": self.files, "chunks": self.chunks, "added": self.added,
+            "embedded": self.embedded, "unchanged_files": self.unchanged_files, "removed": self.removed,
+            "errors": self.count(IssueKind.ERROR), "skipped": self.count(IssueKind.SKIPPED),
+            "notes": self.count(IssueKind.NOTE), "seconds": round(self.seconds, 3),
+            "issues": [i.to_dict() for i in self.issues],
         }
 
 
@@ -165,6 +192,7 @@ class CitationProblem(StrEnum):
     NOT_IN_PASSAGE = "not_in_passage"  # the model's quote is not in the passage it names
     SOURCE_MISSING = "source_missing"  # the source file is gone or unreadable
     SOURCE_CHANGED = "source_changed"  # the source file changed since ingest
+    SOURCE_OUTSIDE = "source_outside"  # its path now leads out of its folder through a symlink; never read
     NOT_AT_SPAN = "not_at_span"  # the file no longer holds the quote at its span
 
 
@@ -234,15 +262,16 @@ class Claim:
 class Provenance:
     """What a saved answer or report was made from, so `kit verify` can re-check it later."""
 
-    sources: tuple[str, ...]  # the folders (or files) ingested into the store
+    sources: tuple[str, ...]  # the folders (or files) ingested into the store, named as files are
     files: dict[str, str]  # sha256 of every cited file, by path
     kit_version: str
     settings: dict[str, object]  # the settings that change results
     created: str  # ISO 8601, UTC
+    base: str = ""  # the absolute folder that stored names (sources, files, citation paths) are relative to
 
     def to_dict(self) -> dict[str, object]:
-        return {"sources": list(self.sources), "files": dict(self.files), "kit_version": self.kit_version,
-                "settings": dict(self.settings), "created": self.created}
+        return {"sources": list(self.sources), "base": self.base, "files": dict(self.files),
+                "kit_version": self.kit_version, "settings": dict(self.settings), "created": self.created}
 
 
 class Mode(StrEnum):

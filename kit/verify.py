@@ -55,9 +55,9 @@ def load_saved(path: Path) -> dict[str, Any]:
 
 
 def sources_root(data: dict[str, Any]) -> Path | None:
-    """The corpus folder a saved answer or report names in its provenance."""
-    sources = ((data.get("provenance") or {}).get("sources")) or []
-    return Path(sources[0]) if sources else None
+    """The folder a saved answer's or report's file names are relative to (its provenance's base)."""
+    base = (data.get("provenance") or {}).get("base")
+    return Path(base) if isinstance(base, str) and base else None
 
 
 def verify_saved(data: dict[str, Any], reader: SourceReader, judge: Judge) -> Verification:

@@ -66,9 +66,13 @@ def copy_seeds(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def minilm_kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kit]:
-    """One kit on the real default model with the seeds ingested, shared by end-to-end tests."""
-    settings = Settings.load(environ={}, store_dir=tmp_path_factory.mktemp("minilm") / "store")
+    """One kit on the real default model with the seeds ingested, shared by end-to-end tests.
+    Laid out like the project (`seeds/` beside `.kit`), so stored names are `seeds/<file>` as in
+    tests/data/seeds_qa.jsonl."""
+    project = tmp_path_factory.mktemp("minilm")
+    shutil.copytree(SEEDS, project / "seeds")
+    settings = Settings.load(environ={}, store_dir=project / ".kit")
     k = Kit(settings)
-    report = k.ingest(SEEDS)
+    report = k.ingest(project / "seeds")
     assert report.chunks > 0 and not report.issues
     yield k

@@ -3,17 +3,21 @@
 It speaks the real HTTP protocol the openai SDK uses, so the kit's client code runs for real.
 Each request takes the next scripted behaviour (a reply, a status code, a hang, a truncated
 or HTML body, empty choices); when the script is empty, `default` computes the reply.
+`LlamaServer` runs llama.cpp's own server with a real GGUF model, for the same client code.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -25,6 +29,7 @@ class Behaviour:
     headers: dict[str, str] = field(default_factory=dict)
     finish_reason: str = "stop"
     seconds: float = 0.0
+    error: dict[str, Any] = field(default_factory=dict)  # extra fields of a status reply's error object
 
 
 def completion(content: str, finish_reason: str = "stop", model: str = "test-model") -> dict[str, Any]:
@@ -84,8 +89,8 @@ class FakeOpenAI:
             time.sleep(b.seconds)
             return
         if b.kind == "status":
-            self._send(h, b.status, json.dumps({"error": {"message": b.content or "error", "type": "test"}}),
-                       b.headers)
+            error = {"message": b.content or "error", "type": "test", **b.error}
+            self._send(h, b.status, json.dumps({"error": error}), b.headers)
         elif b.kind == "truncated":
             self._send(h, 200, json.dumps(completion(b.content))[:40])
         elif b.kind == "html":
@@ -111,3 +116,56 @@ class FakeOpenAI:
             h.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout tests)
+
+
+class LlamaServer:
+    """llama.cpp's own OpenAI-compatible HTTP server (xllamacpp) on 127.0.0.1, in a child process.
+
+    `with LlamaServer(model, context=2048, api_key=key) as server:` then `server.base_url`.
+    The child exits when its stdin closes, so a failed test never leaves it running."""
+
+    def __init__(self, model: str, context: int, api_key: str) -> None:
+        self.args = [sys.executable, "-m", "tests.llm_server", model, str(context), api_key]
+        self.process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> LlamaServer:
+        self.process = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        cwd=Path(__file__).resolve().parent.parent)
+        assert self.process.stdout is not None
+        address = self.process.stdout.readline().strip()  # printed once the model is loaded
+        if not address.startswith("http://127.0.0.1:"):
+            self.__exit__()
+            raise RuntimeError(f"llama.cpp server did not start: {address!r}")
+        self.base_url = address + "/v1"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def serve(model: str, context: int, api_key: str) -> None:
+    """Child process: load the model, print the address, serve until stdin closes."""
+    import xllamacpp
+
+    params = xllamacpp.CommonParams()
+    params.model.path = model
+    params.n_ctx = context
+    params.n_parallel = 1
+    params.verbosity = -1
+    params.cpuparams.poll = params.cpuparams_batch.poll = 0
+    params.api_keys = [api_key]
+    server = xllamacpp.Server(params)
+    print(server.listening_address, flush=True)
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]), sys.argv[3])

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 import kit
-from kit.answer import AnswerKind, asked_for, holds_kind
 from kit.api import Kit
 from kit.errors import InputError, LLMConfigError
 from kit.llm import ScriptedChat
+from kit.questions import AnswerKind, asked_for, holds_kind
 from kit.text import is_statement, sentences
 from kit.types import Mode, Support
 from tests.helpers import SEEDS

@@ -1,9 +1,10 @@
 """Bad inputs, each in a folder with one good file, through the public API.
 
-For every kind: the report has exactly one line naming the file with a readable reason (or the
-file ingests correctly, or - for hidden files and other file types - is skipped silently, as
-kit.corpus documents); the good file is always ingested; and a file that goes bad after it was
-ingested keeps the chunks already stored for it.
+For every kind: the report has exactly one line naming the file with a readable reason and its
+kind (error, skipped, note) - hidden entries and other file types included - or the file ingests
+correctly; the good file is always ingested; and a file that goes bad after it was ingested keeps
+the chunks already stored for it. Stored names are relative to the folder holding the store
+(`docs/<file>`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import pytest
 
 import kit.corpus
 from kit.api import Kit
-from kit.types import FileIssue, IngestReport
+from kit.errors import NothingToIngestError
+from kit.types import FileIssue, IngestReport, IssueKind
 
 GOOD = "good.txt"
 GOOD_TEXT = ("The harbour of Valparaiso received forty cargo ships in March.\n\n"
@@ -30,7 +32,7 @@ GOOD_TEXT = ("The harbour of Valparaiso received forty cargo ships in March.\n\n
 ARTICLE = ("Glaciers in Patagonia retreated faster this summer than in any year on record.\n\n"
            "Scientists from Punta Arenas measured the ice front with drones every week.\n")
 OK = "ingests"
-SKIPPED = "skipped silently"
+SKIPPED = "skipped, with a line"
 
 
 @dataclass
@@ -51,8 +53,13 @@ def write(folder: Path, name: str, data: bytes | str) -> str:
     return name
 
 
+def stored(name: str) -> str:
+    """The store's name for a file of the `docs` folder."""
+    return f"docs/{name}"
+
+
 def chunks_of(k: Kit, name: str) -> list[Any]:
-    return [c for c in k.store.all_chunks() if c.path == name]
+    return [c for c in k.store.all_chunks() if c.path == stored(name)]
 
 
 def text_of(k: Kit, name: str) -> str:
@@ -129,7 +136,7 @@ def injection_check(k: Kit, name: str) -> None:
     (chunk,) = chunks_of(k, name)
     assert chunk.text.startswith("IGNORE ALL PREVIOUS INSTRUCTIONS")
     hits = k.search("ignore all previous instructions system prompt", k=1)
-    assert hits[0].chunk.path == name  # found like any other text; nothing was executed
+    assert hits[0].chunk.path == stored(name)  # found like any other text; nothing was executed
 
 
 def near_duplicate_check(k: Kit, name: str) -> None:
@@ -152,11 +159,11 @@ CASES = [
     Case("binary-nul", lambda d: write(d, "data.txt", b"\x00\x01\x02PK" * 100), "binary"),
     Case("control-bytes", lambda d: write(d, "ctl.txt", bytes(range(1, 9)) * 200), "binary"),
     Case("invalid-utf8", lambda d: write(d, "word.txt", b"\x93Smart quotes\x94 from Word about the harbour.\n"),
-         "note: decoded as cp1252", check=has("“Smart quotes”")),
+         "decoded as cp1252", check=has("“Smart quotes”")),
     Case("utf16-bom", lambda d: write(d, "u16.txt", "Die Brücke über den Fluss wurde eröffnet.\n".encode("utf-16")),
-         "note: decoded as utf-16", check=has("Die Brücke über den Fluss")),
+         "decoded as utf-16", check=has("Die Brücke über den Fluss")),
     Case("latin1", lambda d: write(d, "latin.txt", "Café owners sold crème brûlée in Zürich.\n".encode("latin-1")),
-         "note: decoded as cp1252", check=has("crème brûlée in Zürich")),
+         "decoded as cp1252", check=has("crème brûlée in Zürich")),
     Case("utf8-bom", lambda d: write(d, "bom.txt", codecs.BOM_UTF8 + ARTICLE.encode()), OK,
          check=has("Glaciers in Patagonia", absent=("\ufeff",))),
     Case("undecodable", lambda d: write(d, "odd.txt", b"caf\xc3\xa9 \x81\x8d\x8f\x90\x9d text about bees\n"),
@@ -168,7 +175,7 @@ CASES = [
          settings={"max_file_mb": 0.01}),
     Case("boilerplate-only", lambda d: write(d, "furniture.txt", "Share\nAdvertisement\nLeave a Reply\n"
                                              "Upvote Downvote\nTotal votes: 2\n"), "only boilerplate"),
-    Case("exact-duplicate", lambda d: write(d, "zz_copy.txt", GOOD_TEXT), f"same content as {GOOD}"),
+    Case("exact-duplicate", lambda d: write(d, "zz_copy.txt", GOOD_TEXT), f"same content as docs/{GOOD}"),
     Case("near-duplicate", lambda d: write(d, "zz_near.txt", GOOD_TEXT.replace("forty", "forty-one")), OK,
          check=near_duplicate_check),
     Case("symlink-outside", symlink_outside, "symlink pointing outside the folder"),
@@ -189,7 +196,7 @@ CASES = [
          check=has("Scientists from Punta Arenas")),
     Case("unsupported-extension", lambda d: write(d, "scan.pdf", b"%PDF-1.7 " + ARTICLE.encode()), SKIPPED),
     Case("hidden-file", lambda d: write(d, ".draft.txt", ARTICLE), SKIPPED),
-    Case("hidden-folder", lambda d: write(d, ".git/notes.txt", ARTICLE), SKIPPED),
+    Case("hidden-folder", lambda d: write(d, ".git/notes.txt", ARTICLE).split("/")[0], SKIPPED),
     Case("html", lambda d: write(d, "page.html", PAGE), OK,
          check=has("Perito Moreno glacier lost two hundred metres", absent=("Shop", "All rights reserved", "<p>"))),
     Case("html-without-content", lambda d: write(d, "nav.html", "<html><body><nav>Home</nav></body></html>"),
@@ -199,12 +206,12 @@ CASES = [
 
 
 def issues_about(report: IngestReport, name: str) -> list[FileIssue]:
-    return [i for i in report.issues if i.path == name]
+    return [i for i in report.issues if i.path == stored(name)]
 
 
 def assert_good_file_ingested(k: Kit, report: IngestReport) -> None:
     assert not issues_about(report, GOOD)
-    assert GOOD in k.store.catalog()
+    assert stored(GOOD) in k.store.catalog()
     assert "Valparaiso received forty cargo ships" in text_of(k, GOOD)
 
 
@@ -216,6 +223,23 @@ def folder(tmp_path: Path) -> Path:
     return docs
 
 
+class OnRead:
+    """A Progress that runs `action` once the file named `after` has been read."""
+
+    def __init__(self, after: str, action: Callable[[], None]) -> None:
+        self.after, self.action = stored(after), action
+
+    def start(self, stage: object, total: int) -> None:
+        pass
+
+    def advance(self, n: int, item: str = "") -> None:
+        if item == self.after:
+            self.action()
+
+    def finish(self, summary: str) -> None:
+        pass
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_next_to_a_good_file(case: Case, folder: Path, make_kit: Callable[..., Kit]) -> None:
     name = case.make(folder)
@@ -224,18 +248,18 @@ def test_bad_input_next_to_a_good_file(case: Case, folder: Path, make_kit: Calla
     assert_good_file_ingested(k, report)
     about = issues_about(report, name)
     if case.expect == SKIPPED:
-        assert about == [] and not chunks_of(k, name)
-        assert set(k.store.catalog()) == {GOOD}
+        assert [i.kind for i in about] == [IssueKind.SKIPPED] and not chunks_of(k, name)
+        assert set(k.store.catalog()) == {stored(GOOD)}
     elif case.expect == OK:
-        assert [i for i in about if not i.reason.startswith("note:")] == []
+        assert [i for i in about if i.kind is not IssueKind.NOTE] == []
         assert chunks_of(k, name), f"{name} was not ingested: {report.issues}"
     else:
         assert len(about) == 1, report.issues
         assert re.search(case.expect, about[0].reason), about[0].reason
         assert about[0].reason[0].isalpha() and "\n" not in about[0].reason and "Traceback" not in about[0].reason
-        if not about[0].reason.startswith("note:"):
+        if about[0].kind is not IssueKind.NOTE:
             assert not chunks_of(k, name)
-    if about and about[0].reason.startswith("note:"):
+    if about and about[0].kind is IssueKind.NOTE:
         assert chunks_of(k, name)
     for chunk in k.store.all_chunks():
         assert chunk.text.strip() and len(chunk.text) <= k.settings.chunk_size
@@ -247,22 +271,18 @@ def test_folder_given_with_dot_dot(folder: Path, make_kit: Callable[..., Kit]) -
     (folder / "sub").mkdir()
     k = make_kit()
     report = k.ingest(folder / "sub" / "..")
-    assert not report.issues and set(k.store.catalog()) == {GOOD}
+    assert not report.issues and set(k.store.catalog()) == {stored(GOOD)}
     again = make_kit().ingest(folder)  # the same folder, spelled plainly: nothing new
     assert (again.added, again.removed, again.unchanged_files) == (0, 0, 1)
 
 
 def test_file_vanishing_between_scan_and_read(folder: Path, make_kit: Callable[..., Kit]) -> None:
     write(folder, "zz_gone.txt", ARTICLE)
-
-    def delete_next(done: int, total: int, name: str) -> None:
-        if name == GOOD:
-            (folder / "zz_gone.txt").unlink()
-
     k = make_kit()
-    report = k.ingest(folder, progress=delete_next)
+    report = k.ingest(folder, progress=OnRead(GOOD, (folder / "zz_gone.txt").unlink))
     assert_good_file_ingested(k, report)
-    assert [(i.path, "vanished" in i.reason) for i in report.issues] == [("zz_gone.txt", True)]
+    assert [(i.path, "vanished" in i.reason, i.kind) for i in report.issues] == [
+        (stored("zz_gone.txt"), True, IssueKind.ERROR)]
 
 
 def test_file_vanishing_during_the_scan(folder: Path, make_kit: Callable[..., Kit],
@@ -277,7 +297,8 @@ def test_file_vanishing_during_the_scan(folder: Path, make_kit: Callable[..., Ki
     k = make_kit()
     report = k.ingest(folder)
     assert_good_file_ingested(k, report)
-    assert [(i.path, i.reason) for i in report.issues] == [("ghost.txt", "vanished while the folder was scanned")]
+    assert [(i.path, i.reason) for i in report.issues] == [
+        (stored("ghost.txt"), "vanished while the folder was scanned")]
 
 
 def deny_reading(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
@@ -298,17 +319,18 @@ def test_unreadable_file(folder: Path, make_kit: Callable[..., Kit], monkeypatch
     k = make_kit()
     report = k.ingest(folder)
     assert_good_file_ingested(k, report)
-    assert [(i.path, i.reason) for i in report.issues] == [("locked.txt", "cannot read file: Permission denied")]
+    assert [(i.path, i.reason, i.kind) for i in report.issues] == [
+        (stored("locked.txt"), "cannot read file: Permission denied", IssueKind.ERROR)]
 
 
-def test_empty_folder(tmp_path: Path, make_kit: Callable[..., Kit]) -> None:
+def test_empty_folder_is_refused_and_changes_nothing(tmp_path: Path, make_kit: Callable[..., Kit]) -> None:
     (tmp_path / "empty").mkdir()
-    report = make_kit().ingest(tmp_path / "empty")
-    assert (report.files, report.chunks, report.added, report.issues) == (0, 0, 0, [])
+    with pytest.raises(NothingToIngestError, match="empty is empty"):
+        make_kit().ingest(tmp_path / "empty")
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path, make_kit: Callable[..., Kit]) -> None:
-    with pytest.raises(FileNotFoundError, match="not a folder"):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
         make_kit().ingest(tmp_path / "no-such-folder")
 
 
@@ -323,6 +345,7 @@ def test_real_50_mb_file_is_skipped_quickly(folder: Path, make_kit: Callable[...
     report = k.ingest(folder)
     assert_good_file_ingested(k, report)
     (issue,) = issues_about(report, "huge.txt")
+    assert issue.kind is IssueKind.SKIPPED
     assert re.search(r"file is 50\.\d MB, over max_file_mb=10", issue.reason)
     assert report.seconds < 30
 
@@ -388,13 +411,13 @@ def test_file_gone_bad_keeps_its_stored_chunks(kind: str, folder: Path, make_kit
     first = make_kit(max_file_mb=0.01).ingest(folder)
     assert not first.issues
     k = make_kit(max_file_mb=0.01)
-    stored = k.store.catalog()[VICTIM]
+    kept = k.store.catalog()[stored(VICTIM)]
 
     spoil(folder / VICTIM, monkeypatch)
     report = make_kit(max_file_mb=0.01).ingest(folder)
-    assert [(i.path, reason in i.reason) for i in report.issues] == [(VICTIM, True)]
+    assert [(i.path, reason in i.reason) for i in report.issues] == [(stored(VICTIM), True)]
     assert report.removed == 0 and report.added == 0
-    assert make_kit(max_file_mb=0.01).store.catalog()[VICTIM] == stored
+    assert make_kit(max_file_mb=0.01).store.catalog()[stored(VICTIM)] == kept
     assert_good_file_ingested(k, report)
 
     # Restored: nothing was lost, so nothing needs embedding again.
@@ -409,14 +432,9 @@ def test_file_gone_bad_keeps_its_stored_chunks(kind: str, folder: Path, make_kit
 def test_file_vanishing_mid_ingest_keeps_its_stored_chunks(folder: Path, make_kit: Callable[..., Kit]) -> None:
     write(folder, VICTIM, ARTICLE)
     make_kit().ingest(folder)
-    stored = make_kit().store.catalog()[VICTIM]
-
-    def delete_victim(done: int, total: int, name: str) -> None:
-        if name == GOOD:
-            (folder / VICTIM).unlink()
-
-    report = make_kit().ingest(folder, progress=delete_victim)
-    assert [(i.path, "vanished" in i.reason) for i in report.issues] == [(VICTIM, True)]
-    assert make_kit().store.catalog()[VICTIM] == stored
+    kept = make_kit().store.catalog()[stored(VICTIM)]
+    report = make_kit().ingest(folder, progress=OnRead(GOOD, (folder / VICTIM).unlink))
+    assert [(i.path, "vanished" in i.reason) for i in report.issues] == [(stored(VICTIM), True)]
+    assert make_kit().store.catalog()[stored(VICTIM)] == kept
     gone = make_kit().ingest(folder)  # next run: the file really is gone, so its chunks go
-    assert gone.removed == len(stored.ids) and VICTIM not in make_kit().store.catalog()
+    assert gone.removed == len(kept.ids) and stored(VICTIM) not in make_kit().store.catalog()

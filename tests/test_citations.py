@@ -14,16 +14,16 @@ from kit.citations import (
     markers,
     render_passages,
     strip_markers,
-    text_sha256,
     verify,
 )
+from kit.corpus import content_sha256
 from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
 
 TEXT = "Troops left Raqqa on Friday.\nThe  convoy \u201cmoved\u201d south & east of the city."
 
 
 def chunk(text: str = TEXT, path: str = "a.txt", start: int = 100) -> Chunk:
-    return Chunk("id1", path, start, start + len(text), "article", text, text_sha256("x" * 100 + text))
+    return Chunk("id1", path, start, start + len(text), "article", text, content_sha256("x" * 100 + text))
 
 
 def test_locate_exact_then_normalised() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.citations import SourceReader, text_sha256
+from kit.citations import SourceReader
 from kit.claims import Draft, Evidence, answer_drafts, build_claims, number_citations
+from kit.corpus import content_sha256
 from kit.embeddings import HashEmbedder
 from kit.support import Judge
 from kit.types import Chunk, CitationProblem, Support
@@ -21,7 +22,7 @@ DOC = ("Russian jets struck an oil convoy near Palmyra on Friday. Eight fuel tru
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[dict[int, Chunk], Evidence]:
     (tmp_path / "news.txt").write_text(DOC, encoding="utf-8")
-    passages = {1: Chunk("c1", "news.txt", 0, len(DOC), "article", DOC, text_sha256(DOC))}
+    passages = {1: Chunk("c1", "news.txt", 0, len(DOC), "article", DOC, content_sha256(DOC))}
     return passages, Evidence(SourceReader(tmp_path), Judge(HashEmbedder()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +13,18 @@ from filelock import FileLock
 from kit.cli import main
 from tests.helpers import SEED_FILES, SEEDS, run_kit
 
+STORED = [f"seeds/{name}" for name in SEED_FILES]
+
 HIT_KEYS = {"id", "path", "start", "end", "section", "score", "dense_rank", "keyword_rank", "text"}
 
 
 @pytest.fixture(scope="module")
 def cli_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, object]]]:
     """A store filled by `kit ingest` in its own process, and the JSON report it printed."""
-    store = tmp_path_factory.mktemp("cli") / "store"
-    done = run_kit(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash", "--json"])
+    project = tmp_path_factory.mktemp("cli")
+    shutil.copytree(SEEDS, project / "seeds")
+    store = project / ".kit"
+    done = run_kit(["ingest", str(project / "seeds"), "--store", str(store), "--embedder", "hash", "--json"])
     assert done.returncode == 0, done.stderr
     yield store, json.loads(done.stdout)
 
@@ -37,9 +42,9 @@ def one_error_line(stderr: str) -> str:
 def test_ingest_json_report(cli_store: tuple[Path, dict[str, object]]) -> None:
     _, report = cli_store
     assert report["files"] == len(SEED_FILES) and report["errors"] == 0 and report["issues"] == []
-    assert report["chunks"] == report["added"] > 0
-    assert {"files", "chunks", "added", "embedded", "unchanged_files", "removed", "errors", "seconds",
-            "issues"} <= set(report)
+    assert report["chunks"] == report["added"] > 0 and report["source"] == "seeds"
+    assert {"source", "files", "chunks", "added", "embedded", "unchanged_files", "removed", "errors", "skipped",
+            "notes", "seconds", "issues"} <= set(report)
 
 
 def test_search_json_hits(cli_store: tuple[Path, dict[str, object]]) -> None:
@@ -51,9 +56,9 @@ def test_search_json_hits(cli_store: tuple[Path, dict[str, object]]) -> None:
     assert 0 < len(hits) <= 3
     for hit in hits:
         assert set(hit) >= HIT_KEYS
-        assert hit["path"] in SEED_FILES and hit["section"] in {"article", "comments", "sidebar"}
+        assert hit["path"] in STORED and hit["section"] in {"article", "comments", "sidebar"}
         assert isinstance(hit["score"], float) and hit["score"] > 0
-        raw = (SEEDS / hit["path"]).read_text(encoding="utf-8")
+        raw = (SEEDS.parent / hit["path"]).read_text(encoding="utf-8")
         assert raw[hit["start"]:hit["end"]] == hit["text"]
 
 
@@ -77,7 +82,7 @@ def test_search_text_output(cli_store: tuple[Path, dict[str, object]], capsys: p
 def test_search_filters_on_the_command_line(cli_store: tuple[Path, dict[str, object]],
                                             capsys: pytest.CaptureFixture[str]) -> None:
     store, _ = cli_store
-    wanted = SEED_FILES[4]
+    wanted = STORED[4]
     code = main(["search", "convoy", "--json", "--store", str(store), "--embedder", "hash",
                  "--file", wanted, "--section", "comments"])
     assert code == 0
@@ -90,11 +95,21 @@ def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.C
     docs.mkdir()
     (docs / "good.txt").write_text("The port of Valparaiso reopened on Monday after the storm.\n")
     (docs / "empty.txt").write_text("")
+    (docs / "bin.txt").write_bytes(b"\x00\x01 binary")
+    (docs / "new\nline.txt").write_text("A file name with a newline, about the harbour of Valparaiso.\n")
+    (docs / "odd\x1b[31mname\n.pdf").write_bytes(b"%PDF")  # an escape sequence and a newline in a name
+    code = main(["ingest", str(docs), "--store", str(tmp_path / "store"), "--embedder", "hash", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and (data["errors"], data["skipped"], data["notes"]) == (1, 2, 0)
     code = main(["ingest", str(docs), "--store", str(tmp_path / "store"), "--embedder", "hash"])
     assert code == 0
     out = capsys.readouterr().out
-    assert out.startswith("files 2  chunks 1  added 1") and "errors 1" in out
-    assert "  empty.txt: file is empty or holds only whitespace" in out.splitlines()
+    lines = out.splitlines()
+    assert lines[0].startswith("files 4  chunks 2  added 0") and "errors 1  skipped 2  notes 0" in lines[0]
+    assert "  skipped: docs/empty.txt: file is empty or holds only whitespace" in lines
+    assert "  error: docs/bin.txt: binary file (NUL or control bytes); only text files are ingested" in lines
+    assert any(line.startswith("  skipped: docs/odd\\x1b[31mname\\n.pdf: not a supported file type") for line in lines)
+    assert len(lines) == 4 and "\x1b" not in out  # names printed escaped, on one line each
 
 
 def test_settings_mismatch_is_one_line_and_exit_1(cli_store: tuple[Path, dict[str, object]],

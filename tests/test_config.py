@@ -144,3 +144,10 @@ def test_kit_variables_that_are_not_settings_are_allowed() -> None:
     # KIT_CACHE_DIR is read by kit.embeddings.cache_dir, not by Settings; it must not be "unknown".
     s = Settings.load(environ={"KIT_CACHE_DIR": "/tmp/kit-cache", "KIT_TOP_K": "3"})
     assert s.top_k == 3 and "cache_dir" not in s.public_dump()
+
+
+def test_a_server_address_selects_the_openai_backend_unless_llm_is_given() -> None:
+    assert Settings.load(environ={"KIT_LLM_BASE_URL": "http://127.0.0.1:8080/v1"}).llm == "openai"
+    both = Settings.load(environ={"KIT_LLM_BASE_URL": "http://127.0.0.1:8080/v1", "KIT_LLM": "extractive"})
+    assert both.llm == "extractive"
+    assert Settings.load(environ={}).llm == "extractive"

@@ -11,6 +11,7 @@ import pytest
 
 from kit.config import Settings
 from kit.corpus import Candidate, UnreadableFile, decode, html_to_text, read_document, scan
+from kit.types import IssueKind
 from tests.helpers import SEED_FILES, SEEDS
 
 TEXT = "Café owners in Lyon reported “record” sales of crème brûlée.\n"
@@ -93,14 +94,19 @@ def test_scan_finds_seeds_sorted(plain: Settings) -> None:
     assert all(c.path.is_absolute() for c in found.candidates)
 
 
-def test_scan_of_a_file_or_missing_folder(tmp_path: Path, plain: Settings) -> None:
+def test_scan_of_a_missing_folder(tmp_path: Path, plain: Settings) -> None:
     with pytest.raises(FileNotFoundError, match="not a folder"):
         scan(tmp_path / "missing", plain)
-    with pytest.raises(FileNotFoundError, match="not a folder"):
-        scan(write(tmp_path, "file.txt", "x"), plain)
 
 
-def test_scan_skips_hidden_entries_and_other_types(tmp_path: Path, plain: Settings) -> None:
+def test_scan_of_a_single_file(tmp_path: Path, plain: Settings) -> None:
+    found = scan(write(tmp_path, "file.txt", "x"), plain)
+    assert [c.rel for c in found.candidates] == ["file.txt"] and found.issues == []
+    odd = scan(write(tmp_path, "scan.pdf", "x"), plain)
+    assert odd.candidates == [] and [(i.path, i.kind) for i in odd.issues] == [("scan.pdf", IssueKind.SKIPPED)]
+
+
+def test_scan_reports_hidden_entries_and_other_types_as_skipped(tmp_path: Path, plain: Settings) -> None:
     write(tmp_path, "a.txt", "a")
     write(tmp_path, "B.MD", "b")  # extensions match case-insensitively
     write(tmp_path, "page.htm", "<p>c</p>")
@@ -110,7 +116,40 @@ def test_scan_skips_hidden_entries_and_other_types(tmp_path: Path, plain: Settin
     write(tmp_path, "notes", "no extension")
     found = scan(tmp_path, plain)
     assert [c.rel for c in found.candidates] == ["B.MD", "a.txt", "page.htm"]
-    assert found.issues == []
+    reasons = {i.path: i.reason for i in found.issues}
+    assert set(reasons) == {".hidden.txt", ".git", "image.png", "notes"}  # one line for the hidden folder
+    assert all(i.kind is IssueKind.SKIPPED for i in found.issues)
+    assert reasons[".git"] == "hidden folder; skipped" and reasons[".hidden.txt"] == "hidden file; skipped"
+    assert "not a supported file type (.png" in reasons["image.png"] and "no extension" in reasons["notes"]
+
+
+def test_scan_leaves_the_ignored_folder_out_silently(tmp_path: Path, plain: Settings) -> None:
+    write(tmp_path, "a.txt", "a")
+    write(tmp_path, ".kit/kit-store.json", "{}")
+    found = scan(tmp_path, plain, ignore=tmp_path / ".kit")
+    assert [c.rel for c in found.candidates] == ["a.txt"] and found.issues == []
+
+
+def test_scan_walks_a_folder_1100_levels_deep(tmp_path: Path, plain: Settings) -> None:
+    levels = [tmp_path / ("d/" * n).rstrip("/") for n in range(1, 1101)]  # past Python's recursion limit
+    for folder in levels:  # mkdir(parents=True), like shutil.rmtree, would itself recurse
+        os.mkdir(folder)
+    try:
+        write(levels[-1], "bottom.txt", "found")
+        write(tmp_path, "top.txt", "top")
+        found = scan(tmp_path, plain)
+        assert [c.rel for c in found.candidates] == ["/".join(["d"] * 1100) + "/bottom.txt", "top.txt"]
+    finally:
+        remove_deep(levels)
+
+
+def remove_deep(levels: list[Path]) -> None:
+    """Delete nested folders bottom up (pytest's clean-up of tmp_path recurses once per level)."""
+    for folder in reversed(levels):
+        for entry in folder.iterdir():
+            if not entry.is_dir():
+                entry.unlink()
+        folder.rmdir()
 
 
 def test_scan_respects_the_extensions_setting(tmp_path: Path) -> None:
@@ -151,6 +190,8 @@ def test_scan_reports_links_and_special_files(tmp_path: Path, plain: Settings) -
     assert "loop" in reasons["loop.txt"]
     assert "not a regular file" in reasons["pipe.txt"]
     assert "not valid UTF-8" in reasons["caf\ufffd.txt"]
+    kinds = {i.path: i.kind for i in found.issues}
+    assert kinds.pop("caf\ufffd.txt") is IssueKind.ERROR and set(kinds.values()) == {IssueKind.SKIPPED}
 
 
 def test_scan_checks_size_only_for_ingested_types(tmp_path: Path) -> None:
@@ -160,7 +201,7 @@ def test_scan_checks_size_only_for_ingested_types(tmp_path: Path) -> None:
     write(tmp_path, "small.txt", "x" * 500)
     found = scan(tmp_path, tiny)
     assert [c.rel for c in found.candidates] == ["small.txt"]
-    assert [(i.path, "max_file_mb" in i.reason) for i in found.issues] == [("big.txt", True)]
+    assert [(i.path, "max_file_mb" in i.reason) for i in found.issues] == [("big.png", False), ("big.txt", True)]
 
 
 # -- read_document --------------------------------------------------------------------------------

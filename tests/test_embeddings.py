@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kit.config import Settings
-from kit.embeddings import OnnxMiniLM, get_embedder
+from kit.embeddings import OnnxMiniLM, TorchMiniLM, get_embedder, identity
+from tests.helpers import kit_command, kit_free_env
 
 TEXTS = [
     "Russia launched eighteen cruise missiles from warships in the Caspian Sea.",
@@ -73,3 +75,33 @@ def test_a_forked_child_can_still_embed(int8: OnnxMiniLM, tmp_path: Path) -> Non
         os._exit(0)
     _, status = os.waitpid(pid, 0)
     assert status == 0 and np.array_equal(np.load(out), expected)
+
+
+@pytest.mark.slow
+def test_model_is_prepared_once_with_one_line_and_no_export_warnings(tmp_path: Path) -> None:
+    env = {**kit_free_env(), "KIT_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([*kit_command(), "prepare"], capture_output=True, text=True, timeout=600, env=env)
+    assert first.returncode == 0, first.stderr
+    lines = first.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kit: preparing the embedding model"), first.stderr
+    assert "TracerWarning" not in first.stderr and "pre-processing" not in first.stderr
+    graph = Path(first.stdout.strip().split(": ", 1)[1])
+    assert graph.is_file() and graph.parent == tmp_path / "cache" and graph.name.endswith("-int8.onnx")
+    again = subprocess.run([*kit_command(), "prepare"], capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0 and again.stderr == ""  # prepared once: nothing to say the second time
+
+
+def test_embedder_identity_is_known_without_loading_a_model(int8: OnnxMiniLM) -> None:
+    assert identity(Settings.load(environ={})) == (int8.name, int8.dim)
+    hashing = Settings.load(environ={}, embedder="hash")
+    assert identity(hashing) == (get_embedder(hashing).name, get_embedder(hashing).dim)
+    assert identity(Settings.load(environ={}, embedder="minilm")) == ("all-MiniLM-L6-v2", 384)
+    assert identity(Settings.load(environ={}, embedder="minilm-torch")) == (TorchMiniLM.name, TorchMiniLM.dim)
+
+
+def test_a_single_query_starts_one_session_and_a_batch_starts_the_rest() -> None:
+    embedder = OnnxMiniLM(quantized=True, workers=2)
+    embedder.embed(["one query, as a search embeds"])
+    assert len(embedder.sessions) == 1  # a cold search pays for one session only
+    vectors = embedder.embed(TEXTS)
+    assert len(embedder.sessions) == 2 and vectors.shape == (len(TEXTS), 384)

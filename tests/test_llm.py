@@ -17,8 +17,9 @@ import pytest
 
 import kit
 from kit.cli import main as cli_main
-from kit.errors import LLMConfigError, LLMError
-from kit.llm import FunctionChat, ScriptedChat
+from kit.config import Settings
+from kit.errors import CONFIG_KINDS, ConfigError, LLMConfigError, LLMError, LLMErrorKind
+from kit.llm import CHARS_PER_TOKEN, FunctionChat, Message, OpenAIChat, ScriptedChat
 from kit.types import CitationProblem, QuoteCheck, Support
 from tests.llm_server import FakeOpenAI
 
@@ -284,3 +285,191 @@ def test_canary_key_never_reaches_the_store_reports_or_logs(corpus: Path, tmp_pa
     leaks = [str(p) for p in written if CANARY.encode() in p.read_bytes()]
     assert not leaks, leaks
     assert CANARY not in caplog.text + json.dumps(answer.to_dict()) + json.dumps(summaries[0].to_dict())
+
+
+# -- one deadline, typed errors ------------------------------------------------------------
+
+def backend(server: FakeOpenAI, **options: Any) -> OpenAIChat:
+    settings = {"llm_timeout": 5.0, "llm_max_retries": 2, **options}
+    return OpenAIChat(Settings.load(environ={}, llm="openai", llm_base_url=server.base_url, api_key=CANARY,
+                                    llm_model="test-model", **settings))
+
+
+HELLO = [Message("user", "hello")]
+
+
+def test_a_hung_server_ends_within_the_timeout_even_with_retries_left() -> None:
+    with FakeOpenAI(good_reply) as server:
+        for _ in range(6):
+            server.push("hang", seconds=8)
+        chat = backend(server, llm_timeout=2.0, llm_max_retries=5)
+        started = time.monotonic()
+        with pytest.raises(LLMError) as err:
+            chat.complete(HELLO)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.0, elapsed  # 2 s budget for the whole call, not 2 s per attempt
+    assert err.value.kind is LLMErrorKind.TIMEOUT and "KIT_LLM_TIMEOUT" in str(err.value)
+
+
+def test_retries_stop_at_the_deadline() -> None:
+    with FakeOpenAI(good_reply) as server:
+        for _ in range(20):
+            server.push("status", status=500)
+        started = time.monotonic()
+        with pytest.raises(LLMError) as err:
+            backend(server, llm_timeout=1.5, llm_max_retries=20).complete(HELLO)
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0 and 1 < len(server.requests) < 20
+    assert err.value.kind is LLMErrorKind.SERVER_ERROR and err.value.status == 500
+
+
+def test_retry_after_beyond_the_budget_fails_at_once() -> None:
+    with FakeOpenAI(good_reply) as server:
+        server.push("status", status=429, headers={"Retry-After": "30"})
+        started = time.monotonic()
+        with pytest.raises(LLMError) as err:
+            backend(server, llm_timeout=3.0).complete(HELLO)
+    assert time.monotonic() - started < 1.0 and len(server.requests) == 1
+    assert err.value.kind is LLMErrorKind.RATE_LIMITED and err.value.status == 429
+
+
+@pytest.mark.parametrize("fault,kind,status", [
+    ({"kind": "status", "status": 500}, LLMErrorKind.SERVER_ERROR, 500),
+    ({"kind": "status", "status": 401}, LLMErrorKind.AUTH, 401),
+    ({"kind": "status", "status": 404}, LLMErrorKind.BAD_REQUEST, 404),
+    ({"kind": "truncated", "content": "x"}, LLMErrorKind.MALFORMED, None),
+    ({"kind": "html"}, LLMErrorKind.MALFORMED, None),
+    ({"kind": "empty_choices"}, LLMErrorKind.MALFORMED, None),
+    ({"kind": "status", "status": 400, "error": {"type": "exceed_context_size_error", "n_ctx": 512}},
+     LLMErrorKind.CONTEXT_OVERFLOW, 400),
+])
+def test_errors_carry_a_typed_kind_and_the_http_status(fault: dict[str, Any], kind: LLMErrorKind,
+                                                       status: int | None) -> None:
+    with FakeOpenAI(good_reply) as server:
+        for _ in range(3):
+            server.push(**fault)
+        with pytest.raises(LLMError) as err:
+            backend(server, llm_max_retries=2).complete(HELLO)
+    assert err.value.kind is kind and err.value.status == status
+    assert isinstance(err.value, LLMConfigError) == (kind in CONFIG_KINDS)
+    assert CANARY not in str(err.value)
+
+
+def test_unreachable_server_is_typed() -> None:
+    with FakeOpenAI() as server:
+        url = server.base_url
+    settings = Settings.load(environ={}, llm="openai", llm_base_url=url, api_key=CANARY, llm_max_retries=1,
+                             llm_timeout=3.0)
+    with pytest.raises(LLMConfigError) as err:
+        OpenAIChat(settings).complete(HELLO)
+    assert err.value.kind is LLMErrorKind.UNREACHABLE and "KIT_LLM_BASE_URL" in str(err.value)
+
+
+def test_only_a_refused_schema_falls_back_to_markers_not_a_refused_key() -> None:
+    with FakeOpenAI(good_reply) as server:
+        server.push("status", status=401)
+        with pytest.raises(LLMConfigError) as err:
+            backend(server).complete(HELLO, {"name": "x", "schema": {"type": "object"}})
+    assert err.value.kind is LLMErrorKind.AUTH and len(server.requests) == 1
+
+
+def test_context_overflow_from_the_server_gets_one_smaller_retry(store: Path) -> None:
+    with FakeOpenAI(good_reply) as server:
+        server.push("status", status=400, content="request exceeds the available context size",
+                    error={"type": "exceed_context_size_error", "n_ctx": 1100, "n_prompt_tokens": 1500})
+        k = open_kit(store, server, llm_max_tokens=256)
+        answer = k.ask(QUESTION)
+    first, second = server.requests
+    assert len(passages(second)) < len(passages(first)) == 5
+    assert answer.mode == "llm" and answer.citations and k.chat is not None and k.chat.context_window == 1100
+    assert any("passages left out" in n for n in answer.notes), answer.notes
+
+
+def test_context_overflow_twice_is_one_clear_line_and_exit_1(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    overflow = {"type": "exceed_context_size_error"}
+    with FakeOpenAI(good_reply) as server:
+        for _ in range(2):
+            server.push("status", status=400, error=overflow)
+        code = cli_main(["ask", QUESTION, "--store", str(store), "--embedder", "hash", "--llm", "openai",
+                         "--base-url", server.base_url])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "context" in err and "KIT_LLM_CONTEXT" in err
+    assert len(server.requests) == 2
+
+
+def test_reply_budget_setting_is_sent_as_max_tokens(store: Path) -> None:
+    with FakeOpenAI(good_reply) as server:
+        open_kit(store, server, llm_max_tokens=77).ask(QUESTION)
+    assert server.requests[0]["max_tokens"] == 77
+
+
+def test_context_setting_limits_the_passages_sent(store: Path) -> None:
+    with FakeOpenAI(good_reply) as server:
+        roomy = open_kit(store, server).ask(QUESTION)
+        tight = open_kit(store, server, llm_context=1000, llm_max_tokens=300).ask(QUESTION)
+    big, small = (passages(r) for r in server.requests)
+    assert len(big) == 5 and 0 < len(small) < 5
+    assert not any("left out" in n for n in roomy.notes) and any("left out" in n for n in tight.notes)
+    assert tight.traces[0]["counted_prompt_tokens"] <= 1000 - 300
+    assert tight.traces[0]["context_window"] == 1000
+
+
+def test_server_usage_figures_tighten_the_token_estimate() -> None:
+    with FakeOpenAI(lambda request: "hi") as server:  # the fake server reports 120 prompt tokens for any prompt
+        chat = backend(server)
+        chat.complete([Message("user", "x" * 2000)])
+    assert chat.count_tokens("x" * 2000) > 2000 / CHARS_PER_TOKEN  # the server counted more than estimated
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+CANARY_URL_KEY = "sk-canary-url-3e8b1f"
+CANARY_QUERY_KEY = "canary-query-9c2d4a"
+
+
+@pytest.mark.parametrize("fault", [{"kind": "status", "status": 401}, {"kind": "status", "status": 500},
+                                   {"kind": "hang", "seconds": 3}])
+def test_credentials_in_the_base_url_are_masked_everywhere(store: Path, caplog: pytest.LogCaptureFixture,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           fault: dict[str, Any]) -> None:
+    caplog.set_level(logging.DEBUG)
+    with FakeOpenAI(good_reply) as server:
+        host = server.base_url.removeprefix("http://")
+        url = f"http://user:{CANARY_URL_KEY}@{host}?api-key={CANARY_QUERY_KEY}"
+        for _ in range(3):
+            server.push(**fault)
+        k = kit.open(store_dir=str(store), embedder="hash", llm="openai", llm_base_url=url, llm_timeout=1.0,
+                     llm_max_retries=1)
+        try:
+            shown = json.dumps(k.ask(QUESTION).to_dict())
+        except LLMError as exc:
+            shown = str(exc)
+        shown += json.dumps(k.settings.public_dump())
+        code = cli_main(["ask", QUESTION, "--store", str(store), "--embedder", "hash", "--llm", "openai",
+                         "--base-url", url])
+    out = capsys.readouterr()
+    everything = shown + caplog.text + out.out + out.err
+    assert "***" in shown and code in (0, 1)
+    assert CANARY_URL_KEY not in everything and CANARY_QUERY_KEY not in everything
+
+
+@pytest.mark.parametrize("bad_key", [f"{CANARY}\n", f" {CANARY}", f"{CANARY}\u2013x", f"{CANARY}\r\nx"])
+def test_a_key_that_cannot_be_sent_is_refused_on_load(store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], bad_key: str) -> None:
+    monkeypatch.setenv("KIT_API_KEY", bad_key)
+    with pytest.raises(ConfigError) as err:
+        Settings.load()
+    assert "KIT_API_KEY" in str(err.value) and CANARY not in str(err.value)
+    code = cli_main(["ask", QUESTION, "--store", str(store), "--embedder", "hash", "--llm", "openai"])
+    out = capsys.readouterr()
+    assert code == 1 and out.err.startswith("kit: error:") and out.err.count("\n") == 1
+    assert "KIT_API_KEY" in out.err and CANARY not in out.err + out.out
+
+
+def test_a_bad_openai_api_key_is_refused_not_silently_dropped(store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", f"{CANARY}\n")
+    code = cli_main(["ask", QUESTION, "--store", str(store), "--embedder", "hash", "--llm", "openai"])
+    out = capsys.readouterr()
+    assert code == 1 and "OPENAI_API_KEY" in out.err and out.err.count("\n") == 1
+    assert CANARY not in out.err + out.out

@@ -26,15 +26,17 @@ HOSTILE = ('The council met on Monday to discuss the harbour budget for next yea
 
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> list[TopicSummary]:
-    folder = tmp_path_factory.mktemp("docs")
+    project = tmp_path_factory.mktemp("project")
+    folder = project / "docs"
+    folder.mkdir()
     for f in SEEDS.glob("*.txt"):
         (folder / f.name).write_bytes(f.read_bytes())
     (folder / "council.txt").write_text(HOSTILE, encoding="utf-8")
-    k = kit.open(store_dir=str(tmp_path_factory.mktemp("store")), embedder="hash", llm="extractive")
+    k = kit.open(store_dir=str(project / ".kit"), embedder="hash", llm="extractive")
     k.ingest(folder)
     out = k.summarize(max_sentences=8)
     chunks, _ = k.store.all_vectors()
-    council = [c for c in chunks if c.path == "council.txt"]
+    council = [c for c in chunks if c.path == "docs/council.txt"]
     out.append(extractive_summary(Topic(len(out) + 1, "council", ("council",), tuple(council)), k.embedder,
                                   k.context().evidence, max_sentences=10))
     return out

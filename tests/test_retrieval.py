@@ -12,8 +12,9 @@ from langchain_core.documents import Document as LCDocument
 from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import HashEmbedder
-from kit.errors import EmptyStoreError
+from kit.errors import EmptyStoreError, NoStoreError
 from kit.retrieval import Filter, Retriever, mmr
+from kit.store import where
 from kit.types import Chunk
 from tests.helpers import SEED_FILES, SEEDS
 
@@ -28,8 +29,9 @@ def chunk(cid: str, path: str = "a.txt") -> Chunk:
 
 
 def seed_name(prefix: str) -> str:
+    """The stored name of a seed file: `seeds/<file>`, the seeds folder lying beside the store."""
     (name,) = [n for n in SEED_FILES if n.startswith(prefix)]
-    return name
+    return f"seeds/{name}"
 
 
 # -- MMR -----------------------------------------------------------------------------------
@@ -116,15 +118,21 @@ def test_rrf_constant_changes_the_balance() -> None:
 # -- search on a real (hash) store -----------------------------------------------------------------
 
 @pytest.fixture
-def seeded(make_kit: Callable[..., Kit], seeds_dir: Path) -> Kit:
+def seeded(make_kit: Callable[..., Kit], copy_seeds: Callable[..., Path]) -> Kit:
     k = make_kit()
-    k.ingest(seeds_dir)
+    k.ingest(copy_seeds("seeds"))
     return k
 
 
-def test_empty_store_says_to_ingest_first(make_kit: Callable[..., Kit]) -> None:
-    with pytest.raises(EmptyStoreError, match="ingest"):
+def test_no_store_says_to_ingest_first(make_kit: Callable[..., Kit]) -> None:
+    with pytest.raises(NoStoreError, match="kit ingest"):
         make_kit().search("anything")
+
+
+def test_empty_store_says_to_ingest_first(seeded: Kit) -> None:
+    seeded.remove(seeded.location.base / "seeds")
+    with pytest.raises(EmptyStoreError, match="ingest"):
+        seeded.search("anything")
 
 
 def test_hit_scores_are_the_sum_of_reciprocal_ranks(seeded: Kit) -> None:
@@ -138,7 +146,7 @@ def test_hit_scores_are_the_sum_of_reciprocal_ranks(seeded: Kit) -> None:
 
 def test_hits_are_exact_spans_of_the_source_files(seeded: Kit) -> None:
     for h in seeded.search("Raqqa convoy escape route", k=8):
-        raw = (SEEDS / h.chunk.path).read_text(encoding="utf-8")
+        raw = (SEEDS.parent / h.chunk.path).read_text(encoding="utf-8")
         assert raw[h.chunk.start:h.chunk.end] == h.chunk.text
 
 
@@ -164,7 +172,7 @@ def test_file_filter(seeded: Kit) -> None:
     wanted = [seed_name("002"), seed_name("004")]
     hits = seeded.search("cruise missiles Raqqa", k=6, files=wanted)
     assert hits and {h.chunk.path for h in hits} <= set(wanted)
-    assert seeded.search("cruise missiles", files=["no-such-file.txt"]) == []
+    assert seeded.search("cruise missiles", files=["seeds/no-such-file.txt"]) == []
 
 
 def test_section_filter(seeded: Kit) -> None:
@@ -184,10 +192,10 @@ def test_file_and_section_filters_combine(seeded: Kit) -> None:
 
 
 def test_filter_where_clauses() -> None:
-    assert Filter().where() is None
-    assert Filter(paths=("a.txt",)).where() == {"path": {"$in": ["a.txt"]}}
+    assert where(Filter()) is None
+    assert where(Filter(paths=("a.txt",))) == {"path": {"$in": ["a.txt"]}}
     both = Filter(paths=("a.txt",), sections=("comments",))
-    assert both.where() == {"$and": [{"path": {"$in": ["a.txt"]}}, {"section": {"$in": ["comments"]}}]}
+    assert where(both) == {"$and": [{"path": {"$in": ["a.txt"]}}, {"section": {"$in": ["comments"]}}]}
     assert both.accepts(Chunk("i", "a.txt", 0, 1, "comments", "t", "s"))
     assert not both.accepts(Chunk("i", "a.txt", 0, 1, "article", "t", "s"))
     assert not both.accepts(Chunk("i", "b.txt", 0, 1, "comments", "t", "s"))
@@ -214,12 +222,12 @@ def test_near_duplicates_are_not_both_in_the_top_k(tmp_path: Path, make_kit: Cal
     report = k.ingest(docs)
     assert not report.issues  # not exact duplicates: both files are indexed
     paths = [h.chunk.path for h in k.search(query, k=5)]
-    assert len({"wire_a.txt", "wire_b.txt"} & set(paths)) == 1
+    assert len({"docs/wire_a.txt", "docs/wire_b.txt"} & set(paths)) == 1
 
     # Control: with dedup and diversity switched off, both copies do rank in the top k.
     plain = make_kit(mmr_lambda=1.0, dedup_threshold=1.0)
     paths = [h.chunk.path for h in plain.search(query, k=5)]
-    assert {"wire_a.txt", "wire_b.txt"} <= set(paths)
+    assert {"docs/wire_a.txt", "docs/wire_b.txt"} <= set(paths)
 
 
 # -- end to end with the real model ------------------------------------------------------------------
@@ -253,7 +261,7 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(minilm_kit
         assert isinstance(doc, LCDocument)
         meta = doc.metadata
         assert {"source", "start", "end", "section", "score"} <= set(meta)
-        raw = (SEEDS / meta["source"]).read_text(encoding="utf-8")
+        raw = (SEEDS.parent / meta["source"]).read_text(encoding="utf-8")
         assert raw[meta["start"]:meta["end"]] == doc.page_content
     direct = minilm_kit.search("How many cruise missiles were fired on Friday?", k=3)
     assert [d.metadata["source"] for d in docs] == [h.chunk.path for h in direct]

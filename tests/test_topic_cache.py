@@ -68,7 +68,7 @@ def test_an_edited_file_recomputes_only_its_topic(tmp_path: Path, corpus: Path) 
     k.ingest(corpus)
     labels = ScriptedChat(["Bread", "Volcanoes", "Chess"])
     k.chat = labels
-    first = {t.documents[0].split("_")[0]: t.llm_label for t in k.topics(k=3)}
+    first = {t.documents[0].split("/")[-1].split("_")[0]: t.llm_label for t in k.topics(k=3)}
     assert sorted(first) == ["bread", "chess", "volcano"]
     edited = corpus / "volcano_1.txt"
     edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
@@ -76,22 +76,22 @@ def test_an_edited_file_recomputes_only_its_topic(tmp_path: Path, corpus: Path) 
     k.ingest(corpus)
     k.chat = ScriptedChat(["Volcanic eruptions"])  # one reply: only one topic may ask for a label
     after = k.topics(k=3)
-    changes = {t.documents[0].split("_")[0]: t.change for t in after}
+    changes = {t.documents[0].split("/")[-1].split("_")[0]: t.change for t in after}
     assert changes == {"volcano": TopicChange.CHANGED, "bread": TopicChange.UNCHANGED,
                        "chess": TopicChange.UNCHANGED}
-    labels_after = {t.documents[0].split("_")[0]: t.llm_label for t in after}
+    labels_after = {t.documents[0].split("/")[-1].split("_")[0]: t.llm_label for t in after}
     assert labels_after == {**first, "volcano": "Volcanic eruptions"}
 
 
 def test_unchanged_topics_keep_their_extractive_summary(tmp_path: Path, corpus: Path) -> None:
     k = open_kit(tmp_path)
     k.ingest(corpus)
-    first = {s.topic.documents[0].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
+    first = {s.topic.documents[0].split("/")[-1].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
     edited = corpus / "chess_2.txt"
     edited.write_text(SUBJECTS["chess"][2].replace("rapid playoff", "blitz playoff") + "\n", encoding="utf-8")
     k.ingest(corpus)
     k = open_kit(tmp_path)
-    second = {s.topic.documents[0].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
+    second = {s.topic.documents[0].split("/")[-1].split("_")[0]: s for s in k.summarize(k.topics(k=3))}
     embedded = " ".join(k._embedder.texts)  # type: ignore[union-attr]
     assert "blitz playoff" in embedded  # the chess summary was made again...
     assert "sourdough" not in embedded and "lava" not in embedded.lower()  # ...the others were not
@@ -111,7 +111,7 @@ def test_a_new_subject_becomes_a_new_topic(tmp_path: Path, corpus: Path) -> None
     k.ingest(corpus)
     after = k.topics()
     new = [t for t in after if t.change is TopicChange.NEW]
-    assert [t.documents for t in new] == [("tax_0.txt",)]
+    assert [t.documents for t in new] == [("docs/tax_0.txt",)]
     assert all(t.change is TopicChange.UNCHANGED for t in after if t not in new)
 
 
@@ -124,7 +124,7 @@ def test_many_changes_cluster_afresh_and_still_say_what_changed(tmp_path: Path, 
         path.write_text(path.read_text(encoding="utf-8") + f"Note {n}: rye bread needs a longer proof.\n",
                         encoding="utf-8")
     k.ingest(corpus)
-    after = {t.documents[0].split("_")[0]: t.change for t in k.topics(k=3)}
+    after = {t.documents[0].split("/")[-1].split("_")[0]: t.change for t in k.topics(k=3)}
     assert after == {"bread": TopicChange.CHANGED, "volcano": TopicChange.UNCHANGED, "chess": TopicChange.UNCHANGED}
 
 

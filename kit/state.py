@@ -1,0 +1,129 @@
+"""The store's state: what it was built with, its sources, its generation, a write in progress.
+
+Sources are the folders (or single files) a user ingested, named as the store names files. They
+are recorded before any chunk of them is written, so a crash never leaves chunks whose origin is
+unknown. The generation counts committed writes; readers compare it to know when their keyword
+index and file list are stale. `writing` marks a write in progress: found set by the next writer
+(who holds the lock, so its owner is gone), it means that write was interrupted.
+
+A local store keeps its state in `kit-store.json`, replaced atomically; a Chroma server keeps it
+in the collection's metadata (see `store.py`). This module does not open Chroma.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from kit.location import STATE_FILE, under
+
+FORMAT = 2  # 2: sources, base-relative names, keyword index and file list per generation
+SourceKind = Literal["folder", "file"]
+Operation = Literal["ingest", "rm", "repair"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder or file that was ingested, named as the store names files."""
+
+    name: str
+    kind: SourceKind
+    added: float
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A write in progress: what it does, to what, and who runs it."""
+
+    op: Operation
+    target: str
+    holder: str
+    started: float
+    building: str = ""  # local data folder being built aside (repair, rebuild); not the store until committed
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """Everything about a store that is not chunks."""
+
+    collection: str
+    facts: dict[str, str | int] = field(default_factory=dict)
+    generation: int = 0
+    sources: tuple[Source, ...] = ()
+    chroma: str = "chroma"  # local mode: the folder (in the store folder) holding the Chroma data
+    writing: Writing | None = None
+    mode: str = "local"
+    server: str = ""  # http mode: host:port of the Chroma server
+    format: int = FORMAT
+
+    def with_source(self, name: str, kind: SourceKind) -> StoreState:
+        """Sources after ingesting `name`: unchanged if a source already covers it; else added,
+        replacing the sources it covers (ingesting a parent folder absorbs its children)."""
+        if any(under(name, s.name) for s in self.sources):
+            return self
+        kept = tuple(s for s in self.sources if not under(s.name, name))
+        return replace(self, sources=(*kept, Source(name, kind, time.time())))
+
+    def without(self, name: str) -> StoreState:
+        """Sources after removing everything under `name`."""
+        return replace(self, sources=tuple(s for s in self.sources if not under(s.name, name)))
+
+    def source_of(self, name: str) -> str:
+        """The source a stored file belongs to ('' if none does)."""
+        owners = [s.name for s in self.sources if under(name, s.name)]
+        return max(owners, key=len, default="")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = [s.to_dict() for s in self.sources]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoreState:
+        writing = data.get("writing")
+        return cls(
+            collection=str(data["collection"]), facts=dict(data.get("facts") or {}),
+            generation=int(data.get("generation", 0)),
+            sources=tuple(Source(str(s["name"]), s["kind"], float(s["added"])) for s in data.get("sources") or []),
+            chroma=str(data.get("chroma", "chroma")), writing=Writing(**writing) if writing else None,
+            mode=str(data.get("mode", "local")), server=str(data.get("server", "")),
+            format=int(data.get("format", 1)),
+        )
+
+
+def holder_id() -> str:
+    """Who is writing: host and process, readable in a busy message."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def read_state(store_dir: Path) -> StoreState | None:
+    """The state file of a local store folder, or None if there is none (or it is unreadable)."""
+    try:
+        return StoreState.from_json(json.loads((store_dir / STATE_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_state(store_dir: Path, state: StoreState) -> None:
+    """Replace the state file atomically (a reader sees the old or the new one, never half)."""
+    write_json_atomic(store_dir / STATE_FILE, state.to_json())
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
