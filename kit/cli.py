@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from kit.errors import InputError, KitError, NothingToIngestError
 from kit.location import shown
-from kit.types import IngestReport, IssueKind, TopicChange
+from kit.types import IngestReport, TopicChange
 
 if TYPE_CHECKING:
     from kit.api import Kit
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NothingToIngestError as exc:
         report = exc.report
         if isinstance(report, IngestReport):
-            print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+            print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
         print(f"kit: error: {exc}", file=sys.stderr)
         return 1
     except KitError as exc:
@@ -223,23 +223,10 @@ def _kit(args: argparse.Namespace) -> Kit:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from kit.types import IngestReport  # noqa: F401  (the report's type; see format_report)
-
     progress = not args.no_progress and not args.json and sys.stderr.isatty()
     report = _kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
     return 0
-
-
-def format_report(report: Any) -> str:
-    lines = [
-        f"files {report.files}  chunks {report.chunks}  added {report.added}  "
-        f"unchanged files {report.unchanged_files}  removed {report.removed}  "
-        f"errors {report.count(IssueKind.ERROR)}  skipped {report.count(IssueKind.SKIPPED)}  "
-        f"notes {report.count(IssueKind.NOTE)}  ({report.seconds:.1f} s)"
-    ]
-    lines += [f"  {issue.kind.value}: {shown(issue.path)}: {shown(issue.reason)}" for issue in report.issues]
-    return "\n".join(lines)
 
 
 def _files(args: argparse.Namespace) -> int:

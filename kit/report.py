@@ -16,11 +16,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from kit.location import shown
 from kit.types import (
     Answer,
     Citation,
     Claim,
     Hit,
+    IngestReport,
+    IssueKind,
     Provenance,
     Support,
     Topic,
@@ -40,14 +43,14 @@ _FLAG = {Support.PARTIAL: "partly supported", Support.UNSUPPORTED: "NOT SUPPORTE
 
 
 def visible(text: str, keep: str = "\n\t") -> str:
-    """`text` with control and bidi-override characters shown as <U+XXXX>: a quote or file name
-    must not reorder or hide what is printed around it. Characters in `keep` stay as they are."""
-    return "".join(f"<U+{ord(ch):04X}>" if _hidden(ch, keep) else ch for ch in text)
+    """`text` with control and bidi-override characters escaped as a file name is (`\\u202e`): a
+    quote must not reorder or hide what is printed around it. Characters in `keep` stay as they are."""
+    return "".join(shown(ch) if _hidden(ch, keep) else ch for ch in text)
 
 
 def name(path: str) -> str:
-    """A file name for display: every control character escaped, line breaks included."""
-    return visible(path, keep="")
+    """A file name for display, on one line: control, format and separator characters escaped."""
+    return shown(path)
 
 
 def _hidden(ch: str, keep: str) -> bool:
@@ -84,6 +87,16 @@ def hit_text(hit: Hit, n: int | None = None) -> str:
     head = f"[{n}] " if n is not None else ""
     return (f"{head}{name(c.path)} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
             f"    {_one_line(c.text, 300)}")
+
+
+def ingest_text(report: IngestReport) -> str:
+    """What an ingest did, on one line, then one line per skipped file, error or note."""
+    lines = [f"{name(report.source) or 'ingest'}: files {report.files}  chunks {report.chunks}  added {report.added}  "
+             f"unchanged files {report.unchanged_files}  removed {report.removed}  "
+             f"errors {report.count(IssueKind.ERROR)}  skipped {report.count(IssueKind.SKIPPED)}  "
+             f"notes {report.count(IssueKind.NOTE)}  ({report.seconds:.1f} s)"]
+    lines += [f"  {i.kind.value}: {name(i.path)}: {_one_line(i.reason)}" for i in report.issues]
+    return "\n".join(lines)
 
 
 def answer_text(answer: Answer) -> str:
@@ -241,6 +254,19 @@ def hit_html(hit: Hit) -> str:
     c = hit.chunk
     head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{c.section}</i> score {hit.score:.4f}"
     return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
+
+
+def ingest_html(report: IngestReport) -> str:
+    """An ingest's counts as a small table, then its skipped files, errors and notes."""
+    counts = {"files": report.files, "chunks": report.chunks, "added": report.added,
+              "unchanged files": report.unchanged_files, "removed": report.removed,
+              **{k.value: report.count(k) for k in IssueKind}}
+    head = "".join(f"<th style='text-align:right'>{_e(k)}</th>" for k in counts)
+    row = "".join(f"<td style='text-align:right'>{v}</td>" for v in counts.values())
+    issues = "".join(f"<li><b>{_e(i.kind.value)}</b> {_n(i.path)}: {_e(_one_line(i.reason))}</li>"
+                     for i in report.issues)
+    return (f"<div><b>ingest {_n(report.source)}</b> ({report.seconds:.1f} s)<table><tr>{head}</tr><tr>{row}</tr>"
+            f"</table>{f'<ul>{issues}</ul>' if issues else ''}</div>")
 
 
 def answer_html(answer: Answer, links: Links | None = None) -> str:

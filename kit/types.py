@@ -168,6 +168,19 @@ class IngestReport:
             "issues": [i.to_dict() for i in self.issues],
         }
 
+    def __str__(self) -> str:
+        from kit.report import ingest_text
+
+        return ingest_text(self)
+
+    def __repr__(self) -> str:
+        return f"IngestReport({str(self).splitlines()[0]})"
+
+    def _repr_html_(self) -> str:
+        from kit.report import ingest_html
+
+        return ingest_html(self)
+
 
 class Support(StrEnum):
     """How far the quoted evidence backs a claim."""

@@ -105,7 +105,7 @@ def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.C
     assert code == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].startswith("files 4  chunks 2  added 0") and "errors 1  skipped 2  notes 0" in lines[0]
+    assert lines[0].startswith("docs: files 4  chunks 2  added 0") and "errors 1  skipped 2  notes 0" in lines[0]
     assert "  skipped: docs/empty.txt: file is empty or holds only whitespace" in lines
     assert "  error: docs/bin.txt: binary file (NUL or control bytes); only text files are ingested" in lines
     assert any(line.startswith("  skipped: docs/odd\\x1b[31mname\\n.pdf: not a supported file type") for line in lines)

@@ -73,6 +73,18 @@ def execute(path: Path, run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> nbfor
     return nb
 
 
+def assert_ingest_shown(nb: nbformat.NotebookNode) -> None:
+    """The ingest cell shows the report's table, never a raw dict or repr, and its bar is closed."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and ".ingest(" in c.source)
+    html = [o.data["text/html"] for o in cell.outputs if "text/html" in o.get("data", {})]
+    assert html and "<table>" in html[0] and "unchanged files" in html[0], cell.outputs
+    plain = " ".join(o.data.get("text/plain", "") for o in cell.outputs if "data" in o)
+    assert "{" not in plain and "issues=" not in plain, plain
+    stderr = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
+    lines = [line for line in stderr.replace("\r", "\n").splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("ingest: read "), stderr  # the bar ends in its summary line
+
+
 def outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
     """Every output of `mime` ("stdout" for printed text), in cell order."""
     found = []
@@ -88,6 +100,7 @@ def outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
 @pytest.mark.slow
 def test_explore_corpus_runs_and_saves_the_topic_map(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nb = execute(NOTEBOOKS / "01_explore_corpus.ipynb", run_dir, monkeypatch)
+    assert_ingest_shown(nb)
     png = run_dir / "out" / "topic_map.png"
     assert png.read_bytes().startswith(PNG_MAGIC)
     assert outputs(nb, "image/png"), "the topic map is shown"
@@ -113,9 +126,11 @@ def test_ask_questions_runs_with_citations_an_abstention_and_json(run_dir: Path,
 @pytest.mark.slow
 def test_topic_summaries_runs_and_writes_the_reports(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nb = execute(NOTEBOOKS / "03_topic_summaries.ipynb", run_dir, monkeypatch)
+    assert_ingest_shown(nb)
     report_md = (run_dir / "out" / "report.md").read_text(encoding="utf-8")
     report_html = (run_dir / "out" / "report.html").read_text(encoding="utf-8")
     assert report_md.startswith("# Topic report") and "kit-cite" in report_html
+    assert "- kit " in report_md and "- Settings: " in report_md  # the provenance header
     html = outputs(nb, "text/html")
     assert any(h.startswith("<iframe srcdoc=") and "kit-cite" in h for h in html), "the report is shown"
     assert sum("kit-cite" in h and re.search(r"<h3[^>]*>Topic \d", h) is not None for h in html) >= 1, \
