@@ -38,7 +38,7 @@ from kit.prompts import load_prompt
 from kit.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
 from kit.support import Judge
 from kit.text import is_statement, keywords, sentences
-from kit.types import Answer, Chunk, Citation, CitationProblem, Claim, Hit, Mode
+from kit.types import Answer, Chunk, Citation, CitationProblem, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = Path(__file__).with_name("calibration") / "abstention.json"
 ANSWER_SCHEMA = {
@@ -302,6 +302,21 @@ def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
             except (TypeError, ValueError):
                 continue
     return str(data["answer"]), quotes
+
+
+def stale_notes(hits: Sequence[Hit], reader: SourceReader) -> list[str]:
+    """Say so when passages an answer was drawn from come from files that changed, went missing
+    or now lead outside their folder since ingest: the answer may be missing because of them."""
+    stale: dict[str, SourceStatus] = {}
+    for h in hits:
+        status = reader.status(h.chunk.path, h.chunk.doc_sha256 or None)
+        if status is not SourceStatus.OK:
+            stale.setdefault(h.chunk.path, status)
+    if not stale:
+        return []
+    listed = "; ".join(f"{path}: {status.value}" for path, status in list(stale.items())[:3])
+    return [f"{len(stale)} of the files searched changed or went missing since ingest ({listed}); "
+            "run `kit ingest` on their folder again"]
 
 
 def source_notes(failed: Sequence[Citation]) -> list[str]:

@@ -326,7 +326,12 @@ class Kit:
         return self._answer(question, self.search(question, k=k, files=files, sections=sections), answerer)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
-        answer = (answerer or self.answerer).answer(question, hits, self.context())
+        from kit.answer import stale_notes
+
+        ctx = self.context()
+        answer = (answerer or self.answerer).answer(question, hits, ctx)
+        if answer.abstained and not answer.failed:  # failed citations already say why (source_notes)
+            answer.notes += stale_notes(hits, ctx.reader)
         answer.show_unsupported = self.settings.show_unsupported
         answer.provenance = self.provenance(answer.citations)
         return answer

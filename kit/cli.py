@@ -338,10 +338,12 @@ def _summarize(args: argparse.Namespace) -> int:
     claims = sum(len(s.shown) for s in summaries if s.found)
     unsupported = sum(len(s.unsupported) for s in summaries)
     missing = [s.topic.title for s in summaries if not s.found]
+    unchecked = [str(s.topic.number) for s in summaries if s.found and not s.shown]
     changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
     compared = any(s.topic.change is not None for s in summaries)
     print(f"wrote {out}: {len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
           + (f"; not in the documents: {', '.join(missing)}" if missing else "")
+          + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
           + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
     return 0
 

@@ -128,7 +128,7 @@ def summary_text(summary: TopicSummary) -> str:
     t = summary.topic
     lines = [f"Topic {t.number}: {visible(t.title)}{change_note(t)}", ""]
     lines.append(" ".join(_flagged(c) for c in summary.shown) if summary.found and summary.shown
-                 else summary.NOT_FOUND)
+                 else summary.empty)
     lines += ["", f"({summary.disclaimer})"] + [f"Note: {n}" for n in summary.notes]
     if summary.citations:
         lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in summary.citations]
@@ -172,7 +172,7 @@ def summary_markdown(summary: TopicSummary) -> str:
     lines = [f"## Topic {t.number}: {visible(t.title)}{change_note(t)}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
              "_Sources: " + ", ".join(f"`{name(p)}` ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
     shown = summary.found and summary.shown
-    lines += [" ".join(_flagged(c) for c in summary.shown) if shown else f"> {summary.NOT_FOUND}", ""]
+    lines += [" ".join(_flagged(c) for c in summary.shown) if shown else f"> {summary.empty}", ""]
     lines += [f"_{summary.disclaimer}_"] + [f"_Note: {n}_" for n in summary.notes] + [""]
     if summary.citations:
         lines += ["### Citations", ""] + [_md_citation(c) for c in summary.citations] + [""]
@@ -306,7 +306,7 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
     if summary.found and summary.shown:
         body = "<p>" + " ".join(_claim_html(c, prefix) for c in summary.shown) + "</p>"
     else:
-        body = f"<p class='kit-abstain'><b>{_e(summary.NOT_FOUND)}</b></p>"
+        body = f"<p class='kit-abstain'><b>{_e(summary.empty)}</b></p>"
     coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
     items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
     notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)

@@ -506,6 +506,7 @@ class TopicSummary:
     show_unsupported: bool = False
 
     NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
+    NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
 
     @property
     def shown(self) -> list[Claim]:
@@ -524,9 +525,15 @@ class TopicSummary:
         return _all_citations(self.shown)
 
     @property
+    def empty(self) -> str:
+        """What stands in for the summary when no claim is shown: no passage is about the topic,
+        or none of its sentences survived the checks (e.g. its source files changed)."""
+        return self.NOT_FOUND if not self.found else self.NO_CLAIMS
+
+    @property
     def text(self) -> str:
         if not self.found or not self.shown:
-            return self.NOT_FOUND
+            return self.empty
         return " ".join(claim_text(c) for c in self.shown)
 
     @property

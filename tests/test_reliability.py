@@ -20,7 +20,7 @@ from kit.api import Kit
 from kit.chroma import chromadb
 from kit.citations import verify
 from kit.errors import Resource, StoreResourceError
-from kit.types import Chunk, Citation, SourceStatus
+from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus, TopicSummary
 from tests.helpers import SEED_FILES, SEEDS, CountingEmbedder, kit_command, kit_free_env
 
 Collection = chromadb.api.models.Collection.Collection
@@ -184,8 +184,20 @@ def test_the_citation_reader_never_follows_a_symlink_the_scan_refused(changed: t
     swapped = list(chunks)[2]
     reader = k.sources()
     assert reader.text(swapped) is None  # /etc/passwd is never read
-    citation = Citation(1, swapped, 0, 4, "article", "root", "exact", chunks[swapped].doc_sha256)
-    assert not verify(citation, reader).verified
+    citation = Citation(1, swapped, 0, 4, "article", "root", QuoteCheck.EXACT, doc_sha256=chunks[swapped].doc_sha256)
+    assert verify(citation, reader).problem is CitationProblem.SOURCE_OUTSIDE
+
+
+def test_answers_and_summaries_say_when_their_sources_changed(changed: tuple[Kit, dict[str, Chunk]]) -> None:
+    k, _ = changed
+    summaries = k.summarize()
+    notes = [n for s in summaries for n in s.notes]
+    assert any("changed or went missing since ingest" in n for n in notes), notes
+    for s in summaries:
+        assert all(c.verified for c in s.citations)  # nothing shown from a file that no longer holds it
+        assert s.text == TopicSummary.NO_CLAIMS if not s.shown else s.text != TopicSummary.NO_CLAIMS
+    answer = k.ask("Which football club won the league in 2017?")  # searched: four of the five files changed
+    assert answer.abstained and any("changed or went missing since ingest" in n for n in answer.notes), answer.notes
 
 
 def test_doctor_reports_changed_and_missing_sources(changed: tuple[Kit, dict[str, Chunk]], store_dir: Path,
