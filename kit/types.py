@@ -302,8 +302,33 @@ def _all_citations(claims: list[Claim]) -> list[Citation]:
     return sorted(seen.values(), key=lambda c: c.key)
 
 
+class _Claims:
+    """What answers and summaries share: their claims, which of them are displayed, and which are
+    listed apart under "not supported by the sources"."""
+
+    claims: list[Claim]
+    show_unsupported: bool
+
+    def _displayed(self) -> list[Claim]:
+        return [c for c in self.claims if c.shown or self.show_unsupported]
+
+    @property
+    def shown(self) -> list[Claim]:
+        """The claims displayed as the answer or summary (unsupported ones only when asked for, flagged)."""
+        return self._displayed()
+
+    @property
+    def unsupported(self) -> list[Claim]:
+        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
+
+    @property
+    def listed_apart(self) -> list[Claim]:
+        """Unsupported claims not displayed: listed under "not supported by the sources"."""
+        return [c for c in self.unsupported if c not in self.shown]
+
+
 @dataclass
-class Answer:
+class Answer(_Claims):
     """Claims that answer a question, each with verified and judged citations, or an honest
     abstention. Unsupported claims are kept apart (`unsupported`) and not shown as the answer
     unless `show_unsupported` is set, in which case they are shown flagged."""
@@ -324,19 +349,8 @@ class Answer:
 
     @property
     def shown(self) -> list[Claim]:
-        """The claims that make up the answer as displayed."""
-        if self.abstained:
-            return []
-        return [c for c in self.claims if c.shown or self.show_unsupported]
-
-    @property
-    def unsupported(self) -> list[Claim]:
-        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
-
-    @property
-    def listed_apart(self) -> list[Claim]:
-        """Unsupported claims not shown in the answer: listed under "not supported by the sources"."""
-        return [c for c in self.unsupported if c not in self.shown]
+        """The claims that make up the answer as displayed (none when it abstains)."""
+        return [] if self.abstained else self._displayed()
 
     @property
     def abstained(self) -> bool:
@@ -490,7 +504,7 @@ class Difference:
 
 
 @dataclass
-class TopicSummary:
+class TopicSummary(_Claims):
     """A summary of one topic as claims, each cited and judged like an answer's, with where the
     sources agree and differ. `found` is False for a named topic no passage is about."""
 
@@ -507,18 +521,6 @@ class TopicSummary:
 
     NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
     NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
-
-    @property
-    def shown(self) -> list[Claim]:
-        return [c for c in self.claims if c.shown or self.show_unsupported]
-
-    @property
-    def unsupported(self) -> list[Claim]:
-        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
-
-    @property
-    def listed_apart(self) -> list[Claim]:
-        return [c for c in self.unsupported if c not in self.shown]
 
     @property
     def citations(self) -> list[Citation]:
