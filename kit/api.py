@@ -322,7 +322,8 @@ class Kit:
         """A cited answer to `question`, or an honest "not in the documents"."""
         if not question.strip():
             raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
-        answerer = self.answerer  # built first: a missing API key fails before any retrieval
+        self.store.require()  # no store: say so before any model is loaded
+        answerer = self.answerer  # then the answerer: a missing API key fails before any retrieval
         return self._answer(question, self.search(question, k=k, files=files, sections=sections), answerer)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:

@@ -57,9 +57,14 @@ def fake_model(path: Path, elements: int, data_bytes: int | None = None) -> Path
     return path
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+def snapshot(folder: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """kit's own files byte for byte, and the stored chunks. Chroma's data folder is compared by
+    what it holds, not its bytes: Chroma rewrites its files when a reader applies its log."""
+    own = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")
+           and not p.relative_to(folder).parts[0].startswith("chroma")}
+    stored = kit.open(store_dir=str(folder), embedder="hash").store.all_chunks()
+    return own, sorted((c.id, c.text) for c in stored)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,9 @@ QUESTION = "How many cruise missiles did Russia launch on Friday?"
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600) -> str:
-    done = subprocess.run(cmd, cwd=cwd, env=env or kit_free_env(), capture_output=True, text=True, timeout=timeout)
+    # Without PYTHONPATH: the installed wheel, not a checkout named there, must be what runs.
+    env = {k: v for k, v in (env or kit_free_env()).items() if k != "PYTHONPATH"}
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
