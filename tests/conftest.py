@@ -65,6 +65,14 @@ def copy_seeds(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
+def hash_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the seeds on the hashing embedder, shared by the tests that only read it."""
+    store = tmp_path_factory.mktemp("hash-seeds") / "store"
+    kit.open(store_dir=store, embedder="hash").ingest(SEEDS)
+    return store
+
+
+@pytest.fixture(scope="session")
 def minilm_kit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kit]:
     """One kit on the real default model with the seeds ingested, shared by end-to-end tests.
     Laid out like the project (`seeds/` beside `.kit`), so stored names are `seeds/<file>` as in

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+import kit
+from kit.api import Kit
 from kit.cleaning import clean
 from kit.embeddings import HashEmbedder
 from kit.types import Document
@@ -58,3 +61,8 @@ class CountingEmbedder:
         self.calls += 1
         self.texts += list(texts)
         return self.inner.embed(texts)
+
+
+def open_hash(store: Path, **settings: Any) -> Kit:
+    """A kit on `store` with the hashing embedder and these settings."""
+    return kit.open(store_dir=store, embedder="hash", **settings)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,7 +16,7 @@ from kit.llm import ScriptedChat
 from kit.questions import AnswerKind, asked_for, holds_kind
 from kit.text import is_statement, sentences
 from kit.types import Mode, Support
-from tests.helpers import SEEDS
+from tests.helpers import open_hash
 
 MAN_PAGE = """DU(1)                            User Commands                           DU(1)
 
@@ -39,17 +38,6 @@ DESCRIPTION
        -s, --summarize
               display only a total for each argument
 """
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("answer") / "store"
-    kit.open(store_dir=store, embedder="hash").ingest(SEEDS)
-    return store
-
-
-def open_seeds(store: Path, **settings: Any) -> Kit:
-    return kit.open(store_dir=store, embedder="hash", **settings)
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -106,49 +94,49 @@ def test_a_man_page_option_is_answered_by_its_definition_never_the_synopsis(tmp_
         assert "-h, --human-readable" in answer.text and "human readable format" in answer.text
 
 
-def test_off_topic_questions_abstain_with_a_reason(seeds: Path) -> None:
-    answer = open_seeds(seeds).ask("Which football club won the league in 2017?")
+def test_off_topic_questions_abstain_with_a_reason(hash_seeds: Path) -> None:
+    answer = open_hash(hash_seeds).ask("Which football club won the league in 2017?")
     assert answer.abstained and answer.claims == [] and answer.text == answer.NOT_FOUND
     assert answer.notes and answer.mode is Mode.EXTRACTIVE
 
 
-def test_abstain_threshold_is_honoured(seeds: Path) -> None:
+def test_abstain_threshold_is_honoured(hash_seeds: Path) -> None:
     question = "How many cruise missiles did Russia launch on Friday?"
-    assert open_seeds(seeds, abstain_threshold=0.0).ask(question).claims
-    strict = open_seeds(seeds, abstain_threshold=0.999).ask(question)
+    assert open_hash(hash_seeds, abstain_threshold=0.0).ask(question).claims
+    strict = open_hash(hash_seeds, abstain_threshold=0.999).ask(question)
     assert strict.abstained and strict.claims == []
 
 
-def test_extractive_claims_are_their_own_supported_quotes(seeds: Path) -> None:
-    answer = open_seeds(seeds, abstain_threshold=0.0).ask("How many cruise missiles did Russia launch on Friday?")
+def test_extractive_claims_are_their_own_supported_quotes(hash_seeds: Path) -> None:
+    answer = open_hash(hash_seeds, abstain_threshold=0.0).ask("How many cruise missiles did Russia launch on Friday?")
     for claim in answer.claims:
         assert claim.support is Support.SUPPORTED
         assert claim.text.endswith(" ".join(claim.citations[0].quote.split()))
 
 
-def test_show_unsupported_puts_flagged_claims_in_the_answer(seeds: Path) -> None:
+def test_show_unsupported_puts_flagged_claims_in_the_answer(hash_seeds: Path) -> None:
     question = "How many cruise missiles did Russia launch on Friday?"
 
     def reply(k: Kit) -> str:
         first = next(s.text for s in sentences(k.search(question)[0].chunk.text) if s.text.endswith("."))
         return json.dumps({"answer": f"{first} [1] Zebras migrate north every spring [1].", "quotes": []})
 
-    hidden = open_seeds(seeds)
+    hidden = open_hash(hash_seeds)
     hidden.chat = ScriptedChat([reply(hidden)])
     answer = hidden.ask(question)
     assert [c.support for c in answer.claims] == [Support.SUPPORTED, Support.UNSUPPORTED]
     assert answer.shown == answer.claims[:1] and answer.listed_apart == answer.claims[1:]
     assert "Zebras" not in answer.text and "Not supported by the sources (1)" in str(answer)
-    shown = open_seeds(seeds, show_unsupported=True)
+    shown = open_hash(hash_seeds, show_unsupported=True)
     shown.chat = ScriptedChat([reply(shown)])
     flagged = shown.ask(question)
     assert flagged.shown == flagged.claims and flagged.listed_apart == []
     assert "Zebras migrate north every spring. (NOT SUPPORTED: no citation)" in str(flagged)
 
 
-def test_a_missing_key_fails_before_any_retrieval(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_key_fails_before_any_retrieval(hash_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    k = open_seeds(seeds, llm="openai")
+    k = open_hash(hash_seeds, llm="openai")
 
     def no_search(*_: object, **__: object) -> list[object]:
         raise AssertionError("retrieval ran before the key was checked")
@@ -158,13 +146,13 @@ def test_a_missing_key_fails_before_any_retrieval(seeds: Path, monkeypatch: pyte
         k.ask("How many cruise missiles did Russia launch?")
 
 
-def test_an_empty_question_is_refused(seeds: Path) -> None:
+def test_an_empty_question_is_refused(hash_seeds: Path) -> None:
     with pytest.raises(InputError, match="empty"):
-        open_seeds(seeds).ask("   ")
+        open_hash(hash_seeds).ask("   ")
 
 
-def test_answers_read_well_in_print_and_repr(seeds: Path) -> None:
-    answer = open_seeds(seeds, abstain_threshold=0.0).ask("How many cruise missiles did Russia launch on Friday?")
+def test_answers_read_well_in_print_and_repr(hash_seeds: Path) -> None:
+    answer = open_hash(hash_seeds, abstain_threshold=0.0).ask("How many cruise missiles did Russia launch on Friday?")
     text, rep = str(answer), repr(answer)
     assert "claims:" in text and "Sources:" in text and len(rep) < 300 and rep.startswith("Answer(")
     hit = answer.hits[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -37,9 +38,13 @@ def passage_of(request: dict[str, Any], needle: str) -> int:
     raise AssertionError(f"no passage holds {needle!r}")
 
 
-@pytest.fixture(scope="module")
-def seeds_kit(minilm_kit: Kit) -> Kit:
-    return minilm_kit
+def quoting(claim: str, quote: str) -> Callable[[dict[str, Any]], str]:
+    """A model reply: `claim` with a marker and `quote` on the passage that holds the fuel-truck figures."""
+    def reply(request: dict[str, Any]) -> str:
+        key = passage_of(request, "80 terrorists")
+        return json.dumps({"answer": f"{claim} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
+
+    return reply
 
 
 def ask_through_server(k: Kit, reply: Any) -> Any:
@@ -51,12 +56,8 @@ def ask_through_server(k: Kit, reply: Any) -> Any:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", list(FAULTS))
-def test_a_planted_fault_is_never_shown_as_supported(seeds_kit: Kit, kind: str) -> None:
-    def reply(request: dict[str, Any]) -> str:
-        key = passage_of(request, "80 terrorists")
-        return json.dumps({"answer": f"{FAULTS[kind]} [{key}]", "quotes": [{"passage": key, "quote": TRUE}]})
-
-    answer = ask_through_server(seeds_kit, reply)
+def test_a_planted_fault_is_never_shown_as_supported(minilm_kit: Kit, kind: str) -> None:
+    answer = ask_through_server(minilm_kit, quoting(FAULTS[kind], TRUE))
     (claim,) = answer.claims
     assert claim.support is not Support.SUPPORTED, (kind, claim)
     assert claim.reasons, "a verdict short of supported says why"
@@ -64,24 +65,19 @@ def test_a_planted_fault_is_never_shown_as_supported(seeds_kit: Kit, kind: str) 
 
 
 @pytest.mark.slow
-def test_a_bare_marker_on_an_unrelated_claim_gets_no_citation(seeds_kit: Kit) -> None:
+def test_a_bare_marker_on_an_unrelated_claim_gets_no_citation(minilm_kit: Kit) -> None:
     def reply(request: dict[str, Any]) -> str:
         return f"{FAULTS['unrelated']} [{passage_of(request, '80 terrorists')}]"
 
-    answer = ask_through_server(seeds_kit, reply)
+    answer = ask_through_server(minilm_kit, reply)
     assert answer.abstained and answer.claims[0].citations == ()
     assert answer.claims[0].support is Support.UNSUPPORTED
 
 
 @pytest.mark.slow
-def test_the_wrong_sentence_of_the_right_passage_does_not_support_the_claim(seeds_kit: Kit) -> None:
+def test_the_wrong_sentence_of_the_right_passage_does_not_support_the_claim(minilm_kit: Kit) -> None:
     wrong = "The Russian Aerospace Forces hit the detected targets."
-
-    def reply(request: dict[str, Any]) -> str:
-        key = passage_of(request, "80 terrorists")
-        return json.dumps({"answer": f"{TRUE}. [{key}]", "quotes": [{"passage": key, "quote": wrong}]})
-
-    (claim,) = ask_through_server(seeds_kit, reply).claims
+    (claim,) = ask_through_server(minilm_kit, quoting(f"{TRUE}.", wrong)).claims
     assert claim.support is not Support.SUPPORTED
 
 
@@ -91,12 +87,8 @@ def test_the_wrong_sentence_of_the_right_passage_does_not_support_the_claim(seed
     "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks and 17 pickup trucks in the strikes.",
     "More than 80 terrorists, 36 cars, eight fuel trucks and 17 pickup trucks were lost by the IS.",
 ])
-def test_a_genuine_claim_is_supported(seeds_kit: Kit, genuine: str) -> None:
-    def reply(request: dict[str, Any]) -> str:
-        key = passage_of(request, "80 terrorists")
-        return json.dumps({"answer": f"{genuine} [{key}]", "quotes": [{"passage": key, "quote": TRUE}]})
-
-    answer = ask_through_server(seeds_kit, reply)
+def test_a_genuine_claim_is_supported(minilm_kit: Kit, genuine: str) -> None:
+    answer = ask_through_server(minilm_kit, quoting(genuine, TRUE))
     (claim,) = answer.claims
     assert claim.support is Support.SUPPORTED, claim
     assert not answer.abstained and answer.citations[0].quote == TRUE

@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 import kit
-from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import get_embedder
 from kit.errors import KitError, NothingToIngestError
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, open_hash
 from tests.llm_server import FakeOpenAI
 
 QUESTION = "How many cruise missiles did Russia launch on Friday?"
@@ -67,17 +66,6 @@ def test_every_setting_has_an_effect_test() -> None:
         module, _, function = target.rpartition("::")
         found = importlib.import_module(f"tests.{module}" if module else __name__)
         assert callable(getattr(found, function, None)), f"{name}: no test {target}"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("settings") / "store"
-    kit.open(store_dir=store, embedder="hash").ingest(SEEDS)
-    return store
-
-
-def open_hash(store: Path, **settings: Any) -> Kit:
-    return kit.open(store_dir=store, embedder="hash", **settings)
 
 
 def test_store_dir_is_where_the_store_lives(tmp_path: Path) -> None:
@@ -152,10 +140,10 @@ def test_extensions_choose_the_file_types(tmp_path: Path) -> None:
     assert open_hash(tmp_path / "t", extensions=(".rst",)).ingest(tmp_path / "docs").chunks == 1
 
 
-def test_top_k_and_candidates_size_the_search(seeded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert len(open_hash(seeded, top_k=2).search("cruise missiles")) == 2
-    assert len(open_hash(seeded, top_k=4).search("cruise missiles")) == 4
-    k = open_hash(seeded, candidates=7)
+def test_top_k_and_candidates_size_the_search(hash_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(open_hash(hash_seeds, top_k=2).search("cruise missiles")) == 2
+    assert len(open_hash(hash_seeds, top_k=4).search("cruise missiles")) == 4
+    k = open_hash(hash_seeds, candidates=7)
     asked: list[int] = []
     real = k.store.query
 
@@ -168,28 +156,28 @@ def test_top_k_and_candidates_size_the_search(seeded: Path, monkeypatch: pytest.
     assert asked == [7]
 
 
-def test_rrf_k_sets_the_fused_scores(seeded: Path) -> None:
+def test_rrf_k_sets_the_fused_scores(hash_seeds: Path) -> None:
     for rrf in (1, 60):
-        top = open_hash(seeded, rrf_k=rrf).search("Kalibr cruise missiles Caspian", k=1)[0]
+        top = open_hash(hash_seeds, rrf_k=rrf).search("Kalibr cruise missiles Caspian", k=1)[0]
         expected = sum(1 / (rrf + r) for r in (top.dense_rank, top.keyword_rank) if r is not None)
         assert top.score == pytest.approx(expected)
 
 
-def test_mmr_lambda_and_dedup_threshold_shape_the_hits(seeded: Path) -> None:
+def test_mmr_lambda_and_dedup_threshold_shape_the_hits(hash_seeds: Path) -> None:
     query = "Russian cruise missile strikes on ISIS"
-    relevance = [h.chunk.id for h in open_hash(seeded, mmr_lambda=1.0).search(query, k=5)]
-    diverse = [h.chunk.id for h in open_hash(seeded, mmr_lambda=0.0).search(query, k=5)]
+    relevance = [h.chunk.id for h in open_hash(hash_seeds, mmr_lambda=1.0).search(query, k=5)]
+    diverse = [h.chunk.id for h in open_hash(hash_seeds, mmr_lambda=0.0).search(query, k=5)]
     assert relevance != diverse
-    assert len(open_hash(seeded, dedup_threshold=0.0).search(query, k=5)) == 1  # everything is a duplicate
+    assert len(open_hash(hash_seeds, dedup_threshold=0.0).search(query, k=5)) == 1  # everything is a duplicate
 
 
-def test_llm_model_url_and_key_reach_the_server(seeded: Path) -> None:
+def test_llm_model_url_and_key_reach_the_server(hash_seeds: Path) -> None:
     def reply(request: dict[str, Any]) -> str:
         return json.dumps({"answer": "NOT_IN_DOCUMENTS", "quotes": []})
 
     with FakeOpenAI(reply) as server:
-        answer = open_hash(seeded, llm="openai", llm_model="model-x", llm_base_url=server.base_url,
+        answer = open_hash(hash_seeds, llm="openai", llm_model="model-x", llm_base_url=server.base_url,
                            api_key="sk-effect").ask(QUESTION)
     assert answer.mode == "llm" and server.requests[0]["model"] == "model-x"
     assert {k.lower(): v for k, v in server.headers[0].items()}["authorization"] == "Bearer sk-effect"
-    assert open_hash(seeded, llm="extractive").ask(QUESTION).mode == "extractive"
+    assert open_hash(hash_seeds, llm="extractive").ask(QUESTION).mode == "extractive"
