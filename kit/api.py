@@ -314,6 +314,11 @@ class Kit:
                sections: list[Section] | None = None) -> list[Hit]:
         """The k best chunks for `query`, optionally only from some files or sections."""
         self.store.require()  # before any model is loaded
+        return self._search(query, k, files, sections)
+
+    def _search(self, query: str, k: int | None = None, files: list[str] | None = None,
+                sections: list[Section] | None = None) -> list[Hit]:
+        """`search` on a store already known to be there (one check per command, not per query)."""
         flt = Filter(tuple(files) if files else None, tuple(sections) if sections else None)
         return self.retriever.search(query, k, flt)
 
@@ -324,7 +329,7 @@ class Kit:
             raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
         self.store.require()  # no store: say so before any model is loaded
         answerer = self.answerer  # then the answerer: a missing API key fails before any retrieval
-        return self._answer(question, self.search(question, k=k, files=files, sections=sections), answerer)
+        return self._answer(question, self._search(question, k, files, sections), answerer)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
         from kit.answer import stale_notes
@@ -374,8 +379,9 @@ class Kit:
         from kit.evaluate import evaluate, load_qa
 
         items = load_qa(Path(qa_file))[:limit]
+        self.store.require()
         answerer = self.answerer
-        return evaluate(items, lambda q: self.search(q, k=k), lambda q, hits: self._answer(q, hits, answerer))
+        return evaluate(items, lambda q: self._search(q, k), lambda q, hits: self._answer(q, hits, answerer))
 
     @property
     def chat(self) -> ChatBackend | None:
@@ -400,12 +406,12 @@ class Kit:
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default)."""
-        sections = list(self.settings.summary_sections)
         from kit.topics import discover, named_topic
 
+        sections = list(self.settings.summary_sections)
         self.store.require()
         if names:
-            search = lambda name, n: self.search(name, k=n, sections=sections)  # noqa: E731
+            search = lambda name, n: self._search(name, k=n, sections=sections)  # noqa: E731
             return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
         chunks, vectors = self.store.all_vectors()
         if not chunks:
