@@ -47,14 +47,15 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _porter(word: str) -> str:
-    from nltk.stem.porter import PorterStemmer  # what rouge_score stems with, too
-
-    return str(_stemmer(PorterStemmer).stem(word))
+    return str(porter_stemmer().stem(word))
 
 
 @lru_cache(maxsize=1)
-def _stemmer(cls: type) -> Any:
-    return cls()
+def porter_stemmer() -> Any:
+    """nltk's Porter stemmer, what rouge_score stems with too."""
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
 
 
 def corpus_idf(documents: Sequence[str]) -> Idf:
@@ -131,11 +132,11 @@ def centroid(cands: Sequence[Candidate], idf: Idf, budget: int, documents: Seque
              keep: int = 100) -> list[int]:
     """MEAD: centroid value + position + first-sentence overlap, redundancy removed."""
     doc_vectors = [Counter(words(d)) for d in documents]
-    mean: Counter[str] = Counter()
+    mean: dict[str, float] = {}
     for counts in doc_vectors:
         for w, n in counts.items():
-            mean[w] += n * idf(w) / len(documents)
-    centre = dict(mean.most_common(keep))
+            mean[w] = mean.get(w, 0.0) + n * idf(w) / len(documents)
+    centre = dict(sorted(mean.items(), key=lambda kv: -kv[1])[:keep])
     c_value = np.array([sum(centre.get(w, 0.0) for w in words(c.text)) for c in cands])
     c_max = float(c_value.max()) if len(c_value) else 0.0
     per_doc = Counter(c.path for c in cands)

@@ -101,8 +101,9 @@ class Table:
         self.n = len(signals)
         self.hard = np.array([bool(s.hard) for s in flat])
         self.soft = np.array([bool(s.soft) for s in flat])
-        for name in ("coverage", "passage_coverage", "clause", "passage_clause", "similarity"):
-            setattr(self, name, np.array([getattr(s, name) for s in flat]))
+        self.coverage = np.array([s.coverage for s in flat])
+        self.clause = np.array([s.clause for s in flat])
+        self.similarity = np.array([s.similarity for s in flat])
         self.words = np.array([s.content_words for s in flat])
 
     def supported(self, t: Thresholds) -> np.ndarray:
@@ -202,7 +203,7 @@ def _partial_share(pairs: list[Pair], signals: list[list[Signals]], t: Threshold
 
 
 def _print_table(result: dict[str, object]) -> None:
-    dev, test = result["dev"], result["test"]  # type: ignore[index]
+    dev, test = result["dev"], result["test"]
     print("| kind | target | dev n | dev | test n | test |\n|---|---|---|---|---|---|")
     for kind in (*GENUINE, *FAULTS):
         what = "false flags" if kind in GENUINE else "detected"

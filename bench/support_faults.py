@@ -748,9 +748,9 @@ def changed_numbers(old: str, rng: random.Random) -> list[str]:
         rng.shuffle(options)
         return [old.replace(digits, d) for d in options]
     lead = int(digits[:2])
-    options = [v for v in range(10, 100) if 0.15 * lead <= abs(v - lead) <= 0.6 * lead]
-    rng.shuffle(options)
-    return [with_lead_digits(old, f"{v:02d}") for v in options]
+    values = [v for v in range(10, 100) if 0.15 * lead <= abs(v - lead) <= 0.6 * lead]
+    rng.shuffle(values)
+    return [with_lead_digits(old, f"{v:02d}") for v in values]
 
 
 def ordinal(n: int) -> str:
