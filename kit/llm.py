@@ -295,28 +295,8 @@ def _result(response: Any, error: Callable[..., LLMError]) -> ChatResult:
 
 
 @dataclass
-class ScriptedChat:
-    """Test double: replies with the given texts in turn and records every request."""
-
-    replies: list[str]
-    name: str = "scripted"
-    requests: list[list[Message]] = field(default_factory=list)
-    context_window: int = DEFAULT_SERVER_CONTEXT
-    reply_tokens: int = 512
-
-    def count_tokens(self, text: str) -> int:
-        return estimate_tokens(text)
-
-    def complete(self, messages: Sequence[Message], json_schema: dict[str, Any] | None = None) -> ChatResult:
-        self.requests.append(list(messages))
-        if not self.replies:
-            raise LLMError("scripted backend ran out of replies")
-        return ChatResult(self.replies.pop(0), self.name, finish_reason="stop")
-
-
-@dataclass
 class FunctionChat:
-    """Test double: a function computes each reply from the messages."""
+    """Test double: a function computes each reply from the messages; every request is recorded."""
 
     function: Callable[[Sequence[Message]], str]
     name: str = "function"
@@ -330,6 +310,20 @@ class FunctionChat:
     def complete(self, messages: Sequence[Message], json_schema: dict[str, Any] | None = None) -> ChatResult:
         self.requests.append(list(messages))
         return ChatResult(self.function(messages), self.name, finish_reason="stop")
+
+
+class ScriptedChat(FunctionChat):
+    """Test double: replies with the given texts in turn (an LLMError when they run out)."""
+
+    def __init__(self, replies: list[str], context_window: int = DEFAULT_SERVER_CONTEXT,
+                 reply_tokens: int = 512) -> None:
+        super().__init__(self._next, "scripted", context_window=context_window, reply_tokens=reply_tokens)
+        self.replies = replies
+
+    def _next(self, messages: Sequence[Message]) -> str:
+        if not self.replies:
+            raise LLMError("scripted backend ran out of replies")
+        return self.replies.pop(0)
 
 
 def json_object(reply: str) -> dict[str, Any] | None:

@@ -329,7 +329,8 @@ def test_retry_after_beyond_the_budget_fails_at_once() -> None:
         started = time.monotonic()
         with pytest.raises(LLMError) as err:
             backend(server, llm_timeout=3.0).complete(HELLO)
-    assert time.monotonic() - started < 1.0 and len(server.requests) == 1
+    # Waiting would have taken the whole 3 s budget; giving up at once takes well under it.
+    assert time.monotonic() - started < 2.5 and len(server.requests) == 1
     assert err.value.kind is LLMErrorKind.RATE_LIMITED and err.value.status == 429
 
 
