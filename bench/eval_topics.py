@@ -342,7 +342,8 @@ def run_seeds(store: Path) -> dict[str, Any]:
     summaries = k.summarize(topics)
     quoted = Counter(c.section for s in summaries for c in s.citations)
     chunks, _ = k.store.all_vectors()
-    return {"topics": [{"label": t.label, "documents": list(t.documents), "keywords": list(t.keywords[:3]),
+    return {"topics": [{"label": t.label, "documents": [Path(d).name for d in t.documents],
+                        "keywords": list(t.keywords[:3]),
                         "sections": sorted({c.section for c in t.chunks})} for t in topics],
             "three_stories": matched, "summary_citations_by_section": dict(quoted),
             "store_chunks_by_section": dict(Counter(c.section for c in chunks)),
