@@ -308,6 +308,22 @@ class _Claims:
 
     claims: list[Claim]
     show_unsupported: bool
+    mode: Mode
+    backend: str
+    _KIND = ""  # "answer", "summary"
+    _METHOD = ""  # how a model wrote it, e.g. " (map-reduce)"
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every verified citation of the shown claims, by key."""
+        return _all_citations(self.shown)
+
+    @property
+    def disclaimer(self) -> str:
+        if self.mode is Mode.EXTRACTIVE:
+            return f"Extractive {self._KIND}: sentences quoted from the sources, no language model."
+        return (f"Written by {self.backend}{self._METHOD}; every quote checked against its source file and every "
+                "claim checked against its quotes.")
 
     def _displayed(self) -> list[Claim]:
         return [c for c in self.claims if c.shown or self.show_unsupported]
@@ -343,6 +359,7 @@ class Answer(_Claims):
     hits: list[Hit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     show_unsupported: bool = False
+    _KIND = "answer"
     provenance: Provenance | None = None
 
     NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
@@ -358,23 +375,11 @@ class Answer(_Claims):
         return not any(c.support is Support.SUPPORTED for c in self.claims)
 
     @property
-    def citations(self) -> list[Citation]:
-        """Every verified citation of the shown claims, by key."""
-        return _all_citations(self.shown)
-
-    @property
     def text(self) -> str:
         """The answer as plain text with [n] markers, or the "not in the documents" sentence."""
         if self.abstained:
             return self.NOT_FOUND
         return " ".join(claim_text(c) for c in self.shown)
-
-    @property
-    def disclaimer(self) -> str:
-        if self.mode is Mode.EXTRACTIVE:
-            return "Extractive answer: sentences quoted from the sources, no language model."
-        return (f"Written by {self.backend}; every quote checked against its source file and every claim "
-                "checked against its quotes.")
 
     def tokens(self) -> dict[str, int]:
         total = {"prompt_tokens": 0, "completion_tokens": 0}
@@ -518,13 +523,11 @@ class TopicSummary(_Claims):
     traces: list[dict[str, object]] = field(default_factory=list)
     found: bool = True
     show_unsupported: bool = False
+    _KIND = "summary"
+    _METHOD = " (map-reduce)"
 
     NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
     NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
-
-    @property
-    def citations(self) -> list[Citation]:
-        return _all_citations(self.shown)
 
     @property
     def empty(self) -> str:
@@ -537,13 +540,6 @@ class TopicSummary(_Claims):
         if not self.found or not self.shown:
             return self.empty
         return " ".join(claim_text(c) for c in self.shown)
-
-    @property
-    def disclaimer(self) -> str:
-        if self.mode is Mode.EXTRACTIVE:
-            return "Extractive summary: sentences quoted from the sources, no language model."
-        return (f"Written by {self.backend} (map-reduce); every quote checked against its source file and every "
-                "claim checked against its quotes.")
 
     def to_dict(self) -> dict[str, object]:
         return {
