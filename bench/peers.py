@@ -128,16 +128,22 @@ def lexrank(cands: Sequence[Candidate], idf: Idf, budget: int) -> list[int]:
     return fill(_without_redundancy(ranked, sim), cands, budget)
 
 
+def centroid_values(cands: Sequence[Candidate], idf: Idf, documents: Sequence[str], keep: int = 100
+                    ) -> np.ndarray:
+    """MEAD's centroid value of each sentence: the sum of the centroid's weights of its words, the
+    centroid being the documents' mean tf-idf with its `keep` highest words kept."""
+    mean: dict[str, float] = {}
+    for d in documents:
+        for w, n in Counter(words(d)).items():
+            mean[w] = mean.get(w, 0.0) + n * idf(w) / len(documents)
+    centre = dict(sorted(mean.items(), key=lambda kv: -kv[1])[:keep])
+    return np.array([sum(centre.get(w, 0.0) for w in words(c.text)) for c in cands])
+
+
 def centroid(cands: Sequence[Candidate], idf: Idf, budget: int, documents: Sequence[str],
              keep: int = 100) -> list[int]:
     """MEAD: centroid value + position + first-sentence overlap, redundancy removed."""
-    doc_vectors = [Counter(words(d)) for d in documents]
-    mean: dict[str, float] = {}
-    for counts in doc_vectors:
-        for w, n in counts.items():
-            mean[w] = mean.get(w, 0.0) + n * idf(w) / len(documents)
-    centre = dict(sorted(mean.items(), key=lambda kv: -kv[1])[:keep])
-    c_value = np.array([sum(centre.get(w, 0.0) for w in words(c.text)) for c in cands])
+    c_value = centroid_values(cands, idf, documents, keep)
     c_max = float(c_value.max()) if len(c_value) else 0.0
     per_doc = Counter(c.path for c in cands)
     index = {i: n for path in per_doc for n, i in enumerate(

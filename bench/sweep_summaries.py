@@ -156,7 +156,7 @@ def main() -> None:
                                                                      strict=True)]
     model, words = ConceptModel.load(), word_model(fit_cases)
     idf = peers.corpus_idf(list(texts.values()))
-    mead = {id(c): scaled(_mead_scores(c, idf)) for c in cases[8]}
+    mead = {id(c): scaled(peers.centroid_values(c.cands, idf, c.docs)) for c in cases[8]}
     lex = {id(c): scaled(peers.lexrank_scores(peers._cosines(peers._tfidf(c.cands, idf)))) for c in cases[8]}
     variants: list[tuple[str, int, Variant]] = [
         ("shipped", 8, ilp(bigrams(model))),
@@ -193,16 +193,6 @@ def main() -> None:
     out = ev.ROOT / "bench" / "results" / f"summary_sweep_{args.split.replace(' ', '_')}.json"
     out.write_text(json.dumps({"split": args.split, "topics": [r["topic_id"] for r in chosen],
                                "peer_best_recall": peer_best, "variants": results}, indent=2) + "\n")
-
-
-def _mead_scores(c: Case, idf: peers.Idf) -> np.ndarray:
-    """MEAD's centroid value of each sentence (the C of C + P + F)."""
-    mean: dict[str, float] = {}
-    for d in c.docs:
-        for w in peers.words(d):
-            mean[w] = mean.get(w, 0.0) + idf(w) / len(c.docs)
-    centre = dict(sorted(mean.items(), key=lambda kv: -kv[1])[:100])
-    return np.array([sum(centre.get(w, 0.0) for w in peers.words(s.text)) for s in c.cands])
 
 
 def _peer_best(cases: list[Case], idf: peers.Idf, budget: int) -> dict[str, float]:
