@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from squad_corpus import WORK, sample, squad_kit, training_articles
 
 import kit
-from kit.answer import CALIBRATION, SupportModel, answerable_by, candidates, sentence_features
+from kit.answer import CALIBRATION, SupportModel, answerable, candidates, sentence_features
 
 FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
 
@@ -35,7 +35,7 @@ def collect(k: kit.Kit, items: list, top_k: int) -> list[tuple[np.ndarray, bool,
     rows = []
     for n, (article, item) in enumerate(items, 1):
         hits = k.search(item.question, k=top_k)
-        cands = [c for c in candidates(hits) if answerable_by(item.question, c, idf)]
+        cands = answerable(item.question, candidates(hits), idf)
         vecs = k.embedder.embed([item.question] + [c.text for c in cands])
         feats = [sentence_features(item.question, c, float(v @ vecs[0]), idf)
                  for c, v in zip(cands, vecs[1:], strict=True)]

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kit.numbers import UNITS, words_value
 from kit.text import STOPWORDS, match_stem, stem
 from kit.types import Agreement, Citation, Difference
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-          "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+# Number words a fact may be: kit.numbers' units ("dozen" aside) and "hundred".
+_UNITS = (*(w for w in UNITS if w != "dozen"), "hundred")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _DIGIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -78,7 +77,7 @@ def _head(words: list[str]) -> str:
 def _value(token: str) -> float:
     token = token.lower().replace(",", "")
     if token[0].isalpha():  # "eighteen", "twenty-five"
-        return float(sum(_UNITS[part] for part in re.split(r"[-\s]+", token)))
+        return words_value(token) or 0.0
     return float(token)
 
 

@@ -61,11 +61,15 @@ _SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sideba
 
 @dataclass(frozen=True)
 class Context:
-    """What every answerer checks its answer against: the files, the support judge, word weights."""
+    """What every answerer checks its answer against: the files and the support judge."""
 
     reader: SourceReader
     judge: Judge
-    idf: Callable[[str], float]
+
+    @property
+    def idf(self) -> Callable[[str], float]:
+        """Word weights: the judge's."""
+        return self.judge.idf
 
     @property
     def evidence(self) -> Evidence:
@@ -171,10 +175,18 @@ def score_candidates(question: str, cands: Sequence[Candidate], embedder: Embedd
     return sorted(scored, key=lambda s: -s.support)
 
 
-def answerable_by(question: str, cand: Candidate, idf: Callable[[str], float]) -> bool:
-    """A statement holding the kind of answer asked for, in a passage naming the key terms."""
-    return (is_statement(cand.text) and holds_kind(asked_for(question), question, cand.text)
-            and covers_key_terms(question, cand.chunk, idf))
+def answerable(question: str, cands: Sequence[Candidate], idf: Callable[[str], float]) -> list[Candidate]:
+    """The candidates that are statements holding the kind of answer asked for, in a passage
+    naming the key terms (judged once per passage)."""
+    kind = asked_for(question)
+    covers: dict[int, bool] = {}
+
+    def passage_ok(c: Candidate) -> bool:
+        if c.hit_index not in covers:
+            covers[c.hit_index] = covers_key_terms(question, c.chunk, idf)
+        return covers[c.hit_index]
+
+    return [c for c in cands if is_statement(c.text) and holds_kind(kind, question, c.text) and passage_ok(c)]
 
 
 class ExtractiveAnswerer:
@@ -188,7 +200,7 @@ class ExtractiveAnswerer:
         self.model = model
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
-        eligible = [c for c in candidates(hits) if answerable_by(question, c, ctx.idf)]
+        eligible = answerable(question, candidates(hits), ctx.idf)
         scored = score_candidates(question, eligible, self.embedder, self.model, ctx.idf)
         best = scored[0].support if scored else 0.0
         if best < self.model.threshold:

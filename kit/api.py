@@ -361,7 +361,7 @@ class Kit:
 
         index = self.retriever.keyword_index()
         judge = Judge.from_counts(self.embedder, index.df, index.size)
-        return Context(self.sources(), judge, judge.idf)
+        return Context(self.sources(), judge)
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""

@@ -123,17 +123,16 @@ def verify(citation: Citation, reader: SourceReader) -> Citation:
     """Check the quote against the file at its span; returns the citation with its verdict."""
     if citation.check is QuoteCheck.FAILED:
         return citation
-    status = reader.status(citation.path)
     raw = reader.text(citation.path)
     if raw is None:
-        outside = status is SourceStatus.OUTSIDE
+        outside = reader.status(citation.path) is SourceStatus.OUTSIDE
         return citation.failed(CitationProblem.SOURCE_OUTSIDE if outside else CitationProblem.SOURCE_MISSING)
     at_span = raw[citation.start:citation.end]
     if at_span == citation.quote:
         return replace(citation, check=QuoteCheck.EXACT, problem=None)
     if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
         return replace(citation, check=QuoteCheck.NORMALIZED, problem=None)
-    changed = bool(citation.doc_sha256) and content_sha256(raw) != citation.doc_sha256
+    changed = reader.status(citation.path, citation.doc_sha256) is SourceStatus.CHANGED
     return citation.failed(CitationProblem.SOURCE_CHANGED if changed else CitationProblem.NOT_AT_SPAN)
 
 

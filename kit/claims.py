@@ -115,11 +115,9 @@ def _best_quote(claim: str, options: list[_Cited], judge: Judge) -> list[_Cited]
     """Of several quotes offered from one passage, the one that backs the claim best."""
     if len(options) <= 1:
         return options
-    rank = {Support.SUPPORTED: 2, Support.PARTIAL: 1, Support.UNSUPPORTED: 0}
-
     def score(c: _Cited) -> tuple[int, float]:
         v = judge.judge(claim, [c.citation.quote], [c.passage])
-        return rank[v.support], v.signals.get("coverage", 0.0)
+        return v.support.strength, v.signals.get("coverage", 0.0)
 
     return [max(options, key=score)]
 
@@ -150,8 +148,9 @@ def make_claim(text: str, cited: Sequence[_Cited], evidence: Evidence, failed: S
     for c, passage in kept:
         v = evidence.judge.judge(text, [c.quote], [passage])
         judged.append(replace(c, support=v.support, reasons=v.reasons))
-    verdict = evidence.judge.judge(text, [c.quote for c, _ in kept], [p for _, p in kept])
-    return Claim(text, tuple(judged), verdict.support, verdict.reasons), failed
+    if len(kept) > 1:  # one citation's verdict is already the claim's (same arguments)
+        v = evidence.judge.judge(text, [c.quote for c, _ in kept], [p for _, p in kept])
+    return Claim(text, tuple(judged), v.support, v.reasons), failed
 
 
 def quoted_claim(citation: Citation, passage: str, evidence: Evidence, text: str | None = None

@@ -75,8 +75,7 @@ def _new_names(question: str, sentence: str) -> set[str]:
     found = set()
     for m in _CAPITALISED.finditer(sentence):
         word = m.group()
-        first = m.start() == 0 or re.search(r"[.!?:\"“]\s*$", sentence[:m.start()]) is not None
-        if (first and word.lower() in STOPWORDS) or match_stem(word) in asked or word.lower() in STOPWORDS:
+        if match_stem(word) in asked or word.lower() in STOPWORDS:
             continue
         found.add(word)
     return found

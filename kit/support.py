@@ -90,9 +90,6 @@ class Words:
     lower: tuple[str, ...]  # every token lower-cased, in order
     numbers: frozenset[float]
 
-    def has_word(self, word: str) -> bool:
-        return _has_word(word, self)
-
     def has_name(self, name: str) -> bool:
         return _has_name(name, self)
 
@@ -216,12 +213,12 @@ class Judge:
         names_hard, names_soft = _name_reasons(claim, qw, pw)
         hard = _number_reasons(claim, qw) + names_hard + _negation_reasons(cw, qw)
         words = self._content_words(claim)
-        clauses = [p.strip() for p in _CLAUSE_BREAK.split(claim) if len(self._content_words(p)) >= 2]
-        by_clause = [(self._coverage(self._content_words(c), qw), c) for c in clauses]
+        clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
+        by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
         return Signals(
             tuple(hard), tuple(names_soft), self._coverage(words, qw), self._coverage(words, pw),
             min((cov for cov, _ in by_clause), default=1.0),
-            min((self._coverage(self._content_words(c), pw) for c in clauses), default=1.0),
+            min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
             self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60])
 
     def _content_words(self, text: str) -> list[str]:

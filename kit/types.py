@@ -189,6 +189,11 @@ class Support(StrEnum):
     PARTIAL = "partial"  # the cited passage backs it, but the quote alone does not say all of it
     UNSUPPORTED = "unsupported"  # something the claim says is in neither the quote nor the passage
 
+    @property
+    def strength(self) -> int:
+        """2 supported, 1 partial, 0 unsupported: which of two verdicts backs a claim better."""
+        return {Support.SUPPORTED: 2, Support.PARTIAL: 1}.get(self, 0)
+
 
 class QuoteCheck(StrEnum):
     """Whether a quote stands at its span in the source file."""

@@ -23,7 +23,6 @@ from kit.types import Citation, Support
 
 # Characters of file text on each side of a quote that stand in for its passage.
 _CONTEXT = 500
-_RANK = {Support.UNSUPPORTED: 0, Support.PARTIAL: 1, Support.SUPPORTED: 2}
 
 
 @dataclass
@@ -98,7 +97,7 @@ def _check_claim(label: str, claim: dict[str, Any], by_key: dict[int, Citation],
         return
     passages = [_around(c, reader.text) for c in kept]
     now = judge.judge(claim["text"], [c.quote for c in kept], passages).support if kept else Support.UNSUPPORTED
-    if _RANK[now] < _RANK[saved]:
+    if now.strength < saved.strength:
         result.problems.append(f"{label} was {saved.value} and is now {now.value}: \"{claim['text'][:80]}\"")
 
 
