@@ -51,7 +51,7 @@ import kit
 from kit.api import Kit
 from kit.config import Settings
 from kit.salience import Candidate, candidates
-from kit.summarize import Salience, extractive_summary
+from kit.summarize import extractive_summary
 from kit.types import Chunk, Support, Topic, TopicSummary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,11 +143,11 @@ class _ContentTokenizer:
 
 def checked_sentences(summary: TopicSummary, corpus: Path) -> tuple[int, int]:
     """(shown sentences cited, at their span in the raw file and supported, shown sentences)."""
+    files = {c.path: (corpus / c.path).read_text(encoding="utf-8") for c in summary.citations}
     ok = 0
     for claim in summary.shown:
         good = claim.support is Support.SUPPORTED and any(
-            c.verified and (corpus / c.path).read_text(encoding="utf-8")[c.start:c.end] == c.quote
-            for c in claim.citations)
+            c.verified and files[c.path][c.start:c.end] == c.quote for c in claim.citations)
         ok += good
     return ok, len(summary.shown)
 
@@ -158,11 +158,11 @@ def peer_texts(cands: list[Candidate], idf: peers.Idf, docs: list[str], first: s
     return {name: " ".join(cands[i].text for i in sorted(p)) for name, p in picks.items()}
 
 
-def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts: dict[str, str], corpus: Path,
-                  salience: Salience | None = None, embedder: Any = None) -> dict[str, Any]:
+def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts: dict[str, str], corpus: Path
+                  ) -> dict[str, Any]:
     idf = peers.corpus_idf(list(texts.values()))
     evidence = k.context().evidence
-    embedder = embedder or CachedEmbedder(k.embedder)
+    embedder = CachedEmbedder(k.embedder)
     per_topic: list[dict[str, Any]] = []
     checked = shown = 0
     for n, (topic, row) in enumerate(zip(topics, rows, strict=True)):
@@ -171,8 +171,7 @@ def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts
         docs = [texts[d] for d in row["doc_ids"]]
         entry: dict[str, Any] = {"topic": row["topic_id"], "split": "fit" if n % 2 == 0 else "held out"}
         for budget in BUDGETS:
-            summary = extractive_summary(topic, embedder, evidence, max_sentences=100, max_words=budget,
-                                         salience=salience)
+            summary = extractive_summary(topic, embedder, evidence, max_sentences=100, max_words=budget)
             ok, total = checked_sentences(summary, corpus)
             checked, shown = checked + ok, shown + total
             outputs = {"kit": " ".join(c.text for c in summary.shown),
@@ -436,9 +435,6 @@ def open_multiling(work: Path) -> tuple[Kit, Path, list[dict[str, Any]], list[di
     report = k.ingest(corpus).to_dict()
     log(f"ingest: {report['chunks']} chunks, {report['embedded']} embedded ({time.perf_counter() - started:.1f} s)")
     return k, corpus, docs, rows
-
-
-PARTS: dict[str, Callable[..., Any]] = {}
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_topics as ev
 
-from kit.salience import CALIBRATION, FEATURES, candidates, concept_features, concepts, headlines
+from kit.salience import CALIBRATION, FEATURES, candidates, centrality, concept_features, concepts, headlines
 
 
 def examples(k: object, topics: list, rows: list, embedder: ev.CachedEmbedder) -> tuple[np.ndarray, np.ndarray]:
@@ -28,14 +28,17 @@ def examples(k: object, topics: list, rows: list, embedder: ev.CachedEmbedder) -
     for topic, row in zip(topics, rows, strict=True):
         cands = candidates(topic.chunks)
         vectors = embedder.embed([c.text for c in cands])
-        centroid = vectors.mean(axis=0)
-        centroid /= np.linalg.norm(centroid)
-        feats = concept_features(cands, np.clip(vectors @ centroid, 0, None), list(headlines(topic.chunks).values()))
+        feats = concept_features(cands, centrality(vectors), list(headlines(topic.chunks).values()))
         refs = [concepts(r["summary"]) for r in row["reference_summaries"]]
         for x, f in feats.items():
             xs.append(f)
-            ys.append(sum(x in r for r in refs) / len(refs))
+            ys.append(reference_share(x, refs))
     return np.array(xs), np.array(ys)
+
+
+def reference_share(concept: str, references: list[frozenset[str]]) -> float:
+    """The share of a topic's reference summaries (as concept sets) that state `concept`."""
+    return sum(concept in r for r in references) / len(references)
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:

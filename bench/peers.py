@@ -121,9 +121,14 @@ def lexrank_scores(sim: np.ndarray, threshold: float = 0.1, damping: float = 0.1
     return p
 
 
-def lexrank(cands: Sequence[Candidate], idf: Idf, budget: int) -> list[int]:
+def lexrank_values(cands: Sequence[Candidate], idf: Idf) -> tuple[np.ndarray, np.ndarray]:
+    """(LexRank score of each sentence, the tf-idf cosines it was computed from)."""
     sim = _cosines(_tfidf(cands, idf))
-    scores = lexrank_scores(sim)
+    return lexrank_scores(sim), sim
+
+
+def lexrank(cands: Sequence[Candidate], idf: Idf, budget: int) -> list[int]:
+    scores, sim = lexrank_values(cands, idf)
     ranked = sorted(range(len(cands)), key=lambda i: (-scores[i], i))
     return fill(_without_redundancy(ranked, sim), cands, budget)
 

@@ -38,7 +38,7 @@ import eval_topics as ev
 import fit_salience as fs
 import peers
 
-from kit.salience import Candidate, ConceptModel, candidates, concept_features, concepts, headlines
+from kit.salience import Candidate, ConceptModel, candidates, centrality, concept_features, concepts, headlines
 from kit.selection import Problem, near_copies, select
 
 
@@ -62,8 +62,7 @@ def case(chunks: Any, row: dict[str, Any], texts: dict[str, str], embedder: ev.C
          min_words: int = 8) -> Case:
     cands = candidates(chunks, min_words=min_words)
     vectors = embedder.embed([c.text for c in cands])
-    centroid = vectors.mean(axis=0)
-    central = np.clip(vectors @ (centroid / np.linalg.norm(centroid)), 0, None)
+    central = centrality(vectors)
     return Case(cands, vectors, central, concept_features(cands, central, list(headlines(chunks).values())),
                 [r["summary"] for r in row["reference_summaries"]], [texts[d] for d in row["doc_ids"]],
                 near_copies(cands, vectors))
@@ -84,7 +83,7 @@ def ilp(weights: Callable[[Case], dict[str, float]], bonus: Callable[[Case], np.
 
 
 def bigrams(model: ConceptModel) -> Callable[[Case], dict[str, float]]:
-    return lambda c: {x: v for x, v in model.weigh(c.features).items() if " " in x}
+    return lambda c: model.bigram_weights(c.features)
 
 
 def with_words(model: ConceptModel, words: ConceptModel, share: float) -> Callable[[Case], dict[str, float]]:
@@ -93,7 +92,7 @@ def with_words(model: ConceptModel, words: ConceptModel, share: float) -> Callab
 
 def oracle(c: Case) -> dict[str, float]:
     refs = [concepts(r) for r in c.refs]
-    return {x: sum(x in r for r in refs) / len(refs) for s in c.cands for x in s.concepts if " " in x}
+    return {x: fs.reference_share(x, refs) for s in c.cands for x in s.concepts if " " in x}
 
 
 def scaled(values: np.ndarray) -> np.ndarray:
@@ -135,7 +134,7 @@ def word_model(cases: list[Case]) -> ConceptModel:
         for x, f in c.features.items():
             if " " not in x:
                 xs.append(f)
-                ys.append(sum(x in r for r in refs) / len(refs))
+                ys.append(fs.reference_share(x, refs))
     return ConceptModel(tuple(float(v) for v in fs.fit(np.array(xs), np.array(ys))))
 
 
@@ -152,12 +151,12 @@ def main() -> None:
     cases = {m: [case(t.chunks, r, texts, embedder, m) for t, r in zip(topics, chosen, strict=True)]
              for m in (8, 6, 12)}
     fit_rows = [r for n, r in enumerate(rows) if n % 2 == 0]
-    fit_cases = [case(t.chunks, r, texts, embedder) for t, r in zip(ev.gold_topics(k, fit_rows), fit_rows,
-                                                                     strict=True)]
+    fit_cases = cases[8] if parity == 0 else [case(t.chunks, r, texts, embedder) for t, r in zip(
+        ev.gold_topics(k, fit_rows), fit_rows, strict=True)]
     model, words = ConceptModel.load(), word_model(fit_cases)
     idf = peers.corpus_idf(list(texts.values()))
     mead = {id(c): scaled(peers.centroid_values(c.cands, idf, c.docs)) for c in cases[8]}
-    lex = {id(c): scaled(peers.lexrank_scores(peers._cosines(peers._tfidf(c.cands, idf)))) for c in cases[8]}
+    lex = {id(c): scaled(peers.lexrank_values(c.cands, idf)[0]) for c in cases[8]}
     variants: list[tuple[str, int, Variant]] = [
         ("shipped", 8, ilp(bigrams(model))),
         ("oracle bigram weights (upper bound)", 8, ilp(oracle)),

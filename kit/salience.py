@@ -206,6 +206,13 @@ def concept_features(cands: Sequence[Candidate], central: np.ndarray, titles: Se
     return out
 
 
+def centrality(vectors: np.ndarray) -> np.ndarray:
+    """Each candidate's cosine to the topic's centroid, clipped at 0 (`concept_features`' `central`)."""
+    centroid = vectors.mean(axis=0)
+    centroid /= float(np.linalg.norm(centroid)) or 1.0
+    return np.clip(vectors @ centroid, 0, None)
+
+
 @dataclass(frozen=True)
 class ConceptModel:
     """Logistic weights over FEATURES: a concept's weight is the probability that a reader's
@@ -224,3 +231,9 @@ class ConceptModel:
         names = list(features)
         z = np.stack([features[x] for x in names]) @ np.asarray(self.weights)
         return dict(zip(names, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
+
+    def bigram_weights(self, features: dict[str, np.ndarray]) -> dict[str, float]:
+        """The weights of the bigram concepts, what a summary is chosen by. Single words weighed
+        in as well (x0.1, 0.25, 0.5) lost ROUGE-1 and ROUGE-2 at 100 words on the fit topics (R2
+        0.102 -> 0.092, 0.086, 0.077); they still mark near-copies."""
+        return {x: w for x, w in self.weigh(features).items() if " " in x}

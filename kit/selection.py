@@ -131,16 +131,21 @@ def _gain(problem: Problem, i: int, covered: set[str]) -> float:
 
 def near_copies(cands: Sequence[Candidate], vectors: np.ndarray, cosine: float = 0.9,
                 overlap: float = 0.6) -> frozenset[tuple[int, int]]:
-    """Pairs of candidates that say the same thing: embedding cosine or bigram overlap (Jaccard)."""
-    sim = vectors @ vectors.T if len(vectors) else np.zeros((0, 0))
-    pairs = set()
-    for i in range(len(cands)):
-        for j in range(i + 1, len(cands)):
-            a, b = cands[i].concepts, cands[j].concepts
-            jac = len(a & b) / max(1, len(a | b))
-            if sim[i, j] >= cosine or jac >= overlap:
-                pairs.add((i, j))
-    return frozenset(pairs)
+    """Pairs of candidates that say the same thing: embedding cosine or concept overlap (Jaccard)."""
+    if len(cands) < 2:
+        return frozenset()
+    from scipy.sparse import csr_matrix
+
+    index: dict[str, int] = {}
+    rows = [k for k, c in enumerate(cands) for _ in c.concepts]
+    cols = [index.setdefault(x, len(index)) for c in cands for x in c.concepts]
+    held = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cands), max(1, len(index))))
+    shared = (held @ held.T).toarray()
+    sizes = np.array([len(c.concepts) for c in cands], dtype=float)
+    union = np.maximum(1.0, sizes[:, None] + sizes[None, :] - shared)
+    same = (vectors @ vectors.T >= cosine) | (shared / union >= overlap)
+    i, j = np.nonzero(np.triu(same, k=1))
+    return frozenset(zip(i.tolist(), j.tolist(), strict=True))
 
 
 _MONTHS = {m: n for n, m in enumerate(

@@ -16,7 +16,7 @@ does not cluster.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +31,7 @@ from kit.embeddings import Embedder
 from kit.llm import ChatBackend, Message, Trace, json_object, traced_call
 from kit.prompts import load_prompt
 from kit.questions import key_term_coverage
-from kit.salience import Candidate, ConceptModel, candidates, concept_features, headlines, passages
+from kit.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.selection import Problem, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic, TopicSummary
 
@@ -40,15 +40,8 @@ from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic
 WORDS_PER_SENTENCE = 20
 
 
-@dataclass(frozen=True)
-class Salience:
-    """How the extractive summary weighs the concepts sentences cover."""
-
-    model: ConceptModel | None = None  # concept weights; default: the shipped calibration
-
-
 def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max_sentences: int = 6,
-                       max_words: int | None = None, salience: Salience | None = None) -> TopicSummary:
+                       max_words: int | None = None) -> TopicSummary:
     """Sentences of the topic that together cover most of what its articles share, within the
     budget (`max_words`, by default WORDS_PER_SENTENCE per sentence allowed), in reading order;
     each its own quote, checked like any claim."""
@@ -57,7 +50,7 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
         return TopicSummary(topic, [], Mode.EXTRACTIVE, "extractive", notes=["no sentence long enough to quote"])
     vectors = embedder.embed([c.text for c in cands])
     budget = max_words if max_words is not None else WORDS_PER_SENTENCE * max_sentences
-    problem = _problem(cands, vectors, salience or Salience(), max_sentences, budget,
+    problem = _problem(cands, vectors, max_sentences, budget,
                        list(headlines(topic.chunks).values()))
     claims, failed = _checked_selection(problem, evidence)
     heads = {p.path: p.text[:300] for p in passages(topic.chunks) if p.start < 300}
@@ -69,15 +62,9 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
     return summary
 
 
-def _problem(cands: list[Candidate], vectors: np.ndarray, salience: Salience, max_sentences: int,
-             max_words: int | None, titles: Sequence[str] = ()) -> Problem:
-    centroid = vectors.mean(axis=0)
-    centroid /= float(np.linalg.norm(centroid)) or 1.0
-    central = np.clip(vectors @ centroid, 0, None)
-    weights = (salience.model or _shipped_model()).weigh(concept_features(cands, central, titles))
-    # Bigrams only: single words weighed in as well (x0.1, 0.25, 0.5) lost ROUGE-1 and ROUGE-2 at
-    # 100 words on the fit topics (R2 0.102 -> 0.092, 0.086, 0.077); they still mark near-copies.
-    weights = {x: w for x, w in weights.items() if " " in x}
+def _problem(cands: list[Candidate], vectors: np.ndarray, max_sentences: int, max_words: int | None,
+             titles: Sequence[str] = ()) -> Problem:
+    weights = _shipped_model().bigram_weights(concept_features(cands, centrality(vectors), titles))
     return Problem(cands, weights, max_words, max_sentences, near_copies(cands, vectors))
 
 
