@@ -28,7 +28,7 @@ from kit.config import Settings
 from kit.evaluate import load_qa
 from kit.gguf import GGUFChat
 from kit.gguf_file import model_path
-from kit.types import Answer, Support
+from kit.types import Answer, support_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "tests/data/seeds_qa.jsonl"
@@ -37,7 +37,7 @@ QA = ROOT / "tests/data/seeds_qa.jsonl"
 def claims_that_survive(answer: Answer) -> tuple[int, int]:
     """(supported, written) claims of one answer: a claim survives when its quotes are at their
     spans in the files and the support check finds they say what it says."""
-    return sum(c.support is Support.SUPPORTED for c in answer.claims), len(answer.claims)
+    return support_counts(answer.claims)["supported"], len(answer.claims)
 
 
 def speeds(chat: GGUFChat, repeats: int) -> dict[str, float]:

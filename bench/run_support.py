@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import math
 import pickle
 import sys
 import time
@@ -118,14 +117,16 @@ class Table:
         return per_pair
 
 
-def rates(pairs: list[Pair], supported: np.ndarray, split: str) -> dict[str, dict[str, float]]:
-    out = {}
-    for kind in (*GENUINE, *FAULTS):
-        idx = [i for i, p in enumerate(pairs) if p.split == split and p.kind == kind]
-        if idx:
-            flagged = float(np.mean(~supported[idx]))
-            out[kind] = {"n": len(idx), ("false_flags" if kind in GENUINE else "detected"): round(flagged, 4)}
-    return out
+def kinds(pairs: list[Pair], split: str) -> dict[str, list[int]]:
+    """The indexes of the split's pairs, by kind (kinds with no pair left out)."""
+    out = {kind: [i for i, p in enumerate(pairs) if p.split == split and p.kind == kind]
+           for kind in (*GENUINE, *FAULTS)}
+    return {kind: idx for kind, idx in out.items() if idx}
+
+
+def rates(by_kind: dict[str, list[int]], supported: np.ndarray) -> dict[str, dict[str, float]]:
+    return {kind: {"n": len(idx), ("false_flags" if kind in GENUINE else "detected"):
+                   round(float(np.mean(~supported[idx])), 4)} for kind, idx in by_kind.items()}
 
 
 def score(r: dict[str, dict[str, float]]) -> tuple[bool, float]:
@@ -138,11 +139,12 @@ def score(r: dict[str, dict[str, float]]) -> tuple[bool, float]:
 def calibrate(pairs: list[Pair], table: Table) -> Thresholds:
     best: tuple[bool, float, float] | None = None
     chosen = Thresholds()
+    dev = kinds(pairs, "dev")
     for values in itertools.product(*GRID.values()):
         t = Thresholds(**dict(zip(GRID, values, strict=True)))
         if t.paraphrase_coverage > t.coverage:
             continue
-        r = rates(pairs, table.supported(t), "dev")
+        r = rates(dev, table.supported(t))
         ok, value = score(r)
         key = (ok, value, -max(r[k]["false_flags"] for k in GENUINE))
         if best is None or key > best:
@@ -164,8 +166,9 @@ def main() -> None:
     thresholds = calibrate(pairs, table) if args.calibrate else judge.thresholds
     supported = table.supported(thresholds)
     _check_against_decide(pairs, signals, supported, thresholds)
-    result = {"thresholds": thresholds.to_dict(), "dev": rates(pairs, supported, "dev"),
-              "test": rates(pairs, supported, "test"), "partial_share": _partial_share(pairs, signals, thresholds),
+    result = {"thresholds": thresholds.to_dict(), "dev": rates(kinds(pairs, "dev"), supported),
+              "test": rates(kinds(pairs, "test"), supported),
+              "partial_share": _partial_share(pairs, signals, thresholds),
               "pairs": len(pairs), "seconds": round(time.perf_counter() - started, 1), "embedder": judge_name(judge)}
     if args.calibrate:
         CALIBRATION.parent.mkdir(exist_ok=True)
@@ -214,8 +217,7 @@ def _print_table(result: dict[str, object]) -> None:
         print(f"| {kind} ({what}) | {bound} | {d['n']} | {d[key]:.1%} | {t['n']} | {t[key]:.1%} |")
     print(f"\nthresholds: {result['thresholds']}")
     print(f"flagged test faults judged partial rather than unsupported: {result['partial_share']}")
-    if not math.isnan(float(result["seconds"])):  # type: ignore[arg-type]
-        print(f"{result['pairs']} pairs in {result['seconds']} s")
+    print(f"{result['pairs']} pairs in {result['seconds']} s")
 
 
 if __name__ == "__main__":

@@ -351,13 +351,12 @@ def _summarize(args: argparse.Namespace) -> int:
 def _file_links(k: Any, out: Path | None) -> Callable[[str], str | None]:
     """Links from a report to its source files, relative to where the report is written."""
     root = k.sources().root
+    if root is None:
+        return lambda _path: None
+    base = (out.parent if out else Path.cwd()).resolve()
 
     def link(path: str) -> str | None:
-        if root is None:
-            return None
-        target = (root / path).resolve()
-        base = (out.parent if out else Path.cwd()).resolve()
-        return Path(os.path.relpath(target, base)).as_posix()
+        return Path(os.path.relpath((root / path).resolve(), base)).as_posix()
 
     return link
 
@@ -381,7 +380,7 @@ def _verify(args: argparse.Namespace) -> int:
     from kit.config import Settings
     from kit.embeddings import get_embedder
 
-    settings = Settings.load(**{k: v for k, v in _options(args).items() if k in ("embedder",)})
+    settings = Settings.load(embedder=getattr(args, "embedder", None) or None)
     result = verify_saved(data, SourceReader(root, settings.fallback_encoding), Judge(get_embedder(settings)))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))

@@ -56,7 +56,6 @@ class _Loaded:
     key: str
     context: int
     threads: int
-    seconds: float
 
 
 # The tokenizer endpoint is on 127.0.0.1: never route it through a user's HTTP(S)_PROXY.
@@ -102,7 +101,7 @@ def _start(info: GGUFInfo, context: int, threads: int) -> _Loaded:
     seconds = time.perf_counter() - started
     sys.stderr.write(f"kit: loaded {info.path.name} ({info.file_bytes / 1e6:,.0f} MB, {info.architecture}, "
                      f"context {context} tokens, {threads} threads) in {seconds:.1f} s\n")
-    return _Loaded(server, str(server.listening_address), access, context, threads, seconds)
+    return _Loaded(server, str(server.listening_address), access, context, threads)
 
 
 class GGUFChat:

@@ -69,10 +69,13 @@ class _Reader:
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
 
     def string(self) -> str:
-        n = self.scalar(10)
+        return self.take(self._string_length()).decode("utf-8", "replace")
+
+    def _string_length(self) -> int:
+        n = int(self.scalar(10))
         if n > 1 << 26:  # no key or value is 64 MB: the header is damaged
             raise model_error(f"{self.path} is damaged: a GGUF header string claims {n} bytes")
-        return self.take(n).decode("utf-8", "replace")
+        return n
 
     def value(self, code: int) -> Any:
         if code == 8:
@@ -81,6 +84,10 @@ class _Reader:
             item, n = self.scalar(4), self.scalar(10)
             if item in _SCALARS and n > _KEEP_ARRAY:  # skip without decoding
                 self.f.seek(n * struct.calcsize(_SCALARS[item]), os.SEEK_CUR)
+                return None
+            if item == 8 and n > _KEEP_ARRAY:  # the vocabulary, merges...: skipped string by string
+                for _ in range(n):
+                    self.f.seek(self._string_length(), os.SEEK_CUR)
                 return None
             values = [self.value(item) for _ in range(n)]
             return values if n <= _KEEP_ARRAY else None

@@ -89,10 +89,6 @@ class Delta:
         for cid in ids:
             self._latest.pop(cid, None)
 
-    @property
-    def ids(self) -> set[str]:
-        return set(self._latest)
-
     def frame(self) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(ids, paths, sections, token counts per row, terms, tf) of the rows that stand."""
         keep = np.zeros(len(self._ids), dtype=bool)
