@@ -58,11 +58,11 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def execute(path: Path, run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+def execute(path: Path, run_dir: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> nbformat.NotebookNode:
     monkeypatch.setenv("JUPYTER_PATH", str(run_dir / "jupyter"))  # read when nbclient looks up the kernel
     nb = nbformat.read(path, as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    injected = nbformat.v4.new_code_cell(f"STORE = {str(run_dir / 'store')!r}\nOUT = {str(run_dir / 'out')!r}")
+    injected = nbformat.v4.new_code_cell(f"STORE = {str(run_dir / 'store')!r}\nOUT = {str(run_dir / 'out')!r}\n{extra}")
     injected.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(at + 1, injected)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
@@ -111,8 +111,8 @@ def test_explore_corpus_runs_and_saves_the_topic_map(run_dir: Path, monkeypatch:
 @pytest.mark.slow
 def test_ask_questions_runs_with_citations_an_abstention_and_json(run_dir: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    # The GGUF section answers on CPU; on a busy shared machine that can take minutes, not seconds.
-    monkeypatch.setenv("KIT_LLM_TIMEOUT", "600")
+    # The GGUF cell bounds itself (GGUF_TIMEOUT, far below CELL_TIMEOUT) and falls back to the
+    # extractive answer, so a busy machine cannot fail the notebook; the next test proves the fallback.
     nb = execute(NOTEBOOKS / "02_ask_questions.ipynb", run_dir, monkeypatch)
     html = outputs(nb, "text/html")
     assert sum("kit-cite" in h for h in html) >= 3, "answers render with hoverable citation markers"
@@ -159,3 +159,19 @@ def test_ask_questions_uses_the_llm_backend_the_environment_names(run_dir: Path,
     assert CANARY not in nbformat.writes(nb), "the key never shows in notebook outputs"
     printed = json.loads("".join(outputs(nb, "stdout")))
     assert printed["mode"] == "llm" and printed["citations"], printed
+
+
+@pytest.mark.slow
+def test_ask_questions_gguf_cell_past_its_deadline_shows_a_note_not_an_error(run_dir: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a machine too busy for the model gets: the cell ends at its deadline with the extractive
+    answer and a note naming the timeout, and the notebook runs to its end."""
+    from kit import gguf
+
+    if not gguf.available():
+        pytest.skip("the gguf backend is not installed")
+    nb = execute(NOTEBOOKS / "02_ask_questions.ipynb", run_dir, monkeypatch, extra="GGUF_TIMEOUT = 0.5")
+    last = [c for c in nb.cells if c.cell_type == "code"][-1]
+    shown = " ".join(o.get("data", {}).get("text/html", "") for o in last.outputs)
+    assert "the language model failed" in shown, last.outputs
+    assert "kit-cite" in shown, "the extractive answer is shown in its place"
