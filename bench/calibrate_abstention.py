@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from squad_corpus import WORK, sample, squad_kit, training_articles
 
 import kit
-from kit.answer import CALIBRATION, SupportModel, answerable, candidates, sentence_features
+from kit import calibration
+from kit.answer.answerers import CALIBRATION, SupportModel, answerable, candidates, sentence_features
 
 FEATURES = [f for f in SupportModel.FEATURES if f != "bias"]
 
@@ -119,7 +120,7 @@ def main() -> None:
                        "embedder": k.embedder.name, "top_k": k.settings.top_k,
                        "seconds": round(time.perf_counter() - started, 1)},
     }
-    CALIBRATION.write_text(json.dumps(result, indent=2) + "\n")
+    calibration.write(CALIBRATION, result)
     Path(__file__).with_name("results").joinpath("abstention.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

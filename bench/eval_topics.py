@@ -50,8 +50,8 @@ import peers
 import kit
 from kit.api import Kit
 from kit.config import Settings
-from kit.salience import Candidate, candidates
-from kit.summarize import extractive_summary
+from kit.topics.salience import Candidate, candidates
+from kit.topics.summarize import extractive_summary
 from kit.types import Chunk, Support, Topic, TopicSummary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,12 +284,12 @@ def run_clustering(k: Kit, gold: dict[str, str]) -> dict[str, Any]:
 
 def small_corpora(k: Kit, gold: dict[str, str], draws: int = 100, seed: int = 0) -> dict[str, Any]:
     """Topic discovery on random small corpora: 5 to 20 MultiLing documents from 2 to 5 stories,
-    clustered by `kit.topics.cluster` on the stored vectors (what `kit topics` does on them)."""
+    clustered by `kit.topics.cluster.cluster` on the stored vectors (what `kit topics` does on them)."""
     import random
 
     from sklearn.metrics import normalized_mutual_info_score
 
-    from kit.topics import cluster, units
+    from kit.topics.cluster import cluster, units
 
     chunks, vectors = k.store.all_vectors()
     by_path = {chunks[u.chunks[0]].path: u.vector for u in units(chunks, vectors)}
@@ -401,8 +401,8 @@ def llm_configured() -> tuple[bool, str]:
 
 def run_llm(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], corpus: Path) -> dict[str, Any]:
     """kit's map-reduce summaries, cut to 250 words by the same rule, scored like the rest."""
-    from kit.llm import get_chat_backend
-    from kit.summarize import llm_summary
+    from kit.llm.base import get_chat_backend
+    from kit.topics.summarize import llm_summary
 
     backend = get_chat_backend(Settings.load())
     assert backend is not None

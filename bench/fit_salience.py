@@ -1,10 +1,10 @@
-"""Fit the concept model of `kit.salience` on the MultiLing "fit" topics; write its calibration.
+"""Fit the concept model of `kit.topics.salience` on the MultiLing "fit" topics; write its calibration.
 
     python bench/fit_salience.py            # writes kit/calibration/salience.json
 
 For each fit topic (the even-numbered ones; the odd-numbered ones are held out and never read
 here), every concept (stemmed bigram) of the topic's candidate sentences is an example: its
-features (`kit.salience.concept_features`) and, as target, the share of the topic's reference
+features (`kit.topics.salience.concept_features`) and, as target, the share of the topic's reference
 summaries that contain it. A logistic regression (L2, C = 1) is fitted with each example counted
 as that share positive and the rest negative. Its weights are all kit reads at run time.
 """
@@ -20,7 +20,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_topics as ev
 
-from kit.salience import CALIBRATION, FEATURES, candidates, centrality, concept_features, concepts, headlines
+from kit import calibration
+from kit.topics.salience import CALIBRATION, FEATURES, candidates, centrality, concept_features, concepts, headlines
 
 
 def examples(k: object, topics: list, rows: list, embedder: ev.CachedEmbedder) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +64,7 @@ def main() -> None:
             "provenance": {"data": "MultiLing 2011 English, fit topics " + ", ".join(r["topic_id"] for r in fit_rows),
                            "examples": len(y), "positive_share": round(float(y.mean()), 4),
                            "script": "bench/fit_salience.py"}}
-    CALIBRATION.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    calibration.write(CALIBRATION, data)
     print(json.dumps(data, indent=2))
 
 

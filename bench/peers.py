@@ -1,6 +1,6 @@
 """The classic extractive summarizers kit is compared with, implemented from their papers.
 
-All three take the same input as kit: the topic's quotable sentences (`kit.salience.candidates`:
+All three take the same input as kit: the topic's quotable sentences (`kit.topics.salience.candidates`:
 kit's sentence splitter and its filter for headlines, datelines, bylines, captions, menus and
 links), and fill the same budget by the same rule (`fill`: whole sentences in the system's
 order, a sentence that would pass the budget is skipped, the next is tried). They differ only
@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from kit.salience import Candidate
 from kit.text import STOPWORDS
+from kit.topics.salience import Candidate
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 Idf = Callable[[str], float]

@@ -28,13 +28,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kit.chunking import chunk_id  # noqa: E402
 from kit.config import Settings  # noqa: E402
+from kit.corpus.chunking import chunk_id  # noqa: E402
 from kit.embeddings import get_embedder, identity  # noqa: E402
-from kit.store import Store  # noqa: E402
+from kit.store.store import Store  # noqa: E402
+from kit.store.writer import begin, locked  # noqa: E402
 from kit.text import sentences  # noqa: E402
 from kit.types import Chunk  # noqa: E402
-from kit.writer import begin, locked  # noqa: E402
 
 # ../shared/data beside the checkout (a git worktree may sit one level deeper)
 DATA = next(p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir())

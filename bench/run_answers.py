@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from squad_corpus import WORK, sample, squad_kit, training_articles, write_jsonl
 
 import kit
-from kit.answer import CALIBRATION
+from kit import calibration
+from kit.answer.answerers import CALIBRATION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,7 +68,7 @@ def main() -> None:
         seeds = seeds_run(Path(tmp) / "store")
     squad = squad_run(args.squad_questions)
     results = {"seeds_dev_set": seeds, "squad_heldout": squad,
-               "calibration": json.loads(CALIBRATION.read_text())["provenance"]}
+               "calibration": calibration.load(CALIBRATION)["provenance"]}
     out = ROOT / "bench/results/answers.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     keys = ["recall_at", "mrr", "answered_rate", "gold_cited", "answer_accuracy", "citation_precision",

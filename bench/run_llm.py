@@ -26,8 +26,8 @@ from typing import Any
 import kit
 from kit.config import Settings
 from kit.evaluate import load_qa
-from kit.gguf import GGUFChat
-from kit.gguf_file import model_path
+from kit.llm.gguf import GGUFChat
+from kit.llm.gguf_file import model_path
 from kit.types import Answer, support_counts
 
 ROOT = Path(__file__).resolve().parents[1]

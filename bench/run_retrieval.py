@@ -47,8 +47,8 @@ from langchain_huggingface import HuggingFaceEmbeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 import kit
-import kit.retrieval
-import kit.store
+import kit.store.retrieval
+import kit.store.store
 from kit.config import Settings
 from kit.embeddings import Embedder, OnnxMiniLM, TorchMiniLM, get_embedder, model_dir
 from kit.types import IssueKind
@@ -273,8 +273,9 @@ class KitPipeline:
 
     def ingest(self, folder: Path, corpus_chars: int) -> Ingest:
         embedder = self.kit.embedder
-        stages = [("embed", embedder, "embed"), ("chroma upsert", kit.store.Chunks, "upsert"),
-                  ("chroma catalog", kit.store.Chunks, "catalog"), ("chroma delete", kit.store.Chunks, "delete")]
+        chunks = kit.store.store.Chunks
+        stages = [("embed", embedder, "embed"), ("chroma upsert", chunks, "upsert"),
+                  ("chroma catalog", chunks, "catalog"), ("chroma delete", chunks, "delete")]
         with timing_calls(stages) as timer:
             watch = Stopwatch()
             report = self.kit.ingest(folder)
@@ -303,7 +304,7 @@ class KitPipeline:
         return [("embed query", self.kit.embedder, "embed"), ("chroma query", store, "query"),
                 ("chroma get keyword hits", store, "get_with_vectors"), ("chroma count", store, "count"),
                 ("store generation check", store, "generation"),
-                ("bm25", retriever.keyword_index(), "search"), ("mmr", kit.retrieval, "mmr")]
+                ("bm25", retriever.keyword_index(), "search"), ("mmr", kit.store.retrieval, "mmr")]
 
 
 class TimedEmbeddings(Embeddings):

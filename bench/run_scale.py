@@ -58,8 +58,8 @@ def step_load(mode: str, store: Path, port: int, n: int) -> dict[str, Any]:
 def step_keyword(mode: str, store: Path, port: int) -> dict[str, Any]:
     """Build and save the keyword index again from the saved token rows (what a commit does)."""
     from kit.embeddings import identity
-    from kit.keyword import KeywordIndex, save
-    from kit.store import Store
+    from kit.store.keyword import KeywordIndex, save
+    from kit.store.store import Store
 
     settings = settings_for(mode, store, port)
     kit_store = Store(settings, *identity(settings))

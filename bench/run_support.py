@@ -32,9 +32,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support_faults import DEFAULT_DATA, Pair, build, load_multiling, load_squad
 
+from kit import calibration
 from kit.config import Settings
 from kit.embeddings import get_embedder
-from kit.support import CALIBRATION, Judge, Signals, Thresholds, decide
+from kit.grounding.support import CALIBRATION, Judge, Signals, Thresholds, decide
 from kit.text import keywords
 from kit.types import Support
 
@@ -171,11 +172,10 @@ def main() -> None:
               "partial_share": _partial_share(pairs, signals, thresholds),
               "pairs": len(pairs), "seconds": round(time.perf_counter() - started, 1), "embedder": judge_name(judge)}
     if args.calibrate:
-        CALIBRATION.parent.mkdir(exist_ok=True)
-        CALIBRATION.write_text(json.dumps({"thresholds": thresholds.to_dict(), "provenance": {
+        calibration.write(CALIBRATION, {"thresholds": thresholds.to_dict(), "provenance": {
             "data": "bench/support_faults.py (MultiLing 2011 + SQuAD 2.0 dev half), dev split only",
             "rule": f"highest mean detection minus false flags, at most {MAX_FALSE_FLAGS:.0%} false flags",
-            "dev": result["dev"], "test": result["test"], "embedder": result["embedder"]}}, indent=2) + "\n")
+            "dev": result["dev"], "test": result["test"], "embedder": result["embedder"]}})
     (ROOT / "bench/results/support.json").write_text(json.dumps(result, indent=2) + "\n")
     _print_table(result)
 

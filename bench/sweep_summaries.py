@@ -38,8 +38,8 @@ import eval_topics as ev
 import fit_salience as fs
 import peers
 
-from kit.salience import Candidate, ConceptModel, candidates, centrality, concept_features, concepts, headlines
-from kit.selection import Problem, near_copies, select
+from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, concepts, headlines
+from kit.topics.selection import Problem, near_copies, select
 
 
 @dataclass

@@ -36,7 +36,7 @@ import eval_topics as ev
 from squad_corpus import slug
 
 import kit
-from kit.topic_cache import FILE
+from kit.topics.cache import FILE
 
 WORK = Path("/tmp/kit-scale")
 SQUAD = ev._SHARED / "data" / "squad2_dev_half" / "dev-v2.0.json"

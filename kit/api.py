@@ -34,12 +34,13 @@ from kit.errors import (
     StoreDamagedError,
     StoreResourceError,
 )
-from kit.listing import Listing, list_files
 from kit.location import Location, locate, shown
 from kit.progress import Bar, Progress, Silent
-from kit.retrieval import Filter, Retriever
-from kit.state import StoreState, read_state
-from kit.store import Store
+from kit.store.listing import Listing, list_files
+from kit.store.retrieval import Filter, Retriever
+from kit.store.state import StoreState, read_state
+from kit.store.store import Store
+from kit.store.writer import Write, begin, lease_holder, locked, retire, server_state
 from kit.types import (
     Answer,
     Citation,
@@ -53,16 +54,15 @@ from kit.types import (
     Topic,
     TopicSummary,
 )
-from kit.writer import Write, begin, lease_holder, locked, retire, server_state
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
-    from kit.answer import Answerer, Context
-    from kit.citations import SourceReader
-    from kit.doctor import Checkup, Problem
+    from kit.answer.answerers import Answerer, Context
     from kit.evaluate import QAReport
-    from kit.llm import ChatBackend
-    from kit.remove import Removal
-    from kit.topic_cache import TopicCache
+    from kit.grounding.citations import SourceReader
+    from kit.ingest.doctor import Checkup, Problem
+    from kit.llm.base import ChatBackend
+    from kit.store.remove import Removal
+    from kit.topics.cache import TopicCache
 
 
 class Kit:
@@ -110,7 +110,7 @@ class Kit:
         embedded, files gone from it removed; other sources are left alone. A folder with no file
         kit can read raises `NothingToIngestError` and changes nothing. `rebuild` builds the whole
         store again (e.g. for another embedder or chunk size)."""
-        from kit.ingest import find, sync
+        from kit.ingest.sync import find, sync
 
         found = find(Path(folder), self.settings, self.location)
         bar: Progress = Bar() if progress is True else (progress or Silent())
@@ -129,7 +129,7 @@ class Kit:
 
     def remove(self, path: str | Path, wait: float = 0.0) -> Removal:
         """Remove a file or folder (and its source record, for a whole source) from the store; not from disk."""
-        from kit.remove import remove
+        from kit.store.remove import remove
 
         self.store.require()
         name = self.location.name_of(Path(os.path.realpath(path)))
@@ -180,7 +180,7 @@ class Kit:
     def _recover(self, op: str = "", target: str = "") -> list[str]:
         """Complete a write that was interrupted (the caller holds the lock, so its owner is gone);
         an interrupted ingest of the source about to be ingested is completed by that ingest."""
-        from kit.doctor import Verdict
+        from kit.ingest.doctor import Verdict
 
         state = self._raw_state()
         if state is None or state.writing is None:
@@ -206,7 +206,7 @@ class Kit:
             shutil.rmtree(self.store.dir / building, ignore_errors=True)
 
     def _replay(self, state: StoreState) -> None:
-        from kit.remove import remove
+        from kit.store.remove import remove
 
         assert state.writing is not None
         op, target = state.writing.op, state.writing.target
@@ -225,7 +225,7 @@ class Kit:
         self.store.forget()
 
     def _sync_source(self, write: Write, name: str, progress: Progress) -> list[str]:
-        from kit.ingest import find, sync
+        from kit.ingest.sync import find, sync
 
         path = self.location.path_of(name)
         if not path.exists():
@@ -256,7 +256,7 @@ class Kit:
     def doctor(self, repair: bool = False, wait: float = 0.0) -> Checkup:
         """Check the store against its sources (Chroma read in a child process); with `repair`,
         rebuild a damaged store aside, or complete and sync an incomplete or stale one."""
-        from kit.doctor import Verdict
+        from kit.ingest.doctor import Verdict
 
         self.store.require()
         result = self._check()
@@ -289,7 +289,7 @@ class Kit:
         return notes
 
     def _check(self, state: StoreState | None = None, writer_alive: bool | None = None) -> Checkup:
-        from kit.doctor import Checkup, Kind, Problem, check
+        from kit.ingest.doctor import Checkup, Kind, Problem, check
 
         state = state or self._raw_state()
         if state is None:
@@ -332,7 +332,7 @@ class Kit:
         return self._answer(question, self._search(question, k, files, sections), answerer)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
-        from kit.answer import stale_notes
+        from kit.answer.answerers import stale_notes
 
         ctx = self.context()
         answer = (answerer or self.answerer).answer(question, hits, ctx)
@@ -345,7 +345,7 @@ class Kit:
     @property
     def answerer(self) -> Answerer:
         """The answerer named by settings.llm, with the extractive fallback when asked for."""
-        from kit.answer import ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
+        from kit.answer.answerers import ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
 
         extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
         if self.chat is None:
@@ -356,8 +356,8 @@ class Kit:
     def context(self) -> Context:
         """What answers and summaries are checked against: the files as they are now, a support
         judge, and word weights from the store's keyword index."""
-        from kit.answer import Context
-        from kit.support import Judge
+        from kit.answer.answerers import Context
+        from kit.grounding.support import Judge
 
         index = self.retriever.keyword_index()
         judge = Judge.from_counts(self.embedder, index.df, index.size)
@@ -386,7 +386,7 @@ class Kit:
     @property
     def chat(self) -> ChatBackend | None:
         """The chat backend named by settings.llm (None for the offline extractive mode)."""
-        from kit.llm import get_chat_backend
+        from kit.llm.base import get_chat_backend
 
         if self._chat is None and self.settings.llm != "extractive":
             self._chat = get_chat_backend(self.settings)
@@ -399,14 +399,14 @@ class Kit:
     def sources(self) -> SourceReader:
         """A `SourceReader` over the stored files: reads them to check citations, and tells per file
         whether it changed, went missing or now leads outside its folder (`status`)."""
-        from kit.citations import SourceReader
+        from kit.grounding.citations import SourceReader
 
         return SourceReader(self.location.base, self.settings.fallback_encoding)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default)."""
-        from kit.topics import discover, named_topic
+        from kit.topics.cluster import discover, named_topic
 
         sections = list(self.settings.summary_sections)
         self.store.require()
@@ -425,7 +425,7 @@ class Kit:
         s = self.settings
         key = json.dumps([self.embedder.name, s.chunk_size, s.chunk_overlap, list(s.summary_sections), k,
                           self.chat.name if self.chat else None])
-        from kit.topic_cache import TopicCache
+        from kit.topics.cache import TopicCache
 
         return TopicCache(self.store.dir, key)
 
@@ -449,7 +449,7 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
-        from kit.summarize import in_sections, llm_summary, sections_note, topic_found
+        from kit.topics.summarize import in_sections, llm_summary, sections_note, topic_found
 
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
@@ -469,7 +469,7 @@ class Kit:
         kept = cache.summary(topic, params, ctx.evidence.reader)
         if kept is not None:
             return kept
-        from kit.summarize import extractive_summary, sections_note
+        from kit.topics.summarize import extractive_summary, sections_note
 
         summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
         summary.notes += sections_note(topic)
@@ -478,18 +478,18 @@ class Kit:
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
-        from kit.integrations import KitLangChainRetriever
+        from kit.integrations.langchain import KitLangChainRetriever
 
         return KitLangChainRetriever(kit=self, k=k)
 
 
 def _damage(problem: Problem) -> bool:
-    from kit.doctor import Kind
+    from kit.ingest.doctor import Kind
 
     return problem.kind in (Kind.CRASH, Kind.UNREADABLE, Kind.INDEX)
 
 
 def _resource_of(result: Checkup) -> Resource:
-    from kit.doctor import Kind
+    from kit.ingest.doctor import Kind
 
     return Resource.SERVER_TIMEOUT if any(p.kind is Kind.TIMEOUT for p in result.problems) else Resource.DISK

@@ -24,7 +24,7 @@ from kit.types import IngestReport, TopicChange
 
 if TYPE_CHECKING:
     from kit.api import Kit
-    from kit.listing import Listing
+    from kit.store.listing import Listing
 
 # What every command can be given, then what each adds; examples end each command's help.
 EXAMPLES = {
@@ -231,7 +231,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _files(args: argparse.Namespace) -> int:
     from kit.config import Settings
-    from kit.listing import list_files
+    from kit.store.listing import list_files
 
     listing = list_files(Settings.load(**_options(args)))
     print(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
@@ -368,9 +368,9 @@ def _format_from(out: str | None) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kit.citations import SourceReader
-    from kit.support import Judge
-    from kit.verify import load_saved, sources_root, verify_saved
+    from kit.grounding.citations import SourceReader
+    from kit.grounding.support import Judge
+    from kit.grounding.verify import load_saved, sources_root, verify_saved
 
     data = load_saved(Path(args.saved))
     root = sources_root(data)

@@ -304,7 +304,7 @@ class OpenAIEmbedder:
     """OpenAI (or compatible) embeddings API."""
 
     def __init__(self, settings: Settings) -> None:
-        from kit.llm import openai_client
+        from kit.llm.base import openai_client
 
         self.client = openai_client(settings)
         self.model = settings.openai_embedding_model

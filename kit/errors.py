@@ -79,6 +79,10 @@ class LLMConfigError(LLMError):
         super().__init__(message, kind, status)
 
 
+class CalibrationError(KitError):
+    """A calibration file shipped with kit is missing or damaged."""
+
+
 class PromptError(KitError):
     """A prompt file is malformed or its variables do not match."""
 

@@ -14,7 +14,7 @@ import numpy as np
 
 import kit
 from kit.api import Kit
-from kit.cleaning import clean
+from kit.corpus.cleaning import clean
 from kit.embeddings import HashEmbedder
 from kit.types import Document
 

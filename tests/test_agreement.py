@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kit.agreement import compare, facts
 from kit.api import Kit
+from kit.topics.agreement import compare, facts
 from kit.types import Citation
 
 

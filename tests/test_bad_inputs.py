@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-import kit.corpus
+import kit.corpus.files
 from kit.api import Kit
 from kit.errors import NothingToIngestError
 from kit.types import FileIssue, IngestReport, IssueKind
@@ -287,13 +287,13 @@ def test_file_vanishing_between_scan_and_read(folder: Path, make_kit: Callable[.
 
 def test_file_vanishing_during_the_scan(folder: Path, make_kit: Callable[..., Kit],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_walk = kit.corpus._walk
+    real_walk = kit.corpus.files._walk
 
     def walk_with_a_ghost(root: Path) -> Iterator[Path]:
         yield from real_walk(root)
         yield root / "ghost.txt"  # listed by the directory walk, deleted before lstat
 
-    monkeypatch.setattr(kit.corpus, "_walk", walk_with_a_ghost)
+    monkeypatch.setattr(kit.corpus.files, "_walk", walk_with_a_ghost)
     k = make_kit()
     report = k.ingest(folder)
     assert_good_file_ingested(k, report)

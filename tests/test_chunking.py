@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kit.api import Kit
-from kit.chunking import blocks, chunk_document, chunk_id, split_block
 from kit.config import Settings
-from kit.corpus import Candidate, read_document
+from kit.corpus.chunking import blocks, chunk_document, chunk_id, split_block
+from kit.corpus.files import Candidate, read_document
 from kit.embeddings import MAX_TOKENS
 from kit.types import Chunk, Document
 from tests.helpers import SEED_FILES, SEEDS, make_document

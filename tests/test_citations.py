@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.citations import (
+from kit.corpus.files import content_sha256
+from kit.grounding.citations import (
     SourceReader,
     cite_in_chunk,
     locate,
@@ -16,7 +17,6 @@ from kit.citations import (
     strip_markers,
     verify,
 )
-from kit.corpus import content_sha256
 from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
 
 TEXT = "Troops left Raqqa on Friday.\nThe  convoy \u201cmoved\u201d south & east of the city."

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kit.citations import SourceReader
-from kit.claims import Draft, Evidence, answer_drafts, build_claims, number_citations
-from kit.corpus import content_sha256
+from kit.corpus.files import content_sha256
 from kit.embeddings import HashEmbedder
-from kit.support import Judge
+from kit.grounding.citations import SourceReader
+from kit.grounding.claims import Draft, Evidence, answer_drafts, build_claims, number_citations
+from kit.grounding.support import Judge
 from kit.types import Chunk, CitationProblem, Support
 
 DOC = ("Russian jets struck an oil convoy near Palmyra on Friday. Eight fuel trucks were destroyed. "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.cleaning import Cleaned, clean, split_lines
+from kit.corpus.cleaning import Cleaned, clean, split_lines
 from kit.types import SECTIONS
 from tests.helpers import SEED_FILES, SEEDS
 

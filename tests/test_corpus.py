@@ -1,4 +1,4 @@
-"""Finding, reading and decoding files: each function of kit.corpus on its own."""
+"""Finding, reading and decoding files: each function of kit.corpus.files on its own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kit.config import Settings
-from kit.corpus import Candidate, UnreadableFile, decode, html_to_text, read_document, scan
+from kit.corpus.files import Candidate, UnreadableFile, decode, html_to_text, read_document, scan
 from kit.types import IssueKind
 from tests.helpers import SEED_FILES, SEEDS
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 import kit
-from kit.chroma import clear_cache
 from kit.config import Settings
-from kit.state import read_state
-from kit.store import Store
+from kit.store.chroma import clear_cache
+from kit.store.state import read_state
+from kit.store.store import Store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 pytestmark = pytest.mark.slow

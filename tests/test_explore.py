@@ -1,4 +1,4 @@
-"""kit.explore: the tables, topic map and source views the notebooks show (hashing embedder, fast)."""
+"""kit.integrations.notebook: the tables, topic map and source views the notebooks show (hashing embedder, fast)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kit import explore
 from kit.api import Kit
-from kit.citations import SourceReader
 from kit.config import Settings
+from kit.grounding.citations import SourceReader
+from kit.integrations import notebook as explore
 from kit.types import Chunk, Citation, Topic
 from tests.helpers import SEED_FILES, SEEDS, make_document
 

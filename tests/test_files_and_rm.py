@@ -14,7 +14,7 @@ import pytest
 from kit.api import Kit
 from kit.cli import main
 from kit.errors import NotStoredError
-from kit.manifest import read_manifest
+from kit.store.manifest import read_manifest
 from tests.helpers import SEED_FILES, kit_free_env
 
 NO_HEAVY_IMPORTS = """

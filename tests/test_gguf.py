@@ -25,9 +25,9 @@ from kit.api import Kit
 from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
-from kit.gguf import MAX_ITEMS, GGUFChat, bounded
-from kit.gguf_file import choose_context, model_path, read_header
-from kit.llm import Message
+from kit.llm.base import Message
+from kit.llm.gguf import MAX_ITEMS, GGUFChat, bounded
+from kit.llm.gguf_file import choose_context, model_path, read_header
 from kit.types import Answer, Citation, Mode, QuoteCheck, Support
 from tests.helpers import SEEDS, kit_free_env, run_kit
 

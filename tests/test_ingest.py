@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from kit.api import Kit
-from kit.chunking import chunk_document
 from kit.config import Settings
-from kit.corpus import Candidate, read_document
+from kit.corpus.chunking import chunk_document
+from kit.corpus.files import Candidate, read_document
 from kit.errors import NothingToIngestError
 from kit.progress import Stage
 from kit.types import IssueKind

@@ -18,8 +18,8 @@ import pytest
 from kit.api import Kit
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMErrorKind
-from kit.gguf_file import model_path
-from kit.llm import Message, OpenAIChat
+from kit.llm.base import Message, OpenAIChat
+from kit.llm.gguf_file import model_path
 from tests.llm_server import LlamaServer
 
 CANARY = "sk-canary-llama-5a7e2c9d"

@@ -166,7 +166,7 @@ def test_ask_questions_gguf_cell_past_its_deadline_shows_a_note_not_an_error(run
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """What a machine too busy for the model gets: the cell ends at its deadline with the extractive
     answer and a note naming the timeout, and the notebook runs to its end."""
-    from kit import gguf
+    from kit.llm import gguf
 
     if not gguf.available():
         pytest.skip("the gguf backend is not installed")

@@ -9,7 +9,7 @@ import pytest
 
 import kit
 from kit.errors import PromptError
-from kit.prompts import PROMPT_DIR, all_prompts, load_prompt
+from kit.llm.prompts import PROMPT_DIR, all_prompts, load_prompt
 
 
 def test_every_prompt_ships_inside_the_package_and_loads() -> None:

@@ -17,9 +17,9 @@ import pytest
 
 import kit
 from kit.api import Kit
-from kit.chroma import chromadb
-from kit.citations import verify
 from kit.errors import Resource, StoreResourceError
+from kit.grounding.citations import verify
+from kit.store.chroma import chromadb
 from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus, TopicSummary
 from tests.helpers import SEED_FILES, SEEDS, CountingEmbedder, kit_command, kit_free_env
 

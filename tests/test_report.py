@@ -14,7 +14,7 @@ import pytest
 import kit
 from kit.cli import main
 from kit.report import answer_text, report_html, report_markdown, summary_html, visible
-from kit.summarize import extractive_summary
+from kit.topics.summarize import extractive_summary
 from kit.types import Agreement, Answer, Citation, Claim, Difference, Mode, Provenance, Support, Topic, TopicSummary
 from tests.helpers import SEEDS
 

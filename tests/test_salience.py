@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from kit.chunking import chunk_document
-from kit.salience import (
+from kit.corpus.chunking import chunk_document
+from kit.topics.salience import (
     FEATURES,
     Candidate,
     ConceptModel,
@@ -24,7 +24,7 @@ from kit.salience import (
     headlines,
     passages,
 )
-from kit.selection import Problem, article_date, greedy, near_copies, reading_order, select
+from kit.topics.selection import Problem, article_date, greedy, near_copies, reading_order, select
 from kit.types import Chunk
 from tests.helpers import make_document
 

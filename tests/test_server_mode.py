@@ -23,8 +23,8 @@ from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import HashEmbedder
 from kit.errors import SettingsMismatchError, StoreBusyError, StoreResourceError
-from kit.store import Store
-from kit.writer import Lease
+from kit.store.store import Store
+from kit.store.writer import Lease
 from tests.helpers import SEED_FILES, SEEDS, kit_command, kit_free_env
 
 pytestmark = pytest.mark.slow

@@ -22,13 +22,13 @@ from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import HashEmbedder
 from kit.errors import KitError, NoStoreError, SettingsMismatchError, StoreBusyError
-from kit.keyword import KeywordIndex, rows_from_chunks
 from kit.location import locate
-from kit.manifest import read_manifest
-from kit.state import read_state
-from kit.store import Chunks, Filter, Store, collection_name, fingerprint
+from kit.store.keyword import KeywordIndex, rows_from_chunks
+from kit.store.manifest import read_manifest
+from kit.store.state import read_state
+from kit.store.store import Chunks, Filter, Store, collection_name, fingerprint
+from kit.store.writer import begin, locked
 from kit.types import Chunk
-from kit.writer import begin, locked
 from tests.helpers import SEED_FILES, run_kit
 
 HOLD_LOCK = """
@@ -352,7 +352,7 @@ def test_updated_index_equals_one_built_from_scratch(docs: Path, make_kit: Calla
     fresh = rows_from_chunks(k.store.all_chunks())
     assert sorted(saved.arrays["ids"].tolist()) == sorted(fresh.ids.tolist())
     query = "Zanzibar cloves cruise missiles Palmyra"
-    from kit.keyword import save
+    from kit.store.keyword import save
     save(fresh, store_dir / "fresh-index")
     rebuilt = KeywordIndex(store_dir / "fresh-index")
     assert saved.search(query, 10) == rebuilt.search(query, 10)

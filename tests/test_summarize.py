@@ -19,11 +19,11 @@ import pytest
 
 import kit
 from kit.api import Kit
-from kit.budget import passage_batches
-from kit.llm import FunctionChat, Message
-from kit.prompts import load_prompt
-from kit.summarize import extractive_summary, llm_summary
+from kit.llm.base import FunctionChat, Message
+from kit.llm.budget import passage_batches
+from kit.llm.prompts import load_prompt
 from kit.text import sentences
+from kit.topics.summarize import extractive_summary, llm_summary
 from kit.types import Support, Topic, TopicSummary
 from tests.helpers import SEEDS
 from tests.llm_server import FakeOpenAI

@@ -4,11 +4,15 @@ by bench/run_support.py; these tests pin what each rule guarantees."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import kit
+from kit import calibration
 from kit.embeddings import HashEmbedder
+from kit.grounding.support import CALIBRATION, Judge, Thresholds, decide, words_of
 from kit.numbers import numbers, values
-from kit.support import CALIBRATION, Judge, Thresholds, decide, words_of
 from kit.types import Support
 
 QUOTE = "The Russian Aerospace Forces destroyed 18 trucks carrying oil near Palmyra on Friday."
@@ -104,7 +108,8 @@ def test_the_verdict_follows_the_thresholds(judge: Judge) -> None:
 
 
 def test_shipped_thresholds_are_the_calibrated_ones() -> None:
-    assert CALIBRATION.exists() and CALIBRATION.is_relative_to(CALIBRATION.parents[1])  # inside the package
+    file = calibration.path(CALIBRATION)
+    assert file.exists() and file.is_relative_to(Path(kit.__file__).parent)  # inside the package
     shipped = Thresholds.load()
     assert shipped != Thresholds() or shipped == Thresholds.load(CALIBRATION)
     assert Judge().thresholds == shipped

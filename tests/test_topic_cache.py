@@ -18,8 +18,8 @@ import pytest
 import kit
 from kit.api import Kit
 from kit.embeddings import Embedder
-from kit.llm import ScriptedChat
-from kit.topic_cache import FILE
+from kit.llm.base import ScriptedChat
+from kit.topics.cache import FILE
 from kit.types import TopicChange
 from tests.test_topics import SUBJECTS, write_subjects
 

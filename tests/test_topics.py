@@ -16,13 +16,13 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 import kit
-import kit.topics as topics_module
+import kit.topics.cluster as topics_module
 from kit.api import Kit
 from kit.embeddings import HashEmbedder
-from kit.labels import _casing, readable_label, tidy
-from kit.llm import ScriptedChat
+from kit.llm.base import ScriptedChat
 from kit.text import keywords
-from kit.topics import MIN_TOPIC_CHARS, cluster, ctfidf_labels, discover
+from kit.topics.cluster import MIN_TOPIC_CHARS, cluster, ctfidf_labels, discover
+from kit.topics.labels import _casing, readable_label, tidy
 from kit.types import Chunk, Topic
 
 SUBJECTS: dict[str, list[str]] = {

@@ -1,0 +1,1 @@
+"""Questions in, cited answers out, or an honest "not in the documents"."""

@@ -1,0 +1,339 @@
+"""Questions in, cited answers out, or an honest "not in the documents".
+
+Two answerers behind one protocol, picked by name (`settings.llm`):
+- extractive (offline default): the answer is the source sentences that best answer the
+  question. A sentence qualifies only if it is a statement (not a headline, byline, caption or
+  menu line), holds the kind of thing asked for (a number for "how many", a date for "when", a
+  name for "who"/"where", the option for "what does -h do") and covers the question's key
+  terms. The best one's support score (a logistic model over similarity and coverage,
+  calibrated on SQuAD 2.0, bench/calibrate_abstention.py) decides between answering and
+  abstaining.
+- llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
+  answer from numbered passages packed to fit its context; each of its sentences becomes a
+  claim whose citations are located, verified against the files and judged for support
+  (`kit.grounding.claims`). Unsupported claims are listed apart; with no supported claim the answer is
+  "not in the documents". A failing model is an error, or, when `llm_fallback` is set, the
+  extractive answer with a note saying why.
+This module does not retrieve.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from kit import calibration
+from kit.answer.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.embeddings import Embedder
+from kit.errors import LLMConfigError, LLMError
+from kit.grounding.citations import SourceReader, cite_in_chunk, render_passages
+from kit.grounding.claims import Evidence, answer_drafts, build_claims, failure_reason, number_citations, quoted_claim
+from kit.grounding.support import Judge
+from kit.llm.base import ChatBackend, Trace, json_object
+from kit.llm.budget import fit_and_call
+from kit.llm.prompts import load_prompt
+from kit.text import is_statement, keywords, sentences
+from kit.types import Answer, Chunk, Citation, CitationProblem, Claim, Hit, Mode, SourceStatus
+
+CALIBRATION = "abstention"  # kit/calibration/abstention.json
+ANSWER_SCHEMA = {
+    "name": "cited_answer", "strict": True,
+    "schema": {
+        "type": "object", "additionalProperties": False, "required": ["answer", "quotes"],
+        "properties": {
+            "answer": {"type": "string"},
+            # Bounded: a small model asked for a list can repeat one quote dozens of times.
+            "quotes": {"type": "array", "maxItems": 8, "items": {
+                "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
+                "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}},
+        },
+    },
+}
+_MAX_SENTENCES = 3
+# Answers say where a quote stands on the page: a reader's comment is not the article.
+_SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every answerer checks its answer against: the files and the support judge."""
+
+    reader: SourceReader
+    judge: Judge
+
+    @property
+    def idf(self) -> Callable[[str], float]:
+        """Word weights: the judge's."""
+        return self.judge.idf
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.reader, self.judge)
+
+
+class Answerer(Protocol):
+    """Anything that answers a question from retrieved hits."""
+
+    name: str
+    mode: Mode
+
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer: ...
+
+
+# -- extractive -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source sentence with its raw span and the hit it came from."""
+
+    hit_index: int
+    chunk: Chunk
+    start: int  # offsets inside chunk.text
+    end: int
+    text: str
+    context: str  # the sentence with its neighbours, for keyword coverage
+
+
+class SupportModel:
+    """Logistic support score over sentence features; weights come from calibration."""
+
+    FEATURES = ("cos", "coverage", "context_coverage", "missing_rare", "type_match", "counts_asked", "bias")
+
+    def __init__(self, weights: dict[str, float], threshold: float) -> None:
+        self.weights = weights
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, name: str = CALIBRATION, threshold: float | None = None) -> SupportModel:
+        """The calibrated model; `threshold` (the abstain_threshold setting) overrides its threshold."""
+        data = calibration.load(name)
+        return cls(data["weights"], float(data["threshold"]) if threshold is None else threshold)
+
+    def score(self, features: dict[str, float]) -> float:
+        z = sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in self.FEATURES)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def sentence_features(question: str, cand: Candidate, cos: float, idf: Callable[[str], float]) -> dict[str, float]:
+    """General evidence that `cand` answers `question`, each feature in [0, 1]."""
+    terms = set(keywords(question))
+    weights = {t: idf(t) for t in terms}
+    total = sum(weights.values()) or 1.0
+    in_sentence = set(keywords(cand.text))
+    in_context = set(keywords(cand.context))
+    in_chunk = set(keywords(cand.chunk.text))
+    missing = [weights[t] for t in terms if t not in in_chunk]
+    top_idf = max(weights.values(), default=1.0) or 1.0
+    return {
+        "cos": cos,
+        "coverage": sum(w for t, w in weights.items() if t in in_sentence) / total,
+        "context_coverage": sum(w for t, w in weights.items() if t in in_context) / total,
+        "missing_rare": max(missing, default=0.0) / top_idf,
+        "type_match": type_match(question, cand.text),
+        "counts_asked": counts_asked(question, cand.text),
+        "bias": 1.0,
+    }
+
+
+def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    """Every sentence of every hit, with a one-sentence window of context on each side."""
+    out: list[Candidate] = []
+    for i, hit in enumerate(hits):
+        sents = sentences(hit.chunk.text)
+        for j, s in enumerate(sents):
+            lo, hi = sents[max(0, j - 1)].start, sents[min(len(sents) - 1, j + 1)].end
+            out.append(Candidate(i, hit.chunk, s.start, s.end, s.text, hit.chunk.text[lo:hi]))
+    return out
+
+
+@dataclass
+class Scored:
+    cand: Candidate
+    vector: np.ndarray
+    features: dict[str, float]
+    support: float
+
+
+def score_candidates(question: str, cands: Sequence[Candidate], embedder: Embedder, model: SupportModel,
+                     idf: Callable[[str], float]) -> list[Scored]:
+    """Candidates scored by support, best first."""
+    if not cands:
+        return []
+    vectors = embedder.embed([question] + [c.text for c in cands])
+    qvec, svecs = vectors[0], vectors[1:]
+    scored = []
+    for cand, vec in zip(cands, svecs, strict=True):
+        feats = sentence_features(question, cand, float(vec @ qvec), idf)
+        scored.append(Scored(cand, vec, feats, model.score(feats)))
+    return sorted(scored, key=lambda s: -s.support)
+
+
+def answerable(question: str, cands: Sequence[Candidate], idf: Callable[[str], float]) -> list[Candidate]:
+    """The candidates that are statements holding the kind of answer asked for, in a passage
+    naming the key terms (judged once per passage)."""
+    kind = asked_for(question)
+    covers: dict[int, bool] = {}
+
+    def passage_ok(c: Candidate) -> bool:
+        if c.hit_index not in covers:
+            covers[c.hit_index] = covers_key_terms(question, c.chunk, idf)
+        return covers[c.hit_index]
+
+    return [c for c in cands if is_statement(c.text) and holds_kind(kind, question, c.text) and passage_ok(c)]
+
+
+class ExtractiveAnswerer:
+    """Answers with the source sentences that best answer the question; no model."""
+
+    name = "extractive"
+    mode = Mode.EXTRACTIVE
+
+    def __init__(self, embedder: Embedder, model: SupportModel) -> None:
+        self.embedder = embedder
+        self.model = model
+
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+        eligible = answerable(question, candidates(hits), ctx.idf)
+        scored = score_candidates(question, eligible, self.embedder, self.model, ctx.idf)
+        best = scored[0].support if scored else 0.0
+        if best < self.model.threshold:
+            note = _abstention_note(question, hits, bool(eligible))
+            return Answer(question, [], Mode.EXTRACTIVE, self.name, best, hits=list(hits), notes=[note])
+        claims: list[Claim] = []
+        failed: list[Citation] = []
+        for s in _diverse(scored, best):
+            c = cite_in_chunk(1, s.cand.chunk, s.cand.text)
+            if c is None:
+                continue
+            claim, bad = quoted_claim(c, s.cand.chunk.text, ctx.evidence)
+            lead = _SECTION_LEAD[c.section]
+            claims.append(Claim(lead + claim.text, claim.citations, claim.support, claim.reasons) if lead else claim)
+            failed += bad
+        answer = Answer(question, number_citations(claims), Mode.EXTRACTIVE, self.name, best, failed,
+                        hits=list(hits))
+        answer.notes += source_notes(failed)
+        return answer
+
+
+def _abstention_note(question: str, hits: Sequence[Hit], any_eligible: bool) -> str:
+    kind = asked_for(question)
+    if any_eligible:
+        return "the best passage sentence does not answer the question closely enough"
+    if kind is not AnswerKind.ANY:
+        return f"no passage sentence gives the {kind.value} asked for together with the question's key terms"
+    return "no passage sentence covers the question's key terms" if hits else "nothing was retrieved"
+
+
+def _diverse(scored: list[Scored], best: float) -> list[Scored]:
+    """Up to three sentences close to the best one in support, none repeating another."""
+    picks: list[Scored] = []
+    for s in scored:
+        if len(picks) == _MAX_SENTENCES or s.support < max(best * 0.8, best - 0.15):
+            break
+        if all(float(s.vector @ p.vector) < 0.85 for p in picks):
+            picks.append(s)
+    return picks
+
+
+# -- language model -------------------------------------------------------------------------
+
+class LLMAnswerer:
+    """Answers with a chat model; every sentence is a claim checked against its quotes."""
+
+    mode = Mode.LLM
+
+    def __init__(self, backend: ChatBackend) -> None:
+        self.backend = backend
+        self.name = backend.name
+
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+        prompt = load_prompt("answer")
+        refusal = prompt.sentinels["refusal"]
+        trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
+        def render(sent: list[Hit]) -> tuple[str, str]:
+            return prompt.render(question=question, passages=render_passages(sent), refusal=refusal)
+
+        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
+        hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
+        text, quotes = parse_reply(result.text)
+        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
+                                if result.finish_reason == "length" else [])
+        if not text.strip() or refusal in text:
+            notes.append("the model found no answer in the passages")
+            return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
+        passages = {key: h.chunk for key, h in enumerate(hits, 1)}
+        claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx.evidence)
+        answer = Answer(question, number_citations(claims), Mode.LLM, self.name, failed=failed,
+                        traces=[trace.to_dict()], hits=list(hits), notes=notes)
+        if answer.unsupported:
+            answer.notes.append(f"{len(answer.unsupported)} of the model's {len(claims)} claims are not supported "
+                                "by the sources; they are listed apart")
+        answer.notes += source_notes(failed)
+        return answer
+
+
+class FallbackAnswerer:
+    """The LLM answerer, falling back to the extractive one (with a note) when the model fails;
+    a configuration error (bad key, model or URL) is never hidden this way."""
+
+    mode = Mode.LLM
+
+    def __init__(self, primary: LLMAnswerer, fallback: ExtractiveAnswerer) -> None:
+        self.primary, self.fallback = primary, fallback
+        self.name = primary.name
+
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+        try:
+            return self.primary.answer(question, hits, ctx)
+        except LLMConfigError:
+            raise
+        except LLMError as exc:
+            answer = self.fallback.answer(question, hits, ctx)
+            answer.notes.insert(0, f"the language model failed ({exc}); extractive answer shown instead")
+            return answer
+
+
+def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
+    """(answer text, [(passage key, quote)]) from JSON, or the raw text in marker format."""
+    data = json_object(reply)
+    if data is None or not isinstance(data.get("answer"), str):
+        return reply.strip(), []
+    quotes = []
+    raw_quotes = data.get("quotes")
+    for q in raw_quotes if isinstance(raw_quotes, list) else []:
+        if isinstance(q, dict) and isinstance(q.get("quote"), str):
+            try:
+                quotes.append((int(q.get("passage", "")), str(q["quote"])))
+            except (TypeError, ValueError):
+                continue
+    return str(data["answer"]), quotes
+
+
+def stale_notes(hits: Sequence[Hit], reader: SourceReader) -> list[str]:
+    """Say so when passages an answer was drawn from come from files that changed, went missing
+    or now lead outside their folder since ingest: the answer may be missing because of them."""
+    stale: dict[str, SourceStatus] = {}
+    for h in hits:
+        status = reader.status(h.chunk.path, h.chunk.doc_sha256 or None)
+        if status is not SourceStatus.OK:
+            stale.setdefault(h.chunk.path, status)
+    if not stale:
+        return []
+    listed = "; ".join(f"{path}: {status.value}" for path, status in list(stale.items())[:3])
+    return [f"{len(stale)} of the files searched changed or went missing since ingest ({listed}); "
+            "run `kit ingest` on their folder again"]
+
+
+def source_notes(failed: Sequence[Citation]) -> list[str]:
+    """Say so when citations failed because a source file changed or went missing since ingest."""
+    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.SOURCE_OUTSIDE,
+            CitationProblem.NOT_AT_SPAN}
+    reasons = list(dict.fromkeys(failure_reason(c) for c in failed if c.problem in gone))
+    if not reasons:
+        return []
+    return [f"{len(reasons)} cited source(s) changed or went missing since ingest ({'; '.join(reasons[:3])}); "
+            "run `kit ingest` on their folder again"]

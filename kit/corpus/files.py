@@ -1,0 +1,235 @@
+"""Find, read, decode and clean the documents of a folder.
+
+Every file that is not used becomes a `FileIssue` naming the file, the reason and its kind (error,
+skipped, note); it never stops the rest. This module does not chunk, embed or store anything.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.config import Settings
+from kit.corpus.cleaning import clean
+from kit.location import resolve_stored, utf8_name
+from kit.types import Document, FileIssue, IssueKind, SourceStatus
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HTML_SUFFIXES = (".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A regular file under the corpus folder, not yet read."""
+
+    path: Path
+    rel: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Files to read, and the ones already rejected while walking the folder."""
+
+    candidates: list[Candidate]
+    issues: list[FileIssue]
+
+
+def scan(root: Path, settings: Settings, name: Callable[[Path], str] | None = None,
+         ignore: Path | None = None) -> Scan:
+    """Walk `root` (a folder, or a single file): hidden entries and other file types are reported
+    as skipped, symlinks never followed out of it. `name` names a file for the store (default: its
+    path relative to `root`); `ignore` is a folder left out silently (the store's own)."""
+    root = root.resolve()
+    if root.is_file():
+        return _scan_file(root, settings, name or (lambda p: p.name))
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a folder; pass the folder that holds your documents")
+    naming = name or (lambda p: _relative_name(p, root))
+    candidates: list[Candidate] = []
+    issues: list[FileIssue] = []
+    for path in _walk(root):
+        if ignore is not None and path == ignore:
+            continue
+        rel = naming(path)
+        problem = _entry_problem(path, root, rel, settings)
+        if problem:
+            issues.append(FileIssue(rel, *problem))
+        else:
+            candidates.append(Candidate(path, rel))
+    return Scan(sorted(candidates, key=lambda c: c.rel), issues)
+
+
+def _scan_file(path: Path, settings: Settings, name: Callable[[Path], str]) -> Scan:
+    problem = _entry_problem(path, path.parent, name(path), settings)
+    if problem:
+        return Scan([], [FileIssue(name(path), *problem)])
+    return Scan([Candidate(path, name(path))], [])
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Every entry under `root`, depth first in name order, without descending into hidden or
+    symlinked folders. Iterative: a folder 1,100 levels deep must not exhaust Python's stack."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            yield folder  # reported by _entry_problem as a folder that cannot be listed
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                subfolders.append(path)
+            else:
+                yield path
+        stack.extend(reversed(subfolders))
+
+
+def _relative_name(path: Path, root: Path) -> str:
+    return utf8_name(path.relative_to(root).as_posix())
+
+
+def _entry_problem(path: Path, root: Path, rel: str, settings: Settings) -> tuple[str, IssueKind] | None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return "vanished while the folder was scanned", IssueKind.ERROR
+    if path.name.startswith("."):
+        return f"hidden {'folder' if stat.S_ISDIR(info.st_mode) else 'file'}; skipped", IssueKind.SKIPPED
+    if stat.S_ISDIR(info.st_mode):
+        return "cannot list this folder (permission denied or I/O error); skipped", IssueKind.ERROR
+    if stat.S_ISLNK(info.st_mode):
+        return _symlink_problem(path, root), IssueKind.SKIPPED
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (FIFO, socket or device); skipped", IssueKind.SKIPPED
+    if "\ufffd" in rel:
+        return "file name is not valid UTF-8; rename the file to ingest it", IssueKind.ERROR
+    if path.suffix.lower() not in settings.extensions:
+        kinds = ", ".join(settings.extensions)
+        return f"not a supported file type ({path.suffix or 'no extension'}; kit reads {kinds})", IssueKind.SKIPPED
+    if info.st_size > settings.max_file_mb * 1024 * 1024:
+        size_mb = info.st_size / 1024 / 1024
+        limit = settings.max_file_mb
+        return (f"file is {size_mb:.1f} MB, over max_file_mb={limit:g}; raise KIT_MAX_FILE_MB to ingest it",
+                IssueKind.SKIPPED)
+    return None
+
+
+def _symlink_problem(path: Path, root: Path) -> str:
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: RuntimeError on 3.11, OSError on 3.13
+        return "symlink loop (the link points back to itself); skipped"
+    if not target.exists():
+        return f"broken symlink (its target {target} does not exist); skipped"
+    if not target.is_relative_to(root):
+        return f"symlink pointing outside the folder (to {target}); copy the file in to ingest it"
+    return "symlink inside the folder; its target is ingested under its own name"
+
+
+class UnreadableFile(Exception):
+    """A file that cannot become a Document; the message is the reason, `kind` how serious it is."""
+
+    def __init__(self, reason: str, kind: IssueKind = IssueKind.ERROR) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+def read_document(candidate: Candidate, settings: Settings) -> tuple[Document, list[str]]:
+    """Read, decode and clean one file. Returns the document and notes about it."""
+    try:
+        data = candidate.path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile("file vanished during ingest; run ingest again") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read file: {exc.strerror}") from None
+    notes: list[str] = []
+    text, encoding = decode(data, settings.fallback_encoding)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"decoded as {encoding}")
+    if candidate.path.suffix.lower() in _HTML_SUFFIXES:
+        text = html_to_text(text)
+    if not text.strip():
+        raise UnreadableFile("file is empty or holds only whitespace", IssueKind.SKIPPED)
+    cleaned = clean(text)
+    if not cleaned.spans:
+        raise UnreadableFile(f"only boilerplate found ({len(cleaned.removed)} lines removed); nothing to index",
+                             IssueKind.SKIPPED)
+    doc = Document(candidate.rel, text, cleaned.clean_text, cleaned.offset_map, cleaned.spans,
+                   cleaned.removed, content_sha256(text), encoding)
+    return doc, notes
+
+
+def content_sha256(text: str) -> str:
+    """The hash a stored file's chunks carry: of its decoded text (for HTML, the extracted text)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None) -> tuple[SourceStatus, str | None]:
+    """A stored file as it is now: its status against the hash stored with it, and its text
+    (None when it is missing, unreadable, or now behind a symlink leading out of its folder)."""
+    path = resolve_stored(base, name)
+    if path is None:
+        return SourceStatus.OUTSIDE, None
+    try:
+        text = read_text(path, fallback)
+    except FileNotFoundError:
+        return SourceStatus.MISSING, None
+    except (OSError, UnreadableFile):
+        return SourceStatus.UNREADABLE, None
+    if sha256 and content_sha256(text) != sha256:
+        return SourceStatus.CHANGED, text
+    return SourceStatus.OK, text
+
+
+def read_text(path: Path, fallback: str) -> str:
+    """A file's text as ingest sees it (decoded; for HTML, the extracted main content).
+    Raises OSError or UnreadableFile."""
+    text, _ = decode(path.read_bytes(), fallback)
+    return html_to_text(text) if path.suffix.lower() in _HTML_SUFFIXES else text
+
+
+def decode(data: bytes, fallback: str) -> tuple[str, str]:
+    """Decode bytes: a BOM wins, then UTF-8, then the declared fallback encoding."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise UnreadableFile(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
+    if _looks_binary(data):
+        raise UnreadableFile("binary file (NUL or control bytes); only text files are ingested")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(fallback), fallback
+    except (UnicodeDecodeError, LookupError):
+        raise UnreadableFile(
+            f"neither UTF-8 nor {fallback}; convert it to UTF-8 or set KIT_FALLBACK_ENCODING") from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    return len(head) > 0 and controls / len(head) > 0.3
+
+
+def html_to_text(markup: str) -> str:
+    """Main content of an HTML page (comments included) as plain text, via trafilatura."""
+    import trafilatura  # imported here: 0.3 s that text-only corpora never pay
+
+    text = trafilatura.extract(markup, include_comments=True, include_tables=True, favor_recall=True)
+    return text or ""

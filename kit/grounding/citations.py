@@ -1,0 +1,142 @@
+"""Citations: number passages for a prompt, parse markers, and check quotes against the files.
+
+A citation is kept only when its quote is found in the source file at its span, exactly or
+after normalising whitespace and typographic quotes (the check says which); otherwise its
+typed problem says why (file missing, file changed since ingest, quote no longer at its span).
+Whether a quote supports its claim is `kit.grounding.support`'s question; this module only locates and
+verifies. It does not retrieve or call models.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from kit.corpus.files import content_sha256, read_stored
+from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck, SourceStatus
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
+                         "\u00a0": " ", "–": "-", "—": "-"})
+
+
+def passage_block(chunk: Chunk, key: int) -> str:
+    """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
+    document from closing the block and posing as instructions."""
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
+
+
+def render_passages(hits: Sequence[Hit]) -> str:
+    """Passages as delimited data blocks, keyed 1..n in hit order."""
+    return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
+
+
+def markers(text: str) -> list[int]:
+    return [int(m) for m in MARKER.findall(text)]
+
+
+def strip_markers(text: str, keep: set[int]) -> str:
+    """Remove markers whose key is not in `keep` (invented keys), tidying spaces."""
+    cleaned = MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in keep else "", text)
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Text with whitespace collapsed and quotes unified, plus each output char's input index."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text.translate(_QUOTES)):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def locate(haystack: str, needle: str) -> tuple[int, int, str] | None:
+    """(start, end, how) of `needle` in `haystack`: 'exact', else 'normalized', else None."""
+    needle = needle.strip()
+    if not needle:
+        return None
+    at = haystack.find(needle)
+    if at >= 0:
+        return at, at + len(needle), "exact"
+    hay, index = normalise(haystack)
+    pin, _ = normalise(needle)
+    at = hay.find(pin.strip())
+    if at < 0:
+        return None
+    end = at + len(pin.strip())
+    return index[at], index[end - 1] + 1, "normalized"
+
+
+def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
+    """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent.
+
+    Passages reach the model HTML-escaped (see `render_passages`), so a quote copied from the
+    prompt may say `&amp;` where the file says `&`: it is matched unescaped as well."""
+    found = locate(chunk.text, quote)
+    if found is None and "&" in quote:
+        found = locate(chunk.text, html.unescape(quote))
+    if found is None:
+        return None
+    s, e, how = found
+    return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
+                    chunk.text[s:e], QuoteCheck(how), doc_sha256=chunk.doc_sha256)
+
+
+class SourceReader:
+    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
+
+    `root` is the store's base folder: stored file names are relative to it (or absolute). A name
+    that now leads out of its folder through a symlink is never read (see `status`)."""
+
+    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
+        self.root = root
+        self.fallback = fallback_encoding
+        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
+
+    def text(self, rel: str) -> str | None:
+        return self._file(rel)[1]
+
+    def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
+        """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
+        status, text = self._file(rel)
+        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
+            return SourceStatus.CHANGED
+        return status
+
+    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
+        if rel not in self._cache:
+            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
+                self.root, rel, self.fallback)
+        return self._cache[rel]
+
+
+def verify(citation: Citation, reader: SourceReader) -> Citation:
+    """Check the quote against the file at its span; returns the citation with its verdict."""
+    if citation.check is QuoteCheck.FAILED:
+        return citation
+    raw = reader.text(citation.path)
+    if raw is None:
+        outside = reader.status(citation.path) is SourceStatus.OUTSIDE
+        return citation.failed(CitationProblem.SOURCE_OUTSIDE if outside else CitationProblem.SOURCE_MISSING)
+    at_span = raw[citation.start:citation.end]
+    if at_span == citation.quote:
+        return replace(citation, check=QuoteCheck.EXACT, problem=None)
+    if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
+        return replace(citation, check=QuoteCheck.NORMALIZED, problem=None)
+    changed = reader.status(citation.path, citation.doc_sha256) is SourceStatus.CHANGED
+    return citation.failed(CitationProblem.SOURCE_CHANGED if changed else CitationProblem.NOT_AT_SPAN)
+
+
+def verify_all(citations: Sequence[Citation], reader: SourceReader) -> tuple[list[Citation], list[Citation]]:
+    """(kept, failed) after checking every citation against its file."""
+    checked = [verify(c, reader) for c in citations]
+    return [c for c in checked if c.verified], [c for c in checked if not c.verified]

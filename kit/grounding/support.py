@@ -1,0 +1,390 @@
+"""Does a quote say what its claim says? An offline, deterministic support check.
+
+For a claim and the quotes cited for it (plus the passages they come from), `Judge.judge`
+returns a verdict with reasons a person can read:
+- supported: every number and name of the claim is in the quotes, the negation matches, each
+  clause of the claim is covered by the quotes' words, and claim and quotes mean much the same
+  (embedding similarity);
+- partial: what the quotes lack is in the cited passages (a name, or the wording of a clause);
+- unsupported: a number, a name, a negation or a clause is in neither, or the quotes share no
+  content with the claim.
+Signals: numbers (digits, number words, scales), names (capitalised words, demonyms matched to
+their country), negation near the words claim and quote share, idf-weighted content-word
+coverage of the whole claim and of each clause, and MiniLM cosine similarity. The thresholds
+are fitted on a dev set of genuine and planted-fault pairs (bench/run_support.py) and ship in
+`kit/calibration/support.json`. No reading or entailment model is involved (none is available
+offline), so paraphrase with no shared words and antonyms ("denied" / "confirmed") are beyond it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from kit import calibration
+from kit.embeddings import Embedder
+from kit.numbers import numbers, same_value, values
+from kit.text import STOPWORDS, match_stem, sentences, stem
+from kit.types import Support
+
+CALIBRATION = "support"  # kit/calibration/support.json
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
+_NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
+                        "cannot", "nowhere", "n't"})
+# Titles and honorifics are capitalised but say nothing the quote must repeat ("President Putin"
+# is supported by "Putin").
+_TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
+king queen prince princess pope sir lord lady senator sen governor gov mayor chairman chief commander lieutenant
+lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
+_AUXILIARIES = frozenset("""do does did is are was were be been being has have had will would shall should can
+could may might must ever yet longer""".split())
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
+# Clauses are split at punctuation and at words that join statements.
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the soft signals flip a verdict; fitted on the dev fault set."""
+
+    coverage: float = 0.75  # idf-weighted share of the claim's content words found in the quotes
+    paraphrase_coverage: float = 0.5  # a lower coverage passes when similarity is high...
+    paraphrase_similarity: float = 0.8  # ...at least this (cosine, MiniLM)
+    clause: float = 0.5  # every clause of the claim needs this coverage
+    min_similarity: float = 0.35  # below this the quote is about something else
+
+    @classmethod
+    def load(cls, name: str = CALIBRATION) -> Thresholds:
+        data = calibration.load(name)
+        return cls(**{k: float(v) for k, v in data["thresholds"].items() if k in cls.__dataclass_fields__})
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The support check's answer for one claim and its evidence."""
+
+    support: Support
+    reasons: tuple[str, ...]
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text's tokens as the check compares them: inflections, number values and demonyms
+    ("Russian" mentions Russia) match."""
+
+    stems: frozenset[str]
+    lower: tuple[str, ...]  # every token lower-cased, in order
+    numbers: frozenset[float]
+
+    def has_name(self, name: str) -> bool:
+        return _has_name(name, self)
+
+
+def words_of(text: str) -> Words:
+    tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
+    lower = tuple(_split_contraction(t.lower()) for t in tokens)
+    parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
+    stems = frozenset(match_stem(t) for t in [*lower, *parts]) | frozenset(t.replace(".", "") for t in lower)
+    return Words(stems, lower, frozenset(values(text)))
+
+
+def _split_contraction(token: str) -> str:
+    return "n't" if token.endswith(("n't", "n’t")) else token
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything the verdict is decided from, computed once per (claim, quotes, passages).
+
+    `hard` and `soft` are reasons that need no threshold: a number or name missing, a negation
+    mismatch (hard), a name only in the passage (soft). The rest are measurements that the
+    calibrated `Thresholds` turn into reasons (`decide`)."""
+
+    hard: tuple[str, ...]
+    soft: tuple[str, ...]
+    coverage: float  # idf-weighted share of the claim's content words in the quotes
+    passage_coverage: float  # ... in the passages
+    clause: float  # the least-covered clause's share in the quotes
+    passage_clause: float  # ... in the passages
+    similarity: float  # cosine claim / closest quote sentence; -1 without an embedder
+    content_words: int
+    weakest_clause: str
+
+    def to_dict(self) -> dict[str, float]:
+        return {"coverage": self.coverage, "passage_coverage": self.passage_coverage, "clause": self.clause,
+                "passage_clause": self.passage_clause, "similarity": self.similarity,
+                "content_words": float(self.content_words)}
+
+
+NO_QUOTE = Signals(("no quote",), (), 0.0, 0.0, 0.0, 0.0, -1.0, 0, "")
+
+
+def decide(s: Signals, t: Thresholds) -> Verdict:
+    """The verdict from signals and thresholds: any hard reason makes the claim unsupported;
+    otherwise what coverage and similarity lack makes it partial (the passage says it) or
+    unsupported (nothing cited says it)."""
+    hard, soft = list(s.hard), list(s.soft)
+    if s.content_words and s.coverage == 0:
+        hard.append("no content words shared with the quote")
+    elif s.content_words:
+        covered = s.coverage >= t.coverage or (
+            s.coverage >= t.paraphrase_coverage and s.similarity >= t.paraphrase_similarity)
+        if not covered or s.clause < t.clause:
+            why = [f"only {s.coverage:.0%} of the claim's content is in the quote"] if not covered else []
+            if s.clause < t.clause:
+                why.append(f"a part of the claim is not in the quote ('{s.weakest_clause}')")
+            in_passage = s.passage_coverage >= t.coverage and s.passage_clause >= t.clause
+            (soft if in_passage else hard).extend([f"{w}; the passage says it" for w in why] if in_passage else why)
+        elif 0 <= s.similarity < t.min_similarity:
+            hard.append(f"the quote is about something else (similarity {s.similarity:.2f})")
+    if hard:
+        return Verdict(Support.UNSUPPORTED, tuple(hard + soft), s.to_dict())
+    if soft:
+        return Verdict(Support.PARTIAL, tuple(soft), s.to_dict())
+    return Verdict(Support.SUPPORTED, (), s.to_dict())
+
+
+class Judge:
+    """Judges claims against quotes. `embedder` gives the similarity signal (without one it is
+    skipped); `idf` weighs content words (rare words count more; uniform without it)."""
+
+    def __init__(self, embedder: Embedder | None = None, idf: Callable[[str], float] | None = None,
+                 thresholds: Thresholds | None = None) -> None:
+        self.embedder = embedder
+        self.idf = idf or (lambda _term: 1.0)
+        self.thresholds = thresholds or Thresholds.load()
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_counts(cls, embedder: Embedder | None, df: Mapping[str, int], n_docs: int,
+                    thresholds: Thresholds | None = None) -> Judge:
+        """A judge weighing words by their inverse document frequency among `n_docs` chunks."""
+        def idf(term: str) -> float:
+            d = df.get(term, 0)
+            return math.log(1 + (n_docs - d + 0.5) / (d + 0.5))
+
+        return cls(embedder, idf if n_docs else None, thresholds)
+
+    def judge(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Verdict:
+        """How far `quotes` (cited for `claim`) support it; `passages` hold the quotes' context."""
+        return decide(self.signals(claim, quotes, passages), self.thresholds)
+
+    def supporting_sentence(self, claim: str, passage: str) -> tuple[int, int] | None:
+        """Span in `passage` of the sentence (or pair of neighbouring sentences) that supports
+        `claim`, best covered first; None when none does."""
+        return next((span for span, s in self.candidate_signals(claim, passage)
+                     if decide(s, self.thresholds).support is Support.SUPPORTED), None)
+
+    def candidate_signals(self, claim: str, passage: str) -> list[tuple[tuple[int, int], Signals]]:
+        """Signals of `claim` against each sentence of `passage` and each pair of neighbours,
+        those sharing most of the claim's words (per character) first."""
+        sents = sentences(passage)
+        spans = [(s.start, s.end) for s in sents] + [(a.start, b.end) for a, b in pairwise(sents)]
+        words = self._content_words(claim)
+
+        def shared(span: tuple[int, int]) -> float:
+            found = words_of(passage[span[0]:span[1]])
+            return sum(self._weight(w) for w in words if _has_word(w, found)) / (span[1] - span[0] + 200)
+
+        ranked = sorted(spans, key=lambda sp: -shared(sp))[:6]  # the rest share too little to support it
+        return [(sp, self.signals(claim, [passage[sp[0]:sp[1]]], [passage])) for sp in ranked]
+
+    # -- signals ---------------------------------------------------------------------------
+    def signals(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Signals:
+        quote = " … ".join(q for q in quotes if q.strip())
+        if not quote:
+            return NO_QUOTE
+        passage = " … ".join(p for p in passages if p.strip()) or quote
+        cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
+        names_hard, names_soft = _name_reasons(claim, qw, pw)
+        hard = _number_reasons(claim, qw) + names_hard + _negation_reasons(cw, qw)
+        words = self._content_words(claim)
+        clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
+        by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
+        return Signals(
+            tuple(hard), tuple(names_soft), self._coverage(words, qw), self._coverage(words, pw),
+            min((cov for cov, _ in by_clause), default=1.0),
+            min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
+            self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60])
+
+    def _content_words(self, text: str) -> list[str]:
+        return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
+                if t.rstrip(".") not in STOPWORDS and t not in _NEGATIONS and any(ch.isalnum() for ch in t)]
+
+    def _weight(self, word: str) -> float:
+        return self.idf(stem(word.rstrip(".")))
+
+    def _coverage(self, words: list[str], found: Words) -> float:
+        total = sum(self._weight(w) for w in words)
+        return sum(self._weight(w) for w in words if _has_word(w, found)) / total if total else 1.0
+
+    def _similarity(self, claim: str, quotes: Sequence[str]) -> float:
+        """Cosine of the claim to the closest quote sentence (or whole quote); -1 without an embedder."""
+        if self.embedder is None:
+            return -1.0
+        parts = list(dict.fromkeys([q for q in quotes if q.strip()] +
+                                   [s.text for q in quotes for s in sentences(q)]))
+        vectors = self._embed([claim, *parts])
+        return float(max(vectors[1:] @ vectors[0]))
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo and self.embedder is not None:
+            for text, vec in zip(todo, self.embedder.embed(todo), strict=True):
+                self._vectors[text] = np.asarray(vec, dtype=np.float32)
+        if len(self._vectors) > 20000:  # a long-lived judge (notebooks, benchmarks) keeps memory bounded
+            self._vectors = {t: self._vectors[t] for t in texts}
+        return np.stack([self._vectors[t] for t in texts])
+
+
+def _number_reasons(claim: str, qw: Words) -> list[str]:
+    return [f"number {n.text} not in the quote" for n in numbers(claim, include_one=False)
+            if not any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in qw.numbers)]
+
+
+def _readings(number: str) -> set[float]:
+    """Other values the written number may mean ("120.000" is 120,000 in much of Europe)."""
+    return values(number) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number) else set()
+
+
+def _name_reasons(claim: str, qw: Words, pw: Words) -> tuple[list[str], list[str]]:
+    hard, soft = [], []
+    for name in _names(claim):
+        if _has_name(name, qw):
+            continue
+        if _has_name(name, pw):
+            soft.append(f"name {name} is in the passage but not in the quote")
+        else:
+            hard.append(f"name {name} not in the passage")
+    return hard, soft
+
+
+def _negation_reasons(cw: Words, qw: Words) -> list[str]:
+    claim_neg = [t for t in cw.lower if t in _NEGATIONS]
+    quote_neg = [t for t in qw.lower if t in _NEGATIONS]
+    if claim_neg and not quote_neg:
+        return [f"the claim says '{claim_neg[0]}' but the quote does not"]
+    if quote_neg and not claim_neg:
+        dropped = _dropped_negation(cw.lower, qw.lower)
+        return [f"the quote says '{dropped}' but the claim does not"] if dropped else []
+    return []
+
+
+def _dropped_negation(claim: Sequence[str], quote: Sequence[str]) -> str | None:
+    """A negation of the quote that the claim restates around but leaves out.
+
+    Claim and quote tokens are aligned (longest common subsequence of their stems). A negation
+    counts when the claim restates words on both sides of it and what it skipped there is only
+    the negation and function words ("Russia did not fire missiles" / "Russia fired missiles").
+    A negation in a part of the quote the claim does not restate ("popular in the 1850s but
+    no longer used" / "popular in the 1850s"), or inside a phrase the claim dropped whole
+    ("members (not votes) representing"), says nothing about the claim."""
+    a = [match_stem(t) for t in claim]
+    b = [match_stem(t) for t in quote]
+    aligned = [j for _, j in _lcs(a, b)]
+    for left, right in pairwise(aligned):
+        gap = quote[left + 1:right]
+        negations = [t for t in gap if t in _NEGATIONS]
+        if negations and all(t in _NEGATIONS or t in STOPWORDS or t in _AUXILIARIES for t in gap):
+            return negations[0]
+    return None
+
+
+def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Index pairs of a longest common subsequence of `a` and `b`."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _has_word(word: str, found: Words) -> bool:
+    w = word.rstrip(".").lower()
+    if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
+        vals = values(w)
+        return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
+    return match_stem(w) in found.stems or w.replace(".", "") in found.stems
+
+
+def _names(claim: str) -> list[str]:
+    """Capitalised words of the claim that name something, in order. A capitalised first word
+    counts only when the next word is capitalised too ("Vladimir Putin said"): otherwise it is
+    as likely an ordinary word starting the sentence, and coverage judges it instead."""
+    tokens = [(m.start(), m.group().rstrip(".")) for m in _TOKEN.finditer(claim)]
+    out = []
+    for i, (at, tok) in enumerate(tokens):
+        if not tok[:1].isupper() or tok.lower() in _TITLES or tok.lower() in STOPWORDS or tok.isdigit():
+            continue
+        first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
+        next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
+                    and not claim[at + len(tok):tokens[i + 1][0]].strip())  # "Previously, Astana": no
+        if first and not next_cap:
+            continue
+        out.append(tok)
+    return list(dict.fromkeys(out))
+
+
+def _has_name(name: str, found: Words) -> bool:
+    key = name.lower().replace("’", "'")
+    key = key[:-2] if key.endswith("'s") else key
+    compact = key.replace(".", "")
+    if compact in found.stems or match_stem(key) in found.stems:
+        return True
+    if not compact.isalpha() or len(compact) < 4:
+        return _is_initials(compact, found)
+    return any(_demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
+
+
+def _demonym_match(a: str, b: str) -> bool:
+    """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
+    other (or the other less its last vowel) plus a demonym suffix."""
+    short, long_ = sorted((a, b), key=len)
+    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
+    return any(long_ == s + suffix for s in stems for suffix in _DEMONYM_SUFFIXES)
+
+
+def _is_initials(acronym: str, found: Words) -> bool:
+    """"US" in a claim is backed by "United States" in the quote."""
+    if not (2 <= len(acronym) <= 5):
+        return False
+    words = [w for w in found.lower if w not in STOPWORDS or w in ("of", "for")]
+    letters = acronym.lower()
+    for i in range(len(words)):
+        seq = [w for w in words[i:i + len(letters) + 2] if w not in ("of", "for", "the", "and")]
+        if "".join(w[0] for w in seq[:len(letters)]) == letters:
+            return True
+    return False
+
+
+def _negations_near(qw: Words, claim_stems: set[str], window: int = 4) -> list[str]:
+    """Negation words of the quote within `window` tokens of a word the claim also uses: a
+    negation in a part of the quote the claim does not restate is not a mismatch."""
+    near = []
+    for i, tok in enumerate(qw.lower):
+        if tok not in _NEGATIONS:
+            continue
+        around = qw.lower[max(0, i - window): i + window + 1]
+        if any(match_stem(t) in claim_stems for t in around if t not in _NEGATIONS):
+            near.append(tok)
+    return near

@@ -1,0 +1,106 @@
+"""Re-check a saved answer or report (`kit ask --json`, `kit summarize --out X.json`).
+
+Every citation's quote must still stand at its span in its file (read from the corpus the
+provenance names), and every claim shown as supported or partly supported must still get that
+verdict from the support check against its quotes, judged in the context of the file around
+them. Each failure is one line naming the claim, the citation and the cause. This module
+does not retrieve, call models or change a store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kit.errors import InputError
+from kit.grounding.citations import SourceReader, verify
+from kit.grounding.claims import failure_reason
+from kit.grounding.support import Judge
+from kit.types import Citation, Support
+
+# Characters of file text on each side of a quote that stand in for its passage.
+_CONTEXT = 500
+
+
+@dataclass
+class Verification:
+    """What `kit verify` found."""
+
+    claims: int = 0
+    citations: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "claims": self.claims, "citations": self.citations, "problems": self.problems}
+
+
+def load_saved(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a JSON file written by kit ({exc})") from None
+    if not isinstance(data, dict) or not ({"claims", "summaries"} & set(data)):
+        raise InputError(f"{path}: neither an answer (`kit ask --json`) nor a report (`kit summarize --out X.json`)")
+    return data
+
+
+def sources_root(data: dict[str, Any]) -> Path | None:
+    """The folder a saved answer's or report's file names are relative to (its provenance's base)."""
+    base = (data.get("provenance") or {}).get("base")
+    return Path(base) if isinstance(base, str) and base else None
+
+
+def verify_saved(data: dict[str, Any], reader: SourceReader, judge: Judge) -> Verification:
+    """Re-check every claim and citation of a saved answer or report."""
+    result = Verification()
+    for where, claims, citations in _units(data):
+        by_key = {c.key: c for c in citations}
+        for n, claim in enumerate(claims, 1):
+            result.claims += 1
+            _check_claim(f"{where}claim {n}", claim, by_key, reader, judge, result)
+    return result
+
+
+def _units(data: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]], list[Citation]]]:
+    """(label prefix, claims, citations) of an answer, or of each topic of a report."""
+    if "summaries" in data:
+        for s in data["summaries"]:
+            yield (f"topic {s['topic']['number']}, ", s.get("claims", []),
+                   [Citation.from_dict(c) for c in s.get("citations", [])])
+    else:
+        yield "", data.get("claims", []), [Citation.from_dict(c) for c in data.get("citations", [])]
+
+
+def _check_claim(label: str, claim: dict[str, Any], by_key: dict[int, Citation], reader: SourceReader,
+                 judge: Judge, result: Verification) -> None:
+    saved = Support(claim["support"])
+    cites = [by_key[k] for k in claim.get("citations", []) if k in by_key]
+    kept = []
+    for c in cites:
+        result.citations += 1
+        checked = verify(c, reader)
+        if checked.verified:
+            kept.append(checked)
+        else:
+            where = f"citation [{c.key}] {c.path} [{c.start}:{c.end}]"
+            result.problems.append(f"{label}, {where}: {failure_reason(checked)}")
+    if saved is Support.UNSUPPORTED or not cites:
+        return
+    passages = [_around(c, reader.text) for c in kept]
+    now = judge.judge(claim["text"], [c.quote for c in kept], passages).support if kept else Support.UNSUPPORTED
+    if now.strength < saved.strength:
+        result.problems.append(f"{label} was {saved.value} and is now {now.value}: \"{claim['text'][:80]}\"")
+
+
+def _around(c: Citation, text_of: Callable[[str], str | None]) -> str:
+    text = text_of(c.path) or c.quote
+    return text[max(0, c.start - _CONTEXT): c.end + _CONTEXT]

@@ -1,0 +1,250 @@
+"""Check a store against its sources, from a separate process, and say plainly what is wrong.
+
+A kill -9 can leave an index that crashes the next process that opens it, so Chroma is read
+in a child process: a crash there is a diagnosis, not an outage. The parent then compares what
+Chroma holds with the file list of the last commit (files and chunk counts), looks for a write
+that never finished, and compares every stored file with its source on disk (changed, missing,
+behind a symlink, new files not ingested). The verdict is typed: only a store that is complete,
+consistent and in line with its sources is healthy. A resource failure (disk full, server gone)
+is reported as such and is never a reason to rebuild. Repairs live in `api.py`; this module
+only looks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from kit.config import Settings
+from kit.corpus.files import scan
+from kit.errors import KitError, StoreResourceError
+from kit.location import shown, under
+from kit.store.manifest import Manifest, read_manifest
+from kit.store.state import StoreState
+from kit.types import SourceStatus
+
+
+class Verdict(StrEnum):
+    """The overall result, worst first."""
+
+    UNCHECKED = "unchecked"  # the store could not be read for a reason outside it (disk, server, time)
+    DAMAGED = "damaged"  # Chroma crashes, cannot be read, or its vector index lost chunks: repair rebuilds it
+    INCOMPLETE = "incomplete"  # a write was interrupted, or the store and its file list disagree
+    STALE = "stale"  # consistent, but its sources changed since they were ingested
+    HEALTHY = "healthy"
+
+
+class Kind(StrEnum):
+    """What one problem is; each kind implies a verdict (see `_VERDICT`)."""
+
+    RESOURCE = "resource"
+    TIMEOUT = "timeout"
+    CRASH = "crash"
+    UNREADABLE = "unreadable"
+    INDEX = "index"
+    INTERRUPTED = "interrupted"
+    VERSIONS = "versions"
+    FILE_LIST = "file list"
+    COUNTS = "counts"
+    EMPTY_SOURCE = "empty source"
+    SOURCE_CHANGED = "source changed"
+
+
+_VERDICT = {Kind.RESOURCE: Verdict.UNCHECKED, Kind.TIMEOUT: Verdict.UNCHECKED, Kind.CRASH: Verdict.DAMAGED,
+            Kind.UNREADABLE: Verdict.DAMAGED, Kind.INDEX: Verdict.DAMAGED, Kind.INTERRUPTED: Verdict.INCOMPLETE,
+            Kind.VERSIONS: Verdict.INCOMPLETE, Kind.FILE_LIST: Verdict.INCOMPLETE, Kind.COUNTS: Verdict.INCOMPLETE,
+            Kind.EMPTY_SOURCE: Verdict.INCOMPLETE, Kind.SOURCE_CHANGED: Verdict.STALE}
+_ORDER = list(Verdict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: Kind
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind.value, "text": self.text}
+
+
+@dataclass
+class Checkup:
+    """What the check found and, after a repair, what was done."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    fixed: list[Problem] = field(default_factory=list)  # found before a repair, gone after it
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)  # per source: file status -> count
+
+    @property
+    def verdict(self) -> Verdict:
+        worst = [_VERDICT[p.kind] for p in self.problems] or [Verdict.HEALTHY]
+        return min(worst, key=_ORDER.index)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.HEALTHY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "verdict": self.verdict.value, **self.facts, "sources": self.sources,
+                "problems": [p.to_dict() for p in self.problems], "fixed": [p.to_dict() for p in self.fixed],
+                "actions": self.actions}
+
+
+def check(settings: Settings, embedder_name: str, dim: int, state: StoreState, writer_alive: bool,
+          cache: Path, base: Path, timeout: float = 300.0) -> Checkup:
+    """Read the whole store in a child process, then compare it with its file list and sources."""
+    result = Checkup(facts={"store": str(cache) if settings.store_mode != "http" else
+                            f"{settings.chroma_host}:{settings.chroma_port}", "generation": state.generation})
+    if state.writing is not None:
+        who = f"{state.writing.op} of {shown(state.writing.target)} by {state.writing.holder}"
+        text = (f"a write is running now ({who}); check again when it ends" if writer_alive else
+                f"the last write ({who}) was interrupted; `kit ingest` or `kit doctor --repair` completes it")
+        result.problems.append(Problem(Kind.INTERRUPTED, text))
+    stored = _read_in_child(settings, embedder_name, dim, timeout, result)
+    if stored is None:
+        return result
+    result.facts.update({"chunks": stored["chunks"], "files": len(stored["files"])})
+    manifest = read_manifest(cache)
+    _compare_with_file_list(stored["files"], manifest, state, result)
+    _compare_with_sources(stored["files"], state, settings, base, result)
+    return result
+
+
+def _read_in_child(settings: Settings, embedder_name: str, dim: int, timeout: float,
+                   result: Checkup) -> dict[str, Any] | None:
+    payload = json.dumps({"settings": settings.model_dump(mode="json", exclude={"api_key"}),
+                          "embedder": embedder_name, "dim": dim})
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kit.ingest.doctor", payload], capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, "KIT_CRASH_AT": ""})
+    except subprocess.TimeoutExpired:
+        result.problems.append(Problem(Kind.TIMEOUT, f"reading the store took over {timeout:.0f} s; nothing was "
+                                                     "concluded about it"))
+        return None
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+        result.problems.append(Problem(Kind.CRASH, f"the store crashes the process that opens it ({tail[:200]})"))
+        return None
+    data = json.loads(lines[-1])
+    result.problems += [Problem(Kind(k), t) for k, t in data.pop("problems")]
+    return data if "files" in data else None
+
+
+def _compare_with_file_list(files: dict[str, list[Any]], manifest: Manifest | None, state: StoreState,
+                            result: Checkup) -> None:
+    if manifest is None or manifest.generation != state.generation:
+        if state.generation or files:
+            result.problems.append(Problem(Kind.FILE_LIST, "the file list of the last commit is missing or from "
+                                                           "another generation"))
+        return
+    listed = {p: f.chunks for p, f in manifest.files.items()}
+    found = {p: int(v[0]) for p, v in files.items()}
+    wrong = sorted(p for p in set(listed) | set(found) if listed.get(p) != found.get(p))
+    for path in wrong[:10]:
+        result.problems.append(Problem(Kind.COUNTS, f"{shown(path)}: the store has {found.get(path, 0)} chunks, "
+                                                    f"the last commit left {listed.get(path, 0)}"))
+    if len(wrong) > 10:
+        result.problems.append(Problem(Kind.COUNTS, f"... and {len(wrong) - 10} more files"))
+
+
+def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settings: Settings, base: Path,
+                          result: Checkup) -> None:
+    from kit.grounding.citations import SourceReader
+    from kit.location import Location
+
+    if files and not state.sources:
+        result.problems.append(Problem(Kind.EMPTY_SOURCE, "the store holds files but records no source; "
+                                                          "run `kit ingest FOLDER` for the folders they came from"))
+    reader = SourceReader(base, settings.fallback_encoding)
+    location = Location(base / ".kit", True)
+    for source in state.sources:
+        mine = {p: v for p, v in files.items() if under(p, source.name)}
+        statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
+        statuses["new"] = _new_files(source.name, set(mine), settings, location)
+        order = [s.value for s in SourceStatus] + ["new"]
+        result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
+        if not mine:
+            result.problems.append(Problem(Kind.EMPTY_SOURCE, f"source {shown(source.name)} has no file in the "
+                                                              f"store; run `kit ingest {shown(source.name)}`"))
+        drift = {k: n for k, n in result.sources[source.name].items() if k != SourceStatus.OK.value}
+        if drift and mine:
+            said = ", ".join(f"{n} {k}" for k, n in drift.items())
+            result.problems.append(Problem(Kind.SOURCE_CHANGED, f"source {shown(source.name)}: {said} since it was "
+                                                                f"ingested; run `kit ingest {shown(source.name)}`"))
+
+
+def _new_files(name: str, stored: set[str], settings: Settings, location: Any) -> int:
+    path = location.path_of(name)
+    if not path.exists():
+        return 0
+    try:
+        found = scan(path, settings, name=location.name_of, ignore=location.dir)
+    except (OSError, FileNotFoundError):
+        return 0
+    return sum(c.rel not in stored for c in found.candidates)
+
+
+def _probe(payload: str) -> None:
+    """Child side of `check`: print what Chroma holds as one JSON line."""
+    data = json.loads(payload)
+    settings = Settings.load(environ={}, **{k: v for k, v in data["settings"].items() if v is not None})
+    try:
+        print(json.dumps(_health(settings, data["embedder"], int(data["dim"]))))
+    except StoreResourceError as exc:
+        print(json.dumps({"problems": [[Kind.RESOURCE.value, str(exc)]]}))
+    except KitError as exc:
+        print(json.dumps({"problems": [[Kind.UNREADABLE.value, str(exc)]]}))
+
+
+def _health(settings: Settings, embedder: str, dim: int, samples: int = 20) -> dict[str, Any]:
+    from kit.store.store import Store
+
+    store = Store(settings, embedder, dim)
+    chunks = store.chunks()
+    catalog = chunks.catalog()
+    count = chunks.count()
+    problems: list[list[str]] = []
+    if len(catalog) != count:
+        problems.append([Kind.INDEX.value, f"count says {count} chunks but {len(catalog)} distinct ids were read"])
+    files: dict[str, list[Any]] = {}
+    for _cid, (path, sha) in catalog.items():
+        entry = files.setdefault(path, [0, set()])
+        entry[0] += 1
+        entry[1].add(sha)
+    for path, (_n, shas) in files.items():
+        if len(shas) > 1:
+            problems.append([Kind.VERSIONS.value, f"{shown(path)}: chunks of {len(shas)} versions (an interrupted "
+                                                  "update)"])
+    ids = sorted(catalog)
+    problems += [[Kind.INDEX.value, p] for p in _index_problems(store, ids[:: max(1, len(ids) // samples)][:samples])]
+    return {"chunks": count, "files": {p: [n, sorted(s)] for p, (n, s) in files.items()}, "problems": problems}
+
+
+# Neighbours asked for when a sampled chunk looks for itself. HNSW search is approximate: asked
+# for one neighbour it can miss a point that is there (seen after concurrent writes), which would
+# call a sound store damaged; asked for 50, its search list is wide enough that a miss means a
+# vector the index really lost.
+_SELF_QUERY = 50
+
+
+def _index_problems(store: Any, ids: list[str]) -> list[str]:
+    """Each sampled chunk's own vector must find it, or an identical twin, at similarity 1."""
+    vectors = store.embeddings(ids)
+    misses = [cid for cid in ids if cid in vectors
+              and not any(sim >= 0.999 for _c, sim, _v in store.query(vectors[cid], _SELF_QUERY))]
+    lost = [cid for cid in ids if cid not in vectors]
+    out = [f"vector index does not return {len(misses)} of {len(ids)} sampled chunks"] if misses else []
+    return out + ([f"{len(lost)} sampled chunks have no vector"] if lost else [])
+
+
+if __name__ == "__main__":
+    _probe(sys.argv[1])

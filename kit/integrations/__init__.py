@@ -1,0 +1,1 @@
+"""Adapters for other tools (LangChain, notebooks), imported only when asked for."""

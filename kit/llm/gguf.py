@@ -1,0 +1,232 @@
+"""The `gguf` chat backend: a GGUF model file run in this process by llama.cpp (xllamacpp).
+
+The file is checked first (`gguf_file`); the chat template and context length come from it and
+threads default to the machine's cores. The model loads once per process (one notice on stderr)
+and serves every later call; replies asked for JSON are constrained by the schema (llama.cpp
+turns it into a grammar). Token counts use the model's own tokenizer. A call ends within
+`llm_timeout`: the reply streams token by token and is cancelled at the deadline.
+This module does not pack prompts (see budget.py) or parse replies.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import importlib.util
+import json
+import os
+import secrets
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kit.config import Settings
+from kit.errors import LLMConfigError, LLMError
+from kit.errors import LLMErrorKind as Kind
+from kit.llm.base import ChatResult, Message, status_kind
+from kit.llm.gguf_file import GGUFInfo, choose_context, free_memory, model_error, model_path, read_header
+
+# Greedy decoding: the same question gives the same reply, which keeps answers reproducible and
+# quotes copied rather than paraphrased.
+TEMPERATURE = 0.0
+# A small model under a JSON grammar can repeat array items until max_tokens (SmolLM2-135M
+# listed 27 identical quotes in 512 tokens), leaving JSON that never closes. Arrays in a
+# schema without their own maxItems get this bound, which no kit reply needs to exceed.
+MAX_ITEMS = 8
+
+
+def available(settings: Settings | None = None) -> bool:
+    """Whether the gguf backend can run here: llama.cpp installed and a model file to run."""
+    if importlib.util.find_spec("xllamacpp") is None:
+        return False
+    try:
+        return model_path(settings or Settings.load()).is_file()
+    except LLMConfigError:
+        return False
+
+
+@dataclass
+class _Loaded:
+    server: Any
+    address: str
+    key: str
+    context: int
+    threads: int
+
+
+# The tokenizer endpoint is on 127.0.0.1: never route it through a user's HTTP(S)_PROXY.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_MODELS: dict[tuple[str, int, int], _Loaded] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load(info: GGUFInfo, context: int, threads: int) -> _Loaded:
+    """The llama.cpp server for this file, context and thread count, loaded once per process."""
+    key = (str(info.path.resolve()), context, threads)
+    with _LOAD_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = _start(info, context, threads)
+    return _MODELS[key]
+
+
+def _start(info: GGUFInfo, context: int, threads: int) -> _Loaded:
+    try:
+        import xllamacpp
+    except ImportError:
+        raise LLMConfigError("the gguf backend needs llama.cpp: pip install 'kit[local]' "
+                             "(the xllamacpp wheel)") from None
+    params = xllamacpp.CommonParams()
+    params.model.path = str(info.path)
+    params.n_ctx = context
+    params.n_parallel = 1  # one slot holds the whole context; kit sends one prompt at a time
+    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads
+    # Threads sleep instead of spinning between steps: on a busy 2-core machine (load 5) spinning
+    # threads starved each other, 63 prompt and 3 generated tokens/s, against 302 and 79 without.
+    params.cpuparams.poll = params.cpuparams_batch.poll = 0
+    params.verbosity = -1  # llama.cpp logs every slot and timing to stderr otherwise
+    # llama.cpp also listens on 127.0.0.1 (port chosen by the OS); kit uses it only to count
+    # tokens, and a random key keeps other local users from using the model through it.
+    access = secrets.token_urlsafe(24)
+    params.api_keys = [access]
+    started = time.perf_counter()
+    try:
+        server = xllamacpp.Server(params)
+    except RuntimeError:
+        raise model_error(f"llama.cpp could not load {info.path} (architecture {info.architecture!r} unsupported, "
+                          "or damaged tensors); try another GGUF file") from None
+    seconds = time.perf_counter() - started
+    sys.stderr.write(f"kit: loaded {info.path.name} ({info.file_bytes / 1e6:,.0f} MB, {info.architecture}, "
+                     f"context {context} tokens, {threads} threads) in {seconds:.1f} s\n")
+    return _Loaded(server, str(server.listening_address), access, context, threads)
+
+
+class GGUFChat:
+    """Chat completions from a GGUF model file run in this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.info = read_header(model_path(settings))
+        if not self.info.has_chat_template:
+            raise model_error(f"{self.info.path} has no chat template in its metadata; use an instruct/chat "
+                              "GGUF (a base model cannot follow kit's prompts)")
+        context = choose_context(self.info, settings.llm_context, free_memory())
+        threads = settings.llm_threads or len(os.sched_getaffinity(0))
+        self.model = load(self.info, context, threads)
+        self.name = f"gguf:{self.info.path.stem}"
+        self.context_window = self.model.context
+        self.reply_tokens = settings.llm_max_tokens
+        self.timeout = settings.llm_timeout
+        self._counts: dict[str, int] = {}
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` under the model's own tokenizer (llama.cpp's /tokenize)."""
+        if text not in self._counts:
+            if len(self._counts) > 4096:
+                self._counts.clear()
+            self._counts[text] = len(self._post("/tokenize", {"content": text, "add_special": False})["tokens"])
+        return self._counts[text]
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(self.model.address + path, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {self.model.key}"})
+        try:
+            with _DIRECT.open(request, timeout=self.timeout) as response:
+                data = json.loads(response.read())
+        except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+            raise LLMError.of(Kind.SERVER_ERROR, f"llama.cpp's tokenizer for {self.info.path.name} failed "
+                              f"({type(exc).__name__})") from None
+        return data if isinstance(data, dict) else {}
+
+    def complete(self, messages: Sequence[Message], json_schema: dict[str, Any] | None = None) -> ChatResult:
+        request: dict[str, Any] = {
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "max_tokens": self.reply_tokens, "temperature": TEMPERATURE,
+            "stream": True, "stream_options": {"include_usage": True}}
+        if json_schema is not None:
+            request["response_format"] = {"type": "json_schema", "json_schema": bounded(json_schema)}
+        stream = _Stream()
+        worker = threading.Thread(target=self._generate, args=(request, stream), daemon=True)
+        _RUNNING[worker] = stream
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            stream.cancel.set()  # stops at the next token; the prompt itself cannot be interrupted
+            raise LLMError.of(Kind.TIMEOUT, f"the GGUF model {self.info.path.name} did not finish within "
+                              f"KIT_LLM_TIMEOUT ({self.timeout:g} s); raise it or lower KIT_LLM_MAX_TOKENS")
+        return stream.result(self)
+
+    def _generate(self, request: dict[str, Any], stream: _Stream) -> None:
+        try:
+            self.model.server.handle_chat_completions(request, stream.on_chunk)
+        except Exception as exc:  # reported to the caller as a typed error, not lost in a thread
+            stream.error = {"message": type(exc).__name__, "type": "server_error"}
+        finally:
+            _RUNNING.pop(threading.current_thread(), None)
+
+
+def bounded(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` in which every array without maxItems gets MAX_ITEMS."""
+    out = copy.deepcopy(schema)
+    todo: list[Any] = [out]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "array":
+                node.setdefault("maxItems", MAX_ITEMS)
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return out
+
+
+_RUNNING: dict[threading.Thread, _Stream] = {}
+
+
+@atexit.register
+def _stop_running() -> None:
+    """A generation abandoned at its deadline must end before the interpreter frees what it uses."""
+    for worker, stream in list(_RUNNING.items()):
+        stream.cancel.set()
+        worker.join()
+
+
+class _Stream:
+    """Collects a streamed reply; the callback's True tells llama.cpp to stop."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] = {}
+        self.error: dict[str, Any] | None = None
+        self.cancel = threading.Event()
+
+    def on_chunk(self, chunk: dict[str, Any]) -> bool:
+        if "error" in chunk or "choices" not in chunk:
+            self.error = chunk.get("error", chunk)
+            return True
+        for choice in chunk["choices"]:
+            self.parts.append((choice.get("delta") or {}).get("content") or "")
+            self.finish_reason = choice.get("finish_reason") or self.finish_reason
+        self.usage = chunk.get("usage") or self.usage
+        return self.cancel.is_set()
+
+    def result(self, chat: GGUFChat) -> ChatResult:
+        if self.error is not None:
+            raise _generation_error(chat, self.error)
+        return ChatResult("".join(self.parts), chat.name, self.usage.get("prompt_tokens"),
+                          self.usage.get("completion_tokens"), self.finish_reason)
+
+
+def _generation_error(chat: GGUFChat, error: dict[str, Any]) -> LLMError:
+    status = int(error.get("code") or 500)
+    kind = status_kind(status, error)
+    if kind is Kind.CONTEXT_OVERFLOW:
+        return LLMError.of(kind, f"the prompt ({error.get('n_prompt_tokens', '?')} tokens) is longer than the "
+                           f"context of {chat.info.path.name} ({chat.context_window} tokens); shorten the question "
+                           "or raise KIT_LLM_CONTEXT")
+    return LLMError.of(kind, f"the GGUF model {chat.info.path.name} failed while generating "
+                       f"({error.get('type', 'error')}: {error.get('message', '')})"[:300], status)

@@ -1,0 +1,80 @@
+"""Load and render the prompt files in `prompts/`.
+
+Each YAML file holds name, version, system, template, the declared variables and sentinels
+(such as the refusal phrase). Templates use `string.Template` (`$question`), so JSON examples
+need no escaping. Loading checks that declared and used variables match, both ways.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kit.errors import PromptError
+
+# Inside the package, so an installed kit has them; in a checkout it links to prompts/.
+PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompt_files"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A versioned prompt with its declared variables."""
+
+    name: str
+    version: int
+    system: str
+    template: str
+    variables: tuple[str, ...]
+    sentinels: dict[str, str] = field(default_factory=dict)
+
+    def render(self, **values: str) -> tuple[str, str]:
+        """(system, user) messages with every declared variable filled in."""
+        missing = set(self.variables) - set(values)
+        extra = set(values) - set(self.variables)
+        if missing or extra:
+            raise PromptError(f"prompt {self.name}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+        system = string.Template(self.system).safe_substitute(values)
+        return system, string.Template(self.template).substitute(values)
+
+
+def used_variables(text: str) -> set[str]:
+    found = set()
+    for match in string.Template.pattern.finditer(text):
+        name = match.group("named") or match.group("braced")
+        if name:
+            found.add(name)
+    return found
+
+
+@lru_cache(maxsize=32)
+def load_prompt(name: str, directory: Path = PROMPT_DIR) -> Prompt:
+    """Load `prompts/<name>.yaml` and check its variables."""
+    path = directory / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PromptError(f"no prompt file {path}") from None
+    except yaml.YAMLError as exc:
+        raise PromptError(f"{path} is not valid YAML: {exc}") from None
+    return _build(path, data)
+
+
+def _build(path: Path, data: dict[str, object]) -> Prompt:
+    for key in ("name", "version", "system", "template", "variables"):
+        if key not in data:
+            raise PromptError(f"{path}: missing key {key!r}")
+    declared = tuple(str(v) for v in data["variables"])  # type: ignore[attr-defined]  # YAML list
+    used = used_variables(str(data["system"])) | used_variables(str(data["template"]))
+    if set(declared) != used:
+        raise PromptError(f"{path}: declared variables {sorted(declared)} but the text uses {sorted(used)}")
+    sentinels = {str(k): str(v) for k, v in dict(data.get("sentinels") or {}).items()}  # type: ignore[call-overload]
+    return Prompt(str(data["name"]), int(data["version"]), str(data["system"]),  # type: ignore[call-overload]
+                  str(data["template"]), declared, sentinels)
+
+
+def all_prompts(directory: Path = PROMPT_DIR) -> list[Prompt]:
+    return [load_prompt(p.stem, directory) for p in sorted(directory.glob("*.yaml"))]

@@ -1,0 +1,88 @@
+"""What a store holds (`kit files`): its sources and every file, from the file list of the last commit.
+
+Reads two small JSON files and imports neither chromadb nor a model, so it answers at once; a
+file list that is not the current generation's (a write was interrupted since) is replaced by one
+read from Chroma, and the listing says so. This module does not change the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kit.config import Settings
+from kit.location import Location, locate, require
+from kit.store.manifest import Manifest, StoredFile, read_manifest
+from kit.store.state import Source, read_state
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A store's sources and files at one generation."""
+
+    store: str
+    generation: int
+    sources: tuple[Source, ...]
+    files: tuple[StoredFile, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def by_source(self) -> dict[str, list[StoredFile]]:
+        out: dict[str, list[StoredFile]] = {s.name: [] for s in self.sources}
+        for f in self.files:
+            out.setdefault(f.source, []).append(f)
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        groups = self.by_source()
+        return {"store": self.store, "generation": self.generation,
+                "sources": [{**s.to_dict(), "files": len(groups.get(s.name, [])),
+                             "chunks": sum(f.chunks for f in groups.get(s.name, []))} for s in self.sources],
+                "files": [f.to_dict() for f in self.files], "notes": list(self.notes)}
+
+
+def list_files(settings: Settings, location: Location | None = None) -> Listing:
+    """The store's sources and files; Chroma is opened only when the saved list is not current."""
+    location = location or locate(settings.store_dir)
+    if settings.store_mode == "http":
+        return _from_server(settings, location)
+    state = read_state(require(location).dir)
+    manifest = read_manifest(location.dir)
+    if state is not None and state.writing is None and manifest is not None and manifest.generation == state.generation:
+        return _listing(str(location.dir), manifest, state.sources, ())
+    return _from_store(settings, location, "the last write did not finish; this list was read from the store itself "
+                                           "(run `kit ingest` to complete it)")
+
+
+def _from_server(settings: Settings, location: Location) -> Listing:
+    """The server's generation and sources from its REST API, the files from the local copy of the
+    file list when it is that generation's."""
+    import json
+
+    from kit.embeddings import identity
+    from kit.store.server import collection_metadata
+    from kit.store.store import Store
+
+    store = Store(settings, *identity(settings), location)
+    meta = collection_metadata(settings.chroma_host, settings.chroma_port, store.name, settings.chroma_timeout)
+    manifest = read_manifest(store.cache)
+    if meta and not meta.get("kit_writing") and manifest and manifest.generation == meta.get("kit_generation"):
+        sources = tuple(Source(str(s["name"]), s["kind"], float(s["added"]))
+                        for s in json.loads(str(meta.get("kit_sources") or "[]")))
+        return _listing(store.where, manifest, sources, ())
+    return _from_store(settings, location, "")
+
+
+def _from_store(settings: Settings, location: Location, note: str) -> Listing:
+    from kit.embeddings import identity
+    from kit.store.store import Store
+
+    store = Store(settings, *identity(settings), location)
+    store.require()
+    state = store.state()
+    manifest = read_manifest(store.cache)
+    if manifest is None or manifest.generation != state.generation or state.writing is not None:
+        manifest = store.manifest()
+    return _listing(store.where, manifest, state.sources, (note,) if note else ())
+
+
+def _listing(where: str, manifest: Manifest, sources: tuple[Source, ...], notes: tuple[str, ...]) -> Listing:
+    return Listing(where, manifest.generation, sources, tuple(manifest.files.values()), notes)
