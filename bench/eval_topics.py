@@ -50,9 +50,10 @@ import peers
 import kit
 from kit.api import Kit
 from kit.config import Settings
+from kit.results import Topic, TopicSummary
 from kit.topics.salience import Candidate, candidates
 from kit.topics.summarize import extractive_summary
-from kit.types import Chunk, Support, Topic, TopicSummary
+from kit.types import Chunk, Support
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (a git worktree one level deeper finds it one level up).
@@ -401,7 +402,7 @@ def llm_configured() -> tuple[bool, str]:
 
 def run_llm(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], corpus: Path) -> dict[str, Any]:
     """kit's map-reduce summaries, cut to 250 words by the same rule, scored like the rest."""
-    from kit.llm.base import get_chat_backend
+    from kit.llm.backends import get_chat_backend
     from kit.topics.summarize import llm_summary
 
     backend = get_chat_backend(Settings.load())

@@ -28,7 +28,8 @@ from kit.config import Settings
 from kit.evaluate import load_qa
 from kit.llm.gguf import GGUFChat
 from kit.llm.gguf_file import model_path
-from kit.types import Answer, support_counts
+from kit.results import Answer
+from kit.types import support_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "tests/data/seeds_qa.jsonl"

@@ -47,6 +47,7 @@ from langchain_huggingface import HuggingFaceEmbeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 import kit
+import kit.store.collection
 import kit.store.retrieval
 import kit.store.store
 from kit.config import Settings
@@ -273,7 +274,7 @@ class KitPipeline:
 
     def ingest(self, folder: Path, corpus_chars: int) -> Ingest:
         embedder = self.kit.embedder
-        chunks = kit.store.store.Chunks
+        chunks = kit.store.collection.Chunks
         stages = [("embed", embedder, "embed"), ("chroma upsert", chunks, "upsert"),
                   ("chroma catalog", chunks, "catalog"), ("chroma delete", chunks, "delete")]
         with timing_calls(stages) as timer:

@@ -11,20 +11,22 @@ Names below load on first use: `import kit` (and the `kit` command's start) stay
 from typing import TYPE_CHECKING, Any
 
 from kit import offline
+from kit.version import __version__
 
 offline.apply()
 
-__version__ = "0.1.0"
 _TYPES = ("Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "IssueKind",
           "SourceStatus", "Support", "Topic", "TopicSummary")
-_LAZY = {"Kit": "kit.api", "Settings": "kit.config", "KitError": "kit.errors"} | {name: "kit.types" for name in _TYPES}
+_RESULTS = ("Answer", "Topic", "TopicSummary")
+_LAZY = ({"Kit": "kit.api", "Settings": "kit.config", "KitError": "kit.errors"}
+         | {name: "kit.results" if name in _RESULTS else "kit.types" for name in _TYPES})
 
 if TYPE_CHECKING:
     from kit.api import Kit
     from kit.config import Settings
     from kit.errors import KitError
+    from kit.results import Answer, Topic, TopicSummary
     from kit.types import (
-        Answer,
         Chunk,
         Citation,
         Claim,
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
         IssueKind,
         SourceStatus,
         Support,
-        Topic,
-        TopicSummary,
     )
 
 
@@ -55,5 +55,23 @@ def open(**settings: Any) -> "Kit":
     return Kit(**settings)
 
 
-__all__ = ["Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "IssueKind", "Kit",
-           "KitError", "Settings", "SourceStatus", "Support", "Topic", "TopicSummary", "open"]
+__all__ = [
+    "Answer",
+    "Chunk",
+    "Citation",
+    "Claim",
+    "Document",
+    "FileIssue",
+    "Hit",
+    "IngestReport",
+    "IssueKind",
+    "Kit",
+    "KitError",
+    "Settings",
+    "SourceStatus",
+    "Support",
+    "Topic",
+    "TopicSummary",
+    "__version__",
+    "open",
+]

@@ -9,13 +9,10 @@ interrupted, under that same lock.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,41 +22,23 @@ from kit.embeddings import Embedder, get_embedder, identity
 from kit.errors import (
     EmptyStoreError,
     InputError,
-    NoStoreError,
-    NothingToIngestError,
-    NotStoredError,
-    Resource,
-    SettingsMismatchError,
-    StoreBusyError,
-    StoreDamagedError,
-    StoreResourceError,
 )
-from kit.location import Location, locate, shown
+from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
+from kit.results import Answer, Topic, TopicSummary
+from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files
-from kit.store.retrieval import Filter, Retriever
-from kit.store.state import StoreState, read_state
+from kit.store.retrieval import Retriever
 from kit.store.store import Store
-from kit.store.writer import Write, begin, lease_holder, locked, retire, server_state
-from kit.types import (
-    Answer,
-    Citation,
-    FileIssue,
-    Hit,
-    IngestReport,
-    IssueKind,
-    Mode,
-    Provenance,
-    Section,
-    Topic,
-    TopicSummary,
-)
+from kit.store.writer import Write
+from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
     from kit.answer.answerers import Answerer, Context
+    from kit.corpus.sources import SourceReader
     from kit.evaluate import QAReport
-    from kit.grounding.citations import SourceReader
-    from kit.ingest.doctor import Checkup, Problem
+    from kit.ingest.doctor import Checkup
+    from kit.ingest.repair import Upkeep
     from kit.llm.base import ChatBackend
     from kit.store.remove import Removal
     from kit.topics.cache import TopicCache
@@ -119,7 +98,7 @@ class Kit:
                 if rebuild:
                     for source in write.state.sources:
                         if source.name != found.name:
-                            notes += self._sync_source(write, source.name, Silent())
+                            notes += self.upkeep.sync_source(write, source.name, Silent())
                 report = sync(write, found, self.settings, self.embedder, bar)
         except BaseException:
             bar.finish("")  # close the bar cleanly (a notebook widget too) and re-raise
@@ -140,174 +119,23 @@ class Kit:
         """The store's sources and files (from the last commit's file list; no model, no Chroma)."""
         return list_files(self.settings, self.location)
 
+    @property
+    def upkeep(self) -> Upkeep:
+        """Writes, checks and repairs of this kit's store (see `kit.ingest.repair`)."""
+        from kit.ingest.repair import Upkeep
+
+        return Upkeep(self.settings, self.location, self.store, lambda: self.embedder, self._identity())
+
     @contextmanager
     def _writing(self, op: str, target: str, wait: float, rebuild: bool = False) -> Iterator[tuple[Write, list[str]]]:
-        store = self.store
-        store.dir.mkdir(parents=True, exist_ok=True)  # `kit ingest` makes the store folder if there is none
-        with locked(store, wait, check=not rebuild):
-            state = self._raw_state(any_settings=rebuild)
-            if rebuild and state is not None:
-                self._drop_partial_build(state)
-            notes = [] if rebuild else self._recover(op, target)
-            write = begin(store, op, target, fresh=rebuild)  # type: ignore[arg-type]  # op is an Operation
-            stored = self._raw_state(any_settings=rebuild)
-            if stored is not None and stored.writing is not None:  # an interrupted write this one completes:
-                write._mark(write.state, force=True)  # commit even if nothing is left to change
+        with self.upkeep.writing(op, target, wait, rebuild) as (write, notes):
             yield write, notes
-            write.commit()
-            if rebuild and state is not None and not store.http:
-                retire(store, state.chroma, keep=False)  # rebuilt on request: the old settings' data goes
-        store.forget()
-        self._retriever = None
+        self._retriever = None  # the next search reopens the store it changed
 
-    # -- after a crash, under the lock ------------------------------------------------------------------
-    def _raw_state(self, any_settings: bool = False) -> StoreState | None:
-        """The stored state (None if there is none); `any_settings`: whatever settings built it."""
-        if not self.store.http:
-            state = read_state(self.store.dir)
-            if state is not None and not any_settings:
-                self.store.state()  # refuses other settings, as every command does
-            return state
-        try:
-            return server_state(self.store)
-        except NoStoreError:
-            return None
-        except SettingsMismatchError:
-            if any_settings:
-                return None
-            raise
-
-    def _recover(self, op: str = "", target: str = "") -> list[str]:
-        """Complete a write that was interrupted (the caller holds the lock, so its owner is gone);
-        an interrupted ingest of the source about to be ingested is completed by that ingest."""
-        from kit.ingest.doctor import Verdict
-
-        state = self._raw_state()
-        if state is None or state.writing is None:
-            return []
-        interrupted = state.writing
-        self._drop_partial_build(state)
-        result = self._check(state, writer_alive=False)
-        if result.verdict is Verdict.UNCHECKED:
-            raise StoreResourceError(result.problems[0].text, _resource_of(result))
-        if result.verdict is Verdict.DAMAGED and not self.store.http:
-            moved = self._rebuild_aside(state)
-            return [f"the last {interrupted.op} was interrupted and left the store damaged "
-                    f"({'; '.join(p.text for p in result.problems if _damage(p))}); rebuilt it from its sources, "
-                    f"damaged copy kept in {moved}"]
-        if (interrupted.op, interrupted.target) != (op, target) or op != "ingest":
-            self._replay(state)
-        return [f"the last {interrupted.op} of {shown(interrupted.target)} was interrupted; this run completed it"]
-
-    def _drop_partial_build(self, state: StoreState) -> None:
-        """Delete the data folder of a repair that never committed (it is not the store)."""
-        building = state.writing.building if state.writing is not None else ""
-        if building and building != state.chroma:
-            shutil.rmtree(self.store.dir / building, ignore_errors=True)
-
-    def _replay(self, state: StoreState) -> None:
-        from kit.store.remove import remove
-
-        assert state.writing is not None
-        op, target = state.writing.op, state.writing.target
-        write = begin(self.store, op, target)
-        write.state = replace(write.state, sources=state.sources)
-        if op == "ingest":
-            self._sync_source(write, target, Silent())
-        elif op == "rm":
-            with contextlib.suppress(NotStoredError):  # the interrupted rm had finished its deletes
-                remove(write, target)
-        else:
-            for source in state.sources:
-                self._sync_source(write, source.name, Silent())
-        write._mark(write.state, force=True)  # commit even if nothing was left to change
-        write.commit()
-        self.store.forget()
-
-    def _sync_source(self, write: Write, name: str, progress: Progress) -> list[str]:
-        from kit.ingest.sync import find, sync
-
-        path = self.location.path_of(name)
-        if not path.exists():
-            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops them)"]
-        try:
-            found = find(path, self.settings, self.location)
-        except NothingToIngestError:
-            return [f"source {shown(name)} holds no file kit can read now; its files were kept"]
-        sync(write, found, self.settings, self.embedder, progress)
-        return []
-
-    def _rebuild_aside(self, state: StoreState) -> str:
-        """Build the store again from its sources in a new data folder; only a complete rebuild
-        replaces the old one, which is then kept aside (renamed), never deleted."""
-        missing = [s.name for s in state.sources if not self.location.path_of(s.name).exists()]
-        if missing or not state.sources:
-            why = f"source {shown(missing[0])} is gone" if missing else "it records no source"
-            raise StoreDamagedError(f"cannot rebuild the store in {self.store.dir}: {why}; restore it, or rebuild "
-                                    "with `kit ingest FOLDER --rebuild`. The store was left as it is")
-        write = begin(self.store, "repair", "all sources", fresh=True)
-        for source in state.sources:
-            self._sync_source(write, source.name, Silent())
-        write.commit()  # the swap: the state now names the new data folder
-        self.store.forget()
-        return retire(self.store, state.chroma, keep=True)
-
-    # -- checking and repairing ---------------------------------------------------------------------------
     def doctor(self, repair: bool = False, wait: float = 0.0) -> Checkup:
         """Check the store against its sources (Chroma read in a child process); with `repair`,
         rebuild a damaged store aside, or complete and sync an incomplete or stale one."""
-        from kit.ingest.doctor import Verdict
-
-        self.store.require()
-        result = self._check()
-        if result.ok or not repair or result.verdict is Verdict.UNCHECKED:
-            return result
-        actions: list[str] = []
-        with locked(self.store, wait):
-            state = self._raw_state()
-            if state is None:
-                return result
-            self._drop_partial_build(state)
-            result = self._check(state, writer_alive=False)
-            if result.verdict is Verdict.DAMAGED and not self.store.http:
-                actions.append(f"rebuilt the store from its sources; damaged copy kept in {self._rebuild_aside(state)}")
-            elif not result.ok and result.verdict is not Verdict.UNCHECKED:
-                actions += self._sync_all(state)
-        self.store.forget()
-        after = self._check()
-        after.actions = actions
-        after.fixed = [p for p in result.problems if p.text not in {q.text for q in after.problems}]
-        return after
-
-    def _sync_all(self, state: StoreState) -> list[str]:
-        write = begin(self.store, "repair", "all sources")
-        notes: list[str] = []
-        for source in state.sources:
-            notes += self._sync_source(write, source.name, Silent()) or [f"synced {shown(source.name)}"]
-        write._mark(write.state, force=True)
-        write.commit()
-        return notes
-
-    def _check(self, state: StoreState | None = None, writer_alive: bool | None = None) -> Checkup:
-        from kit.ingest.doctor import Checkup, Kind, Problem, check
-
-        state = state or self._raw_state()
-        if state is None:
-            return Checkup(problems=[Problem(Kind.UNREADABLE, f"the state of the store in {self.store.where} "
-                                                              "cannot be read")])
-        alive = self._writer_alive() if writer_alive is None else writer_alive
-        settings = self.settings.model_copy(update={"store_dir": self.store.dir})
-        return check(settings, *self._identity(), state, alive, self.store.cache, self.location.base)
-
-    def _writer_alive(self) -> bool:
-        """Whether another process holds the write lock (or a live lease) right now."""
-        if self.store.http:
-            return lease_holder(self.store) is not None
-        try:
-            with locked(self.store, 0.0):
-                return False
-        except StoreBusyError:
-            return True
+        return self.upkeep.doctor(repair, wait)
 
     # -- reading -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, files: list[str] | None = None,
@@ -365,7 +193,7 @@ class Kit:
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
-        from kit import __version__
+        from kit.version import __version__
 
         sources = tuple(s.name for s in self.store.sources())
         settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
@@ -386,7 +214,7 @@ class Kit:
     @property
     def chat(self) -> ChatBackend | None:
         """The chat backend named by settings.llm (None for the offline extractive mode)."""
-        from kit.llm.base import get_chat_backend
+        from kit.llm.backends import get_chat_backend
 
         if self._chat is None and self.settings.llm != "extractive":
             self._chat = get_chat_backend(self.settings)
@@ -399,7 +227,7 @@ class Kit:
     def sources(self) -> SourceReader:
         """A `SourceReader` over the stored files: reads them to check citations, and tells per file
         whether it changed, went missing or now leads outside its folder (`status`)."""
-        from kit.grounding.citations import SourceReader
+        from kit.corpus.sources import SourceReader
 
         return SourceReader(self.location.base, self.settings.fallback_encoding)
 
@@ -481,15 +309,3 @@ class Kit:
         from kit.integrations.langchain import KitLangChainRetriever
 
         return KitLangChainRetriever(kit=self, k=k)
-
-
-def _damage(problem: Problem) -> bool:
-    from kit.ingest.doctor import Kind
-
-    return problem.kind in (Kind.CRASH, Kind.UNREADABLE, Kind.INDEX)
-
-
-def _resource_of(result: Checkup) -> Resource:
-    from kit.ingest.doctor import Kind
-
-    return Resource.SERVER_TIMEOUT if any(p.kind is Kind.TIMEOUT for p in result.problems) else Resource.DISK

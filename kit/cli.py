@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from kit.errors import InputError, KitError, NothingToIngestError
 from kit.location import shown
-from kit.types import IngestReport, TopicChange
+from kit.results import TopicChange
+from kit.types import IngestReport
 
 if TYPE_CHECKING:
     from kit.api import Kit
@@ -104,7 +105,7 @@ def _positive(text: str) -> int:
 
 
 def _version() -> str:
-    from kit import __version__
+    from kit.version import __version__
 
     return f"kit {__version__}"
 
@@ -368,7 +369,7 @@ def _format_from(out: str | None) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kit.grounding.citations import SourceReader
+    from kit.corpus.sources import SourceReader
     from kit.grounding.support import Judge
     from kit.grounding.verify import load_saved, sources_root, verify_saved
 

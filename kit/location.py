@@ -125,3 +125,10 @@ def _escape(ch: str) -> str:
 
 def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
+
+
+def cache_dir() -> Path:
+    """Where exported model graphs are kept (KIT_CACHE_DIR, else XDG cache)."""
+    base = os.environ.get("KIT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kit")
+    return Path(base)

@@ -17,20 +17,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from kit.location import shown
-from kit.types import (
-    Answer,
-    Citation,
-    Claim,
-    Hit,
-    IngestReport,
-    IssueKind,
-    Provenance,
-    Support,
-    Topic,
-    TopicSummary,
-    claim_text,
-    support_counts,
-)
+from kit.results import Answer, Topic, TopicSummary
+from kit.types import Citation, Claim, Hit, IngestReport, IssueKind, Provenance, Support, claim_text, support_counts
 
 Links = Callable[[str], str | None]  # a source path -> an href for it (None: no link)
 

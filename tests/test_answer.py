@@ -13,7 +13,7 @@ import kit
 from kit.answer.questions import AnswerKind, asked_for, holds_kind
 from kit.api import Kit
 from kit.errors import InputError, LLMConfigError
-from kit.llm.base import ScriptedChat
+from kit.llm.testing import ScriptedChat
 from kit.text import is_statement, sentences
 from kit.types import Mode, Support
 from tests.helpers import open_hash

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kit.errors import LLMConfigError, LLMErrorKind
-from kit.grounding.citations import passage_block
-from kit.llm.base import ScriptedChat, estimate_tokens
+from kit.llm.base import estimate_tokens
 from kit.llm.budget import MARGIN, MESSAGE_OVERHEAD, group_by_tokens, pack_passages, room
+from kit.llm.prompts import passage_block
+from kit.llm.testing import ScriptedChat
 from kit.types import Chunk, Hit
 
 RAW = ("Russia launched 26 cruise missiles on Friday. The strikes hit targets in Raqqa and Deir Ezzor. "

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from kit.corpus.files import content_sha256
-from kit.grounding.citations import (
-    SourceReader,
-    cite_in_chunk,
-    locate,
-    markers,
-    render_passages,
-    strip_markers,
-    verify,
-)
+from kit.corpus.sources import SourceReader
+from kit.grounding.citations import cite_in_chunk, locate, markers, strip_markers, verify
+from kit.llm.prompts import render_passages
 from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
 
 TEXT = "Troops left Raqqa on Friday.\nThe  convoy \u201cmoved\u201d south & east of the city."

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kit.corpus.files import content_sha256
+from kit.corpus.sources import SourceReader
 from kit.embeddings import HashEmbedder
-from kit.grounding.citations import SourceReader
 from kit.grounding.claims import Draft, Evidence, answer_drafts, build_claims, number_citations
 from kit.grounding.support import Judge
 from kit.types import Chunk, CitationProblem, Support

@@ -8,7 +8,8 @@ import pytest
 
 from kit.errors import KitError
 from kit.evaluate import QAItem, evaluate, load_qa
-from kit.types import Answer, Chunk, Citation, Claim, Hit, Mode, Support
+from kit.results import Answer
+from kit.types import Chunk, Citation, Claim, Hit, Mode, Support
 
 
 def hit(path: str) -> Hit:

@@ -10,9 +10,10 @@ import pytest
 
 from kit.api import Kit
 from kit.config import Settings
-from kit.grounding.citations import SourceReader
+from kit.corpus.sources import SourceReader
 from kit.integrations import notebook as explore
-from kit.types import Chunk, Citation, Topic
+from kit.results import Topic
+from kit.types import Chunk, Citation
 from tests.helpers import SEED_FILES, SEEDS, make_document
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

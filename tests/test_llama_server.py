@@ -18,8 +18,9 @@ import pytest
 from kit.api import Kit
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMErrorKind
-from kit.llm.base import Message, OpenAIChat
+from kit.llm.base import Message
 from kit.llm.gguf_file import model_path
+from kit.llm.openai import OpenAIChat
 from tests.llm_server import LlamaServer
 
 CANARY = "sk-canary-llama-5a7e2c9d"

@@ -19,7 +19,9 @@ import kit
 from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import CONFIG_KINDS, ConfigError, LLMConfigError, LLMError, LLMErrorKind
-from kit.llm.base import CHARS_PER_TOKEN, FunctionChat, Message, OpenAIChat, ScriptedChat
+from kit.llm.base import CHARS_PER_TOKEN, Message
+from kit.llm.openai import OpenAIChat
+from kit.llm.testing import FunctionChat, ScriptedChat
 from kit.types import CitationProblem, QuoteCheck, Support
 from tests.llm_server import FakeOpenAI
 

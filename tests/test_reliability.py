@@ -19,8 +19,9 @@ import kit
 from kit.api import Kit
 from kit.errors import Resource, StoreResourceError
 from kit.grounding.citations import verify
+from kit.results import TopicSummary
 from kit.store.chroma import chromadb
-from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus, TopicSummary
+from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus
 from tests.helpers import SEED_FILES, SEEDS, CountingEmbedder, kit_command, kit_free_env
 
 Collection = chromadb.api.models.Collection.Collection

@@ -14,8 +14,9 @@ import pytest
 import kit
 from kit.cli import main
 from kit.report import answer_text, report_html, report_markdown, summary_html, visible
+from kit.results import Agreement, Answer, Difference, Topic, TopicSummary
 from kit.topics.summarize import extractive_summary
-from kit.types import Agreement, Answer, Citation, Claim, Difference, Mode, Provenance, Support, Topic, TopicSummary
+from kit.types import Citation, Claim, Mode, Provenance, Support
 from tests.helpers import SEEDS
 
 HOSTILE = ('The council met on Monday to discuss the harbour budget for next year.\n\n'

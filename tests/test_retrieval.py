@@ -13,8 +13,8 @@ from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import HashEmbedder
 from kit.errors import EmptyStoreError, NoStoreError
+from kit.store.collection import where
 from kit.store.retrieval import Filter, Retriever, mmr
-from kit.store.store import where
 from kit.types import Chunk
 from tests.helpers import SEED_FILES, SEEDS
 

@@ -23,10 +23,11 @@ from kit.config import Settings
 from kit.embeddings import HashEmbedder
 from kit.errors import KitError, NoStoreError, SettingsMismatchError, StoreBusyError
 from kit.location import locate
+from kit.store.collection import Chunks, Filter
 from kit.store.keyword import KeywordIndex, rows_from_chunks
 from kit.store.manifest import read_manifest
 from kit.store.state import read_state
-from kit.store.store import Chunks, Filter, Store, collection_name, fingerprint
+from kit.store.store import Store, collection_name, fingerprint
 from kit.store.writer import begin, locked
 from kit.types import Chunk
 from tests.helpers import SEED_FILES, run_kit

@@ -19,12 +19,14 @@ import pytest
 
 import kit
 from kit.api import Kit
-from kit.llm.base import FunctionChat, Message
+from kit.llm.base import Message
 from kit.llm.budget import passage_batches
 from kit.llm.prompts import load_prompt
+from kit.llm.testing import FunctionChat
+from kit.results import Topic, TopicSummary
 from kit.text import sentences
 from kit.topics.summarize import extractive_summary, llm_summary
-from kit.types import Support, Topic, TopicSummary
+from kit.types import Support
 from tests.helpers import SEEDS
 from tests.llm_server import FakeOpenAI
 

@@ -18,9 +18,9 @@ import pytest
 import kit
 from kit.api import Kit
 from kit.embeddings import Embedder
-from kit.llm.base import ScriptedChat
+from kit.llm.testing import ScriptedChat
+from kit.results import TopicChange
 from kit.topics.cache import FILE
-from kit.types import TopicChange
 from tests.test_topics import SUBJECTS, write_subjects
 
 

@@ -19,11 +19,12 @@ import kit
 import kit.topics.cluster as topics_module
 from kit.api import Kit
 from kit.embeddings import HashEmbedder
-from kit.llm.base import ScriptedChat
+from kit.llm.testing import ScriptedChat
+from kit.results import Topic
 from kit.text import keywords
 from kit.topics.cluster import MIN_TOPIC_CHARS, cluster, ctfidf_labels, discover
 from kit.topics.labels import _casing, readable_label, tidy
-from kit.types import Chunk, Topic
+from kit.types import Chunk
 
 SUBJECTS: dict[str, list[str]] = {
     "bread": [

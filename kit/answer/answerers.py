@@ -28,16 +28,18 @@ import numpy as np
 
 from kit import calibration
 from kit.answer.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
-from kit.grounding.citations import SourceReader, cite_in_chunk, render_passages
+from kit.grounding.citations import cite_in_chunk
 from kit.grounding.claims import Evidence, answer_drafts, build_claims, failure_reason, number_citations, quoted_claim
 from kit.grounding.support import Judge
 from kit.llm.base import ChatBackend, Trace, json_object
 from kit.llm.budget import fit_and_call
-from kit.llm.prompts import load_prompt
+from kit.llm.prompts import load_prompt, render_passages
+from kit.results import Answer
 from kit.text import is_statement, keywords, sentences
-from kit.types import Answer, Chunk, Citation, CitationProblem, Claim, Hit, Mode, SourceStatus
+from kit.types import Chunk, Citation, CitationProblem, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
 ANSWER_SCHEMA = {

@@ -1,4 +1,4 @@
-"""Citations: number passages for a prompt, parse markers, and check quotes against the files.
+"""Citations: parse markers, locate quotes in passages, and check quotes against the files.
 
 A citation is kept only when its quote is found in the source file at its span, exactly or
 after normalising whitespace and typographic quotes (the check says which); otherwise its
@@ -13,26 +13,13 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
-from kit.corpus.files import content_sha256, read_stored
-from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck, SourceStatus
+from kit.corpus.sources import SourceReader
+from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'",
                          "\u00a0": " ", "–": "-", "—": "-"})
-
-
-def passage_block(chunk: Chunk, key: int) -> str:
-    """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
-    document from closing the block and posing as instructions."""
-    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
-            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
-
-
-def render_passages(hits: Sequence[Hit]) -> str:
-    """Passages as delimited data blocks, keyed 1..n in hit order."""
-    return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
 
 
 def markers(text: str) -> list[int]:
@@ -79,7 +66,7 @@ def locate(haystack: str, needle: str) -> tuple[int, int, str] | None:
 def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
     """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent.
 
-    Passages reach the model HTML-escaped (see `render_passages`), so a quote copied from the
+    Passages reach the model HTML-escaped (see `kit.llm.prompts.render_passages`), so a quote copied from the
     prompt may say `&amp;` where the file says `&`: it is matched unescaped as well."""
     found = locate(chunk.text, quote)
     if found is None and "&" in quote:
@@ -89,34 +76,6 @@ def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
     s, e, how = found
     return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
                     chunk.text[s:e], QuoteCheck(how), doc_sha256=chunk.doc_sha256)
-
-
-class SourceReader:
-    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
-
-    `root` is the store's base folder: stored file names are relative to it (or absolute). A name
-    that now leads out of its folder through a symlink is never read (see `status`)."""
-
-    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
-        self.root = root
-        self.fallback = fallback_encoding
-        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
-
-    def text(self, rel: str) -> str | None:
-        return self._file(rel)[1]
-
-    def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
-        """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
-        status, text = self._file(rel)
-        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
-            return SourceStatus.CHANGED
-        return status
-
-    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
-        if rel not in self._cache:
-            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
-                self.root, rel, self.fallback)
-        return self._cache[rel]
 
 
 def verify(citation: Citation, reader: SourceReader) -> Citation:

@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from kit.grounding.citations import SourceReader, cite_in_chunk, markers, strip_markers, verify
+from kit.corpus.sources import SourceReader
+from kit.grounding.citations import cite_in_chunk, markers, strip_markers, verify
 from kit.grounding.support import Judge
 from kit.text import sentences
 from kit.types import Chunk, Citation, CitationProblem, Claim, QuoteCheck, Support

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kit.corpus.sources import SourceReader
 from kit.errors import InputError
-from kit.grounding.citations import SourceReader, verify
+from kit.grounding.citations import verify
 from kit.grounding.claims import failure_reason
 from kit.grounding.support import Judge
 from kit.types import Citation, Support

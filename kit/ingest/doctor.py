@@ -158,7 +158,7 @@ def _compare_with_file_list(files: dict[str, list[Any]], manifest: Manifest | No
 
 def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settings: Settings, base: Path,
                           result: Checkup) -> None:
-    from kit.grounding.citations import SourceReader
+    from kit.corpus.sources import SourceReader
     from kit.location import Location
 
     if files and not state.sources:

@@ -24,8 +24,9 @@ import numpy as np
 from kit.config import Settings
 from kit.corpus.chunking import chunk_document
 from kit.corpus.files import UnreadableFile, read_document, scan
-from kit.grounding.citations import SourceReader
-from kit.types import SECTIONS, Chunk, Citation, Document, Topic, TopicSummary, support_counts
+from kit.corpus.sources import SourceReader
+from kit.results import Topic, TopicSummary
+from kit.types import SECTIONS, Chunk, Citation, Document, support_counts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kit.errors import LLMError, LLMErrorKind
-from kit.grounding.citations import passage_block
 from kit.llm.base import ChatBackend, ChatResult, Message, Trace, traced_call
+from kit.llm.prompts import passage_block
 from kit.text import sentences
 from kit.types import Chunk, Hit
 

@@ -1,4 +1,4 @@
-"""Load and render the prompt files in `prompts/`.
+"""Load and render the prompt files in `prompts/`, and the passages a prompt shows as data.
 
 Each YAML file holds name, version, system, template, the declared variables and sentinels
 (such as the refusal phrase). Templates use `string.Template` (`$question`), so JSON examples
@@ -7,7 +7,9 @@ need no escaping. Loading checks that declared and used variables match, both wa
 
 from __future__ import annotations
 
+import html
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from kit.errors import PromptError
+from kit.types import Chunk, Hit
 
 # Inside the package, so an installed kit has them; in a checkout it links to prompts/.
 PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompt_files"
@@ -78,3 +81,15 @@ def _build(path: Path, data: dict[str, object]) -> Prompt:
 
 def all_prompts(directory: Path = PROMPT_DIR) -> list[Prompt]:
     return [load_prompt(p.stem, directory) for p in sorted(directory.glob("*.yaml"))]
+
+
+def passage_block(chunk: Chunk, key: int) -> str:
+    """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
+    document from closing the block and posing as instructions."""
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
+
+
+def render_passages(hits: Sequence[Hit]) -> str:
+    """Passages as delimited data blocks, keyed 1..n in hit order."""
+    return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")

@@ -15,8 +15,9 @@ import numpy as np
 from kit.config import Settings
 from kit.embeddings import Embedder
 from kit.errors import EmptyStoreError
+from kit.store.collection import Filter
 from kit.store.keyword import KeywordIndex
-from kit.store.store import Filter, Store
+from kit.store.store import Store
 from kit.types import Chunk, Hit
 
 __all__ = ["Filter", "KeywordIndex", "Retriever", "mmr"]

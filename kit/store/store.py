@@ -13,8 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,39 +21,16 @@ import numpy as np
 
 from kit.config import Settings
 from kit.errors import NoStoreError, SettingsMismatchError
-from kit.location import Location, locate, require
+from kit.location import Location, cache_dir, locate, require
+from kit.store.collection import Chunks, Filter, file_facts
 from kit.store.keyword import KeywordIndex, rows_from_chunks, save
 from kit.store.manifest import FileFacts, Manifest, build_manifest, read_manifest
 from kit.store.state import Source, StoreState, read_state
-from kit.types import Chunk, Section
+from kit.types import Chunk
 
 # Bump when cleaning, chunking or naming changes what chunks a file gives: old stores then refuse
 # to mix. 2: file names relative to the store's base folder.
 PIPELINE_VERSION = 2
-_PAGE = 5000  # rows per Chroma read when paging through a collection
-
-
-@dataclass(frozen=True)
-class Filter:
-    """Restrict search to some files and/or sections (None = no restriction)."""
-
-    paths: tuple[str, ...] | None = None
-    sections: tuple[Section, ...] | None = None
-
-    def accepts(self, chunk: Chunk) -> bool:
-        return (not self.paths or chunk.path in self.paths) and (not self.sections or chunk.section in self.sections)
-
-
-def where(flt: Filter) -> dict[str, object] | None:
-    """The Chroma `where` clause of a filter."""
-    clauses: list[dict[str, object]] = []
-    if flt.paths:
-        clauses.append({"path": {"$in": list(flt.paths)}})
-    if flt.sections:
-        clauses.append({"section": {"$in": list(flt.sections)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def fingerprint(settings: Settings, embedder_name: str, dim: int) -> dict[str, str | int]:
@@ -68,129 +44,6 @@ def fingerprint(settings: Settings, embedder_name: str, dim: int) -> dict[str, s
 def collection_name(prefix: str, facts: dict[str, str | int]) -> str:
     digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:12]
     return f"{prefix}-{digest}"
-
-
-class Chunks:
-    """One Chroma collection of chunks, every call translated into kit's errors."""
-
-    def __init__(self, client: Any, collection: Any, where_: str, store_dir: Path | None,
-                 settings: Settings) -> None:
-        self.client, self.collection, self.where = client, collection, where_
-        self.store_dir, self.settings = store_dir, settings
-
-    def _calls(self, doing: str) -> Any:
-        from kit.store.chroma import translated
-
-        return translated(doing, self.where, self.store_dir, self.settings)
-
-    def count(self) -> int:
-        with self._calls("reading"):
-            return int(self.collection.count())
-
-    def query(self, vector: np.ndarray, n: int, flt: Filter) -> list[tuple[Chunk, float, np.ndarray]]:
-        """Nearest chunks: (chunk, cosine similarity, embedding); a chunk deleted meanwhile is left out."""
-        with self._calls("searching"):
-            got = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, where=where(flt),
-                                        include=["metadatas", "documents", "distances", "embeddings"])
-        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
-                   got["embeddings"][0], strict=True)
-        return [(_chunk(i, d, m), 1.0 - float(dist), np.asarray(e, dtype=np.float32))
-                for i, d, m, dist, e in rows if d is not None and m is not None]
-
-    def get(self, ids: Sequence[str]) -> list[Chunk]:
-        """The chunks with these ids, in this order; ids deleted meanwhile are skipped."""
-        if not ids:
-            return []
-        with self._calls("reading"):
-            got = self.collection.get(ids=list(ids), include=["metadatas", "documents"])
-        found = {i: _chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-                 if d is not None and m is not None}
-        return [found[i] for i in ids if i in found]
-
-    def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
-        """The chunks with these ids and their embeddings, in this order (one call); ids deleted
-        meanwhile are skipped."""
-        if not ids:
-            return []
-        with self._calls("reading"):
-            got = self.collection.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
-        found = {i: (_chunk(i, d, m), np.asarray(e, dtype=np.float32))
-                 for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
-                 if d is not None and m is not None and e is not None}
-        return [found[i] for i in ids if i in found]
-
-    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
-        with self._calls("reading"):
-            got = self.collection.get(ids=list(ids), include=["embeddings"])
-        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)
-                if e is not None}
-
-    def pages(self, include: list[str]) -> Iterator[Any]:
-        """The whole collection, `_PAGE` rows per call."""
-        total = self.count()
-        for offset in range(0, total, _PAGE):
-            with self._calls("reading"):
-                yield self.collection.get(include=include, limit=_PAGE, offset=offset)
-
-    def catalog(self) -> dict[str, tuple[str, str]]:
-        """Every chunk id with its file and that file's content hash."""
-        out: dict[str, tuple[str, str]] = {}
-        for got in self.pages(["metadatas"]):
-            for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
-                if meta is not None:
-                    out[cid] = (str(meta["path"]), str(meta["doc_sha256"]))
-        return out
-
-    def all_chunks(self) -> list[Chunk]:
-        """Every chunk, ordered by path and start."""
-        chunks: list[Chunk] = []
-        for got in self.pages(["metadatas", "documents"]):
-            chunks += [_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-                       if d is not None and m is not None]
-        return sorted(chunks, key=lambda c: (c.path, c.start))
-
-    def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
-        """Every chunk with its embedding, ordered by path and start."""
-        rows: list[tuple[Chunk, np.ndarray]] = []
-        for got in self.pages(["metadatas", "documents", "embeddings"]):
-            columns = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
-            rows += [(_chunk(i, d, m), np.asarray(e, dtype=np.float32)) for i, d, m, e in columns
-                     if d is not None and m is not None]
-        rows.sort(key=lambda r: (r[0].path, r[0].start))
-        return [r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.float32).reshape(len(rows), -1)
-
-    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        # upsert, not add: add() with an existing id silently keeps the old text.
-        with self._calls("writing to"):
-            step = max(1, min(1000, self.client.get_max_batch_size()))
-            for i in range(0, len(chunks), step):
-                part = chunks[i:i + step]
-                self.collection.upsert(ids=[c.id for c in part], embeddings=vectors[i:i + step],
-                                       documents=[c.text for c in part], metadatas=[_meta(c) for c in part])
-
-    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
-        with self._calls("writing to"):
-            for i in range(0, len(chunks), 1000):
-                part = chunks[i:i + 1000]
-                self.collection.update(ids=[c.id for c in part], metadatas=[_meta(c) for c in part])
-
-    def delete(self, ids: Sequence[str]) -> None:
-        ids = list(ids)
-        with self._calls("writing to"):
-            for i in range(0, len(ids), 1000):
-                self.collection.delete(ids=ids[i:i + 1000])
-
-    def metadata(self) -> dict[str, Any]:
-        """The collection's metadata as stored now (the open handle may hold an older copy)."""
-        with self._calls("reading"):
-            fresh = self.client.get_collection(self.collection.name, embedding_function=None)
-        return dict(fresh.metadata or {})
-
-    def set_metadata(self, metadata: dict[str, Any]) -> None:
-        with self._calls("writing to"):
-            self.collection.modify(metadata=metadata)
 
 
 class Store:
@@ -224,8 +77,6 @@ class Store:
         """Folder of the keyword index and file list (and, locally, the state and Chroma data)."""
         if not self.http:
             return self.dir
-        from kit.embeddings import cache_dir
-
         server = f"{self.settings.chroma_host}_{self.settings.chroma_port}"
         root = self.dir if self.location.found or self.dir.exists() else cache_dir()
         return root / "server" / server / self.name
@@ -237,12 +88,12 @@ class Store:
     def exists(self) -> bool:
         if not self.http:
             return self.location.exists
-        return self._server_collection() is not None
+        return self.server_collection() is not None
 
     def require(self) -> None:
         """Raise `NoStoreError` (one line: where kit looked, what to run) unless a store is there."""
         if self.http:
-            if self._server_collection() is None:
+            if self.server_collection() is None:
                 raise NoStoreError(f"the Chroma server at {self.where} holds no kit store for these settings "
                                    f"(collection {self.name}); run `kit ingest FOLDER` first")
             return
@@ -251,16 +102,36 @@ class Store:
     def state(self) -> StoreState:
         """The state as stored now."""
         if self.http:
-            from kit.store.writer import server_state
-
-            return server_state(self)
+            return self.server_state()
         state = read_state(self.dir)
         if state is None:
             require(self.location)
             raise NoStoreError(f"the state file of the store in {self.dir} cannot be read; run `kit doctor`")
         if state.facts and state.facts != self.facts:
-            raise SettingsMismatchError(_mismatch_message(self.facts, state.facts, self.dir))
+            raise SettingsMismatchError(mismatch_message(self.facts, state.facts, self.dir))
         return state
+
+    def server_state(self) -> StoreState:
+        """The state kept in the server collection's metadata (a fresh read)."""
+        from kit.errors import NoStoreError
+
+        collection = self.server_collection()
+        if collection is None:
+            raise NoStoreError(f"the Chroma server at {self.where} holds no kit store for these settings; "
+                               "run `kit ingest FOLDER` first")
+        chunks = Chunks(self.server_client(), collection, self.where, None, self.settings)
+        meta = chunks.metadata()
+        facts = {k: v for k, v in meta.items() if k in self.facts}
+        if facts != self.facts:
+            from kit.errors import SettingsMismatchError
+
+            raise SettingsMismatchError(mismatch_message(self.facts, meta, Path(self.where)))
+        writing = json.loads(str(meta.get("kit_writing") or "null"))
+        sources = json.loads(str(meta.get("kit_sources") or "[]"))
+        return StoreState.from_json({"collection": self.name, "facts": facts,
+                                     "generation": meta.get("kit_generation", 0), "sources": sources,
+                                     "writing": writing, "mode": "http", "server": self.where,
+                                     "format": meta.get("kit_format", 1)})
 
     def generation(self) -> int:
         return self.state().generation
@@ -291,7 +162,7 @@ class Store:
         from kit.store import chroma
 
         if self.http:
-            client = self._server_client()
+            client = self.server_client()
             where_, store_dir = self.where, None
         else:
             path = self.dir / folder
@@ -310,17 +181,17 @@ class Store:
                 collection = client.get_collection(self.name, embedding_function=None)
         return Chunks(client, collection, where_, store_dir, self.settings)
 
-    def _server_client(self) -> Any:
+    def server_client(self) -> Any:
         from kit.store.chroma import server_client
 
         if self._client is None:
             self._client = server_client(self.settings)
         return self._client
 
-    def _server_collection(self) -> Any:
+    def server_collection(self) -> Any:
         from kit.store.chroma import is_missing, translated
 
-        client = self._server_client()
+        client = self.server_client()
         with translated("opening", self.where, None, self.settings):
             self._check_compatible(client)
             try:
@@ -338,7 +209,7 @@ class Store:
         for name in names:
             if name.startswith(prefix) and name[len(prefix):].isalnum():
                 other = client.get_collection(name, embedding_function=None).metadata or {}
-                raise SettingsMismatchError(_mismatch_message(self.facts, other, Path(self.where)))
+                raise SettingsMismatchError(mismatch_message(self.facts, other, Path(self.where)))
 
     def reopen_if_stale(self) -> bool:
         """Reopen when another process has committed since we last looked."""
@@ -427,25 +298,7 @@ class Store:
         return build_manifest(state.generation, self.catalog(), state.source_of, saved)
 
 
-def file_facts(catalog: dict[str, tuple[str, str]]) -> dict[str, FileFacts]:
-    ids: dict[str, set[str]] = {}
-    shas: dict[str, set[str]] = {}
-    for cid, (path, sha) in catalog.items():
-        ids.setdefault(path, set()).add(cid)
-        shas.setdefault(path, set()).add(sha)
-    return {p: FileFacts(frozenset(v), frozenset(shas[p])) for p, v in ids.items()}
-
-
-def _meta(c: Chunk) -> dict[str, str | int]:
-    return {"path": c.path, "start": c.start, "end": c.end, "section": c.section, "doc_sha256": c.doc_sha256}
-
-
-def _chunk(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
-    section: Section = meta["section"]
-    return Chunk(cid, str(meta["path"]), int(meta["start"]), int(meta["end"]), section, text, str(meta["doc_sha256"]))
-
-
-def _mismatch_message(wanted: dict[str, str | int], found: dict[str, Any], where: Path) -> str:
+def mismatch_message(wanted: dict[str, str | int], found: dict[str, Any], where: Path) -> str:
     diffs = [f"{k[4:]}: store has {found.get(k)!r}, settings ask {v!r}" for k, v in wanted.items() if found.get(k) != v]
     return (f"the store in {where} was built with other settings ({'; '.join(diffs) or 'unknown'}); "
             "use the same settings, pick another --store folder, or rebuild with `kit ingest --rebuild`")

@@ -19,17 +19,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kit.crash import crash_point
 from kit.errors import StoreBusyError
+from kit.store.collection import Chunks, file_facts
 from kit.store.keyword import Delta, KeywordIndex, Rows, merged, rows_from_chunks, save
 from kit.store.manifest import FileFacts, build_manifest, read_manifest, write_manifest
 from kit.store.state import Operation, SourceKind, StoreState, Writing, holder_id, read_state, write_state
-from kit.store.store import Chunks, Store, file_facts
+from kit.store.store import Store
 from kit.types import Chunk
 
 _KEEP_GENERATIONS = 2  # the new index and the one readers may still have open
@@ -167,29 +167,6 @@ def _lease_of(meta: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # -- state on a server --------------------------------------------------------------------------
-def server_state(store: Store) -> StoreState:
-    """The state kept in the server collection's metadata (a fresh read)."""
-    from kit.errors import NoStoreError
-    from kit.store.store import _mismatch_message
-
-    collection = store._server_collection()
-    if collection is None:
-        raise NoStoreError(f"the Chroma server at {store.where} holds no kit store for these settings; "
-                           "run `kit ingest FOLDER` first")
-    chunks = Chunks(store._server_client(), collection, store.where, None, store.settings)
-    meta = chunks.metadata()
-    facts = {k: v for k, v in meta.items() if k in store.facts}
-    if facts != store.facts:
-        from kit.errors import SettingsMismatchError
-
-        raise SettingsMismatchError(_mismatch_message(store.facts, meta, Path(store.where)))
-    writing = json.loads(str(meta.get("kit_writing") or "null"))
-    sources = json.loads(str(meta.get("kit_sources") or "[]"))
-    return StoreState.from_json({"collection": store.name, "facts": facts, "generation": meta.get("kit_generation", 0),
-                                 "sources": sources, "writing": writing, "mode": "http", "server": store.where,
-                                 "format": meta.get("kit_format", 1)})
-
-
 def _save_server_state(store: Store, chunks: Chunks, state: StoreState) -> None:
     data = state.to_json()
     with store.metadata_lock:
@@ -203,10 +180,10 @@ def _save_server_state(store: Store, chunks: Chunks, state: StoreState) -> None:
 
 def lease_holder(store: Store) -> str | None:
     """Who holds a live write lease on the server store now (None if nobody does)."""
-    collection = store._server_collection()
+    collection = store.server_collection()
     if collection is None:
         return None
-    lease = _lease_of(Chunks(store._server_client(), collection, store.where, None, store.settings).metadata())
+    lease = _lease_of(Chunks(store.server_client(), collection, store.where, None, store.settings).metadata())
     return str(lease.get("holder")) if lease and float(lease["expires"]) > time.time() else None
 
 
@@ -244,15 +221,15 @@ class Write:
         """Record a source before any of its chunks is written (nothing to do if one covers it)."""
         updated = self.state.with_source(name, kind)
         if updated is not self.state:
-            self._mark(updated, force=True)
+            self.mark(updated, force=True)
 
     def remove_sources(self, name: str) -> None:
         updated = self.state.without(name)
         if updated.sources != self.state.sources:
-            self._mark(updated, force=True)
+            self.mark(updated, force=True)
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        self._mark(self.state)
+        self.mark(self.state)
         crash_point("before-upsert")
         self.target.upsert(chunks, vectors)
         crash_point("after-upsert")
@@ -261,7 +238,7 @@ class Write:
         self.delta.add(chunks)
 
     def update_metadata(self, chunks: Sequence[Chunk]) -> None:
-        self._mark(self.state)
+        self.mark(self.state)
         self.target.update_metadata(chunks)
         self.catalog.update({c.id: (c.path, c.doc_sha256) for c in chunks})
         self.delta.add(chunks)  # a section may have changed with the file
@@ -269,7 +246,7 @@ class Write:
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:
             return
-        self._mark(self.state)
+        self.mark(self.state)
         crash_point("before-delete")
         self.target.delete(ids)
         for cid in ids:
@@ -277,7 +254,7 @@ class Write:
         self.removed.update(ids)
         self.delta.discard(ids)
 
-    def _mark(self, state: StoreState, force: bool = False) -> None:
+    def mark(self, state: StoreState, force: bool = False) -> None:
         """Save `state` with this write marked in it: before the first change, and on source changes."""
         if self.store.lease is not None:
             self.store.lease.check()
@@ -347,7 +324,7 @@ def begin(store: Store, op: Operation, target: str, fresh: bool = False) -> Writ
         write = Write(store, state, chunks, clean and not fresh)
     write.state = replace(state, writing=Writing(op, target, holder_id(), time.time(), write.fresh_folder))
     if fresh:
-        write._mark(write.state, force=True)
+        write.mark(write.state, force=True)
     return write
 
 
@@ -356,7 +333,7 @@ def _current_or_new(store: Store) -> StoreState:
         from kit.errors import NoStoreError
 
         try:
-            return server_state(store)
+            return store.server_state()
         except NoStoreError:
             return StoreState(collection=store.name, facts=dict(store.facts), mode="http", server=store.where)
     state = read_state(store.dir)

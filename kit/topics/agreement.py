@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from kit.numbers import UNITS, words_value
+from kit.results import Agreement, Difference
 from kit.text import STOPWORDS, match_stem, stem
-from kit.types import Agreement, Citation, Difference
+from kit.types import Citation
 
 # Number words a fact may be: kit.numbers' units ("dozen" aside) and "hundred".
 _UNITS = (*(w for w in UNITS if w != "dozen"), "hundred")

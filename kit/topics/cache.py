@@ -29,19 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from kit.grounding.citations import SourceReader, verify
-from kit.types import (
-    Agreement,
-    Chunk,
-    Citation,
-    Claim,
-    Difference,
-    Mode,
-    Support,
-    Topic,
-    TopicChange,
-    TopicSummary,
-)
+from kit.corpus.sources import SourceReader
+from kit.grounding.citations import verify
+from kit.results import Agreement, Difference, Topic, TopicChange, TopicSummary
+from kit.types import Chunk, Citation, Claim, Mode, Support
 
 VERSION = 1
 FILE = "topics-cache.json"

@@ -31,10 +31,11 @@ import numpy as np
 from kit.embeddings import Embedder
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
+from kit.results import Topic, TopicChange
 from kit.text import keywords
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
-from kit.types import Chunk, Hit, Topic, TopicChange
+from kit.types import Chunk, Hit
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
 MIN_TOPIC_CHARS = 60

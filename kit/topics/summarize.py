@@ -24,16 +24,18 @@ import numpy as np
 
 from kit.answer.answerers import source_notes
 from kit.answer.questions import key_term_coverage
+from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
-from kit.grounding.citations import SourceReader, cite_in_chunk, render_passages, verify_all
+from kit.grounding.citations import cite_in_chunk, verify_all
 from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
-from kit.llm.prompts import load_prompt
+from kit.llm.prompts import load_prompt, render_passages
+from kit.results import Topic, TopicSummary
 from kit.topics.agreement import compare
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.topics.selection import Problem, near_copies, reading_order, select
-from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support, Topic, TopicSummary
+from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
 
 # Without a word budget, the sentence cap alone would favour the longest sentences (they hold
 # the most concepts); 20 words a sentence is a news sentence's typical length.

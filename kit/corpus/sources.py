@@ -1,0 +1,41 @@
+"""Read stored files back (decoded as at ingest) to check citations against them.
+
+A stored file is named relative to the store's base folder (or absolutely); a name that now
+leads out of its folder through a symlink is never read. This module does not locate quotes
+(see `kit.grounding.citations`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit.corpus.files import content_sha256, read_stored
+from kit.types import SourceStatus
+
+
+class SourceReader:
+    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
+
+    `root` is the store's base folder: stored file names are relative to it (or absolute). A name
+    that now leads out of its folder through a symlink is never read (see `status`)."""
+
+    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
+        self.root = root
+        self.fallback = fallback_encoding
+        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
+
+    def text(self, rel: str) -> str | None:
+        return self._file(rel)[1]
+
+    def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
+        """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
+        status, text = self._file(rel)
+        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
+            return SourceStatus.CHANGED
+        return status
+
+    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
+        if rel not in self._cache:
+            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
+                self.root, rel, self.fallback)
+        return self._cache[rel]

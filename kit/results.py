@@ -1,0 +1,277 @@
+"""What kit's commands return: answers, topics and topic summaries, each a list of claims.
+
+One contract flows from here to every surface: claims with verdicts and judged citations, the
+shown ones apart from those listed under "not supported by the sources". Text and HTML rendering
+live in `kit.report`, the one renderer; the building blocks (Citation, Claim, ...) in `kit.types`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from kit.types import Chunk, Citation, Claim, Hit, Mode, Provenance, Support, claim_text, support_counts
+
+
+def all_citations(claims: list[Claim]) -> list[Citation]:
+    seen: dict[int, Citation] = {}
+    for claim in claims:
+        for c in claim.citations:
+            seen.setdefault(c.key, c)
+    return sorted(seen.values(), key=lambda c: c.key)
+
+
+class ClaimsResult:
+    """What answers and summaries share: their claims, which of them are displayed, and which are
+    listed apart under "not supported by the sources"."""
+
+    claims: list[Claim]
+    show_unsupported: bool
+    mode: Mode
+    backend: str
+    _KIND = ""  # "answer", "summary"
+    _METHOD = ""  # how a model wrote it, e.g. " (map-reduce)"
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every verified citation of the shown claims, by key."""
+        return all_citations(self.shown)
+
+    @property
+    def disclaimer(self) -> str:
+        if self.mode is Mode.EXTRACTIVE:
+            return f"Extractive {self._KIND}: sentences quoted from the sources, no language model."
+        return (f"Written by {self.backend}{self._METHOD}; every quote checked against its source file and every "
+                "claim checked against its quotes.")
+
+    def _displayed(self) -> list[Claim]:
+        return [c for c in self.claims if c.shown or self.show_unsupported]
+
+    @property
+    def shown(self) -> list[Claim]:
+        """The claims displayed as the answer or summary (unsupported ones only when asked for, flagged)."""
+        return self._displayed()
+
+    @property
+    def unsupported(self) -> list[Claim]:
+        return [c for c in self.claims if c.support is Support.UNSUPPORTED]
+
+    @property
+    def listed_apart(self) -> list[Claim]:
+        """Unsupported claims not displayed: listed under "not supported by the sources"."""
+        return [c for c in self.unsupported if c not in self.shown]
+
+
+@dataclass
+class Answer(ClaimsResult):
+    """Claims that answer a question, each with verified and judged citations, or an honest
+    abstention. Unsupported claims are kept apart (`unsupported`) and not shown as the answer
+    unless `show_unsupported` is set, in which case they are shown flagged."""
+
+    question: str
+    claims: list[Claim]
+    mode: Mode
+    backend: str
+    score: float = 0.0  # retrieval support score of the best passage sentence (extractive mode)
+    failed: list[Citation] = field(default_factory=list)  # citations that did not check out, with why
+    traces: list[dict[str, object]] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    show_unsupported: bool = False
+    _KIND = "answer"
+    provenance: Provenance | None = None
+
+    NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
+
+    @property
+    def shown(self) -> list[Claim]:
+        """The claims that make up the answer as displayed (none when it abstains)."""
+        return [] if self.abstained else self._displayed()
+
+    @property
+    def abstained(self) -> bool:
+        """No claim is supported by the sources: the answer is "not in the documents"."""
+        return not any(c.support is Support.SUPPORTED for c in self.claims)
+
+    @property
+    def text(self) -> str:
+        """The answer as plain text with [n] markers, or the "not in the documents" sentence."""
+        if self.abstained:
+            return self.NOT_FOUND
+        return " ".join(claim_text(c) for c in self.shown)
+
+    def tokens(self) -> dict[str, int]:
+        total = {"prompt_tokens": 0, "completion_tokens": 0}
+        for t in self.traces:
+            for key in total:
+                total[key] += int(t.get(key) or 0)  # type: ignore[call-overload]  # int | None
+        return total
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question": self.question, "text": self.text, "abstained": self.abstained, "mode": self.mode,
+            "backend": self.backend, "disclaimer": self.disclaimer, "score": round(self.score, 4),
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in all_citations(self.claims)],
+            "counts": support_counts(self.claims, self.failed),
+            "failed": [c.to_dict() for c in self.failed],
+            "notes": self.notes, "tokens": self.tokens(), "traces": self.traces,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    def to_markdown(self) -> str:
+        from kit.report import answer_markdown
+
+        return answer_markdown(self)
+
+    def __str__(self) -> str:
+        from kit.report import answer_text
+
+        return answer_text(self)
+
+    def __repr__(self) -> str:
+        counts = support_counts(self.claims, self.failed)
+        state = "abstained" if self.abstained else f"{len(self.shown)} claims shown"
+        return (f"Answer({self.question!r}: {state}, {counts['supported']} supported, {counts['partial']} partial, "
+                f"{counts['unsupported']} unsupported, {len(self.citations)} citations, mode={self.mode.value})")
+
+    def _repr_html_(self) -> str:
+        from kit.report import answer_html
+
+        return answer_html(self)
+
+
+class TopicChange(StrEnum):
+    """How a discovered topic compares with the previous run on the same store."""
+
+    NEW = "new"  # no topic of the last run had these documents
+    CHANGED = "changed"  # documents were added, removed or edited since the last run
+    UNCHANGED = "unchanged"  # the same documents with the same content
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of chunks about one subject, with a readable label, keywords, its documents
+    (most representative first) and, for discovered topics, its change since the last run."""
+
+    number: int
+    label: str
+    keywords: tuple[str, ...]
+    chunks: tuple[Chunk, ...]
+    llm_label: str | None = None
+    documents: tuple[str, ...] = ()
+    change: TopicChange | None = None
+
+    @property
+    def title(self) -> str:
+        return self.llm_label or self.label
+
+    @property
+    def coverage(self) -> dict[str, int]:
+        """Chunks per source file, most first."""
+        counts: dict[str, int] = {}
+        for c in self.chunks:
+            counts[c.path] = counts.get(c.path, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def with_llm_label(self, label: str) -> Topic:
+        return replace(self, llm_label=label)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"number": self.number, "title": self.title, "label": self.label, "llm_label": self.llm_label,
+                "keywords": list(self.keywords), "documents": list(self.documents), "chunks": len(self.chunks),
+                "coverage": self.coverage, "sections": dict(Counter(c.section for c in self.chunks)),
+                "change": self.change}
+
+    def __repr__(self) -> str:
+        return f"Topic({self.number}: {self.title!r}, {len(self.chunks)} chunks, {len(self.coverage)} files)"
+
+    def _repr_html_(self) -> str:
+        from kit.report import topic_html
+
+        return topic_html(self)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Two or more sources stating the same thing: the statement, and each source's verified quote."""
+
+    statement: str
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"statement": self.statement, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Sources giving different figures for the same subject."""
+
+    subject: str
+    versions: tuple[tuple[str, Citation], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"subject": self.subject,
+                "versions": [{"says": text, "citation": c.to_dict()} for text, c in self.versions]}
+
+
+@dataclass
+class TopicSummary(ClaimsResult):
+    """A summary of one topic as claims, each cited and judged like an answer's, with where the
+    sources agree and differ. `found` is False for a named topic no passage is about."""
+
+    topic: Topic
+    claims: list[Claim]
+    mode: Mode
+    backend: str
+    agreements: list[Agreement] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    traces: list[dict[str, object]] = field(default_factory=list)
+    found: bool = True
+    show_unsupported: bool = False
+    _KIND = "summary"
+    _METHOD = " (map-reduce)"
+
+    NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
+    NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
+
+    @property
+    def empty(self) -> str:
+        """What stands in for the summary when no claim is shown: no passage is about the topic,
+        or none of its sentences survived the checks (e.g. its source files changed)."""
+        return self.NOT_FOUND if not self.found else self.NO_CLAIMS
+
+    @property
+    def text(self) -> str:
+        if not self.found or not self.shown:
+            return self.empty
+        return " ".join(claim_text(c) for c in self.shown)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "topic": self.topic.to_dict(), "found": self.found, "text": self.text, "mode": self.mode,
+            "backend": self.backend, "disclaimer": self.disclaimer,
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in all_citations(self.claims)],
+            "counts": support_counts(self.claims),
+            "agreements": [a.to_dict() for a in self.agreements],
+            "differences": [d.to_dict() for d in self.differences],
+            "notes": self.notes, "traces": self.traces,
+        }
+
+    def __str__(self) -> str:
+        from kit.report import summary_text
+
+        return summary_text(self)
+
+    def __repr__(self) -> str:
+        counts = support_counts(self.claims)
+        return (f"TopicSummary({self.topic.title!r}: {len(self.shown)} claims shown, {counts['supported']} supported, "
+                f"{counts['partial']} partial, {counts['unsupported']} unsupported, mode={self.mode.value})")
+
+    def _repr_html_(self) -> str:
+        from kit.report import summary_html
+
+        return summary_html(self)
