@@ -162,7 +162,7 @@ def peer_texts(cands: list[Candidate], idf: peers.Idf, docs: list[str], first: s
 def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts: dict[str, str], corpus: Path
                   ) -> dict[str, Any]:
     idf = peers.corpus_idf(list(texts.values()))
-    evidence = k.context().evidence
+    evidence = k.context()
     embedder = CachedEmbedder(k.embedder)
     per_topic: list[dict[str, Any]] = []
     checked = shown = 0
@@ -407,7 +407,7 @@ def run_llm(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], corpus: Pat
 
     backend = get_chat_backend(Settings.load())
     assert backend is not None
-    evidence = k.context().evidence
+    evidence = k.context()
     rows_out = []
     for topic, row in zip(topics, rows, strict=True):
         summary = llm_summary(topic, backend, k.embedder, evidence)

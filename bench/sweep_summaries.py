@@ -39,7 +39,7 @@ import fit_salience as fs
 import peers
 
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, concepts, headlines
-from kit.topics.selection import Problem, near_copies, select
+from kit.topics.selection import Selection, near_copies, select
 
 
 @dataclass
@@ -78,7 +78,7 @@ def ilp(weights: Callable[[Case], dict[str, float]], bonus: Callable[[Case], np.
             extra = bonus(c)
             cands = [replace(s, concepts=s.concepts | {f"#{i}"}) for i, s in enumerate(cands)]
             w = {**w, **{f"#{i}": float(v) for i, v in enumerate(extra)}}
-        return select(Problem(cands, w, budget, 100, c.redundant))
+        return select(Selection(cands, w, budget, 100, c.redundant))
     return run
 
 

@@ -34,9 +34,10 @@ from kit.store.writer import Write
 from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
-    from kit.answer.answerers import Answerer, Context
+    from kit.answer.answerers import Answerer
     from kit.corpus.sources import SourceReader
     from kit.evaluate import QAReport
+    from kit.grounding.claims import Evidence
     from kit.ingest.doctor import Checkup
     from kit.ingest.repair import Upkeep
     from kit.llm.base import ChatBackend
@@ -181,15 +182,15 @@ class Kit:
         llm = LLMAnswerer(self.chat)
         return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
 
-    def context(self) -> Context:
+    def context(self) -> Evidence:
         """What answers and summaries are checked against: the files as they are now, a support
         judge, and word weights from the store's keyword index."""
-        from kit.answer.answerers import Context
+        from kit.grounding.claims import Evidence
         from kit.grounding.support import Judge
 
         index = self.retriever.keyword_index()
         judge = Judge.from_counts(self.embedder, index.df, index.size)
-        return Context(self.sources(), judge)
+        return Evidence(self.sources(), judge)
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
@@ -275,7 +276,7 @@ class Kit:
             s.show_unsupported = self.settings.show_unsupported
         return out
 
-    def _summary(self, topic: Topic, ctx: Context, named: bool, max_sentences: int,
+    def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
         from kit.topics.summarize import in_sections, llm_summary, sections_note, topic_found
 
@@ -286,20 +287,20 @@ class Kit:
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is None:
             return self._extractive(topic, ctx, max_sentences, max_words, cache)
-        summary = llm_summary(topic, self.chat, self.embedder, ctx.evidence)
+        summary = llm_summary(topic, self.chat, self.embedder, ctx)
         summary.notes += sections_note(topic)
         return summary
 
-    def _extractive(self, topic: Topic, ctx: Context, max_sentences: int, max_words: int | None,
+    def _extractive(self, topic: Topic, ctx: Evidence, max_sentences: int, max_words: int | None,
                     cache: TopicCache) -> TopicSummary:
         """The extractive summary, reused from the last run when the topic's chunks are the same."""
         params = f"{max_sentences}:{max_words}"
-        kept = cache.summary(topic, params, ctx.evidence.reader)
+        kept = cache.summary(topic, params, ctx.reader)
         if kept is not None:
             return kept
         from kit.topics.summarize import extractive_summary, sections_note
 
-        summary = extractive_summary(topic, self.embedder, ctx.evidence, max_sentences, max_words)
+        summary = extractive_summary(topic, self.embedder, ctx, max_sentences, max_words)
         summary.notes += sections_note(topic)
         cache.remember(topic, params, summary)
         return summary

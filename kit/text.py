@@ -6,6 +6,7 @@ Plain regular expressions, no downloads (NLTK's punkt data cannot be fetched her
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 STOPWORDS = frozenset("""
@@ -161,3 +162,14 @@ def is_statement(sentence: str) -> bool:
     if len(words) >= 12 and function_words >= 0.2 * len(words):
         return True
     return bool(_DEFINITION.match(text)) and len(lower) >= 3 and function_words >= 1
+
+
+def key_term_coverage(question: str, context: str, idf: Callable[[str], float]) -> float:
+    """Idf-weighted share of the question's content words present in `context`."""
+    terms = set(keywords(question))
+    if not terms:
+        return 1.0
+    present = {match_stem(w) for w in re.findall(r"[^\W_]+", context)}
+    weights = {t: idf(t) for t in terms}
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if match_stem(t) in present) / total

@@ -26,7 +26,7 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Removal:
+class RemovedSpan:
     """A piece of boilerplate the cleaner removed, and why."""
 
     start: int
@@ -61,7 +61,7 @@ class Document:
     clean_text: str
     offset_map: OffsetMap
     spans: tuple[Span, ...]
-    removed: tuple[Removal, ...]
+    removed: tuple[RemovedSpan, ...]
     sha256: str
     encoding: str
 

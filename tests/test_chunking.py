@@ -11,7 +11,7 @@ import pytest
 from kit.api import Kit
 from kit.config import Settings
 from kit.corpus.chunking import blocks, chunk_document, chunk_id, split_block
-from kit.corpus.files import Candidate, read_document
+from kit.corpus.files import FoundFile, read_document
 from kit.embeddings import MAX_TOKENS
 from kit.types import Chunk, Document
 from tests.helpers import SEED_FILES, SEEDS, make_document
@@ -20,7 +20,7 @@ SIZES = [100, 250, 800, 1500]
 
 
 def seed_doc(name: str, path: Path = SEEDS) -> Document:
-    doc, _notes = read_document(Candidate(path / name, name), Settings.load(environ={}))
+    doc, _notes = read_document(FoundFile(path / name, name), Settings.load(environ={}))
     return doc
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kit.config import Settings
-from kit.corpus.files import Candidate, UnreadableFile, decode, html_to_text, read_document, scan
+from kit.corpus.files import FoundFile, UnreadableFile, decode, html_to_text, read_document, scan
 from kit.types import IssueKind
 from tests.helpers import SEED_FILES, SEEDS
 
@@ -208,7 +208,7 @@ def test_scan_checks_size_only_for_ingested_types(tmp_path: Path) -> None:
 
 def test_read_document_of_a_seed(plain: Settings) -> None:
     name = SEED_FILES[0]
-    doc, notes = read_document(Candidate(SEEDS / name, name), plain)
+    doc, notes = read_document(FoundFile(SEEDS / name, name), plain)
     raw = (SEEDS / name).read_text(encoding="utf-8")
     assert notes == [] and doc.encoding == "utf-8" and doc.path == name
     assert doc.raw_text == raw
@@ -219,8 +219,8 @@ def test_read_document_of_a_seed(plain: Settings) -> None:
 def test_same_text_same_hash_whatever_the_encoding(tmp_path: Path, plain: Settings) -> None:
     a = write(tmp_path, "a.txt", TEXT.encode("utf-8"))
     b = write(tmp_path, "b.txt", TEXT.encode("utf-16"))
-    doc_a, notes_a = read_document(Candidate(a, "a.txt"), plain)
-    doc_b, notes_b = read_document(Candidate(b, "b.txt"), plain)
+    doc_a, notes_a = read_document(FoundFile(a, "a.txt"), plain)
+    doc_b, notes_b = read_document(FoundFile(b, "b.txt"), plain)
     assert doc_a.sha256 == doc_b.sha256 and doc_a.raw_text == doc_b.raw_text == TEXT
     assert notes_a == [] and notes_b == ["decoded as utf-16"]
 
@@ -234,12 +234,12 @@ def test_read_document_refuses_files_with_nothing_to_index(tmp_path: Path, plain
                                                            reason: str) -> None:
     path = write(tmp_path, "x.txt", data)
     with pytest.raises(UnreadableFile, match=reason):
-        read_document(Candidate(path, "x.txt"), plain)
+        read_document(FoundFile(path, "x.txt"), plain)
 
 
 def test_read_document_of_a_vanished_file(tmp_path: Path, plain: Settings) -> None:
     with pytest.raises(UnreadableFile, match="vanished"):
-        read_document(Candidate(tmp_path / "gone.txt", "gone.txt"), plain)
+        read_document(FoundFile(tmp_path / "gone.txt", "gone.txt"), plain)
 
 
 PAGE = """<html><head><title>Glaciers</title></head><body>
@@ -261,7 +261,7 @@ def test_html_to_text_keeps_the_article_and_drops_navigation() -> None:
 
 def test_html_document_spans_point_into_the_extracted_text(tmp_path: Path, plain: Settings) -> None:
     path = write(tmp_path, "page.html", PAGE)
-    doc, _ = read_document(Candidate(path, "page.html"), plain)
+    doc, _ = read_document(FoundFile(path, "page.html"), plain)
     assert doc.raw_text == html_to_text(PAGE)
     assert all(doc.raw_text[s.start:s.end].strip() for s in doc.spans)
 
@@ -269,4 +269,4 @@ def test_html_document_spans_point_into_the_extracted_text(tmp_path: Path, plain
 def test_html_without_content_is_refused(tmp_path: Path, plain: Settings) -> None:
     path = write(tmp_path, "empty.html", "<html><body><nav>Home</nav></body></html>")
     with pytest.raises(UnreadableFile):
-        read_document(Candidate(path, "empty.html"), plain)
+        read_document(FoundFile(path, "empty.html"), plain)

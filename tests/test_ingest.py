@@ -12,7 +12,7 @@ import pytest
 from kit.api import Kit
 from kit.config import Settings
 from kit.corpus.chunking import chunk_document
-from kit.corpus.files import Candidate, read_document
+from kit.corpus.files import FoundFile, read_document
 from kit.errors import NothingToIngestError
 from kit.progress import Stage
 from kit.types import IssueKind
@@ -59,7 +59,7 @@ def kit_with(make_kit: Callable[..., Kit]) -> Callable[[CountingEmbedder], Kit]:
 
 
 def expected_chunks(folder: Path, name: str, settings: Settings) -> set[str]:
-    doc, _ = read_document(Candidate(folder / name, f"docs/{name}"), settings)
+    doc, _ = read_document(FoundFile(folder / name, f"docs/{name}"), settings)
     return {c.id for c in chunk_document(doc, settings.chunk_size, settings.chunk_overlap)}
 
 

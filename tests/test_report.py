@@ -39,7 +39,7 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> list[TopicSummary]:
     chunks, _ = k.store.all_vectors()
     council = [c for c in chunks if c.path == "docs/council.txt"]
     out.append(extractive_summary(Topic(len(out) + 1, "council", ("council",), tuple(council)), k.embedder,
-                                  k.context().evidence, max_sentences=10))
+                                  k.context(), max_sentences=10))
     return out
 
 

@@ -24,7 +24,7 @@ from kit.topics.salience import (
     headlines,
     passages,
 )
-from kit.topics.selection import Problem, article_date, greedy, near_copies, reading_order, select
+from kit.topics.selection import Selection, article_date, greedy, near_copies, reading_order, select
 from kit.types import Chunk
 from tests.helpers import make_document
 
@@ -107,13 +107,13 @@ def test_shipped_model_reads_every_feature() -> None:
 
 
 def _problem(words: list[int], concept_sets: list[set[str]], weights: dict[str, float], budget: int | None,
-             redundant: frozenset[tuple[int, int]] = frozenset()) -> Problem:
+             redundant: frozenset[tuple[int, int]] = frozenset()) -> Selection:
     cands = []
     for n, (w, cs) in enumerate(zip(words, concept_sets, strict=True)):
         text = " ".join(f"w{n}x{k}" for k in range(w))
         chunk = Chunk(f"c{n}", f"d{n}.txt", 0, len(text), "article", text, "sha")
         cands.append(Candidate(chunk, 0, len(text), text, 0, frozenset(cs)))
-    return Problem(cands, weights, budget, 10, redundant)
+    return Selection(cands, weights, budget, 10, redundant)
 
 
 def test_solver_covers_more_than_greedy_within_the_budget() -> None:

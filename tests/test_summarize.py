@@ -90,7 +90,7 @@ def test_no_two_summary_sentences_are_near_duplicates(tmp_path: Path) -> None:
     k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash", llm="extractive")
     k.ingest(corpus)
     chunks, _ = k.store.all_vectors()
-    summary = extractive_summary(Topic(1, "storm", (), tuple(chunks)), k.embedder, k.context().evidence,
+    summary = extractive_summary(Topic(1, "storm", (), tuple(chunks)), k.embedder, k.context(),
                                  max_sentences=10)
     texts = [s.text for s in summary.shown]
     assert len(texts) >= 3
@@ -104,7 +104,7 @@ def test_no_two_summary_sentences_are_near_duplicates(tmp_path: Path) -> None:
 def test_word_budget_is_respected(seeds_kit: Kit, budget: int) -> None:
     chunks, _ = seeds_kit.store.all_vectors()
     topic = Topic(1, "all", (), tuple(chunks))
-    evidence = seeds_kit.context().evidence
+    evidence = seeds_kit.context()
     summary = extractive_summary(topic, seeds_kit.embedder, evidence, max_sentences=50, max_words=budget)
     assert sum(len(s.text.split()) for s in summary.shown) <= budget
     assert summary.shown, "some seed sentence is shorter than every budget tried"
@@ -180,7 +180,7 @@ def test_map_reduce_carries_citations_through_the_reduce_step(seeds_kit: Kit) ->
     chat = FunctionChat(model, context_window=SMALL_CONTEXT)
     n_batches = len(map_batches(topic, chat))
     assert n_batches >= 4
-    summary = llm_summary(topic, chat, seeds_kit.embedder, seeds_kit.context().evidence)
+    summary = llm_summary(topic, chat, seeds_kit.embedder, seeds_kit.context())
     # The claims do not fit one reduce prompt in this context either: they are merged in groups.
     n_reduce = sum(map(is_reduce, chat.requests))
     assert n_reduce >= 1 and len(chat.requests) == n_batches + n_reduce and is_reduce(chat.requests[-1])
@@ -216,7 +216,7 @@ def test_invented_keys_and_made_up_quotes_are_dropped_and_noted(seeds_kit: Kit) 
             {"text": "Partly backed.", "quotes": [{"passage": key, "quote": real}, {"passage": 77, "quote": "x"}]},
         ]})
 
-    summary = llm_summary(topic, FunctionChat(model), seeds_kit.embedder, seeds_kit.context().evidence)
+    summary = llm_summary(topic, FunctionChat(model), seeds_kit.embedder, seeds_kit.context())
     assert [s.text for s in summary.shown] == [reals[0]]
     unsupported = {s.text: s.reasons for s in summary.unsupported}
     assert unsupported["A claim backed by a passage nobody gave."] == ("cites passage [99], which it was not given",)
@@ -238,7 +238,7 @@ def test_reduce_step_cannot_add_keys(seeds_kit: Kit) -> None:
         return json.dumps({"sentences": [*kept, invented]})
 
     chat = FunctionChat(model, context_window=SMALL_CONTEXT)
-    summary = llm_summary(seeds_topic(seeds_kit), chat, seeds_kit.embedder, seeds_kit.context().evidence)
+    summary = llm_summary(seeds_topic(seeds_kit), chat, seeds_kit.embedder, seeds_kit.context())
     n_reduce = sum(map(is_reduce, chat.requests))
     assert len(summary.shown) == 2 * n_reduce and all(c.support is Support.SUPPORTED for c in summary.shown)
     assert all(c.path for c in summary.citations)

@@ -32,14 +32,20 @@ from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
 from kit.grounding.citations import cite_in_chunk
-from kit.grounding.claims import Evidence, answer_drafts, build_claims, failure_reason, number_citations, quoted_claim
-from kit.grounding.support import Judge
+from kit.grounding.claims import (
+    Evidence,
+    answer_drafts,
+    build_claims,
+    number_citations,
+    quoted_claim,
+    source_notes,
+)
 from kit.llm.base import ChatBackend, Trace, json_object
 from kit.llm.budget import fit_and_call
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Answer
 from kit.text import is_statement, keywords, sentences
-from kit.types import Chunk, Citation, CitationProblem, Claim, Hit, Mode, SourceStatus
+from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
 ANSWER_SCHEMA = {
@@ -60,36 +66,19 @@ _MAX_SENTENCES = 3
 _SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
 
 
-@dataclass(frozen=True)
-class Context:
-    """What every answerer checks its answer against: the files and the support judge."""
-
-    reader: SourceReader
-    judge: Judge
-
-    @property
-    def idf(self) -> Callable[[str], float]:
-        """Word weights: the judge's."""
-        return self.judge.idf
-
-    @property
-    def evidence(self) -> Evidence:
-        return Evidence(self.reader, self.judge)
-
-
 class Answerer(Protocol):
     """Anything that answers a question from retrieved hits."""
 
     name: str
     mode: Mode
 
-    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer: ...
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer: ...
 
 
 # -- extractive -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Candidate:
+class AnswerSentence:
     """A source sentence with its raw span and the hit it came from."""
 
     hit_index: int
@@ -120,7 +109,7 @@ class SupportModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-def sentence_features(question: str, cand: Candidate, cos: float, idf: Callable[[str], float]) -> dict[str, float]:
+def sentence_features(question: str, cand: AnswerSentence, cos: float, idf: Callable[[str], float]) -> dict[str, float]:
     """General evidence that `cand` answers `question`, each feature in [0, 1]."""
     terms = set(keywords(question))
     weights = {t: idf(t) for t in terms}
@@ -141,26 +130,26 @@ def sentence_features(question: str, cand: Candidate, cos: float, idf: Callable[
     }
 
 
-def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+def candidates(hits: Sequence[Hit]) -> list[AnswerSentence]:
     """Every sentence of every hit, with a one-sentence window of context on each side."""
-    out: list[Candidate] = []
+    out: list[AnswerSentence] = []
     for i, hit in enumerate(hits):
         sents = sentences(hit.chunk.text)
         for j, s in enumerate(sents):
             lo, hi = sents[max(0, j - 1)].start, sents[min(len(sents) - 1, j + 1)].end
-            out.append(Candidate(i, hit.chunk, s.start, s.end, s.text, hit.chunk.text[lo:hi]))
+            out.append(AnswerSentence(i, hit.chunk, s.start, s.end, s.text, hit.chunk.text[lo:hi]))
     return out
 
 
 @dataclass
 class Scored:
-    cand: Candidate
+    cand: AnswerSentence
     vector: np.ndarray
     features: dict[str, float]
     support: float
 
 
-def score_candidates(question: str, cands: Sequence[Candidate], embedder: Embedder, model: SupportModel,
+def score_candidates(question: str, cands: Sequence[AnswerSentence], embedder: Embedder, model: SupportModel,
                      idf: Callable[[str], float]) -> list[Scored]:
     """Candidates scored by support, best first."""
     if not cands:
@@ -174,13 +163,13 @@ def score_candidates(question: str, cands: Sequence[Candidate], embedder: Embedd
     return sorted(scored, key=lambda s: -s.support)
 
 
-def answerable(question: str, cands: Sequence[Candidate], idf: Callable[[str], float]) -> list[Candidate]:
+def answerable(question: str, cands: Sequence[AnswerSentence], idf: Callable[[str], float]) -> list[AnswerSentence]:
     """The candidates that are statements holding the kind of answer asked for, in a passage
     naming the key terms (judged once per passage)."""
     kind = asked_for(question)
     covers: dict[int, bool] = {}
 
-    def passage_ok(c: Candidate) -> bool:
+    def passage_ok(c: AnswerSentence) -> bool:
         if c.hit_index not in covers:
             covers[c.hit_index] = covers_key_terms(question, c.chunk, idf)
         return covers[c.hit_index]
@@ -198,7 +187,7 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.model = model
 
-    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         eligible = answerable(question, candidates(hits), ctx.idf)
         scored = score_candidates(question, eligible, self.embedder, self.model, ctx.idf)
         best = scored[0].support if scored else 0.0
@@ -211,7 +200,7 @@ class ExtractiveAnswerer:
             c = cite_in_chunk(1, s.cand.chunk, s.cand.text)
             if c is None:
                 continue
-            claim, bad = quoted_claim(c, s.cand.chunk.text, ctx.evidence)
+            claim, bad = quoted_claim(c, s.cand.chunk.text, ctx)
             lead = _SECTION_LEAD[c.section]
             claims.append(Claim(lead + claim.text, claim.citations, claim.support, claim.reasons) if lead else claim)
             failed += bad
@@ -252,7 +241,7 @@ class LLMAnswerer:
         self.backend = backend
         self.name = backend.name
 
-    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         prompt = load_prompt("answer")
         refusal = prompt.sentinels["refusal"]
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
@@ -268,7 +257,7 @@ class LLMAnswerer:
             notes.append("the model found no answer in the passages")
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
-        claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx.evidence)
+        claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx)
         answer = Answer(question, number_citations(claims), Mode.LLM, self.name, failed=failed,
                         traces=[trace.to_dict()], hits=list(hits), notes=notes)
         if answer.unsupported:
@@ -288,7 +277,7 @@ class FallbackAnswerer:
         self.primary, self.fallback = primary, fallback
         self.name = primary.name
 
-    def answer(self, question: str, hits: Sequence[Hit], ctx: Context) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         try:
             return self.primary.answer(question, hits, ctx)
         except LLMConfigError:
@@ -327,15 +316,4 @@ def stale_notes(hits: Sequence[Hit], reader: SourceReader) -> list[str]:
         return []
     listed = "; ".join(f"{path}: {status.value}" for path, status in list(stale.items())[:3])
     return [f"{len(stale)} of the files searched changed or went missing since ingest ({listed}); "
-            "run `kit ingest` on their folder again"]
-
-
-def source_notes(failed: Sequence[Citation]) -> list[str]:
-    """Say so when citations failed because a source file changed or went missing since ingest."""
-    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.SOURCE_OUTSIDE,
-            CitationProblem.NOT_AT_SPAN}
-    reasons = list(dict.fromkeys(failure_reason(c) for c in failed if c.problem in gone))
-    if not reasons:
-        return []
-    return [f"{len(reasons)} cited source(s) changed or went missing since ingest ({'; '.join(reasons[:3])}); "
             "run `kit ingest` on their folder again"]

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from kit.grounding.support import words_of
 from kit.numbers import numbers
-from kit.text import STOPWORDS, keywords, match_stem
+from kit.text import STOPWORDS, key_term_coverage, match_stem
 from kit.types import Chunk
 
 # Share of the question's words (idf-weighted) its passage must hold. On the seeds dev set the
@@ -79,17 +79,6 @@ def _new_names(question: str, sentence: str) -> set[str]:
             continue
         found.add(word)
     return found
-
-
-def key_term_coverage(question: str, context: str, idf: Callable[[str], float]) -> float:
-    """Idf-weighted share of the question's content words present in `context`."""
-    terms = set(keywords(question))
-    if not terms:
-        return 1.0
-    present = {match_stem(w) for w in re.findall(r"[^\W_]+", context)}
-    weights = {t: idf(t) for t in terms}
-    total = sum(weights.values()) or 1.0
-    return sum(w for t, w in weights.items() if match_stem(t) in present) / total
 
 
 def question_names(question: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kit.types import OffsetMap, Removal, Section, Span
+from kit.types import OffsetMap, RemovedSpan, Section, Span
 
 _I = re.IGNORECASE
 
@@ -73,7 +73,7 @@ class Cleaned:
     clean_text: str
     offset_map: OffsetMap
     spans: tuple[Span, ...]
-    removed: tuple[Removal, ...]
+    removed: tuple[RemovedSpan, ...]
 
 
 def split_lines(raw: str) -> list[Line]:
@@ -161,7 +161,7 @@ def clean(raw: str) -> Cleaned:
         cleaner.feed(line)
     spans = tuple(Span(line.start, line.end, section) for line, section in cleaner.kept)
     removed = tuple(
-        sorted((Removal(ln.start, ln.end, why, ln.text) for ln, why in cleaner.removed), key=lambda r: r.start)
+        sorted((RemovedSpan(ln.start, ln.end, why, ln.text) for ln, why in cleaner.removed), key=lambda r: r.start)
     )
     clean_text, pieces = _join(raw, spans)
     return Cleaned(clean_text, OffsetMap(tuple(pieces)), spans, removed)

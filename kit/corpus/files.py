@@ -25,7 +25,7 @@ _HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
-class Candidate:
+class FoundFile:
     """A regular file under the corpus folder, not yet read."""
 
     path: Path
@@ -36,7 +36,7 @@ class Candidate:
 class Scan:
     """Files to read, and the ones already rejected while walking the folder."""
 
-    candidates: list[Candidate]
+    candidates: list[FoundFile]
     issues: list[FileIssue]
 
 
@@ -51,7 +51,7 @@ def scan(root: Path, settings: Settings, name: Callable[[Path], str] | None = No
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder; pass the folder that holds your documents")
     naming = name or (lambda p: _relative_name(p, root))
-    candidates: list[Candidate] = []
+    candidates: list[FoundFile] = []
     issues: list[FileIssue] = []
     for path in _walk(root):
         if ignore is not None and path == ignore:
@@ -61,7 +61,7 @@ def scan(root: Path, settings: Settings, name: Callable[[Path], str] | None = No
         if problem:
             issues.append(FileIssue(rel, *problem))
         else:
-            candidates.append(Candidate(path, rel))
+            candidates.append(FoundFile(path, rel))
     return Scan(sorted(candidates, key=lambda c: c.rel), issues)
 
 
@@ -69,7 +69,7 @@ def _scan_file(path: Path, settings: Settings, name: Callable[[Path], str]) -> S
     problem = _entry_problem(path, path.parent, name(path), settings)
     if problem:
         return Scan([], [FileIssue(name(path), *problem)])
-    return Scan([Candidate(path, name(path))], [])
+    return Scan([FoundFile(path, name(path))], [])
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -144,7 +144,7 @@ class UnreadableFile(Exception):
         self.kind = kind
 
 
-def read_document(candidate: Candidate, settings: Settings) -> tuple[Document, list[str]]:
+def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, list[str]]:
     """Read, decode and clean one file. Returns the document and notes about it."""
     try:
         data = candidate.path.read_bytes()

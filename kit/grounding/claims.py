@@ -12,7 +12,7 @@ order of first use. This module does not call models or retrieve.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kit.corpus.sources import SourceReader
@@ -30,6 +30,11 @@ class Evidence:
 
     reader: SourceReader
     judge: Judge
+
+    @property
+    def idf(self) -> Callable[[str], float]:
+        """Word weights: the judge's."""
+        return self.judge.idf
 
 
 @dataclass(frozen=True)
@@ -195,3 +200,14 @@ def failure_reason(c: Citation) -> str:
 def _failed(key: int, quote: str, problem: CitationProblem, chunk: Chunk | None = None) -> Citation:
     return Citation(key, chunk.path if chunk else "", 0, 0, chunk.section if chunk else "article", quote,
                     QuoteCheck.FAILED, problem, chunk.doc_sha256 if chunk else "")
+
+
+def source_notes(failed: Sequence[Citation]) -> list[str]:
+    """Say so when citations failed because a source file changed or went missing since ingest."""
+    gone = {CitationProblem.SOURCE_CHANGED, CitationProblem.SOURCE_MISSING, CitationProblem.SOURCE_OUTSIDE,
+            CitationProblem.NOT_AT_SPAN}
+    reasons = list(dict.fromkeys(failure_reason(c) for c in failed if c.problem in gone))
+    if not reasons:
+        return []
+    return [f"{len(reasons)} cited source(s) changed or went missing since ingest ({'; '.join(reasons[:3])}); "
+            "run `kit ingest` on their folder again"]

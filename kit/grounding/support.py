@@ -70,7 +70,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Judgement:
     """The support check's answer for one claim and its evidence."""
 
     support: Support
@@ -130,7 +130,7 @@ class Signals:
 NO_QUOTE = Signals(("no quote",), (), 0.0, 0.0, 0.0, 0.0, -1.0, 0, "")
 
 
-def decide(s: Signals, t: Thresholds) -> Verdict:
+def decide(s: Signals, t: Thresholds) -> Judgement:
     """The verdict from signals and thresholds: any hard reason makes the claim unsupported;
     otherwise what coverage and similarity lack makes it partial (the passage says it) or
     unsupported (nothing cited says it)."""
@@ -149,10 +149,10 @@ def decide(s: Signals, t: Thresholds) -> Verdict:
         elif 0 <= s.similarity < t.min_similarity:
             hard.append(f"the quote is about something else (similarity {s.similarity:.2f})")
     if hard:
-        return Verdict(Support.UNSUPPORTED, tuple(hard + soft), s.to_dict())
+        return Judgement(Support.UNSUPPORTED, tuple(hard + soft), s.to_dict())
     if soft:
-        return Verdict(Support.PARTIAL, tuple(soft), s.to_dict())
-    return Verdict(Support.SUPPORTED, (), s.to_dict())
+        return Judgement(Support.PARTIAL, tuple(soft), s.to_dict())
+    return Judgement(Support.SUPPORTED, (), s.to_dict())
 
 
 class Judge:
@@ -176,7 +176,7 @@ class Judge:
 
         return cls(embedder, idf if n_docs else None, thresholds)
 
-    def judge(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Verdict:
+    def judge(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Judgement:
         """How far `quotes` (cited for `claim`) support it; `passages` hold the quotes' context."""
         return decide(self.signals(claim, quotes, passages), self.thresholds)
 

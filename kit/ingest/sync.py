@@ -19,7 +19,7 @@ import numpy as np
 
 from kit.config import Settings
 from kit.corpus.chunking import chunk_document
-from kit.corpus.files import Candidate, Scan, UnreadableFile, read_document, scan
+from kit.corpus.files import FoundFile, Scan, UnreadableFile, read_document, scan
 from kit.crash import crash_point
 from kit.embeddings import Embedder
 from kit.errors import NothingToIngestError
@@ -89,7 +89,7 @@ def sync(write: Write, found: Found, settings: Settings, embedder: Embedder, pro
     return report
 
 
-def _read_all(candidates: list[Candidate], settings: Settings, stored: dict[str, FileFacts],
+def _read_all(candidates: list[FoundFile], settings: Settings, stored: dict[str, FileFacts],
               report: IngestReport, progress: Progress) -> _Plan:
     plan = _Plan()
     seen_content: dict[str, str] = {}
@@ -105,7 +105,7 @@ def _read_all(candidates: list[Candidate], settings: Settings, stored: dict[str,
     return plan
 
 
-def _read_and_chunk(cand: Candidate, settings: Settings, seen_content: dict[str, str],
+def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str, str],
                     report: IngestReport) -> list[Chunk] | None:
     try:
         doc, notes = read_document(cand, settings)

@@ -26,7 +26,7 @@ TIME_LIMIT = 5.0  # seconds for HiGHS before the greedy answer is used
 
 
 @dataclass(frozen=True)
-class Problem:
+class Selection:
     """A selection problem: candidates, concept weights and the budgets."""
 
     cands: Sequence[Candidate]
@@ -36,7 +36,7 @@ class Problem:
     redundant: frozenset[tuple[int, int]] = frozenset()  # pairs (i < j) that may not both be chosen
 
 
-def select(problem: Problem, banned: frozenset[int] = frozenset()) -> list[int]:
+def select(problem: Selection, banned: frozenset[int] = frozenset()) -> list[int]:
     """Indexes of the chosen candidates (exact when the solver answers in time, else greedy)."""
     pool = _pool(problem, banned)
     if not pool:
@@ -48,23 +48,23 @@ def select(problem: Problem, banned: frozenset[int] = frozenset()) -> list[int]:
     return picked if picked is not None else greedy(problem, pool)
 
 
-def _value(problem: Problem, i: int) -> float:
+def _value(problem: Selection, i: int) -> float:
     c = problem.cands[i]
     return sum(problem.weights.get(x, 0.0) for x in c.concepts)
 
 
-def _pool(problem: Problem, banned: frozenset[int]) -> list[int]:
+def _pool(problem: Selection, banned: frozenset[int]) -> list[int]:
     """Candidates worth considering: the MAX_CANDIDATES densest in value per word."""
     pool = [i for i in range(len(problem.cands)) if i not in banned and _fits(problem, i)]
     pool.sort(key=lambda i: -_value(problem, i) / problem.cands[i].words)
     return sorted(pool[:MAX_CANDIDATES])
 
 
-def _fits(problem: Problem, i: int) -> bool:
+def _fits(problem: Selection, i: int) -> bool:
     return problem.max_words is None or problem.cands[i].words <= problem.max_words
 
 
-def _solve(problem: Problem, pool: list[int]) -> list[int] | None:
+def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
@@ -102,7 +102,7 @@ def _solve(problem: Problem, pool: list[int]) -> list[int] | None:
     return [i for j, i in enumerate(pool) if result.x[j] > 0.5]
 
 
-def greedy(problem: Problem, pool: list[int]) -> list[int]:
+def greedy(problem: Selection, pool: list[int]) -> list[int]:
     """Add the sentence with the most new weight per word until nothing more fits."""
     covered: set[str] = set()
     picked: list[int] = []
@@ -123,7 +123,7 @@ def greedy(problem: Problem, pool: list[int]) -> list[int]:
     return sorted(picked)
 
 
-def _gain(problem: Problem, i: int, covered: set[str]) -> float:
+def _gain(problem: Selection, i: int, covered: set[str]) -> float:
     c = problem.cands[i]
     new = sum(problem.weights.get(x, 0.0) for x in c.concepts - covered)
     return new / c.words

@@ -22,19 +22,18 @@ from typing import Any
 
 import numpy as np
 
-from kit.answer.answerers import source_notes
-from kit.answer.questions import key_term_coverage
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.grounding.citations import cite_in_chunk, verify_all
-from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim
+from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim, source_notes
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
+from kit.text import key_term_coverage
 from kit.topics.agreement import compare
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
-from kit.topics.selection import Problem, near_copies, reading_order, select
+from kit.topics.selection import Selection, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
 
 # Without a word budget, the sentence cap alone would favour the longest sentences (they hold
@@ -65,9 +64,9 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
 
 
 def _problem(cands: list[Candidate], vectors: np.ndarray, max_sentences: int, max_words: int | None,
-             titles: Sequence[str] = ()) -> Problem:
+             titles: Sequence[str] = ()) -> Selection:
     weights = _shipped_model().bigram_weights(concept_features(cands, centrality(vectors), titles))
-    return Problem(cands, weights, max_words, max_sentences, near_copies(cands, vectors))
+    return Selection(cands, weights, max_words, max_sentences, near_copies(cands, vectors))
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +74,7 @@ def _shipped_model() -> ConceptModel:
     return ConceptModel.load()
 
 
-def _checked_selection(problem: Problem, evidence: Evidence) -> tuple[list[tuple[int, Claim]], list[Citation]]:
+def _checked_selection(problem: Selection, evidence: Evidence) -> tuple[list[tuple[int, Claim]], list[Citation]]:
     """Selected sentences as claims; a sentence whose claim is not supported by its own quote
     (it happens: a name the judge cannot match) is replaced by solving again without it."""
     banned: set[int] = set()
