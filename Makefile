@@ -36,9 +36,9 @@ test: lint
 	$(PY) -m pytest -q -ra
 
 bench: install
-	$(PY) bench/run_retrieval.py
-	$(PY) bench/run_answers.py
-	$(PY) bench/eval_topics.py
+	$(PY) -m bench.run_retrieval
+	$(PY) -m bench.run_answers
+	$(PY) -m bench.eval_topics
 
 lab: install
 	$(PY) -m ipykernel install --user --name python3 --display-name "Python 3 (kit .venv)"

@@ -7,7 +7,7 @@ naming the question's key terms); a question with none is an abstention before a
 Writes kit/calibration/abstention.json (weights, threshold, provenance) and
 bench/results/abstention.json.
 
-    python bench/calibrate_abstention.py [--questions 2000]
+    python -m bench.calibrate_abstention [--questions 2000]
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from squad_corpus import WORK, sample, squad_kit, training_articles
-
 import kit
+from bench.squad_corpus import WORK, sample, squad_kit, training_articles
 from kit import calibration
 from kit.answer.answerers import CALIBRATION, SupportModel, answerable, candidates, sentence_features
 

@@ -1,8 +1,8 @@
 """Topics and summaries: kit against LexRank, centroid and lead on MultiLing 2011 (English),
 topic discovery NMI/ARI, the seeds' stories, and `kit summarize` wall time.
 
-    python bench/eval_topics.py                    # every part; writes bench/results/topics.json
-    python bench/eval_topics.py --parts summaries  # one part (clustering, summaries, seeds, cli, llm)
+    python -m bench.eval_topics                    # every part; writes bench/results/topics.json
+    python -m bench.eval_topics --parts summaries  # one part (clustering, summaries, seeds, cli, llm)
 
 1. Summaries on the 10 gold topics, each a `Topic` of its documents' chunks: kit's extractive
    summary and the peers of `bench/peers.py` (LexRank, MEAD centroid, lead) over the same
@@ -44,10 +44,8 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import peers
-
 import kit
+from bench import peers
 from kit.api import Kit
 from kit.config import Settings
 from kit.results import Topic, TopicSummary

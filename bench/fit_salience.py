@@ -1,6 +1,6 @@
 """Fit the concept model of `kit.topics.salience` on the MultiLing "fit" topics; write its calibration.
 
-    python bench/fit_salience.py            # writes kit/calibration/salience.json
+    python -m bench.fit_salience            # writes kit/calibration/salience.json
 
 For each fit topic (the even-numbered ones; the odd-numbered ones are held out and never read
 here), every concept (stemmed bigram) of the topic's candidate sentences is an example: its
@@ -12,14 +12,10 @@ as that share positive and the rest negative. Its weights are all kit reads at r
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import eval_topics as ev
-
+from bench import eval_topics as ev
 from kit import calibration
 from kit.topics.salience import CALIBRATION, FEATURES, candidates, centrality, concept_features, concepts, headlines
 

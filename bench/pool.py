@@ -25,16 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from kit.config import Settings
+from kit.corpus.chunking import chunk_id
+from kit.embeddings import get_embedder, identity
+from kit.store.store import Store
+from kit.store.writer import begin, locked
+from kit.text import sentences
+from kit.types import Chunk
 
-from kit.config import Settings  # noqa: E402
-from kit.corpus.chunking import chunk_id  # noqa: E402
-from kit.embeddings import get_embedder, identity  # noqa: E402
-from kit.store.store import Store  # noqa: E402
-from kit.store.writer import begin, locked  # noqa: E402
-from kit.text import sentences  # noqa: E402
-from kit.types import Chunk  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # ../shared/data beside the checkout (a git worktree may sit one level deeper)
 DATA = next(p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir())

@@ -1,6 +1,6 @@
 """Question answering on the seeds dev set and on SQuAD 2.0 held-out articles, plus latency.
 
-    python bench/run_answers.py [--squad-questions 600]
+    python -m bench.run_answers [--squad-questions 600]
 
 Offline extractive backend (the default). SQuAD questions come only from the articles that
 bench/calibrate_abstention.py did NOT fit on, so abstention numbers are out-of-sample.
@@ -13,15 +13,12 @@ import argparse
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from squad_corpus import WORK, sample, squad_kit, training_articles, write_jsonl
-
 import kit
+from bench.squad_corpus import WORK, sample, squad_kit, training_articles, write_jsonl
 from kit import calibration
 from kit.answer.answerers import CALIBRATION
 

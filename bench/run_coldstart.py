@@ -9,7 +9,7 @@ settings and embedder as the seeds store, so the same query runs on both). Also:
 means a new process; the OS file cache is warm (dropping it would slow every other process on
 this shared machine). Writes bench/results/coldstart.json.
 
-    python bench/run_coldstart.py [--rounds 7] [--big 12000]
+    python -m bench.run_coldstart [--rounds 7] [--big 12000]
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pool
-
+from bench import pool
 from kit.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

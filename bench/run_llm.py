@@ -1,6 +1,6 @@
 """The LLM half through a real model: SmolLM2-135M-Instruct (GGUF, llama.cpp in process) on the seeds.
 
-    python bench/run_llm.py [--limit N] [--repeats 5] [--out bench/results/llm.json]
+    python -m bench.run_llm [--limit N] [--repeats 5] [--out bench/results/llm.json]
 
 Measures, on this machine's CPU: model load time; prompt and generation speed in tokens/s
 (llama.cpp's own timings, median of `--repeats` runs); then every question of the seeds dev

@@ -8,7 +8,7 @@ documents), search latency (also on a store of ≥10,000 chunks), recall@1/3/5 a
 close the int8 graph stays to fp32. Prints Markdown tables (stdout), progress (stderr), and writes
 bench/results/retrieval.json. See bench/README.md for what every number means.
 
-    python bench/run_retrieval.py [--quick] [--repeats N] [--out PATH]
+    python -m bench.run_retrieval [--quick] [--repeats N] [--out PATH]
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ For every size and mode, in its own process (so peak memory is that step's alone
 - size on disk (store folder, and the server's data folder) and peak RSS of each process (and
   of the server, from /proc).
 
-    python bench/run_scale.py [--sizes 100000 1000000] [--modes local http] [--out PATH]
+    python -m bench.run_scale [--sizes 100000 1000000] [--modes local http] [--out PATH]
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pool
+from bench import pool
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

@@ -1,7 +1,7 @@
 """The support check on a fault set: genuine claim-quote pairs and six planted faults each.
 
-    python bench/run_support.py              # measure with the shipped thresholds
-    python bench/run_support.py --calibrate  # fit thresholds on the dev split, then measure
+    python -m bench.run_support              # measure with the shipped thresholds
+    python -m bench.run_support --calibrate  # fit thresholds on the dev split, then measure
 
 Pairs come from bench/support_faults.py (MultiLing 2011 summary sentences aligned to source
 sentences, SQuAD 2.0 answer clauses; dev and test split by topic/article). For each pair kit's
@@ -29,9 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support_faults import DEFAULT_DATA, Pair, build, load_multiling, load_squad
-
+from bench.support_faults import DEFAULT_DATA, Pair, build, load_multiling, load_squad
 from kit import calibration
 from kit.config import Settings
 from kit.embeddings import get_embedder

@@ -1,6 +1,6 @@
 """Dev fault set for kit's support check: genuine (claim, quote) pairs and faults planted in them.
 
-    python bench/support_faults.py --out faults.jsonl [--data ../shared/data] [--seed 13]
+    python -m bench.support_faults --out faults.jsonl [--data ../shared/data] [--seed 13]
 
 `build(data_dir, seed)` reads the public dev sets at run time (nothing is copied into the repo) and
 returns `Pair` records; the same seed gives byte-identical output. Splits go by topic or article,

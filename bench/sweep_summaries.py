@@ -1,7 +1,7 @@
 """Variants of kit's extractive summarizer on the MultiLing topics, each against the better peer.
 
-    python bench/sweep_summaries.py                    # the fit topics (even-numbered)
-    python bench/sweep_summaries.py --split "held out" # after the fact only: never to choose
+    python -m bench.sweep_summaries                    # the fit topics (even-numbered)
+    python -m bench.sweep_summaries --split "held out" # after the fact only: never to choose
 
 What `bench/eval_topics.py` measures for the shipped summarizer, this measures for variants that
 change one thing of its sentence selection, to show how far each moves ROUGE and how far any
@@ -25,19 +25,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import eval_topics as ev
-import fit_salience as fs
-import peers
-
+from bench import eval_topics as ev
+from bench import fit_salience as fs
+from bench import peers
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, concepts, headlines
 from kit.topics.selection import Selection, near_copies, select
 

@@ -1,6 +1,6 @@
 """`kit topics` on a store of 15,000+ chunks: wall time of a cold process, and of a rerun.
 
-    python bench/topics_scale.py          # writes bench/results/topics_scale.json
+    python -m bench.topics_scale          # writes bench/results/topics_scale.json
 
 The store mixes three kinds of text: the SQuAD 2.0 dev half (646 paragraph files, 16 Wikipedia
 articles), the 100 MultiLing news articles, and the package descriptions of this virtualenv
@@ -31,11 +31,9 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import eval_topics as ev
-from squad_corpus import slug
-
 import kit
+from bench import eval_topics as ev
+from bench.squad_corpus import slug
 from kit.topics.cache import FILE
 
 WORK = Path("/tmp/kit-scale")

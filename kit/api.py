@@ -22,6 +22,7 @@ from kit.embeddings import Embedder, get_embedder, identity
 from kit.errors import (
     EmptyStoreError,
     InputError,
+    MissingExtraError,
 )
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
@@ -307,6 +308,9 @@ class Kit:
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
-        from kit.integrations.langchain import KitLangChainRetriever
+        try:
+            from kit.integrations.langchain import KitLangChainRetriever
+        except ImportError:
+            raise MissingExtraError.needs("the LangChain retriever", "langchain") from None
 
         return KitLangChainRetriever(kit=self, k=k)

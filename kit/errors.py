@@ -79,6 +79,14 @@ class LLMConfigError(LLMError):
         super().__init__(message, kind, status)
 
 
+class MissingExtraError(KitError):
+    """An optional part of kit is used without the extra that installs it."""
+
+    @classmethod
+    def needs(cls, what: str, extra: str) -> MissingExtraError:
+        return cls(f"{what} needs an optional part of kit: pip install 'kit[{extra}]'")
+
+
 class CalibrationError(KitError):
     """A calibration file shipped with kit is missing or damaged."""
 

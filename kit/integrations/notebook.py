@@ -25,6 +25,7 @@ from kit.config import Settings
 from kit.corpus.chunking import chunk_document
 from kit.corpus.files import UnreadableFile, read_document, scan
 from kit.corpus.sources import SourceReader
+from kit.errors import MissingExtraError
 from kit.results import Topic, TopicSummary
 from kit.types import SECTIONS, Chunk, Citation, Document, support_counts
 
@@ -221,9 +222,12 @@ def topic_map(chunks: Sequence[Chunk], vectors: np.ndarray, topics: Sequence[Top
 def _draw(points: np.ndarray, numbers: tuple[int, ...], topics: Sequence[Topic],
           explained: tuple[float, float], title: str) -> Figure:
     # The Agg canvas directly, not pyplot: no backend selection, no global figure to close.
-    from matplotlib import colormaps
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib import colormaps
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError.needs("the topic map", "notebook") from None
 
     fig = Figure(figsize=(8, 5.5), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
