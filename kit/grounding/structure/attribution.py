@@ -1,0 +1,82 @@
+"""Who says it: the speakers of the claim ("X said", "according to X") against the quote's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.events import Event, according_to, speaker_of
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.matching import best_match
+from kit.grounding.structure.words import Same, is_name, resolve
+
+
+def speakers_of(doc: Doc) -> list[Token]:
+    """Subjects of speech verbs that introduce a clause, and X of "according to X"."""
+    out = [spk for _, spk in according_to(doc)]
+    for t in doc:
+        if t.lemma_.lower() in lx.SPEECH and t.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in t.children):
+            s = speaker_of(t)
+            if s is not None:
+                out.append(s)
+    return out
+
+
+def speaker_words(tok: Token) -> tuple[frozenset[str], bool]:
+    """Identifying lemmas of a speaker phrase (whole phrase minus generic words), and whether it names."""
+    toks = [t for t in tok.subtree if t.pos_ in ("NOUN", "PROPN")]
+    words = frozenset(t.lemma_.lower() for t in toks) - lx.GENERIC_NOUNS
+    return words, any(is_name(t) for t in toks)
+
+
+def same_speaker(a: Token, b: Token) -> Same:
+    """Speakers match if their identifying words overlap; generic ("officials") or name-vs-title is unknown."""
+    if resolve(a) is None or resolve(b) is None:
+        return Same.UNKNOWN
+    wa, na = speaker_words(a)
+    wb, nb = speaker_words(b)
+    if not wa or not wb:
+        return Same.UNKNOWN
+    if wa & wb:
+        return Same.YES
+    if na != nb and (wa | wb) & lx.ROLE_NOUNS:
+        return Same.UNKNOWN  # "Osei" vs "the finance minister": may be one person
+    return Same.OTHER
+
+
+def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequence[Event]) -> list[Fault]:
+    """Each speaker of the claim against the speaker of the matching quote event, else of the quote.
+
+    Not handled: speakers named only in an earlier sentence, "in a statement" without a subject,
+    and a quote that is itself the speaker's own words (a press release) with no attribution.
+    """
+    faults: list[Fault] = []
+    quote_speakers = speakers_of(quote)
+    quote_words = {t.lemma_.lower() for t in quote}
+    for spk in speakers_of(claim):
+        linked = [
+            b[0].attributed
+            for c in cev
+            if c.attributed is spk
+            for b in [best_match(c, qev)]
+            if b is not None and b[1].consistent and b[0].attributed is not None
+        ]
+        others = linked or quote_speakers
+        if not others:
+            words, _ = speaker_words(spk)
+            if words and not words & quote_words:
+                faults.append(Fault("attribution", f'the quote does not attribute this to "{np_text_full(spk)}"'))
+            continue
+        verdicts = [same_speaker(spk, o) for o in others]
+        if Same.YES not in verdicts and Same.OTHER in verdicts:
+            other = others[verdicts.index(Same.OTHER)]
+            faults.append(
+                Fault("attribution", f'the quote attributes this to "{np_text_full(other)}", not "{np_text_full(spk)}"')
+            )
+    return faults
+
+
+def np_text_full(t: Token) -> str:
+    return t.doc[t.left_edge.i : t.right_edge.i + 1].text

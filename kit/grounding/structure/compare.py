@@ -1,0 +1,36 @@
+"""Compare a claim with its quote: every structural check, on the two dependency parses."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kit.grounding.structure.attribution import check_attribution
+from kit.grounding.structure.events import events
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.links import check_causal, check_order, links
+from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
+from kit.grounding.structure.parser import parse
+from kit.grounding.structure.quantifiers import check_quantifiers
+
+
+def compare(claim: str, quote: str) -> list[Fault]:
+    """Faults where the claim asserts something the quote does not state, read from both parses."""
+    return compare_docs(parse(claim), parse(quote))
+
+
+def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
+    """compare() on texts already parsed (so a caller can nlp.pipe many pairs)."""
+    cev, qev = events(c_doc), events(q_doc)
+    faults: list[Fault] = []
+    for c in cev:
+        if c.derived:
+            continue
+        faults.extend(check_event(c, qev))
+        faults.extend(nominal_modality(c, q_doc, qev))
+    faults.extend(check_findings(c_doc, q_doc))
+    faults.extend(check_attribution(c_doc, q_doc, cev, qev))
+    faults.extend(check_quantifiers(c_doc, q_doc))
+    cl, ql = links(c_doc), links(q_doc)
+    faults.extend(check_causal(cl, ql))
+    faults.extend(check_order(cl, ql))
+    return list(dict.fromkeys(faults))

@@ -1,0 +1,284 @@
+"""Hand-made word lists for structure.py (lemmas, lower case; phrasal verbs as "verb particle").
+
+Deliberately small: each list covers common news wording, not the language. A word missing here
+is simply not recognised (no fault is raised for it), so gaps cost recall, not precision.
+"""
+
+from __future__ import annotations
+
+# Verbs (and a few nouns) that name the same event: matched as one "concept".
+SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(g.split(","))
+    for g in (
+        "buy,purchase,acquire,snap up,take over",
+        "sell,offload,divest",
+        "beat,defeat,overcome,thrash,rout,outplay,overpower,edge",
+        "win,clinch,secure",
+        "lose",
+        "sack,fire,dismiss,oust,axe",
+        "hire,recruit,appoint,employ",
+        "sign,ink",
+        "criticize,criticise,condemn,slam,denounce,rebuke,blast",
+        "praise,commend,hail,applaud,laud",
+        "approve,endorse,ratify,adopt,pass",
+        "reject,refuse,turn down,rebuff,veto,spurn",
+        "rise,increase,grow,climb,jump,surge,soar,gain,rally,raise,boost,lift,hike,go up,rebound,expand,double",
+        "fall,drop,decline,decrease,slide,slump,plunge,sink,tumble,shrink,cut,reduce,lower,slash,trim,dip,go down,"
+        "contract,halve",
+        "open,reopen",
+        "start,begin,launch,commence,kick off,resume",
+        "close,shut,shut down,shutter",
+        "halt,stop,suspend,pause,cease",
+        "end,conclude,finish,wrap up",
+        "destroy,demolish,raze,wreck,flatten,level,obliterate",
+        "damage,harm",
+        "kill,slay",
+        "die,perish",
+        "arrest,detain,apprehend",
+        "release,free",
+        "discover,detect,identify,uncover,spot,find",
+        "show,demonstrate,prove,establish,suggest,indicate,hint,imply",
+        "build,construct,erect",
+        "cancel,scrap,call off",
+        "postpone,delay,defer,push back,put off",
+        "announce,unveil,disclose",
+        "resign,step down,quit",
+        "leave,depart,exit",
+        "score,net",
+        "attack,strike,hit,bomb,shell,raid,storm,assault",
+        "ban,prohibit,forbid,outlaw,bar",
+        "allow,permit,let,authorize,authorise,legalize,legalise",
+        "block,prevent,thwart,obstruct",
+        "investigate,probe,examine,look into",
+        "support,back,champion,favour,favor",
+        "oppose,resist,object",
+        "report,post,record,book,register",
+        "accuse,charge",
+        "help,assist,aid",
+        "warn,caution",
+        "fund,finance,bankroll",
+        "capture,seize,overrun",
+        "retreat,withdraw,pull back,fall back,pull out",
+        "advance,push forward,progress",
+        "rescue,save",
+        "injure,wound,hurt",
+        "merge,combine",
+        "succeed,success",
+        "fail,failure",
+        "meet,hold talks",
+    )
+)
+
+# Antonym axes: (name, positive side, negative side). A claim word on one side and a quote word on
+# the other side of the same axis, about the same participant, is a polarity fault.
+AXES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
+    (name, frozenset(pos.split(",")), frozenset(neg.split(",")))
+    for name, pos, neg in (
+        (
+            "direction",
+            "rise,increase,grow,climb,jump,surge,soar,gain,rally,raise,boost,lift,hike,go up,rebound,recover,expand,"
+            "double,higher",
+            "fall,drop,decline,decrease,slide,slump,plunge,sink,tumble,shrink,cut,reduce,lower,slash,trim,dip,go down,"
+            "contract,halve,lose",
+        ),
+        ("outcome", "win,victory,victorious,triumph", "lose,loss"),
+        ("success", "succeed,success,successful", "fail,failure,unsuccessful,flop"),
+        (
+            "permission",
+            "allow,permit,let,authorize,authorise,legalize,legalise,approve,enable",
+            "block,ban,prohibit,forbid,bar,veto,prevent,outlaw",
+        ),
+        ("acceptance", "accept,approve,endorse,adopt,ratify,embrace", "reject,refuse,turn down,rebuff,veto,spurn"),
+        ("damage", "destroy,demolish,raze,wreck,flatten,level,damage", "spare,preserve,save,protect,intact,undamaged"),
+        (
+            "front",
+            "advance,push forward,progress,capture,seize,overrun",
+            "retreat,withdraw,pull back,fall back,pull out",
+        ),
+        (
+            "state",
+            "open,reopen,start,begin,launch,resume,commence",
+            "close,shut,shut down,halt,stop,suspend,end,cease,shutter,pause",
+        ),
+        (
+            "truth",
+            "confirm,admit,acknowledge,affirm,true,accurate,correct",
+            "deny,dispute,refute,false,inaccurate,untrue,wrong",
+        ),
+        (
+            "stance",
+            "support,back,favour,favor,champion,praise,welcome,applaud,commend,hail",
+            "oppose,criticize,criticise,condemn,denounce,slam,resist",
+        ),
+        ("employment", "hire,recruit,appoint,employ", "fire,sack,dismiss,lay off,oust"),
+        ("guilt", "convict,guilty", "acquit,innocent,exonerate"),
+        ("life", "survive,alive,live", "die,dead,kill,perish"),
+        ("quality", "improve,strengthen,better,good,strong", "worsen,deteriorate,weaken,worse,bad,weak"),
+        ("result", "profit,surplus", "loss,deficit"),
+        ("safety", "safe,effective,harmless", "unsafe,dangerous,ineffective,harmful"),
+        ("legality", "legal,lawful,constitutional", "illegal,unlawful,unconstitutional"),
+        ("presence", "include,present", "exclude,absent,omit"),
+    )
+)
+
+NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+# "X beat Y" also says "X won" and "Y lost": verb -> (what the agent did, what the patient did).
+CONVERSES: dict[str, tuple[str, str]] = {
+    "beat": ("win", "lose"),
+    "defeat": ("win", "lose"),
+    "overcome": ("win", "lose"),
+    "thrash": ("win", "lose"),
+    "rout": ("win", "lose"),
+    "edge": ("win", "lose"),
+}
+
+# Reporting verbs whose subject is a speaker. Neutral ones keep the content's certainty.
+SPEECH_NEUTRAL = frozenset(
+    """say tell state add note announce report write explain declare stress confirm admit
+acknowledge warn insist told""".split()
+)
+SPEECH_DOUBT = frozenset("claim allege argue speculate contend".split())
+SPEECH_DENY = frozenset("deny dispute refute reject dismiss".split())
+SPEECH = SPEECH_NEUTRAL | SPEECH_DOUBT | SPEECH_DENY
+# Verbs of finding: not speech (their subject is a study, not a speaker), but graded for certainty.
+FINDING_STRONG = frozenset("show demonstrate prove establish confirm find reveal".split())
+FINDING_WEAK = frozenset("suggest indicate hint imply".split())
+# Mental-state / expectation heads that make their clause uncertain (level 1).
+BELIEF = frozenset("believe think suspect fear predict forecast estimate assume guess hope expect".split())
+
+# Certainty levels: 3 asserted as fact, 2 planned / future / obligation, 1 possible / reported / hoped.
+MODAL_AUX: dict[str, int] = {
+    "may": 1,
+    "might": 1,
+    "could": 1,
+    "would": 2,
+    "will": 2,
+    "shall": 2,
+    "should": 2,
+    "must": 2,
+    "ca": 1,
+    "can": 1,
+    "'ll": 2,
+    "wo": 2,
+}
+HEDGE_ADV: dict[str, int] = {
+    w: 1
+    for w in """reportedly allegedly possibly probably perhaps maybe potentially
+apparently supposedly purportedly likely presumably seemingly""".split()
+}
+# Heads taking an infinitive / clause: "plans to X", "is expected to X", "threatened to X".
+PLAN_HEADS: dict[str, int] = {
+    **{
+        w: 2
+        for w in """plan intend aim expect schedule set due poised go prepare promise pledge vow agree decide
+    propose ready need look""".split()
+    },
+    **{
+        w: 1
+        for w in """hope want seek consider threaten try attempt mull weigh likely unlikely eager keen willing
+    offer push possible probable""".split()
+    },
+}
+IRREALIS_NOUNS: dict[str, int] = {
+    **{w: 2 for w in "proposal plan pledge promise intention schedule".split()},
+    **{
+        w: 1
+        for w in """talk negotiation discussion bid offer possibility prospect hope call push attempt effort threat
+    rumour rumor speculation idea option draft goal aim target demand claim allegation accusation suggestion risk fear
+    chance consideration request plot""".split()
+    },
+}
+IRREALIS_MODIFIERS: dict[str, int] = {
+    **{w: 2 for w in "proposed planned expected future upcoming intended scheduled pending".split()},
+    **{
+        w: 1
+        for w in """possible potential alleged suspected rumoured rumored reported apparent likely attempted
+    would-be prospective probable supposed purported""".split()
+    },
+}
+NEG_IMPLICATIVE = frozenset("fail refuse decline neglect avoid cease".split())
+ALMOST = frozenset("almost nearly narrowly".split())
+PARTIAL_ADV = frozenset("partly partially largely mostly half".split())
+TOTAL_ADV = frozenset("completely fully entirely totally wholly".split())
+
+# Quantifier ranks: 0 none, 1 some, 2 many/half, 3 most, 4 all.
+QUANT_WORDS: dict[str, int] = {
+    "no": 0,
+    "none": 0,
+    "some": 1,
+    "several": 1,
+    "few": 1,
+    "part": 1,
+    "parts": 1,
+    "portion": 1,
+    "section": 1,
+    "minority": 1,
+    "certain": 1,
+    "one": 1,
+    "handful": 1,
+    "number": 1,
+    "dozens": 1,
+    "many": 2,
+    "half": 2,
+    "much": 2,
+    "most": 3,
+    "majority": 3,
+    "bulk": 3,
+    "all": 4,
+    "every": 4,
+    "each": 4,
+    "entire": 4,
+    "whole": 4,
+    "complete": 4,
+}
+PARTITIVE_HEADS = frozenset(
+    """part parts portion section minority majority bulk half most some several many few much
+all each none one rest number handful dozens""".split()
+)
+
+# Words that name a speaker or participant without identifying it ("officials said").
+GENERIC_NOUNS = frozenset(
+    """official spokesman spokeswoman spokesperson source statement report people person
+authority representative aide company firm group organisation organization agency side team party government
+one""".split()
+)
+RELATIVE_PRONOUNS = frozenset("who whom which that whose".split())
+
+# Causal and temporal cues (lower-case token sequences).
+CAUSE_FOLLOWS = (
+    "because of",
+    "due to",
+    "owing to",
+    "thanks to",
+    "as a result of",
+    "as a consequence of",
+    "on account of",
+    "because",
+)
+EFFECT_FOLLOWS = ("as a result", "as a consequence", "therefore", "consequently", "thus", "hence", "so")
+CAUSAL_VERBS = frozenset("cause lead result trigger spark prompt provoke force drive fuel".split())
+CAUSAL_VERB_PREP = {"lead": "to", "result": "in"}
+LATER_FOLLOWS = ("prior to", "ahead of", "before")  # "A before B": A earlier
+EARLIER_FOLLOWS = ("following", "after", "since")  # "A after B": B earlier
+SEQUENCE = ("then", "later", "subsequently", "afterwards")  # "A, then B"
+CO_OCCURRENCE = ("in the wake of", "amid", "during", "when", "while", "as", "after", "following", "since", "and")
+
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(
+    """january february march april may june july august september october november
+december""".split()
+)
+
+# "beat Japan to reach the semi-finals": an infinitive of result, not of purpose.
+RESULT_INFINITIVES = frozenset(
+    """reach advance win claim secure finish move go extend take become close end set book seal
+leave remain stand qualify earn""".split()
+)
+
+# Role nouns: a speaker named by role may be the person named elsewhere ("the coach" / "Marsh").
+ROLE_NOUNS = frozenset(
+    """minister president coach chairman chairwoman chair director executive chief governor mayor
+manager secretary leader commander prosecutor judge captain ambassador senator founder ceo head owner author
+spokesman spokeswoman spokesperson premier chancellor king queen general officer lawyer attorney""".split()
+)

@@ -1,0 +1,192 @@
+"""Causal and temporal links between clauses ("because", "led to", "after"), and whether the quote
+states the claim's links in the same direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Span
+
+from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.events import child, is_passive, subject_of
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.words import content_lemmas
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two sides joined by a cue. Causal: first = cause, second = effect. Temporal: first = earlier."""
+
+    kind: Literal["causal", "temporal", "loose"]
+    cue: str
+    first: frozenset[str]
+    second: frozenset[str]
+    text: str
+
+
+def find_cue(sent: Span, cues: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, cue) of each cue in a sentence, longest cues first, no overlaps."""
+    words = [t.lower_ for t in sent]
+    taken: set[int] = set()
+    out = []
+    for cue in sorted(cues, key=lambda c: -len(c.split())):
+        parts = cue.split()
+        for i in range(len(words) - len(parts) + 1):
+            if words[i : i + len(parts)] == parts and not taken & set(range(i, i + len(parts))):
+                taken |= set(range(i, i + len(parts)))
+                out.append((sent.start + i, sent.start + i + len(parts), cue))
+    return out
+
+
+def clause_bounds(doc: Doc, start: int, end: int, sent: Span) -> tuple[range, range]:
+    """Tokens after a cue (to the next clause break) and before it (from the previous break)."""
+    stop = {";", ":", "—", "–"}
+    after_end = end
+    while after_end < sent.end and doc[after_end].text not in stop | {","}:
+        after_end += 1
+    before_start = start
+    while before_start > sent.start and doc[before_start - 1].text not in stop:
+        before_start -= 1
+    if start == sent.start:  # "Because A, B": when the cue opens the sentence, the other side follows the comma
+        return range(end, after_end), range(after_end + 1, sent.end)
+    return range(end, after_end), range(before_start, start)
+
+
+def clause_sides(doc: Doc, start: int, end: int, sent: Span) -> tuple[frozenset[str], frozenset[str]]:
+    """Content of the clause the cue introduces and of the clause it attaches to (positional).
+
+    Positional, so nested or long sentences can give too much or too little to a side.
+    """
+    inner, outer = clause_bounds(doc, start, end, sent)
+    return content_lemmas(doc[i] for i in inner), content_lemmas(doc[i] for i in outer)
+
+
+def verb_links(doc: Doc) -> list[Link]:
+    """ "A caused/led to/triggered B" and the passive "B was caused by A"."""
+    out = []
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if t.pos_ != "VERB" or lemma not in lx.CAUSAL_VERBS:
+            continue
+        prep = lx.CAUSAL_VERB_PREP.get(lemma)
+        if prep is not None:
+            p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == prep), None)
+            if p is None:
+                continue
+            effect_toks = list(p.subtree)[1:]
+        else:
+            effect_toks = [
+                x for c in t.children if c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass") for x in c.subtree
+            ]
+        cause = child(t, "agent") if is_passive(t) else subject_of(t)
+        cause_toks = list(cause.subtree) if cause is not None else []
+        if cause_toks and effect_toks:
+            out.append(
+                Link(
+                    "causal",
+                    lemma,
+                    content_lemmas(cause_toks),
+                    content_lemmas(effect_toks),
+                    doc[t.sent.start : t.sent.end].text,
+                )
+            )
+    return out
+
+
+def links(doc: Doc) -> list[Link]:
+    """Causal, temporal and loose (co-occurrence) links between clauses of a text.
+
+    Not handled: causation carried by other verbs ("sent prices soaring"), by nouns ("the cause
+    was"), or spread over sentences except "Therefore/As a result" opening a sentence.
+    """
+    out = verb_links(doc)
+    sents = list(doc.sents)
+    for si, sent in enumerate(sents):
+        for start, end, cue in find_cue(
+            sent,
+            lx.CAUSE_FOLLOWS
+            + lx.EFFECT_FOLLOWS
+            + lx.LATER_FOLLOWS
+            + lx.EARLIER_FOLLOWS
+            + lx.SEQUENCE
+            + lx.CO_OCCURRENCE,
+        ):
+            if cue == "so" and (
+                doc[start].dep_ not in ("advmod", "cc", "mark")
+                or (end < len(doc) and doc[end].lower_ in ("that", "far", "much", "many", "called", "long"))
+            ):
+                continue
+            if cue == "as" and doc[start].dep_ != "mark":
+                continue
+            if cue == "and" and doc[start].dep_ != "cc":
+                continue
+            inner, outer = clause_sides(doc, start, end, sent)
+            if cue in lx.EFFECT_FOLLOWS and start == sent.start and si > 0:
+                outer = content_lemmas(sents[si - 1])
+            text = sent.text
+            if cue in lx.CAUSE_FOLLOWS:
+                out.append(Link("causal", cue, inner, outer, text))
+            elif cue in lx.EFFECT_FOLLOWS:
+                out.append(Link("causal", cue, outer, inner, text))
+            elif cue in lx.LATER_FOLLOWS:
+                out.append(Link("temporal", cue, outer, inner, text))
+            elif cue in lx.EARLIER_FOLLOWS:
+                out.append(Link("temporal", cue, inner, outer, text))
+            elif cue in lx.SEQUENCE:
+                out.append(Link("temporal", cue, outer, inner, text))
+            if cue in lx.CO_OCCURRENCE:
+                out.append(Link("loose", cue, inner, outer, text))
+    return out
+
+
+def overlap_count(a: frozenset[str], b: frozenset[str]) -> int:
+    return len(a & b)
+
+
+def link_direction(c: Link, q: Link) -> tuple[int, int]:
+    """(support, reversal): overlap of the sides in the same order and in the swapped order."""
+    straight = min(overlap_count(c.first, q.first), overlap_count(c.second, q.second))
+    swapped = min(overlap_count(c.first, q.second), overlap_count(c.second, q.first))
+    return straight, swapped
+
+
+def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> list[Fault]:
+    """Each causal link of the claim needs a causal link in the quote joining the same two sides,
+    in the same direction. Sides are compared by shared content lemmas (synonym groups folded).
+    """
+    faults = []
+    qc = [q for q in quote_links if q.kind == "causal"]
+    for c in (c for c in claim_links if c.kind == "causal"):
+        if not c.first or not c.second:
+            continue
+        scores = [(link_direction(c, q), q) for q in qc]
+        if any(s > 0 and s >= r for (s, r), _ in scores):
+            continue
+        rev = [q for (s, r), q in scores if r > s]
+        if rev:
+            faults.append(Fault("causal", f'cause and effect are the other way round in the quote: "{rev[0].text}"'))
+            continue
+        loose = [q for q in quote_links if q.kind != "causal" and max(link_direction(c, q)) > 0]
+        if loose:
+            faults.append(Fault("causal", f'the quote only says "{loose[0].cue}", not "{c.cue}": "{loose[0].text}"'))
+        else:
+            faults.append(Fault("causal", f'the quote does not say that one caused the other ("{c.cue}")'))
+    return faults
+
+
+def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> list[Fault]:
+    """A before/after of the claim that the quote states the other way round (a cause counts as
+    earlier than its effect). A claim order the quote does not state at all is not a fault here.
+    """
+    faults = []
+    qt = [q for q in quote_links if q.kind in ("temporal", "causal")]
+    for c in (c for c in claim_links if c.kind == "temporal"):
+        for q in qt:
+            straight, swapped = link_direction(c, q)
+            if swapped > straight:
+                faults.append(Fault("time", f'the quote gives the other order ("{q.cue}"): "{q.text}"'))
+                break
+    return faults

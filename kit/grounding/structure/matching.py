@@ -1,0 +1,284 @@
+"""A claim event against the quote's events: roles, polarity, certainty, degree and dates, and the
+events a quote names only as talks, plans or possibilities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.events import Context, Event, markers, subject_of
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.words import Same, canon, opposite_axis, repair_lemma, resolve, same
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a quote event's participants fit a claim event's."""
+
+    matches: int
+    soft: int  # participants that differ but may be the same thing
+    hard: int  # participants with different names
+    swapped: bool
+
+    @property
+    def consistent(self) -> bool:
+        return self.hard == 0 and not self.swapped
+
+
+def fit_of(c: Event, q: Event) -> Fit:
+    """Compare agent with agent and patient with patient; detect a swap of the two."""
+    pairs = [same(c.agent, q.agent), same(c.patient, q.patient)]
+    if not c.transitive or not q.transitive:  # intransitive "prices rose" vs "X raised prices"
+        pairs = [same(c.theme, q.theme)] if (c.transitive != q.transitive) else pairs
+    matches = sum(p is Same.YES for p in pairs)
+    soft = sum(p is Same.OTHER for p in pairs)
+    hard = sum(p is Same.OTHER_NAME for p in pairs)
+    swapped = False
+    if c.transitive and q.transitive:
+        a_to_p = same(c.agent, q.patient) is Same.YES and pairs[0] is not Same.YES
+        p_to_a = same(c.patient, q.agent) is Same.YES and pairs[1] is not Same.YES
+        both_known = resolve(c.agent) is not None and resolve(c.patient) is not None
+        swapped = (a_to_p and p_to_a) or ((a_to_p or p_to_a) and matches == 0 and both_known)
+    return Fit(matches, soft, hard, swapped)
+
+
+def fit_rank(fit: Fit) -> float:
+    return fit.matches - 0.5 * fit.soft - 2 * fit.hard - 3 * fit.swapped
+
+
+def same_concept(c: Event, q: Event) -> bool:
+    return canon(c.lemma) == canon(q.lemma) or c.lemma == q.lemma
+
+
+def best_match(c: Event, quote: Sequence[Event]) -> tuple[Event, Fit] | None:
+    """The quote event of the same concept whose participants fit best."""
+    cands = [(q, fit_of(c, q)) for q in quote if same_concept(c, q)]
+    if not cands:
+        return None
+    return max(cands, key=lambda qf: (fit_rank(qf[1]), not qf[0].derived))
+
+
+def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
+    """A quote event on the opposite side of an axis, about the same participant."""
+    for q in quote:
+        axis = opposite_axis(c.lemma, q.lemma)
+        if axis is None:
+            continue
+        fit = fit_of(c, q)
+        theme, agent = same(c.theme, q.theme), same(c.agent, q.agent)
+        if (fit.hard == 0 and agent is not Same.OTHER_NAME and Same.YES in (theme, agent)) or (
+            fit.matches > 0 and fit.hard == 0
+        ):
+            return q, axis
+    return None
+
+
+def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
+    """Roles, polarity, certainty, degree and dates of one claim event against the quote."""
+    best = best_match(c, quote)
+    if (
+        best is not None
+        and best[1].consistent
+        and (best[1].matches > 0 or (best[1].soft == 0 and c.lemma == best[0].lemma))
+    ):
+        return compare_matched(c, best[0], quote)
+    anti = antonym_event(c, quote)
+    if anti is not None:
+        q, axis = anti
+        if q.negated == c.negated:
+            return [Fault("polarity", f'the quote says the opposite ({axis}): "{q.text()}"')]
+        return []
+    if best is None:
+        return []
+    q, fit = best
+    if fit.swapped:
+        return [Fault("roles", f'roles reversed: the quote says "{q.text()}"')]
+    if fit.hard:
+        return [Fault("roles", f'different participant: the quote says "{q.text()}"')]
+    if fit.matches > 0:
+        return compare_matched(c, q, quote)
+    return []
+
+
+def compare_matched(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
+    """Negation, certainty, degree and dates of two events taken to be the same."""
+    faults: list[Fault] = []
+    if c.negated != q.negated and q.degree not in lx.ALMOST:
+        says = "does not say" if q.negated else "says"
+        faults.append(Fault("polarity", f'negation differs: the quote {says} it: "{q.text()}"'))
+    if q.degree in lx.ALMOST and c.degree not in lx.ALMOST and not c.negated:
+        faults.append(Fault("polarity", f'the quote says it {q.degree} happened: "{q.text()}"'))
+    faults.extend(compare_certainty(c, q))
+    if q.degree in lx.PARTIAL_ADV and c.degree not in lx.PARTIAL_ADV:
+        faults.append(Fault("quantifier", f'the quote says "{q.degree}": "{q.text()}"'))
+    elif c.degree in lx.TOTAL_ADV and q.degree not in lx.TOTAL_ADV:
+        faults.append(Fault("quantifier", f'the quote does not say "{c.degree}": "{q.text()}"'))
+    faults.extend(compare_dates(c, q, quote))
+    return faults
+
+
+def compare_certainty(c: Event, q: Event) -> list[Fault]:
+    """The claim asserts at a higher certainty than the quote. A claim that itself reports a speaker
+    ("X said/claimed...") is not faulted for the quote's "X claimed"; "suggested" vs "proved" is graded.
+    """
+    q_level, cue = q.level, q.cue
+    if q.category == "report" and c.attributed is not None:
+        q_level = 3
+    c_lemma, q_lemma = c.lemma, q.lemma
+    if c_lemma in lx.FINDING_STRONG and q_lemma in lx.FINDING_WEAK:
+        return [Fault("modality", f'the quote only says "{q.token.text}", the claim "{c.token.text}"')]
+    if c.level > q_level:
+        what = {"plan": "planned or expected", "hedge": "possible", "report": "reported or alleged"}.get(
+            q.category, "uncertain"
+        )
+        return [Fault("modality", f'the quote gives this as {what} ("{cue}"): "{q.text()}"')]
+    return []
+
+
+def finding_verbs(doc: Doc) -> list[Token]:
+    """Verbs of finding or belief introducing a clause ("the study showed that", "researchers believe")."""
+    words = lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF
+    return [t for t in doc if repair_lemma(t) in words and any(c.dep_ == "ccomp" for c in t.children)]
+
+
+def check_findings(claim: Doc, quote: Doc) -> list[Fault]:
+    """ "showed/proved/found that" in the claim where the quote's finder only "suggested/believes".
+
+    The two verbs are paired by their subjects (unknown subjects pair); the clauses they introduce
+    are compared separately by the event checks.
+    """
+    faults = []
+    for c in finding_verbs(claim):
+        if repair_lemma(c) not in lx.FINDING_STRONG:
+            continue
+        for q in finding_verbs(quote):
+            if repair_lemma(q) in lx.FINDING_WEAK | lx.BELIEF and same(subject_of(c), subject_of(q)) not in (
+                Same.OTHER_NAME,
+                Same.OTHER,
+            ):
+                faults.append(Fault("modality", f'the quote only says "{q.text}" where the claim says "{c.text}"'))
+                break
+    return faults
+
+
+# Dates
+
+
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+def dates_of(tok: Token) -> set[tuple[str, str, str]]:
+    """(kind, value, relation) for weekdays, months and years attached to an event.
+
+    relation is "at", "before" or "after". Relative dates ("last year", "next month"), ranges and
+    times of day are not read; a date elsewhere in the sentence is not tied to this event.
+    """
+    out: set[tuple[str, str, str]] = set()
+    for c in tok.children:
+        if c.dep_ not in ("prep", "npadvmod", "tmod", "advmod") or c.pos_ == "VERB":
+            continue
+        rel = {"before": "before", "after": "after", "until": "before", "since": "after"}.get(c.lower_, "at")
+        for t in c.subtree:
+            if t.pos_ == "VERB" and t is not c:
+                break
+            low = t.lower_
+            if low in lx.WEEKDAYS:
+                out.add(("weekday", low, rel))
+            elif low in lx.MONTHS and (t.pos_ == "PROPN" or low != "may"):
+                out.add(("month", low, rel))
+            elif YEAR.match(low):
+                out.add(("year", low, rel))
+    return out
+
+
+def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
+    """Different weekday/month/year on the same event, "before" vs "after" the same date, or the
+    claim's date found on another event of the quote ("held since 1890, returned on Friday").
+    """
+    cd, qd = dates_of(c.token), dates_of(q.token)
+    faults = []
+    for kind in ("weekday", "month", "year"):
+        cv = {(v, r) for k, v, r in cd if k == kind}
+        qv = {(v, r) for k, v, r in qd if k == kind}
+        if cv and not qv:
+            for other in quote:
+                if other.token is q.token or same_concept(c, other):
+                    continue
+                if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token) if k == kind}:
+                    faults.append(Fault("time", f'the quote gives that date to another event: "{other.text()}"'))
+                    break
+        if not cv or not qv:
+            continue
+        if not {v for v, _ in cv} & {v for v, _ in qv}:
+            faults.append(
+                Fault("time", f'different date: the quote says {", ".join(sorted(v for v, _ in qv))} ("{q.text()}")')
+            )
+        elif any(cr != qr and {cr, qr} == {"before", "after"} for v, cr in cv for w, qr in qv if v == w):
+            faults.append(Fault("time", f'before/after differs for the date: "{q.text()}"'))
+    return faults
+
+
+# Nominal modality: "talks on a deal", "a possible merger"
+
+
+NOMINALS: dict[str, tuple[str, ...]] = {
+    "merge": ("merger",),
+    "acquire": ("acquisition", "takeover"),
+    "buy": ("purchase", "takeover", "acquisition"),
+    "agree": ("agreement", "deal"),
+    "sign": ("signing",),
+    "invade": ("invasion",),
+    "resign": ("resignation",),
+    "sell": ("sale",),
+    "approve": ("approval",),
+    "ban": ("ban",),
+    "cut": ("cut",),
+    "attack": ("attack",),
+    "strike": ("strike",),
+    "close": ("closure",),
+    "launch": ("launch",),
+    "release": ("release",),
+    "withdraw": ("withdrawal",),
+    "expand": ("expansion",),
+    "reform": ("reform",),
+    "elect": ("election",),
+}
+
+
+def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> list[Fault]:
+    """A claim asserted as fact whose event the quote names only as talks/plans/a possibility.
+
+    Looks for the claim verb's nominal form (small hand list) or its object in the quote, under an
+    irrealis noun ("negotiations on a deal") or with an irrealis modifier ("possible merger").
+    Only runs when no verb of the same concept is in the quote.
+    """
+    if c.level < 3 or c.negated or any(same_concept(c, q) for q in quote_events):
+        return []
+    targets = set(NOMINALS.get(c.lemma, ()))
+    if c.patient is not None and resolve(c.patient) is not None:
+        targets.add(resolve(c.patient).lemma_.lower())  # type: ignore[union-attr]
+    for t in quote:
+        if t.lemma_.lower() not in targets or t.pos_ not in ("NOUN", "PROPN"):
+            continue
+        ctx = Context()
+        markers(t, ctx, own=False)
+        node = t
+        for _ in range(4):
+            if node.dep_ not in ("pobj", "prep", "compound", "dobj", "acl") or node.head is node:
+                break
+            node = node.head
+            lemma = node.lemma_.lower()
+            if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
+                ctx.lower(lx.IRREALIS_NOUNS[lemma], node.text, "plan")
+        if ctx.level < 3:
+            return [Fault("modality", f'the quote only mentions "{np_text(t)}" under "{ctx.cue}", not as done')]
+    return []
+
+
+def np_text(t: Token) -> str:
+    return t.doc[t.left_edge.i : t.i + 1].text

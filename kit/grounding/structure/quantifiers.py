@@ -1,0 +1,74 @@
+"""How much of a thing: all/every/most in the claim where the quote says less."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.matching import np_text
+
+
+@dataclass(frozen=True)
+class Quant:
+    rank: int | None
+    word: str
+    definite: bool
+
+
+def quantifier_of(noun: Token) -> Quant:
+    """Quantity said of a noun: its determiner/modifier ("all", "entire", "several") or a partitive
+    head ("part of the", "most of the"). Numbers and "three of the five" are not read (numbers are
+    the kit's own check).
+    """
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in lx.QUANT_WORDS:
+        q = head.head
+        rank = lx.QUANT_WORDS[q.lower_]
+        if any(c.lower_ in ("almost", "nearly") for c in q.children) and rank == 4:
+            rank = 3
+        return Quant(rank, q.lower_ + " of", True)
+    definite = False
+    for c in noun.children:
+        word = c.lower_
+        if c.dep_ in ("det", "predet", "amod", "nummod", "quantmod") and word in lx.QUANT_WORDS:
+            rank = lx.QUANT_WORDS[word]
+            if any(g.lower_ in ("almost", "nearly", "virtually") for g in c.children) and rank == 4:
+                rank = 3
+            if word == "few" and any(g.lower_ == "a" for g in noun.children):
+                rank = 1
+            return Quant(rank, word, False)
+        if c.dep_ in ("det", "poss") and word in ("the", "its", "their", "his", "her", "our", "this", "these", "those"):
+            definite = True
+        if c.dep_ == "poss":
+            definite = True
+    return Quant(None, "", definite)
+
+
+def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
+    """Claim says all/every/entire/most of a noun; the quote says less of the same noun, or nothing
+    (bare plural). A definite plural in the quote ("the flights") is taken to allow "all"/"most".
+    """
+    faults = []
+    for n in claim:
+        if n.pos_ not in ("NOUN", "PROPN"):
+            continue
+        cq = quantifier_of(n)
+        if cq.rank is None or 1 <= cq.rank <= 2:
+            continue
+        lemma = n.lemma_.lower()
+        for m in quote:
+            if m.lemma_.lower() != lemma or m.pos_ not in ("NOUN", "PROPN"):
+                continue
+            qq = quantifier_of(m)
+            if cq.rank == 0:
+                if qq.rank is not None and qq.rank > 0:
+                    faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote "{qq.word} {m.text}"'))
+            elif qq.rank is not None and qq.rank < cq.rank:
+                faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{qq.word} {m.text}"'))
+            elif qq.rank is None and not qq.definite and m.tag_ in ("NNS", "NNPS"):
+                faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
+            break
+    return faults

@@ -1,0 +1,174 @@
+"""Words as the structural check compares them: repaired lemmas, synonym groups, antonym axes, and
+the participants of an event (who or what a phrase names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+from spacy.tokens import Token
+
+from kit.grounding.structure import lexicon as lx
+
+
+def known_words() -> frozenset[str]:
+    words: set[str] = set()
+    for g in lx.SYNONYM_GROUPS:
+        words |= g
+    for _, pos, neg in lx.AXES:
+        words |= pos | neg
+    words |= lx.SPEECH | lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF | set(lx.PLAN_HEADS) | lx.NEG_IMPLICATIVE
+    return frozenset(words)
+
+
+KNOWN = known_words()
+
+
+def repair_lemma(tok: Token) -> str:
+    """The small model's lemmatizer errs on some verbs ("spared" -> "spar", "hopes" -> "hop"). When its
+    lemma is not a lexicon word but a simple de-inflection of the surface form is, take that instead.
+    Only words of lexicon.py are repaired; other lemmas are left as the model gives them.
+    """
+    base = tok.lemma_.lower()
+    if base in KNOWN or tok.pos_ not in ("VERB", "NOUN", "ADJ", "AUX"):
+        return base
+    w = tok.lower_
+    for cand in (w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-2] + "e" if w.endswith("ed") else "", w[:-4]):
+        if cand in KNOWN and len(cand) >= 3:
+            return cand
+    return base
+
+
+def lemma_of(tok: Token) -> str:
+    """Lower-case lemma, with a verb's particle ("lay off"). Does not join other multiword verbs."""
+    base = repair_lemma(tok)
+    prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    return f"{base} {prt[0]}" if prt else base
+
+
+CANON: dict[str, str] = {w: sorted(g)[0] for g in lx.SYNONYM_GROUPS for w in g}
+
+
+def canon(lemma: str) -> str:
+    """Name of the synonym group of a lemma (the lemma itself when it is in none)."""
+    return CANON.get(lemma, lemma)
+
+
+def axis_sides(lemma: str) -> dict[str, int]:
+    """Antonym axes a lemma lies on: axis name -> +1 or -1."""
+    return {name: (1 if lemma in pos else -1) for name, pos, neg in lx.AXES if lemma in pos or lemma in neg}
+
+
+def prefix_antonyms(a: str, b: str) -> bool:
+    """ "likely"/"unlikely", "agree"/"disagree". Misses irregular pairs and false friends ("invaluable")."""
+    return any((a == p + b or b == p + a) and min(len(a), len(b)) >= 4 for p in lx.NEGATIVE_PREFIXES)
+
+
+def opposite_axis(a: str, b: str) -> str | None:
+    """The axis on which two lemmas are opposite, or None."""
+    sa, sb = axis_sides(a), axis_sides(b)
+    for axis, side in sa.items():
+        if sb.get(axis) == -side:
+            return axis
+    return "prefix" if prefix_antonyms(a, b) else None
+
+
+def content_lemmas(tokens: Iterable[Token]) -> frozenset[str]:
+    """Canonical lemmas of the content words (nouns, names, verbs, adjectives, numbers), minus be/have."""
+    out = set()
+    for t in tokens:
+        if (
+            t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
+            and not t.is_stop
+            and t.lemma_.lower() not in ("be", "have")
+        ):
+            out.add(canon(t.lemma_.lower()))
+    return frozenset(out)
+
+
+# Participants
+
+
+class Same(Enum):
+    """How two participant phrases compare."""
+
+    YES = "same"
+    OTHER = "other"  # different common nouns: may still be the same thing ("the firm" / "the company")
+    OTHER_NAME = "other name"  # different proper names: taken as different participants
+    UNKNOWN = "unknown"  # a pronoun or nothing on one side
+
+
+def resolve(tok: Token | None) -> Token | None:
+    """Relative pronoun -> the noun it stands for; personal pronouns -> None (no coreference here)."""
+    if tok is None:
+        return None
+    if tok.lower_ in lx.RELATIVE_PRONOUNS and tok.head.dep_ in ("relcl", "acl"):
+        return tok.head.head
+    if tok.pos_ == "PRON":
+        return None
+    return tok
+
+
+def through_partitive(tok: Token) -> Token:
+    """ "part of the village" -> "village", "most of the paintings" -> "paintings"."""
+    if tok.lower_ in lx.PARTITIVE_HEADS or tok.lemma_.lower() in lx.PARTITIVE_HEADS or tok.like_num:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return tok
+
+
+def identity(tok: Token) -> frozenset[str]:
+    """Lemmas that identify a participant: head, compounds, names in apposition, possessors.
+
+    Does not use the rest of the phrase (relative clauses, most prepositions) nor coreference.
+    """
+    parts = [tok]
+    for c in tok.children:
+        if c.dep_ in ("compound", "flat", "poss", "appos", "nmod"):
+            parts.append(c)
+            parts.extend(g for g in c.children if g.dep_ in ("compound", "flat"))
+    keep = [p for p in parts if p.pos_ in ("NOUN", "PROPN", "NUM") or p.tag_ == "NNP" or p is tok]
+    return frozenset(p.lemma_.lower() for p in keep) | frozenset(p.lower_ for p in keep)
+
+
+def is_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" or tok.tag_ in ("NNP", "NNPS")
+
+
+def same(a: Token | None, b: Token | None) -> Same:
+    """Compare two participants by their identifying lemmas. No synonyms, no coreference, no metonymy."""
+    a, b = resolve(a), resolve(b)
+    if a is None or b is None:
+        return Same.UNKNOWN
+    a, b = through_partitive(a), through_partitive(b)
+    ia, ib = identity(a), identity(b)
+    ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
+    if ha & hb or ha & ib or hb & ia or (ia & ib) - lx.GENERIC_NOUNS:
+        return Same.YES
+    if is_name(a) and is_name(b):
+        return Same.OTHER_NAME
+    return Same.OTHER
+
+
+def phrase_of(tok: Token | None) -> str:
+    """Short text of a noun phrase: determiners, compounds, modifiers and the head."""
+    if tok is None:
+        return "someone"
+    tok = resolve(tok) or tok
+    left = min(
+        [tok.i]
+        + [
+            c.left_edge.i
+            for c in tok.children
+            if c.dep_ in ("det", "compound", "amod", "poss", "nummod", "flat", "quantmod", "nmod")
+        ]
+    )
+    right = tok.i
+    for c in tok.children:  # keep "of the village" after a partitive head
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in lx.PARTITIVE_HEADS:
+            right = c.right_edge.i
+    return tok.doc[left : right + 1].text

@@ -1,0 +1,300 @@
+"""Development cases, written before structure.py existed (invented sentences, four topics).
+
+FAITHFUL: (claim, quote) pairs where the claim says nothing the quote does not state.
+FAULTS: (claim, quote, kind) pairs where the claim asserts something the quote does not state.
+The prototype was tuned while looking at these; cases_heldout.py was written afterwards.
+"""
+
+from __future__ import annotations
+
+FAITHFUL: list[tuple[str, str]] = [
+    # sports
+    ("Valencia were beaten by Sevilla on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
+    ("Sevilla defeated Valencia.", "Sevilla beat Valencia 2-1 on Sunday."),
+    (
+        "The Wildcats signed the veteran goalkeeper Tomas Brandt.",
+        "Veteran goalkeeper Tomas Brandt was signed by the Wildcats on a two-year deal.",
+    ),
+    ("Brandt joined the Wildcats on a two-year deal.", "The Wildcats signed Brandt on a two-year deal."),
+    (
+        "According to coach Elena Marsh, the injury is not serious.",
+        "The injury is not serious, coach Elena Marsh told reporters after training.",
+    ),
+    (
+        "Okafor scored twice as Lagos United won the cup final.",
+        "Lagos United won the cup final 3-1, with Okafor scoring twice.",
+    ),
+    ("Ruiz was sent off in the 70th minute.", "The referee sent off Ruiz in the 70th minute for a second yellow card."),
+    ("The league fined the club 50,000 euros.", "The club was fined 50,000 euros by the league for crowd trouble."),
+    ("Halvorsen did not finish the race.", "Halvorsen failed to finish the race after a crash on the final lap."),
+    ("The final was postponed because of heavy rain.", "Heavy rain forced organisers to postpone the final."),
+    ("The team lost its last three matches.", "The team has lost each of its last three matches."),
+    (
+        "Brazil's women reached the semi-finals after beating Japan.",
+        "Brazil's women beat Japan 2-0 to reach the semi-finals.",
+    ),
+    # business
+    ("Norvik Shipping was acquired by Halden Group.", "Halden Group has bought Norvik Shipping for $1.2 billion."),
+    ("Halden bought Norvik.", "Halden Group completed its acquisition of Norvik Shipping on Monday."),
+    (
+        "The bank raised its interest rate to 4.5%.",
+        "The central bank increased its key interest rate to 4.5 percent on Thursday.",
+    ),
+    (
+        "Sales at the retailer fell 8% in the second quarter.",
+        "The retailer said second-quarter sales dropped 8 percent.",
+    ),
+    (
+        "The carmaker will cut 2,000 jobs, the company said.",
+        "The carmaker said it would cut 2,000 jobs by the end of next year.",
+    ),
+    ("Profits at Ardent Foods doubled last year.", "Ardent Foods reported that its profit doubled in 2023."),
+    ("Shareholders rejected the pay plan.", "The pay plan was rejected by shareholders at the annual meeting."),
+    ("The startup laid off a fifth of its staff.", "About 20 percent of the startup's employees were laid off."),
+    (
+        "Regulators approved the merger between the two airlines.",
+        "The merger of the two airlines was approved by competition regulators.",
+    ),
+    (
+        "Analysts expect the company to return to profit next year.",
+        "The company is expected by analysts to return to profit in 2025.",
+    ),
+    (
+        "Orrin Tech's shares rose 12% after it reported strong earnings.",
+        "Shares in Orrin Tech jumped 12 percent on Wednesday after the company posted better-than-expected earnings.",
+    ),
+    # science
+    ("The vaccine was tested on 300 volunteers.", "Researchers tested the vaccine on 300 volunteers."),
+    (
+        "The study found that the drug reduced symptoms.",
+        "According to the study, the drug reduced symptoms in most patients.",
+    ),
+    (
+        "The telescope detected water vapour in the planet's atmosphere.",
+        "Water vapour was detected in the planet's atmosphere by the telescope.",
+    ),
+    (
+        "Scientists say the glacier is shrinking.",
+        "The glacier is shrinking, according to scientists at the polar institute.",
+    ),
+    ("The trial showed the treatment was safe.", "The treatment proved safe in the trial, the researchers reported."),
+    (
+        "Bees exposed to the pesticide foraged less.",
+        "The researchers found that bees that had been exposed to the pesticide foraged less than others.",
+    ),
+    (
+        "The comet will pass closest to Earth in March.",
+        "The comet is due to make its closest approach to Earth in March.",
+    ),
+    ("Engineers did not find any defects in the wing.", "No defects were found in the wing, engineers said."),
+    ("The mission was a success.", "The mission succeeded, NASA said."),
+    # politics
+    ("The senator was accused of corruption by a former aide.", "A former aide accused the senator of corruption."),
+    ("The parliament passed the budget.", "The budget was approved by parliament on Tuesday."),
+    ("The president vetoed the bill.", "The bill was vetoed by the president late on Friday."),
+    ("The minister resigned after the scandal.", "The minister stepped down following the scandal over party funding."),
+    ("Police arrested two protesters.", "Two protesters were detained by police outside the parliament."),
+    ("The opposition said the election was rigged.", "The opposition claimed that the election had been rigged."),
+    (
+        "Voters in the region backed independence.",
+        "A majority of voters in the region backed independence in Sunday's referendum.",
+    ),
+    (
+        "The court ruled that the law was unconstitutional.",
+        "The law is unconstitutional, the supreme court ruled on Wednesday.",
+    ),
+    ("The two countries signed a trade agreement.", "A trade agreement was signed by the two countries in Geneva."),
+    (
+        "Talks between the union and management broke down.",
+        "Negotiations between management and the union collapsed on Monday night.",
+    ),
+    ("The mayor blamed the flooding on poor drainage.", "Poor drainage caused the flooding, the mayor said."),
+    (
+        "The governor was criticised by environmental groups for approving the pipeline.",
+        "Environmental groups criticised the governor for approving the pipeline.",
+    ),
+    # compression and mixed
+    (
+        "Marta Silva won the marathon.",
+        "Kenyan runner Marta Silva won the Berlin marathon on Sunday, finishing in 2:19:40, ahead of two Ethiopian rivals.",
+    ),
+    (
+        "The firm closed its plant in Lyon.",
+        "Citing weak demand, the firm closed its plant near Lyon last month, and moved production to Poland.",
+    ),
+    (
+        "The storm destroyed dozens of homes.",
+        "Dozens of homes were destroyed when the storm hit the coast overnight, officials said.",
+    ),
+    (
+        "The drug lowered blood pressure in the trial.",
+        "In the trial, the drug significantly lowered patients' blood pressure compared with a placebo.",
+    ),
+    (
+        "The prime minister met the French president in Paris.",
+        "The prime minister, who arrived in Paris on Tuesday, met the French president for two hours.",
+    ),
+    (
+        "The board fired the chief executive.",
+        "The chief executive was dismissed by the board after an internal inquiry, the company said.",
+    ),
+    ("Exports rose while imports fell.", "Exports increased by 4% in May, while imports declined by 2%."),
+    ("The fire was caused by an electrical fault.", "Investigators said an electrical fault caused the fire."),
+    ("The drought led to higher food prices.", "Food prices rose as a result of the drought."),
+    ("Rebels captured the town of Kessa.", "The town of Kessa fell to rebel fighters on Saturday."),
+    ("The company's revenue increased even though its profit fell.", "Revenue grew, but profit declined."),
+    ("Every member of the panel voted against the proposal.", "All members of the panel voted against the proposal."),
+    ("Most of the stolen paintings have been recovered.", "Police have recovered most of the stolen paintings."),
+    ("The central bank kept interest rates unchanged.", "The central bank left interest rates on hold on Thursday."),
+    ("The company denied that it had misled investors.", "The company rejected claims that it had misled investors."),
+    ("The team's coach praised the fans.", "The fans were praised by the team's coach."),
+]
+
+FAULTS: list[tuple[str, str, str]] = [
+    # roles
+    ("Valencia beat Sevilla.", "Sevilla beat Valencia 2-1 on Sunday.", "roles"),
+    ("Sevilla were beaten by Valencia.", "Sevilla beat Valencia 2-1.", "roles"),
+    (
+        "The former aide was accused of corruption by the senator.",
+        "A former aide accused the senator of corruption.",
+        "roles",
+    ),
+    ("Norvik Shipping bought Halden Group.", "Halden Group has bought Norvik Shipping for $1.2 billion.", "roles"),
+    (
+        "The Wildcats were sued by their former coach.",
+        "The Wildcats sued their former coach for breach of contract.",
+        "roles",
+    ),
+    (
+        "The shareholders were criticised by the board.",
+        "Shareholders criticised the board over executive pay.",
+        "roles",
+    ),
+    ("The mouse cells attacked the virus.", "The virus attacked the mouse cells within hours.", "roles"),
+    ("Japan defeated Brazil.", "Brazil's women beat Japan 2-0 to reach the semi-finals.", "roles"),
+    ("The regulator was fined by the airline.", "The airline was fined by the regulator for safety breaches.", "roles"),
+    ("Police officers were attacked by protesters.", "Police attacked protesters outside the parliament.", "roles"),
+    # attribution
+    ("According to the coach, the injury is serious.", "The injury is serious, the team doctor said.", "attribution"),
+    (
+        "The finance minister said inflation would fall.",
+        "The central bank governor said inflation would fall next year.",
+        "attribution",
+    ),
+    ("According to the health ministry, 12 people died.", "Twelve people died, a local hospital said.", "attribution"),
+    (
+        "Amnesty International said the trial was unfair.",
+        "Human Rights Watch said the trial was unfair.",
+        "attribution",
+    ),
+    ("The police said the driver was drunk.", "The driver was drunk, witnesses told the newspaper.", "attribution"),
+    ("According to NASA, the probe lost contact.", "The probe lost contact with Earth on Friday.", "attribution"),
+    # polarity: negation
+    ("The club did not sign Brandt.", "The Wildcats signed Brandt on a two-year deal.", "polarity"),
+    ("The drug reduced symptoms.", "The drug did not reduce symptoms in the trial.", "polarity"),
+    ("The senator voted for the bill.", "The senator did not vote for the bill.", "polarity"),
+    ("Investigators found evidence of fraud.", "Investigators found no evidence of fraud.", "polarity"),
+    (
+        "The company met its sales target.",
+        "The company failed to meet its sales target for the third year.",
+        "polarity",
+    ),
+    (
+        "The minister confirmed that the plant would close.",
+        "The minister denied that the plant would close.",
+        "polarity",
+    ),
+    # polarity: antonyms
+    ("Shares in Orrin Tech fell 12% on Wednesday.", "Shares in Orrin Tech jumped 12 percent on Wednesday.", "polarity"),
+    ("The home side won the match.", "The home side lost the match 2-0.", "polarity"),
+    ("The council approved the new stadium.", "The council rejected plans for the new stadium.", "polarity"),
+    ("The launch of the satellite was a success.", "The launch of the satellite was a failure.", "polarity"),
+    ("Unemployment decreased in March.", "Unemployment increased in March, the statistics office said.", "polarity"),
+    (
+        "The army advanced towards the capital.",
+        "The army retreated from the capital's outskirts on Tuesday.",
+        "polarity",
+    ),
+    ("The factory reopened in May.", "The factory closed in May after a fire.", "polarity"),
+    ("The earthquake spared the old cathedral.", "The earthquake destroyed the old cathedral.", "polarity"),
+    ("The board accepted the takeover offer.", "The board rejected the takeover offer as too low.", "polarity"),
+    ("The government allowed the protest to go ahead.", "The government banned the protest.", "polarity"),
+    ("The team won the final.", "Argentina beat the team in the final.", "polarity"),
+    # modality / certainty
+    ("The two companies merged.", "The two companies are in talks about a possible merger.", "modality"),
+    (
+        "Porto signed the striker.",
+        "Porto could sign the striker before the deadline, according to local media.",
+        "modality",
+    ),
+    (
+        "The central bank cut interest rates.",
+        "The central bank is expected to cut interest rates next month.",
+        "modality",
+    ),
+    ("The company cut 500 jobs.", "The company said it plans to cut 500 jobs.", "modality"),
+    ("The two parties agreed a coalition deal.", "The two parties began negotiations on a coalition deal.", "modality"),
+    ("The mayor embezzled public funds.", "The mayor allegedly embezzled public funds.", "modality"),
+    ("The new drug cures the disease.", "The new drug might cure the disease, early results suggest.", "modality"),
+    (
+        "The study proved that coffee prevents dementia.",
+        "The study suggested that coffee may lower the risk of dementia.",
+        "modality",
+    ),
+    ("The airline will close its Berlin base.", "The airline may close its Berlin base.", "modality"),
+    ("The president signed the bill into law.", "The president is set to sign the bill next week.", "modality"),
+    ("Protesters stormed the ministry.", "Protesters threatened to storm the ministry.", "modality"),
+    (
+        "The rescue team reached the trapped miners.",
+        "The rescue team hopes to reach the trapped miners by Friday.",
+        "modality",
+    ),
+    ("The suspect set the fire.", "The suspect is accused of setting the fire.", "modality"),
+    # quantifiers
+    (
+        "All flights at the airport were cancelled.",
+        "Some flights at the airport were cancelled because of fog.",
+        "quantifier",
+    ),
+    ("The fire destroyed the entire village.", "The fire destroyed part of the village.", "quantifier"),
+    ("Every school in the district closed.", "Several schools in the district closed on Monday.", "quantifier"),
+    ("Most economists expect a recession.", "A few economists expect a recession this year.", "quantifier"),
+    ("The flood damaged all the crops.", "The flood damaged crops across the region.", "quantifier"),
+    ("The building was destroyed.", "The building was partly destroyed by the blast.", "quantifier"),
+    ("The team won every match this season.", "The team won most of its matches this season.", "quantifier"),
+    # causal
+    (
+        "Shares fell because the company cut its forecast.",
+        "Shares fell on Tuesday after the company cut its forecast.",
+        "causal",
+    ),
+    (
+        "The bridge collapsed due to the heavy traffic.",
+        "The bridge collapsed during heavy rain; it had carried heavy traffic for decades.",
+        "causal",
+    ),
+    (
+        "The vaccine caused the side effects.",
+        "The side effects appeared in patients who received the vaccine.",
+        "causal",
+    ),
+    ("The new law led to a fall in crime.", "Crime fell in the year after the new law took effect.", "causal"),
+    ("Inflation rose, so the bank raised rates.", "The bank raised rates, and inflation rose.", "causal"),
+    ("The strike caused the delays.", "The delays caused the strike, union leaders said.", "causal"),
+    ("Sales fell as a result of the price rise.", "Sales fell in the same month as the price rise.", "causal"),
+    # time
+    ("The minister resigned before the vote.", "The minister resigned after the vote on Thursday.", "time"),
+    (
+        "The merger was announced after the chief executive left.",
+        "The merger was announced before the chief executive left the company.",
+        "time",
+    ),
+    ("The match was played on Sunday.", "The match was played on Saturday.", "time"),
+    (
+        "The telescope was launched in 2019.",
+        "The telescope was launched in 2021 and began observations a year later.",
+        "time",
+    ),
+    ("The treaty was signed in March.", "The treaty was signed in June, three months after talks began.", "time"),
+    ("The festival began after the storm passed.", "The festival began before the storm arrived.", "time"),
+]
