@@ -160,8 +160,9 @@ class Judge:
     skipped); `idf` weighs content words (rare words count more; uniform without it)."""
 
     def __init__(self, embedder: Embedder | None = None, idf: Callable[[str], float] | None = None,
-                 thresholds: Thresholds | None = None) -> None:
+                 thresholds: Thresholds | None = None, structure: bool = True) -> None:
         self.embedder = embedder
+        self.structure = structure  # read claim and quote through a dependency parse (see kit.grounding.structure)
         self.idf = idf or (lambda _term: 1.0)
         self.thresholds = thresholds or Thresholds.load()
         self._vectors: dict[str, np.ndarray] = {}
@@ -208,7 +209,8 @@ class Judge:
         passage = " … ".join(p for p in passages if p.strip()) or quote
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         names_hard, names_soft = _name_reasons(claim, qw, pw)
-        hard = _number_reasons(claim, qw) + names_hard + _negation_reasons(cw, qw)
+        negation = _negation_reasons(cw, qw)
+        hard = _number_reasons(claim, qw) + names_hard + negation + self._structure_reasons(claim, quote, negation)
         words = self._content_words(claim)
         clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
@@ -217,6 +219,17 @@ class Judge:
             min((cov for cov, _ in by_clause), default=1.0),
             min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
             self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60])
+
+    def _structure_reasons(self, claim: str, quote: str, negation: list[str]) -> list[str]:
+        """What the claim asserts that the quote's structure does not state (roles, polarity, modality,
+        quantifiers, causal links, time); none when the claim is the quote itself. A negation the word
+        check already named is not named twice."""
+        if not self.structure or " ".join(claim.split()) == " ".join(quote.split()):
+            return []
+        from kit.grounding.structure.compare import compare
+
+        faults = compare(claim, quote)
+        return [f.reason for f in faults if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
     def _content_words(self, text: str) -> list[str]:
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))

@@ -207,7 +207,7 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
         qv = {(v, r) for k, v, r in qd if k == kind}
         if cv and not qv:
             for other in quote:
-                if other.token is q.token or same_concept(c, other):
+                if other.token is q.token or same_concept(c, other) or attached(other.token, q.token):
                     continue
                 if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token) if k == kind}:
                     faults.append(Fault("time", f'the quote gives that date to another event: "{other.text()}"'))
@@ -282,3 +282,10 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
 
 def np_text(t: Token) -> str:
     return t.doc[t.left_edge.i : t.i + 1].text
+
+
+def attached(a: Token, b: Token) -> bool:
+    """Whether one event is a participle inside the other's phrase ("destroyed 18 trucks carrying oil
+    on Friday"): a date on either may belong to both, as the parser's attachment of a date is a guess.
+    A relative clause ("which had been held since 1890") has a time of its own."""
+    return (a.dep_ == "acl" and a in b.subtree) or (b.dep_ == "acl" and b in a.subtree)

@@ -147,11 +147,20 @@ def same(a: Token | None, b: Token | None) -> Same:
     a, b = through_partitive(a), through_partitive(b)
     ia, ib = identity(a), identity(b)
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
-    if ha & hb or ha & ib or hb & ia or (ia & ib) - lx.GENERIC_NOUNS:
+    if ha & hb or ha & ib or hb & ia or (ia & ib) - lx.GENERIC_NOUNS or acronym_of(a, b) or acronym_of(b, a):
         return Same.YES
     if is_name(a) and is_name(b):
         return Same.OTHER_NAME
     return Same.OTHER
+
+
+def acronym_of(short: Token, long: Token) -> bool:
+    """"US" for "United States", "EU" for "European Union": the initials of the name's words."""
+    letters = short.text.replace(".", "")
+    if not (2 <= len(letters) <= 6 and letters.isupper()):
+        return False
+    words = [t for t in long.subtree if t.dep_ in ("compound", "flat") or t is long]
+    return "".join(w.text[0] for w in words if w.text[:1].isupper()) == letters
 
 
 def phrase_of(tok: Token | None) -> str:
