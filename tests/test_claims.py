@@ -82,3 +82,15 @@ def test_citations_are_numbered_in_order_of_use_shown_claims_first(setup: tuple[
     numbered = number_citations(claims)
     assert [c.keys for c in numbered] == [[1], [1], [2]]  # the zebra claim cites the span numbered 1 too
     assert numbered[0].support is Support.UNSUPPORTED
+
+
+def test_a_quote_not_in_its_passage_is_never_replaced_by_kits_choice(setup: tuple[dict[int, Chunk], Evidence]
+                                                                    ) -> None:
+    """A model (obeying an injected instruction, say) cites a sentence that is not in its passage for a
+    claim the passage does state elsewhere: the claim stays unsupported, its failed quote is reported,
+    and kit does not pick a sentence of its own to make it look cited."""
+    passages, evidence = setup
+    drafts = [Draft("Eight fuel trucks were destroyed.", (1,), ((1, "Official sources confirm it."),))]
+    (claim,), failed = build_claims(drafts, passages, evidence)
+    assert claim.support is Support.UNSUPPORTED and claim.citations == ()
+    assert [(c.key, c.problem) for c in failed] == [(1, CitationProblem.NOT_IN_PASSAGE)]

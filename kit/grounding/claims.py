@@ -2,8 +2,9 @@
 
 A model's reply (an answer with [n] markers, or summary sentences with passage keys) becomes
 drafts; each draft becomes a `Claim` whose citations were (1) located in the passage they name,
-(2) verified against the source file at their span, and (3) judged for support. A marker
-without a usable quote takes the passage sentence that supports the claim, and only then.
+(2) verified against the source file at their span, and (3) judged for support. A bare marker
+(no quote given for it) takes the passage sentence that supports the claim, and only then; a
+quote the model gave that is not in its passage is never replaced by kit's own choice.
 Invented keys and quotes not in their passage are failed citations, never kept; a claim whose
 citations all failed is unsupported and loses its markers. Citations are then numbered 1..n in
 order of first use. This module does not call models or retrieve.
@@ -97,8 +98,9 @@ def _claim(draft: Draft, passages: Mapping[int, Chunk], evidence: Evidence) -> t
         cited += _best_quote(draft.text, [_Cited(c, passages[key].text) for c in found], evidence.judge)
     if not draft.keys and cited:  # unmarked sentence: keep only a quote that supports it
         cited = [c for c in cited if _supports(draft.text, c, evidence.judge)][:1]
-    for key in draft.keys:
-        if key in passages and not any(c.citation.key == key for c in cited):
+    offered = {k for k, q in draft.quotes if q.strip()}
+    for key in draft.keys:  # a bare marker only: a quote the model gave and kit could not find stays failed
+        if key in passages and key not in offered and not any(c.citation.key == key for c in cited):
             cited += _best_sentence(draft.text, key, passages[key], evidence.judge)
     return make_claim(draft.text, cited, evidence, failed)
 
