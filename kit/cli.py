@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import urllib.parse
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -357,7 +358,8 @@ def _file_links(k: Any, out: Path | None) -> Callable[[str], str | None]:
     base = (out.parent if out else Path.cwd()).resolve()
 
     def link(path: str) -> str | None:
-        return Path(os.path.relpath((root / path).resolve(), base)).as_posix()
+        # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
+        return urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(), safe="/")
 
     return link
 

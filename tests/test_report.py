@@ -149,3 +149,20 @@ def test_report_files_from_the_cli(tmp_path: Path) -> None:
         text = out.read_text(encoding="utf-8")
         assert text.startswith("# Topic report" if name.endswith(".md") else "<!doctype html>")
         assert re.search(r"\d{3}_[0-9a-f]{16}\.txt`? \[\d+:\d+\]", text)
+
+
+def test_a_file_named_like_a_script_url_is_linked_as_a_relative_path(tmp_path: Path) -> None:
+    """A report written inside the corpus folder links its sources relatively; a file whose name is
+    a `javascript:` URL must stay a path (percent-encoded), never become a link that runs script."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    name = "javascript:document.title='owned',{}.txt"
+    (folder / name).write_text(HOSTILE, encoding="utf-8")
+    for f in sorted(SEEDS.glob("*.txt"))[:2]:
+        (folder / f.name).write_bytes(f.read_bytes())
+    store, out = tmp_path / ".kit", folder / "report.html"
+    assert main(["ingest", str(folder), "--store", str(store), "--embedder", "hash", "--no-progress"]) == 0
+    assert main(["summarize", "--store", str(store), "--embedder", "hash", "--out", str(out)]) == 0
+    hrefs = [html.unescape(h) for h in re.findall(r"href='([^']*)'", out.read_text(encoding="utf-8"))]
+    assert any("javascript%3A" in h for h in hrefs), hrefs  # the file is cited and linked...
+    assert not [h for h in hrefs if re.match(r"\s*[a-z][a-z0-9+.-]*:", h, re.I)]  # ...by a path with no scheme
