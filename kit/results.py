@@ -91,8 +91,9 @@ class Answer(ClaimsResult):
 
     @property
     def abstained(self) -> bool:
-        """No claim is supported by the sources: the answer is "not in the documents"."""
-        return not any(c.support is Support.SUPPORTED for c in self.claims)
+        """No claim is supported, even partly, by the sources: the answer is "not in the documents".
+        Partly supported claims are shown, flagged, rather than hidden behind an abstention."""
+        return not any(c.shown for c in self.claims)
 
     @property
     def text(self) -> str:

@@ -94,3 +94,15 @@ def test_a_quote_not_in_its_passage_is_never_replaced_by_kits_choice(setup: tupl
     (claim,), failed = build_claims(drafts, passages, evidence)
     assert claim.support is Support.UNSUPPORTED and claim.citations == ()
     assert [(c.key, c.problem) for c in failed] == [(1, CitationProblem.NOT_IN_PASSAGE)]
+
+
+def test_an_answer_whose_claims_are_all_partial_shows_them_flagged() -> None:
+    from kit.report import answer_text
+    from kit.results import Answer
+    from kit.types import Citation, Claim, Mode
+
+    cite = Citation(1, "news.txt", 0, 10, "article", "They were destroyed.", support=Support.PARTIAL)
+    claim = Claim("Eight fuel trucks were destroyed.", (cite,), Support.PARTIAL, ("a name is in the passage",))
+    answer = Answer("What was destroyed?", [claim], Mode.LLM, "scripted")
+    assert not answer.abstained and answer.shown == [claim]
+    assert "partly supported" in answer_text(answer) and answer.NOT_FOUND not in answer_text(answer)
