@@ -180,8 +180,13 @@ class Kit:
         extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
         if self.chat is None:
             return extractive
-        llm = LLMAnswerer(self.chat)
+        llm = LLMAnswerer(self.chat, self._model_check())
         return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
+
+    def _model_check(self) -> float | None:
+        """The deadline of the chat model's check of claims (the `judge` setting), or None for none."""
+        wanted = self.settings.judge == "llm" or (self.settings.judge == "auto" and self.chat is not None)
+        return self.settings.judge_timeout if wanted and self.chat is not None else None
 
     def context(self) -> Evidence:
         """What answers and summaries are checked against: the files as they are now, a support
@@ -288,7 +293,7 @@ class Kit:
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is None:
             return self._extractive(topic, ctx, max_sentences, max_words, cache)
-        summary = llm_summary(topic, self.chat, self.embedder, ctx)
+        summary = llm_summary(topic, self.chat, self.embedder, ctx, self._model_check())
         summary.notes += sections_note(topic)
         return summary
 

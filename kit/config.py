@@ -149,6 +149,15 @@ class Settings(BaseModel):
         description="Sections topics and summaries draw on: the article text by default; add 'comments' or "
         "'sidebar' to include reader comments or sidebars (reports then say so).",
     )
+    judge: Literal["offline", "llm", "auto"] = Field(
+        "auto", description="Who judges whether quotes state their claims: 'offline' (kit's own judge only), 'llm' "
+        "(also the chat model, in one call per answer or summary, which can only withdraw support), 'auto' (llm "
+        "when a chat backend is set, else offline).",
+    )
+    judge_timeout: float = Field(
+        60.0, gt=0, description="Seconds for the chat model's check of an answer's or summary's claims; past it "
+        "the offline verdicts stand, with a note.",
+    )
     llm_fallback: bool = Field(
         False, description="When the language model fails (timeout, server error), answer extractively with a "
         "note instead of failing with exit 1.",

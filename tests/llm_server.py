@@ -9,6 +9,7 @@ or HTML body, empty choices); when the script is empty, `default` computes the r
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -41,14 +42,29 @@ def completion(content: str, finish_reason: str = "stop", model: str = "test-mod
     }
 
 
+def is_judge_request(request: dict[str, Any]) -> bool:
+    """Whether a request is kit's check of claims (prompts/judge.yaml) rather than an answer or summary."""
+    messages = request.get("messages") or [{}]
+    return str(messages[0].get("content", "")).startswith("You check claims against quotes")
+
+
+def agreeing_judge(request: dict[str, Any]) -> str:
+    """A judge that finds every claim stated by its quotes (it can only withdraw support, never add it)."""
+    user = str(request["messages"][-1]["content"]).split("Now the claims to check:", 1)[-1]
+    numbers = sorted({int(n) for n in re.findall(r"^Claim (\d+):", user, re.M)})
+    return json.dumps({"verdicts": [{"claim": n, "follows": True} for n in numbers]})
+
+
 class FakeOpenAI:
     """Start with `with FakeOpenAI() as server:`; `server.base_url` goes in KIT_LLM_BASE_URL."""
 
-    def __init__(self, default: Callable[[dict[str, Any]], str] | None = None) -> None:
+    def __init__(self, default: Callable[[dict[str, Any]], str] | None = None,
+                 judge: Callable[[dict[str, Any]], str] | None = None) -> None:
         self.script: deque[Behaviour] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.default = default or (lambda request: '{"answer": "NOT_IN_DOCUMENTS", "quotes": []}')
+        self.judge = judge or agreeing_judge  # kit's check of claims (prompts/judge.yaml), apart from the script
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -79,7 +95,10 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 server.requests.append(body)
                 server.headers.append(dict(self.headers))
-                behaviour = server.script.popleft() if server.script else Behaviour("reply", server.default(body))
+                if is_judge_request(body):
+                    behaviour = Behaviour("reply", server.judge(body))
+                else:
+                    behaviour = server.script.popleft() if server.script else Behaviour("reply", server.default(body))
                 server._respond(self, behaviour)
 
         return Handler

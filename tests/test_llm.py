@@ -63,7 +63,8 @@ def good_reply(request: dict[str, Any]) -> str:
 
 
 def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
-    settings = {"llm_timeout": 5.0, "llm_max_retries": 2, **options}
+    # judge "offline": these tests count the answer's own calls; the model's check is tested in test_llm_judge
+    settings = {"llm_timeout": 5.0, "llm_max_retries": 2, "judge": "offline", **options}
     return kit.open(store_dir=str(store), embedder="hash", llm="openai", llm_base_url=server.base_url,
                     api_key=CANARY, llm_model="test-model", **settings)
 
@@ -292,7 +293,8 @@ def test_canary_key_never_reaches_the_store_reports_or_logs(corpus: Path, tmp_pa
 # -- one deadline, typed errors ------------------------------------------------------------
 
 def backend(server: FakeOpenAI, **options: Any) -> OpenAIChat:
-    settings = {"llm_timeout": 5.0, "llm_max_retries": 2, **options}
+    # judge "offline": these tests count the answer's own calls; the model's check is tested in test_llm_judge
+    settings = {"llm_timeout": 5.0, "llm_max_retries": 2, "judge": "offline", **options}
     return OpenAIChat(Settings.load(environ={}, llm="openai", llm_base_url=server.base_url, api_key=CANARY,
                                     llm_model="test-model", **settings))
 

@@ -255,7 +255,7 @@ def test_summaries_over_the_openai_protocol(seeds_kit: Kit) -> None:
     with FakeOpenAI(server_reply) as server:
         k = kit.open(store_dir=seeds_kit.settings.store_dir, embedder="hash", llm="openai",
                      llm_base_url=server.base_url, api_key="sk-test", llm_model="test-model", llm_timeout=5.0,
-                     llm_context=1900)
+                     llm_context=1900, judge="offline")  # the model's check of claims: test_llm_judge
         summaries = k.summarize([seeds_topic(seeds_kit)])
     summary = summaries[0]
     assert summary.mode == "llm" and summary.backend == "openai:test-model"

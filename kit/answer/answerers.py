@@ -42,6 +42,7 @@ from kit.grounding.claims import (
 )
 from kit.llm.base import ChatBackend, Trace, json_object
 from kit.llm.budget import fit_and_call
+from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Answer
 from kit.text import is_statement, keywords, sentences
@@ -237,9 +238,10 @@ class LLMAnswerer:
 
     mode = Mode.LLM
 
-    def __init__(self, backend: ChatBackend) -> None:
+    def __init__(self, backend: ChatBackend, check_timeout: float | None = None) -> None:
         self.backend = backend
         self.name = backend.name
+        self.check_timeout = check_timeout  # the model's own check of the claims, with this deadline (None: none)
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         prompt = load_prompt("answer")
@@ -258,8 +260,12 @@ class LLMAnswerer:
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
         claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx)
+        traces = [trace.to_dict()]
+        if self.check_timeout is not None:
+            opinion = second_opinion(claims, self.backend, self.check_timeout)
+            claims, traces, notes = opinion.claims, traces + opinion.traces, notes + opinion.notes
         answer = Answer(question, number_citations(claims), Mode.LLM, self.name, failed=failed,
-                        traces=[trace.to_dict()], hits=list(hits), notes=notes)
+                        traces=traces, hits=list(hits), notes=notes)
         if answer.unsupported:
             answer.notes.append(f"{len(answer.unsupported)} of the model's {len(claims)} claims are not supported "
                                 "by the sources; they are listed apart")

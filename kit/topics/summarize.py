@@ -28,6 +28,7 @@ from kit.grounding.citations import cite_in_chunk, verify_all
 from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim, source_notes
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
+from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
 from kit.text import key_term_coverage
@@ -154,9 +155,11 @@ SUMMARY_SCHEMA = {
 REDUCE_ABOVE = 8
 
 
-def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence: Evidence) -> TopicSummary:
+def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence: Evidence,
+                check_timeout: float | None = None) -> TopicSummary:
     """Map each batch of passages to cited claims, then reduce the supported ones to a summary;
-    every claim, mapped or reduced, is checked against its quotes."""
+    every claim, mapped or reduced, is checked against its quotes (and by the model itself, within
+    `check_timeout` seconds, when given)."""
     traces: list[dict[str, object]] = []
     drafts: list[Draft] = []
     fixed = load_prompt("summarize_map").render(topic=topic.title, passages="")
@@ -170,6 +173,9 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
         reduced, more_failed = build_claims(_reduce(topic, supported, chunks, backend, traces), passages, evidence)
         claims = reduced + [c for c in claims if c.support is not Support.SUPPORTED]
         failed += more_failed
+    if check_timeout is not None:
+        opinion = second_opinion(claims, backend, check_timeout)
+        claims, traces, fitted = opinion.claims, traces + opinion.traces, fitted + opinion.notes
     summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces, notes=fitted)
     if failed:
         summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "

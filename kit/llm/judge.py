@@ -1,0 +1,109 @@
+"""A chat model's second opinion on claims: do the quotes state what each claim says?
+
+One batched call per answer or summary, with structured output and the prompt `prompts/judge.yaml`.
+The model can only withdraw support: a shown claim (supported or partly) the model says does not
+follow becomes unsupported, with a reason. It never makes a claim supported: the offline judge's
+evidence (a number, name, role or negation the quotes contradict) stands, and a weak model's
+"yes" is not evidence. The call is traced like every other and has its own deadline
+(`judge_timeout`); when it fails or its reply cannot be read, every verdict stays the offline one
+and a note says so. This module does not judge claims itself (see `kit.grounding.support`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kit.errors import LLMConfigError, LLMError
+from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
+from kit.llm.prompts import load_prompt
+from kit.types import Claim, Support
+
+JUDGE_SCHEMA: dict[str, Any] = {
+    "name": "claim_verdicts", "strict": True,
+    "schema": {
+        "type": "object", "additionalProperties": False, "required": ["verdicts"],
+        "properties": {"verdicts": {"type": "array", "maxItems": 32, "items": {
+            "type": "object", "additionalProperties": False, "required": ["claim", "follows"],
+            "properties": {"claim": {"type": "integer"}, "follows": {"type": "boolean"}}}}},
+    },
+}
+REASON = "the language model judged that its quotes do not state it"
+
+
+@dataclass
+class Opinion:
+    """Claims after the model's check, with the note and trace of the call."""
+
+    claims: list[Claim]
+    notes: list[str] = field(default_factory=list)
+    traces: list[dict[str, object]] = field(default_factory=list)
+
+
+def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float) -> Opinion:
+    """The model's verdict on every shown claim; unsupported claims are not asked about."""
+    asked = [i for i, c in enumerate(claims) if c.shown and c.citations]
+    if not asked:
+        return Opinion(list(claims))
+    prompt = load_prompt("judge")
+    system, user = prompt.render(claims=_listing([claims[i] for i in asked]))
+    trace = Trace(prompt.name, prompt.version, backend.name, [])
+    try:
+        with _deadline(backend, timeout):
+            reply = traced_call(backend, [Message("system", system), Message("user", user)], trace, JUDGE_SCHEMA)
+    except LLMConfigError:
+        raise
+    except LLMError as exc:
+        return Opinion(list(claims), [f"the language model's check failed ({exc}); the offline verdicts stand"],
+                       [trace.to_dict()])
+    verdicts = _verdicts(reply.text, len(asked))
+    if verdicts is None:
+        return Opinion(list(claims), ["the language model's check could not be read; the offline verdicts stand"],
+                       [trace.to_dict()])
+    out = list(claims)
+    for number, follows in verdicts.items():
+        if not follows:
+            out[asked[number - 1]] = withdrawn(out[asked[number - 1]])
+    return Opinion(out, [], [trace.to_dict()])
+
+
+def withdrawn(claim: Claim) -> Claim:
+    """`claim` made unsupported by the model's check, its citations marked the same way."""
+    cites = tuple(replace(c, support=Support.UNSUPPORTED, reasons=(*c.reasons, REASON)) for c in claim.citations)
+    return replace(claim, citations=cites, support=Support.UNSUPPORTED, reasons=(*claim.reasons, REASON))
+
+
+def _listing(claims: Sequence[Claim]) -> str:
+    lines = []
+    for n, claim in enumerate(claims, 1):
+        quotes = " ".join(f'"{c.quote}"' for c in claim.citations)
+        lines.append(f"Claim {n}: {claim.text}\nQuotes: {quotes}")
+    return "\n".join(lines)
+
+
+def _verdicts(reply: str, n: int) -> dict[int, bool] | None:
+    """{claim number: follows} from the reply; None when it has no usable verdict."""
+    data = json_object(reply)
+    items = data.get("verdicts") if data else None
+    if not isinstance(items, list):
+        return None
+    found = {item["claim"]: item["follows"] for item in items
+             if isinstance(item, dict) and isinstance(item.get("claim"), int) and 1 <= item["claim"] <= n
+             and isinstance(item.get("follows"), bool)}
+    return found or None
+
+
+@contextmanager
+def _deadline(backend: ChatBackend, seconds: float) -> Iterator[None]:
+    """The backend's own deadline set to `seconds` for one call, then put back."""
+    saved = getattr(backend, "timeout", None)
+    if saved is None:  # a test double: nothing to bound
+        yield
+        return
+    backend.timeout = seconds  # type: ignore[attr-defined]  # both real backends keep their deadline here
+    try:
+        yield
+    finally:
+        backend.timeout = saved  # type: ignore[attr-defined]

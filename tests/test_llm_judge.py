@@ -1,0 +1,89 @@
+"""The chat model's check of claims (setting `judge`): one batched call per answer, through the real
+HTTP protocol; it can only withdraw support, never add it; a failed, slow or unreadable check leaves
+the offline verdicts with a note; `judge="offline"` makes no such call."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kit
+from kit.llm.judge import REASON
+from kit.types import Support
+from tests import test_llm
+from tests.llm_server import FakeOpenAI, is_judge_request
+from tests.test_llm import QUESTION, good_reply
+
+corpus, store = test_llm.corpus, test_llm.store  # the seeds (and an injected file) in a hashing-embedder store
+
+
+def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
+    return kit.open(store_dir=str(store), embedder="hash", llm="openai", llm_base_url=server.base_url,
+                    api_key="sk-test", llm_model="test-model", llm_timeout=10.0, **options)
+
+
+def numbers(request: dict[str, Any]) -> list[int]:
+    claims = request["messages"][-1]["content"].split("Now the claims to check:", 1)[-1]  # after the example
+    return [int(n) for n in re.findall(r"^Claim (\d+):", claims, re.M)]
+
+
+def refusing(request: dict[str, Any]) -> str:
+    return json.dumps({"verdicts": [{"claim": n, "follows": False} for n in numbers(request)]})
+
+
+def test_the_model_can_withdraw_support_in_one_call(store: Path) -> None:
+    with FakeOpenAI(good_reply, judge=refusing) as server:
+        answer = open_kit(store, server).ask(QUESTION)
+    checks = [r for r in server.requests if is_judge_request(r)]
+    assert len(checks) == 1 and len(server.requests) == 2
+    assert checks[0]["response_format"]["json_schema"]["name"] == "claim_verdicts"
+    assert answer.abstained and answer.claims and all(c.support is Support.UNSUPPORTED for c in answer.claims)
+    assert all(REASON in c.reasons for c in answer.claims)
+    assert [t["prompt"] for t in answer.traces] == ["answer", "judge"]
+
+
+def test_an_agreeing_model_changes_nothing_and_is_never_asked_about_unsupported_claims(store: Path) -> None:
+    def invented(request: dict[str, Any]) -> str:  # a true sentence with its quote, and an invented one
+        good = json.loads(good_reply(request))
+        return json.dumps({"answer": good["answer"] + " The Eiffel Tower moved to Berlin. [1]",
+                           "quotes": good["quotes"]})
+
+    with FakeOpenAI(invented) as server:  # the default judge says every claim follows
+        answer = open_kit(store, server).ask(QUESTION)
+    (check,) = [r for r in server.requests if is_judge_request(r)]
+    assert numbers(check) == [1] and "Eiffel" not in check["messages"][-1]["content"]
+    assert [c.support for c in answer.claims] == [Support.SUPPORTED, Support.UNSUPPORTED]
+
+
+@pytest.mark.parametrize("judge", ["not json at all", '{"verdicts": [{"claim": 9, "follows": false}]}'])
+def test_an_unreadable_check_leaves_the_offline_verdicts_with_a_note(store: Path, judge: str) -> None:
+    with FakeOpenAI(good_reply, judge=lambda _request: judge) as server:
+        answer = open_kit(store, server).ask(QUESTION)
+    assert answer.claims[0].support is Support.SUPPORTED
+    assert any("check could not be read" in n for n in answer.notes)
+
+
+def test_a_slow_check_is_bounded_by_judge_timeout_and_the_offline_verdicts_stand(store: Path) -> None:
+    def slow(request: dict[str, Any]) -> str:
+        time.sleep(4)
+        return refusing(request)
+
+    with FakeOpenAI(good_reply, judge=slow) as server:
+        started = time.monotonic()
+        answer = open_kit(store, server, judge_timeout=1.0, llm_max_retries=0).ask(QUESTION)
+        seconds = time.monotonic() - started
+    assert seconds < 3.5, seconds  # the 4 s check was cut at its own 1 s deadline, not llm_timeout's 10 s
+    assert answer.claims[0].support is Support.SUPPORTED
+    assert any("check failed" in n for n in answer.notes)
+
+
+def test_judge_offline_makes_no_check_call(store: Path) -> None:
+    with FakeOpenAI(good_reply, judge=refusing) as server:
+        answer = open_kit(store, server, judge="offline").ask(QUESTION)
+    assert not [r for r in server.requests if is_judge_request(r)]
+    assert answer.claims[0].support is Support.SUPPORTED
