@@ -21,13 +21,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
 
 from kit import calibration
 from kit.embeddings import Embedder
+from kit.grounding.score import ScoreModel
 from kit.numbers import numbers, same_value, values
 from kit.text import STOPWORDS, match_stem, sentences, stem
 from kit.types import Support
@@ -76,6 +77,7 @@ class Judgement:
     support: Support
     reasons: tuple[str, ...]
     signals: dict[str, float] = field(default_factory=dict)
+    score: float | None = None  # calibrated probability that the quotes support the claim (kit.grounding.score)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Signals:
     similarity: float  # cosine claim / closest quote sentence; -1 without an embedder
     content_words: int
     weakest_clause: str
+    hard_kinds: tuple[str, ...] = ()  # what each hard reason is about: number, name, negation, roles, modality...
 
     def to_dict(self) -> dict[str, float]:
         return {"coverage": self.coverage, "passage_coverage": self.passage_coverage, "clause": self.clause,
@@ -165,6 +168,7 @@ class Judge:
         self.structure = structure  # read claim and quote through a dependency parse (see kit.grounding.structure)
         self.idf = idf or (lambda _term: 1.0)
         self.thresholds = thresholds or Thresholds.load()
+        self.scorer = ScoreModel.load()
         self._vectors: dict[str, np.ndarray] = {}
 
     @classmethod
@@ -179,7 +183,12 @@ class Judge:
 
     def judge(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Judgement:
         """How far `quotes` (cited for `claim`) support it; `passages` hold the quotes' context."""
-        return decide(self.signals(claim, quotes, passages), self.thresholds)
+        return self.verdict(self.signals(claim, quotes, passages))
+
+    def verdict(self, signals: Signals) -> Judgement:
+        """The verdict on `signals`, with its score."""
+        score = self.scorer.score(signals.to_dict(), signals.hard_kinds, len(signals.soft))
+        return replace(decide(signals, self.thresholds), score=score)
 
     def supporting_sentence(self, claim: str, passage: str) -> tuple[int, int] | None:
         """Span in `passage` of the sentence (or pair of neighbouring sentences) that supports
@@ -210,7 +219,10 @@ class Judge:
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         names_hard, names_soft = _name_reasons(claim, qw, pw)
         negation = _negation_reasons(cw, qw)
-        hard = _number_reasons(claim, qw) + names_hard + negation + self._structure_reasons(claim, quote, negation)
+        numbers_ = _number_reasons(claim, qw)
+        faults = self._structure_faults(claim, quote, negation)
+        hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
+        kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
         words = self._content_words(claim)
         clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
@@ -218,18 +230,19 @@ class Judge:
             tuple(hard), tuple(names_soft), self._coverage(words, qw), self._coverage(words, pw),
             min((cov for cov, _ in by_clause), default=1.0),
             min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
-            self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60])
+            self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60],
+            tuple(kinds + [kind for kind, _ in faults]))
 
-    def _structure_reasons(self, claim: str, quote: str, negation: list[str]) -> list[str]:
-        """What the claim asserts that the quote's structure does not state (roles, polarity, modality,
-        quantifiers, causal links, time); none when the claim is the quote itself. A negation the word
-        check already named is not named twice."""
+    def _structure_faults(self, claim: str, quote: str, negation: list[str]) -> list[tuple[str, str]]:
+        """(kind, reason) of what the claim asserts that the quote's structure does not state (roles,
+        polarity, modality, quantifiers, causal links, time); none when the claim is the quote itself.
+        A negation the word check already named is not named twice."""
         if not self.structure or " ".join(claim.split()) == " ".join(quote.split()):
             return []
         from kit.grounding.structure.compare import compare
 
-        faults = compare(claim, quote)
-        return [f.reason for f in faults if not (negation and f.kind == "polarity" and "negation" in f.reason)]
+        return [(f.kind, f.reason) for f in compare(claim, quote)
+                if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
     def _content_words(self, text: str) -> list[str]:
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
