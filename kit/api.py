@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,6 +203,15 @@ class Kit:
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
         return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
                           str(self.location.base))
+
+    def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
+        """Links from a report written to `out` (None: into the current folder) to its source
+        files, relative to the report (`report_html`); none when the files' folder is unknown."""
+        root = self.sources().root
+        if root is None:
+            return lambda _path: None
+        base = (out.parent if out else Path.cwd()).resolve()
+        return lambda path: Path(os.path.relpath((root / path).resolve(), base)).as_posix()
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""

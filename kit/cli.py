@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -329,7 +328,7 @@ def _summarize(args: argparse.Namespace) -> int:
         text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
                           indent=2, ensure_ascii=False)
     elif fmt == "html":
-        text = report_html(summaries, provenance, links=_file_links(k, out))
+        text = report_html(summaries, provenance, links=k.file_links(out))
     else:
         text = report_markdown(summaries, provenance)
     if out is None:
@@ -347,19 +346,6 @@ def _summarize(args: argparse.Namespace) -> int:
           + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
           + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
     return 0
-
-
-def _file_links(k: Any, out: Path | None) -> Callable[[str], str | None]:
-    """Links from a report to its source files, relative to where the report is written."""
-    root = k.sources().root
-    if root is None:
-        return lambda _path: None
-    base = (out.parent if out else Path.cwd()).resolve()
-
-    def link(path: str) -> str | None:
-        return Path(os.path.relpath((root / path).resolve(), base)).as_posix()
-
-    return link
 
 
 def _format_from(out: str | None) -> str:
