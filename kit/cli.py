@@ -33,6 +33,8 @@ EXAMPLES = {
     "ask": 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
            '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
            '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1',
+    "check": 'kit check "Russia fired 18 cruise missiles on Friday."\n'
+             '  kit check --from draft.md --file seeds/002_0f7b4c98e858c67a.txt --out check.html',
     "eval": "kit eval tests/data/seeds_qa.jsonl --limit 10",
     "topics": "kit topics\n  kit topics -k 3 --json",
     "summarize": 'kit summarize --out report.html\n'
@@ -154,6 +156,11 @@ def _parser() -> argparse.ArgumentParser:
         (("question",), {"help": "the question"}),
         (("-k",), {"type": _positive, "default": None, "help": "passages to read (default 5, KIT_TOP_K)"}),
         *filters, *llm_options,
+    ])
+    _add(sub, "check", "check each sentence of a text against the documents", _check, common, [
+        (("text",), {"nargs": "?", "help": "the text to check (or --from FILE)"}),
+        (("--from",), {"dest": "from_file", "metavar": "FILE", "help": "read the text to check from this file"}),
+        filters[0], (("--out",), {"help": "write the result to this file: .md, .html or .json"}),
     ])
     _add(sub, "eval", "score answers on a QA JSONL file", _eval, common, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
@@ -291,6 +298,25 @@ def _ask(args: argparse.Namespace) -> int:
 
     answer = _kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections)
     print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kit.grounding.check import read_draft
+    from kit.report import check_markdown, check_page, check_text, counts_line
+
+    if (args.text is None) == (args.from_file is None):
+        raise InputError('give the text to check or --from FILE, one of them: kit check "..." | --from draft.md')
+    text = args.text if args.from_file is None else read_draft(Path(args.from_file))
+    k = _kit(args)
+    result = k.check(text, files=args.files)
+    data = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if args.out:
+        out, fmt = Path(args.out), _format_from(args.out)
+        page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
+        out.write_text(data if fmt == "json" else page, encoding="utf-8")
+    wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
+    print(data if args.json else wrote if args.out else check_text(result))
     return 0
 
 
