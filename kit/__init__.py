@@ -15,9 +15,9 @@ from kit.version import __version__
 
 offline.apply()
 
-_TYPES = ("Answer", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport", "IssueKind",
-          "SourceStatus", "Support", "Topic", "TopicSummary")
-_RESULTS = ("Answer", "Topic", "TopicSummary")
+_TYPES = ("Answer", "CheckResult", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport",
+          "IssueKind", "SourceStatus", "Support", "Topic", "TopicSummary")
+_RESULTS = ("Answer", "CheckResult", "Topic", "TopicSummary")
 _LAZY = ({"Kit": "kit.api", "Settings": "kit.config", "KitError": "kit.errors"}
          | {name: "kit.results" if name in _RESULTS else "kit.types" for name in _TYPES})
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kit.api import Kit
     from kit.config import Settings
     from kit.errors import KitError
-    from kit.results import Answer, Topic, TopicSummary
+    from kit.results import Answer, CheckResult, Topic, TopicSummary
     from kit.types import (
         Chunk,
         Citation,
@@ -57,6 +57,7 @@ def open(**settings: Any) -> "Kit":
 
 __all__ = [
     "Answer",
+    "CheckResult",
     "Chunk",
     "Citation",
     "Claim",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from kit.errors import (
 )
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
-from kit.results import Answer, Topic, TopicSummary
+from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files
 from kit.store.retrieval import Retriever
@@ -172,6 +173,34 @@ class Kit:
         answer.provenance = self.provenance(answer.citations)
         return answer
 
+    def check(self, text: str, files: list[str] | None = None, k: int | None = None) -> CheckResult:
+        """Check each sentence of `text` against the store: its best passage sentence (or pair),
+        from `k` passages retrieved for it (only from `files` when given), the quote verified at
+        its span in the file, a verdict and a score; "not in the documents" when nothing bears on
+        it. Reads the store, never writes or creates one."""
+        from kit.grounding.check import check_claims, claim_sentences
+        from kit.grounding.claims import source_notes
+
+        found = claim_sentences(text)  # a text it cannot check fails before the store is opened
+        self.store.require()
+        paths = self._stored_names(files) if files else None
+        claims, failed = check_claims(found, lambda s: self._search(s, k, paths), self.context())
+        result = CheckResult(text, claims, paths or [], failed, source_notes(failed))
+        result.provenance = self.provenance(result.citations)
+        return result
+
+    def _stored_names(self, files: list[str]) -> list[str]:
+        """The store's names of `files`, each given as stored or as a path on disk; `InputError`
+        for one the store does not hold."""
+        stored = {f.path for f in self.files().files}
+        names = []
+        for given in files:
+            name = given if given in stored else self.location.name_of(Path(os.path.realpath(given)))
+            if name not in stored:
+                raise InputError(f"{given}: the store holds no file of that name; name one that `kit files` lists")
+            names.append(name)
+        return list(dict.fromkeys(names))
+
     @property
     def answerer(self) -> Answerer:
         """The answerer named by settings.llm, with the extractive fallback when asked for."""
@@ -208,6 +237,17 @@ class Kit:
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
         return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
                           str(self.location.base))
+
+    def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
+        """Links from a report written to `out` (None: into the current folder) to its source
+        files, relative to the report (`report_html`, `check_page`); none when the files' folder is unknown."""
+        root = self.sources().root
+        if root is None:
+            return lambda _path: None
+        base = (out.parent if out else Path.cwd()).resolve()
+        # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
+        return lambda path: urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(),
+                                               safe="/")
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import urllib.parse
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,6 +33,8 @@ EXAMPLES = {
     "ask": 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
            '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
            '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1',
+    "check": 'kit check "Russia fired 18 cruise missiles on Friday."\n'
+             '  kit check --from draft.md --file seeds/002_0f7b4c98e858c67a.txt --out check.html',
     "eval": "kit eval tests/data/seeds_qa.jsonl --limit 10",
     "topics": "kit topics\n  kit topics -k 3 --json",
     "summarize": 'kit summarize --out report.html\n'
@@ -156,6 +156,11 @@ def _parser() -> argparse.ArgumentParser:
         (("question",), {"help": "the question"}),
         (("-k",), {"type": _positive, "default": None, "help": "passages to read (default 5, KIT_TOP_K)"}),
         *filters, *llm_options,
+    ])
+    _add(sub, "check", "check each sentence of a text against the documents", _check, common, [
+        (("text",), {"nargs": "?", "help": "the text to check (or --from FILE)"}),
+        (("--from",), {"dest": "from_file", "metavar": "FILE", "help": "read the text to check from this file"}),
+        filters[0], (("--out",), {"help": "write the result to this file: .md, .html or .json"}),
     ])
     _add(sub, "eval", "score answers on a QA JSONL file", _eval, common, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
@@ -296,6 +301,25 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from kit.grounding.check import read_draft
+    from kit.report import check_markdown, check_page, check_text, counts_line
+
+    if (args.text is None) == (args.from_file is None):
+        raise InputError('give the text to check or --from FILE, one of them: kit check "..." | --from draft.md')
+    text = args.text if args.from_file is None else read_draft(Path(args.from_file))
+    k = _kit(args)
+    result = k.check(text, files=args.files)
+    data = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    if args.out:
+        out, fmt = Path(args.out), _format_from(args.out)
+        page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
+        out.write_text(data if fmt == "json" else page, encoding="utf-8")
+    wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
+    print(data if args.json else wrote if args.out else check_text(result))
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
     report = _kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
     data = report.to_dict()
@@ -330,7 +354,7 @@ def _summarize(args: argparse.Namespace) -> int:
         text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
                           indent=2, ensure_ascii=False)
     elif fmt == "html":
-        text = report_html(summaries, provenance, links=_file_links(k, out))
+        text = report_html(summaries, provenance, links=k.file_links(out))
     else:
         text = report_markdown(summaries, provenance)
     if out is None:
@@ -348,20 +372,6 @@ def _summarize(args: argparse.Namespace) -> int:
           + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
           + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
     return 0
-
-
-def _file_links(k: Any, out: Path | None) -> Callable[[str], str | None]:
-    """Links from a report to its source files, relative to where the report is written."""
-    root = k.sources().root
-    if root is None:
-        return lambda _path: None
-    base = (out.parent if out else Path.cwd()).resolve()
-
-    def link(path: str) -> str | None:
-        # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
-        return urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(), safe="/")
-
-    return link
 
 
 def _format_from(out: str | None) -> str:

@@ -1,4 +1,4 @@
-"""The one renderer: answers, summaries, hits and topics as terminal text, Markdown and HTML.
+"""The one renderer: answers, checked texts, summaries, hits and topics as terminal text, Markdown and HTML.
 
 Every surface shows the same contract: claims with their support verdict, citations with
 file, span, quote and both checks (quote at its span; quote supports the claim), unsupported
@@ -17,8 +17,19 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from kit.location import shown
-from kit.results import Answer, Topic, TopicSummary
-from kit.types import Citation, Claim, Hit, IngestReport, IssueKind, Provenance, Support, claim_text, support_counts
+from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.types import (
+    CheckedClaim,
+    Citation,
+    Claim,
+    Hit,
+    IngestReport,
+    IssueKind,
+    Provenance,
+    Support,
+    claim_text,
+    support_counts,
+)
 
 Links = Callable[[str], str | None]  # a source path -> an href for it (None: no link)
 
@@ -27,6 +38,10 @@ _STYLE = ("<style>.kit-cite{background:#eef;border-radius:3px;padding:0 2px;text
           ".kit-label{color:#666;font-style:italic}.kit-partial{color:#8a5a00}.kit-unsupported{color:#a00}"
           ".kit-cites{list-style:none;padding-left:0;border-top:1px solid #ddd;margin-top:1em}"
           ".kit-section{margin-top:1.2em}.kit-abstain{border-left:4px solid #bbb;padding-left:.6em}</style>")
+# A checked text shows every sentence, coloured by its verdict.
+_CHECK_STYLE = ("<style>.kit-check .kit-supported{background:#e3f4e6}.kit-check .kit-partial{background:#fff1c2}"
+                ".kit-check .kit-unsupported{background:#fbdcdc}.kit-check span[title]{cursor:help}</style>")
+_VERDICT = {Support.SUPPORTED: "supported", Support.PARTIAL: "partial", Support.UNSUPPORTED: "NOT SUPPORTED"}
 _FLAG = {Support.PARTIAL: "partly supported", Support.UNSUPPORTED: "NOT SUPPORTED"}
 
 
@@ -100,6 +115,17 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def check_text(result: CheckResult) -> str:
+    """Each sentence with its verdict, score, quote and file:span, then the totals."""
+    lines: list[str] = []
+    for n, c in enumerate(result.claims, 1):
+        lines.append(f"{n}. {_VERDICT[c.support]} (score {c.score:.2f}): \"{_one_line(c.text)}\"")
+        lines += [f"   {citation_line(cite)}" for cite in c.citations]
+        lines += [f"   why: {visible('; '.join(c.reasons))}"] if c.reasons else []
+    lines += ["", f"({result.disclaimer})"] + [f"Note: {n}" for n in result.notes]
+    return "\n".join([*lines, "", f"{len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"])
+
+
 def _unsupported_text(claims: list[Claim]) -> list[str]:
     if not claims:
         return []
@@ -153,6 +179,18 @@ def answer_markdown(answer: Answer) -> str:
         lines += ["**Sources:**", ""] + [_md_citation(c) for c in answer.citations] + [""]
     lines += _md_unsupported(answer.listed_apart)
     return "\n".join([*lines, f"_{counts_line(answer.claims, answer.failed)}_"])
+
+
+def check_markdown(result: CheckResult, title: str = "Check") -> str:
+    """A checked text: each sentence with its verdict, score and markers, then the citations."""
+    lines = [f"# {title}", "", *_header_lines(result.provenance), f"_{result.disclaimer}_", ""]
+    for n, c in enumerate(result.claims, 1):
+        lines.append(f"{n}. **{_VERDICT[c.support]}** (score {c.score:.2f}): {visible(claim_text(c))}")
+        lines += [f"   - why: {visible('; '.join(c.reasons))}"] if c.reasons else []
+    lines += [""] + [f"_Note: {n}_" for n in result.notes]
+    if result.citations:
+        lines += ["", "**Sources:**", ""] + [_md_citation(c) for c in result.citations]
+    return "\n".join([*lines, "", f"_{counts_line(list(result.claims), result.failed)}_", ""])
 
 
 def summary_markdown(summary: TopicSummary) -> str:
@@ -273,6 +311,31 @@ def answer_html(answer: Answer, links: Links | None = None) -> str:
             f"<p class='kit-label'>{_e(counts_line(answer.claims, answer.failed))}</p></div>")
 
 
+def check_html(result: CheckResult, links: Links | None = None) -> str:
+    """A checked text: every sentence highlighted by its verdict, its score, quote and source on
+    hover, markers linking to the citation list; then the counts."""
+    prefix = "k-"
+    body = " ".join(_checked_html(c, prefix) for c in result.claims)
+    items = "".join(citation_html(c, prefix, links=links) for c in result.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in result.notes)
+    cites = f"<div class='kit-section'><h4>Sources</h4><ol class='kit-cites'>{items}</ol></div>" if items else ""
+    return (f"{_STYLE}{_CHECK_STYLE}<div class='kit-check'><p>{body}</p>"
+            f"<p class='kit-label'>{_e(result.disclaimer)}</p>{notes}{cites}"
+            f"<p class='kit-label'>{_e(counts_line(list(result.claims), result.failed))}</p></div>")
+
+
+def _checked_html(claim: CheckedClaim, prefix: str) -> str:
+    evidence = [f'{c.path} [{c.start}:{c.end}]: "{" ".join(c.quote.split())}"' for c in claim.citations]
+    tip = "; ".join([f"{_VERDICT[claim.support]}, score {claim.score:.2f}", *evidence, *claim.reasons])
+    return (f"<span class='kit-{claim.support.value}' title=\"{_e(tip)}\">{_e(claim.text)}</span>"
+            + "".join(_marker(c, prefix) for c in claim.citations))
+
+
+def check_page(result: CheckResult, title: str = "Check", links: Links | None = None) -> str:
+    """A checked text as a self-contained page, headed by what it was checked against."""
+    return _page(title, result.provenance, check_html(result, links))
+
+
 def _context(c: Citation, chunks: Sequence[object]) -> str | None:
     for ch in chunks:
         if getattr(ch, "path", None) == c.path and ch.start <= c.start < ch.end:  # type: ignore[attr-defined]
@@ -333,11 +396,15 @@ def _differences_html(summary: TopicSummary, links: Links | None) -> str:
 def report_html(summaries: list[TopicSummary], provenance: Provenance | None = None,
                 title: str = "Topic report", links: Links | None = None) -> str:
     """A self-contained page: no external scripts, styles or fonts."""
+    toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
+    return _page(title, provenance, f"<ol>{toc}</ol>" + "".join(summary_html(s, links) for s in summaries))
+
+
+def _page(title: str, provenance: Provenance | None, body: str) -> str:
+    """A self-contained page (no external scripts, styles or fonts) headed by its provenance."""
     header = "".join(f"<li>{_e(line[2:])}</li>" for line in _header_lines(provenance) if line.startswith("- "))
     header = re.sub(r"`([^`]*)`", r"<code>\1</code>", header)
-    toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
-    body = "".join(summary_html(s, links) for s in summaries)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title>"
             f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}"
             f"section{{border-top:2px solid #ccc;margin-top:2em}}</style>"
-            f"</head><body><h1>{_e(title)}</h1><ul class='kit-src'>{header}</ul><ol>{toc}</ol>{body}</body></html>")
+            f"</head><body><h1>{_e(title)}</h1><ul class='kit-src'>{header}</ul>{body}</body></html>")

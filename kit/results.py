@@ -1,4 +1,4 @@
-"""What kit's commands return: answers, topics and topic summaries, each a list of claims.
+"""What kit's commands return: answers, checked texts, topics and topic summaries, each a list of claims.
 
 One contract flows from here to every surface: claims with verdicts and judged citations, the
 shown ones apart from those listed under "not supported by the sources". Text and HTML rendering
@@ -8,10 +8,22 @@ live in `kit.report`, the one renderer; the building blocks (Citation, Claim, ..
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from kit.types import Chunk, Citation, Claim, Hit, Mode, Provenance, Support, claim_text, support_counts
+from kit.types import (
+    CheckedClaim,
+    Chunk,
+    Citation,
+    Claim,
+    Hit,
+    Mode,
+    Provenance,
+    Support,
+    claim_text,
+    support_counts,
+)
 
 
 def all_citations(claims: list[Claim]) -> list[Citation]:
@@ -26,7 +38,7 @@ class ClaimsResult:
     """What answers and summaries share: their claims, which of them are displayed, and which are
     listed apart under "not supported by the sources"."""
 
-    claims: list[Claim]
+    claims: Sequence[Claim]  # each result holds a list (a checked text's claims carry a score)
     show_unsupported: bool
     mode: Mode
     backend: str
@@ -141,6 +153,59 @@ class Answer(ClaimsResult):
         from kit.report import answer_html
 
         return answer_html(self)
+
+
+@dataclass
+class CheckResult(ClaimsResult):
+    """A text checked against the store (`kit check`): each sentence a claim with the verified
+    quote that backs it best, its verdict and its score. Every claim is displayed, unsupported
+    ones flagged: the text is the user's, nothing of it is listed apart."""
+
+    text: str
+    claims: list[CheckedClaim]
+    files: list[str] = field(default_factory=list)  # the stored files evidence came from (empty: all)
+    failed: list[Citation] = field(default_factory=list)  # citations that did not check out, with why
+    notes: list[str] = field(default_factory=list)
+    provenance: Provenance | None = None
+    mode: Mode = Mode.EXTRACTIVE
+    backend: str = "check"
+    show_unsupported: bool = True
+
+    @property
+    def disclaimer(self) -> str:
+        within = f" (only {len(self.files)} file{'s' if len(self.files) > 1 else ''})" if self.files else ""
+        return (f"Checked against the ingested sources{within}: each sentence with its best passage sentence, "
+                "the quote verified at its span in the file; no language model.")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text, "files": self.files, "disclaimer": self.disclaimer,
+            "claims": [c.to_dict() for c in self.claims],
+            "citations": [c.to_dict() for c in all_citations(list(self.claims))],
+            "counts": support_counts(list(self.claims), self.failed),
+            "failed": [c.to_dict() for c in self.failed], "notes": self.notes,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    def to_markdown(self) -> str:
+        from kit.report import check_markdown
+
+        return check_markdown(self)
+
+    def __str__(self) -> str:
+        from kit.report import check_text
+
+        return check_text(self)
+
+    def __repr__(self) -> str:
+        n = support_counts(list(self.claims), self.failed)
+        return (f"CheckResult({len(self.claims)} sentences: {n['supported']} supported, {n['partial']} partial, "
+                f"{n['unsupported']} unsupported, {len(self.citations)} citations)")
+
+    def _repr_html_(self) -> str:
+        from kit.report import check_html
+
+        return check_html(self)
 
 
 class TopicChange(StrEnum):

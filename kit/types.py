@@ -276,6 +276,17 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class CheckedClaim(Claim):
+    """A sentence of a text given to `kit check`, as a claim with the score of its best evidence:
+    0 to 1, higher is better backed (see `kit.grounding.check.score_of`); 0 without evidence."""
+
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "score": self.score}
+
+
+@dataclass(frozen=True)
 class Provenance:
     """What a saved answer or report was made from, so `kit verify` can re-check it later."""
 

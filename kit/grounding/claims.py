@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from kit.corpus.sources import SourceReader
 from kit.grounding.citations import cite_in_chunk, markers, strip_markers, verify
@@ -22,6 +23,7 @@ from kit.grounding.support import Judge
 from kit.text import sentences
 from kit.types import Chunk, Citation, CitationProblem, Claim, QuoteCheck, Support
 
+C = TypeVar("C", bound=Claim)  # a claim, or a claim with more (a checked claim and its score)
 _MARKERS_AFTER_STOP = re.compile(r"([.!?][\"'”’)]*)\s*((?:\[\d{1,3}\]\s*)+)")
 
 
@@ -167,11 +169,12 @@ def quoted_claim(citation: Citation, passage: str, evidence: Evidence, text: str
     return make_claim(text or " ".join(citation.quote.split()), [_Cited(citation, passage)], evidence)
 
 
-def number_citations(claims: list[Claim]) -> list[Claim]:
+def number_citations(claims: list[C], shown_first: bool = True) -> list[C]:
     """Renumber citations 1..n in order of first use, shown claims first (an answer reads [1], [2]
-    ...; claims listed apart take the next numbers); the same span keeps one number."""
+    ...; claims listed apart take the next numbers) unless `shown_first` is False (a checked text
+    shows every claim, in its order); the same span keeps one number."""
     numbers: dict[tuple[str, int, int], int] = {}
-    for claim in sorted(claims, key=lambda c: not c.shown):
+    for claim in sorted(claims, key=lambda c: shown_first and not c.shown):
         for c in claim.citations:
             numbers.setdefault((c.path, c.start, c.end), len(numbers) + 1)
     out = []

@@ -1,0 +1,138 @@
+"""Check a text against passages: each sentence is a claim, cited with its best evidence and judged.
+
+For each sentence of the text, the passages retrieved for it (the caller retrieves, see
+`Kit.check`) are split into sentences and pairs of neighbouring sentences
+(`Judge.candidate_signals`), each span gets a verdict and a score (`Judge.verdict`), and the best span becomes the
+claim's citation: located in its chunk, verified at its span in the file and judged, the way an
+extractive answer's citations are (`kit.grounding.claims.quoted_claim`). A sentence that no
+retrieved span shares a content word with is unsupported, "not in the documents".
+It also reads a draft file and refuses input it cannot check (empty, too long, binary), each
+with one line. This module does not retrieve, call a language model or write anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.errors import InputError
+from kit.grounding.citations import cite_in_chunk
+from kit.grounding.claims import Evidence, number_citations, quoted_claim
+from kit.grounding.support import Judge, Judgement
+from kit.text import keywords, sentences
+from kit.types import CheckedClaim, Chunk, Citation, Hit, Support
+
+# Each sentence costs one search and up to 6 judged spans per passage (about 0.1 s offline with
+# MiniLM), so 200,000 characters (about 30,000 words, 1,500 sentences) is minutes of work; more
+# is a book, better checked in parts.
+MAX_TEXT_CHARS = 200_000
+# A "sentence" longer than this is a text without full stops (a table, a pasted log): no quote
+# could support it, and its search would be about everything at once.
+MAX_SENTENCE_CHARS = 2_000
+NOT_IN_DOCUMENTS = "not in the documents"
+NO_CONTENT = "no content word to check it by"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span of a retrieved chunk (offsets in `chunk.text`) and the judge's verdict on it."""
+
+    chunk: Chunk
+    start: int
+    end: int
+    judgement: Judgement
+
+
+def read_draft(path: Path) -> str:
+    """The text of a draft file (UTF-8); one-line `InputError`s for a missing, folder, binary or
+    too large file."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; give --from the path of a text file") from None
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give --from a text file (.txt, .md)")
+    if size > 4 * MAX_TEXT_CHARS:  # UTF-8 takes at most 4 bytes a character
+        raise _too_long(f"{path} is {size / 1e6:.1f} MB")
+    data = path.read_bytes()
+    try:
+        if b"\0" in data:
+            raise UnicodeError("NUL byte")
+        return data.decode("utf-8-sig")
+    except UnicodeError:
+        raise InputError(f"{path} is not UTF-8 text (a binary file?); give --from a .txt or .md file") from None
+
+
+def _too_long(what: str) -> InputError:
+    return InputError(f"{what}, more than kit check reads at once ({MAX_TEXT_CHARS:,} characters); "
+                      "check it in parts")
+
+
+def claim_sentences(text: str) -> list[str]:
+    """The sentences of `text`, each to be checked as a claim; `InputError` for a text that is
+    empty, too long, or holds a sentence too long to check."""
+    if not text.strip():
+        raise InputError('the text to check is empty; give a sentence, e.g. kit check "Russia fired 18 missiles."')
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(f"the text is {len(text):,} characters long")
+    found = [s.text for s in sentences(text)]
+    if not found:
+        raise InputError("the text to check has no words; give it sentences")
+    for n, sentence in enumerate(found, 1):
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            start = " ".join(sentence[:40].split())
+            raise InputError(f"sentence {n} (\"{start}…\") is {len(sentence):,} characters long, more than "
+                             f"{MAX_SENTENCE_CHARS:,}; end its sentences with full stops")
+    return found
+
+
+def rank(j: Judgement) -> tuple[float, float]:
+    """How well a span backs a sentence: its verdict (supported > partial > unsupported), then its
+    score (the calibrated probability of support)."""
+    return float(j.support.strength), score_of(j)
+
+
+def score_of(j: Judgement) -> float:
+    """A claim's score, 0 to 1: the judge's calibrated probability that the span supports it."""
+    return min(1.0, max(0.0, j.score if j.score is not None else 0.0))
+
+
+def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | None:
+    """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best (the
+    first, in retrieval order, of equals); None when no span shares a content word with it."""
+    found = []
+    for hit in hits:
+        for (start, end), signals in judge.candidate_signals(sentence, hit.chunk.text):
+            if signals.content_words and signals.coverage > 0:
+                found.append(Candidate(hit.chunk, start, end, judge.verdict(signals)))
+    return max(found, key=lambda c: rank(c.judgement), default=None)
+
+
+def check_sentence(sentence: str, hits: Sequence[Hit], evidence: Evidence, key: int = 1
+                   ) -> tuple[CheckedClaim, list[Citation]]:
+    """`sentence` as a claim cited with its best span, the quote verified at its span in the file
+    and judged; (claim, citations that failed their check)."""
+    best = best_span(sentence, hits, evidence.judge)
+    if best is None:
+        why = NOT_IN_DOCUMENTS if keywords(sentence) else NO_CONTENT
+        return CheckedClaim(sentence, (), Support.UNSUPPORTED, (why,)), []
+    citation = cite_in_chunk(key, best.chunk, best.chunk.text[best.start:best.end])
+    if citation is None:  # cannot happen: the quote is the chunk's own text
+        return CheckedClaim(sentence, (), Support.UNSUPPORTED, (NOT_IN_DOCUMENTS,)), []
+    claim, failed = quoted_claim(citation, best.chunk.text, evidence, text=sentence)
+    score = score_of(best.judgement) if claim.citations else 0.0
+    return CheckedClaim(claim.text, claim.citations, claim.support, claim.reasons, round(score, 4)), failed
+
+
+def check_claims(found: Sequence[str], search: Callable[[str], list[Hit]], evidence: Evidence
+                 ) -> tuple[list[CheckedClaim], list[Citation]]:
+    """Every sentence checked against the passages `search` retrieves for it; citations numbered
+    1..n in the order of the text (the same span keeps one number)."""
+    claims: list[CheckedClaim] = []
+    failed: list[Citation] = []
+    for n, sentence in enumerate(found, 1):
+        claim, bad = check_sentence(sentence, search(sentence), evidence, key=n)
+        claims.append(claim)
+        failed += bad
+    return number_citations(claims, shown_first=False), failed

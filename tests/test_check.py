@@ -1,0 +1,262 @@
+"""`kit check`: each sentence of a text checked against the store, with its best quote verified
+at its span in the file, a verdict and a score; bad input is one line and exit 1, and the store
+is only read. The store is the seeds on the hashing embedder (`hash_seeds`)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from kit.api import Kit
+from kit.cli import main
+from kit.errors import InputError
+from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, rank, score_of
+from kit.grounding.support import Judgement
+from kit.report import check_html, check_markdown
+from kit.results import CheckResult
+from kit.types import CheckedClaim, CitationProblem, Claim, QuoteCheck, Support
+from tests.helpers import SEEDS, open_hash
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
+FAITHFUL = "Russian warplanes flew 126 combat sorties on Wednesday."  # 002 says "flew 126 combat sorties Wednesday"
+INVENTED = "The Eiffel Tower was moved to Berlin in 2015."
+SOURCE = "002_0f7b4c98e858c67a.txt"  # the seed that holds FAITHFUL
+OTHER = "000_4ccec8e6033855b4.txt"
+# Ten sentences, interleaved: the seeds state the ones marked True (reworded), not the others.
+DRAFT = [
+    ("Penguins elected a new mayor of Antarctica last Tuesday.", False),
+    ("The Russian military fired 18 cruise missiles on Friday.", True),
+    (FAITHFUL, True),
+    (INVENTED, False),
+    ("Obama welcomed the intensified air campaign by the Russians.", True),
+    ("The Brazilian navy fired 4203 torpedoes at Lisbon.", False),
+    ("The IS lost more than 80 terrorists and 36 cars.", True),
+    ("Norway won the football world cup in 1994.", False),
+    ("The first convoy of terrorists from Raqqa was destroyed on May 25.", True),
+    ("The volcano on Iceland erupted twice in March 2003.", False),
+]
+
+
+def valid(data: Any, kind: str) -> Any:
+    jsonschema.validate(data, {**SCHEMA, "$ref": f"#/$defs/{kind}"})
+    return data
+
+
+def stored(k: Kit, name: str) -> str:
+    """The store's name of a seed file."""
+    return next(f.path for f in k.files().files if f.path.endswith(name))
+
+
+def assert_at_span(k: Kit, result: CheckResult) -> None:
+    """Every citation's quote is what the file holds at its span, re-read from disk."""
+    for c in result.citations:
+        raw = (k.location.base / c.path).read_text(encoding="utf-8")
+        assert raw[c.start:c.end] == c.quote and c.check is QuoteCheck.EXACT, c
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(store: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["check", *argv, "--store", str(store), "--embedder", "hash"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- the library -------------------------------------------------------------------------------
+
+def test_a_faithful_sentence_is_supported_by_a_quote_at_its_span(hash_seeds: Path) -> None:
+    k = open_hash(hash_seeds)
+    result = k.check(FAITHFUL)
+    [claim] = result.claims
+    assert claim.text == FAITHFUL and claim.support is Support.SUPPORTED and claim.reasons == ()
+    [cite] = claim.citations
+    assert cite.path.endswith(SOURCE) and "126 combat sorties Wednesday" in cite.quote
+    assert cite.support is Support.SUPPORTED and 0 < claim.score <= 1  # the judge's calibrated score
+    assert_at_span(k, result)
+    assert result.provenance is not None and set(result.provenance.files) == {cite.path}
+
+
+def test_an_invented_sentence_is_not_supported(hash_seeds: Path) -> None:
+    result = open_hash(hash_seeds).check(f"{INVENTED} {FAITHFUL}")
+    invented, faithful = result.claims
+    assert invented.support is Support.UNSUPPORTED and invented.reasons
+    assert invented.score < faithful.score
+    assert faithful.support is Support.SUPPORTED  # one bad sentence does not taint the next
+
+
+def test_a_sentence_nothing_bears_on_is_not_in_the_documents(hash_seeds: Path) -> None:
+    [claim] = open_hash(hash_seeds).check("Zyxwv qwertz plomb.").claims
+    assert claim.support is Support.UNSUPPORTED and claim.reasons == (NOT_IN_DOCUMENTS,)
+    assert claim.citations == () and claim.score == 0
+
+
+def test_files_restrict_the_evidence(hash_seeds: Path) -> None:
+    k = open_hash(hash_seeds)
+    within = k.check(FAITHFUL, files=[stored(k, SOURCE)])
+    assert within.claims[0].support is Support.SUPPORTED and within.files == [stored(k, SOURCE)]
+    elsewhere = k.check(FAITHFUL, files=[stored(k, OTHER)])
+    assert elsewhere.claims[0].support is not Support.SUPPORTED
+    assert all(c.path == stored(k, OTHER) for c in elsewhere.citations)
+    assert "only 1 file" in elsewhere.disclaimer
+    on_disk = k.check(FAITHFUL, files=[str(SEEDS / SOURCE)])  # a path on disk names its stored file
+    assert on_disk.files == [stored(k, SOURCE)]
+
+
+def test_a_ten_sentence_draft_is_checked_in_order(hash_seeds: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    k = open_hash(hash_seeds)
+    result = k.check("\n".join(text for text, _ in DRAFT))
+    assert [c.text for c in result.claims] == [text for text, _ in DRAFT]
+    assert [c.support is Support.SUPPORTED for c in result.claims] == [true for _, true in DRAFT]
+    true = [c.score for c, (_, t) in zip(result.claims, DRAFT, strict=True) if t]
+    assert min(true) > max(c.score for c, (_, t) in zip(result.claims, DRAFT, strict=True) if not t)
+    assert result.claims[0].citations  # an unsupported sentence shows its closest quote...
+    firsts = list(dict.fromkeys(c.key for claim in result.claims for c in claim.citations))
+    assert firsts == list(range(1, len(firsts) + 1))  # ...numbered in the order of the text
+    assert_at_span(k, result)
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Draft\n\n" + " ".join(text for text, _ in DRAFT) + "\n", encoding="utf-8")
+    code, out, _ = run(hash_seeds, ["--from", str(draft), "--json"], capsys)
+    data = valid(json.loads(out), "Check")
+    assert code == 0 and isinstance(data, dict) and len(data["claims"]) == 11  # the heading is a sentence too
+    assert data["counts"]["supported"] == 5 and data["claims"][0]["text"] == "# Draft"
+
+
+def test_a_quote_no_longer_in_its_file_fails_its_check(copy_seeds: Callable[..., Path],
+                                                      make_kit: Callable[..., Kit]) -> None:
+    docs = copy_seeds()
+    k = make_kit()
+    k.ingest(docs)
+    source = docs / SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace("126 combat sorties", "126 combat flights"),
+                      encoding="utf-8")
+    result = k.check(FAITHFUL)
+    [claim] = result.claims
+    assert claim.support is Support.UNSUPPORTED and claim.citations == () and claim.score == 0
+    assert any("changed since it was ingested" in r for r in claim.reasons), claim.reasons
+    assert [c.problem for c in result.failed] == [CitationProblem.SOURCE_CHANGED]
+    assert result.notes and "run `kit ingest`" in result.notes[0]
+
+
+def test_spans_rank_by_verdict_then_by_the_judges_score() -> None:
+    judged = [Judgement(Support.SUPPORTED, (), {}, score=0.2), Judgement(Support.PARTIAL, (), {}, score=0.9),
+              Judgement(Support.UNSUPPORTED, (), {}, score=0.95), Judgement(Support.SUPPORTED, (), {}, score=0.6)]
+    assert sorted(judged, key=rank, reverse=True) == [judged[3], judged[0], judged[1], judged[2]]
+    assert score_of(judged[3]) == 0.6 and score_of(Judgement(Support.SUPPORTED, (), {}, score=7.0)) == 1.0
+    assert score_of(Judgement(Support.SUPPORTED, (), {})) == 0.0  # no score: no claim to a probability
+
+
+# -- surfaces ----------------------------------------------------------------------------------
+
+def test_text_output_gives_verdict_score_quote_span_and_totals(hash_seeds: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(hash_seeds, [f"{FAITHFUL} {INVENTED}"], capsys)
+    assert code == 0 and err == ""
+    first, second = out.split("\n2. ")
+    assert re.match(rf'1\. supported \(score [01]\.\d\d\): "{re.escape(FAITHFUL)}"', first) and f"{SOURCE} [" in first
+    assert "quote exact, supported" in first and "126 combat sorties Wednesday" in first
+    assert second.startswith("NOT SUPPORTED (score ") and "why: " in second
+    assert out.rstrip().endswith("2 sentences; claims: 1 supported, 0 partial, 1 not supported")
+
+
+def test_json_matches_the_schema_and_kit_verify_accepts_it(hash_seeds: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(hash_seeds, [f"{FAITHFUL} {INVENTED}", "--json"], capsys)
+    data = valid(json.loads(out), "Check")
+    assert code == 0 and isinstance(data, dict)
+    assert [c["support"] for c in data["claims"]] == ["supported", "unsupported"]
+    assert data["counts"]["supported"] == 1 and data["claims"][0]["score"] > data["claims"][1]["score"]
+    with pytest.raises(jsonschema.ValidationError):  # the schema can fail: a claim without its score
+        valid({**data, "claims": [{k: v for k, v in data["claims"][0].items() if k != "score"}]}, "Check")
+    saved = tmp_path / "check.json"
+    code, out, _ = run(hash_seeds, [FAITHFUL, "--out", str(saved)], capsys)
+    assert code == 0 and out.startswith(f"wrote {saved}: 1 sentences; claims: 1 supported")
+    valid(json.loads(saved.read_text(encoding="utf-8")), "Check")
+    assert main(["verify", str(saved), "--embedder", "hash"]) == 0
+    assert "all checks pass" in capsys.readouterr().out
+
+
+def test_reports_highlight_each_sentence_and_escape_everything(hash_seeds: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = 'A reader wrote <script>alert("x")</script> in the form.'
+    result = open_hash(hash_seeds).check(f"{FAITHFUL} {hostile}")
+    page = check_html(result)
+    assert "<script>alert" not in page and html.escape(hostile) in page
+    assert page.count("<span class='kit-supported' title=") == 1
+    assert page.count("<span class='kit-unsupported' title=") == 1
+    quote = result.claims[0].citations[0].quote
+    score = f"{result.claims[0].score:.2f}"
+    assert f'title="supported, score {score}; {html.escape(result.claims[0].citations[0].path)}' in page
+    assert html.escape(f'"{quote}"') in page and result._repr_html_() == page
+    md = check_markdown(result)
+    assert f"1. **supported** (score {score}): {FAITHFUL} [1]" in md and "2. **NOT SUPPORTED**" in md
+    out = tmp_path / "check.html"
+    assert run(hash_seeds, [FAITHFUL, "--out", str(out)], capsys)[0] == 0
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith("<!doctype html>") and "kit-supported" in written and "<h1>Check</h1>" in written
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "--from FILE" in out and "--file PATH" in out and 'kit check "' in out.split("examples:")[1]
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+def bad_inputs(tmp: Path) -> list[tuple[list[str], str]]:
+    (tmp / "big.md").write_text("The harbour reopened on Monday. " * 160_000, encoding="utf-8")  # 5 MB
+    (tmp / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+    return [
+        (["   "], "the text to check is empty"),
+        (["--from", str(tmp / "big.md")], "big.md is 5.1 MB, more than kit check reads at once"),
+        (["--from", str(tmp / "image.md")], "image.md is not UTF-8 text"),
+        (["--from", str(tmp / "missing.md")], "missing.md: no such file"),
+        (["--from", str(tmp)], "is a folder"),
+        (["word " * 500], f"is 2,499 characters long, more than {MAX_SENTENCE_CHARS:,}"),
+        ([FAITHFUL, "--file", "nowhere.txt"], "nowhere.txt: the store holds no file of that name"),
+        ([], "give the text to check or --from FILE"),
+        ([FAITHFUL, "--from", str(tmp / "big.md")], "give the text to check or --from FILE"),
+    ]
+
+
+def test_bad_input_is_one_line_exit_1_and_leaves_the_store_alone(hash_seeds: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(hash_seeds)
+    for argv, fragment in bad_inputs(tmp_path):
+        code, out, err = run(hash_seeds, argv, capsys)
+        assert code == 1 and out == "" and err.count("\n") == 1, (argv[:1], err)
+        assert err.startswith("kit: error: ") and fragment in err, (fragment, err)
+    assert snapshot(hash_seeds) == before
+
+
+def test_the_library_refuses_the_same_input(hash_seeds: Path) -> None:
+    k = open_hash(hash_seeds)
+    with pytest.raises(InputError, match="more than kit check reads at once"):
+        k.check("The harbour reopened on Monday. " * 160_000)
+    with pytest.raises(InputError, match="the store holds no file of that name"):
+        k.check(FAITHFUL, files=["nowhere.txt"])
+
+
+def test_check_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(tmp_path / "none", [FAITHFUL], capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1 and "no kit store in" in err
+    assert not (tmp_path / "none").exists()
+
+
+def test_checked_claims_keep_the_claims_contract() -> None:
+    claim = CheckedClaim("A sentence.", (), Support.UNSUPPORTED, (NOT_IN_DOCUMENTS,), 0.0)
+    valid(claim.to_dict(), "CheckedClaim")
+    plain = Claim(claim.text, claim.citations, claim.support, claim.reasons)
+    assert claim.to_dict() == {**valid(plain.to_dict(), "Claim"), "score": 0.0} and isinstance(claim, Claim)
