@@ -308,11 +308,12 @@ def _check(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.from_file is None):
         raise InputError('give the text to check or --from FILE, one of them: kit check "..." | --from draft.md')
     text = args.text if args.from_file is None else read_draft(Path(args.from_file))
+    fmt = _format_from(args.out) if args.out else "md"  # a bad --out fails before any work
     k = _kit(args)
     result = k.check(text, files=args.files)
     data = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
     if args.out:
-        out, fmt = Path(args.out), _format_from(args.out)
+        out = Path(args.out)
         page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
         out.write_text(data if fmt == "json" else page, encoding="utf-8")
     wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
@@ -344,11 +345,11 @@ def _topics(args: argparse.Namespace) -> int:
 def _summarize(args: argparse.Namespace) -> int:
     from kit.report import report_html, report_markdown
 
+    fmt = args.format or ("json" if args.json else _format_from(args.out))  # a bad --out fails before any work
     k = _kit(args)
     names = None if args.topics == ["auto"] else args.topics
     summaries = k.summarize(names, max_sentences=args.sentences)
     provenance = k.provenance([c for s in summaries for c in s.citations])
-    fmt = args.format or ("json" if args.json else _format_from(args.out))
     out = Path(args.out) if args.out else None
     if fmt == "json":
         text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
@@ -375,9 +376,13 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _format_from(out: str | None) -> str:
-    if out and out.lower().endswith((".html", ".htm")):
-        return "html"
-    return "json" if out and out.lower().endswith(".json") else "md"
+    """The report format an --out file name asks for; one line for a suffix kit does not write."""
+    suffix = Path(out).suffix.lower() if out else ".md"
+    formats = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+    if suffix not in formats:
+        raise InputError(f"--out {out}: kit writes reports as .md, .html or .json; name the file with one of "
+                         "these suffixes (or give --format)")
+    return formats[suffix]
 
 
 def _verify(args: argparse.Namespace) -> int:
