@@ -190,7 +190,8 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("out", ["report.pdf", "report.txt", "report"])
 def test_summarize_out_with_a_suffix_kit_does_not_write_is_one_line_and_writes_nothing(
-        cli_store: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str) -> None:
+        cli_store: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str
+) -> None:
     store, _ = cli_store
     target = tmp_path / out
     assert main(["summarize", "--store", str(store), "--embedder", "hash", "--out", str(target)]) == 1
