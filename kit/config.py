@@ -8,7 +8,9 @@ This module does not read files or open stores; it only describes how the kit is
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -163,6 +165,18 @@ class Settings(BaseModel):
         "note instead of failing with exit 1.",
     )
 
+    @field_validator("extensions")
+    @classmethod
+    def _suffixes(cls, extensions: tuple[str, ...]) -> tuple[str, ...]:
+        """Lower-case file suffixes; anything else would refuse every file, silently."""
+        out = tuple(e.strip().lower() for e in extensions if e.strip())
+        for e in out:
+            if not re.fullmatch(r"\.[a-z0-9][a-z0-9_-]*", e):
+                raise ValueError(f"{e!r} is not a file suffix; give suffixes like .txt,.md (or [\".txt\", \".md\"])")
+        if not out:
+            raise ValueError("no file suffix given; give suffixes like .txt,.md")
+        return out
+
     @field_validator("api_key")
     @classmethod
     def _sendable_key(cls, key: SecretStr | None) -> SecretStr | None:
@@ -244,8 +258,22 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, raw in environ.items():
         if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:
             key = name[len(ENV_PREFIX):].lower()
-            values[key] = raw.split(",") if key in ("extensions", "summary_sections") else raw
+            values[key] = _listed(name, raw) if key in ("extensions", "summary_sections") else raw
     return values
+
+
+def _listed(name: str, raw: str) -> list[str]:
+    """A list setting from the environment, in JSON form (as `kit config` prints it) or comma form."""
+    if raw.strip().startswith("["):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{name}={raw!r} is not a JSON list of strings; write it as [\".txt\", \".md\"] "
+                              "or .txt,.md")
+        return items
+    return [part.strip() for part in raw.split(",")]
 
 
 def _explain(exc: ValidationError) -> str:

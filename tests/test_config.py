@@ -151,3 +151,15 @@ def test_a_server_address_selects_the_openai_backend_unless_llm_is_given() -> No
     both = Settings.load(environ={"KIT_LLM_BASE_URL": "http://127.0.0.1:8080/v1", "KIT_LLM": "extractive"})
     assert both.llm == "extractive"
     assert Settings.load(environ={}).llm == "extractive"
+
+
+@pytest.mark.parametrize("raw", ['[".txt", ".md"]', ".txt,.md", " .TXT , .md "])
+def test_list_settings_read_the_json_form_kit_config_prints_and_the_comma_form(raw: str) -> None:
+    assert Settings.load(environ={"KIT_EXTENSIONS": raw}).extensions == (".txt", ".md")
+
+
+@pytest.mark.parametrize("raw", ["txt,md", '[".txt"', "[1, 2]", ","])
+def test_an_extensions_value_that_would_refuse_every_file_is_an_error(raw: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings.load(environ={"KIT_EXTENSIONS": raw})
+    assert "KIT_EXTENSIONS" in str(err.value) and ".txt" in str(err.value)
