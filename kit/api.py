@@ -276,7 +276,7 @@ class Kit:
         whether it changed, went missing or now leads outside its folder (`status`)."""
         from kit.corpus.sources import SourceReader
 
-        return SourceReader(self.location.base, self.settings.fallback_encoding)
+        return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way

@@ -391,15 +391,13 @@ def _verify(args: argparse.Namespace) -> int:
     from kit.grounding.verify import load_saved, sources_root, verify_saved
 
     data = load_saved(Path(args.saved))
-    root = sources_root(data)
-    if root is None or not root.is_dir():
-        raise InputError(f"{args.saved}: the folder its files are named from ({root}) is gone or not recorded; "
-                         "cannot re-check its citations")
+    root = sources_root(data, args.saved)
     from kit.config import Settings
     from kit.embeddings import get_embedder
 
     settings = Settings.load(embedder=getattr(args, "embedder", None) or None)
-    result = verify_saved(data, SourceReader(root, settings.fallback_encoding), Judge(get_embedder(settings)))
+    reader = SourceReader(root, settings.fallback_encoding, settings.max_bytes, confined=True)
+    result = verify_saved(data, reader, Judge(get_embedder(settings)))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

@@ -165,6 +165,11 @@ class Settings(BaseModel):
         "note instead of failing with exit 1.",
     )
 
+    @property
+    def max_bytes(self) -> int:
+        """max_file_mb in bytes: the largest file kit ingests or reads back."""
+        return int(self.max_file_mb * 1024 * 1024)
+
     @field_validator("extensions")
     @classmethod
     def _suffixes(cls, extensions: tuple[str, ...]) -> tuple[str, ...]:

@@ -132,3 +132,11 @@ def cache_dir() -> Path:
     base = os.environ.get("KIT_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kit")
     return Path(base)
+
+
+def holds_store(folder: Path) -> bool:
+    """Whether `folder` is a store's base: one of its folders holds a kit state file."""
+    try:
+        return any((child / STATE_FILE).is_file() for child in folder.iterdir() if child.is_dir())
+    except OSError:
+        return False

@@ -181,3 +181,37 @@ def test_store_commands_json_matches_the_schema(tmp_path: Path) -> None:
     first = listing["files"][0]["path"]
     removal = valid(run("rm", str(tmp_path / first)), "Removal")
     assert removal["files"] == [first] and removal["chunks"] == listing["files"][0]["chunks"]
+
+
+@pytest.mark.slow
+def test_verify_reads_nothing_outside_the_base_of_the_store_that_wrote_it(store: tuple[Path, Path], tmp_path: Path,
+                                                                         ) -> None:
+    """A hostile saved file: a citation leading out of the base (`..`, an absolute path) is a failed
+    check, never read, whatever the file there says; a base that holds no store is refused."""
+    saved = tmp_path / "answer.json"
+    data = json.loads(kit(store[0], "ask", ANSWERABLE, "--json").stdout)
+    cited = data["citations"][0]
+    outside = store[0].parent.parent / "secret.txt"
+    outside.write_text("x" * cited["start"] + cited["quote"], encoding="utf-8")  # the quote, at its span
+    for path in (f"../{outside.name}", str(outside)):
+        data["citations"][0]["path"] = path
+        saved.write_text(json.dumps(data), encoding="utf-8")
+        done = kit(store[0], "verify", str(saved))
+        assert done.returncode == 1 and "leads outside its folder" in done.stdout, (path, done.stdout)
+    data["provenance"]["base"] = "/"
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    done = kit(store[0], "verify", str(saved))
+    assert done.returncode == 1 and "holds no kit store" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_stored_file_replaced_by_a_fifo_is_unreadable_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    from kit.corpus.sources import SourceReader
+    from kit.types import SourceStatus
+
+    os.mkfifo(tmp_path / "news.txt")  # opening it for reading would block until a writer comes
+    reader = SourceReader(tmp_path)
+    assert reader.status("news.txt") is SourceStatus.UNREADABLE and reader.text("news.txt") is None
+    (tmp_path / "big.txt").write_bytes(b"a" * 2048)
+    assert SourceReader(tmp_path, max_bytes=1024).status("big.txt") is SourceStatus.UNREADABLE

@@ -22,6 +22,9 @@ from kit.types import Document, FileIssue, IssueKind, SourceStatus
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HTML_SUFFIXES = (".html", ".htm")
+# A stored file read back for a citation is held to the default ingest limit (max_file_mb = 10)
+# unless the caller passes the store's own.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -174,12 +177,22 @@ def content_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None) -> tuple[SourceStatus, str | None]:
+def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None, max_bytes: int = MAX_BYTES
+                ) -> tuple[SourceStatus, str | None]:
     """A stored file as it is now: its status against the hash stored with it, and its text
-    (None when it is missing, unreadable, or now behind a symlink leading out of its folder)."""
+    (None when it is missing, unreadable, not a regular file, larger than `max_bytes`, or now
+    behind a symlink leading out of its folder). Checked before it is opened: a FIFO would hang."""
     path = resolve_stored(base, name)
     if path is None:
         return SourceStatus.OUTSIDE, None
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return SourceStatus.MISSING, None
+    except OSError:
+        return SourceStatus.UNREADABLE, None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        return SourceStatus.UNREADABLE, None
     try:
         text = read_text(path, fallback)
     except FileNotFoundError:

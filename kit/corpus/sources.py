@@ -7,9 +7,9 @@ leads out of its folder through a symlink is never read. This module does not lo
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from kit.corpus.files import content_sha256, read_stored
+from kit.corpus.files import MAX_BYTES, content_sha256, read_stored
 from kit.types import SourceStatus
 
 
@@ -17,11 +17,16 @@ class SourceReader:
     """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
 
     `root` is the store's base folder: stored file names are relative to it (or absolute). A name
-    that now leads out of its folder through a symlink is never read (see `status`)."""
+    that now leads out of its folder through a symlink is never read (see `status`), nor anything
+    but a regular file of at most `max_bytes` (a FIFO, a device or a huge sparse file is
+    `unreadable`, never a hang). `confined`: names from outside kit (a saved JSON given to
+    `kit verify`) must be relative and stay inside `root`: absolute names and `..` are `outside`."""
 
-    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252") -> None:
+    def __init__(self, root: Path | None, fallback_encoding: str = "cp1252", max_bytes: int = MAX_BYTES,
+                 confined: bool = False) -> None:
         self.root = root
         self.fallback = fallback_encoding
+        self.max_bytes, self.confined = max_bytes, confined
         self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
 
     def text(self, rel: str) -> str | None:
@@ -36,6 +41,10 @@ class SourceReader:
 
     def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
         if rel not in self._cache:
-            self._cache[rel] = (SourceStatus.MISSING, None) if self.root is None else read_stored(
-                self.root, rel, self.fallback)
+            if self.root is None:
+                self._cache[rel] = (SourceStatus.MISSING, None)
+            elif self.confined and (PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts):
+                self._cache[rel] = (SourceStatus.OUTSIDE, None)
+            else:
+                self._cache[rel] = read_stored(self.root, rel, self.fallback, max_bytes=self.max_bytes)
         return self._cache[rel]

@@ -195,8 +195,8 @@ def failure_reason(c: Citation) -> str:
         CitationProblem.NOT_IN_PASSAGE: f"its quote is not in passage [{c.key}]",
         CitationProblem.SOURCE_MISSING: f"its source file {c.path} is missing or unreadable",
         CitationProblem.SOURCE_CHANGED: f"its source file {c.path} changed since it was ingested",
-        CitationProblem.SOURCE_OUTSIDE: f"its source file {c.path} now leads outside its folder through a link, "
-                                        "so it is not read",
+        CitationProblem.SOURCE_OUTSIDE: f"its source file {c.path} leads outside its folder (through a link, or "
+                                        "by its name), so it is not read",
         CitationProblem.NOT_AT_SPAN: f"its quote is no longer at its place in {c.path}",
     }
     return messages.get(c.problem, "its citation did not check out") if c.problem else "its citation did not check out"

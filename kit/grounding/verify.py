@@ -20,6 +20,7 @@ from kit.errors import InputError
 from kit.grounding.citations import verify
 from kit.grounding.claims import failure_reason
 from kit.grounding.support import Judge
+from kit.location import holds_store
 from kit.types import Citation, Support
 
 # Characters of file text on each side of a quote that stand in for its passage.
@@ -54,10 +55,20 @@ def load_saved(path: Path) -> dict[str, Any]:
     return data
 
 
-def sources_root(data: dict[str, Any]) -> Path | None:
-    """The folder a saved answer's or report's file names are relative to (its provenance's base)."""
-    base = (data.get("provenance") or {}).get("base")
-    return Path(base) if isinstance(base, str) and base else None
+def sources_root(data: dict[str, Any], saved: str) -> Path:
+    """The folder a saved answer's or report's file names are relative to (its provenance's base);
+    `InputError` unless it is a folder that holds a kit store: the saved file names its own base,
+    and kit verify reads nothing outside the folder of the store that wrote it."""
+    provenance = data.get("provenance")
+    base = provenance.get("base") if isinstance(provenance, dict) else None
+    root = Path(base) if isinstance(base, str) and base else None
+    if root is None or not root.is_dir():
+        raise InputError(f"{saved}: the folder its files are named from ({root}) is gone or not recorded; "
+                         "cannot re-check its citations")
+    if not holds_store(root):
+        raise InputError(f"{saved}: its base folder {root} holds no kit store; kit verify reads files only "
+                         "inside the folder of the store that wrote it")
+    return root
 
 
 def verify_saved(data: dict[str, Any], reader: SourceReader, judge: Judge) -> Verification:

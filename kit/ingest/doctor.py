@@ -164,7 +164,7 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
     if files and not state.sources:
         result.problems.append(Problem(Kind.EMPTY_SOURCE, "the store holds files but records no source; "
                                                           "run `kit ingest FOLDER` for the folders they came from"))
-    reader = SourceReader(base, settings.fallback_encoding)
+    reader = SourceReader(base, settings.fallback_encoding, settings.max_bytes)
     location = Location(base / ".kit", True)
     for source in state.sources:
         mine = {p: v for p, v in files.items() if under(p, source.name)}
