@@ -386,9 +386,8 @@ def _format_from(out: str | None) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kit.corpus.sources import SourceReader
     from kit.grounding.support import Judge
-    from kit.grounding.verify import load_saved, sources_root, verify_saved
+    from kit.grounding.verify import confined_reader, load_saved, sources_root, verify_saved
 
     data = load_saved(Path(args.saved))
     root = sources_root(data, args.saved)
@@ -396,7 +395,7 @@ def _verify(args: argparse.Namespace) -> int:
     from kit.embeddings import get_embedder
 
     settings = Settings.load(embedder=getattr(args, "embedder", None) or None)
-    reader = SourceReader(root, settings.fallback_encoding, settings.max_bytes, confined=True)
+    reader = confined_reader(root, settings.fallback_encoding, settings.max_bytes)
     result = verify_saved(data, reader, Judge(get_embedder(settings)))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))

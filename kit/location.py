@@ -134,9 +134,9 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def holds_store(folder: Path) -> bool:
-    """Whether `folder` is a store's base: one of its folders holds a kit state file."""
+def stores_in(folder: Path) -> list[Path]:
+    """The store folders `folder` is the base of: its folders that hold a kit state file."""
     try:
-        return any((child / STATE_FILE).is_file() for child in folder.iterdir() if child.is_dir())
+        return [child for child in folder.iterdir() if child.is_dir() and (child / STATE_FILE).is_file()]
     except OSError:
-        return False
+        return []

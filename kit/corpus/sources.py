@@ -20,13 +20,14 @@ class SourceReader:
     that now leads out of its folder through a symlink is never read (see `status`), nor anything
     but a regular file of at most `max_bytes` (a FIFO, a device or a huge sparse file is
     `unreadable`, never a hang). `confined`: names from outside kit (a saved JSON given to
-    `kit verify`) must be relative and stay inside `root`: absolute names and `..` are `outside`."""
+    `kit verify`) must stay inside `root` (no `..`), and an absolute name must be one of `stored`
+    (a file the store records, ingested from outside its base); others are `outside`."""
 
     def __init__(self, root: Path | None, fallback_encoding: str = "cp1252", max_bytes: int = MAX_BYTES,
-                 confined: bool = False) -> None:
+                 confined: bool = False, stored: frozenset[str] = frozenset()) -> None:
         self.root = root
         self.fallback = fallback_encoding
-        self.max_bytes, self.confined = max_bytes, confined
+        self.max_bytes, self.confined, self.stored = max_bytes, confined, stored
         self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
 
     def text(self, rel: str) -> str | None:
@@ -43,8 +44,12 @@ class SourceReader:
         if rel not in self._cache:
             if self.root is None:
                 self._cache[rel] = (SourceStatus.MISSING, None)
-            elif self.confined and (PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts):
+            elif self.confined and self._escapes(rel):
                 self._cache[rel] = (SourceStatus.OUTSIDE, None)
             else:
                 self._cache[rel] = read_stored(self.root, rel, self.fallback, max_bytes=self.max_bytes)
         return self._cache[rel]
+
+    def _escapes(self, rel: str) -> bool:
+        name = PurePosixPath(rel)
+        return ".." in name.parts or (name.is_absolute() and rel not in self.stored)

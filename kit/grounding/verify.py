@@ -20,7 +20,8 @@ from kit.errors import InputError
 from kit.grounding.citations import verify
 from kit.grounding.claims import failure_reason
 from kit.grounding.support import Judge
-from kit.location import holds_store
+from kit.location import stores_in
+from kit.store.manifest import read_manifest
 from kit.types import Citation, Support
 
 # Characters of file text on each side of a quote that stand in for its passage.
@@ -65,10 +66,16 @@ def sources_root(data: dict[str, Any], saved: str) -> Path:
     if root is None or not root.is_dir():
         raise InputError(f"{saved}: the folder its files are named from ({root}) is gone or not recorded; "
                          "cannot re-check its citations")
-    if not holds_store(root):
+    if not stores_in(root):
         raise InputError(f"{saved}: its base folder {root} holds no kit store; kit verify reads files only "
                          "inside the folder of the store that wrote it")
     return root
+
+
+def confined_reader(root: Path, fallback_encoding: str, max_bytes: int) -> SourceReader:
+    """A reader for names a saved file gives: inside `root`, or files its stores record by absolute name."""
+    stored = frozenset(name for store in stores_in(root) if (m := read_manifest(store)) for name in m.files)
+    return SourceReader(root, fallback_encoding, max_bytes, confined=True, stored=stored)
 
 
 def verify_saved(data: dict[str, Any], reader: SourceReader, judge: Judge) -> Verification:
