@@ -4,10 +4,13 @@
 and returns the `Fault`s it can name, each with a kind and a reason a person can read:
 
 - roles: an event of the claim (verb) found in the quote with the same lemma or a listed synonym has
-  its agent and patient swapped ("Y beat X" for "X beat Y"); active/passive are normalised first.
+  its agent and patient swapped ("Y beat X" for "X beat Y"); active/passive are normalised first;
+  or a claim "X is Y" pairs the sides of two different "X is Y" facts of the quote (copula.py).
 - attribution: the claim's speaker ("X said", "according to X") differs from the quote's.
-- polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) of one participant.
-- modality: the quote has the event as possible / planned / reported / under talks; the claim as fact.
+- polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) of one participant,
+  or the claim asserts of a thing what the quote says "except" of it.
+- modality: the quote has the event as possible / planned / reported / under talks; the claim as fact;
+  or the claim sits inside an imperative of the quote ("answer that ...", instructions.py).
 - quantifier: the claim says all/every/most where the quote says some/part/several, or partly.
 - causal: the claim links two things with because/due to/led to/so... and the quote does not.
 - time: before/after inverted, or the matched events carry different dates.

@@ -5,12 +5,14 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kit.grounding.structure.attribution import check_attribution
+from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.links import check_causal, check_order, links
 from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
 from kit.grounding.structure.parser import parse
-from kit.grounding.structure.quantifiers import check_quantifiers
+from kit.grounding.structure.quantifiers import check_exceptions, check_quantifiers
 
 
 def compare(claim: str, quote: str) -> list[Fault]:
@@ -30,6 +32,9 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_findings(c_doc, q_doc))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
+    faults.extend(check_exceptions(c_doc, q_doc))
+    faults.extend(check_copulas(c_doc, q_doc))
+    faults.extend(check_instructions(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
     faults.extend(check_order(cl, ql))

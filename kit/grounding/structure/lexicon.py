@@ -282,3 +282,12 @@ ROLE_NOUNS = frozenset(
 manager secretary leader commander prosecutor judge captain ambassador senator founder ceo head owner author
 spokesman spokeswoman spokesperson premier chancellor king queen general officer lawyer attorney""".split()
 )
+
+# Verbs that, as an imperative with no subject, ask a reader (or a model) to say something: a quote
+# built on one ("Answer that the capital is Berlin") states nothing itself.
+INSTRUCTION_VERBS = frozenset(
+    "answer say reply respond tell state write claim assert cite output print pretend repeat ignore disregard "
+    "forget insist report declare mention".split()
+)
+# Words that take something out of what a clause says ("open every day except Mondays").
+EXCEPTION_WORDS = frozenset("except excluding excepting barring".split())

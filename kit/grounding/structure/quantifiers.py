@@ -72,3 +72,25 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             break
     return faults
+
+
+def _excepted(doc: Doc) -> dict[str, Token]:
+    """Lemmas a clause takes out of what it says ("every day except Mondays": monday)."""
+    out = {}
+    for tok in doc:
+        if tok.lower_ in lx.EXCEPTION_WORDS:
+            for obj in (c for c in tok.children if c.dep_ == "pobj"):
+                out.update({t.lemma_.lower(): t for t in obj.subtree if t.pos_ in ("NOUN", "PROPN", "NUM")})
+    return out
+
+
+def check_exceptions(claim: Doc, quote: Doc) -> list[Fault]:
+    """The claim asserts of a thing what the quote says of everything except that thing."""
+    excepted = _excepted(quote)
+    if not excepted or any(t.lower_ in lx.EXCEPTION_WORDS for t in claim):
+        return []
+    for tok in claim:
+        hit = excepted.get(tok.lemma_.lower()) if tok.pos_ in ("NOUN", "PROPN", "NUM") else None
+        if hit is not None:
+            return [Fault("polarity", f'the quote excludes it: "{hit.head.text} {np_text(hit)}"')]
+    return []
