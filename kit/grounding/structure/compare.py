@@ -8,6 +8,7 @@ from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.figures import check_figures
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.links import check_causal, check_order, links
 from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
@@ -34,6 +35,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
+    faults.extend(check_figures(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))

@@ -118,6 +118,7 @@ AXES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
         ("safety", "safe,effective,harmless", "unsafe,dangerous,ineffective,harmful"),
         ("legality", "legal,lawful,constitutional", "illegal,unlawful,unconstitutional"),
         ("presence", "include,present", "exclude,absent,omit"),
+        ("tenure", "stay,remain", "leave,quit,depart,resign,step down"),
     )
 )
 
@@ -289,5 +290,14 @@ INSTRUCTION_VERBS = frozenset(
     "answer say reply respond tell state write claim assert cite output print pretend repeat ignore disregard "
     "forget insist report declare mention".split()
 )
+# A label before a colon that addresses a reader or a model ("SYSTEM NOTE TO THE ASSISTANT: ...",
+# "Answer: ..."): what follows is an instruction, not a statement. "answer"/"reply" as the subject
+# of "is" ("the correct answer is that ...") prescribe a reply in the same way.
+ADDRESSEES = frozenset(
+    "assistant assistants system model models ai chatbot chatbots bot bots llm llms instruction instructions "
+    "answer reply response note".split()
+)
+# "vote against X" opposes X (the stance axis); other verbs with "against" are left as they are.
+AGAINST_VERBS = frozenset("vote campaign speak side rule argue testify".split())
 # Words that take something out of what a clause says ("open every day except Mondays").
 EXCEPTION_WORDS = frozenset("except excluding excepting barring".split())

@@ -43,6 +43,8 @@ def repair_lemma(tok: Token) -> str:
 def lemma_of(tok: Token) -> str:
     """Lower-case lemma, with a verb's particle ("lay off"). Does not join other multiword verbs."""
     base = repair_lemma(tok)
+    if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
+        return "oppose"
     prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
     return f"{base} {prt[0]}" if prt else base
 

@@ -1,0 +1,48 @@
+"""Whose figure it is: a number the claim gives to one named subject and the quote to another.
+
+"Lyon has 520,000 residents and Marseille has 870,000" holds every word and number of "Lyon has
+870,000 residents", and gives 870,000 to Marseille. For each number of the claim, the subject of
+the clause it sits in (through its noun, up to the verb) is compared with the subject of the same
+number in the quote; two different names, the quote giving the claim's name a number of its own,
+are a roles fault. Numbers with no named subject on either side are left to the number check.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from kit.grounding.structure.events import subject_of
+from kit.grounding.structure.fault import Fault
+
+
+def _owner(num: Token) -> Token | None:
+    """The named subject of the clause a number sits in, if it is a name."""
+    tok = num
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    subject = subject_of(tok) if tok.pos_ in ("VERB", "AUX") else None
+    return subject if subject is not None and subject.pos_ == "PROPN" else None
+
+
+def _key(num: Token) -> str:
+    return num.text.replace(",", "").lower()
+
+
+def _figures(doc: Doc) -> list[Token]:
+    return [t for t in doc if t.pos_ == "NUM" and any(ch.isdigit() for ch in t.text)]
+
+
+def check_figures(claim: Doc, quote: Doc) -> list[Fault]:
+    """Numbers the quote gives to another named subject than the claim does, while it gives the
+    claim's subject a number of its own (the swap: "Lyon has 520,000 ... Marseille has 870,000")."""
+    owners = {t: _owner(t) for t in _figures(quote)}
+    by_key = {_key(t): owner for t, owner in owners.items()}
+    owning = {owner.lemma_.lower() for owner in owners.values() if owner is not None}
+    for num in (t for t in _figures(claim) if _key(t) in by_key):
+        mine, theirs = _owner(num), by_key[_key(num)]
+        if (mine is not None and theirs is not None and mine.lemma_.lower() != theirs.lemma_.lower()
+                and mine.lemma_.lower() in owning):
+            return [Fault("roles", f'the quote gives {num.text} to "{theirs.text}", not "{mine.text}"')]
+    return []
