@@ -303,7 +303,7 @@ def citation_html(c: Citation, prefix: str = "", context: str | None = None, lin
     source = f"<a href='{href}'>{_n(c.path)}</a>" if href else _n(c.path)
     support = f", {c.support.value}" if c.support else ""
     return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source} [{c.start}:{c.end}] "
-            f"{c.section}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
+            f"{_e(c.section)}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
 
 
 def _unsupported_html(claims: list[Claim]) -> str:
@@ -315,7 +315,7 @@ def _unsupported_html(claims: list[Claim]) -> str:
 
 def hit_html(hit: Hit) -> str:
     c = hit.chunk
-    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{c.section}</i> score {hit.score:.4f}"
+    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{_e(c.section)}</i> score {hit.score:.4f}"
     return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
 
 

@@ -190,3 +190,10 @@ def test_markdown_shows_document_and_model_text_as_text() -> None:
     assert md(hostile) == ("&lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:alert(1)) !\\[i\\](javascript:y) "
                            "\\`code\\` \\\\\\[z\\]")
     assert "``a`b<i>.txt``" in text  # a file name in a code span its backtick cannot close
+
+
+def test_a_section_name_from_a_saved_file_is_escaped_too() -> None:
+    odd = Citation(1, "a.txt", 0, 5, "<b onmouseover=alert(1)>sidebar</b>", "quote", support=Support.SUPPORTED)
+    summary = TopicSummary(Topic(1, "t", (), ()), [Claim("A claim.", (odd,), Support.SUPPORTED)], Mode.EXTRACTIVE,
+                           "extractive")
+    assert "<b onmouseover" not in report_html([summary]) and "<b onmouseover" not in report_markdown([summary])
