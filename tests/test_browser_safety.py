@@ -92,7 +92,7 @@ def model_summary(path: str) -> TopicSummary:
                         notes=[f"model note {PAYLOADS[4]}"])
 
 
-def pages(corpus: tuple[Path, Path], tmp_path: Path) -> dict[str, Path]:
+def pages(corpus: tuple[Path, Path], tmp: Path) -> dict[str, Path]:
     """report.html and report.md written by `kit summarize` inside the corpus folder, and the
     same for a model-written summary; each Markdown file also converted to HTML."""
     project, docs = corpus
@@ -104,10 +104,10 @@ def pages(corpus: tuple[Path, Path], tmp_path: Path) -> dict[str, Path]:
         out[f"cli.{suffix}"] = path
     provenance = Provenance((f"docs/{NAMES[0]}",), {}, "9.9.9", {"llm_model": PAYLOADS[1]}, PAYLOADS[0])
     summary = model_summary(f"docs/{NAMES[0]}")
-    out["model.html"] = tmp_path / "model.html"
+    out["model.html"] = tmp / "model.html"
     links = kit.open(store_dir=project / ".kit", embedder="hash").file_links(out["model.html"])
     out["model.html"].write_text(report_html([summary], provenance, title=PAYLOADS[1], links=links), encoding="utf-8")
-    out["model.md"] = tmp_path / "model.md"
+    out["model.md"] = tmp / "model.md"
     out["model.md"].write_text(report_markdown([summary], provenance, title=PAYLOADS[1]), encoding="utf-8")
     for name in [n for n in out if n.endswith(".md")]:
         converted = out[name].with_suffix(".md.html")
@@ -157,9 +157,18 @@ def unsafe_link(href: str) -> bool:
     return bool(scheme) and scheme.group(1).lower() not in ("http", "https")  # type: ignore[union-attr]
 
 
-def test_no_script_runs_and_every_link_is_safe(chromium: str, corpus: tuple[Path, Path], tmp_path: Path) -> None:
-    for name, page in pages(corpus, tmp_path).items():
-        dom = dom_after_load(chromium, page, tmp_path / f"profile-{name.replace('.', '-')}")
+@pytest.fixture(scope="module")
+def loaded(chromium: str, corpus: tuple[Path, Path],
+           tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Dom]]:
+    """Each page, and its DOM after Chromium loaded it (a fresh profile each)."""
+    tmp = tmp_path_factory.mktemp("pages")
+    return {name: (page, dom_after_load(chromium, page, tmp / f"profile-{name.replace('.', '-')}"))
+            for name, page in pages(corpus, tmp).items()}
+
+
+def test_no_script_runs_and_every_link_is_safe(loaded: dict[str, tuple[Path, Dom]]) -> None:
+    assert set(loaded) == {"cli.html", "cli.md", "model.html", "model.md"}
+    for name, (_, dom) in loaded.items():
         assert dom.title and dom.title != "PWNED", (name, dom.title)  # loaded, and no payload set the title
         assert "pwned" not in dom.tags, name  # no payload added its element
         live = {"script", "iframe", "object", "embed", "svg", "img", "form"} & set(dom.tags)
@@ -167,14 +176,13 @@ def test_no_script_runs_and_every_link_is_safe(chromium: str, corpus: tuple[Path
         assert not [h for h in dom.hrefs if unsafe_link(h)], (name, dom.hrefs)
 
 
-def test_the_payloads_reach_the_pages_as_text(chromium: str, corpus: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_payloads_reach_the_pages_as_text(loaded: dict[str, tuple[Path, Dom]]) -> None:
     """Not a vacuous pass: the hostile files are cited and linked, and the payloads are on the page, as text."""
-    rendered = pages(corpus, tmp_path)
-    for name, page in rendered.items():
-        text = "".join(dom_after_load(chromium, page, tmp_path / f"profile-{name.replace('.', '-')}").text)
+    for name, (_, dom) in loaded.items():
+        text = "".join(dom.text)
         shown = [p for p in PAYLOADS if p in text]
         assert len(shown) >= (3 if name.startswith("cli") else 9), (name, shown)
         assert all(n in text for n in NAMES[1:3]) or name.startswith("model"), name
-    links = [h for page in ("cli.html", "model.html") for h in Dom(rendered[page].read_text(encoding="utf-8")).hrefs]
+    links = [h for page in ("cli.html", "model.html") for h in Dom(loaded[page][0].read_text(encoding="utf-8")).hrefs]
     assert any("javascript%3A" in h for h in links) and any("%3Cimg" in h for h in links), links
     assert not [h for h in links if unsafe_link(h)], links
