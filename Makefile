@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+	# The browser test opens reports in headless Chromium: as root with apt-get, install Debian's when it is missing.
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 demo: install
 	$(VENV)/bin/kit ingest seeds

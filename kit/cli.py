@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from kit.errors import InputError, KitError, NothingToIngestError
 from kit.location import shown
 from kit.results import TopicChange
+from kit.terminal import say
 from kit.types import IngestReport
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except InputError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
+        say(f"kit: error: {exc}", err=True)
         return 1
     if not getattr(args, "func", None):
         parser.print_help()
@@ -69,29 +70,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NothingToIngestError as exc:
         report = exc.report
         if isinstance(report, IngestReport):
-            print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
-        print(f"kit: error: {exc}", file=sys.stderr)
+            say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+        say(f"kit: error: {exc}", err=True)
         return 1
     except KitError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
+        say(f"kit: error: {exc}", err=True)
         return 1
     except FileNotFoundError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
+        say(f"kit: error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
-        print("kit: interrupted", file=sys.stderr)
+        say("kit: interrupted", err=True)
         return 130
     except BrokenPipeError:  # output piped into `head` and cut off: not an error of ours
         sys.stderr.close()
         return 0
     except OSError as exc:  # the OS refused a file kit needed (full disk, permissions): one line, no traceback
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"kit: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        say(f"kit: error: {exc.strerror or exc}{where}", err=True)
         return 1
 
 
 def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-    print(f"kit: warning: {message}", file=sys.stderr)
+    say(f"kit: warning: {message}", err=True)
 
 
 def _positive(text: str) -> int:
@@ -232,7 +233,7 @@ def _kit(args: argparse.Namespace) -> Kit:
 def _ingest(args: argparse.Namespace) -> int:
     progress = not args.no_progress and not args.json and sys.stderr.isatty()
     report = _kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+    say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
     return 0
 
 
@@ -241,7 +242,7 @@ def _files(args: argparse.Namespace) -> int:
     from kit.store.listing import list_files
 
     listing = list_files(Settings.load(**_options(args)))
-    print(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
+    say(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
     return 0
 
 
@@ -263,12 +264,12 @@ def format_listing(listing: Listing) -> str:
 def _rm(args: argparse.Namespace) -> int:
     removal = _kit(args).remove(args.path, wait=args.wait)
     if args.json:
-        print(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
+        say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+    say(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
           + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
     if removal.still_covered_by:
-        print(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
+        say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
               f"`kit ingest {shown(removal.still_covered_by)}` adds it again")
     return 0
 
@@ -278,7 +279,7 @@ def _prepare(args: argparse.Namespace) -> int:
     from kit.embeddings import prepare
 
     graph = prepare(Settings.load(**_options(args)))
-    print(f"embedding model ready: {graph}" if graph else "nothing to prepare for this embedder")
+    say(f"embedding model ready: {graph}" if graph else "nothing to prepare for this embedder")
     return 0
 
 
@@ -287,9 +288,9 @@ def _search(args: argparse.Namespace) -> int:
 
     hits = _kit(args).search(args.query, k=args.k, files=args.files, sections=args.sections)
     if args.json:
-        print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        say(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1)))
+        say("\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1)))
     return 0
 
 
@@ -297,7 +298,7 @@ def _ask(args: argparse.Namespace) -> int:
     from kit.report import answer_text
 
     answer = _kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections)
-    print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
+    say(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
     return 0
 
 
@@ -317,7 +318,7 @@ def _check(args: argparse.Namespace) -> int:
         page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
         out.write_text(data if fmt == "json" else page, encoding="utf-8")
     wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
-    print(data if args.json else wrote if args.out else check_text(result))
+    say(data if args.json else wrote if args.out else check_text(result))
     return 0
 
 
@@ -325,9 +326,9 @@ def _eval(args: argparse.Namespace) -> int:
     report = _kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
     data = report.to_dict()
     if args.json:
-        print(json.dumps(data, indent=2))
+        say(json.dumps(data, indent=2))
     else:
-        print("\n".join(f"{key:26} {value}" for key, value in data.items()))
+        say("\n".join(f"{key:26} {value}" for key, value in data.items()))
     return 0
 
 
@@ -336,9 +337,9 @@ def _topics(args: argparse.Namespace) -> int:
 
     topics = _kit(args).topics(k=args.n_topics)
     if args.json:
-        print(json.dumps([t.to_dict() for t in topics], indent=2, ensure_ascii=False))
+        say(json.dumps([t.to_dict() for t in topics], indent=2, ensure_ascii=False))
     else:
-        print("\n".join(topic_text(t) for t in topics))
+        say("\n".join(topic_text(t) for t in topics))
     return 0
 
 
@@ -359,7 +360,7 @@ def _summarize(args: argparse.Namespace) -> int:
     else:
         text = report_markdown(summaries, provenance)
     if out is None:
-        print(text)
+        say(text)
         return 0
     out.write_text(text, encoding="utf-8")
     claims = sum(len(s.shown) for s in summaries if s.found)
@@ -368,7 +369,7 @@ def _summarize(args: argparse.Namespace) -> int:
     unchecked = [str(s.topic.number) for s in summaries if s.found and not s.shown]
     changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
     compared = any(s.topic.change is not None for s in summaries)
-    print(f"wrote {out}: {len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
+    say(f"wrote {out}: {len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
           + (f"; not in the documents: {', '.join(missing)}" if missing else "")
           + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
           + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
@@ -386,8 +387,9 @@ def _format_from(out: str | None) -> str:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from kit.grounding.saved import load_saved
     from kit.grounding.support import Judge
-    from kit.grounding.verify import confined_reader, load_saved, sources_root, verify_saved
+    from kit.grounding.verify import confined_reader, sources_root, verify_saved
 
     data = load_saved(Path(args.saved))
     root = sources_root(data, args.saved)
@@ -398,11 +400,11 @@ def _verify(args: argparse.Namespace) -> int:
     reader = confined_reader(root, settings.fallback_encoding, settings.max_bytes)
     result = verify_saved(data, reader, Judge(get_embedder(settings)))
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        say(json.dumps(result.to_dict(), indent=2))
     else:
         state = "all checks pass" if result.ok else f"{len(result.problems)} problems"
-        print(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
-        print("\n".join(f"  {p}" for p in result.problems))
+        say(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
+        say("\n".join(f"  {p}" for p in result.problems))
     return 0 if result.ok else 1
 
 
@@ -414,28 +416,28 @@ def _config(args: argparse.Namespace) -> int:
     origins = Settings.origins(**options)
     values = settings.public_dump()
     if args.json:
-        print(json.dumps({k: {"value": v, "from": origins[k]} for k, v in values.items()}, indent=2))
+        say(json.dumps({k: {"value": v, "from": origins[k]} for k, v in values.items()}, indent=2))
         return 0
     width = max(map(len, values))
     for name, value in values.items():
-        print(f"{name:<{width}}  {json.dumps(value)}  ({origins[name]})")
+        say(f"{name:<{width}}  {json.dumps(value)}  ({origins[name]})")
     return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:
     result = _kit(args).doctor(repair=args.repair, wait=args.wait)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        say(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print("store is healthy" if result.ok else f"store is {result.verdict.value}")
+        say("store is healthy" if result.ok else f"store is {result.verdict.value}")
         for key, value in result.facts.items():
-            print(f"  {key}: {value}")
+            say(f"  {key}: {value}")
         for source, counts in result.sources.items():
-            print(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+            say(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
         lines = [f"  problem: {shown(p.text)}" for p in result.problems] + [
             f"  fixed: {shown(p.text)}" for p in result.fixed] + [f"  done: {shown(a)}" for a in result.actions]
         for line in lines:
-            print(line)
+            say(line)
     return 0 if result.ok else 1
 
 

@@ -28,6 +28,7 @@ import numpy as np
 from kit.config import Settings
 from kit.errors import EmbedderError
 from kit.location import cache_dir
+from kit.terminal import safe
 
 # all-MiniLM-L6-v2 reads at most 256 word pieces (its sentence_bert_config max_seq_length);
 # longer text is cut, which is why chunks are sized well under it.
@@ -187,7 +188,7 @@ def ensure_onnx(src: Path, quantized: bool) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    print(f"kit: preparing the embedding model ({target.name}), once: about 30 s; kept in {target.parent}",
+    print(safe(f"kit: preparing the embedding model ({target.name}), once: about 30 s; kept in {target.parent}"),
           file=sys.stderr, flush=True)
     fused = cache_dir() / f"minilm-{digest[:16]}.onnx"
     with _quiet_export_tools():

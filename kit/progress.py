@@ -14,6 +14,8 @@ import time
 from enum import StrEnum
 from typing import Any, Protocol
 
+from kit.terminal import safe
+
 
 class Stage(StrEnum):
     READ = "read"  # files read, cleaned, chunked and compared with the store
@@ -67,13 +69,13 @@ class Bar:
     def advance(self, n: int, item: str = "") -> None:
         if self.bar is not None:
             if item:
-                self.bar.set_postfix_str(item[-40:], refresh=False)
+                self.bar.set_postfix_str(safe(item[-40:]), refresh=False)
             self.bar.update(n)
 
     def finish(self, summary: str) -> None:
         self._close()
         if summary:
-            print(f"ingest: {summary}", file=self.file, flush=True)
+            print(safe(f"ingest: {summary}"), file=self.file, flush=True)
 
     def _close(self) -> None:
         if self.bar is not None:

@@ -3,10 +3,10 @@
 Every surface shows the same contract: claims with their support verdict, citations with
 file, span, quote and both checks (quote at its span; quote supports the claim), unsupported
 claims listed apart under "Not supported by the sources", and the counts of each. In HTML a
-marker links to its quote and a quote links to its file; reports open with a header naming
-the corpus, date, kit version and the settings that change results. Control and bidi
-characters in quotes and file names are shown escaped, never acted on. JSON is `to_dict()`
-on the types. This module computes nothing.
+marker links to its quote and a quote links to its file (http, https or a relative path, nothing
+else); reports open with a header naming the corpus, date, kit version and settings. Text from
+documents and models is data: escaped in HTML and Markdown, control and bidi characters shown
+escaped, never acted on. JSON is `to_dict()` on the types. This module computes nothing.
 """
 
 from __future__ import annotations
@@ -157,24 +157,51 @@ def topic_text(t: Topic) -> str:
 
 
 # -- Markdown -------------------------------------------------------------------------------
+# Text from documents and models (claims, quotes, labels, keywords, notes, reasons) is data, never markup:
+# `md` turns `<` and `>` into entities (no raw HTML, no autolink), backslash-escapes `[`, `]` and `\` (no
+# link, image or reference definition can form) and backticks (no code span, which would show an entity
+# as typed); file names sit in code spans fenced with more backticks than they hold.
+_MD_SPECIAL = re.compile(r"[\\\[\]`<>]|&(?=#?\w+;)")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def md(text: str) -> str:
+    """`text` as literal Markdown: shown as written, never rendered as HTML, a link or an image."""
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(), "\\" + m.group()), visible(text))
+
+
+def _code(path: str) -> str:
+    """A file name as a Markdown code span that no backtick in it can close."""
+    text = name(path)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _md_claim(claim: Claim) -> str:
+    """A claim with its markers and, unless supported, a visible flag (`_flagged`, in Markdown)."""
+    flag = _FLAG.get(claim.support)
+    markers = "".join(f"[{k}]" for k in claim.keys)
+    return f"{md(claim.text)} {markers}".strip() + (f" ({flag}: {md('; '.join(claim.reasons))})" if flag else "")
+
 
 def _md_citation(c: Citation) -> str:
     support = f", {c.support.value}" if c.support else ""
-    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] `{name(c.path)}` [{c.start}:{c.end}] "
-            f"({c.section}, quote {c.check.value}{support}): \"{_one_line(c.quote, 400)}\"")
+    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)} [{c.start}:{c.end}] "
+            f"({md(c.section)}, quote {c.check.value}{support}): \"{md(_one_line(c.quote, 400))}\"")
 
 
 def _md_unsupported(claims: list[Claim]) -> list[str]:
     if not claims:
         return []
     return [f"**Not supported by the sources ({len(claims)}):**", ""] + [
-        f"- \"{_one_line(c.text)}\" — {'; '.join(c.reasons)}" for c in claims] + [""]
+        f"- \"{md(_one_line(c.text))}\" — {md('; '.join(c.reasons))}" for c in claims] + [""]
 
 
 def answer_markdown(answer: Answer) -> str:
-    body = " ".join(_flagged(c) for c in answer.shown) if answer.shown else f"> {answer.NOT_FOUND}"
-    lines = [f"**Q:** {visible(answer.question)}", "", body, "", f"_{answer.disclaimer}_"]
-    lines += [f"_Note: {n}_" for n in answer.notes] + [""]
+    body = " ".join(_md_claim(c) for c in answer.shown) if answer.shown else f"> {answer.NOT_FOUND}"
+    lines = [f"**Q:** {md(answer.question)}", "", body, "", f"_{md(answer.disclaimer)}_"]
+    lines += [f"_Note: {md(n)}_" for n in answer.notes] + [""]
     if answer.citations:
         lines += ["**Sources:**", ""] + [_md_citation(c) for c in answer.citations] + [""]
     lines += _md_unsupported(answer.listed_apart)
@@ -183,11 +210,12 @@ def answer_markdown(answer: Answer) -> str:
 
 def check_markdown(result: CheckResult, title: str = "Check") -> str:
     """A checked text: each sentence with its verdict, score and markers, then the citations."""
-    lines = [f"# {title}", "", *_header_lines(result.provenance), f"_{result.disclaimer}_", ""]
+    lines = [f"# {md(title)}", "", *_md_header(result.provenance), f"_{md(result.disclaimer)}_", ""]
     for n, c in enumerate(result.claims, 1):
-        lines.append(f"{n}. **{_VERDICT[c.support]}** (score {c.score:.2f}): {visible(claim_text(c))}")
-        lines += [f"   - why: {visible('; '.join(c.reasons))}"] if c.reasons else []
-    lines += [""] + [f"_Note: {n}_" for n in result.notes]
+        lines.append(f"{n}. **{_VERDICT[c.support]}** (score {c.score:.2f}): {md(c.text)} "
+                     + "".join(f"[{k}]" for k in c.keys))
+        lines += [f"   - why: {md('; '.join(c.reasons))}"] if c.reasons else []
+    lines += [""] + [f"_Note: {md(n)}_" for n in result.notes]
     if result.citations:
         lines += ["", "**Sources:**", ""] + [_md_citation(c) for c in result.citations]
     return "\n".join([*lines, "", f"_{counts_line(list(result.claims), result.failed)}_", ""])
@@ -195,22 +223,22 @@ def check_markdown(result: CheckResult, title: str = "Check") -> str:
 
 def summary_markdown(summary: TopicSummary) -> str:
     t = summary.topic
-    lines = [f"## Topic {t.number}: {visible(t.title)}{change_note(t)}", "", f"_Keywords: {', '.join(t.keywords)}_  ",
-             "_Sources: " + ", ".join(f"`{name(p)}` ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
+    lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", "", f"_Keywords: {md(', '.join(t.keywords))}_  ",
+             "_Sources: " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
     shown = summary.found and summary.shown
-    lines += [" ".join(_flagged(c) for c in summary.shown) if shown else f"> {summary.empty}", ""]
-    lines += [f"_{summary.disclaimer}_"] + [f"_Note: {n}_" for n in summary.notes] + [""]
+    lines += [" ".join(_md_claim(c) for c in summary.shown) if shown else f"> {md(summary.empty)}", ""]
+    lines += [f"_{md(summary.disclaimer)}_"] + [f"_Note: {md(n)}_" for n in summary.notes] + [""]
     if summary.citations:
         lines += ["### Citations", ""] + [_md_citation(c) for c in summary.citations] + [""]
     lines += _md_unsupported(summary.listed_apart)
     if summary.agreements:
         lines += ["### Sources agree", ""] + [
-            f"- \"{_one_line(a.statement, 240)}\": stated by "
-            + "; ".join(f"`{name(c.path)}` [{c.start}:{c.end}]" for c in a.citations)
+            f"- \"{md(_one_line(a.statement, 240))}\": stated by "
+            + "; ".join(f"{_code(c.path)} [{c.start}:{c.end}]" for c in a.citations)
             for a in summary.agreements] + [""]
     if summary.differences:
         lines += ["### Sources differ", ""] + [
-            f"- {d.subject}: " + "; ".join(f"{text} (`{name(c.path)}` [{c.start}:{c.end}])"
+            f"- {md(d.subject)}: " + "; ".join(f"{md(text)} ({_code(c.path)} [{c.start}:{c.end}])"
                                            for text, c in d.versions)
             for d in summary.differences] + [""]
     return "\n".join([*lines, f"_{counts_line(summary.claims)}_", ""])
@@ -220,16 +248,16 @@ def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None
                     title: str = "Topic report") -> str:
     intro = (f"{len(summaries)} topics. Every claim cites a source file, character span and quote; each quote "
              "was checked to be at its span in the file and each claim checked against its quotes.")
-    head = [f"# {title}", "", *_header_lines(provenance), intro, ""]
+    head = [f"# {md(title)}", "", *_md_header(provenance), intro, ""]
     return "\n".join(head) + "\n".join(summary_markdown(s) for s in summaries)
 
 
-def _header_lines(p: Provenance | None) -> list[str]:
+def _md_header(p: Provenance | None) -> list[str]:
     if p is None:
         return []
-    settings = ", ".join(f"{k}={v}" for k, v in p.settings.items())
-    return [f"- Corpus: {', '.join(f'`{name(s)}`' for s in p.sources) or '(unknown)'}",
-            f"- Created: {p.created}", f"- kit {p.kit_version}", f"- Settings: {settings}", ""]
+    settings = md(", ".join(f"{k}={v}" for k, v in p.settings.items()))
+    return [f"- Corpus: {', '.join(_code(s) for s in p.sources) or '(unknown)'}", f"- Created: {md(p.created)}",
+            f"- kit {md(p.kit_version)}", f"- Settings: {settings}", ""]
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -240,6 +268,15 @@ def _e(text: str) -> str:
 
 def _n(path: str) -> str:
     return html.escape(name(path))
+
+
+def _href(path: str, links: Links | None) -> str | None:
+    """The escaped link to a source file, or None: only http, https or a relative path (`Kit.file_links`
+    percent-encodes names, so a file named "javascript:..." is a path), as a browser would read it."""
+    href = (links(path) if links else None) or ""
+    probe = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(33))))  # what browsers skip
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", probe)
+    return html.escape(href, quote=True) if href and (not scheme or scheme[1].lower() in ("http", "https")) else None
 
 
 def _marker(c: Citation, prefix: str) -> str:
@@ -262,11 +299,11 @@ def citation_html(c: Citation, prefix: str = "", context: str | None = None, lin
     if context is not None and c.quote in context:
         before, _, after = context.partition(c.quote)
         body = f"…{_e(before[-200:])}<mark>{quote}</mark>{_e(after[:200])}…"
-    href = links(c.path) if links else None
-    source = f"<a href='{html.escape(href, quote=True)}'>{_n(c.path)}</a>" if href else _n(c.path)
+    href = _href(c.path, links)
+    source = f"<a href='{href}'>{_n(c.path)}</a>" if href else _n(c.path)
     support = f", {c.support.value}" if c.support else ""
     return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source} [{c.start}:{c.end}] "
-            f"{c.section}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
+            f"{_e(c.section)}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
 
 
 def _unsupported_html(claims: list[Claim]) -> str:
@@ -278,7 +315,7 @@ def _unsupported_html(claims: list[Claim]) -> str:
 
 def hit_html(hit: Hit) -> str:
     c = hit.chunk
-    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{c.section}</i> score {hit.score:.4f}"
+    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{_e(c.section)}</i> score {hit.score:.4f}"
     return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
 
 
@@ -371,9 +408,9 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
 
 
 def _source_html(c: Citation, links: Links | None) -> str:
-    href = links(c.path) if links else None
+    href = _href(c.path, links)
     label = f"{_n(c.path)} [{c.start}:{c.end}]"
-    return f"<a class='kit-src' href='{html.escape(href, quote=True)}'>{label}</a>" if href else \
+    return f"<a class='kit-src' href='{href}'>{label}</a>" if href else \
         f"<span class='kit-src'>{label}</span>"
 
 
@@ -402,8 +439,11 @@ def report_html(summaries: list[TopicSummary], provenance: Provenance | None = N
 
 def _page(title: str, provenance: Provenance | None, body: str) -> str:
     """A self-contained page (no external scripts, styles or fonts) headed by its provenance."""
-    header = "".join(f"<li>{_e(line[2:])}</li>" for line in _header_lines(provenance) if line.startswith("- "))
-    header = re.sub(r"`([^`]*)`", r"<code>\1</code>", header)
+    p = provenance
+    items = [f"Corpus: {', '.join(f'<code>{_n(s)}</code>' for s in p.sources) or '(unknown)'}",
+             f"Created: {_e(p.created)}", f"kit {_e(p.kit_version)}",
+             "Settings: " + _e(", ".join(f"{k}={v}" for k, v in p.settings.items()))] if p else []
+    header = "".join(f"<li>{item}</li>" for item in items)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title>"
             f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}"
             f"section{{border-top:2px solid #ccc;margin-top:2em}}</style>"

@@ -15,7 +15,7 @@ KIT = Path(__file__).resolve().parent.parent / "kit"
 STAGES = ["corpus", "store", "ingest", "llm", "grounding", "answer", "topics", "integrations"]
 # Top-level modules used by every stage; they import no stage package (embeddings reaches the
 # OpenAI client of llm only inside the function that builds the OpenAI embedder).
-SHARED = {"config", "errors", "types", "report", "location", "text", "numbers", "secrets", "offline",
+SHARED = {"config", "errors", "types", "report", "location", "text", "numbers", "secrets", "offline", "terminal",
           "progress", "crash", "embeddings", "calibration", "evaluate"}
 ALLOWED_CIRCLES = [{"kit.types", "kit.results", "kit.report"}]  # the one renderer, imported lazily by what it renders
 MAX_LINES = 450

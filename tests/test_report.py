@@ -13,7 +13,7 @@ import pytest
 
 import kit
 from kit.cli import main
-from kit.report import answer_text, report_html, report_markdown, summary_html, visible
+from kit.report import answer_text, md, report_html, report_markdown, summary_html, visible
 from kit.results import Agreement, Answer, Difference, Topic, TopicSummary
 from kit.topics.summarize import extractive_summary
 from kit.types import Citation, Claim, Mode, Provenance, Support
@@ -53,13 +53,13 @@ def every_citation(summaries: list[TopicSummary]) -> list[Citation]:
 def test_reports_show_every_citation_path_and_span(summaries: list[TopicSummary]) -> None:
     cites = every_citation(summaries)
     assert len(cites) >= 8
-    md, page = report_markdown(summaries), report_html(summaries)
+    text, page = report_markdown(summaries), report_html(summaries)
     for c in cites:
-        assert f"`{c.path}` [{c.start}:{c.end}]" in md, c
+        assert f"`{c.path}` [{c.start}:{c.end}]" in text, c
         assert f"{html.escape(c.path)} [{c.start}:{c.end}]" in page, c
     for s in summaries:
-        assert f"Topic {s.topic.number}: {s.topic.title}" in md
-        assert all(claim.text in md for claim in s.shown)
+        assert f"Topic {s.topic.number}: {s.topic.title}" in text
+        assert all(md(claim.text) in text for claim in s.shown)  # as literal Markdown: see test_markdown_safety
 
 
 A = Citation(1, "a.txt", 10, 40, "article", "Russia fired 18 cruise missiles.", support=Support.SUPPORTED)
@@ -166,3 +166,34 @@ def test_a_file_named_like_a_script_url_is_linked_as_a_relative_path(tmp_path: P
     hrefs = [html.unescape(h) for h in re.findall(r"href='([^']*)'", out.read_text(encoding="utf-8"))]
     assert any("javascript%3A" in h for h in hrefs), hrefs  # the file is cited and linked...
     assert not [h for h in hrefs if re.match(r"\s*[a-z][a-z0-9+.-]*:", h, re.I)]  # ...by a path with no scheme
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", " \tJava\nScript:alert(1)", "\x01data:text/html,<b>x",
+                                  "vbscript:x", "file:///etc/passwd"])
+def test_a_link_with_any_scheme_but_http_is_not_written(link: str) -> None:
+    """Whatever a links function returns (a notebook may pass its own), a page links only to http,
+    https or a relative path; anything else leaves the file name as text."""
+    page = report_html([made_summary()], links=lambda path: link)
+    assert "a.txt" in page and not re.findall(r"href='(?!#)", page)
+    for kept in ("https://example.org/a.txt", "http://example.org/a.txt", "../docs/a.txt", "javascript%3Ax.txt"):
+        assert f"href='{kept}'" in report_html([made_summary()], links=lambda path, k=kept: k)  # type: ignore[misc]
+
+
+def test_markdown_shows_document_and_model_text_as_text() -> None:
+    hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](javascript:y) `code` \\[z]"
+    cite = Citation(1, "a`b<i>.txt", 0, 5, "article", hostile, support=Support.SUPPORTED)
+    summary = TopicSummary(Topic(1, "t", (hostile,), (), llm_label=hostile),
+                           [Claim(hostile, (cite,), Support.SUPPORTED)], Mode.LLM, "openai", notes=[hostile])
+    text = report_markdown([summary], title=hostile)
+    assert "<img" not in text and "![" not in text and not re.search(r"(?<!\\)\]\(", text)  # no tag, image or link
+    assert "<i>" not in text.replace("``a`b<i>.txt``", "")
+    assert md(hostile) == ("&lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:alert(1)) !\\[i\\](javascript:y) "
+                           "\\`code\\` \\\\\\[z\\]")
+    assert "``a`b<i>.txt``" in text  # a file name in a code span its backtick cannot close
+
+
+def test_a_section_name_from_a_saved_file_is_escaped_too() -> None:
+    odd = Citation(1, "a.txt", 0, 5, "<b onmouseover=alert(1)>sidebar</b>", "quote", support=Support.SUPPORTED)
+    summary = TopicSummary(Topic(1, "t", (), ()), [Claim("A claim.", (odd,), Support.SUPPORTED)], Mode.EXTRACTIVE,
+                           "extractive")
+    assert "<b onmouseover" not in report_html([summary]) and "<b onmouseover" not in report_markdown([summary])

@@ -9,7 +9,6 @@ does not retrieve, call models or change a store.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,18 +43,6 @@ class Verification:
         return {"ok": self.ok, "claims": self.claims, "citations": self.citations, "problems": self.problems}
 
 
-def load_saved(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a JSON file written by kit ({exc})") from None
-    if not isinstance(data, dict) or not ({"claims", "summaries"} & set(data)):
-        raise InputError(f"{path}: neither an answer (`kit ask --json`) nor a report (`kit summarize --out X.json`)")
-    return data
-
-
 def sources_root(data: dict[str, Any], saved: str) -> Path:
     """The folder a saved answer's or report's file names are relative to (its provenance's base);
     `InputError` unless it is a folder that holds a kit store: the saved file names its own base,
@@ -63,13 +50,20 @@ def sources_root(data: dict[str, Any], saved: str) -> Path:
     provenance = data.get("provenance")
     base = provenance.get("base") if isinstance(provenance, dict) else None
     root = Path(base) if isinstance(base, str) and base else None
-    if root is None or not root.is_dir():
+    if root is None or not _is_dir(root):
         raise InputError(f"{saved}: the folder its files are named from ({root}) is gone or not recorded; "
                          "cannot re-check its citations")
     if not stores_in(root):
         raise InputError(f"{saved}: its base folder {root} holds no kit store; kit verify reads files only "
                          "inside the folder of the store that wrote it")
     return root
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long for the OS, or holding a NUL
+        return False
 
 
 def confined_reader(root: Path, fallback_encoding: str, max_bytes: int) -> SourceReader:
@@ -79,14 +73,24 @@ def confined_reader(root: Path, fallback_encoding: str, max_bytes: int) -> Sourc
 
 
 def verify_saved(data: dict[str, Any], reader: SourceReader, judge: Judge) -> Verification:
-    """Re-check every claim and citation of a saved answer or report."""
+    """Re-check every claim and citation of a saved answer or report (validated by `load_saved`)."""
     result = Verification()
     for where, claims, citations in _units(data):
         by_key = {c.key: c for c in citations}
         for n, claim in enumerate(claims, 1):
             result.claims += 1
             _check_claim(f"{where}claim {n}", claim, by_key, reader, judge, result)
+    if not result.claims and not _says_nothing(data):
+        result.problems.append("it holds no claim to re-check, yet does not say the documents lack the answer")
     return result
+
+
+def _says_nothing(data: dict[str, Any]) -> bool:
+    """True for an answer that abstained, or a report whose every topic was not in the documents:
+    the only saved files for which no claim is the honest content."""
+    if "summaries" in data:
+        return bool(data["summaries"]) and not any(s["found"] for s in data["summaries"])
+    return data.get("abstained") is True
 
 
 def _units(data: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]], list[Citation]]]:
@@ -102,22 +106,40 @@ def _units(data: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]], li
 def _check_claim(label: str, claim: dict[str, Any], by_key: dict[int, Citation], reader: SourceReader,
                  judge: Judge, result: Verification) -> None:
     saved = Support(claim["support"])
-    cites = [by_key[k] for k in claim.get("citations", []) if k in by_key]
+    invented = [k for k in claim["citations"] if k not in by_key]
+    result.problems += [f"{label} cites [{k}], which the file does not hold" for k in invented]
     kept = []
-    for c in cites:
+    for c in (by_key[k] for k in claim["citations"] if k in by_key):
         result.citations += 1
-        checked = verify(c, reader)
-        if checked.verified:
-            kept.append(checked)
+        problem = _span_problem(c, reader) or _check_problem(c, reader)
+        if problem:
+            result.problems.append(f"{label}, citation [{c.key}] {c.path} [{c.start}:{c.end}]: {problem}")
         else:
-            where = f"citation [{c.key}] {c.path} [{c.start}:{c.end}]"
-            result.problems.append(f"{label}, {where}: {failure_reason(checked)}")
-    if saved is Support.UNSUPPORTED or not cites:
+            kept.append(verify(c, reader))
+    if saved is Support.UNSUPPORTED:
+        return
+    if not kept:
+        result.problems.append(f"{label} is marked {saved.value} but no citation of it checks out: "
+                               f"\"{claim['text'][:80]}\"")
         return
     passages = [_around(c, reader.text) for c in kept]
-    now = judge.judge(claim["text"], [c.quote for c in kept], passages).support if kept else Support.UNSUPPORTED
+    now = judge.judge(claim["text"], [c.quote for c in kept], passages).support
     if now.strength < saved.strength:
         result.problems.append(f"{label} was {saved.value} and is now {now.value}: \"{claim['text'][:80]}\"")
+
+
+def _span_problem(c: Citation, reader: SourceReader) -> str | None:
+    """Why a citation's span cannot be in its file (0 <= start < end <= the file's length), or None.
+    A file that cannot be read is left to `verify`, which names why."""
+    text = reader.text(c.path)
+    if text is None or 0 <= c.start < c.end <= len(text):
+        return None
+    return f"its span is not within {c.path} ({len(text)} characters)"
+
+
+def _check_problem(c: Citation, reader: SourceReader) -> str | None:
+    checked = verify(c, reader)
+    return None if checked.verified else failure_reason(checked)
 
 
 def _around(c: Citation, text_of: Callable[[str], str | None]) -> str:

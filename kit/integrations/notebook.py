@@ -262,7 +262,7 @@ def in_source(citations: Sequence[Citation], reader: SourceReader, width: int = 
     for c in citations:
         raw = reader.text(c.path)
         head = (f"<b>[{c.key}]</b> <span class='kit-src'>{html.escape(c.path)} [{c.start}:{c.end}] "
-                f"{c.section}, quote {html.escape(c.check.value)}</span>")
+                f"{html.escape(c.section)}, quote {html.escape(c.check.value)}</span>")
         if raw is None:
             items.append(f"<li>{head}<div>(source file not readable)</div></li>")
             continue

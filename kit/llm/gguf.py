@@ -29,6 +29,7 @@ from kit.errors import LLMConfigError, LLMError
 from kit.errors import LLMErrorKind as Kind
 from kit.llm.base import ChatResult, Message, status_kind
 from kit.llm.gguf_file import GGUFInfo, choose_context, free_memory, model_error, model_path, read_header
+from kit.terminal import safe
 
 # Greedy decoding: the same question gives the same reply, which keeps answers reproducible and
 # quotes copied rather than paraphrased.
@@ -99,8 +100,8 @@ def _start(info: GGUFInfo, context: int, threads: int) -> _Loaded:
         raise model_error(f"llama.cpp could not load {info.path} (architecture {info.architecture!r} unsupported, "
                           "or damaged tensors); try another GGUF file") from None
     seconds = time.perf_counter() - started
-    sys.stderr.write(f"kit: loaded {info.path.name} ({info.file_bytes / 1e6:,.0f} MB, {info.architecture}, "
-                     f"context {context} tokens, {threads} threads) in {seconds:.1f} s\n")
+    sys.stderr.write(safe(f"kit: loaded {info.path.name} ({info.file_bytes / 1e6:,.0f} MB, {info.architecture}, "
+                     f"context {context} tokens, {threads} threads) in {seconds:.1f} s\n"))
     return _Loaded(server, str(server.listening_address), access, context, threads)
 
 
