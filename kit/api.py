@@ -29,7 +29,7 @@ from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.store.collection import Filter
-from kit.store.listing import Listing, list_files
+from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
@@ -143,9 +143,10 @@ class Kit:
     # -- reading -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, files: list[str] | None = None,
                sections: list[Section] | None = None) -> list[Hit]:
-        """The k best chunks for `query`, optionally only from some files or sections."""
+        """The k best chunks for `query`, optionally only from some files (each a stored path, a file
+        name or a glob; see `_stored_names`) or sections."""
         self.store.require()  # before any model is loaded
-        return self._search(query, k, files, sections)
+        return self._search(query, k, self._stored_names(files) if files else None, sections)
 
     def _search(self, query: str, k: int | None = None, files: list[str] | None = None,
                 sections: list[Section] | None = None) -> list[Hit]:
@@ -159,6 +160,7 @@ class Kit:
         if not question.strip():
             raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
         self.store.require()  # no store: say so before any model is loaded
+        files = self._stored_names(files) if files else None  # and a file it does not hold
         answerer = self.answerer  # then the answerer: a missing API key fails before any retrieval
         return self._answer(question, self._search(question, k, files, sections), answerer)
 
@@ -190,16 +192,11 @@ class Kit:
         return result
 
     def _stored_names(self, files: list[str]) -> list[str]:
-        """The store's names of `files`, each given as stored or as a path on disk; `InputError`
-        for one the store does not hold."""
-        stored = {f.path for f in self.files().files}
-        names = []
-        for given in files:
-            name = given if given in stored else self.location.name_of(Path(os.path.realpath(given)))
-            if name not in stored:
-                raise InputError(f"{given}: the store holds no file of that name; name one that `kit files` lists")
-            names.append(name)
-        return list(dict.fromkeys(names))
+        """The store's names of `files`, each given as a path on disk or as `match_files` takes it
+        (stored path, file name, glob); `InputError` naming the closest for one that matches none."""
+        stored = [f.path for f in self.files().files]
+        on_disk = [self.location.name_of(Path(os.path.realpath(given))) for given in files]
+        return match_files([d if d in stored else g for g, d in zip(files, on_disk, strict=True)], stored)
 
     @property
     def answerer(self) -> Answerer:

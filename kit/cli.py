@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # What every command can be given, then what each adds; examples end each command's help.
 EXAMPLES = {
     "ingest": "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json",
-    "search": 'kit search "cruise missiles" -k 3\n  kit search "oil revenue" --file 002.txt --section article --json',
+    "search": 'kit search "cruise missiles" -k 3\n  kit search "oil revenue" --file "002_*" --section article --json',
     "ask": 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
            '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
            '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1',
@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     ])
     filters: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("--file",), {"action": "append", "dest": "files", "metavar": "PATH",
-                       "help": "only passages of this file, as its path is stored (repeatable)"}),
+                       "help": "only passages of this file: its stored path, its name or a glob (repeatable)"}),
         (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"],
                           "help": "only passages of this part of the page (repeatable)"}),
     ]
@@ -283,13 +283,13 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from kit.report import hit_text
+    from kit.report import search_text
 
     hits = _kit(args).search(args.query, k=args.k, files=args.files, sections=args.sections)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
     else:
-        print("\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1)))
+        print(search_text(hits, args.files, args.sections))
     return 0
 
 

@@ -92,6 +92,17 @@ def hit_text(hit: Hit, n: int | None = None) -> str:
             f"    {_one_line(c.text, 300)}")
 
 
+def search_text(hits: list[Hit], files: list[str] | None = None, sections: list[str] | None = None) -> str:
+    """The hits, numbered; with none, a line saying so and which filters narrowed the search."""
+    if hits:
+        return "\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1))
+    narrowed = [f"file {', '.join(name(f) for f in files)}" if files else "",
+                f"section {', '.join(sections)}" if sections else ""]
+    where = " and ".join(n for n in narrowed if n)
+    return "no passage found" + (f" in {where}" if where else "") + (
+        "; drop a filter to search more widely" if where else "; the store holds no chunk")
+
+
 def ingest_text(report: IngestReport) -> str:
     """What an ingest did, on one line, then one line per skipped file, error or note."""
     lines = [f"{name(report.source) or 'ingest'}: files {report.files}  chunks {report.chunks}  added {report.added}  "
