@@ -427,7 +427,8 @@ def _doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print("store is healthy" if result.ok else f"store is {result.verdict.value}")
+        print(f"store is {result.verdict.value}" + ("; nothing to repair" if args.repair and result.ok
+                                                     and not result.actions else ""))
         for key, value in result.facts.items():
             print(f"  {key}: {value}")
         for source, counts in result.sources.items():
