@@ -28,6 +28,7 @@ from kit.errors import (
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
 from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
@@ -53,10 +54,12 @@ class Kit:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         if settings is None:
             settings = Settings.load(**overrides)
-        elif overrides:
+        given = settings.model_fields_set | {k for k, v in overrides.items() if v is not None}
+        if overrides:
             settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
-        self.settings = settings
         self.location: Location = locate(settings.store_dir)  # found once, from the folder the kit opens in
+        # What the store was built with (embedder, chunking), for each of them not given here.
+        self.settings = as_built(settings, self.location, given)
         self._embedder: Embedder | None = None
         self._store: Store | None = None
         self._retriever: Retriever | None = None

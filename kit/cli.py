@@ -119,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--store", dest="store_dir", help="store folder (default: the nearest .kit in this folder or "
                         "its parents, as git finds its repository; or KIT_STORE_DIR)")
-    common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
+    common.add_argument("--embedder", help="minilm-int8 | minilm | minilm-torch | openai | hash (default: "
+                        "the one the store was built with, else minilm-int8)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub = parser.add_subparsers(metavar="COMMAND")
     _add(sub, "ingest", "add a folder (or file) to the store, or sync it again", _ingest, common, [

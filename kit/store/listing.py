@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from kit.config import Settings
 from kit.errors import InputError
 from kit.location import Location, locate, require, shown
+from kit.store.built import as_built
 from kit.store.manifest import Manifest, StoredFile, read_manifest
 from kit.store.state import Source, read_state
 
@@ -49,6 +50,7 @@ class Listing:
 def list_files(settings: Settings, location: Location | None = None) -> Listing:
     """The store's sources and files; Chroma is opened only when the saved list is not current."""
     location = location or locate(settings.store_dir)
+    settings = as_built(settings, location)  # a store opened for the list must be opened as it was built
     if settings.store_mode == "http":
         return _from_server(settings, location)
     state = read_state(require(location).dir)
