@@ -54,9 +54,11 @@ class Kit:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         if settings is None:
             settings = Settings.load(**overrides)
-        given = settings.model_fields_set | {k for k, v in overrides.items() if v is not None}
-        if overrides:
-            settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
+            given = set(settings.model_fields_set)  # what an option, a KIT_* variable or a keyword set
+        else:
+            given = settings.model_fields_set | {k for k, v in overrides.items() if v is not None}
+            if overrides:
+                settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
         self.location: Location = locate(settings.store_dir)  # found once, from the folder the kit opens in
         # What the store was built with (embedder, chunking), for each of them not given here.
         self.settings = as_built(settings, self.location, given)

@@ -91,3 +91,13 @@ def test_a_rebuild_with_another_embedder_is_still_allowed(tmp_path: Path) -> Non
     assert all(len(h["text"]) <= 600 for h in json.loads(done.stdout))
     state = json.loads((tmp_path / ".kit" / "kit-store.json").read_text())
     assert state["facts"]["kit_chunk_size"] == 600 and state["facts"]["kit_embedder"] == "hash-256"
+
+
+def test_a_kit_variable_still_counts_when_the_command_line_gives_no_option(tmp_path: Path) -> None:
+    """KIT_EMBEDDER with no --embedder: the variable is what was given (it must not fall back to the default)."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    env = {**kit_free_env(), "KIT_EMBEDDER": "hash"}
+    done = run_kit(["ingest", str(tmp_path / "seeds"), "--store", str(tmp_path / ".kit")], env=env)
+    assert done.returncode == 0, done.stderr
+    state = json.loads((tmp_path / ".kit" / "kit-store.json").read_text())
+    assert state["facts"]["kit_embedder"] == "hash-256"
