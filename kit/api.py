@@ -28,8 +28,9 @@ from kit.errors import (
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
 from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.store.built import as_built
 from kit.store.collection import Filter
-from kit.store.listing import Listing, list_files
+from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
@@ -53,10 +54,14 @@ class Kit:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         if settings is None:
             settings = Settings.load(**overrides)
-        elif overrides:
-            settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
-        self.settings = settings
+            given = set(settings.model_fields_set)  # what an option, a KIT_* variable or a keyword set
+        else:
+            given = settings.model_fields_set | {k for k, v in overrides.items() if v is not None}
+            if overrides:
+                settings = Settings.load(environ={}, **{**settings.model_dump(), **overrides})
         self.location: Location = locate(settings.store_dir)  # found once, from the folder the kit opens in
+        # What the store was built with (embedder, chunking), for each of them not given here.
+        self.settings = as_built(settings, self.location, given)
         self._embedder: Embedder | None = None
         self._store: Store | None = None
         self._retriever: Retriever | None = None
@@ -143,9 +148,10 @@ class Kit:
     # -- reading -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, files: list[str] | None = None,
                sections: list[Section] | None = None) -> list[Hit]:
-        """The k best chunks for `query`, optionally only from some files or sections."""
+        """The k best chunks for `query`, optionally only from some files (each a stored path, a file
+        name or a glob; see `_stored_names`) or sections."""
         self.store.require()  # before any model is loaded
-        return self._search(query, k, files, sections)
+        return self._search(query, k, self._stored_names(files) if files else None, sections)
 
     def _search(self, query: str, k: int | None = None, files: list[str] | None = None,
                 sections: list[Section] | None = None) -> list[Hit]:
@@ -159,6 +165,7 @@ class Kit:
         if not question.strip():
             raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
         self.store.require()  # no store: say so before any model is loaded
+        files = self._stored_names(files) if files else None  # and a file it does not hold
         answerer = self.answerer  # then the answerer: a missing API key fails before any retrieval
         return self._answer(question, self._search(question, k, files, sections), answerer)
 
@@ -190,16 +197,11 @@ class Kit:
         return result
 
     def _stored_names(self, files: list[str]) -> list[str]:
-        """The store's names of `files`, each given as stored or as a path on disk; `InputError`
-        for one the store does not hold."""
-        stored = {f.path for f in self.files().files}
-        names = []
-        for given in files:
-            name = given if given in stored else self.location.name_of(Path(os.path.realpath(given)))
-            if name not in stored:
-                raise InputError(f"{given}: the store holds no file of that name; name one that `kit files` lists")
-            names.append(name)
-        return list(dict.fromkeys(names))
+        """The store's names of `files`, each given as a path on disk or as `match_files` takes it
+        (stored path, file name, glob); `InputError` naming the closest for one that matches none."""
+        stored = [f.path for f in self.files().files]
+        on_disk = [self.location.name_of(Path(os.path.realpath(given))) for given in files]
+        return match_files([d if d in stored else g for g, d in zip(files, on_disk, strict=True)], stored)
 
     @property
     def answerer(self) -> Answerer:

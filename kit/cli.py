@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # What every command can be given, then what each adds; examples end each command's help.
 EXAMPLES = {
     "ingest": "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json",
-    "search": 'kit search "cruise missiles" -k 3\n  kit search "oil revenue" --file 002.txt --section article --json',
+    "search": 'kit search "cruise missiles" -k 3\n  kit search "oil revenue" --file "002_*" --section article --json',
     "ask": 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
            '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
            '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1',
@@ -120,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--store", dest="store_dir", help="store folder (default: the nearest .kit in this folder or "
                         "its parents, as git finds its repository; or KIT_STORE_DIR)")
-    common.add_argument("--embedder", help="minilm-int8 (default) | minilm | minilm-torch | openai | hash")
+    common.add_argument("--embedder", help="minilm-int8 | minilm | minilm-torch | openai | hash (default: "
+                        "the one the store was built with, else minilm-int8)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub = parser.add_subparsers(metavar="COMMAND")
     _add(sub, "ingest", "add a folder (or file) to the store, or sync it again", _ingest, common, [
@@ -131,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     ])
     filters: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("--file",), {"action": "append", "dest": "files", "metavar": "PATH",
-                       "help": "only passages of this file, as its path is stored (repeatable)"}),
+                       "help": "only passages of this file: its stored path, its name or a glob (repeatable)"}),
         (("--section",), {"action": "append", "dest": "sections", "choices": ["article", "comments", "sidebar"],
                           "help": "only passages of this part of the page (repeatable)"}),
     ]
@@ -247,17 +248,15 @@ def _files(args: argparse.Namespace) -> int:
 
 
 def format_listing(listing: Listing) -> str:
-    groups = listing.by_source()
     kinds = {s.name: s.kind for s in listing.sources}
     lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
              f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
     lines += [f"note: {n}" for n in listing.notes]
-    for source, files in groups.items():
+    for source, files in listing.by_source().items():
         lines.append(f"{shown(source)}{'/' if kinds.get(source) == 'folder' else ''}  ({len(files)} files, "
                      f"{sum(f.chunks for f in files)} chunks)")
-        for f in files:
-            when = f.to_dict()["ingested"]
-            lines.append(f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {when}")
+        lines += [f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {f.to_dict()['ingested']}"
+                  for f in files]
     return "\n".join(lines)
 
 
@@ -284,18 +283,18 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from kit.report import hit_text
+    from kit.report.text import search_text
 
     hits = _kit(args).search(args.query, k=args.k, files=args.files, sections=args.sections)
     if args.json:
         say(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
     else:
-        say("\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1)))
+        say(search_text(hits, args.files, args.sections))
     return 0
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from kit.report import answer_text
+    from kit.report.text import answer_text
 
     answer = _kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections)
     say(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
@@ -304,7 +303,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from kit.grounding.check import read_draft
-    from kit.report import check_markdown, check_page, check_text, counts_line
+    from kit.report.common import counts_line
+    from kit.report.html import check_page
+    from kit.report.markdown import check_markdown
+    from kit.report.text import check_text
 
     if (args.text is None) == (args.from_file is None):
         raise InputError('give the text to check or --from FILE, one of them: kit check "..." | --from draft.md')
@@ -333,7 +335,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
-    from kit.report import topic_text
+    from kit.report.text import topic_text
 
     topics = _kit(args).topics(k=args.n_topics)
     if args.json:
@@ -344,7 +346,8 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from kit.report import report_html, report_markdown
+    from kit.report.html import report_html
+    from kit.report.markdown import report_markdown
 
     fmt = args.format or ("json" if args.json else _format_from(args.out))  # a bad --out fails before any work
     k = _kit(args)
@@ -429,7 +432,8 @@ def _doctor(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        say("store is healthy" if result.ok else f"store is {result.verdict.value}")
+        say(f"store is {result.verdict.value}" + ("; nothing to repair" if args.repair and result.ok
+                                                  and not result.actions else ""))
         for key, value in result.facts.items():
             say(f"  {key}: {value}")
         for source, counts in result.sources.items():

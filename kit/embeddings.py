@@ -59,6 +59,14 @@ def identity(settings: Settings) -> tuple[str, int]:
     return _LOCAL_IDENTITY[settings.embedder]
 
 
+def built_with(name: str) -> dict[str, str] | None:
+    """The settings that give the embedder `name` (as `identity` names it), None for an unknown one."""
+    if name.startswith("openai:"):
+        return {"embedder": "openai", "openai_embedding_model": name.removeprefix("openai:")}
+    found = [setting for setting, (known, _dim) in _LOCAL_IDENTITY.items() if known == name]
+    return {"embedder": found[0]} if found else None
+
+
 def prepare(settings: Settings) -> Path | None:
     """Build the embedder's ONNX graph now if it is not cached yet (`kit prepare`, run by `make install`)."""
     if settings.embedder not in ("minilm", "minilm-int8"):

@@ -134,12 +134,12 @@ class Answer(ClaimsResult):
         }
 
     def to_markdown(self) -> str:
-        from kit.report import answer_markdown
+        from kit.report.markdown import answer_markdown
 
         return answer_markdown(self)
 
     def __str__(self) -> str:
-        from kit.report import answer_text
+        from kit.report.text import answer_text
 
         return answer_text(self)
 
@@ -150,7 +150,7 @@ class Answer(ClaimsResult):
                 f"{counts['unsupported']} unsupported, {len(self.citations)} citations, mode={self.mode.value})")
 
     def _repr_html_(self) -> str:
-        from kit.report import answer_html
+        from kit.report.html import answer_html
 
         return answer_html(self)
 
@@ -188,12 +188,12 @@ class CheckResult(ClaimsResult):
         }
 
     def to_markdown(self) -> str:
-        from kit.report import check_markdown
+        from kit.report.markdown import check_markdown
 
         return check_markdown(self)
 
     def __str__(self) -> str:
-        from kit.report import check_text
+        from kit.report.text import check_text
 
         return check_text(self)
 
@@ -203,7 +203,7 @@ class CheckResult(ClaimsResult):
                 f"{n['unsupported']} unsupported, {len(self.citations)} citations)")
 
     def _repr_html_(self) -> str:
-        from kit.report import check_html
+        from kit.report.html import check_html
 
         return check_html(self)
 
@@ -254,7 +254,7 @@ class Topic:
         return f"Topic({self.number}: {self.title!r}, {len(self.chunks)} chunks, {len(self.coverage)} files)"
 
     def _repr_html_(self) -> str:
-        from kit.report import topic_html
+        from kit.report.html import topic_html
 
         return topic_html(self)
 
@@ -328,7 +328,7 @@ class TopicSummary(ClaimsResult):
         }
 
     def __str__(self) -> str:
-        from kit.report import summary_text
+        from kit.report.text import summary_text
 
         return summary_text(self)
 
@@ -338,6 +338,6 @@ class TopicSummary(ClaimsResult):
                 f"{counts['partial']} partial, {counts['unsupported']} unsupported, mode={self.mode.value})")
 
     def _repr_html_(self) -> str:
-        from kit.report import summary_html
+        from kit.report.html import summary_html
 
         return summary_html(self)

@@ -97,7 +97,7 @@ class Hit:
         }
 
     def __str__(self) -> str:
-        from kit.report import hit_text
+        from kit.report.text import hit_text
 
         return hit_text(self)
 
@@ -106,7 +106,7 @@ class Hit:
         return f"Hit({c.path!r} [{c.start}:{c.end}] {c.section}, score={self.score:.4f})"
 
     def _repr_html_(self) -> str:
-        from kit.report import hit_html
+        from kit.report.html import hit_html
 
         return hit_html(self)
 
@@ -168,7 +168,7 @@ class IngestReport:
         }
 
     def __str__(self) -> str:
-        from kit.report import ingest_text
+        from kit.report.text import ingest_text
 
         return ingest_text(self)
 
@@ -176,7 +176,7 @@ class IngestReport:
         return f"IngestReport({str(self).splitlines()[0]})"
 
     def _repr_html_(self) -> str:
-        from kit.report import ingest_html
+        from kit.report.html import ingest_html
 
         return ingest_html(self)
 

@@ -97,7 +97,7 @@ def test_a_quote_not_in_its_passage_is_never_replaced_by_kits_choice(setup: tupl
 
 
 def test_an_answer_whose_claims_are_all_partial_shows_them_flagged() -> None:
-    from kit.report import answer_text
+    from kit.report.text import answer_text
     from kit.results import Answer
     from kit.types import Citation, Claim, Mode
 

@@ -12,7 +12,7 @@ from langchain_core.documents import Document as LCDocument
 from kit.api import Kit
 from kit.config import Settings
 from kit.embeddings import HashEmbedder
-from kit.errors import EmptyStoreError, NoStoreError
+from kit.errors import EmptyStoreError, InputError, NoStoreError
 from kit.store.collection import where
 from kit.store.retrieval import Filter, Retriever, mmr
 from kit.types import Chunk
@@ -172,7 +172,8 @@ def test_file_filter(seeded: Kit) -> None:
     wanted = [seed_name("002"), seed_name("004")]
     hits = seeded.search("cruise missiles Raqqa", k=6, files=wanted)
     assert hits and {h.chunk.path for h in hits} <= set(wanted)
-    assert seeded.search("cruise missiles", files=["seeds/no-such-file.txt"]) == []
+    with pytest.raises(InputError, match=r"no-such-file\.txt: the store holds no file of that name"):
+        seeded.search("cruise missiles", files=["seeds/no-such-file.txt"])  # an error, never a silent []
 
 
 def test_section_filter(seeded: Kit) -> None:

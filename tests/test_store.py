@@ -216,7 +216,8 @@ def test_other_embedder_is_refused_naming_it(docs: Path, make_kit: Callable[...,
 def test_real_model_on_a_hash_store_is_refused(docs: Path, make_kit: Callable[..., Kit],
                                                minilm_kit: Kit) -> None:
     make_kit().ingest(docs)
-    with pytest.raises(SettingsMismatchError, match="all-MiniLM-L6-v2"):
+    # Named as the settings name them (what --embedder takes), not by the models' own names.
+    with pytest.raises(SettingsMismatchError, match="embedder: store has 'hash', settings ask 'minilm-int8'"):
         make_kit(embedder="minilm-int8").search("Palmyra")
 
 
@@ -243,8 +244,9 @@ def test_rebuild_allows_new_settings_and_keeps_every_source(docs: Path, make_kit
     assert max(len(c.text) for c in small.store.all_chunks()) <= 300
     assert "more/x.txt" in small.store.catalog()  # a rebuild rebuilds the whole store
     assert small.search("Palmyra convoy")
-    with pytest.raises(SettingsMismatchError, match="chunk_size"):
-        make_kit().search("Palmyra")  # the old settings are now the odd ones out
+    with pytest.raises(SettingsMismatchError, match="chunk_size: store has 300, settings ask 800"):
+        make_kit(chunk_size=800).search("Palmyra")  # the old settings, given, are now the odd ones out
+    assert make_kit().settings.chunk_size == 300  # not given: the store's own
     assert [p.name for p in (tmp_path / "store").iterdir() if p.name.startswith("chroma")] == [
         read_state(tmp_path / "store").chroma]  # the old data folder went  # type: ignore[union-attr]
 

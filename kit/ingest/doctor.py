@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from kit.config import Settings
-from kit.corpus.files import scan
+from kit.corpus.files import FoundFile, UnreadableFile, read_document, scan
 from kit.errors import KitError, StoreResourceError
 from kit.location import shown, under
 from kit.store.manifest import Manifest, read_manifest
 from kit.store.state import StoreState
-from kit.types import SourceStatus
+from kit.types import IssueKind, SourceStatus
 
 
 class Verdict(StrEnum):
@@ -62,6 +62,13 @@ _VERDICT = {Kind.RESOURCE: Verdict.UNCHECKED, Kind.TIMEOUT: Verdict.UNCHECKED, K
             Kind.VERSIONS: Verdict.INCOMPLETE, Kind.FILE_LIST: Verdict.INCOMPLETE, Kind.COUNTS: Verdict.INCOMPLETE,
             Kind.EMPTY_SOURCE: Verdict.INCOMPLETE, Kind.SOURCE_CHANGED: Verdict.STALE}
 _ORDER = list(Verdict)
+
+# What a source's file on disk is, besides a stored file's `SourceStatus`: one the store does not
+# hold yet, or one ingest leaves out as it would again. Only stored files that differ from the
+# disk, and new files, are drift: the others an ingest would leave as they are.
+NEW, DUPLICATE, SKIPPED, ERROR = "new", "duplicate", "skipped", "error"
+_DRIFT = frozenset({SourceStatus.CHANGED.value, SourceStatus.MISSING.value, SourceStatus.OUTSIDE.value,
+                    SourceStatus.UNREADABLE.value, NEW})
 
 
 @dataclass(frozen=True)
@@ -169,28 +176,50 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
     for source in state.sources:
         mine = {p: v for p, v in files.items() if under(p, source.name)}
         statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
-        statuses["new"] = _new_files(source.name, set(mine), settings, location)
-        order = [s.value for s in SourceStatus] + ["new"]
+        statuses.update(_unstored(source.name, mine, settings, location))
+        order = [s.value for s in SourceStatus] + [NEW, DUPLICATE, SKIPPED, ERROR]
         result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
         if not mine:
             result.problems.append(Problem(Kind.EMPTY_SOURCE, f"source {shown(source.name)} has no file in the "
                                                               f"store; run `kit ingest {shown(source.name)}`"))
-        drift = {k: n for k, n in result.sources[source.name].items() if k != SourceStatus.OK.value}
+        drift = {k: n for k, n in result.sources[source.name].items() if k in _DRIFT}
         if drift and mine:
             said = ", ".join(f"{n} {k}" for k, n in drift.items())
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"source {shown(source.name)}: {said} since it was "
                                                                 f"ingested; run `kit ingest {shown(source.name)}`"))
 
 
-def _new_files(name: str, stored: set[str], settings: Settings, location: Any) -> int:
+def _unstored(name: str, mine: dict[str, list[Any]], settings: Settings, location: Any) -> Counter[str]:
+    """The source's files on disk that the store does not hold, read as ingest reads them: "new" if
+    ingest would store it; else a "duplicate" (its content is a stored file's of this source, or an
+    earlier new one's), "skipped" (empty, only boilerplate) or an "error" (unreadable), as ingest
+    reports them. Only "new" is a change an ingest would make."""
     path = location.path_of(name)
     if not path.exists():
-        return 0
+        return Counter()
     try:
         found = scan(path, settings, name=location.name_of, ignore=location.dir)
     except (OSError, FileNotFoundError):
-        return 0
-    return sum(c.rel not in stored for c in found.candidates)
+        return Counter()
+    seen = {sha for _n, shas in mine.values() for sha in shas}
+    out: Counter[str] = Counter()
+    for cand in sorted(found.candidates, key=lambda c: c.rel):  # ingest's order for files it does not hold
+        if cand.rel not in mine:
+            out[_unstored_status(cand, settings, seen)] += 1
+    return out
+
+
+def _unstored_status(cand: FoundFile, settings: Settings, seen: set[str]) -> str:
+    try:
+        doc, _notes = read_document(cand, settings)
+    except UnreadableFile as exc:
+        return SKIPPED if exc.kind is IssueKind.SKIPPED else ERROR
+    except Exception:  # as in ingest: one odd file never stops the check
+        return ERROR
+    if doc.sha256 in seen:
+        return DUPLICATE
+    seen.add(doc.sha256)
+    return NEW
 
 
 def _probe(payload: str) -> None:

@@ -36,6 +36,7 @@ from kit.store.writer import Write, begin, lease_holder, locked, retire
 if TYPE_CHECKING:
     from kit.embeddings import Embedder
     from kit.ingest.doctor import Checkup, Problem
+    from kit.types import IngestReport
 
 
 class Upkeep:
@@ -130,17 +131,22 @@ class Upkeep:
         self.store.forget()
 
     def sync_source(self, write: Write, name: str, progress: Progress) -> list[str]:
+        """Sync source `name`; notes on a source it could not sync (none when it did)."""
+        notes, _report = self.synced(write, name, progress)
+        return notes
+
+    def synced(self, write: Write, name: str, progress: Progress) -> tuple[list[str], IngestReport | None]:
         from kit.ingest.sync import find, sync
 
         path = self.location.path_of(name)
         if not path.exists():
-            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops them)"]
+            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops "
+                    "them)"], None
         try:
             found = find(path, self.settings, self.location)
         except NothingToIngestError:
-            return [f"source {shown(name)} holds no file kit can read now; its files were kept"]
-        sync(write, found, self.settings, self.embedder(), progress)
-        return []
+            return [f"source {shown(name)} holds no file kit can read now; its files were kept"], None
+        return [], sync(write, found, self.settings, self.embedder(), progress)
 
     def rebuild_aside(self, state: StoreState) -> str:
         """Build the store again from its sources in a new data folder; only a complete rebuild
@@ -188,7 +194,8 @@ class Upkeep:
         write = begin(self.store, "repair", "all sources")
         notes: list[str] = []
         for source in state.sources:
-            notes += self.sync_source(write, source.name, Silent()) or [f"synced {shown(source.name)}"]
+            said, report = self.synced(write, source.name, Silent())
+            notes += said or [_synced(source.name, report)]
         write.mark(write.state, force=True)
         write.commit()
         return notes
@@ -213,6 +220,13 @@ class Upkeep:
                 return False
         except StoreBusyError:
             return True
+
+
+def _synced(name: str, report: IngestReport | None) -> str:
+    """What syncing a source changed, so a repair that changed nothing does not sound like a fix."""
+    if report is None or not (report.added or report.removed):
+        return f"synced {shown(name)}: nothing changed"
+    return f"synced {shown(name)}: chunks {report.added} added, {report.removed} removed"
 
 
 def damage(problem: Problem) -> bool:

@@ -117,15 +117,19 @@ def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str,
         return None
     report.issues += [FileIssue(cand.rel, note, IssueKind.NOTE) for note in notes]
     first = seen_content.setdefault(doc.sha256, cand.rel)
-    if first != cand.rel:
-        report.issues.append(FileIssue(cand.rel, f"same content as {first}; not indexed twice", IssueKind.SKIPPED))
-        return []
+    if first != cand.rel:  # `kit doctor` counts it a duplicate by the same rule
+        report.issues.append(FileIssue(cand.rel, f"a duplicate: same content as {first}; not indexed twice",
+                                       IssueKind.SKIPPED))
+        return []  # no chunks: a stored file that became a copy loses its own
     return chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
 
 
 def _plan_file(chunks: list[Chunk], stored: FileFacts | None, plan: _Plan, report: IngestReport) -> None:
     new_ids = {c.id for c in chunks}
     old_ids = stored.ids if stored else frozenset()
+    if not chunks:  # a duplicate: skipped, never "unchanged" (even on a first ingest, when both sets are empty)
+        plan.stale_ids += sorted(old_ids)
+        return
     report.chunks += len(chunks)
     current = {c.doc_sha256 for c in chunks}
     if new_ids == old_ids and stored is not None and stored.sha256s == current:

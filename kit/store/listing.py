@@ -1,4 +1,5 @@
-"""What a store holds (`kit files`): its sources and every file, from the file list of the last commit.
+"""What a store holds (`kit files`): its sources and every file, from the file list of the last commit;
+and which of them a user means by a name (`--file`, `files=`).
 
 Reads two small JSON files and imports neither chromadb nor a model, so it answers at once; a
 file list that is not the current generation's (a write was interrupted since) is replaced by one
@@ -7,10 +8,17 @@ read from Chroma, and the listing says so. This module does not change the store
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from kit.config import Settings
-from kit.location import Location, locate, require
+from kit.errors import InputError
+from kit.location import Location, locate, require, shown
+from kit.store.built import as_built
 from kit.store.manifest import Manifest, StoredFile, read_manifest
 from kit.store.state import Source, read_state
 
@@ -42,6 +50,7 @@ class Listing:
 def list_files(settings: Settings, location: Location | None = None) -> Listing:
     """The store's sources and files; Chroma is opened only when the saved list is not current."""
     location = location or locate(settings.store_dir)
+    settings = as_built(settings, location)  # a store opened for the list must be opened as it was built
     if settings.store_mode == "http":
         return _from_server(settings, location)
     state = read_state(require(location).dir)
@@ -86,3 +95,47 @@ def _from_store(settings: Settings, location: Location, note: str) -> Listing:
 
 def _listing(where: str, manifest: Manifest, sources: tuple[Source, ...], notes: tuple[str, ...]) -> Listing:
     return Listing(where, manifest.generation, sources, tuple(manifest.files.values()), notes)
+
+
+_GLOB = frozenset("*?[")
+
+
+def match_files(given: Sequence[str], stored: Sequence[str]) -> list[str]:
+    """The stored names that `given` names, in stored order, each once. A name matches a stored
+    path, the file name at its end (`002_x.txt` for `seeds/002_x.txt`), or as a glob (fnmatch,
+    against either). One that matches nothing is an `InputError` naming the closest stored names."""
+    chosen: set[str] = set()
+    for name in given:
+        found = [path for path in stored if _matches(name, path)]
+        if not found:
+            raise InputError(_no_match(name, stored))
+        chosen.update(found)
+    return [path for path in stored if path in chosen]
+
+
+def _matches(name: str, path: str) -> bool:
+    if name == path or name == PurePosixPath(path).name:
+        return True
+    glob = not _GLOB.isdisjoint(name)
+    return glob and (fnmatch.fnmatchcase(path, name) or fnmatch.fnmatchcase(PurePosixPath(path).name, name))
+
+
+def _no_match(name: str, stored: Sequence[str]) -> str:
+    if not stored:
+        return f"{shown(name)}: the store holds no file yet; run `kit ingest FOLDER` first"
+    closest = sorted(stored, key=lambda path: _likeness(name, path), reverse=True)[:3]  # ties keep stored order
+    return (f"{shown(name)}: the store holds no file of that name (as a stored path, a file name or a glob); "
+            f"closest: {', '.join(shown(p) for p in closest)} (`kit files` lists them all)")
+
+
+def _likeness(name: str, path: str) -> tuple[int, float]:
+    """How close `name` is to a stored path or its file name: the longer shared start first (a user
+    types the start of a name: `002.txt` means `002_0f7b....txt` more than `001_...`), then difflib's ratio."""
+    forms = (path, PurePosixPath(path).name)
+    return (max(_shared_start(name, f) for f in forms),
+            max(difflib.SequenceMatcher(None, name, f).ratio() for f in forms))
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many characters `a` and `b` share at their start (zip stops at the shorter)."""
+    return sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False)))

@@ -22,6 +22,7 @@ import numpy as np
 from kit.config import Settings
 from kit.errors import NoStoreError, SettingsMismatchError
 from kit.location import Location, cache_dir, locate, require
+from kit.store.built import recorded_settings
 from kit.store.collection import Chunks, Filter, file_facts
 from kit.store.keyword import KeywordIndex, rows_from_chunks, save
 from kit.store.manifest import FileFacts, Manifest, build_manifest, read_manifest
@@ -98,6 +99,9 @@ class Store:
                                    f"(collection {self.name}); run `kit ingest FOLDER` first")
             return
         require(self.location)
+        state = read_state(self.dir)  # settings that contradict the store's: say so before any model loads
+        if state is not None and state.facts and state.facts != self.facts:
+            raise SettingsMismatchError(mismatch_message(self.facts, state.facts, self.dir))
 
     def state(self) -> StoreState:
         """The state as stored now."""
@@ -299,6 +303,12 @@ class Store:
 
 
 def mismatch_message(wanted: dict[str, str | int], found: dict[str, Any], where: Path) -> str:
-    diffs = [f"{k[4:]}: store has {found.get(k)!r}, settings ask {v!r}" for k, v in wanted.items() if found.get(k) != v]
+    """One line naming each setting whose value differs from the store's, as the settings name it."""
+    store, asked = recorded_settings(found), recorded_settings(wanted)
+    diffs = [f"{k}: store has {store[k]!r}, settings ask {v!r}" for k, v in asked.items()
+             if k in store and store[k] != v]
+    if not diffs:  # a fact kit cannot name as a setting (an older pipeline, another dimension)
+        diffs = [f"{k[4:]}: store has {found.get(k)!r}, settings ask {v!r}" for k, v in wanted.items()
+                 if found.get(k) != v]
     return (f"the store in {where} was built with other settings ({'; '.join(diffs) or 'unknown'}); "
             "use the same settings, pick another --store folder, or rebuild with `kit ingest --rebuild`")

@@ -1,0 +1,215 @@
+"""Answers, checks, summaries, hits and topics as HTML, and self-contained report pages."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from kit.report.common import FLAG, VERDICT, Links, change_note, counts_line, name, one_line, visible
+from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.types import (
+    CheckedClaim,
+    Citation,
+    Claim,
+    Hit,
+    IngestReport,
+    IssueKind,
+    Provenance,
+)
+
+_STYLE = ("<style>.kit-cite{background:#eef;border-radius:3px;padding:0 2px;text-decoration:none}"
+          ".kit-src{color:#555;font-size:90%}.kit-q mark{background:#ffeb99}"
+          ".kit-label{color:#666;font-style:italic}.kit-partial{color:#8a5a00}.kit-unsupported{color:#a00}"
+          ".kit-cites{list-style:none;padding-left:0;border-top:1px solid #ddd;margin-top:1em}"
+          ".kit-section{margin-top:1.2em}.kit-abstain{border-left:4px solid #bbb;padding-left:.6em}</style>")
+# A checked text shows every sentence, coloured by its verdict.
+_CHECK_STYLE = ("<style>.kit-check .kit-supported{background:#e3f4e6}.kit-check .kit-partial{background:#fff1c2}"
+                ".kit-check .kit-unsupported{background:#fbdcdc}.kit-check span[title]{cursor:help}</style>")
+
+def _e(text: str) -> str:
+    return html.escape(visible(text))
+
+
+def _n(path: str) -> str:
+    return html.escape(name(path))
+
+
+def _href(path: str, links: Links | None) -> str | None:
+    """The escaped link to a source file, or None: only http, https or a relative path (`Kit.file_links`
+    percent-encodes names, so a file named "javascript:..." is a path), as a browser would read it."""
+    href = (links(path) if links else None) or ""
+    probe = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(33))))  # what browsers skip
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", probe)
+    return html.escape(href, quote=True) if href and (not scheme or scheme[1].lower() in ("http", "https")) else None
+
+
+def _marker(c: Citation, prefix: str) -> str:
+    tip = _e(f'{c.path} [{c.start}:{c.end}]: "{" ".join(c.quote.split())}"')
+    return f"<a class='kit-cite' href='#{prefix}c{c.key}' title=\"{tip}\">[{c.key}]</a>"
+
+
+def _claim_html(claim: Claim, prefix: str) -> str:
+    flag = FLAG.get(claim.support)
+    css = f" class='kit-{claim.support.value}'" if flag else ""
+    note = f" <small>({flag}: {_e('; '.join(claim.reasons))})</small>" if flag else ""
+    return f"<span{css}>{_e(claim.text)}</span> " + "".join(_marker(c, prefix) for c in claim.citations) + note
+
+
+def citation_html(c: Citation, prefix: str = "", context: str | None = None, links: Links | None = None) -> str:
+    """One citation: its anchor, source (linked to the file when possible), span, both checks,
+    and the quote highlighted inside its context."""
+    quote = _e(c.quote)
+    body = f"<mark>{quote}</mark>"
+    if context is not None and c.quote in context:
+        before, _, after = context.partition(c.quote)
+        body = f"…{_e(before[-200:])}<mark>{quote}</mark>{_e(after[:200])}…"
+    href = _href(c.path, links)
+    source = f"<a href='{href}'>{_n(c.path)}</a>" if href else _n(c.path)
+    support = f", {c.support.value}" if c.support else ""
+    return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source} [{c.start}:{c.end}] "
+            f"{_e(c.section)}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
+
+
+def _unsupported_html(claims: list[Claim]) -> str:
+    if not claims:
+        return ""
+    items = "".join(f"<li>“{_e(c.text)}” — {_e('; '.join(c.reasons))}</li>" for c in claims)
+    return f"<div class='kit-section'><h4>Not supported by the sources ({len(claims)})</h4><ul>{items}</ul></div>"
+
+
+def hit_html(hit: Hit) -> str:
+    c = hit.chunk
+    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{_e(c.section)}</i> score {hit.score:.4f}"
+    return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
+
+
+def ingest_html(report: IngestReport) -> str:
+    """An ingest's counts as a small table, then its skipped files, errors and notes."""
+    counts = {"files": report.files, "chunks": report.chunks, "added": report.added,
+              "unchanged files": report.unchanged_files, "removed": report.removed,
+              **{k.value: report.count(k) for k in IssueKind}}
+    head = "".join(f"<th style='text-align:right'>{_e(k)}</th>" for k in counts)
+    row = "".join(f"<td style='text-align:right'>{v}</td>" for v in counts.values())
+    issues = "".join(f"<li><b>{_e(i.kind.value)}</b> {_n(i.path)}: {_e(one_line(i.reason))}</li>"
+                     for i in report.issues)
+    return (f"<div><b>ingest {_n(report.source)}</b> ({report.seconds:.1f} s)<table><tr>{head}</tr><tr>{row}</tr>"
+            f"</table>{f'<ul>{issues}</ul>' if issues else ''}</div>")
+
+
+def answer_html(answer: Answer, links: Links | None = None) -> str:
+    prefix = "a-"
+    if answer.shown:
+        body = "<p>" + " ".join(_claim_html(c, prefix) for c in answer.shown) + "</p>"
+    else:
+        body = f"<p class='kit-abstain'><b>{_e(answer.NOT_FOUND)}</b></p>"
+    chunks = [h.chunk for h in answer.hits]
+    items = "".join(citation_html(c, prefix, _context(c, chunks), links) for c in answer.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in answer.notes)
+    cites = f"<h4>Sources</h4><ol class='kit-cites'>{items}</ol>" if items else ""
+    return (f"{_STYLE}<div><p><b>Q:</b> {_e(answer.question)}</p>{body}"
+            f"<p class='kit-label'>{_e(answer.disclaimer)}</p>{notes}{cites}"
+            f"{_unsupported_html(answer.listed_apart)}"
+            f"<p class='kit-label'>{_e(counts_line(answer.claims, answer.failed))}</p></div>")
+
+
+def check_html(result: CheckResult, links: Links | None = None) -> str:
+    """A checked text: every sentence highlighted by its verdict, its score, quote and source on
+    hover, markers linking to the citation list; then the counts."""
+    prefix = "k-"
+    body = " ".join(_checked_html(c, prefix) for c in result.claims)
+    items = "".join(citation_html(c, prefix, links=links) for c in result.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in result.notes)
+    cites = f"<div class='kit-section'><h4>Sources</h4><ol class='kit-cites'>{items}</ol></div>" if items else ""
+    return (f"{_STYLE}{_CHECK_STYLE}<div class='kit-check'><p>{body}</p>"
+            f"<p class='kit-label'>{_e(result.disclaimer)}</p>{notes}{cites}"
+            f"<p class='kit-label'>{_e(counts_line(list(result.claims), result.failed))}</p></div>")
+
+
+def _checked_html(claim: CheckedClaim, prefix: str) -> str:
+    evidence = [f'{c.path} [{c.start}:{c.end}]: "{" ".join(c.quote.split())}"' for c in claim.citations]
+    tip = "; ".join([f"{VERDICT[claim.support]}, score {claim.score:.2f}", *evidence, *claim.reasons])
+    return (f"<span class='kit-{claim.support.value}' title=\"{_e(tip)}\">{_e(claim.text)}</span>"
+            + "".join(_marker(c, prefix) for c in claim.citations))
+
+
+def check_page(result: CheckResult, title: str = "Check", links: Links | None = None) -> str:
+    """A checked text as a self-contained page, headed by what it was checked against."""
+    return _page(title, result.provenance, check_html(result, links))
+
+
+def _context(c: Citation, chunks: Sequence[object]) -> str | None:
+    for ch in chunks:
+        if getattr(ch, "path", None) == c.path and ch.start <= c.start < ch.end:  # type: ignore[attr-defined]
+            return str(ch.text)  # type: ignore[attr-defined]
+    return None
+
+
+def topic_html(t: Topic) -> str:
+    files = ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())
+    return (f"<div><b>Topic {t.number}: {_e(t.title)}</b> — {len(t.chunks)} chunks"
+            f"<br><i>{_e(', '.join(t.keywords))}</i><br>sources: {files}</div>")
+
+
+def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
+    """A topic summary: claims with linked markers, then the citation list, what the sources
+    agree and differ on, and unsupported claims, each in its own section."""
+    t = summary.topic
+    prefix = f"t{t.number}-"
+    if summary.found and summary.shown:
+        body = "<p>" + " ".join(_claim_html(c, prefix) for c in summary.shown) + "</p>"
+    else:
+        body = f"<p class='kit-abstain'><b>{_e(summary.empty)}</b></p>"
+    coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
+    items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)
+    return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}{_e(change_note(t))}</h3>"
+            f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
+            f"{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
+            + (f"<div class='kit-section'><h4>Citations</h4><ol class='kit-cites'>{items}</ol></div>" if items else "")
+            + _unsupported_html(summary.listed_apart)
+            + _agreements_html(summary, links) + _differences_html(summary, links)
+            + f"<p class='kit-label'>{_e(counts_line(summary.claims))}</p></section>")
+
+
+def _source_html(c: Citation, links: Links | None) -> str:
+    href = _href(c.path, links)
+    label = f"{_n(c.path)} [{c.start}:{c.end}]"
+    return f"<a class='kit-src' href='{href}'>{label}</a>" if href else \
+        f"<span class='kit-src'>{label}</span>"
+
+
+def _agreements_html(summary: TopicSummary, links: Links | None) -> str:
+    if not summary.agreements:
+        return ""
+    items = "".join(f"<li>“{_e(a.statement)}” — stated by " + "; ".join(_source_html(c, links) for c in a.citations)
+                    + "</li>" for a in summary.agreements)
+    return f"<div class='kit-section'><h4>Sources agree</h4><ul>{items}</ul></div>"
+
+
+def _differences_html(summary: TopicSummary, links: Links | None) -> str:
+    if not summary.differences:
+        return ""
+    items = "".join("<li>" + _e(d.subject) + ": " + "; ".join(
+        f"{_e(text)} ({_source_html(c, links)})" for text, c in d.versions) + "</li>" for d in summary.differences)
+    return f"<div class='kit-section'><h4>Sources differ</h4><ul>{items}</ul></div>"
+
+
+def report_html(summaries: list[TopicSummary], provenance: Provenance | None = None,
+                title: str = "Topic report", links: Links | None = None) -> str:
+    """A self-contained page: no external scripts, styles or fonts."""
+    toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
+    return _page(title, provenance, f"<ol>{toc}</ol>" + "".join(summary_html(s, links) for s in summaries))
+
+
+def _page(title: str, provenance: Provenance | None, body: str) -> str:
+    """A self-contained page (no external scripts, styles or fonts) headed by its provenance."""
+    p = provenance
+    items = [f"Corpus: {', '.join(f'<code>{_n(s)}</code>' for s in p.sources) or '(unknown)'}",
+             f"Created: {_e(p.created)}", f"kit {_e(p.kit_version)}",
+             "Settings: " + _e(", ".join(f"{k}={v}" for k, v in p.settings.items()))] if p else []
+    header = "".join(f"<li>{item}</li>" for item in items)
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title>"
+            f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}"
+            f"section{{border-top:2px solid #ccc;margin-top:2em}}</style>"
+            f"</head><body><h1>{_e(title)}</h1><ul class='kit-src'>{header}</ul>{body}</body></html>")

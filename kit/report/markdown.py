@@ -1,0 +1,116 @@
+"""Answers, checks and summaries as Markdown, with text from documents and models escaped."""
+
+from __future__ import annotations
+
+import re
+
+from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, visible
+from kit.results import Answer, CheckResult, TopicSummary
+from kit.types import (
+    Citation,
+    Claim,
+    Provenance,
+)
+
+# `md` turns `<` and `>` into entities (no raw HTML, no autolink), backslash-escapes `[`, `]` and `\` (no
+# link, image or reference definition can form) and backticks (no code span, which would show an entity
+# as typed); file names sit in code spans fenced with more backticks than they hold.
+_MD_SPECIAL = re.compile(r"[\\\[\]`<>]|&(?=#?\w+;)")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def md(text: str) -> str:
+    """`text` as literal Markdown: shown as written, never rendered as HTML, a link or an image."""
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(), "\\" + m.group()), visible(text))
+
+
+def _code(path: str) -> str:
+    """A file name as a Markdown code span that no backtick in it can close."""
+    text = name(path)
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _md_claim(claim: Claim) -> str:
+    """A claim with its markers and, unless supported, a visible flag (`flagged`, in Markdown)."""
+    flag = FLAG.get(claim.support)
+    markers = "".join(f"[{k}]" for k in claim.keys)
+    return f"{md(claim.text)} {markers}".strip() + (f" ({flag}: {md('; '.join(claim.reasons))})" if flag else "")
+
+
+def _md_citation(c: Citation) -> str:
+    support = f", {c.support.value}" if c.support else ""
+    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)} [{c.start}:{c.end}] "
+            f"({md(c.section)}, quote {c.check.value}{support}): \"{md(one_line(c.quote, 400))}\"")
+
+
+def _md_unsupported(claims: list[Claim]) -> list[str]:
+    if not claims:
+        return []
+    return [f"**Not supported by the sources ({len(claims)}):**", ""] + [
+        f"- \"{md(one_line(c.text))}\" — {md('; '.join(c.reasons))}" for c in claims] + [""]
+
+
+def answer_markdown(answer: Answer) -> str:
+    body = " ".join(_md_claim(c) for c in answer.shown) if answer.shown else f"> {answer.NOT_FOUND}"
+    lines = [f"**Q:** {md(answer.question)}", "", body, "", f"_{md(answer.disclaimer)}_"]
+    lines += [f"_Note: {md(n)}_" for n in answer.notes] + [""]
+    if answer.citations:
+        lines += ["**Sources:**", ""] + [_md_citation(c) for c in answer.citations] + [""]
+    lines += _md_unsupported(answer.listed_apart)
+    return "\n".join([*lines, f"_{counts_line(answer.claims, answer.failed)}_"])
+
+
+def check_markdown(result: CheckResult, title: str = "Check") -> str:
+    """A checked text: each sentence with its verdict, score and markers, then the citations."""
+    lines = [f"# {md(title)}", "", *_md_header(result.provenance), f"_{md(result.disclaimer)}_", ""]
+    for n, c in enumerate(result.claims, 1):
+        lines.append(f"{n}. **{VERDICT[c.support]}** (score {c.score:.2f}): {md(c.text)} "
+                     + "".join(f"[{k}]" for k in c.keys))
+        lines += [f"   - why: {md('; '.join(c.reasons))}"] if c.reasons else []
+    lines += [""] + [f"_Note: {md(n)}_" for n in result.notes]
+    if result.citations:
+        lines += ["", "**Sources:**", ""] + [_md_citation(c) for c in result.citations]
+    return "\n".join([*lines, "", f"_{counts_line(list(result.claims), result.failed)}_", ""])
+
+
+def summary_markdown(summary: TopicSummary) -> str:
+    t = summary.topic
+    lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", "", f"_Keywords: {md(', '.join(t.keywords))}_  ",
+             "_Sources: " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
+    shown = summary.found and summary.shown
+    lines += [" ".join(_md_claim(c) for c in summary.shown) if shown else f"> {md(summary.empty)}", ""]
+    lines += [f"_{md(summary.disclaimer)}_"] + [f"_Note: {md(n)}_" for n in summary.notes] + [""]
+    if summary.citations:
+        lines += ["### Citations", ""] + [_md_citation(c) for c in summary.citations] + [""]
+    lines += _md_unsupported(summary.listed_apart)
+    if summary.agreements:
+        lines += ["### Sources agree", ""] + [
+            f"- \"{md(one_line(a.statement, 240))}\": stated by "
+            + "; ".join(f"{_code(c.path)} [{c.start}:{c.end}]" for c in a.citations)
+            for a in summary.agreements] + [""]
+    if summary.differences:
+        lines += ["### Sources differ", ""] + [
+            f"- {md(d.subject)}: " + "; ".join(f"{md(text)} ({_code(c.path)} [{c.start}:{c.end}])"
+                                           for text, c in d.versions)
+            for d in summary.differences] + [""]
+    return "\n".join([*lines, f"_{counts_line(summary.claims)}_", ""])
+
+
+def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None = None,
+                    title: str = "Topic report") -> str:
+    intro = (f"{len(summaries)} topics. Every claim cites a source file, character span and quote; each quote "
+             "was checked to be at its span in the file and each claim checked against its quotes.")
+    head = [f"# {md(title)}", "", *_md_header(provenance), intro, ""]
+    return "\n".join(head) + "\n".join(summary_markdown(s) for s in summaries)
+
+
+def _md_header(p: Provenance | None) -> list[str]:
+    if p is None:
+        return []
+    settings = md(", ".join(f"{k}={v}" for k, v in p.settings.items()))
+    return [f"- Corpus: {', '.join(_code(s) for s in p.sources) or '(unknown)'}", f"- Created: {md(p.created)}",
+            f"- kit {md(p.kit_version)}", f"- Settings: {settings}", ""]
+
+

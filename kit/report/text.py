@@ -1,0 +1,89 @@
+"""Answers, checks, summaries, hits and topics as terminal text."""
+
+from __future__ import annotations
+
+from kit.report.common import VERDICT, change_note, citation_line, counts_line, flagged, name, one_line, visible
+from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.types import (
+    Claim,
+    Hit,
+    IngestReport,
+    IssueKind,
+)
+
+
+def hit_text(hit: Hit, n: int | None = None) -> str:
+    c = hit.chunk
+    head = f"[{n}] " if n is not None else ""
+    return (f"{head}{name(c.path)} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
+            f"    {one_line(c.text, 300)}")
+
+
+def search_text(hits: list[Hit], files: list[str] | None = None, sections: list[str] | None = None) -> str:
+    """The hits, numbered; with none, a line saying so and which filters narrowed the search."""
+    if hits:
+        return "\n\n".join(hit_text(h, n) for n, h in enumerate(hits, 1))
+    narrowed = [f"file {', '.join(name(f) for f in files)}" if files else "",
+                f"section {', '.join(sections)}" if sections else ""]
+    where = " and ".join(n for n in narrowed if n)
+    return "no passage found" + (f" in {where}" if where else "") + (
+        "; drop a filter to search more widely" if where else "; the store holds no chunk")
+
+
+def ingest_text(report: IngestReport) -> str:
+    """What an ingest did, on one line, then one line per skipped file, error or note."""
+    lines = [f"{name(report.source) or 'ingest'}: files {report.files}  chunks {report.chunks}  added {report.added}  "
+             f"unchanged files {report.unchanged_files}  removed {report.removed}  "
+             f"errors {report.count(IssueKind.ERROR)}  skipped {report.count(IssueKind.SKIPPED)}  "
+             f"notes {report.count(IssueKind.NOTE)}  ({report.seconds:.1f} s)"]
+    lines += [f"  {i.kind.value}: {name(i.path)}: {one_line(i.reason)}" for i in report.issues]
+    return "\n".join(lines)
+
+
+def answer_text(answer: Answer) -> str:
+    lines = [" ".join(flagged(c) for c in answer.shown) if answer.shown else answer.NOT_FOUND, "",
+             f"({answer.disclaimer})"]
+    lines += [f"Note: {n}" for n in answer.notes]
+    lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in answer.citations] if answer.citations else []
+    lines += unsupported_text(answer.listed_apart)
+    lines += ["", counts_line(answer.claims, answer.failed)]
+    tokens = answer.tokens()
+    if any(tokens.values()):
+        lines.append(f"tokens: {tokens['prompt_tokens']} prompt + {tokens['completion_tokens']} completion")
+    return "\n".join(lines)
+
+
+def check_text(result: CheckResult) -> str:
+    """Each sentence with its verdict, score, quote and file:span, then the totals."""
+    lines: list[str] = []
+    for n, c in enumerate(result.claims, 1):
+        lines.append(f"{n}. {VERDICT[c.support]} (score {c.score:.2f}): \"{one_line(c.text)}\"")
+        lines += [f"   {citation_line(cite)}" for cite in c.citations]
+        lines += [f"   why: {visible('; '.join(c.reasons))}"] if c.reasons else []
+    lines += ["", f"({result.disclaimer})"] + [f"Note: {n}" for n in result.notes]
+    return "\n".join([*lines, "", f"{len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"])
+
+
+def unsupported_text(claims: list[Claim]) -> list[str]:
+    if not claims:
+        return []
+    return ["", f"Not supported by the sources ({len(claims)}):"] + [
+        f"  - \"{one_line(c.text)}\": {'; '.join(c.reasons) or 'no reason given'}" for c in claims]
+
+
+def summary_text(summary: TopicSummary) -> str:
+    t = summary.topic
+    lines = [f"Topic {t.number}: {visible(t.title)}{change_note(t)}", ""]
+    lines.append(" ".join(flagged(c) for c in summary.shown) if summary.found and summary.shown
+                 else summary.empty)
+    lines += ["", f"({summary.disclaimer})"] + [f"Note: {n}" for n in summary.notes]
+    if summary.citations:
+        lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in summary.citations]
+    lines += unsupported_text(summary.listed_apart)
+    return "\n".join([*lines, "", counts_line(summary.claims)])
+
+
+def topic_text(t: Topic) -> str:
+    files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
+    return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]{change_note(t)}\n"
+            f"    keywords: {', '.join(t.keywords)}\n    sources: {files}")
