@@ -3,7 +3,8 @@
 "18", "eighteen", "1,500", "1.5 million", "twenty-five", "two hundred", "25th", "40%" and
 "$3bn" all become values, so a claim's "18 missiles" matches a quote's "eighteen missiles"
 and "4203" does not match "4,200". Used by the support check and by agreement between sources.
-It does not handle fractions in words ("a quarter"), ranges as one value, or word ordinals
+"One and a half million" is 1.5e6. It does not handle other fractions in words ("a quarter"),
+ranges as one value, or word ordinals
 ("first" is too often not a number to count as one).
 """
 
@@ -45,13 +46,26 @@ class Number:
 def numbers(text: str, include_one: bool = True) -> list[Number]:
     """Every number in `text`, in order. `include_one=False` skips a bare "one" (a pronoun
     as often as a number: "one of the convoys")."""
-    out = []
+    halves = [Number(v, m.start(), m.end(), m.group()) for m in _HALF.finditer(text) if (v := _half(m)) is not None]
+    out = list(halves)
     for m in _NUMBER.finditer(text):
         value = _value(m)
         if value is None or (not include_one and m.group().lower() in ("one", "a dozen")):
             continue
-        out.append(Number(value, m.start(), m.end(), m.group()))
-    return out
+        if not any(h.start <= m.start() < h.end for h in halves):
+            out.append(Number(value, m.start(), m.end(), m.group()))
+    return sorted(out, key=lambda n: n.start)
+
+
+# "one and a half million", "2 and a half years": a whole number, a half, and maybe a scale.
+_HALF = re.compile(rf"(?<![\w.])(?P<whole>{_WORDS}|\d+) and a half(?:\s+(?P<scale>{_WORD_SCALES}))?\b", re.IGNORECASE)
+
+
+def _half(m: re.Match[str]) -> float | None:
+    whole = m.group("whole")
+    base = float(whole) if whole.isdigit() else words_value(whole)
+    scale = SCALES.get((m.group("scale") or "").lower(), 1.0)
+    return None if base is None else (base + 0.5) * scale
 
 
 def _value(m: re.Match[str]) -> float | None:
@@ -95,3 +109,15 @@ def values(text: str) -> set[float]:
         if digits and digits.group().strip(",."):
             out.add(float(digits.group().replace(",", "").rstrip(".")))
     return out
+
+
+def spelled_out_as_digits(text: str) -> str:
+    """`text` with numbers written in words as digits ("sixty-nine aircraft" -> "69 aircraft", "one and
+    a half million" -> "1500000"); a bare "one" stays a word (as often a pronoun as a number)."""
+    out, at = [], 0
+    for n in numbers(text, include_one=False):
+        if any(ch.isdigit() for ch in n.text):
+            continue
+        out += [text[at:n.start], f"{n.value:.15g}"]
+        at = n.end
+    return "".join(out) + text[at:]

@@ -28,8 +28,9 @@ import numpy as np
 
 from kit import calibration
 from kit.embeddings import Embedder
+from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
-from kit.numbers import numbers, same_value, values
+from kit.numbers import same_value, spelled_out_as_digits, values
 from kit.text import STOPWORDS, match_stem, sentences, stem
 from kit.types import Support
 
@@ -219,7 +220,7 @@ class Judge:
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         names_hard, names_soft = _name_reasons(claim, qw, pw)
         negation = _negation_reasons(cw, qw)
-        numbers_ = _number_reasons(claim, qw)
+        numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
         kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
@@ -245,6 +246,7 @@ class Judge:
                 if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
     def _content_words(self, text: str) -> list[str]:
+        text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
                 if t.rstrip(".") not in STOPWORDS and t not in _NEGATIONS and any(ch.isalnum() for ch in t)]
 
@@ -272,16 +274,6 @@ class Judge:
         if len(self._vectors) > 20000:  # a long-lived judge (notebooks, benchmarks) keeps memory bounded
             self._vectors = {t: self._vectors[t] for t in texts}
         return np.stack([self._vectors[t] for t in texts])
-
-
-def _number_reasons(claim: str, qw: Words) -> list[str]:
-    return [f"number {n.text} not in the quote" for n in numbers(claim, include_one=False)
-            if not any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in qw.numbers)]
-
-
-def _readings(number: str) -> set[float]:
-    """Other values the written number may mean ("120.000" is 120,000 in much of Europe)."""
-    return values(number) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number) else set()
 
 
 def _name_reasons(claim: str, qw: Words, pw: Words) -> tuple[list[str], list[str]]:

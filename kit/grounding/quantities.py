@@ -1,0 +1,88 @@
+"""The numbers of a claim against its quote: the same value in any spelling, or within a bound.
+
+"18" is "eighteen", "1.5 million" is "one and a half million" (kit.numbers reads the values); a
+bounded figure ("more than 100 people", "nearly 60 trucks") is supported by a figure of the same
+order within the bound, of the same thing ("116 people"), and contradicted by the same figure
+bounded the other way ("more than 80"). Figures given as parts of a total ("24 trucks and 36
+cars" for "60 vehicles") are not added up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kit.numbers import Number, numbers, same_value, values
+
+
+def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
+    """Why the numbers of `claim` are not those of `quote` (whose values are `found`): a figure the
+    quote does not give, or gives bounded the other way."""
+    reasons = []
+    for n in numbers(claim, include_one=False):
+        if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
+            reasons += _bound_conflict(claim, n, quote)
+            continue
+        bound = _BOUND.search(claim[:n.start])
+        if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
+                                     and _unit(quote, m.end) == _unit(claim, n.end) for m in numbers(quote)):
+            continue
+        reasons.append(f"number {n.text} not in the quote")
+    return reasons
+
+
+# A bound before a claim's number ("more than 100", "nearly 60"): the quote's figure need not be
+# the same, only within the bound ("116 people" supports "more than 100 people").
+_BOUND = re.compile(r"\b(more than|over|above|in excess of|at least|upwards of|fewer than|less than|under|below|"
+                    r"up to|at most|nearly|almost|about|around|roughly|approximately|close to|some)\s+[$£€]?\s*$",
+                    re.IGNORECASE)
+_ABOVE = {"more than": False, "over": False, "above": False, "in excess of": False, "at least": True,
+          "upwards of": True}  # True: the figure itself is within the bound
+_BELOW = {"fewer than": False, "less than": False, "under": False, "below": False, "up to": True, "at most": True}
+
+
+def _unit(text: str, end: int) -> str:
+    """The word after a number ("people", "%", "days"), so that "over 18 days" is not read against
+    "38 contests"."""
+    m = re.match(r"\s*([%\w]+)", text[end:])
+    return m.group(1).lower().rstrip("s") if m else ""
+
+
+def _direction(bound: str | None) -> int:
+    """+1 for a lower bound ("more than"), -1 for an upper one ("fewer than"), 0 otherwise."""
+    return 1 if bound in _ABOVE else -1 if bound in _BELOW else 0
+
+
+def _bound_conflict(claim: str, n: Number, quote: str) -> list[str]:
+    """The claim bounds its number the other way than the quote bounds the same figure ("fewer than
+    80" / "more than 80"), or strictly where the quote gives the figure itself ("more than 80" / "80")."""
+    mine = _BOUND.search(claim[:n.start])
+    side = _direction(mine.group(1).lower() if mine else None)
+    if not side:
+        return []
+    for m in numbers(quote):
+        if same_value(m.value, n.value):
+            theirs = _BOUND.search(quote[:m.start])
+            their_side = _direction(theirs.group(1).lower() if theirs else None)
+            bound = mine.group(1).lower() if mine else ""
+            if their_side == side or (not their_side and (_ABOVE | _BELOW).get(bound)):
+                return []
+            said = f"{theirs.group(1)} {m.text}" if theirs else m.text
+            return [f"the claim says \"{bound} {n.text}\", the quote \"{said}\""]
+    return []
+
+
+def _within(bound: str, claimed: float, value: float) -> bool:
+    """Whether the quote's `value` is what "<bound> <claimed>" says. Only figures of the same order
+    count (a factor of 3 either way): a year or a total elsewhere in the quote is no evidence."""
+    if not claimed or not (claimed / 3 <= value <= claimed * 3):
+        return False
+    if bound in _ABOVE:
+        return value > claimed or (_ABOVE[bound] and same_value(value, claimed))
+    if bound in _BELOW:
+        return value < claimed or (_BELOW[bound] and same_value(value, claimed))
+    return abs(value - claimed) <= 0.1 * claimed  # about, nearly, roughly: within a tenth
+
+
+def _readings(number: str) -> set[float]:
+    """Other values the written number may mean ("120.000" is 120,000 in much of Europe)."""
+    return values(number) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number) else set()

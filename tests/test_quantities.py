@@ -1,0 +1,41 @@
+"""A claim's numbers against its quote: spellings, halves and bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.grounding.quantities import number_reasons
+from kit.numbers import numbers, values
+
+
+def reasons(claim: str, quote: str) -> list[str]:
+    return number_reasons(claim, quote, frozenset(values(quote)))
+
+
+def test_one_and_a_half_million_is_one_point_five_million() -> None:
+    assert [n.value for n in numbers("one and a half million dollars, 2 and a half years")] == [1.5e6, 2.5]
+    assert reasons("ISIS loses one and a half million dollars a day.", "ISIS is losing $1.5 million a day.") == []
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("More than 100 people died.", "116 people died."),
+    ("Over 70% of the oil came from the Gulf.", "71% of the oil came from the Gulf."),
+    ("At least 80 people came.", "80 people came."),
+    ("Nearly 60 trucks were hit.", "58 trucks were hit."),
+    ("Fewer than 80 people came.", "Only 75 people came."),
+    ("More than 80 people came.", "More than 80 people came."),
+])
+def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) -> None:
+    assert reasons(claim, quote) == []
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Fewer than 80 people came.", "More than 80 people came."),
+    ("More than 80 people came.", "80 people came."),
+    ("More than 100 people died.", "90 people died."),
+    ("More than 100 people died in 2015.", "In 2015, 90 people died."),  # the year is no evidence
+    ("Nearly 60 trucks were hit.", "40 trucks were hit."),
+    ("Athletes competed over 18 days.", "The Games lasted 16 days, with 38 contests."),  # "over" is not a bound here
+])
+def test_a_figure_outside_the_bound_or_bounded_the_other_way_is_a_reason(claim: str, quote: str) -> None:
+    assert reasons(claim, quote)
