@@ -35,7 +35,10 @@ _VOTE_WIDGET = _rx(
 )
 # A header opens a list of comments; a form ("Leave a Reply") usually closes the article and,
 # on scraped pages, is followed by teasers of other stories rather than by comments.
-_COMMENTS_HEADER = _rx(r"^\d+ (comments?|responses?):?$", r"^(comments?|responses?):?$", r"^view all comments$")
+_COMMENTS_HEADER = _rx(
+    r"^(\d+ )?(comments?|responses?|replies)( \(\d+\))?:?$", r"^view all comments$",
+    r"^\d+ (thoughts?|responses?|comments?|replies) (on|to) .{1,150}$",  # "2 thoughts on “Title”"
+)
 _COMMENTS_FORM = _rx(
     r"^leave a (reply|comment)$", r"^post a comment$", r"^notify of$", r"^inline feedbacks$",
     r"^would love your thoughts", r"^you must be logged in",
