@@ -284,7 +284,9 @@ class PageIndex:
         i, j = self.starts.get(start), self.ends.get(end)
         return self.text[i:j] if i is not None and j is not None and i < j else None
 
-    def around(self, start: int, end: int, width: int) -> str | None:
-        """The text of raw[start:end] with up to `width` characters of text on each side."""
+    def context(self, start: int, end: int, width: int) -> tuple[str, str, str] | None:
+        """The text of raw[start:end] with up to `width` characters of text before and after it."""
         i, j = self.starts.get(start), self.ends.get(end)
-        return self.text[max(0, i - width):j + width] if i is not None and j is not None else None
+        if i is None or j is None or i >= j:
+            return None
+        return self.text[max(0, i - width):i], self.text[i:j], self.text[j:j + width]

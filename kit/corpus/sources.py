@@ -44,12 +44,13 @@ class SourceReader:
             return None if raw is None else raw[start:end]
         return self._page(rel, raw).at(start, end)
 
-    def around(self, rel: str, start: int, end: int, width: int) -> str | None:
-        """The text at raw[start:end] with up to `width` characters of text on each side."""
+    def context(self, rel: str, start: int, end: int, width: int) -> tuple[str, str, str] | None:
+        """(before, at, after): what `at_span` reads, with up to `width` characters of the text as
+        ingest read it on each side (for HTML, the page's text); None when `at_span` is None."""
         raw = self.text(rel)
         if raw is None or not is_html(rel):
-            return None if raw is None else raw[max(0, start - width):end + width]
-        return self._page(rel, raw).around(start, end, width)
+            return None if raw is None else (raw[max(0, start - width):start], raw[start:end], raw[end:end + width])
+        return self._page(rel, raw).context(start, end, width)
 
     def _page(self, rel: str, raw: str) -> PageIndex:
         if rel not in self._pages:

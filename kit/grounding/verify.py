@@ -115,7 +115,7 @@ def _check_claim(label: str, claim: dict[str, Any], by_key: dict[int, Citation],
             result.problems.append(f"{label}, {where}: {failure_reason(checked)}")
     if saved is Support.UNSUPPORTED or not cites:
         return
-    passages = [reader.around(c.path, c.start, c.end, _CONTEXT) or c.quote for c in kept]
+    passages = ["".join(reader.context(c.path, c.start, c.end, _CONTEXT) or (c.quote,)) for c in kept]
     now = judge.judge(claim["text"], [c.quote for c in kept], passages).support if kept else Support.UNSUPPORTED
     if now.strength < saved.strength:
         result.problems.append(f"{label} was {saved.value} and is now {now.value}: \"{claim['text'][:80]}\"")
