@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ def markup_text(raw_slice: str) -> str:
     return "".join(parser.parts)
 
 
+@lru_cache(maxsize=4)
 def never_cited(raw: str) -> list[tuple[int, int]]:
     parser = _Regions(raw)
     parser.feed(raw)
@@ -89,8 +91,13 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+@lru_cache(maxsize=4)
+def tags(raw: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"<[!/?a-zA-Z][^>]*>", raw)]
+
+
 def inside_tag(raw: str, at: int) -> bool:
-    return any(m.start() < at < m.end() for m in re.finditer(r"<[!/?a-zA-Z][^>]*>", raw))
+    return any(a < at < b for a, b in tags(raw))
 
 
 def span_problem(raw: str, start: int, end: int, quote: str) -> str | None:
@@ -287,3 +294,46 @@ def test_the_reader_gives_the_page_text_at_a_span_and_none_in_markup(pages: Path
     assert reader.at_span("pages/city_council.html", 40, 80) is None  # the head
     script = raw.index("var headline")
     assert reader.at_span("pages/city_council.html", script, script + 12) is None
+
+
+ODD = ("<HTML><BODY><P class='x' title=\"a > b\">He<b>ll</b>o w&#111;rld &foo; &amp that a < b and "
+       "b > a.<!-- a note, <p>not text</p> --> After the note.<P>Unclosed paragraph with <i>italics\n"
+       "  over two lines</i><br/>and a line break.<SCRIPT>var x = '<p>';</SCRIPT> Tail &nbsp;text."
+       "<div class='share-bar'>Share this</div> Last words here.</BODY></HTML>")
+
+
+def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Every span of whole words inside text[start:end]."""
+    words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    return [(a, b) for i, (a, _) in enumerate(words) for (_, b) in words[i:]]
+
+
+@pytest.mark.parametrize("name", [*sorted(QUESTIONS), "odd markup"])
+def test_every_span_of_words_a_page_keeps_maps_to_its_markup(name: str, tmp_path: Path) -> None:
+    """Not only what the tests ask: any run of words inside a kept span reads the same in the raw
+    file as in the page's text."""
+    from kit.config import Settings
+    from kit.corpus.files import FoundFile, read_document
+
+    path = PAGES / name if name in QUESTIONS else tmp_path / "odd.html"
+    if name not in QUESTIONS:
+        path.write_text(ODD, encoding="utf-8")
+    doc, _ = read_document(FoundFile(path, path.name), Settings.load(environ={}, embedder="hash"))
+    raw = path.read_bytes().decode("utf-8")
+    checked = 0
+    for span in doc.spans:
+        for a, b in word_spans(doc.text, span.start, span.end):
+            start, end = doc.raw_span(a, b)
+            assert span_problem(raw, start, end, doc.text[a:b]) is None, (doc.text[a:b], raw[start:end])
+            checked += 1
+    assert checked > 20
+
+
+def test_odd_markup_reads_as_a_browser_shows_it() -> None:
+    from kit.corpus.markup import page_text
+
+    text = page_text(ODD).text
+    assert text.startswith("Hello world &foo; & that a < b and b > a. After the note.\n")
+    assert "Unclosed paragraph with italics over two lines\nand a line break." in text
+    assert "var x" not in text and "not text" not in text and "Share this" not in text
+    assert text.endswith("and a line break. Tail \u00a0text.\nLast words here.")
