@@ -63,6 +63,7 @@ class RawMap:
     whitespace, a line break a tag made) maps each of its characters to its whole raw range."""
 
     runs: tuple[tuple[int, int, int, int], ...]
+    origin: int = 0  # where text offset 0 is in the whole document's text (a chunk's map is cut from it)
 
     def _run(self, i: int) -> tuple[int, int, int, int]:
         k = bisect_right(self.runs, i, key=lambda r: r[0]) - 1
@@ -86,7 +87,7 @@ class RawMap:
             a, b = max(ts, start), min(ts + tl, end)
             if a < b:
                 out.append((a - start, rs + (a - ts), b - a, b - a) if tl == rl else (a - start, rs, b - a, rl))
-        return RawMap(tuple(out))
+        return RawMap(tuple(out), self.origin + start)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,12 @@ class Chunk:
         if self.raw_map is None:
             return self.start + start, self.start + end
         return self.raw_map.span(start, end)
+
+    @property
+    def offset(self) -> int:
+        """Where the chunk starts in its document's text (for HTML, the page's text, not the markup):
+        how far into the document it is, as a reader counts."""
+        return self.start if self.raw_map is None else self.raw_map.origin
 
     def head(self, n: int) -> Chunk:
         """The chunk of text[:n] (n > 0), its span still that of its text in the raw file."""

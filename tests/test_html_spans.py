@@ -337,3 +337,14 @@ def test_odd_markup_reads_as_a_browser_shows_it() -> None:
     assert "Unclosed paragraph with italics over two lines\nand a line break." in text
     assert "var x" not in text and "not text" not in text and "Share this" not in text
     assert text.endswith("and a line break. Tail \u00a0text.\nLast words here.")
+
+
+def test_an_html_page_has_its_headline_though_its_markup_starts_far_before_it(html_kit: Kit) -> None:
+    """Topic labels and summaries look for a headline in a file's first passage, counted in its
+    text: the page's <head> and navigation, left out, do not push the article past it."""
+    from kit.topics.salience import headlines
+
+    chunks = chunks_of(html_kit, "news_flood.html")
+    assert min(c.start for c in chunks) > 400 and min(c.offset for c in chunks) == 0
+    found = headlines(chunks)
+    assert found == {"pages/news_flood.html": "Flood waters recede in Passau as the Danube falls below 9 metres"}

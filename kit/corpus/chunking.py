@@ -108,4 +108,5 @@ def joined(a: Chunk, b: Chunk) -> Chunk:
     rest = b.raw_map.cut(k, len(b.text)).runs
     shift = len(a.text)
     runs = a.raw_map.runs + tuple((ts + shift, rs, tl, rl) for ts, rs, tl, rl in rest)
-    return Chunk(f"{a.id}+", a.path, a.start, b.end, a.section, a.text + b.text[k:], a.doc_sha256, RawMap(runs))
+    return Chunk(f"{a.id}+", a.path, a.start, b.end, a.section, a.text + b.text[k:], a.doc_sha256,
+                 RawMap(runs, a.raw_map.origin))

@@ -181,14 +181,15 @@ def to_metadata(c: Chunk) -> dict[str, str | int]:
     meta: dict[str, str | int] = {"path": c.path, "start": c.start, "end": c.end, "section": c.section,
                                   "doc_sha256": c.doc_sha256}
     if c.raw_map is not None:  # HTML: where each character of the text is in the markup, flat
-        meta["raw_map"] = json.dumps([n for run in c.raw_map.runs for n in run], separators=(",", ":"))
+        flat = [c.raw_map.origin, *(n for run in c.raw_map.runs for n in run)]
+        meta["raw_map"] = json.dumps(flat, separators=(",", ":"))
     return meta
 
 
 def from_row(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
     section: Section = meta["section"]
-    flat = json.loads(meta["raw_map"]) if meta.get("raw_map") else None
-    raw_map = RawMap(tuple((flat[i], flat[i + 1], flat[i + 2], flat[i + 3]) for i in range(0, len(flat), 4))
-                     ) if flat else None
+    flat = json.loads(meta["raw_map"]) if meta.get("raw_map") else None  # [origin, runs flattened...]
+    raw_map = RawMap(tuple((flat[i], flat[i + 1], flat[i + 2], flat[i + 3]) for i in range(1, len(flat), 4)),
+                     flat[0]) if flat else None
     return Chunk(cid, str(meta["path"]), int(meta["start"]), int(meta["end"]), section, text,
                  str(meta["doc_sha256"]), raw_map)

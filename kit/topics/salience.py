@@ -110,7 +110,7 @@ def headlines(chunks: Sequence[Chunk]) -> dict[str, str]:
     reads like one (see `_looks_like_headline`)."""
     firsts: dict[str, Chunk] = {}
     for p in passages(chunks):
-        if p.start < 400 and p.path not in firsts:
+        if p.offset < 400 and p.path not in firsts:
             firsts[p.path] = p
     out = {}
     for path, p in firsts.items():
