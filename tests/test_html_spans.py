@@ -21,6 +21,7 @@ from kit.embeddings import HashEmbedder
 from kit.grounding.support import Judge
 from kit.grounding.verify import confined_reader, verify_saved
 from kit.types import Chunk, Citation
+from tests.helpers import kit_free_env, run_kit
 
 PAGES = Path(__file__).resolve().parent / "data" / "html"
 QUESTIONS: dict[str, list[str]] = json.loads((PAGES / "questions.json").read_text(encoding="utf-8"))
@@ -348,3 +349,25 @@ def test_an_html_page_has_its_headline_though_its_markup_starts_far_before_it(ht
     assert min(c.start for c in chunks) > 400 and min(c.offset for c in chunks) == 0
     found = headlines(chunks)
     assert found == {"pages/news_flood.html": "Flood waters recede in Passau as the Danube falls below 9 metres"}
+
+
+def test_kit_verify_in_a_real_process_fails_an_html_span_moved_onto_markup(pages: Path, tmp_path: Path) -> None:
+    # PYTHONPATH: the kit of this checkout, whichever one the environment's `kit` script was installed from.
+    env = {**kit_free_env(), "KIT_EMBEDDER": "hash", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    store = ["--store", str(tmp_path / ".kit")]
+    assert run_kit(["ingest", str(pages), *store], env=env).returncode == 0
+    asked = run_kit(["ask", "How long will the tram line be and what will it cost?", "--json", *store], env=env)
+    data = json.loads(asked.stdout)
+    saved = tmp_path / "answer.json"
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    done = run_kit(["verify", str(saved)], env=env)
+    assert done.returncode == 0 and "all checks pass" in done.stdout, done.stdout + done.stderr
+    cited = data["citations"][0]
+    raw = raw_of(pages, cited["path"])
+    assert span_problem(raw, cited["start"], cited["end"], cited["quote"]) is None
+    shift = raw.index(">", cited["start"]) - cited["start"]  # onto the next tag after the quote's start
+    data["citations"][0]["start"] += shift
+    data["citations"][0]["end"] += shift
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    done = run_kit(["verify", str(saved)], env=env)
+    assert done.returncode == 1 and f"citation [1] {cited['path']}" in done.stdout, done.stdout + done.stderr
