@@ -371,3 +371,12 @@ def test_kit_verify_in_a_real_process_fails_an_html_span_moved_onto_markup(pages
     saved.write_text(json.dumps(data), encoding="utf-8")
     done = run_kit(["verify", str(saved)], env=env)
     assert done.returncode == 1 and f"citation [1] {cited['path']}" in done.stdout, done.stdout + done.stderr
+
+
+def test_end_tags_left_out_end_where_a_browser_ends_them() -> None:
+    from kit.corpus.markup import page_text
+
+    assert page_text("<ul><li>one<li>two</ul><p>after").text == "one\ntwo\nafter"
+    assert page_text("<p class='share-bar'>Share on X<p>The real text<br>goes on.").text == "The real text\ngoes on."
+    assert page_text("<div>" * 3000 + "deep text" + "</span>" * 3000 + "</div>" * 3000 + "after").text == (
+        "deep text\nafter")

@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import SupportsIndex
 
 from kit.types import RawMap, Span
 
@@ -58,6 +59,8 @@ _BLOCK = frozenset({"address", "article", "blockquote", "body", "caption", "dd",
                     "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot",
                     "thead", "tr", "ul", "br"})
 _CELL = frozenset({"td", "th"})
+# Elements whose end tag may be left out: the next one of their kind (or, for <p>, any block) ends them.
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,30 @@ class PageText:
     raw_map: RawMap
     comments: tuple[tuple[int, int], ...]
     breaks: tuple[int, ...]  # text offsets where left-out markup (a script, a share bar) sat
+
+
+class _Stack(list[Element]):
+    """The open elements, counted by name: an end tag with no open element of its name costs no
+    search (a page of 20,000 stray end tags must not take quadratic time)."""
+
+    def __init__(self, items: list[Element]) -> None:
+        super().__init__(items)
+        self.open: dict[str, int] = {}
+
+    def push(self, element: Element) -> None:
+        self.append(element)
+        self.open[element.name] = self.open.get(element.name, 0) + 1
+
+    def pop(self, index: SupportsIndex = -1) -> Element:
+        element = super().pop(index)
+        self.open[element.name] -= 1
+        return element
+
+    def close(self, name: str) -> None:
+        """Close the innermost open `name` and every element opened inside it."""
+        if self.open.get(name, 0) > 0:
+            while self.pop().name != name:
+                pass
 
 
 @dataclass
@@ -145,7 +172,7 @@ class _Builder:
 def page_text(markup: str) -> PageText:
     """The text view of an HTML page, with its map back to `markup`."""
     out = _Builder()
-    stack: list[Element] = [Element("#root")]
+    stack = _Stack([Element("#root")])
     pos = 0
     while pos < len(markup):
         m = _TOKEN.search(markup, pos)
@@ -194,9 +221,12 @@ def _reference(out: _Builder, here: Element, raw: str, start: int, end: int) -> 
         out.emit(decoded, start, end, here.comments)
 
 
-def _start_tag(out: _Builder, stack: list[Element], raw: str, m: re.Match[str]) -> int:
+def _start_tag(out: _Builder, stack: _Stack, raw: str, m: re.Match[str]) -> int:
     """Open the element (or skip an opaque one whole); returns where reading goes on."""
     name = m.group("sname").lower()
+    top = stack[-1].name
+    if top in _IMPLIED_END and (name == top or (top == "p" and name in _BLOCK and name != "br")):
+        stack.pop()  # "<p>one<p>two": a new paragraph (item, row, cell) ends the open one, as browsers read it
     here = stack[-1]
     if name in _OPAQUE:
         out.left_out()
@@ -207,7 +237,7 @@ def _start_tag(out: _Builder, stack: list[Element], raw: str, m: re.Match[str]) 
     elif name in _CELL and not here.skip:
         out.space(m.start(), m.end(), here.comments)
     if name not in _VOID and not m.group("attrs").rstrip().endswith("/"):
-        stack.append(_child(here, name, m.group("attrs")))
+        stack.push(_child(here, name, m.group("attrs")))
         if stack[-1].skip and not here.skip:
             out.left_out()
     return m.end()
@@ -222,11 +252,9 @@ def _child(parent: Element, name: str, attrs: str) -> Element:
                    parent.pre or name == "pre", parent.content or name in ("article", "main"))
 
 
-def _end_tag(out: _Builder, stack: list[Element], m: re.Match[str]) -> None:
+def _end_tag(out: _Builder, stack: _Stack, m: re.Match[str]) -> None:
     name = m.group("ename").lower()
-    open_names = [e.name for e in stack]
-    if name in open_names[1:]:
-        del stack[len(open_names) - 1 - open_names[::-1].index(name):]
+    stack.close(name)
     here = stack[-1]
     if name in _BLOCK and not here.skip:
         out.line_break(m.start(), m.end(), here.comments)
