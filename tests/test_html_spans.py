@@ -380,3 +380,25 @@ def test_end_tags_left_out_end_where_a_browser_ends_them() -> None:
     assert page_text("<p class='share-bar'>Share on X<p>The real text<br>goes on.").text == "The real text\ngoes on."
     assert page_text("<div>" * 3000 + "deep text" + "</span>" * 3000 + "</div>" * 3000 + "after").text == (
         "deep text\nafter")
+
+
+def test_notebook_views_of_an_html_page_show_its_text_at_raw_spans(tmp_path: Path) -> None:
+    """The in-source view marks the page's text at a citation's span, and the removed-lines table
+    gives raw spans: the 'Comments (3)' heading's span in the markup reads as that heading."""
+    from kit.config import Settings
+    from kit.corpus.sources import SourceReader
+    from kit.integrations import notebook
+
+    shutil.copy(PAGES / "city_council.html", tmp_path / "page.html")
+    raw = raw_of(PAGES, "city_council.html")
+    start = raw.index("The line will be")
+    end = raw.index("twelve stops.") + len("twelve stops.")
+    good = Citation(1, "page.html", start, end, "article", "The line will be 7.4\u00a0km long and have twelve stops.")
+    moved = Citation(2, "page.html", start - 2, end, "article", good.quote)
+    shown = notebook.in_source([good, moved], SourceReader(tmp_path), width=20)._repr_html_()
+    assert "<mark>The line will be 7.4\u00a0km long and have twelve stops.</mark>" in shown
+    assert "equals the quote" in shown and "the span starts or ends in markup" in shown
+    table = notebook.removed_table(tmp_path, Settings.load(environ={}, embedder="hash"))
+    (span,) = [row[1] for row in table.rows if row[3] == "Comments (3)"]
+    a, b = (int(n) for n in str(span).strip("[]").split(":"))
+    assert markup_text(raw[a:b]) == "Comments (3)"

@@ -1,6 +1,7 @@
 """Boilerplate removal and section labelling for scraped web text.
 
-Works line by line on the raw text, so every kept piece is a verbatim raw span. It removes
+Works line by line on the text it is given (a file's raw text, or an HTML page's text view, whose
+map takes offsets back to the markup), so every kept piece is a verbatim span of that text. It removes
 web furniture (donation appeals, vote widgets, share buttons, comment-form text, repeated
 titles, link teasers, price ladders) and labels what remains as article, comments or sidebar.
 It does not decode files or split text into chunks.

@@ -117,7 +117,7 @@ def documents_table(folder: str | Path, settings: Settings | None = None) -> Tab
 def removed_table(folder: str | Path, settings: Settings | None = None, width: int = 100) -> Table:
     """Every line the cleaner removed: file, raw span, reason, and the line (cut to `width`)."""
     settings = settings or Settings.load()
-    rows = [(rel, f"[{r.start}:{r.end}]", r.reason, _shorten(r.text, width))
+    rows = [(rel, "[{}:{}]".format(*doc.raw_span(r.start, r.end)), r.reason, _shorten(r.text, width))
             for rel, doc, _ in _read_all(folder, settings) if doc is not None for r in doc.removed]
     return Table(("file", "span", "reason", "removed text"), tuple(rows), f"{len(rows)} lines removed by cleaning")
 
