@@ -402,3 +402,14 @@ def test_notebook_views_of_an_html_page_show_its_text_at_raw_spans(tmp_path: Pat
     (span,) = [row[1] for row in table.rows if row[3] == "Comments (3)"]
     a, b = (int(n) for n in str(span).strip("[]").split(":"))
     assert markup_text(raw[a:b]) == "Comments (3)"
+
+
+def test_a_chunk_cut_to_fit_a_prompt_keeps_a_true_span(html_kit: Kit, pages: Path) -> None:
+    """Token budgets cut a passage to its first sentences (`Chunk.head`): its span shrinks with it."""
+    raw = raw_of(pages, "city_council.html")
+    chunk = max(chunks_of(html_kit, "city_council.html"), key=lambda c: len(c.text))
+    for n in (1, 60, len(chunk.text) // 2, len(chunk.text)):
+        cut = chunk.head(n)
+        if cut.text.strip() == cut.text:
+            assert span_problem(raw, cut.start, cut.end, cut.text) is None, n
+        assert cut.start == chunk.start and cut.end <= chunk.end
