@@ -1,13 +1,15 @@
 """The kit's own types: what crosses its public surface.
 
 Plain dataclasses and enums; no chromadb, langchain or openai object ever appears here.
-Spans are character offsets into the raw (decoded) file text: `raw_text[start:end]`.
+Spans are character offsets into the raw (decoded) file text: `raw_text[start:end]`; for HTML,
+the markup, whose tags stripped and references decoded read as the span's text (see `RawMap`).
 `to_dict()` uses the Python names, so JSON output and code read the same (the schema is
 `schema/kit.schema.json`). Text and HTML rendering live in `kit.report`, the one renderer.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -53,8 +55,48 @@ class OffsetMap:
 
 
 @dataclass(frozen=True)
+class RawMap:
+    """Where each character of a text view (an HTML page's text) lies in the raw file.
+
+    `runs` holds (text_start, raw_start, text_length, raw_length) in text order. A run as long in
+    both is copied character for character; any other (a decoded `&amp;`, a collapsed run of
+    whitespace, a line break a tag made) maps each of its characters to its whole raw range."""
+
+    runs: tuple[tuple[int, int, int, int], ...]
+    origin: int = 0  # where text offset 0 is in the whole document's text (a chunk's map is cut from it)
+
+    def _run(self, i: int) -> tuple[int, int, int, int]:
+        k = bisect_right(self.runs, i, key=lambda r: r[0]) - 1
+        if k < 0 or i >= self.runs[k][0] + self.runs[k][2]:
+            raise ValueError(f"text offset {i} is outside the mapped text")
+        return self.runs[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw span of text[start:end] (end > start)."""
+        ts, rs, tl, rl = self._run(start)
+        first = rs + (start - ts) if tl == rl else rs
+        ts, rs, tl, rl = self._run(end - 1)
+        return first, (rs + (end - ts) if tl == rl else rs + rl)
+
+    def cut(self, start: int, end: int) -> RawMap:
+        """The map of text[start:end], its offsets counted from `start`."""
+        out = []
+        for ts, rs, tl, rl in self.runs[max(0, bisect_right(self.runs, start, key=lambda r: r[0]) - 1):]:
+            if ts >= end:
+                break
+            a, b = max(ts, start), min(ts + tl, end)
+            if a < b:
+                out.append((a - start, rs + (a - ts), b - a, b - a) if tl == rl else (a - start, rs, b - a, rl))
+        return RawMap(tuple(out), self.origin + start)
+
+
+@dataclass(frozen=True)
 class Document:
-    """A decoded, cleaned source file."""
+    """A decoded, cleaned source file.
+
+    `raw_text` is the file as decoded; cleaning reads `text`, its text view: the raw text itself,
+    or for HTML the page's text with `raw_map` back to the markup. `spans`, `removed` and
+    `offset_map` count in `text`."""
 
     path: str  # relative to the corpus folder, POSIX separators
     raw_text: str
@@ -64,11 +106,24 @@ class Document:
     removed: tuple[RemovedSpan, ...]
     sha256: str
     encoding: str
+    view: str | None = None  # HTML: the page's text (None: the raw text is read as it is)
+    raw_map: RawMap | None = None  # HTML: where each character of `view` is in `raw_text`
+    breaks: tuple[int, ...] = ()  # HTML: offsets in `view` no chunk spans (markup left out sat there)
+
+    @property
+    def text(self) -> str:
+        return self.raw_text if self.view is None else self.view
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the raw file of text[start:end]."""
+        return (start, end) if self.raw_map is None else self.raw_map.span(start, end)
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrievable piece of a document; `text == raw_text[start:end]` always."""
+    """A retrievable piece of a document. `start`, `end`: its span in the raw file, where
+    `text == raw_text[start:end]`; for HTML `text` is the page's text there (tags stripped,
+    references decoded) and `raw_map` places each of its characters in the markup."""
 
     id: str
     path: str
@@ -77,6 +132,24 @@ class Chunk:
     section: Section
     text: str
     doc_sha256: str
+    raw_map: RawMap | None = None
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the raw file of text[start:end]."""
+        if self.raw_map is None:
+            return self.start + start, self.start + end
+        return self.raw_map.span(start, end)
+
+    @property
+    def offset(self) -> int:
+        """Where the chunk starts in its document's text (for HTML, the page's text, not the markup):
+        how far into the document it is, as a reader counts."""
+        return self.start if self.raw_map is None else self.raw_map.origin
+
+    def head(self, n: int) -> Chunk:
+        """The chunk of text[:n] (n > 0), its span still that of its text in the raw file."""
+        return replace(self, text=self.text[:n], end=self.raw_span(0, n)[1],
+                       raw_map=self.raw_map.cut(0, n) if self.raw_map else None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kit.config import Settings
-from kit.corpus.files import FoundFile, UnreadableFile, decode, html_to_text, read_document, scan
+from kit.corpus.files import FoundFile, UnreadableFile, decode, read_document, scan
+from kit.corpus.markup import page_text
 from kit.types import IssueKind
 from tests.helpers import SEED_FILES, SEEDS
 
@@ -252,18 +253,20 @@ scientists from the university in Mendoza reported on Monday.</p>
 </body></html>"""
 
 
-def test_html_to_text_keeps_the_article_and_drops_navigation() -> None:
-    text = html_to_text(PAGE)
+def test_page_text_keeps_the_article_and_drops_navigation() -> None:
+    text = page_text(PAGE).text
     assert "Perito Moreno glacier lost two hundred metres" in text
     assert "satellite images" in text
     assert "<p>" not in text and "About us" not in text and "All rights reserved" not in text
 
 
-def test_html_document_spans_point_into_the_extracted_text(tmp_path: Path, plain: Settings) -> None:
+def test_html_document_spans_point_into_the_markup(tmp_path: Path, plain: Settings) -> None:
     path = write(tmp_path, "page.html", PAGE)
     doc, _ = read_document(FoundFile(path, "page.html"), plain)
-    assert doc.raw_text == html_to_text(PAGE)
-    assert all(doc.raw_text[s.start:s.end].strip() for s in doc.spans)
+    assert doc.raw_text == PAGE and doc.text == page_text(PAGE).text
+    assert all(doc.text[s.start:s.end].strip() for s in doc.spans)
+    start, end = doc.raw_span(doc.spans[1].start, doc.spans[1].end)
+    assert PAGE[start:end].startswith("The Perito Moreno") and PAGE[start:end].endswith("on Monday.")
 
 
 def test_html_without_content_is_refused(tmp_path: Path, plain: Settings) -> None:

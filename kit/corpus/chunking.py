@@ -1,8 +1,10 @@
 """Split cleaned documents into chunks with exact raw spans.
 
-A chunk never crosses removed boilerplate or a section boundary, so `raw_text[start:end]` is
-the chunk text, verbatim. Splitting inside a block uses LangChain's recursive splitter
-(paragraph, line, sentence, clause, word) and then re-anchors each piece in the raw text.
+Cleaning and splitting read the document's text (`Document.text`: the raw text, or an HTML page's
+text view). A chunk never crosses removed boilerplate or a section boundary, and its span is in the
+raw file: `raw_text[start:end]` is the chunk text verbatim, or for HTML the markup that reads as it,
+mapped character by character (`Chunk.raw_map`). Splitting inside a block uses LangChain's recursive
+splitter (paragraph, line, sentence, clause, word) and then re-anchors each piece in the text.
 Chunk ids hash the file path, span and text: the same input always gives the same id.
 This module does not embed or store.
 """
@@ -15,7 +17,7 @@ from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from kit.types import Chunk, Document, Section
+from kit.types import Chunk, Document, RawMap, Section
 
 _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
@@ -30,12 +32,13 @@ class Block:
 
 
 def blocks(doc: Document) -> list[Block]:
-    """Merge the document's kept spans into maximal blocks."""
+    """Merge the document's kept spans into maximal blocks (never across one of its `breaks`)."""
     out: list[Block] = []
     for span in doc.spans:
         prev = out[-1] if out else None
-        gap = doc.raw_text[prev.end:span.start] if prev else None
-        if prev and prev.section == span.section and gap is not None and not gap.strip():
+        gap = doc.text[prev.end:span.start] if prev else None
+        if (prev and prev.section == span.section and gap is not None and not gap.strip()
+                and not any(prev.end <= b <= span.start for b in doc.breaks)):
             out[-1] = Block(prev.start, span.end, prev.section)
         else:
             out.append(Block(span.start, span.end, span.section))
@@ -84,10 +87,26 @@ def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
     """All chunks of one document, in order."""
     chunks: list[Chunk] = []
     for block in blocks(doc):
-        text = doc.raw_text[block.start:block.end]
+        text = doc.text[block.start:block.end]
         for s, e in split_block(text, size, overlap):
-            start, end = block.start + s, block.start + e
-            piece = doc.raw_text[start:end]
+            at, to = block.start + s, block.start + e
+            start, end = doc.raw_span(at, to)
+            piece = doc.text[at:to]
+            raw_map = doc.raw_map.cut(at, to) if doc.raw_map else None
             chunks.append(Chunk(chunk_id(doc.path, start, end, piece), doc.path, start, end,
-                                block.section, piece, doc.sha256))
+                                block.section, piece, doc.sha256, raw_map))
     return chunks
+
+
+def joined(a: Chunk, b: Chunk) -> Chunk:
+    """Chunks `a` and `b` of one file, `b` starting inside `a` (or where it ends) and ending past it,
+    as one chunk of the span they cover."""
+    if a.raw_map is None or b.raw_map is None:
+        return Chunk(f"{a.id}+", a.path, a.start, b.end, a.section, a.text + b.text[a.end - b.start:], a.doc_sha256)
+    # The first character of b's text past a's span: b's text before it is a's tail.
+    k = next((i for i in range(len(b.text)) if b.raw_map.span(i, i + 1)[0] >= a.end), len(b.text))
+    rest = b.raw_map.cut(k, len(b.text)).runs
+    shift = len(a.text)
+    runs = a.raw_map.runs + tuple((ts + shift, rs, tl, rl) for ts, rs, tl, rl in rest)
+    return Chunk(f"{a.id}+", a.path, a.start, b.end, a.section, a.text + b.text[k:], a.doc_sha256,
+                 RawMap(runs, a.raw_map.origin))

@@ -1,6 +1,7 @@
 """Boilerplate removal and section labelling for scraped web text.
 
-Works line by line on the raw text, so every kept piece is a verbatim raw span. It removes
+Works line by line on the text it is given (a file's raw text, or an HTML page's text view, whose
+map takes offsets back to the markup), so every kept piece is a verbatim span of that text. It removes
 web furniture (donation appeals, vote widgets, share buttons, comment-form text, repeated
 titles, link teasers, price ladders) and labels what remains as article, comments or sidebar.
 It does not decode files or split text into chunks.
@@ -35,7 +36,10 @@ _VOTE_WIDGET = _rx(
 )
 # A header opens a list of comments; a form ("Leave a Reply") usually closes the article and,
 # on scraped pages, is followed by teasers of other stories rather than by comments.
-_COMMENTS_HEADER = _rx(r"^\d+ (comments?|responses?):?$", r"^(comments?|responses?):?$", r"^view all comments$")
+_COMMENTS_HEADER = _rx(
+    r"^(\d+ )?(comments?|responses?|replies)( \(\d+\))?:?$", r"^view all comments$",
+    r"^\d+ (thoughts?|responses?|comments?|replies) (on|to) .{1,150}$",  # "2 thoughts on “Title”"
+)
 _COMMENTS_FORM = _rx(
     r"^leave a (reply|comment)$", r"^post a comment$", r"^notify of$", r"^inline feedbacks$",
     r"^would love your thoughts", r"^you must be logged in",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kit.config import Settings
 from kit.corpus.cleaning import clean
+from kit.corpus.markup import VIEW_VERSION, page_spans, page_text
 from kit.location import resolve_stored, utf8_name
 from kit.types import Document, FileIssue, IssueKind, SourceStatus
 
@@ -159,22 +160,33 @@ def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, l
     text, encoding = decode(data, settings.fallback_encoding)
     if encoding not in ("utf-8", "utf-8-sig"):
         notes.append(f"decoded as {encoding}")
-    if candidate.path.suffix.lower() in _HTML_SUFFIXES:
-        text = html_to_text(text)
-    if not text.strip():
+    markup = is_html(candidate.rel)
+    page = page_text(text) if markup else None
+    view = page.text if page else text
+    if not view.strip():
         raise UnreadableFile("file is empty or holds only whitespace", IssueKind.SKIPPED)
-    cleaned = clean(text)
+    cleaned = clean(view)
     if not cleaned.spans:
         raise UnreadableFile(f"only boilerplate found ({len(cleaned.removed)} lines removed); nothing to index",
                              IssueKind.SKIPPED)
-    doc = Document(candidate.rel, text, cleaned.clean_text, cleaned.offset_map, cleaned.spans,
-                   cleaned.removed, content_sha256(text), encoding)
+    spans = page_spans(cleaned.spans, page) if page else cleaned.spans
+    doc = Document(candidate.rel, text, cleaned.clean_text, cleaned.offset_map, spans, cleaned.removed,
+                   content_sha256(text, markup), encoding, page.text if page else None,
+                   page.raw_map if page else None, page.breaks if page else ())
     return doc, notes
 
 
-def content_sha256(text: str) -> str:
-    """The hash a stored file's chunks carry: of its decoded text (for HTML, the extracted text)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def is_html(name: str) -> bool:
+    """Whether kit reads the file `name` as an HTML page (its text view, see `kit.corpus.markup`)."""
+    return name.lower().endswith(_HTML_SUFFIXES)
+
+
+def content_sha256(text: str, html: bool = False) -> str:
+    """The hash a stored file's chunks carry: of its decoded text. An HTML page's hash also names the
+    version of its text view (`VIEW_VERSION`): a page chunked by an older view is a changed file, so a
+    sync chunks it again and its old citations fail as `source_changed`."""
+    data = f"kit-html-view-{VIEW_VERSION}\0{text}" if html else text
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None, max_bytes: int = MAX_BYTES
@@ -199,16 +211,16 @@ def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None,
         return SourceStatus.MISSING, None
     except (OSError, UnreadableFile):
         return SourceStatus.UNREADABLE, None
-    if sha256 and content_sha256(text) != sha256:
+    if sha256 and content_sha256(text, is_html(name)) != sha256:
         return SourceStatus.CHANGED, text
     return SourceStatus.OK, text
 
 
 def read_text(path: Path, fallback: str) -> str:
-    """A file's text as ingest sees it (decoded; for HTML, the extracted main content).
-    Raises OSError or UnreadableFile."""
+    """A file's text, decoded as ingest decodes it (for HTML, the markup). Raises OSError or
+    UnreadableFile."""
     text, _ = decode(path.read_bytes(), fallback)
-    return html_to_text(text) if path.suffix.lower() in _HTML_SUFFIXES else text
+    return text
 
 
 def decode(data: bytes, fallback: str) -> tuple[str, str]:
@@ -239,10 +251,3 @@ def _looks_binary(data: bytes) -> bool:
     controls = sum(b < 9 or 13 < b < 32 for b in head)
     return len(head) > 0 and controls / len(head) > 0.3
 
-
-def html_to_text(markup: str) -> str:
-    """Main content of an HTML page (comments included) as plain text, via trafilatura."""
-    import trafilatura  # imported here: 0.3 s that text-only corpora never pay
-
-    text = trafilatura.extract(markup, include_comments=True, include_tables=True, favor_recall=True)
-    return text or ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from kit.corpus.files import MAX_BYTES, content_sha256, read_stored
+from kit.corpus.files import MAX_BYTES, content_sha256, is_html, read_stored
+from kit.corpus.markup import PageIndex
 from kit.types import SourceStatus
 
 
@@ -29,14 +30,37 @@ class SourceReader:
         self.fallback = fallback_encoding
         self.max_bytes, self.confined, self.stored = max_bytes, confined, stored
         self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
+        self._pages: dict[str, PageIndex] = {}
 
     def text(self, rel: str) -> str | None:
+        """The file as decoded (for HTML, the markup); None when it cannot be read."""
         return self._file(rel)[1]
+
+    def at_span(self, rel: str, start: int, end: int) -> str | None:
+        """What raw[start:end] of the file reads as, as ingest read it: the raw text itself, or for
+        HTML the page's text there (None when the span starts or ends in markup)."""
+        raw = self.text(rel)
+        if raw is None or not is_html(rel):
+            return None if raw is None else raw[start:end]
+        return self._page(rel, raw).at(start, end)
+
+    def context(self, rel: str, start: int, end: int, width: int) -> tuple[str, str, str] | None:
+        """(before, at, after): what `at_span` reads, with up to `width` characters of the text as
+        ingest read it on each side (for HTML, the page's text); None when `at_span` is None."""
+        raw = self.text(rel)
+        if raw is None or not is_html(rel):
+            return None if raw is None else (raw[max(0, start - width):start], raw[start:end], raw[end:end + width])
+        return self._page(rel, raw).context(start, end, width)
+
+    def _page(self, rel: str, raw: str) -> PageIndex:
+        if rel not in self._pages:
+            self._pages[rel] = PageIndex(raw)
+        return self._pages[rel]
 
     def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
         """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
         status, text = self._file(rel)
-        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text) != sha256:
+        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text, is_html(rel)) != sha256:
             return SourceStatus.CHANGED
         return status
 

@@ -1,7 +1,8 @@
 """Citations: parse markers, locate quotes in passages, and check quotes against the files.
 
-A citation is kept only when its quote is found in the source file at its span, exactly or
-after normalising whitespace and typographic quotes (the check says which); otherwise its
+A citation is kept only when its quote is found in the source file at its span (for HTML, the
+span's markup with tags stripped and references decoded), exactly or after normalising
+whitespace and typographic quotes (the check says which); otherwise its
 typed problem says why (file missing, file changed since ingest, quote no longer at its span).
 Whether a quote supports its claim is `kit.grounding.support`'s question; this module only locates and
 verifies. It does not retrieve or call models.
@@ -74,19 +75,21 @@ def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
     if found is None:
         return None
     s, e, how = found
-    return Citation(key, chunk.path, chunk.start + s, chunk.start + e, chunk.section,
-                    chunk.text[s:e], QuoteCheck(how), doc_sha256=chunk.doc_sha256)
+    start, end = chunk.raw_span(s, e)  # for HTML, through the chunk's map into the markup
+    return Citation(key, chunk.path, start, end, chunk.section, chunk.text[s:e], QuoteCheck(how),
+                    doc_sha256=chunk.doc_sha256)
 
 
 def verify(citation: Citation, reader: SourceReader) -> Citation:
     """Check the quote against the file at its span; returns the citation with its verdict."""
     if citation.check is QuoteCheck.FAILED:
         return citation
-    raw = reader.text(citation.path)
-    if raw is None:
+    if reader.text(citation.path) is None:
         outside = reader.status(citation.path) is SourceStatus.OUTSIDE
         return citation.failed(CitationProblem.SOURCE_OUTSIDE if outside else CitationProblem.SOURCE_MISSING)
-    at_span = raw[citation.start:citation.end]
+    # For HTML, the page's text at the span (tags stripped, references decoded); a span that starts
+    # or ends in markup reads as nothing, so it fails.
+    at_span = reader.at_span(citation.path, citation.start, citation.end) or ""
     if at_span == citation.quote:
         return replace(citation, check=QuoteCheck.EXACT, problem=None)
     if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():

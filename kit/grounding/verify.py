@@ -1,7 +1,8 @@
 """Re-check a saved answer or report (`kit ask --json`, `kit summarize --out X.json`).
 
 Every citation's quote must still stand at its span in its file (read from the corpus the
-provenance names), and every claim shown as supported or partly supported must still get that
+provenance names; for HTML, the span's markup with tags stripped and references decoded, so a
+span moved onto markup fails), and every claim shown as supported or partly supported must still get that
 verdict from the support check against its quotes, judged in the context of the file around
 them. Each failure is one line naming the claim, the citation and the cause. This module
 does not retrieve, call models or change a store.
@@ -9,7 +10,7 @@ does not retrieve, call models or change a store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def _check_claim(label: str, claim: dict[str, Any], by_key: dict[int, Citation],
         result.problems.append(f"{label} is marked {saved.value} but no citation of it checks out: "
                                f"\"{claim['text'][:80]}\"")
         return
-    passages = [_around(c, reader.text) for c in kept]
+    passages = ["".join(reader.context(c.path, c.start, c.end, _CONTEXT) or (c.quote,)) for c in kept]
     now = judge.judge(claim["text"], [c.quote for c in kept], passages).support
     if now.strength < saved.strength:
         result.problems.append(f"{label} was {saved.value} and is now {now.value}: \"{claim['text'][:80]}\"")
@@ -140,8 +141,3 @@ def _span_problem(c: Citation, reader: SourceReader) -> str | None:
 def _check_problem(c: Citation, reader: SourceReader) -> str | None:
     checked = verify(c, reader)
     return None if checked.verified else failure_reason(checked)
-
-
-def _around(c: Citation, text_of: Callable[[str], str | None]) -> str:
-    text = text_of(c.path) or c.quote
-    return text[max(0, c.start - _CONTEXT): c.end + _CONTEXT]

@@ -117,7 +117,7 @@ def documents_table(folder: str | Path, settings: Settings | None = None) -> Tab
 def removed_table(folder: str | Path, settings: Settings | None = None, width: int = 100) -> Table:
     """Every line the cleaner removed: file, raw span, reason, and the line (cut to `width`)."""
     settings = settings or Settings.load()
-    rows = [(rel, f"[{r.start}:{r.end}]", r.reason, _shorten(r.text, width))
+    rows = [(rel, "[{}:{}]".format(*doc.raw_span(r.start, r.end)), r.reason, _shorten(r.text, width))
             for rel, doc, _ in _read_all(folder, settings) if doc is not None for r in doc.removed]
     return Table(("file", "span", "reason", "removed text"), tuple(rows), f"{len(rows)} lines removed by cleaning")
 
@@ -256,18 +256,19 @@ def _draw(points: np.ndarray, numbers: tuple[int, ...], topics: Sequence[Topic],
 def in_source(citations: Sequence[Citation], reader: SourceReader, width: int = 200) -> Html:
     """Each citation's span read from its source file, highlighted inside `width` chars either side.
 
-    Shows that spans point into the raw file: the marked text is `raw[start:end]`, not the quote.
+    Shows that spans point into the raw file: the marked text is `raw[start:end]` (for HTML, the
+    page's text there: its markup with tags stripped and references decoded), not the quote.
     """
     items = []
     for c in citations:
-        raw = reader.text(c.path)
+        found = reader.context(c.path, c.start, c.end, width)
         head = (f"<b>[{c.key}]</b> <span class='kit-src'>{html.escape(c.path)} [{c.start}:{c.end}] "
                 f"{html.escape(c.section)}, quote {html.escape(c.check.value)}</span>")
-        if raw is None:
-            items.append(f"<li>{head}<div>(source file not readable)</div></li>")
+        if found is None:
+            why = "source file not readable" if reader.text(c.path) is None else "the span starts or ends in markup"
+            items.append(f"<li>{head}<div>({why})</div></li>")
             continue
-        span = raw[c.start:c.end]
-        before, after = raw[max(c.start - width, 0):c.start], raw[c.end:c.end + width]
+        before, span, after = found
         same = "file text at the span equals the quote" if span == c.quote else "file text differs from the quote"
         body = f"…{html.escape(before)}<mark>{html.escape(span)}</mark>{html.escape(after)}…"
         items.append(f"<li>{head} <i>({same})</i><div class='kit-q' style='white-space:pre-wrap'>{body}</div></li>")

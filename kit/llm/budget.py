@@ -90,7 +90,7 @@ def cut_to_fit(backend: ChatBackend, chunk: Chunk, budget: int, key: int = 1) ->
     lo, hi, best = 0, len(ends) - 1, None
     while lo <= hi:  # binary search: a few tokenizer calls instead of one per sentence
         mid = (lo + hi) // 2
-        candidate = replace(chunk, text=chunk.text[:ends[mid]], end=chunk.start + ends[mid])
+        candidate = chunk.head(ends[mid])
         if backend.count_tokens(passage_block(candidate, key)) <= budget:
             best, lo = candidate, mid + 1
         else:

@@ -7,6 +7,7 @@ state, sources or keyword index (see `store.py`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import numpy as np
 
 from kit.config import Settings
 from kit.store.manifest import FileFacts
-from kit.types import Chunk, Section
+from kit.types import Chunk, RawMap, Section
 
 PAGE = 5000  # rows per Chroma read when paging through a collection
 
@@ -177,9 +178,18 @@ def file_facts(catalog: dict[str, tuple[str, str]]) -> dict[str, FileFacts]:
 
 
 def to_metadata(c: Chunk) -> dict[str, str | int]:
-    return {"path": c.path, "start": c.start, "end": c.end, "section": c.section, "doc_sha256": c.doc_sha256}
+    meta: dict[str, str | int] = {"path": c.path, "start": c.start, "end": c.end, "section": c.section,
+                                  "doc_sha256": c.doc_sha256}
+    if c.raw_map is not None:  # HTML: where each character of the text is in the markup, flat
+        flat = [c.raw_map.origin, *(n for run in c.raw_map.runs for n in run)]
+        meta["raw_map"] = json.dumps(flat, separators=(",", ":"))
+    return meta
 
 
 def from_row(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
     section: Section = meta["section"]
-    return Chunk(cid, str(meta["path"]), int(meta["start"]), int(meta["end"]), section, text, str(meta["doc_sha256"]))
+    flat = json.loads(meta["raw_map"]) if meta.get("raw_map") else None  # [origin, runs flattened...]
+    raw_map = RawMap(tuple((flat[i], flat[i + 1], flat[i + 2], flat[i + 3]) for i in range(1, len(flat), 4)),
+                     flat[0]) if flat else None
+    return Chunk(cid, str(meta["path"]), int(meta["start"]), int(meta["end"]), section, text,
+                 str(meta["doc_sha256"]), raw_map)

@@ -26,6 +26,7 @@ from itertools import pairwise
 import numpy as np
 
 from kit import calibration
+from kit.corpus.chunking import joined
 from kit.text import STOPWORDS, is_statement, match_stem, sentences
 from kit.types import Chunk
 
@@ -75,14 +76,13 @@ class Candidate:
 def passages(chunks: Sequence[Chunk]) -> list[Chunk]:
     """Each document's chunks merged where they overlap or touch (same section), in file order.
 
-    Chunks are exact raw spans, so two that overlap join into the raw span they cover."""
+    Chunks are exact raw spans, so two that overlap join into the raw span they cover (`joined`)."""
     out: list[Chunk] = []
     for c in sorted(dict.fromkeys(chunks), key=lambda c: (c.path, c.start, c.end)):
         prev = out[-1] if out else None
         if prev and prev.path == c.path and prev.section == c.section and c.start <= prev.end:
             if c.end > prev.end:
-                text = prev.text + c.text[prev.end - c.start:]
-                out[-1] = Chunk(f"{prev.id}+", prev.path, prev.start, c.end, prev.section, text, prev.doc_sha256)
+                out[-1] = joined(prev, c)
             continue
         out.append(c)
     return out
@@ -110,7 +110,7 @@ def headlines(chunks: Sequence[Chunk]) -> dict[str, str]:
     reads like one (see `_looks_like_headline`)."""
     firsts: dict[str, Chunk] = {}
     for p in passages(chunks):
-        if p.start < 400 and p.path not in firsts:
+        if p.offset < 400 and p.path not in firsts:
             firsts[p.path] = p
     out = {}
     for path, p in firsts.items():

@@ -183,6 +183,6 @@ def reading_order(cands: Sequence[Candidate], picked: Sequence[int], heads: dict
         c = cands[i]
         found = dates[c.path]
         when = found.isoformat() if dated and found is not None else ""
-        return when, c.path, c.passage.start + c.start
+        return when, c.path, c.passage.offset + c.start
 
     return sorted(picked, key=key)

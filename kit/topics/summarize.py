@@ -55,7 +55,7 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
     problem = _problem(cands, vectors, max_sentences, budget,
                        list(headlines(topic.chunks).values()))
     claims, failed = _checked_selection(problem, evidence)
-    heads = {p.path: p.text[:300] for p in passages(topic.chunks) if p.start < 300}
+    heads = {p.path: p.text[:300] for p in passages(topic.chunks) if p.offset < 300}
     order = reading_order(cands, [i for i, _ in claims], heads)
     by_index = dict(claims)
     summary = TopicSummary(topic, number_citations([by_index[i] for i in order]), Mode.EXTRACTIVE, "extractive")
