@@ -28,7 +28,7 @@ from kit.types import RawMap, Span
 
 # Bump when the view of a page changes: a page's content hash carries it, so a sync re-chunks
 # every HTML file ingested before (their chunks' spans meant something else). 2: spans in the raw
-# markup (1 indexed text extracted by trafilatura).
+# markup (1 indexed text extracted by an older reader).
 VIEW_VERSION = 2
 
 _TOKEN = re.compile(r"""
