@@ -19,3 +19,8 @@ An empty list means "no structural fault found", not "supported": word coverage,
 names are the rest of the kit's job. Everything rests on the parser and on the hand lists of
 lexicon.py; what each step does not handle is said in its docstring.
 """
+
+from kit.grounding.structure.parser import without_torch
+
+with without_torch():  # the check's modules import spaCy's types at load: hide torch from that first import
+    import spacy  # noqa: F401

@@ -29,7 +29,7 @@ _LOCK = threading.Lock()
 def pipeline() -> Language:
     """The loaded pipeline (about 0.8 s the first time in a process, plus spaCy's import)."""
     try:
-        with _without_torch():
+        with without_torch():
             import spacy
 
         return spacy.load(MODEL, exclude=["ner"])
@@ -41,7 +41,7 @@ def pipeline() -> Language:
 
 
 @contextmanager
-def _without_torch() -> Iterator[None]:
+def without_torch() -> Iterator[None]:
     """spaCy's array library (thinc) imports torch when it is installed, about 2-4 s of a cold
     `kit check`, and this pipeline (CPU, numpy ops) never uses it. Hide torch from that import
     only, unless something loaded it already; later imports of torch work as before."""
