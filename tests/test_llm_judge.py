@@ -17,7 +17,7 @@ from kit.llm.judge import REASON
 from kit.types import Support
 from tests import test_llm
 from tests.llm_server import FakeOpenAI, is_judge_request
-from tests.test_llm import QUESTION, good_reply
+from tests.test_llm import QUESTION, first_sentence, passages
 
 corpus, store = test_llm.corpus, test_llm.store  # the seeds (and an injected file) in a hashing-embedder store
 
@@ -25,6 +25,21 @@ corpus, store = test_llm.corpus, test_llm.store  # the seeds (and an injected fi
 def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
     return kit.open(store_dir=str(store), embedder="hash", llm="openai", llm_base_url=server.base_url,
                     api_key="sk-test", llm_model="test-model", llm_timeout=10.0, **options)
+
+
+def reworded_reply(request: dict[str, Any]) -> str:
+    """A model restating part of a passage's first sentence (its last two words dropped), quoting it
+    whole: supported offline, and not the quote itself, so the model is asked about it."""
+    firsts = {k: first_sentence(p) for k, p in passages(request).items()}
+    key, quote = next((k, q) for k, q in firsts.items() if len(q.split()) > 6)
+    claim = " ".join(quote.split()[:-2]) + "."
+    return json.dumps({"answer": f"{claim} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
+
+
+def verbatim_reply(request: dict[str, Any]) -> str:
+    """A model whose claim is its quote, word for word."""
+    quote = first_sentence(passages(request)[1])
+    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
 
 
 def numbers(request: dict[str, Any]) -> list[int]:
@@ -37,7 +52,7 @@ def refusing(request: dict[str, Any]) -> str:
 
 
 def test_the_model_can_withdraw_support_in_one_call(store: Path) -> None:
-    with FakeOpenAI(good_reply, judge=refusing) as server:
+    with FakeOpenAI(reworded_reply, judge=refusing) as server:
         answer = open_kit(store, server).ask(QUESTION)
     checks = [r for r in server.requests if is_judge_request(r)]
     assert len(checks) == 1 and len(server.requests) == 2
@@ -49,7 +64,7 @@ def test_the_model_can_withdraw_support_in_one_call(store: Path) -> None:
 
 def test_an_agreeing_model_changes_nothing_and_is_never_asked_about_unsupported_claims(store: Path) -> None:
     def invented(request: dict[str, Any]) -> str:  # a true sentence with its quote, and an invented one
-        good = json.loads(good_reply(request))
+        good = json.loads(reworded_reply(request))
         return json.dumps({"answer": good["answer"] + " The Eiffel Tower moved to Berlin. [1]",
                            "quotes": good["quotes"]})
 
@@ -62,7 +77,7 @@ def test_an_agreeing_model_changes_nothing_and_is_never_asked_about_unsupported_
 
 @pytest.mark.parametrize("judge", ["not json at all", '{"verdicts": [{"claim": 9, "follows": false}]}'])
 def test_an_unreadable_check_leaves_the_offline_verdicts_with_a_note(store: Path, judge: str) -> None:
-    with FakeOpenAI(good_reply, judge=lambda _request: judge) as server:
+    with FakeOpenAI(reworded_reply, judge=lambda _request: judge) as server:
         answer = open_kit(store, server).ask(QUESTION)
     assert answer.claims[0].support is Support.SUPPORTED
     assert any("check could not be read" in n for n in answer.notes)
@@ -73,7 +88,7 @@ def test_a_slow_check_is_bounded_by_judge_timeout_and_the_offline_verdicts_stand
         time.sleep(4)
         return refusing(request)
 
-    with FakeOpenAI(good_reply, judge=slow) as server:
+    with FakeOpenAI(reworded_reply, judge=slow) as server:
         started = time.monotonic()
         answer = open_kit(store, server, judge_timeout=1.0, llm_max_retries=0).ask(QUESTION)
         seconds = time.monotonic() - started
@@ -83,7 +98,15 @@ def test_a_slow_check_is_bounded_by_judge_timeout_and_the_offline_verdicts_stand
 
 
 def test_judge_offline_makes_no_check_call(store: Path) -> None:
-    with FakeOpenAI(good_reply, judge=refusing) as server:
+    with FakeOpenAI(reworded_reply, judge=refusing) as server:
         answer = open_kit(store, server, judge="offline").ask(QUESTION)
     assert not [r for r in server.requests if is_judge_request(r)]
     assert answer.claims[0].support is Support.SUPPORTED
+
+
+def test_a_claim_that_is_its_own_quote_is_not_asked_about(store: Path) -> None:
+    """A quote states itself: a model saying it does not follow would only hide a true claim."""
+    with FakeOpenAI(verbatim_reply, judge=refusing) as server:
+        answer = open_kit(store, server).ask(QUESTION)
+    assert not [r for r in server.requests if is_judge_request(r)]
+    assert [c.support for c in answer.claims] == [Support.SUPPORTED]

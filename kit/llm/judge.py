@@ -2,15 +2,17 @@
 
 One batched call per answer or summary, with structured output and the prompt `prompts/judge.yaml`.
 The model can only withdraw support: a shown claim (supported or partly) the model says does not
-follow becomes unsupported, with a reason. It never makes a claim supported: the offline judge's
-evidence (a number, name, role or negation the quotes contradict) stands, and a weak model's
-"yes" is not evidence. The call is traced like every other and has its own deadline
-(`judge_timeout`); when it fails or its reply cannot be read, every verdict stays the offline one
-and a note says so. This module does not judge claims itself (see `kit.grounding.support`).
+follow becomes unsupported, with a reason. A claim that is its own quote word for word is not
+asked. It never makes a claim supported: the offline judge's evidence (a number, name, role or
+negation the quotes contradict) stands, and a weak model's "yes" is not evidence. The call is
+traced like every other and has its own deadline (`judge_timeout`); when it fails or its reply
+cannot be read, every verdict stays the offline one and a note says so. This module does not
+judge claims itself (see `kit.grounding.support`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,7 @@ from typing import Any
 from kit.errors import LLMConfigError, LLMError
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.prompts import load_prompt
+from kit.text import sentences
 from kit.types import Claim, Support
 
 JUDGE_SCHEMA: dict[str, Any] = {
@@ -43,8 +46,9 @@ class Opinion:
 
 
 def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float) -> Opinion:
-    """The model's verdict on every shown claim; unsupported claims are not asked about."""
-    asked = [i for i, c in enumerate(claims) if c.shown and c.citations]
+    """The model's verdict on every shown claim; unsupported claims, and claims that are their own
+    quote, are not asked about."""
+    asked = [i for i, c in enumerate(claims) if c.shown and c.citations and not verbatim(c)]
     if not asked:
         return Opinion(list(claims))
     prompt = load_prompt("judge")
@@ -67,6 +71,21 @@ def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float
         if not follows:
             out[asked[number - 1]] = withdrawn(out[asked[number - 1]])
     return Opinion(out, [], [trace.to_dict()])
+
+
+def verbatim(claim: Claim) -> bool:
+    """Whether the claim is one of its quotes (or a whole sentence of one), word for word, case,
+    spacing and punctuation aside: a quote states itself, and a model that says otherwise is wrong
+    (Qwen2.5-Coder-1.5B withdrew 23 of 83 verbatim claims in bench/run_llm_judge.py), so it is not
+    asked. A claim cut out of a sentence is asked: "missiles hit the school" is inside "No missiles
+    hit the school"."""
+    quotes = [c.quote for c in claim.citations]
+    whole = {_plain(q) for q in quotes} | {_plain(s.text) for q in quotes for s in sentences(q)}
+    return bool(_plain(claim.text)) and _plain(claim.text) in whole
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
 
 
 def withdrawn(claim: Claim) -> Claim:
