@@ -413,17 +413,16 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _config(args: argparse.Namespace) -> int:
     from kit.config import Settings
+    from kit.report.text import config_text
 
     options = _options(args)
-    settings = Settings.load(**options)
-    origins = Settings.origins(**options)
-    values = settings.public_dump()
+    values, origins = Settings.load(**options).public_dump(), Settings.origins(**options)
+    about = {name: field.description or "" for name, field in Settings.model_fields.items()}
     if args.json:
-        say(json.dumps({k: {"value": v, "from": origins[k]} for k, v in values.items()}, indent=2))
-        return 0
-    width = max(map(len, values))
-    for name, value in values.items():
-        say(f"{name:<{width}}  {json.dumps(value)}  ({origins[name]})")
+        say(json.dumps({k: {"value": v, "from": origins[k], "description": about[k]} for k, v in values.items()},
+                       indent=2))
+    else:
+        say(config_text(values, origins, about))
     return 0
 
 

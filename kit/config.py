@@ -1,8 +1,11 @@
 """One Settings object for the whole kit.
 
-Values come from defaults, then `KIT_*` environment variables, then keyword overrides.
-An unknown `KIT_*` variable or keyword is an error, so a typo never silently does nothing.
-This module does not read files or open stores; it only describes how the kit is configured.
+Values come from defaults, then a config file, then `KIT_*` environment variables, then keyword
+overrides (command-line options). The config file is the nearest `kit.toml` from the working
+folder up, or a `pyproject.toml` with a `[tool.kit]` table, with the settings' own names as keys
+(`embedder = "hash"`, `extensions = [".txt", ".md"]`). An unknown key, `KIT_*` variable or keyword
+is an error, so a typo never silently does nothing. This module reads that one file; it opens no
+store.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import difflib
 import json
 import os
 import re
+import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -192,13 +196,18 @@ class Settings(BaseModel):
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Build settings from defaults, `KIT_*` variables and keyword overrides.
+        """Build settings from defaults, the config file, `KIT_*` variables and keyword overrides.
 
         An unknown keyword, or a `KIT_*` name close to a setting's (a typo), is an error with a
         suggestion; a `KIT_*` variable resembling no setting belongs to something else and is
-        ignored with a warning."""
+        ignored with a warning. With `environ` given, settings are built from it and the keywords
+        alone: no config file is read (a caller rebuilding known settings)."""
+        file = config_file() if environ is None else None
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = _from_environ(environ)
+        values: dict[str, Any] = _from_file(file) if file else {}
+        from_file = set(values)
+        values.update(_from_environ(environ))
+        from_file -= set(_from_environ(environ))
         for key in sorted(set(values) - set(cls.model_fields)):
             suggestion = _closest(key)
             if suggestion is None:
@@ -216,19 +225,23 @@ class Settings(BaseModel):
         try:
             return cls(**values)
         except ValidationError as exc:
-            raise ConfigError(_explain(exc)) from None
+            given = {k for k, v in overrides.items() if v is not None}
+            raise ConfigError(_explain(exc, file, from_file - given)) from None
 
     @classmethod
     def origins(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str, str]:
-        """Where each setting's value comes from: "default", "env KIT_NAME" or "option"."""
+        """Where each setting's value comes from: "default", "file PATH", "env KIT_NAME" or "option"."""
+        file = config_file() if environ is None else None
         environ = os.environ if environ is None else environ
-        from_env = _from_environ(environ)
+        from_env, from_file = _from_environ(environ), (_from_file(file) if file else {})
         out = {}
         for name in cls.model_fields:
             if overrides.get(name) is not None:
                 out[name] = "option"
             elif name in from_env:
                 out[name] = f"env {ENV_PREFIX}{name.upper()}"
+            elif name in from_file:
+                out[name] = f"file {file}"
             else:
                 out[name] = "default"
         return out
@@ -258,6 +271,47 @@ def _closest(key: str) -> str | None:
     return found[0] if found else None
 
 
+def config_file(start: Path | None = None) -> Path | None:
+    """The nearest `kit.toml`, or `pyproject.toml` with a `[tool.kit]` table, from `start` (the
+    working folder) up to the root; None when there is none."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "kit.toml").is_file():
+            return folder / "kit.toml"
+        project = folder / "pyproject.toml"
+        if project.is_file() and _tool_kit(project) is not None:
+            return project
+    return None
+
+
+def _tool_kit(project: Path) -> dict[str, Any] | None:
+    """The `[tool.kit]` table of a pyproject.toml; None when it has none (or is not ours to judge:
+    a pyproject.toml that does not parse belongs to its project's tools)."""
+    try:
+        table = tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {}).get("kit")
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError):
+        return None
+    return table if isinstance(table, dict) else None
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    """The settings of a config file; `ConfigError` naming the file for bad TOML or an unknown key."""
+    if path.name == "pyproject.toml":
+        data = _tool_kit(path) or {}
+    else:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file or remove it") from None
+        except (OSError, UnicodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc}); fix the file or remove it") from None
+    for key in sorted(set(data) - set(Settings.model_fields)):
+        hint = _closest(key)
+        raise ConfigError(f"{path}: unknown setting {key!r}" + (f"; did you mean {hint!r}?" if hint else "")
+                          + " (`kit config` lists every setting)")
+    return dict(data)
+
+
 def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, raw in environ.items():
@@ -281,10 +335,11 @@ def _listed(name: str, raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",")]
 
 
-def _explain(exc: ValidationError) -> str:
+def _explain(exc: ValidationError, file: Path | None = None, from_file: Collection[str] = ()) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
         message = str(err["msg"]).removeprefix("Value error, ")
-        parts.append(f"{where}: {message} (set KIT_{where.upper()} or the matching option)")
+        fix = f"fix it in {file}" if where in from_file else f"set KIT_{where.upper()} or the matching option"
+        parts.append(f"{where}: {message} ({fix})")
     return "invalid settings: " + "; ".join(parts)

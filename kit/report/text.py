@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from kit.report.common import VERDICT, change_note, citation_line, counts_line, flagged, name, one_line, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
@@ -87,3 +90,10 @@ def topic_text(t: Topic) -> str:
     files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
     return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]{change_note(t)}\n"
             f"    keywords: {', '.join(t.keywords)}\n    sources: {files}")
+
+
+def config_text(values: dict[str, Any], origins: dict[str, str], about: dict[str, str]) -> str:
+    """Each setting on one line, value and where it came from, its description indented below."""
+    width = max(map(len, values))
+    return "\n".join(f"{name:<{width}}  {json.dumps(value)}  ({origins[name]})\n{'':<{width}}  {about[name]}"
+                     for name, value in values.items())
