@@ -325,12 +325,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from kit.report.text import eval_text
+
     report = _kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
-    data = report.to_dict()
-    if args.json:
-        say(json.dumps(data, indent=2))
-    else:
-        say("\n".join(f"{key:26} {value}" for key, value in data.items()))
+    say(json.dumps(report.to_dict(), indent=2) if args.json else eval_text(report))
     return 0
 
 

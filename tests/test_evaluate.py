@@ -53,3 +53,41 @@ def test_a_bad_line_names_its_file_and_line(tmp_path: Path) -> None:
         load_qa(qa)
     qa.write_text('{"question": "ok?", "answerable": false}\n', encoding="utf-8")
     assert load_qa(qa) == [QAItem("ok?", (), (), False)]
+
+
+def test_questions_without_gold_or_patterns_are_na_not_zero() -> None:
+    items = [QAItem("q1", ("a.txt",), ("eighteen",), True), QAItem("q6", (), (), True)]  # q6: nothing to judge by
+    answers = {"q1": ("Eighteen missiles.", "a.txt"), "q6": ("Something.", "a.txt")}
+    report = evaluate(items, lambda q: [hit("a.txt")], lambda q, hits: answer(q, *answers[q]), ks=(1,))
+    assert report.recall_at == {1: 1.0} and report.mrr == 1.0 and report.answer_accuracy == 1.0
+    assert report.gold_cited == 1.0 and report.citation_precision == 1.0 and report.answered_rate == 1.0
+    q1, q6 = report.questions
+    assert (q1.gold_rank, q1.correct, q1.cites_gold) == (1, True, True)
+    assert (q6.gold_rank, q6.correct, q6.cites_gold) == (None, None, None)
+    assert report.to_dict()["questions"][1]["correct"] is None
+
+
+def test_each_question_has_its_row() -> None:
+    report = evaluate(ITEMS, lambda q: [hit(p) for p in HITS[q]], lambda q, hits: answer(q, *ANSWERS[q]), ks=(1, 2))
+    rows = {q.question: q for q in report.questions}
+    assert (rows["q2"].gold_rank, rows["q2"].correct, rows["q2"].cites_gold) == (2, False, False)
+    assert (rows["q3"].gold_rank, rows["q3"].abstained, rows["q3"].correct) == (0, True, False)
+    assert rows["q4"].correct is True and rows["q5"].correct is False  # unanswerable: right when abstained
+
+
+def test_kit_eval_prints_a_row_per_question_and_rounded_totals(tmp_path: Path) -> None:
+    import json
+
+    from tests.helpers import SEEDS, run_kit
+
+    store = tmp_path / "store"
+    assert run_kit(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash"]).returncode == 0
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"question": "How many cruise missiles did Russia launch on Friday?",
+                              "answers": ["18|eighteen"]}) + "\n", encoding="utf-8")  # no gold sources
+    run = run_kit(["eval", str(qa), "--store", str(store)])
+    assert run.returncode == 0, run.stderr
+    header, row, *_ = run.stdout.splitlines()
+    assert "gold rank" in header and row.split()[1] == "n/a"  # no gold: n/a, not 0
+    assert "recall_at                  @1 n/a" in run.stdout and "mrr                        n/a" in run.stdout
+    assert all(len(x.split(".")[1]) <= 3 for x in run.stdout.split() if x.replace(".", "").isdigit() and "." in x)
