@@ -328,7 +328,7 @@ def _eval(args: argparse.Namespace) -> int:
     from kit.report.text import eval_text
 
     report = _kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
-    say(json.dumps(report.to_dict(), indent=2) if args.json else eval_text(report))
+    say(json.dumps(report.to_dict(), indent=2) if args.json else eval_text(report.to_dict()))
     return 0
 
 

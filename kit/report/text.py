@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kit.evaluate import QAReport
 from kit.report.common import VERDICT, change_note, citation_line, counts_line, flagged, name, one_line, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
@@ -100,18 +99,18 @@ def config_text(values: dict[str, Any], origins: dict[str, str], about: dict[str
                      for name, value in values.items())
 
 
-def eval_text(report: QAReport) -> str:
+def eval_text(report: dict[str, Any]) -> str:
     """A row per question (gold rank, right, cites gold, abstained; n/a where the QA file gives
-    nothing to judge by), then the totals, rounded."""
+    nothing to judge by), then the totals, rounded; from `QAReport.to_dict()`."""
     def mark(value: bool | int | None) -> str:
         return "n/a" if value is None else ("yes" if value is True else "no" if value is False else str(value))
 
     lines = [f"{'#':>3}  {'gold rank':>9}  {'right':>5}  {'cites gold':>10}  {'abstained':>9}  question"]
-    for n, q in enumerate(report.questions, 1):
-        rank = "n/a" if q.gold_rank is None else (str(q.gold_rank) if q.gold_rank else "-")
-        lines.append(f"{n:>3}  {rank:>9}  {mark(q.correct):>5}  {mark(q.cites_gold):>10}  {mark(q.abstained):>9}  "
-                     f"{one_line(q.question, 70)}")
-    totals = {key: value for key, value in report.to_dict().items() if key != "questions"}
+    for n, q in enumerate(report["questions"], 1):
+        rank = "n/a" if q["gold_rank"] is None else (str(q["gold_rank"]) if q["gold_rank"] else "-")
+        lines.append(f"{n:>3}  {rank:>9}  {mark(q['correct']):>5}  {mark(q['cites_gold']):>10}  "
+                     f"{mark(q['abstained']):>9}  {one_line(q['question'], 70)}")
+    totals = {key: value for key, value in report.items() if key != "questions"}
     totals["recall_at"] = ", ".join(f"{k} {_rounded(v)}" for k, v in totals["recall_at"].items())
     lines += [""] + [f"{key:26} {_rounded(value)}" for key, value in totals.items()]
     return "\n".join(lines)
