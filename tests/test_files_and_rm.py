@@ -149,3 +149,16 @@ def test_ingest_of_nothing_on_the_command_line_lists_every_file_and_exits_1(
         "kit: error: nothing to ingest: pdfs holds no file kit can read (kit reads .txt, .md, .markdown, .html, "
         ".htm); the store is unchanged"]
     assert not (tmp_path / "store").exists()
+
+
+def test_files_json_gives_every_time_as_iso_with_its_offset(tmp_path: Path) -> None:
+    import json
+    from datetime import datetime
+
+    from tests.helpers import SEEDS, run_kit
+
+    store = tmp_path / "store"
+    assert run_kit(["ingest", str(SEEDS), "--store", str(store), "--embedder", "hash"]).returncode == 0
+    data = json.loads(run_kit(["files", "--json", "--store", str(store)]).stdout)
+    times = [s["added"] for s in data["sources"]] + [f["ingested"] for f in data["files"]]
+    assert times and all(datetime.fromisoformat(t).utcoffset() is not None for t in times)

@@ -13,6 +13,7 @@ import fnmatch
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from kit.config import Settings
@@ -42,7 +43,7 @@ class Listing:
     def to_dict(self) -> dict[str, object]:
         groups = self.by_source()
         return {"store": self.store, "generation": self.generation,
-                "sources": [{**s.to_dict(), "files": len(groups.get(s.name, [])),
+                "sources": [{**s.to_dict(), "added": iso_time(s.added), "files": len(groups.get(s.name, [])),
                              "chunks": sum(f.chunks for f in groups.get(s.name, []))} for s in self.sources],
                 "files": [f.to_dict() for f in self.files], "notes": list(self.notes)}
 
@@ -139,3 +140,8 @@ def _likeness(name: str, path: str) -> tuple[int, float]:
 def _shared_start(a: str, b: str) -> int:
     """How many characters `a` and `b` share at their start (zip stops at the shorter)."""
     return sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False)))
+
+
+def iso_time(epoch: float) -> str:
+    """A moment as ISO 8601 with its UTC offset, as every listing shows times."""
+    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")

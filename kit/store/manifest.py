@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ class StoredFile:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        data["ingested"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.ingested))
+        data["ingested"] = datetime.fromtimestamp(self.ingested).astimezone().isoformat(timespec="seconds")
         return data
 
 
