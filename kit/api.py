@@ -231,14 +231,16 @@ class Kit:
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
+        from kit.corpus.readers import extractor
         from kit.version import __version__
 
         sources = tuple(s.name for s in self.store.sources())
         settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
         files = {c.path: c.doc_sha256 for c in citations}
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
+        readers = {path: name for path in sorted(files) if (name := extractor(path))}
         return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
-                          str(self.location.base))
+                          str(self.location.base), readers)
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source

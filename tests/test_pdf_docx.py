@@ -1,0 +1,205 @@
+"""PDF and DOCX sources: files made by real writers (tests/office_docs.py), ingested with text and
+HTML files, asked about; every citation of a PDF names the page its quote is on and every citation
+of a DOCX its paragraph. The checks here read the files independently of kit: PDF pages through
+pypdf (kit reads them through PDFium), DOCX paragraphs straight from the archive's XML."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from kit.api import Kit
+from kit.config import Settings
+from kit.corpus.files import FoundFile, UnreadableFile, read_document
+from kit.report import answer_html
+from kit.types import Citation, IssueKind
+from tests.helpers import SEEDS, kit_free_env, run_kit
+from tests.office_docs import HARBOUR, LIBRARY, RAILWAY, Written, write_docx, write_pdf
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+QUESTIONS = ["When will the breakwater construction begin?", "How many books did visitors borrow last year?",
+             "When was the steam locomotive built?", "Who reviewed the final figures?",
+             "How much do tickets cost for adults?", "What did the librarian say about the catalogue?"]
+
+
+def squeezed(text: str) -> str:
+    """Text as two extractors agree on it: ligatures spelled out, no whitespace, no hyphens (pypdf keeps
+    "regio-" + line break + "nal", PDFium joins it)."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text))
+
+
+def pypdf_pages(path: Path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+
+
+def xml_paragraphs(path: Path) -> list[str]:
+    """Non-empty paragraphs and table rows of a DOCX's body, read from its XML."""
+    body = ElementTree.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(f"{_W}body")
+    assert body is not None
+    out = []
+    for child in body:
+        if child.tag == f"{_W}p":
+            text = "".join(t.text or "" for t in child.iter(f"{_W}t")).strip()
+            out += [text] if text else []
+        elif child.tag == f"{_W}tbl":
+            out += [" | ".join("".join(t.text or "" for t in tc.iter(f"{_W}t")) for tc in tr.iter(f"{_W}tc"))
+                    for tr in child.iter(f"{_W}tr")]
+    return out
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> tuple[Path, list[Written]]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(next(SEEDS.glob("*.txt")), docs / "news.txt")
+    written = [write_pdf(docs / "bulletin.pdf", [HARBOUR, LIBRARY, RAILWAY]),
+               write_pdf(docs / "single.pdf", [RAILWAY[:3], HARBOUR[:3]], header="Museum notes", two_columns=False,
+                         footnote=False, ligatures=False),
+               write_docx(docs / "report.docx")]
+    return docs, written
+
+
+def test_every_known_sentence_is_extracted_verbatim_on_its_page_or_paragraph(folder: tuple[Path, list[Written]]
+                                                                             ) -> None:
+    _, written = folder
+    settings = Settings()
+    found = total = 0
+    for w in written:
+        doc, _ = read_document(FoundFile(w.path, w.path.name), settings)
+        flat = doc.raw_text.replace("\n", " ")  # a PDF's lines are its page's lines
+        for sentence, where in w.sentences:
+            total += 1
+            at = flat.find(sentence)
+            found += at >= 0 and doc.raw_text[:at].count("\n\n") + 1 == where
+    assert total == 46 and found / total >= 0.98, f"{found} of {total}"
+
+
+def test_running_headers_and_page_numbers_are_left_out_and_the_footnote_kept(
+        folder: tuple[Path, list[Written]]) -> None:
+    docs, _ = folder
+    doc, _ = read_document(FoundFile(docs / "bulletin.pdf", "bulletin.pdf"), Settings())
+    assert "Riverton Civic Bulletin" not in doc.raw_text and "Page 2 of 3" not in doc.raw_text
+    assert "1 The survey of residents" in doc.raw_text  # on page 1 only: not a running line
+    assert "approximately" in doc.raw_text and "regional infrastructure" in doc.raw_text  # hyphenated words joined
+    words = " ".join(doc.raw_text.split())
+    assert "\ufb01" not in doc.raw_text and "the final figures" in words and "first season" in words  # ligatures
+
+
+def cited(k: Kit) -> list[Citation]:
+    return [c for q in QUESTIONS for c in k.ask(q).citations]
+
+
+def test_citations_of_a_mixed_folder_name_the_page_or_paragraph_their_quote_is_on(
+        folder: tuple[Path, list[Written]], make_kit: Callable[..., Kit]) -> None:
+    docs, _ = folder
+    k = make_kit()
+    report = k.ingest(docs)
+    assert report.files == 4 and not report.issues
+    citations = cited(k)
+    pdfs = [c for c in citations if c.path.endswith(".pdf")]
+    words = [c for c in citations if c.path.endswith(".docx")]
+    assert pdfs and words, [c.path for c in citations]
+    for c in pdfs:
+        pages = pypdf_pages(docs / Path(c.path).name)
+        assert c.page is not None and c.paragraph is None
+        assert squeezed(c.quote) in squeezed(pages[c.page - 1]), (c.page, c.quote)
+    for c in words:
+        paragraphs = xml_paragraphs(docs / Path(c.path).name)
+        assert c.paragraph is not None and c.page is None
+        first = c.quote.split("\n\n")[0]
+        assert first in paragraphs[c.paragraph - 1], (c.paragraph, c.quote)
+    assert all(c.page is None and c.paragraph is None for c in citations if c.path.endswith(".txt"))
+
+
+def test_kit_verify_in_a_real_process_passes_pages_and_fails_a_wrong_one(folder: tuple[Path, list[Written]],
+                                                                          tmp_path: Path) -> None:
+    docs, _ = folder
+    env = {**kit_free_env(), "KIT_EMBEDDER": "hash", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    store = ["--store", str(tmp_path / ".kit")]
+    assert run_kit(["ingest", str(docs), *store], env=env).returncode == 0
+    asked = run_kit(["ask", "When was the steam locomotive built?", "--json", "--file", "docs/bulletin.pdf", *store],
+                    env=env)
+    data = json.loads(asked.stdout)
+    assert data["citations"] and all(c["page"] == 3 for c in data["citations"]), data["citations"]
+    assert data["provenance"]["readers"]["docs/bulletin.pdf"].startswith("kit pdf view 1, pypdfium2 ")
+    saved = tmp_path / "answer.json"
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    done = run_kit(["verify", str(saved)], env=env)
+    assert done.returncode == 0 and "all checks pass" in done.stdout, done.stdout + done.stderr
+    data["citations"][0]["page"] = 2
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    done = run_kit(["verify", str(saved)], env=env)
+    assert done.returncode == 1 and "citation [1] docs/bulletin.pdf" in done.stdout, done.stdout + done.stderr
+
+
+def test_reports_link_a_pdf_citation_to_its_page(folder: tuple[Path, list[Written]],
+                                                 make_kit: Callable[..., Kit]) -> None:
+    docs, _ = folder
+    k = make_kit()
+    k.ingest(docs)
+    answer = k.ask("When was the steam locomotive built?", files=["docs/bulletin.pdf"])
+    page = answer.citations[0].page
+    assert page == 3 and f"bulletin.pdf#page={page}'" in answer_html(answer, links=k.file_links())
+    assert f"bulletin.pdf` page {page} [" in answer.to_markdown()
+
+
+def bad_pdfs(docs: Path) -> dict[str, IssueKind]:
+    """Broken PDFs and DOCX files next to good ones, and the kind of line each must get."""
+    import pypdf
+    from reportlab.pdfgen import canvas
+
+    good = docs / "bulletin.pdf"
+    writer = pypdf.PdfWriter(clone_from=good)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with (docs / "locked.pdf").open("wb") as out:
+        writer.write(out)
+    data = good.read_bytes()
+    (docs / "truncated.pdf").write_bytes(data[:len(data) // 3])
+    (docs / "zero.pdf").write_bytes(b"")
+    scan = canvas.Canvas(str(docs / "scanned.pdf"))
+    scan.rect(72, 72, 300, 500, fill=1)  # a page with a picture and no text layer
+    scan.showPage()
+    scan.save()
+    (docs / "letter.docx").write_bytes(b"This is plain text saved with a .docx name.\n")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
+    (docs / "bomb.docx").write_bytes(bomb.getvalue())
+    return {"docs/locked.pdf": IssueKind.ERROR, "docs/truncated.pdf": IssueKind.ERROR,
+            "docs/zero.pdf": IssueKind.SKIPPED, "docs/scanned.pdf": IssueKind.SKIPPED,
+            "docs/letter.docx": IssueKind.ERROR, "docs/bomb.docx": IssueKind.ERROR}
+
+
+def test_bad_pdf_and_docx_files_get_one_line_each_and_the_rest_ingests(folder: tuple[Path, list[Written]],
+                                                                        make_kit: Callable[..., Kit]) -> None:
+    docs, _ = folder
+    expected = bad_pdfs(docs)
+    report = make_kit().ingest(docs)
+    lines = {i.path: i for i in report.issues}
+    assert {p: i.kind for p, i in lines.items()} == expected, [i.to_dict() for i in report.issues]
+    assert len(report.issues) == len(expected)
+    assert "encrypted" in lines["docs/locked.pdf"].reason and "OCR" in lines["docs/scanned.pdf"].reason
+    assert "not a zip archive" in lines["docs/letter.docx"].reason and "zip bomb" in lines["docs/bomb.docx"].reason
+    assert report.files == 4 + len(expected) and report.added > 0
+
+
+def test_a_docx_zip_bomb_is_refused_before_anything_is_unzipped(tmp_path: Path) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" * (50 * 1024 * 1024))  # 50 MB, from about 50 KB
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(bomb.getvalue())
+    with pytest.raises(UnreadableFile, match="zip bomb"):
+        read_document(FoundFile(path, "bomb.docx"), Settings())
