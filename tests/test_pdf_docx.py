@@ -17,13 +17,13 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bench.office_docs import HARBOUR, LIBRARY, RAILWAY, Written, write_docx, write_pdf
 from kit.api import Kit
 from kit.config import Settings
 from kit.corpus.files import FoundFile, UnreadableFile, read_document
 from kit.report import answer_html
 from kit.types import Citation, IssueKind
 from tests.helpers import SEEDS, kit_free_env, run_kit
-from tests.office_docs import HARBOUR, LIBRARY, RAILWAY, Written, write_docx, write_pdf
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 QUESTIONS = ["When will the breakwater construction begin?", "How many books did visitors borrow last year?",
@@ -203,3 +203,17 @@ def test_a_docx_zip_bomb_is_refused_before_anything_is_unzipped(tmp_path: Path) 
     path.write_bytes(bomb.getvalue())
     with pytest.raises(UnreadableFile, match="zip bomb"):
         read_document(FoundFile(path, "bomb.docx"), Settings())
+
+
+def test_line_end_hyphens_are_joined_in_words_and_kept_before_and(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "lines.pdf"
+    pdf = canvas.Canvas(str(path))
+    for k, line in enumerate(["The regio-", "nal plan has short-", "and long-term goals for Lyon-",
+                              "Malmö ferries."]):
+        pdf.drawString(72, 700 - 15 * k, line)
+    pdf.showPage()
+    pdf.save()
+    doc, _ = read_document(FoundFile(path, "lines.pdf"), Settings())
+    assert " ".join(doc.raw_text.split()) == "The regional plan has short- and long-term goals for Lyon-Malmö ferries."

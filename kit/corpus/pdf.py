@@ -32,6 +32,7 @@ _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # PDFium's mark for a hyphen it found at a line end (it has already joined the two lines).
 _HYPHEN = re.compile("[\ufffe\x02]")
+_SUSPENDED = re.compile(r"(and|or)\b")
 
 
 @cache
@@ -103,9 +104,12 @@ def _lines(page: str) -> list[str]:
 
 
 def _hyphen(m: re.Match[str]) -> str:
-    """Nothing between a letter and a lower-case letter ("regio|nal"), else a hyphen ("Gdańsk-|Malmö")."""
-    before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 1]
-    return "" if before.isalpha() and after.islower() else "-"
+    """Nothing between a letter and a lower-case letter ("regio|nal"), else a hyphen ("Gdańsk-|Malmö");
+    a hyphen and a space before "and" or "or" (a suspended hyphen: "short- and long-term")."""
+    before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 4]
+    if _SUSPENDED.match(after):
+        return "- "
+    return "" if before.isalpha() and after[:1].islower() else "-"
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
