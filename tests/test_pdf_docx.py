@@ -120,6 +120,9 @@ def test_citations_of_a_mixed_folder_name_the_page_or_paragraph_their_quote_is_o
         first = c.quote.split("\n\n")[0]
         assert first in paragraphs[c.paragraph - 1], (c.paragraph, c.quote)
     assert all(c.page is None and c.paragraph is None for c in citations if c.path.endswith(".txt"))
+    again = k.ingest(docs)  # a PDF and a DOCX read again give the same text, chunks and ids
+    assert again.unchanged_files == 4 and again.added == again.embedded == 0
+    assert k.doctor().verdict.value == "healthy"
 
 
 def test_kit_verify_in_a_real_process_passes_pages_and_fails_a_wrong_one(folder: tuple[Path, list[Written]],
