@@ -3,7 +3,7 @@ and where: the page of every sentence of a PDF, the paragraph of every sentence 
 
 The PDFs are laid out the way real ones are: a running header and a page number on every page,
 two columns, a footnote, words hyphenated at line ends, ligature glyphs (U+FB01 for "fi"), non-ASCII
-names, a table drawn as text in cells. Text is drawn line by line with the font's own metrics, so
+names, a table with grid lines. Text is drawn line by line with the font's own metrics, so
 the file is what a typesetter writes, not a text dump.
 """
 
@@ -21,6 +21,7 @@ class Written:
 
     path: Path
     sentences: list[tuple[str, int]] = field(default_factory=list)
+    cells: list[tuple[str, int]] = field(default_factory=list)  # a PDF table's cells and their page
 
 
 def font_path() -> Path:
@@ -59,9 +60,11 @@ FOOTNOTE = "The survey of residents was carried out by the university in May."
 
 
 def write_pdf(path: Path, chapters: list[list[str]], header: str = "Riverton Civic Bulletin",
-              two_columns: bool = True, footnote: bool = True, ligatures: bool = True) -> Written:
+              two_columns: bool = True, footnote: bool = True, ligatures: bool = True,
+              table: list[tuple[str, ...]] | None = None) -> Written:
     """One chapter per page (the first page in two columns when `two_columns`), a running header
-    and "Page N of M" on every page; long words hyphenated at line ends."""
+    and "Page N of M" on every page; long words hyphenated at line ends; `table` (rows of cells)
+    drawn with grid lines below the last chapter, its cells listed in `Written.cells`."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -81,6 +84,9 @@ def write_pdf(path: Path, chapters: list[list[str]], header: str = "Riverton Civ
             x = 72 + k * (col_width + 24)
             _paragraph(c, x, height - 90, col_width, sentences, ligatures)
             out.sentences += [(s, number) for s in sentences]
+        if table and number == len(chapters):
+            _table(c, table, height - 420)
+            out.cells += [(cell, number) for row in table for cell in row]
         if footnote and number == 1:
             c.setFont("DejaVu", 8)
             c.drawString(72, 90, f"1 {FOOTNOTE}")
@@ -90,6 +96,16 @@ def write_pdf(path: Path, chapters: list[list[str]], header: str = "Riverton Civ
         c.showPage()
     c.save()
     return out
+
+
+def _table(c: object, rows: list[tuple[str, ...]], top: float) -> None:
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, colWidths=[140] * len(rows[0]))
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 10),
+                               ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]))
+    _, h = table.wrapOn(c, 500, 300)
+    table.drawOn(c, 72, top - h)
 
 
 def _paragraph(c: object, x: float, top: float, width: float, sentences: list[str], ligatures: bool) -> None:
@@ -132,6 +148,9 @@ def _draw(c: object, x: float, y: float, text: str, size: int, ligatures: bool) 
     c.drawString(x, y, text)  # type: ignore[attr-defined]
 
 
+SERVICES = [("Service", "Visitors", "Change"), ("Library", "18,250", "+12%"), ("Museum", "6,000", "new")]
+
+
 def write_docx(path: Path) -> Written:
     """A report with a title, headings, paragraphs and a table; paragraphs numbered as kit counts them:
     every non-empty paragraph (headings included) and every table row, in document order."""
@@ -155,8 +174,7 @@ def write_docx(path: Path) -> Written:
         for s in sentences:
             para(s)
     table = document.add_table(rows=3, cols=3)
-    rows = [("Service", "Visitors", "Change"), ("Library", "18,250", "+12%"), ("Museum", "6,000", "new")]
-    for r, values in enumerate(rows):
+    for r, values in enumerate(SERVICES):
         for k, value in enumerate(values):
             table.cell(r, k).text = value
         n += 1

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bench.office_docs import HARBOUR, LIBRARY, RAILWAY, Written, write_docx, write_pdf
+from bench.office_docs import HARBOUR, LIBRARY, RAILWAY, SERVICES, Written, write_docx, write_pdf
 from kit.api import Kit
 from kit.config import Settings
 from kit.corpus.files import FoundFile, UnreadableFile, read_document
@@ -63,7 +63,7 @@ def folder(tmp_path: Path) -> tuple[Path, list[Written]]:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(next(SEEDS.glob("*.txt")), docs / "news.txt")
-    written = [write_pdf(docs / "bulletin.pdf", [HARBOUR, LIBRARY, RAILWAY]),
+    written = [write_pdf(docs / "bulletin.pdf", [HARBOUR, LIBRARY, RAILWAY], table=SERVICES),
                write_pdf(docs / "single.pdf", [RAILWAY[:3], HARBOUR[:3]], header="Museum notes", two_columns=False,
                          footnote=False, ligatures=False),
                write_docx(docs / "report.docx")]
@@ -92,6 +92,8 @@ def test_running_headers_and_page_numbers_are_left_out_and_the_footnote_kept(
     assert "Riverton Civic Bulletin" not in doc.raw_text and "Page 2 of 3" not in doc.raw_text
     assert "1 The survey of residents" in doc.raw_text  # on page 1 only: not a running line
     assert "approximately" in doc.raw_text and "regional infrastructure" in doc.raw_text  # hyphenated words joined
+    last_page = doc.raw_text.split("\n\n")[2].splitlines()
+    assert [" ".join(row) for row in SERVICES] == last_page[-3:]  # a table's rows, one line each, on its page
     words = " ".join(doc.raw_text.split())
     assert "\ufb01" not in doc.raw_text and "the final figures" in words and "first season" in words  # ligatures
 

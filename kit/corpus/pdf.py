@@ -91,7 +91,9 @@ def _page_text(pdf: object, i: int) -> str:
 def _open_problem(message: str) -> str:
     if "password" in message.lower():
         return "encrypted PDF (it needs a password); save a copy without a password to ingest it"
-    return f"not a readable PDF ({message}); it may be truncated or damaged: save or export it again"
+    said = re.search(r"PDFium: ([^)]+)", message)  # "Failed to load document (PDFium: Data format error)."
+    why = said.group(1).strip().lower() if said else message.strip().rstrip(".")
+    return f"not a readable PDF ({why}); it may be truncated or damaged: save or export it again"
 
 
 def _lines(page: str) -> list[str]:
