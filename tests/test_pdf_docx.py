@@ -222,3 +222,34 @@ def test_line_end_hyphens_are_joined_in_words_and_kept_before_and(tmp_path: Path
     pdf.save()
     doc, _ = read_document(FoundFile(path, "lines.pdf"), Settings())
     assert " ".join(doc.raw_text.split()) == "The regional plan has short- and long-term goals for Lyon-Malmö ferries."
+
+
+def test_a_docx_citation_naming_another_paragraph_fails_its_check(folder: tuple[Path, list[Written]],
+                                                                   make_kit: Callable[..., Kit]) -> None:
+    from dataclasses import replace
+
+    from kit.grounding.citations import verify
+
+    docs, _ = folder
+    k = make_kit()
+    k.ingest(docs)
+    c = k.ask("What did the librarian say about the catalogue?", files=["docs/report.docx"]).citations[0]
+    reader = k.sources()
+    assert c.paragraph == 13 and verify(c, reader).verified
+    assert not verify(replace(c, paragraph=12), reader).verified
+    assert not verify(replace(c, paragraph=None, page=1), reader).verified  # a DOCX has no pages
+
+
+def test_a_pdf_read_by_an_older_reader_is_chunked_again(folder: tuple[Path, list[Written]],
+                                                         make_kit: Callable[..., Kit],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.corpus import pdf
+
+    docs, _ = folder
+    monkeypatch.setattr(pdf, "reader_version", lambda: "kit pdf view 0, pypdfium2 0")
+    make_kit().ingest(docs)
+    monkeypatch.undo()
+    assert make_kit().doctor().verdict.value == "stale"
+    again = make_kit().ingest(docs)
+    assert again.unchanged_files == 4 and again.embedded == 0  # same text, same chunks: only their file hash renewed
+    assert make_kit().doctor().verdict.value == "healthy"

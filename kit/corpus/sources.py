@@ -66,11 +66,6 @@ class SourceReader:
         view = self._file(rel)[1]
         return None if view is None else view.where(start)
 
-    def version(self, rel: str) -> str:
-        """What made the file's text when it is not the file's own (PDF, DOCX): reader and version."""
-        view = self._file(rel)[1]
-        return view.version if view is not None and not view.web else ""
-
     def _page(self, rel: str, raw: str) -> PageIndex:
         if rel not in self._pages:
             self._pages[rel] = PageIndex(raw)
