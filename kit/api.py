@@ -151,7 +151,9 @@ class Kit:
         """The k best chunks for `query`, optionally only from some files (each a stored path, a file
         name or a glob; see `_stored_names`) or sections."""
         self.store.require()  # before any model is loaded
-        return self._search(query, k, self._stored_names(files) if files else None, sections)
+        hits = self._search(query, k, self._stored_names(files) if files else None, sections)
+        reader = self.sources()
+        return [reader.placed(h) for h in hits]
 
     def _search(self, query: str, k: int | None = None, files: list[str] | None = None,
                 sections: list[Section] | None = None) -> list[Hit]:

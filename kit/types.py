@@ -160,6 +160,8 @@ class Hit:
     score: float
     dense_rank: int | None = None
     keyword_rank: int | None = None
+    page: int | None = None  # PDF: the page the chunk is on (`Kit.search` sets it, as a citation's)
+    paragraph: int | None = None  # DOCX: the paragraph the chunk starts in
 
     def to_dict(self) -> dict[str, object]:
         c = self.chunk
@@ -167,6 +169,7 @@ class Hit:
             "id": c.id, "path": c.path, "start": c.start, "end": c.end, "section": c.section,
             "score": round(self.score, 6), "dense_rank": self.dense_rank,
             "keyword_rank": self.keyword_rank, "text": c.text,
+            **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph)) if v is not None},
         }
 
     def __str__(self) -> str:

@@ -157,6 +157,11 @@ def test_reports_link_a_pdf_citation_to_its_page(folder: tuple[Path, list[Writte
     page = answer.citations[0].page
     assert page == 3 and f"bulletin.pdf#page={page}'" in answer_html(answer, links=k.file_links())
     assert f"bulletin.pdf` page {page} [" in answer.to_markdown()
+    hits = k.search("steam locomotive", files=["docs/bulletin.pdf", "docs/report.docx", "docs/news.txt"])
+    assert {(h.chunk.path, h.page is not None, h.paragraph is not None) for h in hits} == {
+        ("docs/bulletin.pdf", True, False), ("docs/report.docx", False, True), ("docs/news.txt", False, False)}
+    first = next(h for h in hits if h.page)
+    assert first.to_dict()["page"] == first.page and f"bulletin.pdf page {first.page} [" in str(first)
 
 
 def bad_pdfs(docs: Path) -> dict[str, IssueKind]:

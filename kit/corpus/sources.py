@@ -9,12 +9,14 @@ module does not locate quotes (see `kit.grounding.citations`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from kit.corpus.files import MAX_BYTES, content_sha256, read_stored
 from kit.corpus.markup import PageIndex
+from kit.corpus.readers import extractor
 from kit.corpus.view import TextView, Unit
-from kit.types import SourceStatus
+from kit.types import Hit, SourceStatus
 
 
 class SourceReader:
@@ -65,6 +67,13 @@ class SourceReader:
         None for other formats or a file that cannot be read."""
         view = self._file(rel)[1]
         return None if view is None else view.where(start)
+
+    def placed(self, hit: Hit) -> Hit:
+        """`hit` with the page (PDF) or paragraph (DOCX) its chunk starts in; other files are not read."""
+        where = self.where(hit.chunk.path, hit.chunk.start) if extractor(hit.chunk.path) else None
+        if where is None:
+            return hit
+        return replace(hit, page=where[1]) if where[0] == "page" else replace(hit, paragraph=where[1])
 
     def _page(self, rel: str, raw: str) -> PageIndex:
         if rel not in self._pages:
