@@ -183,3 +183,29 @@ def write_docx(path: Path) -> Written:
         para(s)
     document.save(str(path))
     return out
+
+
+def write_flowing_pdf(path: Path, paragraphs: list[str], header: str = "Riverton Civic Bulletin") -> Path:
+    """Paragraphs flowed by reportlab's layout engine through two columns a page (text runs on from
+    the foot of the left column to the head of the right one, and on to the next page), with a
+    running header and page number drawn on every page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(font_path())))
+    width, height = A4
+    column = (width - 144 - 24) / 2
+    frames = [Frame(72 + k * (column + 24), 80, column, height - 170, id=f"col{k}") for k in range(2)]
+
+    def furniture(c: object, doc: object) -> None:
+        c.setFont("DejaVu", 9)  # type: ignore[attr-defined]
+        c.drawString(72, height - 50, header)  # type: ignore[attr-defined]
+        c.drawString(width / 2 - 20, 40, f"Page {doc.page}")  # type: ignore[attr-defined]
+
+    doc = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate("two", frames, onPage=furniture)])
+    style = ParagraphStyle("body", fontName="DejaVu", fontSize=10, leading=13, spaceAfter=6)
+    doc.build([Paragraph(p, style) for p in paragraphs])
+    return path

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bench.office_docs import HARBOUR, LIBRARY, RAILWAY, SERVICES, Written, write_docx, write_pdf
+from bench.office_docs import HARBOUR, LIBRARY, RAILWAY, SERVICES, Written, write_docx, write_flowing_pdf, write_pdf
 from kit.api import Kit
 from kit.config import Settings
 from kit.corpus.files import FoundFile, UnreadableFile, read_document
@@ -258,3 +258,22 @@ def test_a_pdf_read_by_an_older_reader_is_chunked_again(folder: tuple[Path, list
     again = make_kit().ingest(docs)
     assert again.unchanged_files == 4 and again.embedded == 0  # same text, same chunks: only their file hash renewed
     assert make_kit().doctor().verdict.value == "healthy"
+
+
+def test_text_flowed_through_two_columns_reads_in_order_on_the_page_pypdf_finds_it_on(tmp_path: Path) -> None:
+    """reportlab's layout engine breaks lines and columns itself: sentences run from one column (and
+    page) into the next. Each must be whole in kit's text, on the page pypdf finds it on."""
+    paragraphs = [" ".join(HARBOUR), " ".join(LIBRARY), " ".join(RAILWAY)] * 6
+    path = write_flowing_pdf(tmp_path / "flow.pdf", paragraphs)
+    pages = pypdf_pages(path)
+    assert len(pages) >= 2
+    doc, _ = read_document(FoundFile(path, "flow.pdf"), Settings())
+    kit_pages = [" ".join(p.split()) for p in doc.raw_text.split("\n\n")]
+    assert len(kit_pages) == len(pages) and not any("Riverton Civic Bulletin" in p for p in kit_pages)
+    checked = 0
+    for sentence in HARBOUR + LIBRARY + RAILWAY:
+        on = [n for n, p in enumerate(pages) if squeezed(sentence) in squeezed(p)]
+        assert on, sentence  # whole on some page, as pypdf reads it
+        checked += 1
+        assert all(sentence in kit_pages[n] for n in on), (sentence, on)
+    assert checked == 18
