@@ -28,7 +28,8 @@ from tests.helpers import SEEDS, kit_free_env, run_kit
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 QUESTIONS = ["When will the breakwater construction begin?", "How many books did visitors borrow last year?",
              "When was the steam locomotive built?", "Who reviewed the final figures?",
-             "How much do tickets cost for adults?", "What did the librarian say about the catalogue?"]
+             "How much do tickets cost for adults?", "What did the librarian say about the catalogue?",
+             "What time does the ferry to the island leave in winter?"]
 
 
 def squeezed(text: str) -> str:
@@ -63,6 +64,9 @@ def folder(tmp_path: Path) -> tuple[Path, list[Written]]:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(next(SEEDS.glob("*.txt")), docs / "news.txt")
+    shutil.copy(Path(__file__).parent / "data" / "html" / "city_council.html", docs / "council.html")
+    (docs / "notes.md").write_text("# Ferry notes\n\nThe ferry to the island leaves at 7:00 and 17:00 in winter.\n",
+                                   encoding="utf-8")
     written = [write_pdf(docs / "bulletin.pdf", [HARBOUR, LIBRARY, RAILWAY], table=SERVICES),
                write_pdf(docs / "single.pdf", [RAILWAY[:3], HARBOUR[:3]], header="Museum notes", two_columns=False,
                          footnote=False, ligatures=False),
@@ -107,7 +111,7 @@ def test_citations_of_a_mixed_folder_name_the_page_or_paragraph_their_quote_is_o
     docs, _ = folder
     k = make_kit()
     report = k.ingest(docs)
-    assert report.files == 4 and not report.issues
+    assert report.files == 6 and not report.issues
     citations = cited(k)
     pdfs = [c for c in citations if c.path.endswith(".pdf")]
     words = [c for c in citations if c.path.endswith(".docx")]
@@ -121,9 +125,11 @@ def test_citations_of_a_mixed_folder_name_the_page_or_paragraph_their_quote_is_o
         assert c.paragraph is not None and c.page is None
         first = c.quote.split("\n\n")[0]
         assert first in paragraphs[c.paragraph - 1], (c.paragraph, c.quote)
-    assert all(c.page is None and c.paragraph is None for c in citations if c.path.endswith(".txt"))
+    others = [c for c in citations if c.path.endswith((".txt", ".md", ".html"))]
+    assert any(c.path == "docs/notes.md" for c in others)
+    assert all(c.page is None and c.paragraph is None for c in others)
     again = k.ingest(docs)  # a PDF and a DOCX read again give the same text, chunks and ids
-    assert again.unchanged_files == 4 and again.added == again.embedded == 0
+    assert again.unchanged_files == 6 and again.added == again.embedded == 0
     assert k.doctor().verdict.value == "healthy"
 
 
@@ -202,7 +208,7 @@ def test_bad_pdf_and_docx_files_get_one_line_each_and_the_rest_ingests(folder: t
     assert len(report.issues) == len(expected)
     assert "encrypted" in lines["docs/locked.pdf"].reason and "OCR" in lines["docs/scanned.pdf"].reason
     assert "not a zip archive" in lines["docs/letter.docx"].reason and "zip bomb" in lines["docs/bomb.docx"].reason
-    assert report.files == 4 + len(expected) and report.added > 0
+    assert report.files == 6 + len(expected) and report.added > 0
 
 
 def test_a_docx_zip_bomb_is_refused_before_anything_is_unzipped(tmp_path: Path) -> None:
@@ -256,7 +262,7 @@ def test_a_pdf_read_by_an_older_reader_is_chunked_again(folder: tuple[Path, list
     monkeypatch.undo()
     assert make_kit().doctor().verdict.value == "stale"
     again = make_kit().ingest(docs)
-    assert again.unchanged_files == 4 and again.embedded == 0  # same text, same chunks: only their file hash renewed
+    assert again.unchanged_files == 6 and again.embedded == 0  # same text, same chunks: only their file hash renewed
     assert make_kit().doctor().verdict.value == "healthy"
 
 
