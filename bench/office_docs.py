@@ -61,7 +61,7 @@ FOOTNOTE = "The survey of residents was carried out by the university in May."
 
 def write_pdf(path: Path, chapters: list[list[str]], header: str = "Riverton Civic Bulletin",
               two_columns: bool = True, footnote: bool = True, ligatures: bool = True,
-              table: list[tuple[str, ...]] | None = None) -> Written:
+              table: list[tuple[str, ...]] | None = None, interleaved: bool = False) -> Written:
     """One chapter per page (the first page in two columns when `two_columns`), a running header
     and "Page N of M" on every page; long words hyphenated at line ends; `table` (rows of cells)
     drawn with grid lines below the last chapter, its cells listed in `Written.cells`."""
@@ -80,10 +80,14 @@ def write_pdf(path: Path, chapters: list[list[str]], header: str = "Riverton Civ
         columns = [chapter[:len(chapter) // 2], chapter[len(chapter) // 2:]] if two_columns and number == 1 \
             else [chapter]
         col_width = (width - 144 - 24) / len(columns)
-        for k, sentences in enumerate(columns):
-            x = 72 + k * (col_width + 24)
-            _paragraph(c, x, height - 90, col_width, sentences, ligatures)
-            out.sentences += [(s, number) for s in sentences]
+        lines = [_wrap(sentences, col_width) for sentences in columns]
+        # `interleaved`: line by line across the columns, as some writers draw them; else column by column.
+        order = [(k, n) for n in range(max(map(len, lines))) for k in range(len(lines))] if interleaved \
+            else [(k, n) for k in range(len(lines)) for n in range(len(lines[k]))]
+        for k, n in order:
+            if n < len(lines[k]):
+                _draw(c, 72 + k * (col_width + 24), height - 90 - 15 * n, lines[k][n], 11, ligatures)
+        out.sentences += [(s, number) for sentences in columns for s in sentences]
         if table and number == len(chapters):
             _table(c, table, height - 420)
             out.cells += [(cell, number) for row in table for cell in row]
@@ -108,11 +112,11 @@ def _table(c: object, rows: list[tuple[str, ...]], top: float) -> None:
     table.drawOn(c, 72, top - h)
 
 
-def _paragraph(c: object, x: float, top: float, width: float, sentences: list[str], ligatures: bool) -> None:
+def _wrap(sentences: list[str], width: float, size: int = 11) -> list[str]:
+    """The sentences broken into lines of at most `width` points, long words hyphenated at line ends."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    size, leading = 11, 15
-    y = top
+    lines: list[str] = []
     line = ""
     for word in " ".join(sentences).split():
         trial = f"{line} {word}".strip()
@@ -120,11 +124,9 @@ def _paragraph(c: object, x: float, top: float, width: float, sentences: list[st
             line = trial
             continue
         head, tail = _hyphenate(line, word, width, size)
-        _draw(c, x, y, f"{line} {head}".strip() if head else line, size, ligatures)
-        y -= leading
+        lines.append(f"{line} {head}".strip() if head else line)
         line = tail
-    if line:
-        _draw(c, x, y, line, size, ligatures)
+    return lines + ([line] if line else [])
 
 
 def _hyphenate(line: str, word: str, width: float, size: int) -> tuple[str, str]:

@@ -283,3 +283,15 @@ def test_text_flowed_through_two_columns_reads_in_order_on_the_page_pypdf_finds_
         checked += 1
         assert all(sentence in kit_pages[n] for n in on), (sentence, on)
     assert checked == 18
+
+
+@pytest.mark.parametrize("interleaved", [False, True])
+def test_two_columns_read_column_by_column_whichever_order_the_writer_drew_them(tmp_path: Path,
+                                                                                interleaved: bool) -> None:
+    """A writer that draws a line of the left column, then one of the right, and so on: kit still reads
+    the left column, then the right (its hyphenated words joined), the footnote across the page last."""
+    w = write_pdf(tmp_path / "cols.pdf", [HARBOUR + LIBRARY, RAILWAY], interleaved=interleaved)
+    doc, _ = read_document(FoundFile(w.path, "cols.pdf"), Settings())
+    first = " ".join(doc.raw_text.split("\n\n")[0].split())
+    assert first == " ".join(HARBOUR + LIBRARY) + " 1 The survey of residents was carried out by the university in May."
+    assert not interleaved or "Page 1 of 2" not in doc.raw_text

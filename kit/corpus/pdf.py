@@ -1,7 +1,8 @@
 """PDF: the text layer of every page, read by PDFium (pypdfium2), as one text view.
 
 Pages in order, each page's text in PDFium's reading order (the content stream's, which is how
-typesetters write columns: the left one, then the right). Line ends become "\\n"; a word PDFium
+typesetters write columns: the left one, then the right; a page whose stream interleaves two
+columns line by line is read column by column, see `kit.corpus.columns`). Line ends become "\\n"; a word PDFium
 found hyphenated at a line end (it marks the hyphen U+FFFE) is joined ("regio-" + "nal" is
 "regional"); ligature glyphs are spelled out ("ﬁ" is "fi"); a line among the first or last two of
 at least half the pages, digits aside ("Page 3 of 9"), is a running header or footer and is left
@@ -19,6 +20,7 @@ import unicodedata
 from functools import cache
 from importlib.metadata import version
 
+from kit.corpus.columns import column_text
 from kit.corpus.view import TextView, UnreadableFile
 from kit.types import IssueKind
 
@@ -81,7 +83,8 @@ def _page_text(pdf: object, i: int) -> str:
     try:
         textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            width, height = page.get_size()
+            return column_text(textpage, width, height) or str(textpage.get_text_range())
         finally:
             textpage.close()
     finally:
