@@ -27,7 +27,8 @@ _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\x02\ufffe][ \t]*\r?\n(?=\w)")
 def column_text(textpage: Any, width: float, height: float) -> str | None:
     """The page's text read column by column when its stream interleaves two columns; else None."""
     rects: list[Rect] = [tuple(textpage.get_rect(i)) for i in range(textpage.count_rects())]
-    if len(rects) < _MIN_RUNS:
+    # First the cheap test, against the page's middle: most pages are not interleaved and stop here.
+    if len(rects) < _MIN_RUNS or not _interleaved(rects, width / 2):
         return None
     gutter = _gutter(rects, width)
     if gutter is None or not _interleaved(rects, gutter):
