@@ -295,3 +295,18 @@ def test_two_columns_read_column_by_column_whichever_order_the_writer_drew_them(
     first = " ".join(doc.raw_text.split("\n\n")[0].split())
     assert first == " ".join(HARBOUR + LIBRARY) + " 1 The survey of residents was carried out by the university in May."
     assert not interleaved or "Page 1 of 2" not in doc.raw_text
+
+
+def test_a_cited_pdf_damaged_later_fails_its_citation_without_stopping_the_check(
+        folder: tuple[Path, list[Written]], make_kit: Callable[..., Kit]) -> None:
+    from kit.grounding.citations import verify
+    from kit.types import CitationProblem
+
+    docs, _ = folder
+    k = make_kit()
+    k.ingest(docs)
+    c = k.ask("When was the steam locomotive built?", files=["docs/bulletin.pdf"]).citations[0]
+    data = (docs / "bulletin.pdf").read_bytes()
+    (docs / "bulletin.pdf").write_bytes(data[: len(data) // 3])
+    checked = verify(c, k.sources())
+    assert not checked.verified and checked.problem is CitationProblem.SOURCE_MISSING

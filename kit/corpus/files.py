@@ -198,6 +198,8 @@ def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None,
         return SourceStatus.MISSING, None
     except (OSError, UnreadableFile):
         return SourceStatus.UNREADABLE, None
+    except Exception:  # a reader's library failing on a damaged file: the citation fails, kit verify goes on
+        return SourceStatus.UNREADABLE, None
     if sha256 and content_sha256(view.raw, view.version) != sha256:
         return SourceStatus.CHANGED, view
     return SourceStatus.OK, view
