@@ -152,6 +152,7 @@ def test_kit_verify_in_a_real_process_passes_pages_and_fails_a_wrong_one(folder:
     saved.write_text(json.dumps(data), encoding="utf-8")
     done = run_kit(["verify", str(saved)], env=env)
     assert done.returncode == 1 and "citation [1] docs/bulletin.pdf" in done.stdout, done.stdout + done.stderr
+    assert "no longer at its place (page 2) in docs/bulletin.pdf" in done.stdout
 
 
 def test_reports_link_a_pdf_citation_to_its_page(folder: tuple[Path, list[Written]],
