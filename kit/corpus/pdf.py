@@ -2,12 +2,13 @@
 
 Pages in order, each page's text in PDFium's reading order (the content stream's, which is how
 typesetters write columns: the left one, then the right; a page whose stream interleaves two
-columns line by line is read column by column, see `kit.corpus.columns`). Line ends become "\\n"; a word PDFium
-found hyphenated at a line end (it marks the hyphen U+FFFE) is joined ("regio-" + "nal" is
-"regional"); ligature glyphs are spelled out ("ﬁ" is "fi"); a line among the first or last two of
-at least half the pages, digits aside ("Page 3 of 9"), is a running header or footer and is left
-out. Pages are separated by a blank line, and the view's `starts` say where each begins, so a
-span's page is where it starts. A PDF with no text layer (scanned), encrypted or damaged is an
+columns line by line is read column by column, see `kit.corpus.columns`). Line ends become
+"\\n"; a word PDFium found hyphenated at a line end (it marks the hyphen U+FFFE) is joined
+("regio-" + "nal" is "regional"; "short-" + "and" keeps its hyphen and a space); ligature
+glyphs are spelled out ("ﬁ" is "fi"); a line among the first or last two of at least half the
+pages, digits aside ("Page 3 of 9"), is a running header or footer and is left out. Pages are
+separated by a blank line, and the view's `starts` say where each begins, so a span's page is
+where it starts. A PDF with no text layer (scanned), encrypted or damaged is an
 `UnreadableFile`. This module does not OCR, nor read text drawn as images or form fields; a word
 hyphenated at a line end by its own hyphen ("inter-" + "library") is joined too.
 """
