@@ -151,7 +151,9 @@ class Kit:
         """The k best chunks for `query`, optionally only from some files (each a stored path, a file
         name or a glob; see `_stored_names`) or sections."""
         self.store.require()  # before any model is loaded
-        return self._search(query, k, self._stored_names(files) if files else None, sections)
+        hits = self._search(query, k, self._stored_names(files) if files else None, sections)
+        reader = self.sources()
+        return [reader.placed(h) for h in hits]
 
     def _search(self, query: str, k: int | None = None, files: list[str] | None = None,
                 sections: list[Section] | None = None) -> list[Hit]:
@@ -231,14 +233,16 @@ class Kit:
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
+        from kit.corpus.readers import extractor
         from kit.version import __version__
 
         sources = tuple(s.name for s in self.store.sources())
         settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
         files = {c.path: c.doc_sha256 for c in citations}
         created = datetime.now(UTC).replace(microsecond=0).isoformat()
+        readers = {path: name for path in sorted(files) if (name := extractor(path))}
         return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
-                          str(self.location.base))
+                          str(self.location.base), readers)
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source

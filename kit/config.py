@@ -96,7 +96,7 @@ class Settings(BaseModel):
         "cp1252", description="Encoding tried when a file is neither UTF-8 nor UTF-16 with a BOM."
     )
     extensions: tuple[str, ...] = Field(
-        (".txt", ".md", ".markdown", ".html", ".htm"), description="File types ingested."
+        (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"), description="File types ingested."
     )
     top_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever before fusion.")

@@ -160,6 +160,8 @@ class Hit:
     score: float
     dense_rank: int | None = None
     keyword_rank: int | None = None
+    page: int | None = None  # PDF: the page the chunk is on (`Kit.search` sets it, as a citation's)
+    paragraph: int | None = None  # DOCX: the paragraph the chunk starts in
 
     def to_dict(self) -> dict[str, object]:
         c = self.chunk
@@ -167,6 +169,7 @@ class Hit:
             "id": c.id, "path": c.path, "start": c.start, "end": c.end, "section": c.section,
             "score": round(self.score, 6), "dense_rank": self.dense_rank,
             "keyword_rank": self.keyword_rank, "text": c.text,
+            **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph)) if v is not None},
         }
 
     def __str__(self) -> str:
@@ -302,6 +305,10 @@ class Citation:
     doc_sha256: str = ""
     support: Support | None = None  # None until judged against its claim
     reasons: tuple[str, ...] = ()
+    # Where the span starts, 1-based, derived from the file's text view when the quote is checked:
+    # the page of a PDF, the paragraph of a DOCX (None for other formats).
+    page: int | None = None
+    paragraph: int | None = None
 
     @property
     def verified(self) -> bool:
@@ -315,14 +322,19 @@ class Citation:
         return {"key": self.key, "path": self.path, "start": self.start, "end": self.end,
                 "section": self.section, "quote": self.quote, "check": self.check,
                 "problem": self.problem, "support": self.support, "reasons": list(self.reasons),
-                "doc_sha256": self.doc_sha256}
+                "doc_sha256": self.doc_sha256,
+                **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph)) if v is not None}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Citation:
         return cls(int(d["key"]), str(d["path"]), int(d["start"]), int(d["end"]), d["section"], str(d["quote"]),
                    QuoteCheck(d.get("check", "exact")), CitationProblem(d["problem"]) if d.get("problem") else None,
                    str(d.get("doc_sha256", "")), Support(d["support"]) if d.get("support") else None,
-                   tuple(d.get("reasons", ())))
+                   tuple(d.get("reasons", ())), _number(d.get("page")), _number(d.get("paragraph")))
+
+
+def _number(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -369,10 +381,12 @@ class Provenance:
     settings: dict[str, object]  # the settings that change results
     created: str  # ISO 8601, UTC
     base: str = ""  # the absolute folder that stored names (sources, files, citation paths) are relative to
+    readers: dict[str, str] = field(default_factory=dict)  # cited PDF and DOCX files: what extracted their text
 
     def to_dict(self) -> dict[str, object]:
         return {"sources": list(self.sources), "base": self.base, "files": dict(self.files),
-                "kit_version": self.kit_version, "settings": dict(self.settings), "created": self.created}
+                "kit_version": self.kit_version, "settings": dict(self.settings), "created": self.created,
+                **({"readers": dict(self.readers)} if self.readers else {})}
 
 
 class Mode(StrEnum):

@@ -194,7 +194,7 @@ CASES = [
                                                "tides in the Bay of Fundy.\n"), OK, check=has("Bell\x07 and escape")),
     Case("crlf-line-endings", lambda d: write(d, "dos.txt", ARTICLE.replace("\n", "\r\n")), OK,
          check=has("Scientists from Punta Arenas")),
-    Case("unsupported-extension", lambda d: write(d, "scan.pdf", b"%PDF-1.7 " + ARTICLE.encode()), SKIPPED),
+    Case("unsupported-extension", lambda d: write(d, "slides.pptx", b"PK\x03\x04 " + ARTICLE.encode()), SKIPPED),
     Case("hidden-file", lambda d: write(d, ".draft.txt", ARTICLE), SKIPPED),
     Case("hidden-folder", lambda d: write(d, ".git/notes.txt", ARTICLE).split("/")[0], SKIPPED),
     Case("html", lambda d: write(d, "page.html", PAGE), OK,

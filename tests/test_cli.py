@@ -97,7 +97,7 @@ def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.C
     (docs / "empty.txt").write_text("")
     (docs / "bin.txt").write_bytes(b"\x00\x01 binary")
     (docs / "new\nline.txt").write_text("A file name with a newline, about the harbour of Valparaiso.\n")
-    (docs / "odd\x1b[31mname\n.pdf").write_bytes(b"%PDF")  # an escape sequence and a newline in a name
+    (docs / "odd\x1b[31mname\n.pptx").write_bytes(b"%PDF")  # an escape sequence and a newline in a name
     code = main(["ingest", str(docs), "--store", str(tmp_path / "store"), "--embedder", "hash", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and (data["errors"], data["skipped"], data["notes"]) == (1, 2, 0)
@@ -108,7 +108,7 @@ def test_ingest_text_output_names_problem_files(tmp_path: Path, capsys: pytest.C
     assert lines[0].startswith("docs: files 4  chunks 2  added 0") and "errors 1  skipped 2  notes 0" in lines[0]
     assert "  skipped: docs/empty.txt: file is empty or holds only whitespace" in lines
     assert "  error: docs/bin.txt: binary file (NUL or control bytes); only text files are ingested" in lines
-    assert any(line.startswith("  skipped: docs/odd\\x1b[31mname\\n.pdf: not a supported file type") for line in lines)
+    assert any(line.startswith("  skipped: docs/odd\\x1b[31mname\\n.pptx: not a supported file type") for line in lines)
     assert len(lines) == 4 and "\x1b" not in out  # names printed escaped, on one line each
 
 

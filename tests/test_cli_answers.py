@@ -164,7 +164,7 @@ def test_config_shows_values_origins_and_masks_secrets(capsys: pytest.CaptureFix
 def test_store_commands_json_matches_the_schema(tmp_path: Path) -> None:
     """ingest, files, doctor and rm speak the same schema (hash embedder: no model needed)."""
     docs = Path(shutil.copytree(SEEDS, tmp_path / "docs"))
-    (docs / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (docs / "notes.pptx").write_bytes(b"PK\x03\x04")
     env = {**kit_free_env(), "KIT_EMBEDDER": "hash"}
 
     def run(*args: str) -> Any:
@@ -174,7 +174,7 @@ def test_store_commands_json_matches_the_schema(tmp_path: Path) -> None:
 
     report = valid(run("ingest", str(docs)), "IngestReport")
     assert report["files"] == len(list(SEEDS.glob("*.txt"))) and report["skipped"] == 1
-    assert [i["path"] for i in report["issues"] if i["kind"] == "skipped"] == ["docs/notes.pdf"]
+    assert [i["path"] for i in report["issues"] if i["kind"] == "skipped"] == ["docs/notes.pptx"]
     listing = valid(run("files"), "Listing")
     assert sum(f["chunks"] for f in listing["files"]) == report["chunks"]
     assert valid(run("doctor"), "Checkup")["verdict"] == "healthy"

@@ -103,8 +103,8 @@ def test_scan_of_a_missing_folder(tmp_path: Path, plain: Settings) -> None:
 def test_scan_of_a_single_file(tmp_path: Path, plain: Settings) -> None:
     found = scan(write(tmp_path, "file.txt", "x"), plain)
     assert [c.rel for c in found.candidates] == ["file.txt"] and found.issues == []
-    odd = scan(write(tmp_path, "scan.pdf", "x"), plain)
-    assert odd.candidates == [] and [(i.path, i.kind) for i in odd.issues] == [("scan.pdf", IssueKind.SKIPPED)]
+    odd = scan(write(tmp_path, "slides.pptx", "x"), plain)
+    assert odd.candidates == [] and [(i.path, i.kind) for i in odd.issues] == [("slides.pptx", IssueKind.SKIPPED)]
 
 
 def test_scan_reports_hidden_entries_and_other_types_as_skipped(tmp_path: Path, plain: Settings) -> None:

@@ -138,16 +138,16 @@ def test_rm_on_the_command_line(project: Path, store_dir: Path, capsys: pytest.C
 def test_ingest_of_nothing_on_the_command_line_lists_every_file_and_exits_1(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pdfs").mkdir()
-    (tmp_path / "pdfs" / "a.pdf").write_bytes(b"%PDF")
-    (tmp_path / "pdfs" / "b.docx").write_bytes(b"PK")
+    (tmp_path / "pdfs" / "a.pptx").write_bytes(b"PK")
+    (tmp_path / "pdfs" / "b.xlsx").write_bytes(b"PK")
     code = main(["ingest", str(tmp_path / "pdfs"), "--store", str(tmp_path / "store"), "--embedder", "hash"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "  skipped: pdfs/a.pdf: not a supported file type" in captured.out
-    assert "  skipped: pdfs/b.docx: not a supported file type" in captured.out
+    assert "  skipped: pdfs/a.pptx: not a supported file type" in captured.out
+    assert "  skipped: pdfs/b.xlsx: not a supported file type" in captured.out
     assert captured.err.strip().splitlines() == [
-        "kit: error: nothing to ingest: pdfs holds no file kit can read (kit reads .txt, .md, .markdown, .html, "
-        ".htm); the store is unchanged"]
+        "kit: error: nothing to ingest: pdfs holds no file kit can read (kit reads .txt, .md, .markdown, .html, .htm, "
+        ".pdf, .docx); the store is unchanged"]
     assert not (tmp_path / "store").exists()
 
 

@@ -260,7 +260,7 @@ def test_a_page_read_by_an_older_view_is_chunked_again(pages: Path, make_kit: Ca
     """Stores built before spans pointed into the markup hold HTML chunks whose spans index the
     extracted text. Such a store is made here (the view's version one lower, its map the identity,
     so spans count in the text): the current kit finds those pages changed and chunks them again."""
-    from kit.corpus import files
+    from kit.corpus import readers
     from kit.corpus.markup import PageText, page_text
     from kit.types import RawMap
 
@@ -268,8 +268,8 @@ def test_a_page_read_by_an_older_view_is_chunked_again(pages: Path, make_kit: Ca
         page = page_text(markup)
         return PageText(page.text, RawMap(((0, 0, len(page.text), len(page.text)),)), page.comments, page.breaks)
 
-    monkeypatch.setattr(files, "VIEW_VERSION", files.VIEW_VERSION - 1)
-    monkeypatch.setattr(files, "page_text", old_view)
+    monkeypatch.setattr(readers, "VIEW_VERSION", readers.VIEW_VERSION - 1)
+    monkeypatch.setattr(readers, "page_text", old_view)
     make_kit().ingest(pages)
     monkeypatch.undo()
     assert make_kit().doctor().verdict.value == "stale"

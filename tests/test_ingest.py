@@ -224,11 +224,11 @@ def test_report_to_dict_counts_issues_by_kind(tmp_path: Path, make_kit: Callable
     (tmp_path / "docs" / "empty.txt").write_text("")
     (tmp_path / "docs" / "cp.txt").write_bytes(b"\x93Quoted\x94 from Word about the harbour.\n")
     (tmp_path / "docs" / "bin.txt").write_bytes(b"\x00\x01binary")
-    (tmp_path / "docs" / "scan.pdf").write_bytes(b"%PDF")
+    (tmp_path / "docs" / "slides.pptx").write_bytes(b"PK")
     data = make_kit().ingest(tmp_path / "docs").to_dict()
     assert (data["errors"], data["skipped"], data["notes"]) == (1, 2, 1)
     assert {(i["path"], i["kind"]) for i in data["issues"]} == {  # type: ignore[union-attr]
-        ("docs/bin.txt", "error"), ("docs/empty.txt", "skipped"), ("docs/scan.pdf", "skipped"),
+        ("docs/bin.txt", "error"), ("docs/empty.txt", "skipped"), ("docs/slides.pptx", "skipped"),
         ("docs/cp.txt", "note")}
     assert data["files"] == 4 and data["added"] == 2
 
@@ -294,7 +294,7 @@ def test_a_single_file_is_a_source(tmp_path: Path, make_kit: Callable[..., Kit])
     assert set(make_kit().store.catalog()) == {"a/one.txt"}
 
 
-@pytest.mark.parametrize("contents", [{}, {"scan.pdf": b"%PDF-1.7", "letter.docx": b"PK\x03\x04"}])
+@pytest.mark.parametrize("contents", [{}, {"slides.pptx": b"PK\x03\x04", "sheet.xlsx": b"PK\x03\x04"}])
 def test_a_folder_with_nothing_to_ingest_changes_nothing(tmp_path: Path, make_kit: Callable[..., Kit],
                                                           contents: dict[str, bytes]) -> None:
     a, _ = two_folders(tmp_path)

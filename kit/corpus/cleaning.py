@@ -171,6 +171,13 @@ def clean(raw: str) -> Cleaned:
     return Cleaned(clean_text, OffsetMap(tuple(pieces)), spans, removed)
 
 
+def keep_lines(raw: str) -> Cleaned:
+    """Every non-blank line of `raw` kept, as article: a document's own text (PDF, DOCX), not a web page."""
+    spans = tuple(Span(line.start, line.end, "article") for line in split_lines(raw))
+    clean_text, pieces = _join(raw, spans)
+    return Cleaned(clean_text, OffsetMap(tuple(pieces)), spans, ())
+
+
 def _join(raw: str, spans: tuple[Span, ...]) -> tuple[str, list[tuple[int, int, int]]]:
     parts: list[str] = []
     pieces: list[tuple[int, int, int]] = []

@@ -6,7 +6,6 @@ skipped, note); it never stops the rest. This module does not chunk, embed or st
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import stat
@@ -15,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.config import Settings
-from kit.corpus.cleaning import clean
-from kit.corpus.markup import VIEW_VERSION, page_spans, page_text
+from kit.corpus.cleaning import clean, keep_lines
+from kit.corpus.markup import page_spans
+from kit.corpus.readers import read_view
+from kit.corpus.view import TextView, UnreadableFile, decode
 from kit.location import resolve_stored, utf8_name
 from kit.types import Document, FileIssue, IssueKind, SourceStatus
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_HTML_SUFFIXES = (".html", ".htm")
+__all__ = ["FoundFile", "Scan", "UnreadableFile", "content_sha256", "decode", "read_document", "read_stored",
+           "scan"]
 # A stored file read back for a citation is held to the default ingest limit (max_file_mb = 10)
 # unless the caller passes the store's own.
 MAX_BYTES = 10 * 1024 * 1024
@@ -140,14 +140,6 @@ def _symlink_problem(path: Path, root: Path) -> str:
     return "symlink inside the folder; its target is ingested under its own name"
 
 
-class UnreadableFile(Exception):
-    """A file that cannot become a Document; the message is the reason, `kind` how serious it is."""
-
-    def __init__(self, reason: str, kind: IssueKind = IssueKind.ERROR) -> None:
-        super().__init__(reason)
-        self.kind = kind
-
-
 def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, list[str]]:
     """Read, decode and clean one file. Returns the document and notes about it."""
     try:
@@ -157,41 +149,36 @@ def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, l
     except OSError as exc:
         raise UnreadableFile(f"cannot read file: {exc.strerror}") from None
     notes: list[str] = []
-    text, encoding = decode(data, settings.fallback_encoding)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        notes.append(f"decoded as {encoding}")
-    markup = is_html(candidate.rel)
-    page = page_text(text) if markup else None
-    view = page.text if page else text
-    if not view.strip():
+    view = read_view(candidate.rel, data, settings.fallback_encoding)
+    if view.encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"decoded as {view.encoding}")
+    if not view.text.strip():
         raise UnreadableFile("file is empty or holds only whitespace", IssueKind.SKIPPED)
-    cleaned = clean(view)
+    # A PDF's or DOCX's text is the document's own: its running headers are gone already, and the
+    # web-page rules (menus, appeals, "Comments" starting a section) would misread its lines.
+    cleaned = clean(view.text) if view.web else keep_lines(view.text)
     if not cleaned.spans:
         raise UnreadableFile(f"only boilerplate found ({len(cleaned.removed)} lines removed); nothing to index",
                              IssueKind.SKIPPED)
+    page = view.page
     spans = page_spans(cleaned.spans, page) if page else cleaned.spans
-    doc = Document(candidate.rel, text, cleaned.clean_text, cleaned.offset_map, spans, cleaned.removed,
-                   content_sha256(text, markup), encoding, page.text if page else None,
-                   page.raw_map if page else None, page.breaks if page else ())
+    doc = Document(candidate.rel, view.raw, cleaned.clean_text, cleaned.offset_map, spans, cleaned.removed,
+                   content_sha256(view.raw, view.version), view.encoding, page.text if page else None,
+                   page.raw_map if page else None, view.breaks)
     return doc, notes
 
 
-def is_html(name: str) -> bool:
-    """Whether kit reads the file `name` as an HTML page (its text view, see `kit.corpus.markup`)."""
-    return name.lower().endswith(_HTML_SUFFIXES)
-
-
-def content_sha256(text: str, html: bool = False) -> str:
-    """The hash a stored file's chunks carry: of its decoded text. An HTML page's hash also names the
-    version of its text view (`VIEW_VERSION`): a page chunked by an older view is a changed file, so a
-    sync chunks it again and its old citations fail as `source_changed`."""
-    data = f"kit-html-view-{VIEW_VERSION}\0{text}" if html else text
+def content_sha256(text: str, version: str = "") -> str:
+    """The hash a stored file's chunks carry: of its text as read (`TextView.raw`). When a reader made
+    that text (HTML's view, PDF, DOCX) its `version` is hashed too: a file read by an older reader is
+    a changed file, so a sync chunks it again and its old citations fail as `source_changed`."""
+    data = f"{version}\0{text}" if version else text
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None, max_bytes: int = MAX_BYTES
-                ) -> tuple[SourceStatus, str | None]:
-    """A stored file as it is now: its status against the hash stored with it, and its text
+                ) -> tuple[SourceStatus, TextView | None]:
+    """A stored file as it is now: its status against the hash stored with it, and its text view
     (None when it is missing, unreadable, not a regular file, larger than `max_bytes`, or now
     behind a symlink leading out of its folder). Checked before it is opened: a FIFO would hang."""
     path = resolve_stored(base, name)
@@ -206,48 +193,13 @@ def read_stored(base: Path, name: str, fallback: str, sha256: str | None = None,
     if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
         return SourceStatus.UNREADABLE, None
     try:
-        text = read_text(path, fallback)
+        view = read_view(name, path.read_bytes(), fallback)
     except FileNotFoundError:
         return SourceStatus.MISSING, None
     except (OSError, UnreadableFile):
         return SourceStatus.UNREADABLE, None
-    if sha256 and content_sha256(text, is_html(name)) != sha256:
-        return SourceStatus.CHANGED, text
-    return SourceStatus.OK, text
-
-
-def read_text(path: Path, fallback: str) -> str:
-    """A file's text, decoded as ingest decodes it (for HTML, the markup). Raises OSError or
-    UnreadableFile."""
-    text, _ = decode(path.read_bytes(), fallback)
-    return text
-
-
-def decode(data: bytes, fallback: str) -> tuple[str, str]:
-    """Decode bytes: a BOM wins, then UTF-8, then the declared fallback encoding."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                raise UnreadableFile(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
-    if _looks_binary(data):
-        raise UnreadableFile("binary file (NUL or control bytes); only text files are ingested")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode(fallback), fallback
-    except (UnicodeDecodeError, LookupError):
-        raise UnreadableFile(
-            f"neither UTF-8 nor {fallback}; convert it to UTF-8 or set KIT_FALLBACK_ENCODING") from None
-
-
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    controls = sum(b < 9 or 13 < b < 32 for b in head)
-    return len(head) > 0 and controls / len(head) > 0.3
-
+    except Exception:  # a reader's library failing on a damaged file: the citation fails, kit verify goes on
+        return SourceStatus.UNREADABLE, None
+    if sha256 and content_sha256(view.raw, view.version) != sha256:
+        return SourceStatus.CHANGED, view
+    return SourceStatus.OK, view

@@ -1,21 +1,26 @@
-"""Read stored files back (decoded as at ingest) to check citations against them.
+"""Read stored files back (as ingest read them) to check citations against them.
 
 A stored file is named relative to the store's base folder (or absolutely); a name that now
-leads out of its folder through a symlink is never read. This module does not locate quotes
-(see `kit.grounding.citations`).
+leads out of its folder through a symlink is never read. Each file is read through its format's
+reader (`kit.corpus.readers`), so a span reads as ingest read it: the text itself, an HTML page's
+text at its markup, a PDF's or DOCX's extracted text (with the page or paragraph it lies in). This
+module does not locate quotes (see `kit.grounding.citations`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from kit.corpus.files import MAX_BYTES, content_sha256, is_html, read_stored
+from kit.corpus.files import MAX_BYTES, content_sha256, read_stored
 from kit.corpus.markup import PageIndex
-from kit.types import SourceStatus
+from kit.corpus.readers import extractor
+from kit.corpus.view import TextView, Unit
+from kit.types import Hit, SourceStatus
 
 
 class SourceReader:
-    """Reads stored files (decoded as at ingest) to verify citations; caches each file once.
+    """Reads stored files (as at ingest) to verify citations; caches each file once.
 
     `root` is the store's base folder: stored file names are relative to it (or absolute). A name
     that now leads out of its folder through a symlink is never read (see `status`), nor anything
@@ -29,28 +34,46 @@ class SourceReader:
         self.root = root
         self.fallback = fallback_encoding
         self.max_bytes, self.confined, self.stored = max_bytes, confined, stored
-        self._cache: dict[str, tuple[SourceStatus, str | None]] = {}
+        self._cache: dict[str, tuple[SourceStatus, TextView | None]] = {}
         self._pages: dict[str, PageIndex] = {}
 
     def text(self, rel: str) -> str | None:
-        """The file as decoded (for HTML, the markup); None when it cannot be read."""
-        return self._file(rel)[1]
+        """The text spans count in (for HTML, the markup; for PDF and DOCX, the extracted text);
+        None when the file cannot be read."""
+        view = self._file(rel)[1]
+        return None if view is None else view.raw
 
     def at_span(self, rel: str, start: int, end: int) -> str | None:
         """What raw[start:end] of the file reads as, as ingest read it: the raw text itself, or for
         HTML the page's text there (None when the span starts or ends in markup)."""
-        raw = self.text(rel)
-        if raw is None or not is_html(rel):
-            return None if raw is None else raw[start:end]
-        return self._page(rel, raw).at(start, end)
+        view = self._file(rel)[1]
+        if view is None or view.page is None:
+            return None if view is None else view.raw[start:end]
+        return self._page(rel, view.raw).at(start, end)
 
     def context(self, rel: str, start: int, end: int, width: int) -> tuple[str, str, str] | None:
         """(before, at, after): what `at_span` reads, with up to `width` characters of the text as
         ingest read it on each side (for HTML, the page's text); None when `at_span` is None."""
-        raw = self.text(rel)
-        if raw is None or not is_html(rel):
-            return None if raw is None else (raw[max(0, start - width):start], raw[start:end], raw[end:end + width])
-        return self._page(rel, raw).context(start, end, width)
+        view = self._file(rel)[1]
+        if view is None or view.page is None:
+            if view is None:
+                return None
+            raw = view.raw
+            return raw[max(0, start - width):start], raw[start:end], raw[end:end + width]
+        return self._page(rel, view.raw).context(start, end, width)
+
+    def where(self, rel: str, start: int) -> tuple[Unit, int] | None:
+        """The page (PDF) or paragraph (DOCX), 1-based, where raw offset `start` of the file lies;
+        None for other formats or a file that cannot be read."""
+        view = self._file(rel)[1]
+        return None if view is None else view.where(start)
+
+    def placed(self, hit: Hit) -> Hit:
+        """`hit` with the page (PDF) or paragraph (DOCX) its chunk starts in; other files are not read."""
+        where = self.where(hit.chunk.path, hit.chunk.start) if extractor(hit.chunk.path) else None
+        if where is None:
+            return hit
+        return replace(hit, page=where[1]) if where[0] == "page" else replace(hit, paragraph=where[1])
 
     def _page(self, rel: str, raw: str) -> PageIndex:
         if rel not in self._pages:
@@ -59,12 +82,13 @@ class SourceReader:
 
     def status(self, rel: str, sha256: str | None = None) -> SourceStatus:
         """The file `rel` now, against `sha256` (the hash stored with its chunks, `Chunk.doc_sha256`)."""
-        status, text = self._file(rel)
-        if status is SourceStatus.OK and sha256 and text is not None and content_sha256(text, is_html(rel)) != sha256:
+        status, view = self._file(rel)
+        if status is SourceStatus.OK and sha256 and view is not None \
+                and content_sha256(view.raw, view.version) != sha256:
             return SourceStatus.CHANGED
         return status
 
-    def _file(self, rel: str) -> tuple[SourceStatus, str | None]:
+    def _file(self, rel: str) -> tuple[SourceStatus, TextView | None]:
         if rel not in self._cache:
             if self.root is None:
                 self._cache[rel] = (SourceStatus.MISSING, None)

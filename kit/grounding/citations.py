@@ -1,7 +1,8 @@
 """Citations: parse markers, locate quotes in passages, and check quotes against the files.
 
 A citation is kept only when its quote is found in the source file at its span (for HTML, the
-span's markup with tags stripped and references decoded), exactly or after normalising
+span's markup with tags stripped and references decoded; for PDF and DOCX, the extracted text, the
+citation's page or paragraph derived from it and checked), exactly or after normalising
 whitespace and typographic quotes (the check says which); otherwise its
 typed problem says why (file missing, file changed since ingest, quote no longer at its span).
 Whether a quote supports its claim is `kit.grounding.support`'s question; this module only locates and
@@ -90,12 +91,25 @@ def verify(citation: Citation, reader: SourceReader) -> Citation:
     # For HTML, the page's text at the span (tags stripped, references decoded); a span that starts
     # or ends in markup reads as nothing, so it fails.
     at_span = reader.at_span(citation.path, citation.start, citation.end) or ""
-    if at_span == citation.quote:
-        return replace(citation, check=QuoteCheck.EXACT, problem=None)
-    if normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
-        return replace(citation, check=QuoteCheck.NORMALIZED, problem=None)
+    located = _located(citation, reader)
+    if located is not None and at_span == citation.quote:
+        return replace(located, check=QuoteCheck.EXACT, problem=None)
+    if located is not None and normalise(at_span)[0].strip() == normalise(citation.quote)[0].strip():
+        return replace(located, check=QuoteCheck.NORMALIZED, problem=None)
     changed = reader.status(citation.path, citation.doc_sha256) is SourceStatus.CHANGED
     return citation.failed(CitationProblem.SOURCE_CHANGED if changed else CitationProblem.NOT_AT_SPAN)
+
+
+def _located(citation: Citation, reader: SourceReader) -> Citation | None:
+    """The citation with the page (PDF) or paragraph (DOCX) its span starts in, derived from the file
+    as read now; None when it names another page or paragraph than the file gives (a saved citation
+    whose location was edited, or whose file's pages moved)."""
+    where = reader.where(citation.path, citation.start)
+    page = where[1] if where and where[0] == "page" else None
+    paragraph = where[1] if where and where[0] == "paragraph" else None
+    if (citation.page or page) != page or (citation.paragraph or paragraph) != paragraph:
+        return None
+    return replace(citation, page=page, paragraph=paragraph)
 
 
 def verify_all(citations: Sequence[Citation], reader: SourceReader) -> tuple[list[Citation], list[Citation]]:

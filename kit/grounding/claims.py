@@ -190,6 +190,7 @@ def number_citations(claims: list[C], shown_first: bool = True) -> list[C]:
 
 def failure_reason(c: Citation) -> str:
     """Why a citation was not kept, in words (from its typed problem)."""
+    place = f" (page {c.page})" if c.page else f" (paragraph {c.paragraph})" if c.paragraph else ""
     messages = {
         CitationProblem.INVENTED_KEY: f"cites passage [{c.key}], which it was not given",
         CitationProblem.NOT_IN_PASSAGE: f"its quote is not in passage [{c.key}]",
@@ -197,7 +198,7 @@ def failure_reason(c: Citation) -> str:
         CitationProblem.SOURCE_CHANGED: f"its source file {c.path} changed since it was ingested",
         CitationProblem.SOURCE_OUTSIDE: f"its source file {c.path} leads outside its folder (through a link, or "
                                         "by its name), so it is not read",
-        CitationProblem.NOT_AT_SPAN: f"its quote is no longer at its place in {c.path}",
+        CitationProblem.NOT_AT_SPAN: f"its quote is no longer at its place{place} in {c.path}",
     }
     return messages.get(c.problem, "its citation did not check out") if c.problem else "its citation did not check out"
 

@@ -53,9 +53,19 @@ def counts_line(claims: list[Claim], failed: Sequence[Citation] = ()) -> str:
     return line + (f"; {n['failed_citations']} citations failed their check" if failed else "")
 
 
+def place(c: Citation) -> str:
+    """Where a citation's quote starts beyond its span: " page 3" (PDF), " paragraph 12" (DOCX), or ""."""
+    return f" page {c.page}" if c.page else f" paragraph {c.paragraph}" if c.paragraph else ""
+
+
+def fragment(c: Citation) -> str:
+    """What a link to the cited file ends with: "#page=3" opens a PDF at its page (PDF open parameters)."""
+    return f"#page={c.page}" if c.page else ""
+
+
 def citation_line(c: Citation) -> str:
     support = f", {c.support.value}" if c.support else ""
-    return (f"[{c.key}] {name(c.path)} [{c.start}:{c.end}] {c.section}, quote {c.check.value}{support}: "
+    return (f"[{c.key}] {name(c.path)}{place(c)} [{c.start}:{c.end}] {c.section}, quote {c.check.value}{support}: "
             f"\"{one_line(c.quote)}\"")
 
 

@@ -6,7 +6,18 @@ import html
 import re
 from collections.abc import Sequence
 
-from kit.report.common import FLAG, VERDICT, Links, change_note, counts_line, name, one_line, visible
+from kit.report.common import (
+    FLAG,
+    VERDICT,
+    Links,
+    change_note,
+    counts_line,
+    fragment,
+    name,
+    one_line,
+    place,
+    visible,
+)
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
     CheckedClaim,
@@ -65,9 +76,10 @@ def citation_html(c: Citation, prefix: str = "", context: str | None = None, lin
         before, _, after = context.partition(c.quote)
         body = f"…{_e(before[-200:])}<mark>{quote}</mark>{_e(after[:200])}…"
     href = _href(c.path, links)
-    source = f"<a href='{href}'>{_n(c.path)}</a>" if href else _n(c.path)
+    source = f"<a href='{href}{fragment(c)}'>{_n(c.path)}</a>" if href else _n(c.path)
     support = f", {c.support.value}" if c.support else ""
-    return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source} [{c.start}:{c.end}] "
+    return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source}{_e(place(c))} "
+            f"[{c.start}:{c.end}] "
             f"{_e(c.section)}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
 
 
@@ -174,8 +186,8 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
 
 def _source_html(c: Citation, links: Links | None) -> str:
     href = _href(c.path, links)
-    label = f"{_n(c.path)} [{c.start}:{c.end}]"
-    return f"<a class='kit-src' href='{href}'>{label}</a>" if href else \
+    label = f"{_n(c.path)}{_e(place(c))} [{c.start}:{c.end}]"
+    return f"<a class='kit-src' href='{href}{fragment(c)}'>{label}</a>" if href else \
         f"<span class='kit-src'>{label}</span>"
 
 

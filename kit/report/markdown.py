@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, visible
+from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, visible
 from kit.results import Answer, CheckResult, TopicSummary
 from kit.types import (
     Citation,
@@ -41,7 +41,7 @@ def _md_claim(claim: Claim) -> str:
 
 def _md_citation(c: Citation) -> str:
     support = f", {c.support.value}" if c.support else ""
-    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)} [{c.start}:{c.end}] "
+    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)}{place(c)} [{c.start}:{c.end}] "
             f"({md(c.section)}, quote {c.check.value}{support}): \"{md(one_line(c.quote, 400))}\"")
 
 

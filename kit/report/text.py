@@ -18,7 +18,8 @@ from kit.types import (
 def hit_text(hit: Hit, n: int | None = None) -> str:
     c = hit.chunk
     head = f"[{n}] " if n is not None else ""
-    return (f"{head}{name(c.path)} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
+    where = f" page {hit.page}" if hit.page else f" paragraph {hit.paragraph}" if hit.paragraph else ""
+    return (f"{head}{name(c.path)}{where} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
             f"    {one_line(c.text, 300)}")
 
 
