@@ -3,11 +3,13 @@
 Selection maximises the weight of the concepts the summary covers, each counted once (a
 concept's weight already says how central and how early it is: `kit.topics.salience`), subject to a
 word budget and a sentence cap: the concept-coverage integer program of Gillick & Favre (2009),
-solved exactly with HiGHS (scipy's `milp`). Counting a concept once is what keeps two sentences
-that say the same thing out of one summary; near-copies are also excluded pairwise. When the
-solver is unavailable or runs out of time, a greedy pass (gain per word, Lin & Bilmes 2010)
-gives the answer. Reading order is by article date when every article names one, else by
-file, then by position in the file. This module does not find sentences or check citations.
+solved with HiGHS (scipy's `milp`) over a bounded problem (candidates, concepts, search nodes;
+never a time limit, so the answer does not depend on the machine's load). Counting a concept
+once is what keeps two sentences that say the same thing out of one summary; near-copies are
+also excluded pairwise. When the solver is unavailable, or stops at its node limit with a worse
+answer, a greedy pass (gain per word, Lin & Bilmes 2010) gives it. Reading order is by article
+date when every article names one, else by file, then by position in the file. This module does
+not find sentences or check citations.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ import numpy as np
 
 from kit.topics.salience import Candidate
 
-MAX_CANDIDATES = 300  # the integer program solves 300 sentences in well under a second
-TIME_LIMIT = 5.0  # seconds for HiGHS before the greedy answer is used
+# The problem is bounded in size, never by the wall clock, so the same topic gives the same
+# summary on a quiet or a loaded machine (a time limit made the answer depend on the load).
+MAX_CANDIDATES = 80  # the densest sentences in value per word; a 250-word summary takes ~12
+MAX_CONCEPTS = 400  # the heaviest concepts among them; the rest weigh too little to change a choice
+NODE_LIMIT = 100  # branch-and-bound nodes; past it the better of the incumbent and greedy is kept
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def _value(problem: Selection, i: int) -> float:
 def _pool(problem: Selection, banned: frozenset[int]) -> list[int]:
     """Candidates worth considering: the MAX_CANDIDATES densest in value per word."""
     pool = [i for i in range(len(problem.cands)) if i not in banned and _fits(problem, i)]
-    pool.sort(key=lambda i: -_value(problem, i) / problem.cands[i].words)
+    pool.sort(key=lambda i: (-_value(problem, i) / problem.cands[i].words, i))
     return sorted(pool[:MAX_CANDIDATES])
 
 
@@ -68,7 +73,7 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
-    concepts = sorted({x for i in pool for x in problem.cands[i].concepts if problem.weights.get(x, 0.0) > 0})
+    concepts = _concepts(problem, pool)
     col = {x: len(pool) + k for k, x in enumerate(concepts)}
     n = len(pool) + len(concepts)
     cost = np.zeros(n)
@@ -96,10 +101,25 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
             matrix[r, j] = v
     constraint = LinearConstraint(matrix.tocsr(), [lo for _, lo, _ in rows], [hi for _, _, hi in rows])
     result = milp(cost, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, 1),
-                  options={"time_limit": TIME_LIMIT})
-    if result.x is None or result.status not in (0, 1):  # 1: time limit, with a feasible answer
+                  options={"node_limit": NODE_LIMIT, "presolve": True})
+    if result.x is None:
         return None
-    return [i for j, i in enumerate(pool) if result.x[j] > 0.5]
+    picked = [i for j, i in enumerate(pool) if result.x[j] > 0.5]
+    if result.status == 0:
+        return picked
+    fallback = greedy(problem, pool)  # node limit reached: the incumbent may be worse than greedy
+    return picked if coverage(problem, picked) >= coverage(problem, fallback) else fallback
+
+
+def _concepts(problem: Selection, pool: list[int]) -> list[str]:
+    """The MAX_CONCEPTS heaviest concepts of the pool (ties by name, so the order is stable)."""
+    held = {x for i in pool for x in problem.cands[i].concepts if problem.weights.get(x, 0.0) > 0}
+    return sorted(sorted(held, key=lambda x: (-problem.weights[x], x))[:MAX_CONCEPTS])
+
+
+def coverage(problem: Selection, picked: Sequence[int]) -> float:
+    """The weight of the concepts `picked` covers, each counted once."""
+    return sum(problem.weights.get(x, 0.0) for x in set().union(*(problem.cands[i].concepts for i in picked)))
 
 
 def greedy(problem: Selection, pool: list[int]) -> list[int]:
