@@ -1,9 +1,14 @@
 """Where sources agree and where they differ, fact by fact.
 
-Facts here are numbers with what they count ("18 cruise missiles", "more than 600 militants").
-Two sentences from different files that talk about the same thing (similar embeddings) and
-count the same noun agree when the numbers match and differ when they do not; near-identical
-sentences from different files agree outright. Works on sentences already cited, so every
+Facts here are numbers with what they count ("18 cruise missiles", "more than 600 militants"),
+whole figures with their scale ("$9.3bn" is 9.3e9, never "$9"). Two sentences from different
+files that talk about the same thing (similar embeddings) state the same quantity only when they
+count the same noun (or the same currency), say what is measured with a shared word near the
+figure ("tax claim" / "tax claim", not "sale price" / "tax claim"), do not name different
+subjects (proper nouns: "Holmes, 35" / "Radcliffe, 31") and do not name different years; then they
+agree when the numbers match and differ when they do not. Near-identical sentences from
+different files agree outright. Each agreement is listed once, and never when one of its quotes
+is also part of a difference. Works on sentences already cited, so every
 reported agreement or difference carries verified quotes. This module does not summarise.
 """
 
@@ -22,15 +27,20 @@ from kit.types import Citation
 
 # Number words a fact may be: kit.numbers' units ("dozen" aside) and "hundred".
 _UNITS = (*(w for w in UNITS if w != "dozen"), "hundred")
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SUFFIX = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}  # "$9.3bn", "£56m": written onto the figure
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _DIGIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Compounds ("twenty-five") come first: otherwise "twenty" and then "five" match on their own.
 _NUM = (r"(?:\d[\d,]*(?:\.\d+)?|(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_DIGIT_WORDS) + r")\b|"
         + "|".join(_UNITS) + r")")
-_FACT = re.compile(rf"(?<![\w$€£])(\$|€|£)?({_NUM})(\s+hundred)?(?:\s+({'|'.join(_SCALE)}))?\b", re.IGNORECASE)
+_FACT = re.compile(rf"(?<![\w$€£.])(\$|€|£)?({_NUM})"
+                   rf"(?:({'|'.join(_SUFFIX)})\b|(\s+hundred)?(?:\s+({'|'.join(_SCALE)}))?\b)", re.IGNORECASE)
 _AFTER = re.compile(r"[A-Za-z][A-Za-z-]*")
 _SKIP_NOUNS = {"year", "day", "month", "week", "hour", "minute", "percent", "time", "mile", "km", "th", "st", "nd"}
+_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_WINDOW = 6  # words either side of a figure that say what it measures ("a $27.5bn tax claim")
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"}
 
@@ -40,6 +50,8 @@ class Fact:
     value: float
     noun: str  # stemmed head noun of the counted phrase, or the currency for money
     text: str  # the matched words, e.g. "18 cruise missiles"
+    start: int = 0  # where the figure is in the sentence
+    end: int = 0
 
 
 def facts(sentence: str) -> list[Fact]:
@@ -51,11 +63,12 @@ def facts(sentence: str) -> list[Fact]:
             continue
         words = _counted_words(sentence[m.end():])
         noun = {"$": "usd", "€": "eur", "£": "gbp"}.get(currency or "") or _head(words)
-        if not noun or noun in _SKIP_NOUNS or (words and words[0] in _MONTHS):
-            continue
-        value = _value(number) * (100 if m.group(3) else 1) * _SCALE.get((m.group(4) or "").lower(), 1)
+        if len(noun) < 3 or noun in _SKIP_NOUNS or (words and words[0] in _MONTHS):
+            continue  # a one-letter unit ("3 m") says too little of what is measured
+        scale = _SUFFIX.get((m.group(3) or "").lower(), 1) * _SCALE.get((m.group(5) or "").lower(), 1)
+        value = _value(number) * (100 if m.group(4) else 1) * scale
         text = (m.group(0) + " " + " ".join(words[:2])).strip() if not currency else m.group(0)
-        out.append(Fact(value, noun, text))
+        out.append(Fact(value, noun, text, m.start(), m.end()))
     return out
 
 
@@ -95,7 +108,19 @@ def compare(citations: Sequence[Citation], vectors: np.ndarray, same_topic: floa
             if a.path == b.path or sim < same_topic:
                 continue
             _compare_pair(a, b, sim >= same_claim, agreements, differences, seen)
-    return agreements, differences
+    return _distinct(agreements, differences), differences
+
+
+def _distinct(agreements: list[Agreement], differences: list[Difference]) -> list[Agreement]:
+    """Each statement once, and never a sentence that is also one side of a difference."""
+    conflicting = {" ".join(c.quote.split()) for d in differences for _, c in d.versions}
+    out: dict[str, Agreement] = {}
+    for a in agreements:
+        # Shown in the words of a source whose sentence is not also one side of a difference.
+        wording = next((w for c in a.citations if (w := _statement(c)) not in conflicting), None)
+        if wording is not None and wording not in out:
+            out[wording] = Agreement(wording, a.citations)
+    return list(out.values())
 
 
 def _compare_pair(a: Citation, b: Citation, same_claim: bool, agreements: list[Agreement],
@@ -103,11 +128,10 @@ def _compare_pair(a: Citation, b: Citation, same_claim: bool, agreements: list[A
     fa, fb = facts(a.quote), facts(b.quote)
     for x in fa:
         for y in fb:
-            if x.noun != y.noun or (x.noun, f"{min(x.value, y.value)}-{max(x.value, y.value)}") in seen:
+            key = (x.noun, f"{min(x.value, y.value)}-{max(x.value, y.value)}")
+            if x.noun != y.noun or key in seen or not same_quantity(a.quote, x, b.quote, y):
                 continue
-            if not _same_subject(a.quote, b.quote, x.noun):
-                continue
-            seen.add((x.noun, f"{min(x.value, y.value)}-{max(x.value, y.value)}"))
+            seen.add(key)
             if x.value == y.value:
                 agreements.append(Agreement(_statement(a), (a, b)))
             else:
@@ -117,14 +141,39 @@ def _compare_pair(a: Citation, b: Citation, same_claim: bool, agreements: list[A
         agreements.append(Agreement(_statement(a), (a, b)))
 
 
-def _same_subject(a: str, b: str, noun: str) -> bool:
-    """Two figures counting the same noun are about the same subject only when their sentences
-    share another content word ("fired 18 cruise missiles" / "26 cruise missiles hit": cruise),
-    not when the noun is all they share ("18 cruise missiles" / "40 missiles at the museum")."""
-    def words(text: str) -> set[str]:
-        return {match_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", text) if w.lower() not in STOPWORDS}
+def same_quantity(a: str, x: Fact, b: str, y: Fact) -> bool:
+    """Whether figure `x` of sentence `a` and `y` of `b` measure the same thing: a shared word
+    near both figures besides the noun ("fired 18 cruise missiles" / "26 cruise missiles hit":
+    cruise; not "18 cruise missiles" / "40 missiles at the museum"), no two different named
+    subjects, no two different years."""
+    shared = _near(a, x) & _near(b, y) - {match_stem(x.noun), match_stem(x.noun + "s")}
+    if not shared:
+        return False
+    years_a, years_b = set(_YEAR.findall(a)), set(_YEAR.findall(b))
+    if years_a and years_b and not years_a & years_b:
+        return False
+    names_a, names_b = names_before(a, x.start), names_before(b, y.start)
+    return not (names_a and names_b and not names_a & names_b)
 
-    return bool((words(a) & words(b)) - {match_stem(noun), match_stem(noun + "s")})
+
+def _near(sentence: str, fact: Fact) -> set[str]:
+    """Common content words within _WINDOW words before and after the figure (names say whose
+    figure it is, not what it measures: `names_before`)."""
+    def words(text: str) -> list[str]:
+        return [match_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)
+                if w.lower() not in STOPWORDS and not w[0].isupper()]
+
+    return set(words(sentence[:fact.start])[-_WINDOW:] + words(sentence[fact.end:])[:_WINDOW])
+
+
+def names_before(sentence: str, end: int) -> set[str]:
+    """The proper nouns (spaCy's tags; days and months aside) before character `end`: the
+    subject a figure belongs to is named before it ("Holmes, the 35-year-old"; "Yukos reported
+    a turnover of £1.2bn"), while places after it say where, not whose."""
+    from kit.grounding.structure.parser import parse
+
+    return {t.text.lower() for t in parse(sentence) if t.idx < end and t.pos_ == "PROPN"
+            and t.text.lower() not in _DAYS | _MONTHS and t.text[:1].isupper()}
 
 
 def _statement(c: Citation) -> str:
