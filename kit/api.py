@@ -329,11 +329,12 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
-        from kit.topics.summarize import in_sections, llm_summary, sections_note, topic_found
+        from kit.topics.summarize import about, in_sections, llm_summary, sections_note
 
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
-        if named and not topic_found(topic.title, topic.chunks, ctx.idf):
+        topic = about(topic, ctx.idf) if named else topic
+        if named and not topic.chunks:
             return TopicSummary(topic, [], mode, backend, found=False,
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is None:
