@@ -15,8 +15,8 @@ not find sentences or check citations.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -39,6 +39,9 @@ class Selection:
     max_words: int | None
     max_sentences: int
     redundant: frozenset[tuple[int, int]] = frozenset()  # pairs (i < j) that may not both be chosen
+    # A sentence whose opening refers back may be chosen only with the sentence just before it
+    # (`kit.topics.coherence`); None: that sentence is not quotable, so neither is this one.
+    requires: Mapping[int, int | None] = field(default_factory=dict)
 
 
 def select(problem: Selection, banned: frozenset[int] = frozenset()) -> list[int]:
@@ -62,7 +65,15 @@ def _pool(problem: Selection, banned: frozenset[int]) -> list[int]:
     """Candidates worth considering: the MAX_CANDIDATES densest in value per word."""
     pool = [i for i in range(len(problem.cands)) if i not in banned and _fits(problem, i)]
     pool.sort(key=lambda i: (-_value(problem, i) / problem.cands[i].words, i))
-    return sorted(pool[:MAX_CANDIDATES])
+    return _with_antecedents(problem, sorted(pool[:MAX_CANDIDATES]))
+
+
+def _with_antecedents(problem: Selection, pool: list[int]) -> list[int]:
+    """The pool without the sentences whose antecedent is not in it (chains: until none is left)."""
+    kept = set(pool)
+    while drop := {i for i in kept if i in problem.requires and problem.requires[i] not in kept}:
+        kept -= drop
+    return sorted(kept)
 
 
 def _fits(problem: Selection, i: int) -> bool:
@@ -95,6 +106,9 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     where = {i: j for j, i in enumerate(pool)}
     rows += [({where[a]: 1.0, where[b]: 1.0}, -np.inf, 1.0) for a, b in problem.redundant
              if a in where and b in where]
+    # s_i - s_antecedent <= 0: a sentence that refers back comes with the one it refers to.
+    rows += [({where[i]: 1.0, where[j]: -1.0}, -np.inf, 0.0) for i, j in problem.requires.items()
+             if i in where and j is not None and j in where]
     matrix = lil_matrix((len(rows), n))
     for r, (coefs, _, _) in enumerate(rows):
         for j, v in coefs.items():
@@ -130,7 +144,8 @@ def greedy(problem: Selection, pool: list[int]) -> list[int]:
     left = list(pool)
     while left and len(picked) < problem.max_sentences:
         left = [i for i in left if (problem.max_words is None or words + problem.cands[i].words <= problem.max_words)
-                and not any((min(i, p), max(i, p)) in problem.redundant for p in picked)]
+                and not any((min(i, p), max(i, p)) in problem.redundant for p in picked)
+                and (i not in problem.requires or problem.requires[i] in picked)]
         if not left:
             break
         best = max(left, key=lambda i: _gain(problem, i, covered))

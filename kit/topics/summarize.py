@@ -36,6 +36,7 @@ from kit.results import Topic, TopicSummary
 from kit.text import key_term_coverage
 from kit.topics.agreement import compare
 from kit.topics.cluster import ctfidf_labels
+from kit.topics.coherence import antecedents
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.topics.selection import Selection, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
@@ -75,7 +76,7 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
 def _problem(cands: list[Candidate], vectors: np.ndarray, max_sentences: int, max_words: int | None,
              titles: Sequence[str] = ()) -> Selection:
     weights = _shipped_model().bigram_weights(concept_features(cands, centrality(vectors), titles))
-    return Selection(cands, weights, max_words, max_sentences, near_copies(cands, vectors))
+    return Selection(cands, weights, max_words, max_sentences, near_copies(cands, vectors), antecedents(cands))
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +104,8 @@ def _checked_selection(problem: Selection, evidence: Evidence) -> tuple[list[tup
         if not rejected:
             break
         banned |= rejected
+    chosen = {i for i, _ in claims}  # a sentence that refers back never stays without its antecedent
+    claims = [(i, c) for i, c in claims if i not in problem.requires or problem.requires[i] in chosen]
     return claims, failed
 
 
