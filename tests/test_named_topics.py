@@ -52,3 +52,15 @@ def test_an_absent_topic_lists_no_sources_and_no_keywords(news: Kit) -> None:
     assert not summary.found and summary.claims == []
     assert summary.topic.documents == () and summary.topic.keywords == () and summary.topic.chunks == ()
     assert summary.agreements == [] and summary.differences == []
+
+
+def test_reports_of_an_absent_topic_name_no_sources_or_keywords(news: Kit) -> None:
+    from kit.report.html import report_html
+    from kit.report.markdown import report_markdown
+
+    absent, present = news.summarize(["Mars rover landing", "Yukos"])
+    provenance = news.provenance(present.citations)
+    for text in (report_markdown([absent, present], provenance), report_html([absent, present], provenance)):
+        mars, yukos = text.split("Yukos", 1)[0].split("Mars rover landing", 1)[1], text.split("Topic 2", 1)[1]
+        assert "vault.txt" not in mars and "yukos_" not in mars and "eywords:" not in mars
+        assert "yukos_" in yukos and "eywords:" in yukos
