@@ -35,7 +35,7 @@ from kit.grounding.citations import verify
 from kit.results import Agreement, Difference, Topic, TopicChange, TopicSummary
 from kit.types import Chunk, Citation, Claim, Mode, Support
 
-VERSION = 1
+VERSION = 2  # 2: per-command change baselines; summaries chosen without dangling openings
 FILE = "topics-cache.json"
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
