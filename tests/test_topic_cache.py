@@ -164,3 +164,22 @@ def test_each_command_reports_the_changes_since_its_own_last_run(tmp_path: Path,
     assert volcano([s.topic for s in k.summarize()]) is TopicChange.CHANGED
     assert volcano(k.topics()) is TopicChange.UNCHANGED
     assert volcano([s.topic for s in k.summarize()]) is TopicChange.UNCHANGED
+
+
+def test_the_cli_commands_do_not_consume_each_others_change_report(tmp_path: Path, corpus: Path) -> None:
+    """As a user runs them: `kit topics` shows a change, the next `kit summarize --out` still says
+    which topic changed."""
+    from tests.helpers import run_kit
+
+    store = ["--store", str(tmp_path / "store")]
+    assert run_kit(["ingest", str(corpus), *store, "--embedder", "hash"]).returncode == 0
+    assert run_kit(["topics", *store]).returncode == 0
+    assert run_kit(["summarize", *store, "--out", str(tmp_path / "r.md")]).returncode == 0
+    edited = corpus / "volcano_1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
+                      encoding="utf-8")
+    assert run_kit(["ingest", str(corpus), *store]).returncode == 0
+    topics = run_kit(["topics", *store]).stdout
+    assert "(changed since the last run)" in topics
+    done = run_kit(["summarize", *store, "--out", str(tmp_path / "r.md")])
+    assert "changed since the last run: none" not in done.stdout and "changed since the last run: " in done.stdout
