@@ -163,3 +163,40 @@ def test_agreements_are_listed_once_and_never_also_as_a_conflict() -> None:
     assert len(statements) == len(set(statements))
     conflicting = {c.quote for d in differences for _, c in d.versions}
     assert differences and not set(statements) & conflicting
+
+
+@pytest.mark.parametrize("sentence", [
+    "The aircraft had encountered heavy turbulence at 02:00 GMT on Monday.",
+    "The aircraft, an Airbus A330-200, carrying passengers, crashed in the ocean.",
+    "They want a target of a 25-40% cut in emissions.",
+])
+def test_clock_times_model_numbers_and_ranges_are_not_counts(sentence: str) -> None:
+    assert facts(sentence) == []
+
+
+@pytest.mark.parametrize("a,b", [
+    # both sentences state both figures: they agree, on two things
+    ("The 395,000 euro raised by the telethon adds to the 150,000 euro pledged by the government.",
+     "The public raised 395,000 euro in a telethon, while the government pledged 150,000 euro."),
+    # two places, two distances
+    ("The epicenter was 65 kilometers northwest of Cauquenes, officials said.",
+     "The aftershock occurred 34 kilometers northwest of Talca, officials said."),
+])
+def test_figures_of_two_things_in_similar_sentences_are_not_a_difference(a: str, b: str) -> None:
+    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.7))
+    assert differences == []
+
+
+def test_a_word_most_of_the_topic_uses_does_not_make_two_figures_the_same_quantity() -> None:
+    """"earthquake" is in every sentence of an earthquake topic: the dead and the rescued share it."""
+    filler = [cite(f"f{n}.txt", f"The earthquake damaged building number {n} in the old town centre.")
+              for n in range(8)]
+    cites = [cite("a.txt", "Officials estimate the earthquake killed about 200,000 people in the capital."),
+             cite("b.txt", "Rescuers said 132 people have been pulled alive from rubble since the earthquake."),
+             *filler]
+    _, differences = compare(cites, unit_vectors(len(cites), 0.7))
+    assert [d for d in differences if d.subject == "people"] == []
+
+
+def test_a_day_after_its_month_is_a_date_not_a_count() -> None:
+    assert values("The February 27 earthquake was followed by 11 aftershocks.") == [(11, "aftershock")]
