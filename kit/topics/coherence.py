@@ -33,6 +33,10 @@ def refers_back(sentence: str) -> bool:
     text = sentence.strip().lstrip("\"“‘'(")
     if _AGE_OR_ROLE.match(text):
         return True
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
+    if not words & _THIRD_PERSON and first not in _LINKING | _DEMONSTRATIVE:
+        return False  # nothing that could refer back: no parse needed (most sentences)
     doc = parse(text)
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     if not tokens:
