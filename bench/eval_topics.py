@@ -49,6 +49,7 @@ from bench import peers
 from kit.api import Kit
 from kit.config import Settings
 from kit.results import Topic, TopicSummary
+from kit.topics.coherence import refers_back
 from kit.topics.salience import Candidate, candidates
 from kit.topics.summarize import extractive_summary
 from kit.types import Chunk, Support
@@ -151,6 +152,20 @@ def checked_sentences(summary: TopicSummary, corpus: Path) -> tuple[int, int]:
     return ok, len(summary.shown)
 
 
+def dangling_sentences(summary: TopicSummary, corpus: Path) -> int:
+    """Shown sentences whose opening refers back ("He added...") without the sentence before
+    them in their file just before them in the summary."""
+    out = 0
+    for n, claim in enumerate(summary.shown):
+        c = claim.citations[0]
+        if not refers_back(claim.text):
+            continue
+        before = (corpus / c.path).read_text(encoding="utf-8")[:c.start].rstrip()
+        prev = summary.shown[n - 1].citations[0] if n else None
+        out += prev is None or prev.path != c.path or prev.end != len(before)
+    return out
+
+
 def peer_texts(cands: list[Candidate], idf: peers.Idf, docs: list[str], first: str, budget: int) -> dict[str, str]:
     picks = {"lexrank": peers.lexrank(cands, idf, budget), "centroid": peers.centroid(cands, idf, budget, docs),
              "lead": peers.lead(cands, budget, first)}
@@ -163,7 +178,7 @@ def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts
     evidence = k.context()
     embedder = CachedEmbedder(k.embedder)
     per_topic: list[dict[str, Any]] = []
-    checked = shown = 0
+    checked = shown = dangling = 0
     for n, (topic, row) in enumerate(zip(topics, rows, strict=True)):
         refs = [r["summary"] for r in row["reference_summaries"]]
         cands = candidates(topic.chunks)
@@ -173,6 +188,7 @@ def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts
             summary = extractive_summary(topic, embedder, evidence, max_sentences=100, max_words=budget)
             ok, total = checked_sentences(summary, corpus)
             checked, shown = checked + ok, shown + total
+            dangling += dangling_sentences(summary, corpus)
             outputs = {"kit": " ".join(c.text for c in summary.shown),
                        **peer_texts(cands, idf, docs, f"{row['doc_ids'][0]}.txt", budget)}
             entry[str(budget)] = {name: {**rouge(text, refs), "words": len(text.split())}
@@ -183,7 +199,7 @@ def run_summaries(k: Kit, topics: list[Topic], rows: list[dict[str, Any]], texts
             f"{entry[str(b)]['lexrank']['rouge2']['recall']:.3f} centroid "
             f"{entry[str(b)]['centroid']['rouge2']['recall']:.3f}" for b in BUDGETS))
     return {"per_topic": per_topic, "means": {split: means(per_topic, split) for split in ("all", "fit", "held out")},
-            "sentences_shown": shown, "sentences_cited_and_supported": checked,
+            "sentences_shown": shown, "sentences_cited_and_supported": checked, "sentences_dangling": dangling,
             "cited_and_supported_fraction": round(checked / shown, 4) if shown else None}
 
 
@@ -456,6 +472,9 @@ def main() -> None:
         share = results["summaries"]["cited_and_supported_fraction"]
         targets.append(("summary sentences cited (quote at its span) and supported = 100%",
                         f"{100 * (share or 0):.1f}% of {results['summaries']['sentences_shown']}", share == 1.0))
+        hanging = results["summaries"]["sentences_dangling"]
+        targets.append(("summary sentences whose opening refers back without its antecedent just before = 0",
+                        str(hanging), hanging == 0))
         lines += ["", "| target | measured | met |", "|---|---|---|",
                   *[f"| {name} | {value} | {'yes' if ok else 'NO'} |" for name, value, ok in targets]]
     if "seeds" in parts:

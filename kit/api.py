@@ -284,9 +284,11 @@ class Kit:
 
         return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
 
-    def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12) -> list[Topic]:
+    def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
+               changes_for: str = "topics") -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
-        from the sections `settings.summary_sections` names (the article text by default)."""
+        from the sections `settings.summary_sections` names (the article text by default). Each
+        clustered topic's change is against the last run of `changes_for` ("topics", "summarize")."""
         from kit.topics.cluster import discover, named_topic
 
         sections = list(self.settings.summary_sections)
@@ -298,9 +300,10 @@ class Kit:
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
-        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder, self.topic_cache(k))
+        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder,
+                        self.topic_cache(k, changes_for))
 
-    def topic_cache(self, k: int | None = None) -> TopicCache:
+    def topic_cache(self, k: int | None = None, command: str = "topics") -> TopicCache:
         """The last run's topics and summaries, kept in the store folder; `k` and the settings
         that shape topics are part of its key, so another choice clusters afresh."""
         s = self.settings
@@ -308,7 +311,7 @@ class Kit:
                           self.chat.name if self.chat else None])
         from kit.topics.cache import TopicCache
 
-        return TopicCache(self.store.dir, key)
+        return TopicCache(self.store.dir, key, command)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
                   max_words: int | None = None) -> list[TopicSummary]:
@@ -316,7 +319,7 @@ class Kit:
         that no passage is about gets "not in the documents" instead of an off-topic summary."""
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
-            chosen = self.topics()
+            chosen = self.topics(changes_for="summarize")
         elif named:
             chosen = self.topics(names=[str(t) for t in topics or []])
         else:
@@ -330,11 +333,12 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
-        from kit.topics.summarize import in_sections, llm_summary, sections_note, topic_found
+        from kit.topics.summarize import about, in_sections, llm_summary, sections_note
 
         mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
-        if named and not topic_found(topic.title, topic.chunks, ctx.idf):
+        topic = about(topic, ctx.idf) if named else topic
+        if named and not topic.chunks:
             return TopicSummary(topic, [], mode, backend, found=False,
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
         if self.chat is None:

@@ -65,8 +65,9 @@ def test_same_figure_in_two_files_agrees_and_different_figures_differ() -> None:
              cite("c.txt", "The ministry said 26 cruise missiles hit their targets.")]
     agreements, differences = compare(cites, unit_vectors(3, 0.7))
     assert [(a.citations[0].path, a.citations[1].path) for a in agreements] == [("a.txt", "b.txt")]
-    # The agreement shows the shared statement as one source words it; both quotes stay attached.
-    assert agreements[0].statement == "Russia fired 18 cruise missiles at ISIS positions."
+    # The agreement shows the shared statement as one source words it, one that is not also a side
+    # of the 18-vs-26 difference (a's sentence is); both quotes stay attached.
+    assert agreements[0].statement == "Eighteen cruise missiles were launched on Friday."
     assert [c.quote for c in agreements[0].citations] == [cites[0].quote, cites[1].quote]
     # 18 vs 26 is one difference about missiles (a-c and b-c state the same pair of figures).
     assert len(differences) == 1 and differences[0].subject == "missile"
@@ -110,3 +111,92 @@ def test_summaries_of_the_seeds_find_the_eighteen_cruise_missiles(minilm_kit: Ki
     reader = minilm_kit.sources()
     for c in found[0].citations:
         assert c.verified and reader.text(c.path)[c.start:c.end] == c.quote  # type: ignore[index]
+
+
+@pytest.mark.parametrize("sentence,value,text", [
+    ("Yukos sold Yugansk for $9.3bn in December.", 9.3e9, "$9.3bn"),
+    ("The firm's turnover was £1.2bn last year.", 1.2e9, "£1.2bn"),
+    ("The state claims $27.5 billion in back taxes.", 27.5e9, "$27.5 billion"),
+    ("Profits reached €450m.", 450e6, "€450m"),
+])
+def test_money_keeps_the_whole_figure_with_its_scale(sentence: str, value: float, text: str) -> None:
+    (fact,) = facts(sentence)
+    assert fact.value == pytest.approx(value) and fact.text == text
+
+
+def test_a_one_letter_unit_is_not_a_counted_noun() -> None:
+    assert facts("The new bar stands 3 m above the track.") == []
+
+
+@pytest.mark.parametrize("a,b", [
+    # the same currency, but a sale price and a tax claim are not the same quantity
+    ("Yukos sold its main unit Yugansk for $9.3bn at the auction.",
+     "Yukos faces a $27.5bn tax claim from the Russian authorities."),
+    # the same currency, a company's turnover and a country's trade gap
+    ("Yukos reported a turnover of £1.2bn in the quarter, Yukos said.",
+     "The US trade gap grew to £56bn in the quarter, the figures said."),
+    # the same noun, two different runners
+    ("Holmes, the 35-year-old champion, was beaten in the final.",
+     "Radcliffe, the 31-year-old champion, won the final in Athens."),
+    # the same thing counted in different years
+    ("In 2003 the firm employed 1,200 workers at the plant.",
+     "In 2004 the firm employed 900 workers at the plant."),
+])
+def test_different_quantities_subjects_or_times_are_not_a_difference(a: str, b: str) -> None:
+    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.7))
+    assert differences == []
+
+
+def test_the_same_quantity_of_the_same_subject_still_differs() -> None:
+    cites = [cite("a.txt", "Yukos faces a $27.5bn tax claim from the Russian authorities."),
+             cite("b.txt", "The Russian authorities say Yukos owes a $24bn tax claim.")]
+    _, differences = compare(cites, unit_vectors(2, 0.7))
+    assert [sorted(t for t, _ in d.versions) for d in differences] == [["$24bn", "$27.5bn"]]
+
+
+def test_agreements_are_listed_once_and_never_also_as_a_conflict() -> None:
+    same = "Russia fired 18 cruise missiles at ISIS positions in Syria."
+    cites = [cite("a.txt", same), cite("b.txt", same), cite("c.txt", same),
+             cite("d.txt", "Russia fired 26 cruise missiles at ISIS positions in Syria.")]
+    agreements, differences = compare(cites, unit_vectors(4, 0.95))
+    statements = [a.statement for a in agreements]
+    assert len(statements) == len(set(statements))
+    conflicting = {c.quote for d in differences for _, c in d.versions}
+    assert differences and not set(statements) & conflicting
+
+
+@pytest.mark.parametrize("sentence", [
+    "The aircraft had encountered heavy turbulence at 02:00 GMT on Monday.",
+    "The aircraft, an Airbus A330-200, carrying passengers, crashed in the ocean.",
+    "They want a target of a 25-40% cut in emissions.",
+])
+def test_clock_times_model_numbers_and_ranges_are_not_counts(sentence: str) -> None:
+    assert facts(sentence) == []
+
+
+@pytest.mark.parametrize("a,b", [
+    # both sentences state both figures: they agree, on two things
+    ("The 395,000 euro raised by the telethon adds to the 150,000 euro pledged by the government.",
+     "The public raised 395,000 euro in a telethon, while the government pledged 150,000 euro."),
+    # two places, two distances
+    ("The epicenter was 65 kilometers northwest of Cauquenes, officials said.",
+     "The aftershock occurred 34 kilometers northwest of Talca, officials said."),
+])
+def test_figures_of_two_things_in_similar_sentences_are_not_a_difference(a: str, b: str) -> None:
+    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.7))
+    assert differences == []
+
+
+def test_a_word_most_of_the_topic_uses_does_not_make_two_figures_the_same_quantity() -> None:
+    """"earthquake" is in every sentence of an earthquake topic: the dead and the rescued share it."""
+    filler = [cite(f"f{n}.txt", f"The earthquake damaged building number {n} in the old town centre.")
+              for n in range(8)]
+    cites = [cite("a.txt", "Officials estimate the earthquake killed about 200,000 people in the capital."),
+             cite("b.txt", "Rescuers said 132 people have been pulled alive from rubble since the earthquake."),
+             *filler]
+    _, differences = compare(cites, unit_vectors(len(cites), 0.7))
+    assert [d for d in differences if d.subject == "people"] == []
+
+
+def test_a_day_after_its_month_is_a_date_not_a_count() -> None:
+    assert values("The February 27 earthquake was followed by 11 aftershocks.") == [(11, "aftershock")]

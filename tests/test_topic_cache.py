@@ -143,3 +143,43 @@ def test_a_cache_that_cannot_be_written_only_means_recomputing(tmp_path: Path, c
     (tmp_path / "store" / FILE).mkdir()  # neither readable nor replaceable as a file
     assert len(k.topics(k=3)) == 3 and len(k.topics(k=3)) == 3
     assert not list((tmp_path / "store").glob(".topics-*.tmp"))  # no temporary file left behind
+
+
+def test_each_command_reports_the_changes_since_its_own_last_run(tmp_path: Path, corpus: Path) -> None:
+    """`kit topics` showing a change must not consume it: the next `kit summarize` reports it too,
+    and each reports it once (its own next run finds the topic unchanged)."""
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.topics()
+    k.summarize()
+    edited = corpus / "volcano_1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
+                      encoding="utf-8")
+    k.ingest(corpus)
+
+    def volcano(topics: Sequence[object]) -> object:
+        return next(t.change for t in topics if "volcano" in " ".join(t.documents))  # type: ignore[attr-defined]
+
+    assert volcano(k.topics()) is TopicChange.CHANGED
+    assert volcano([s.topic for s in k.summarize()]) is TopicChange.CHANGED
+    assert volcano(k.topics()) is TopicChange.UNCHANGED
+    assert volcano([s.topic for s in k.summarize()]) is TopicChange.UNCHANGED
+
+
+def test_the_cli_commands_do_not_consume_each_others_change_report(tmp_path: Path, corpus: Path) -> None:
+    """As a user runs them: `kit topics` shows a change, the next `kit summarize --out` still says
+    which topic changed."""
+    from tests.helpers import run_kit
+
+    store = ["--store", str(tmp_path / "store")]
+    assert run_kit(["ingest", str(corpus), *store, "--embedder", "hash"]).returncode == 0
+    assert run_kit(["topics", *store]).returncode == 0
+    assert run_kit(["summarize", *store, "--out", str(tmp_path / "r.md")]).returncode == 0
+    edited = corpus / "volcano_1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
+                      encoding="utf-8")
+    assert run_kit(["ingest", str(corpus), *store]).returncode == 0
+    topics = run_kit(["topics", *store]).stdout
+    assert "(changed since the last run)" in topics
+    done = run_kit(["summarize", *store, "--out", str(tmp_path / "r.md")])
+    assert "changed since the last run: none" not in done.stdout and "changed since the last run: " in done.stdout

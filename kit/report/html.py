@@ -173,11 +173,12 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
     else:
         body = f"<p class='kit-abstain'><b>{_e(summary.empty)}</b></p>"
     coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
+    about = (f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
+             if t.chunks else "")  # a named topic no passage is about has neither
     items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
     notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)
     return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}{_e(change_note(t))}</h3>"
-            f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
-            f"{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
+            f"{about}{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
             + (f"<div class='kit-section'><h4>Citations</h4><ol class='kit-cites'>{items}</ol></div>" if items else "")
             + _unsupported_html(summary.listed_apart)
             + _agreements_html(summary, links) + _differences_html(summary, links)

@@ -77,8 +77,10 @@ def check_markdown(result: CheckResult, title: str = "Check") -> str:
 
 def summary_markdown(summary: TopicSummary) -> str:
     t = summary.topic
-    lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", "", f"_Keywords: {md(', '.join(t.keywords))}_  ",
-             "_Sources: " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
+    lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", ""]
+    if t.chunks:  # a named topic no passage is about has neither
+        lines += [f"_Keywords: {md(', '.join(t.keywords))}_  ",
+                  "_Sources: " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
     shown = summary.found and summary.shown
     lines += [" ".join(_md_claim(c) for c in summary.shown) if shown else f"> {md(summary.empty)}", ""]
     lines += [f"_{md(summary.disclaimer)}_"] + [f"_Note: {md(n)}_" for n in summary.notes] + [""]

@@ -6,7 +6,8 @@ folder. On the next run, documents whose chunks are unchanged keep their topic; 
 are new or edited join the nearest topic (centred cosine, as in `kit.topics.cluster`), or start a new
 one when no topic is more alike than the corpus average; removed documents leave theirs. Only
 the topics that gained, lost or changed a document are labelled and summarised again; each topic
-says whether it is new, changed or unchanged since the last run. When more than a quarter of the
+says whether it is new, changed or unchanged since the last run of the same command (`kit topics`
+and `kit summarize` each keep their own, so neither consumes the other's report). When more than a quarter of the
 documents changed, or the settings that shape topics differ, everything is clustered afresh
 (topics are still matched to the last run's by their documents, to say what changed).
 
@@ -34,7 +35,7 @@ from kit.grounding.citations import verify
 from kit.results import Agreement, Difference, Topic, TopicChange, TopicSummary
 from kit.types import Chunk, Citation, Claim, Mode, Support
 
-VERSION = 1
+VERSION = 2  # 2: per-command change baselines; summaries chosen without dangling openings
 FILE = "topics-cache.json"
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
@@ -49,14 +50,19 @@ class Previous:
     mean: np.ndarray
     topics: list[dict[str, Any]]
     summaries: dict[str, dict[str, Any]]
+    # What each command (topics, summarize) last showed: per topic, its documents' sha256 by path.
+    # Changes are reported against the asking command's own last run, so one command never
+    # consumes the change another has yet to report.
+    seen: dict[str, list[dict[str, str]]]
 
 
 class TopicCache:
     """The cache file of one store folder."""
 
-    def __init__(self, store_dir: Path, key: str) -> None:
+    def __init__(self, store_dir: Path, key: str, command: str = "topics") -> None:
         self.path = Path(store_dir) / FILE
         self.key = key
+        self.command = command
         self.previous = self._read()
 
     def _read(self) -> Previous | None:
@@ -65,7 +71,7 @@ class TopicCache:
             if data.get("version") != VERSION:
                 return None
             return Previous(data["key"], np.asarray(data["mean"], dtype=np.float32), data["topics"],
-                            data.get("summaries", {}))
+                            data.get("summaries", {}), dict(data.get("seen", {})))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # no cache yet, or unreadable: the run clusters afresh and writes a new one
 
@@ -131,19 +137,20 @@ class TopicCache:
         return max(taken | {0}) + 1
 
     def changes(self, topics: Sequence[Topic]) -> list[Topic]:
-        """After clustering afresh: each topic new, changed or unchanged against the last run's
-        topic sharing most of its documents (same documents with the same content: unchanged)."""
-        if self.previous is None:
-            return list(topics)
+        """Each topic new, changed or unchanged against the topic of this command's last run
+        sharing most of its documents (same documents with the same content: unchanged); no
+        mark at all when this command has not run on the store before."""
+        before = self.previous.seen.get(self.command) if self.previous is not None else None
+        if before is None:
+            return [replace(t, change=None) for t in topics]
         out = []
         for t in topics:
             docs = _doc_shas(t.chunks)
-            best = max(self.previous.topics, key=lambda o: _overlap(docs, o), default=None)
+            best = max(before, key=lambda o: _overlap(docs, o), default=None)
             if best is None or _overlap(docs, best) < 0.5:
                 out.append(replace(t, change=TopicChange.NEW))
             else:
-                same = docs == {u["path"]: u["sha"] for u in best["units"]}
-                out.append(replace(t, change=TopicChange.UNCHANGED if same else TopicChange.CHANGED))
+                out.append(replace(t, change=TopicChange.UNCHANGED if docs == best else TopicChange.CHANGED))
         return out
 
     def save(self, topics: Sequence[Topic], units_of: Callable[[Topic], list[dict[str, Any]]],
@@ -155,9 +162,10 @@ class TopicCache:
         alive = {r["fingerprint"] for r in rows}
         summaries = {k: v for k, v in (self.previous.summaries if self.previous else {}).items()
                      if k.split("|")[0] in alive}
+        seen = {**(self.previous.seen if self.previous else {}), self.command: [_doc_shas(t.chunks) for t in topics]}
         self._write({"version": VERSION, "key": self.key, "mean": np.round(mean, 5).tolist(), "topics": rows,
-                     "summaries": summaries})
-        self.previous = Previous(self.key, mean, rows, summaries)
+                     "summaries": summaries, "seen": seen})
+        self.previous = Previous(self.key, mean, rows, summaries, seen)
 
     # -- summaries --------------------------------------------------------------------------
     def summary(self, topic: Topic, params: str, reader: SourceReader) -> TopicSummary | None:
@@ -207,9 +215,8 @@ def _doc_shas(chunks: Sequence[Chunk]) -> dict[str, str]:
     return {c.path: c.doc_sha256 for c in chunks}
 
 
-def _overlap(docs: dict[str, str], old: dict[str, Any]) -> float:
-    before = {u["path"] for u in old["units"]}
-    return len(before & set(docs)) / max(1, len(before | set(docs)))
+def _overlap(docs: dict[str, str], old: dict[str, str]) -> float:
+    return len(set(old) & set(docs)) / max(1, len(set(old) | set(docs)))
 
 
 def summary_from_dict(data: dict[str, Any], topic: Topic) -> TopicSummary:

@@ -31,7 +31,7 @@ import numpy as np
 from kit.embeddings import Embedder
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
-from kit.results import Topic, TopicChange
+from kit.results import Topic
 from kit.text import keywords
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
@@ -192,12 +192,12 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
             by_label.setdefault(int(label), []).append(i)
         groups = sorted(by_label.values(), key=lambda g: (-sum(len(parts[i].chunks) for i in g), g[0]))
         topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder)
-        topics = cache.changes(topics) if cache is not None else topics
     else:
         groups, origins, touched = plan
         built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched)
         topics = _renumber(built, origins, touched, cache)
     if cache is not None:
+        topics = cache.changes(topics)  # against the asking command's own last run
         order = {t.number: g for t, g in zip(topics, groups, strict=True)}
         cache.save(topics, lambda t: [{"path": keys[i][0], "sha": keys[i][1], "chunks": list(keys[i][2])}
                                       for i in order[t.number]],
@@ -221,7 +221,7 @@ def _renumber(topics: list[Topic], origins: list[int], touched: list[bool], cach
         if not fresh:
             out.append(cache.restore(topic, origin))
         else:
-            out.append(replace(topic, number=number, change=TopicChange.NEW if origin < 0 else TopicChange.CHANGED))
+            out.append(replace(topic, number=number))  # its change mark is set against the command's last run
     return out
 
 

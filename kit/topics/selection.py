@@ -3,26 +3,31 @@
 Selection maximises the weight of the concepts the summary covers, each counted once (a
 concept's weight already says how central and how early it is: `kit.topics.salience`), subject to a
 word budget and a sentence cap: the concept-coverage integer program of Gillick & Favre (2009),
-solved exactly with HiGHS (scipy's `milp`). Counting a concept once is what keeps two sentences
-that say the same thing out of one summary; near-copies are also excluded pairwise. When the
-solver is unavailable or runs out of time, a greedy pass (gain per word, Lin & Bilmes 2010)
-gives the answer. Reading order is by article date when every article names one, else by
-file, then by position in the file. This module does not find sentences or check citations.
+solved with HiGHS (scipy's `milp`) over a bounded problem (candidates, concepts, search nodes;
+never a time limit, so the answer does not depend on the machine's load). Counting a concept
+once is what keeps two sentences that say the same thing out of one summary; near-copies are
+also excluded pairwise. When the solver is unavailable, or stops at its node limit with a worse
+answer, a greedy pass (gain per word, Lin & Bilmes 2010) gives it. Reading order is by article
+date when every article names one, else by file, then by position in the file. This module does
+not find sentences or check citations.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from kit.topics.salience import Candidate
 
-MAX_CANDIDATES = 300  # the integer program solves 300 sentences in well under a second
-TIME_LIMIT = 5.0  # seconds for HiGHS before the greedy answer is used
+# The problem is bounded in size, never by the wall clock, so the same topic gives the same
+# summary on a quiet or a loaded machine (a time limit made the answer depend on the load).
+MAX_CANDIDATES = 80  # the densest sentences in value per word; a 250-word summary takes ~12
+MAX_CONCEPTS = 400  # the heaviest concepts among them; the rest weigh too little to change a choice
+NODE_LIMIT = 100  # branch-and-bound nodes; past it the better of the incumbent and greedy is kept
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Selection:
     max_words: int | None
     max_sentences: int
     redundant: frozenset[tuple[int, int]] = frozenset()  # pairs (i < j) that may not both be chosen
+    # A sentence whose opening refers back may be chosen only with the sentence just before it
+    # (`kit.topics.coherence`); None: that sentence is not quotable, so neither is this one.
+    requires: Mapping[int, int | None] = field(default_factory=dict)
 
 
 def select(problem: Selection, banned: frozenset[int] = frozenset()) -> list[int]:
@@ -56,8 +64,16 @@ def _value(problem: Selection, i: int) -> float:
 def _pool(problem: Selection, banned: frozenset[int]) -> list[int]:
     """Candidates worth considering: the MAX_CANDIDATES densest in value per word."""
     pool = [i for i in range(len(problem.cands)) if i not in banned and _fits(problem, i)]
-    pool.sort(key=lambda i: -_value(problem, i) / problem.cands[i].words)
-    return sorted(pool[:MAX_CANDIDATES])
+    pool.sort(key=lambda i: (-_value(problem, i) / problem.cands[i].words, i))
+    return _with_antecedents(problem, sorted(pool[:MAX_CANDIDATES]))
+
+
+def _with_antecedents(problem: Selection, pool: list[int]) -> list[int]:
+    """The pool without the sentences whose antecedent is not in it (chains: until none is left)."""
+    kept = set(pool)
+    while drop := {i for i in kept if i in problem.requires and problem.requires[i] not in kept}:
+        kept -= drop
+    return sorted(kept)
 
 
 def _fits(problem: Selection, i: int) -> bool:
@@ -68,7 +84,7 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
-    concepts = sorted({x for i in pool for x in problem.cands[i].concepts if problem.weights.get(x, 0.0) > 0})
+    concepts = _concepts(problem, pool)
     col = {x: len(pool) + k for k, x in enumerate(concepts)}
     n = len(pool) + len(concepts)
     cost = np.zeros(n)
@@ -90,16 +106,34 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     where = {i: j for j, i in enumerate(pool)}
     rows += [({where[a]: 1.0, where[b]: 1.0}, -np.inf, 1.0) for a, b in problem.redundant
              if a in where and b in where]
+    # s_i - s_antecedent <= 0: a sentence that refers back comes with the one it refers to.
+    rows += [({where[i]: 1.0, where[j]: -1.0}, -np.inf, 0.0) for i, j in problem.requires.items()
+             if i in where and j is not None and j in where]
     matrix = lil_matrix((len(rows), n))
     for r, (coefs, _, _) in enumerate(rows):
         for j, v in coefs.items():
             matrix[r, j] = v
     constraint = LinearConstraint(matrix.tocsr(), [lo for _, lo, _ in rows], [hi for _, _, hi in rows])
     result = milp(cost, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, 1),
-                  options={"time_limit": TIME_LIMIT})
-    if result.x is None or result.status not in (0, 1):  # 1: time limit, with a feasible answer
+                  options={"node_limit": NODE_LIMIT, "presolve": True})
+    if result.x is None:
         return None
-    return [i for j, i in enumerate(pool) if result.x[j] > 0.5]
+    picked = [i for j, i in enumerate(pool) if result.x[j] > 0.5]
+    if result.status == 0:
+        return picked
+    fallback = greedy(problem, pool)  # node limit reached: the incumbent may be worse than greedy
+    return picked if coverage(problem, picked) >= coverage(problem, fallback) else fallback
+
+
+def _concepts(problem: Selection, pool: list[int]) -> list[str]:
+    """The MAX_CONCEPTS heaviest concepts of the pool (ties by name, so the order is stable)."""
+    held = {x for i in pool for x in problem.cands[i].concepts if problem.weights.get(x, 0.0) > 0}
+    return sorted(sorted(held, key=lambda x: (-problem.weights[x], x))[:MAX_CONCEPTS])
+
+
+def coverage(problem: Selection, picked: Sequence[int]) -> float:
+    """The weight of the concepts `picked` covers, each counted once."""
+    return sum(problem.weights.get(x, 0.0) for x in set().union(*(problem.cands[i].concepts for i in picked)))
 
 
 def greedy(problem: Selection, pool: list[int]) -> list[int]:
@@ -110,7 +144,8 @@ def greedy(problem: Selection, pool: list[int]) -> list[int]:
     left = list(pool)
     while left and len(picked) < problem.max_sentences:
         left = [i for i in left if (problem.max_words is None or words + problem.cands[i].words <= problem.max_words)
-                and not any((min(i, p), max(i, p)) in problem.redundant for p in picked)]
+                and not any((min(i, p), max(i, p)) in problem.redundant for p in picked)
+                and (i not in problem.requires or problem.requires[i] in picked)]
         if not left:
             break
         best = max(left, key=lambda i: _gain(problem, i, covered))

@@ -1,0 +1,90 @@
+"""Dev data for named topics: which retrieved passages a named topic may summarise.
+
+    python -m bench.dev_named_topics [--work /tmp/kit-ml]
+
+Two corpora, each in its own store: the 100 MultiLing 2011 articles (10 stories), each story
+named as a reader might type it ("Haiti earthquake", "Tour de France"); and the 16 SQuAD 2.0
+dev-half articles, one file each, named by their titles ("Steam engine", "Force", "Yuan
+dynasty": articles that share words such as force, war and empire). Five names no article of
+either is about ("Mars rover landing") go to both. Each name retrieves 12 passages, as
+`kit summarize --topics NAME` does; a passage is on topic when its article is the named one.
+For each threshold on the share of the name's key terms (idf-weighted) in the passage, the
+tables give precision and recall of the passages kept, and how many passages of the absent
+names are kept (each an off-topic sentence waiting to happen). `kit.topics.summarize.ON_TOPIC`
+is the smallest share past which a higher one keeps no fewer passages of absent names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import kit
+from bench.eval_topics import DATA, WORK, open_multiling
+from kit.api import Kit
+from kit.text import key_term_coverage
+
+NAMES = {"M000": "tsunami aid donations", "M001": "London bombings", "M002": "Royal Navy sailors seized by Iran",
+         "M003": "Tour de France", "M004": "Bali climate conference", "M005": "Chile earthquake",
+         "M006": "Haiti earthquake", "M007": "Abu Ghraib", "M008": "missing Air France jet",
+         "M009": "Beijing Olympics"}
+ABSENT = ["Mars rover landing", "Yukos", "football transfers", "stock market crash", "presidential election"]
+THRESHOLDS = (0.0, 0.34, 0.5, 0.6, 0.67, 0.75, 1.0)
+
+
+def squad(work: Path) -> tuple[Kit, dict[str, str], dict[str, str]]:
+    """The SQuAD articles as files in their own store: (kit, title by file stem, name by title)."""
+    data = json.loads((DATA.parent / "squad2_dev_half" / "dev-v2.0.json").read_text(encoding="utf-8"))
+    folder = work / "squad"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, article in enumerate(data["data"]):
+        text = "\n\n".join(p["context"].strip() for p in article["paragraphs"]) + "\n"
+        path = folder / f"S{n:02d}.txt"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    k = kit.open(store_dir=str(folder / ".kit"), llm="extractive")
+    k.ingest(folder)
+    titles = {f"S{n:02d}": a["title"] for n, a in enumerate(data["data"])}
+    return k, titles, {t: t.replace("_", " ") for t in titles.values()}
+
+
+def rows_for(k: Kit, story: dict[str, str], names: dict[str, str]) -> list[tuple[float, bool | None]]:
+    """(key-term share, on topic: True/False, None for an absent name) per retrieved passage."""
+    idf = k.context().idf
+    rows: list[tuple[float, bool | None]] = []
+    for topic, name in [*names.items(), *((None, n) for n in ABSENT)]:
+        for hit in k.search(name, k=12):
+            on = None if topic is None else story[Path(hit.chunk.path).stem] == topic
+            rows.append((key_term_coverage(name, hit.chunk.text, idf), on))
+    return rows
+
+
+def table(title: str, rows: list[tuple[float, bool | None]]) -> None:
+    print(f"\n{title}\n")
+    print("| key-term share at least | passages kept | precision | recall | kept for absent names |")
+    print("|---|---|---|---|---|")
+    relevant = sum(1 for _, on in rows if on)
+    for t in THRESHOLDS:
+        kept = [on for cov, on in rows if cov >= t]
+        present = [on for on in kept if on is not None]
+        precision = sum(present) / max(1, len(present))
+        print(f"| {t} | {len(present)} | {precision:.3f} | {sum(present) / max(1, relevant):.3f} | "
+              f"{sum(1 for on in kept if on is None)} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", type=Path, default=WORK)
+    args = ap.parse_args()
+    k, _, docs, _ = open_multiling(args.work)
+    ml = rows_for(k, {d["doc_id"]: d["topic_id"] for d in docs}, NAMES)
+    table("MultiLing (10 stories)", ml)
+    sk, titles, squad_names = squad(args.work)
+    sq = rows_for(sk, titles, squad_names)
+    table("SQuAD (16 articles)", sq)
+    table("both", ml + sq)
+
+
+if __name__ == "__main__":
+    main()

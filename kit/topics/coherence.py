@@ -1,0 +1,71 @@
+"""Which summary sentences lean on the sentence before them, and which sentence that is.
+
+A sentence whose opening refers back ("He added that...", "The 35-year-old was beaten...",
+"But the talks...", "However, ...", "This was...") reads as a dangling fragment unless the
+sentence it refers to comes just before it. Read from spaCy's parse (`kit.grounding.structure.
+parser`): before the first verb, a third-person personal or possessive pronoun that is not an
+expletive "it"; or a first word that is a coordinating conjunction, a linking adverb or a
+demonstrative; or "the N-year-old", "the former/latter". Quoted speech is not followed into
+(a pronoun inside a quotation is its speaker's). This module does not choose sentences: it
+gives the selection (`kit.topics.selection`) each such sentence's antecedent, the candidate
+just before it in its passage, so both are chosen or neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kit.grounding.structure.parser import parse
+from kit.topics.salience import Candidate
+
+# Openings that link to what came before: "However, ...", "Meanwhile ...".
+_LINKING = {"however", "meanwhile", "also", "still", "instead", "nevertheless", "nonetheless", "therefore",
+            "thus", "furthermore", "moreover", "besides", "otherwise", "then", "later", "afterwards", "likewise",
+            "similarly", "consequently", "accordingly", "yet", "so", "and", "but", "or", "nor", "hence"}
+_DEMONSTRATIVE = {"this", "that", "these", "those", "such", "there"}
+_THIRD_PERSON = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"}
+_AGE_OR_ROLE = re.compile(r"^the\s+(?:\d+-year-old|former|latter|same|other|two|three|pair|duo|trio)\b", re.I)
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether the sentence's opening refers to something only an earlier sentence names."""
+    text = sentence.strip().lstrip("\"“‘'(")
+    if _AGE_OR_ROLE.match(text):
+        return True
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
+    if not words & _THIRD_PERSON and first not in _LINKING | _DEMONSTRATIVE:
+        return False  # nothing that could refer back: no parse needed (most sentences)
+    doc = parse(text)
+    tokens = [t for t in doc if not t.is_punct and not t.is_space]
+    if not tokens:
+        return False
+    first = tokens[0].text.lower()
+    if first in _LINKING or (first in _DEMONSTRATIVE and tokens[0].dep_ not in ("expl",)):
+        return first != "there" or tokens[0].dep_ != "expl"
+    # The opening ends at the first verb: "Police said he was arrested" names its subject first,
+    # and "X will be tried for his role, the Army announced" is about X, not someone before.
+    verb = next((t.i for t in doc if t.pos_ in ("VERB", "AUX")), len(doc))
+    return any(t.text.lower() in _THIRD_PERSON and t.pos_ in ("PRON", "DET") and t.dep_ != "expl"
+               for t in doc[:verb] if not _in_quote(doc.text, t.idx))
+
+
+def _in_quote(text: str, at: int) -> bool:
+    """Whether position `at` lies inside a quotation opened before it."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def antecedents(cands: Sequence[Candidate]) -> dict[int, int | None]:
+    """For each candidate that refers back, the candidate right before it in its passage (only
+    whitespace between them), or None when that sentence is not one a summary may quote."""
+    out: dict[int, int | None] = {}
+    by_end = {(c.passage.id, c.end): i for i, c in enumerate(cands)}
+    for i, c in enumerate(cands):
+        if not refers_back(c.text):
+            continue
+        gap = c.passage.text[:c.start]
+        prev_end = len(gap.rstrip())
+        out[i] = by_end.get((c.passage.id, prev_end))
+    return out

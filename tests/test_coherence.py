@@ -1,0 +1,99 @@
+"""Summaries that read: no sentence whose opening refers back ("He added that...", "The
+35-year-old was beaten...", "But...") unless the sentence it refers to comes just before it.
+Real files on disk, a real store, spaCy's parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit.api import Kit
+from kit.results import TopicSummary
+from kit.topics.coherence import refers_back
+
+
+@pytest.mark.parametrize("sentence", [
+    "The 35-year-old was beaten in the final by a younger rival.",
+    "He added that the talks would resume on Monday.",
+    "But the government refused to comment on the report.",
+    "However, the vote was delayed again.",
+    "This was the third attack in a month.",
+    "Their lawyers said they would appeal the ruling.",
+    "On Monday, she told reporters the plan had failed.",
+])
+def test_openings_that_refer_back(sentence: str) -> None:
+    assert refers_back(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Russian military says it fired 18 cruise missiles on Friday.",
+    "Yukos shareholders lost their appeal in a Moscow court on Tuesday.",
+    "There were 20 people on board the plane when it left.",
+    "\"We will rebuild,\" he said after the storm.",
+    "The UN says the death toll could climb beyond 150,000.",
+])
+def test_openings_that_stand_alone(sentence: str) -> None:
+    assert not refers_back(sentence)
+
+
+FILES = {
+    "a.txt": "Holmes won again.\n\nThe 35-year-old double Olympic champion beat the world record holder in the 800m "
+             "race at the Athens indoor meeting. Holmes said the Athens crowd had carried her to the finish line.\n",
+    "b.txt": "Kelly Holmes, the double Olympic champion, beat the world record holder in the 800m race in Athens. "
+             "The indoor meeting drew a crowd of eight thousand to the Athens arena on Sunday night.\n",
+    "c.txt": "The double Olympic champion Kelly Holmes won the 800m race at the Athens indoor meeting on Sunday. "
+             "He added that the world record holder had been beaten in the 800m race by the double Olympic champion.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def race(tmp_path_factory: pytest.TempPathFactory) -> tuple[Kit, Path]:
+    root = tmp_path_factory.mktemp("race")
+    folder = root / "docs"
+    folder.mkdir()
+    for name, text in FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    k = kit.open(store_dir=str(root / "store"), embedder="hash", llm="extractive")
+    k.ingest(folder)
+    return k, root
+
+
+def dangling(summary: TopicSummary, root: Path) -> list[str]:
+    """Shown sentences that refer back without the sentence before them in their file just before."""
+    out = []
+    shown = summary.shown
+    for n, claim in enumerate(shown):
+        if not refers_back(claim.text):
+            continue
+        c = claim.citations[0]
+        before = (root / c.path).read_text(encoding="utf-8")[:c.start].rstrip()
+        prev = shown[n - 1].citations[0] if n else None
+        if prev is None or prev.path != c.path or prev.end != len(before):
+            out.append(claim.text)
+    return out
+
+
+def test_no_summary_sentence_dangles(race: tuple[Kit, Path]) -> None:
+    k, root = race
+    summaries = k.summarize(k.topics(k=1), max_sentences=4)
+    assert summaries[0].shown
+    assert dangling(summaries[0], root) == []
+
+
+def test_a_sentence_that_refers_back_is_chosen_only_with_its_antecedent() -> None:
+    from kit.topics.salience import Candidate
+    from kit.topics.selection import Selection, select
+    from kit.types import Chunk
+
+    chunk = Chunk("p", "a.txt", 0, 1, "article", "x", "0")
+
+    def cand(n: int, words: int, concepts: set[str]) -> Candidate:
+        return Candidate(chunk, n, n + 1, " ".join(["w"] * words), n, frozenset(concepts))
+
+    cands = [cand(0, 10, {"lead"}), cand(1, 10, {"rich", "richer"}), cand(2, 10, {"other"})]
+    weights = {"lead": 0.2, "rich": 1.0, "richer": 1.0, "other": 0.5}
+    assert select(Selection(cands, weights, 20, 2, requires={1: 0})) == [0, 1]
+    assert select(Selection(cands, weights, 10, 1, requires={1: 0})) == [2]  # no room for both
+    assert select(Selection(cands, weights, 20, 2, requires={1: None})) == [0, 2]

@@ -1,0 +1,66 @@
+"""Named topics stay on topic: a sentence enters a named topic's summary only when its passage
+is about the name (the share of the name's key terms in it: `kit.topics.summarize.ON_TOPIC`,
+chosen on `bench/dev_named_topics.py`); fewer sentences rather than off-topic ones; a name no
+passage is about lists no sources and no keywords. A real store of small files on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit.api import Kit
+
+FILES = {
+    "yukos_1.txt": "Yukos shareholders lost their appeal in a Moscow court on Tuesday. The court said Yukos must pay "
+                   "the full tax bill demanded by the Russian authorities. Yukos lawyers said they would appeal again.",
+    "yukos_2.txt": "The Russian oil firm Yukos sold its main production unit at a state auction. Yukos had asked a US "
+                   "court to stop the sale of the unit. The buyer of the Yukos unit was a little-known company.",
+    "yukos_3.txt": "Former Yukos chief executive Mikhail Khodorkovsky remains in a Moscow jail awaiting trial. Yukos "
+                   "was once the largest oil producer in Russia. Investors fear the oil firm will be broken up.",
+    "vault.txt": "The Russian pole vaulter set a new indoor world record in Madrid on Sunday. She cleared 4.90 "
+                 "metres at her second attempt in front of a capacity crowd. The oil-rich sponsor paid a bonus.",
+    "injury.txt": "The Russian sprinter withdrew from the championships with a hamstring injury on Monday. Doctors "
+                  "said he would miss the rest of the indoor season. His coach said no court was involved.",
+    "election.txt": "An election observer from Russia said the vote in Ukraine was not free or fair. The observer said "
+                    "ballots were stuffed in several eastern regions. The court will hear complaints about the vote.",
+}
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    root = tmp_path_factory.mktemp("news")
+    folder = root / "docs"
+    folder.mkdir()
+    for name, text in FILES.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    k = kit.open(store_dir=str(root / "store"), embedder="hash", llm="extractive")
+    k.ingest(folder)
+    return k
+
+
+def test_a_named_topic_quotes_only_passages_about_it(news: Kit) -> None:
+    (summary,) = news.summarize(["Yukos"])
+    assert summary.found and summary.shown
+    assert {Path(c.path).name.split("_")[0] for c in summary.citations} == {"yukos"}
+    assert {Path(p).name.split("_")[0] for p in summary.topic.documents} == {"yukos"}
+
+
+def test_an_absent_topic_lists_no_sources_and_no_keywords(news: Kit) -> None:
+    (summary,) = news.summarize(["Mars rover landing"])
+    assert not summary.found and summary.claims == []
+    assert summary.topic.documents == () and summary.topic.keywords == () and summary.topic.chunks == ()
+    assert summary.agreements == [] and summary.differences == []
+
+
+def test_reports_of_an_absent_topic_name_no_sources_or_keywords(news: Kit) -> None:
+    from kit.report.html import report_html
+    from kit.report.markdown import report_markdown
+
+    absent, present = news.summarize(["Mars rover landing", "Yukos"])
+    provenance = news.provenance(present.citations)
+    for text in (report_markdown([absent, present], provenance), report_html([absent, present], provenance)):
+        mars, yukos = text.split("Yukos", 1)[0].split("Mars rover landing", 1)[1], text.split("Topic 2", 1)[1]
+        assert "vault.txt" not in mars and "yukos_" not in mars and "eywords:" not in mars
+        assert "yukos_" in yukos and "eywords:" in yukos
