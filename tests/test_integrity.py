@@ -18,10 +18,13 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import kit
 from kit.api import Kit
+from kit.config import Settings
+from kit.embeddings import OnnxMiniLM, model_problem, prepare
 from kit.errors import DamagedFileError
 from kit.location import STATE_FILE, TOPICS_CACHE
 from kit.store.integrity import sealed
@@ -212,3 +215,31 @@ def test_a_tampered_topic_cache_is_dropped_never_shown(clean: tuple[Path, list[s
     shown = [c.text for s in open_kit(base).summarize(max_sentences=2) for c in s.claims]
     assert shown and not any("moon" in text for text in shown)
     assert open_kit(base).doctor(repair=True).to_dict()["verdict"] == "healthy"
+
+
+# -- the model cache ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["truncated", "zeroed", "flipped"])
+def test_a_damaged_model_graph_is_found_and_exported_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          how: str) -> None:
+    """Before: `kit prepare` said "ready" over a damaged graph, and every search gave an
+    onnxruntime traceback (or, with weights changed in a valid graph, wrong vectors silently)."""
+    settings = Settings.load(environ={}, embedder="minilm-int8")
+    sound = prepare(settings)  # the shared cache's graph, exported once per machine
+    assert sound is not None
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for path in sound.parent.glob(f"{sound.name.removesuffix('-int8.onnx')}*"):
+        if path.name.endswith((".onnx", ".sha256")):
+            shutil.copy(path, cache / path.name)
+    monkeypatch.setenv("KIT_CACHE_DIR", str(cache))
+    texts = ["Russian warships fired cruise missiles at Raqqa.", "The council approved the budget."]
+    before = OnnxMiniLM(quantized=True).embed(texts)
+    graph = cache / sound.name
+    {"truncated": truncate, "zeroed": zero, "flipped": flip}[how](graph)
+    problem = model_problem(settings)
+    assert problem is not None and str(graph) in problem
+    done = subprocess.run([*kit_command(), "prepare", "--embedder", "minilm-int8"], capture_output=True, text=True,
+                          timeout=600, env={**kit_free_env(), "KIT_CACHE_DIR": str(cache)})
+    assert done.returncode == 0 and "fails its checksum, exporting it again" in done.stderr, done.stderr
+    assert model_problem(settings) is None
+    assert np.allclose(OnnxMiniLM(quantized=True).embed(texts), before, atol=1e-6)
