@@ -60,6 +60,7 @@ class Upkeep:
             write = begin(store, op, target, fresh=rebuild)  # type: ignore[arg-type]  # op is an Operation
             stored = self.raw_state(any_settings=rebuild)
             if stored is not None and stored.writing is not None:  # an interrupted write this one completes:
+                write.completes = stored.writing
                 write.mark(write.state, force=True)  # commit even if nothing is left to change
             yield write, notes
             write.commit()
@@ -102,8 +103,8 @@ class Upkeep:
             return [f"the last {interrupted.op} was interrupted and left the store damaged "
                     f"({'; '.join(p.text for p in result.problems if damage(p))}); rebuilt it from its sources, "
                     f"damaged copy kept in {moved}"]
-        if (interrupted.op, interrupted.target) != (op, target) or op != "ingest":
-            self.replay(state)
+        if (interrupted.op, interrupted.target) != (op, target) or op not in ("ingest", "rm"):
+            self.replay(state)  # the same ingest or rm is completed by this run itself
         return [f"the last {interrupted.op} of {shown(interrupted.target)} was interrupted; this run completed it"]
 
     def drop_partial_build(self, state: StoreState) -> None:

@@ -84,6 +84,8 @@ def sync(write: Write, found: Found, settings: Settings, embedder: Embedder, pro
     crash_point("before-removals")
     write.delete(plan.stale_ids + [cid for facts in gone for cid in facts.ids])
     report.removed += len(plan.stale_ids) + sum(len(facts.ids) for facts in gone)
+    # What the source holds now, as `kit files` counts it (files kept after a failed read included).
+    report.chunks = sum(len(f.ids) for p, f in write.files().items() if under(p, found.name))
     report.seconds = time.perf_counter() - started
     progress.finish(rate_line(report.files, report.embedded, report.seconds))
     return report
@@ -111,7 +113,9 @@ def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str,
         doc, notes = read_document(cand, settings)
     except UnreadableFile as exc:
         report.issues.append(FileIssue(cand.rel, str(exc), exc.kind))
-        return None
+        # Now empty or binary: its stored chunks describe content that is gone, so they go too
+        # (kept, `kit doctor` said "changed" after every ingest); a read that failed keeps them.
+        return [] if exc.read else None
     except Exception as exc:  # one bad file never stops the ingest
         report.issues.append(FileIssue(cand.rel, f"unexpected {type(exc).__name__}: {exc}"))
         return None
@@ -127,10 +131,11 @@ def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str,
 def _plan_file(chunks: list[Chunk], stored: FileFacts | None, plan: _Plan, report: IngestReport) -> None:
     new_ids = {c.id for c in chunks}
     old_ids = stored.ids if stored else frozenset()
-    if not chunks:  # a duplicate: skipped, never "unchanged" (even on a first ingest, when both sets are empty)
+    # A duplicate, or content now empty or binary: never "unchanged" (even on a first ingest, when
+    # both sets are empty).
+    if not chunks:
         plan.stale_ids += sorted(old_ids)
         return
-    report.chunks += len(chunks)
     current = {c.doc_sha256 for c in chunks}
     if new_ids == old_ids and stored is not None and stored.sha256s == current:
         report.unchanged_files += 1

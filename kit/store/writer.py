@@ -198,6 +198,7 @@ class Write:
         self.fresh_folder = fresh_folder  # local data folder built aside ("" = write in place)
         self.dirty = False
         self.damaged_files: list[str] = []  # own files found damaged: the commit writes them anew
+        self.completes: Writing | None = None  # an interrupted write of the same op and target this one completes
         previous = self._previous_index() if clean and not fresh_folder else None
         if previous is not None:
             self.rows: Rows | None = previous.rows()
