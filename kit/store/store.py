@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ class Store:
         # updates must not interleave their read-modify-write cycles.
         self.metadata_lock = threading.Lock()
         self.lock = STORE_LOCK  # held by a whole write, a whole search, and every read below
+        self._pinned = 0  # inside `reading()`: the generation was checked once for the whole block
 
     # -- where things are --------------------------------------------------------------------
     @property
@@ -257,8 +259,21 @@ class Store:
     def fresh(self) -> Chunks:
         """The live collection, reopened first if another process or Kit committed since: every read
         below goes through here, so a long-lived Kit (a notebook) never serves an old generation."""
-        self._reopen_if_stale()
+        if not self._pinned:
+            self._reopen_if_stale()
         return self.chunks()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock for several reads that check the generation once (a search: on a server
+        each check is a round trip, and a search makes four reads)."""
+        with self.lock:
+            self._reopen_if_stale()
+            self._pinned += 1
+            try:
+                yield
+            finally:
+                self._pinned -= 1
 
     # -- reading (each under the lock, on the current generation) -----------------------------
     def count(self) -> int:
@@ -300,7 +315,8 @@ class Store:
     def keyword_index(self) -> KeywordIndex:
         """The keyword index of the current generation (loaded once per generation)."""
         with self.lock:
-            self._reopen_if_stale()
+            if not self._pinned:
+                self._reopen_if_stale()
             generation = self.seen_generation
             if self._keyword is None or self._keyword_generation != generation:
                 self._keyword = self._load_keyword(generation)
