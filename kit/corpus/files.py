@@ -141,14 +141,11 @@ def _symlink_problem(path: Path, root: Path) -> str:
 
 
 class UnreadableFile(Exception):
-    """A file that cannot become a Document; the message is the reason, `kind` how serious it is,
-    `read` whether the file was read and its content is the reason (empty, binary, undecodable):
-    a stored version of it is then out of date, unlike after a read that failed (and may not next time)."""
+    """A file that cannot become a Document; the message is the reason, `kind` how serious it is."""
 
-    def __init__(self, reason: str, kind: IssueKind = IssueKind.ERROR, read: bool = True) -> None:
+    def __init__(self, reason: str, kind: IssueKind = IssueKind.ERROR) -> None:
         super().__init__(reason)
         self.kind = kind
-        self.read = read
 
 
 def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, list[str]]:
@@ -156,9 +153,9 @@ def read_document(candidate: FoundFile, settings: Settings) -> tuple[Document, l
     try:
         data = candidate.path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableFile("file vanished during ingest; run ingest again", read=False) from None
+        raise UnreadableFile("file vanished during ingest; run ingest again") from None
     except OSError as exc:
-        raise UnreadableFile(f"cannot read file: {exc.strerror}", read=False) from None
+        raise UnreadableFile(f"cannot read file: {exc.strerror}") from None
     notes: list[str] = []
     text, encoding = decode(data, settings.fallback_encoding)
     if encoding not in ("utf-8", "utf-8-sig"):

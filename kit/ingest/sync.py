@@ -113,9 +113,7 @@ def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str,
         doc, notes = read_document(cand, settings)
     except UnreadableFile as exc:
         report.issues.append(FileIssue(cand.rel, str(exc), exc.kind))
-        # Now empty or binary: its stored chunks describe content that is gone, so they go too
-        # (kept, `kit doctor` said "changed" after every ingest); a read that failed keeps them.
-        return [] if exc.read else None
+        return None
     except Exception as exc:  # one bad file never stops the ingest
         report.issues.append(FileIssue(cand.rel, f"unexpected {type(exc).__name__}: {exc}"))
         return None
@@ -131,9 +129,7 @@ def _read_and_chunk(cand: FoundFile, settings: Settings, seen_content: dict[str,
 def _plan_file(chunks: list[Chunk], stored: FileFacts | None, plan: _Plan, report: IngestReport) -> None:
     new_ids = {c.id for c in chunks}
     old_ids = stored.ids if stored else frozenset()
-    # A duplicate, or content now empty or binary: never "unchanged" (even on a first ingest, when
-    # both sets are empty).
-    if not chunks:
+    if not chunks:  # a duplicate: skipped, never "unchanged" (even on a first ingest, when both sets are empty)
         plan.stale_ids += sorted(old_ids)
         return
     current = {c.doc_sha256 for c in chunks}
