@@ -190,21 +190,48 @@ def usable_cpus() -> int:
 
 
 def ensure_onnx(src: Path, quantized: bool) -> Path:
-    """Path of the cached ONNX graph for the bundled model, exporting it on first use."""
-    digest = _file_digest(src / "model.safetensors")
-    target = cache_dir() / f"minilm-{digest[:16]}{'-int8' if quantized else ''}.onnx"
-    if target.exists():
+    """Path of the cached ONNX graph for the bundled model, exporting it on first use, and again
+    when the cached graph fails its checksum (truncated, zeroed or changed weights would otherwise
+    crash every search or, worse, embed wrongly without a word)."""
+    target, fused = _graph_paths(src, quantized)
+    if _sound(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    print(safe(f"kit: preparing the embedding model ({target.name}), once: about 30 s; kept in {target.parent}"),
+    why = "fails its checksum, exporting it again" if target.exists() else "once"
+    print(safe(f"kit: preparing the embedding model ({target.name}), {why}: about 30 s; kept in {target.parent}"),
           file=sys.stderr, flush=True)
-    fused = cache_dir() / f"minilm-{digest[:16]}.onnx"
     with _quiet_export_tools():
-        if not fused.exists():
+        if not _sound(fused):
             _atomic_write(fused, lambda tmp: _export_fused(src, tmp))
         if quantized:
             _atomic_write(target, lambda tmp: _quantize(fused, tmp))
     return target
+
+
+def _graph_paths(src: Path, quantized: bool) -> tuple[Path, Path]:
+    """(the graph an embedder loads, the fused fp32 graph it is made from)."""
+    digest = _file_digest(src / "model.safetensors")
+    fused = cache_dir() / f"minilm-{digest[:16]}.onnx"
+    return (fused.with_name(f"minilm-{digest[:16]}-int8.onnx") if quantized else fused), fused
+
+
+def _sound(graph: Path) -> bool:
+    """Whether `graph` is there with the checksum written beside it when it was exported."""
+    sums = graph.with_name(graph.name + ".sha256")
+    try:
+        return sums.read_text(encoding="utf-8").strip() == _file_digest(graph)
+    except OSError:
+        return False
+
+
+def model_problem(settings: Settings) -> str | None:
+    """What is wrong with the cached graph of the configured embedder (None: sound, or not made yet)."""
+    if settings.embedder not in ("minilm", "minilm-int8"):
+        return None
+    target, _fused = _graph_paths(model_dir(), settings.embedder == "minilm-int8")
+    if not target.exists() or _sound(target):
+        return None
+    return f"the cached embedding model {target} fails its checksum; run `kit prepare` or `kit doctor --repair`"
 
 
 @contextmanager
@@ -235,10 +262,19 @@ def _atomic_write(target: Path, write: object) -> None:
     os.close(fd)
     try:
         write(Path(tmp))  # type: ignore[operator]  # a callable taking the temp path
+        sums = target.with_name(target.name + ".sha256")
+        sums.unlink(missing_ok=True)  # no checksum while the graph changes: never a new graph with an old sum
         os.replace(tmp, target)
+        _write_text_atomic(sums, _file_digest(target))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _export_fused(src: Path, out: Path) -> None:

@@ -25,6 +25,15 @@ class StoreDamagedError(KitError):
     """The store cannot be read; `kit doctor --repair` rebuilds it from the source files."""
 
 
+class DamagedFileError(StoreDamagedError):
+    """One of kit's own files (state, file list, keyword index, topic cache) fails its checksum,
+    cannot be parsed or has a format this kit does not read; `path` names it."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class EmbedderError(KitError):
     """The embedding model could not be loaded or run."""
 

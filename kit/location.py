@@ -18,6 +18,7 @@ from kit.errors import NoStoreError
 
 STORE_NAME = ".kit"
 STATE_FILE = "kit-store.json"
+TOPICS_CACHE = "topics-cache.json"  # the last run's topics and summaries (kit.topics.cache)
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from kit.api import Kit
 from kit.cli import main
 from kit.errors import NotStoredError
 from kit.store.manifest import read_manifest
+from kit.store.state import Writing, read_state, write_state
 from tests.helpers import SEED_FILES, kit_free_env
 
 NO_HEAVY_IMPORTS = """
@@ -75,9 +76,9 @@ def test_files_on_the_command_line_imports_nothing_heavy(project: Path, store_di
 
 def test_files_after_an_interrupted_write_reads_the_store_and_says_so(project: Path, make_kit: Callable[..., Kit],
                                                                       store_dir: Path) -> None:
-    state = json.loads((store_dir / "kit-store.json").read_text())
-    state["writing"] = {"op": "ingest", "target": "notes", "holder": "gone:1", "started": 0.0}
-    (store_dir / "kit-store.json").write_text(json.dumps(state))
+    state = read_state(store_dir)
+    assert state is not None
+    write_state(store_dir, replace(state, writing=Writing("ingest", "notes", "gone:1", 0.0)))  # a killed write
     listing = make_kit().files()
     assert listing.notes and "did not finish" in listing.notes[0]
     assert len(listing.files) == 7

@@ -55,12 +55,15 @@ class Kind(StrEnum):
     COUNTS = "counts"
     EMPTY_SOURCE = "empty source"
     SOURCE_CHANGED = "source changed"
+    DAMAGED_FILE = "damaged file"  # kit's own file (state, file list, keyword index, topic cache) fails its checksum
+    MODEL = "model cache"  # the cached embedding graph fails its checksum
 
 
 _VERDICT = {Kind.RESOURCE: Verdict.UNCHECKED, Kind.TIMEOUT: Verdict.UNCHECKED, Kind.CRASH: Verdict.DAMAGED,
             Kind.UNREADABLE: Verdict.DAMAGED, Kind.INDEX: Verdict.DAMAGED, Kind.INTERRUPTED: Verdict.INCOMPLETE,
             Kind.VERSIONS: Verdict.INCOMPLETE, Kind.FILE_LIST: Verdict.INCOMPLETE, Kind.COUNTS: Verdict.INCOMPLETE,
-            Kind.EMPTY_SOURCE: Verdict.INCOMPLETE, Kind.SOURCE_CHANGED: Verdict.STALE}
+            Kind.EMPTY_SOURCE: Verdict.INCOMPLETE, Kind.SOURCE_CHANGED: Verdict.STALE,
+            Kind.DAMAGED_FILE: Verdict.DAMAGED, Kind.MODEL: Verdict.DAMAGED}
 _ORDER = list(Verdict)
 
 # What a source's file on disk is, besides a stored file's `SourceStatus`: one the store does not
@@ -115,6 +118,7 @@ def check(settings: Settings, embedder_name: str, dim: int, state: StoreState, w
         text = (f"a write is running now ({who}); check again when it ends" if writer_alive else
                 f"the last write ({who}) was interrupted; `kit ingest` or `kit doctor --repair` completes it")
         result.problems.append(Problem(Kind.INTERRUPTED, text))
+    result.problems += own_file_problems(settings, cache, state.generation)
     stored = _read_in_child(settings, embedder_name, dim, timeout, result)
     if stored is None:
         return result
@@ -123,6 +127,29 @@ def check(settings: Settings, embedder_name: str, dim: int, state: StoreState, w
     _compare_with_file_list(stored["files"], manifest, state, result)
     _compare_with_sources(stored["files"], state, settings, base, result)
     return result
+
+
+def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[Problem]:
+    """Kit's own files checked against their checksums: the file list, the keyword index of the
+    current generation, the topic cache and the cached embedding model."""
+    from kit.embeddings import model_problem
+    from kit.errors import DamagedFileError
+    from kit.location import TOPICS_CACHE
+    from kit.store.integrity import check_folder, load_sealed
+    from kit.store.manifest import load_manifest
+
+    checks = [lambda: load_manifest(cache), lambda: check_folder(cache / "keyword" / str(generation)),
+              lambda: load_sealed(cache / TOPICS_CACHE, legacy_ok=False)]
+    out: list[Problem] = []
+    for run in checks:
+        try:
+            run()
+        except DamagedFileError as exc:
+            out.append(Problem(Kind.DAMAGED_FILE, str(exc)))
+        except FileNotFoundError:
+            pass  # a missing file list is `FILE_LIST`'s business; a missing cache is rebuilt on use
+    said = model_problem(settings)
+    return out + ([Problem(Kind.MODEL, said)] if said else [])
 
 
 def _read_in_child(settings: Settings, embedder_name: str, dim: int, timeout: float,

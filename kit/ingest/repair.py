@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from kit.config import Settings
 from kit.errors import (
+    DamagedFileError,
     NoStoreError,
     NothingToIngestError,
     NotStoredError,
@@ -51,7 +52,7 @@ class Upkeep:
     def writing(self, op: str, target: str, wait: float, rebuild: bool = False) -> Iterator[tuple[Write, list[str]]]:
         store = self.store
         store.dir.mkdir(parents=True, exist_ok=True)  # `kit ingest` makes the store folder if there is none
-        with locked(store, wait, check=not rebuild):
+        with store.lock, locked(store, wait, check=not rebuild):
             state = self.raw_state(any_settings=rebuild)
             if rebuild and state is not None:
                 self.drop_partial_build(state)
@@ -59,12 +60,13 @@ class Upkeep:
             write = begin(store, op, target, fresh=rebuild)  # type: ignore[arg-type]  # op is an Operation
             stored = self.raw_state(any_settings=rebuild)
             if stored is not None and stored.writing is not None:  # an interrupted write this one completes:
+                write.completes = stored.writing
                 write.mark(write.state, force=True)  # commit even if nothing is left to change
             yield write, notes
             write.commit()
             if rebuild and state is not None and not store.http:
                 retire(store, state.chroma, keep=False)  # rebuilt on request: the old settings' data goes
-        store.forget()
+            store.forget()  # under the lock: no search of another thread sees the handles in between
 
     # -- after a crash, under the lock ------------------------------------------------------------------
     def raw_state(self, any_settings: bool = False) -> StoreState | None:
@@ -96,13 +98,13 @@ class Upkeep:
         result = self.check(state, writer_alive=False)
         if result.verdict is Verdict.UNCHECKED:
             raise StoreResourceError(result.problems[0].text, resource_of(result))
-        if result.verdict is Verdict.DAMAGED and not self.store.http:
+        if any(damage(p) for p in result.problems) and not self.store.http:
             moved = self.rebuild_aside(state)
             return [f"the last {interrupted.op} was interrupted and left the store damaged "
                     f"({'; '.join(p.text for p in result.problems if damage(p))}); rebuilt it from its sources, "
                     f"damaged copy kept in {moved}"]
-        if (interrupted.op, interrupted.target) != (op, target) or op != "ingest":
-            self.replay(state)
+        if (interrupted.op, interrupted.target) != (op, target) or op not in ("ingest", "rm"):
+            self.replay(state)  # the same ingest or rm is completed by this run itself
         return [f"the last {interrupted.op} of {shown(interrupted.target)} was interrupted; this run completed it"]
 
     def drop_partial_build(self, state: StoreState) -> None:
@@ -169,18 +171,20 @@ class Upkeep:
         rebuild a damaged store aside, or complete and sync an incomplete or stale one."""
         from kit.ingest.doctor import Verdict
 
-        self.store.require()
+        with contextlib.suppress(DamagedFileError):  # a damaged state file is what doctor is for
+            self.store.require()
         result = self.check()
         if result.ok or not repair or result.verdict is Verdict.UNCHECKED:
             return result
         actions: list[str] = []
-        with locked(self.store, wait):
-            state = self.raw_state()
+        with self.store.lock, locked(self.store, wait):
+            state = self.raw_state_or_restored(actions)
             if state is None:
                 return result
             self.drop_partial_build(state)
+            actions += self.drop_damaged_caches()
             result = self.check(state, writer_alive=False)
-            if result.verdict is Verdict.DAMAGED and not self.store.http:
+            if any(damage(p) for p in result.problems) and not self.store.http:
                 actions.append(f"rebuilt the store from its sources; damaged copy kept in {self.rebuild_aside(state)}")
             elif not result.ok and result.verdict is not Verdict.UNCHECKED:
                 actions += self.sync_all(state)
@@ -189,6 +193,40 @@ class Upkeep:
         after.actions = actions
         after.fixed = [p for p in result.problems if p.text not in {q.text for q in after.problems}]
         return after
+
+    def raw_state_or_restored(self, actions: list[str]) -> StoreState | None:
+        """The stored state; when its file is damaged, one pieced together from what the store
+        folder holds, marked as an interrupted repair so the write that follows rebuilds the
+        keyword index and file list from the chunks in Chroma."""
+        from kit.store.restore import restored_state
+
+        try:
+            return self.raw_state()
+        except DamagedFileError as exc:
+            state = restored_state(self.store)
+            actions.append(f"the state file was damaged ({exc.path}); wrote it again from the store folder "
+                           f"({len(state.sources)} sources, Chroma data in {state.chroma})")
+            return state
+
+    def drop_damaged_caches(self) -> list[str]:
+        """Drop a topic cache that fails its checksum (the next `kit topics` clusters afresh) and
+        export the embedding model again if its cached graph fails its checksum, as `kit prepare` does."""
+        from kit.embeddings import model_problem, prepare
+        from kit.location import TOPICS_CACHE
+        from kit.store.integrity import load_sealed
+
+        out: list[str] = []
+        cache = self.store.dir / TOPICS_CACHE
+        try:
+            load_sealed(cache, legacy_ok=False)
+        except DamagedFileError:
+            cache.unlink(missing_ok=True)
+            out.append(f"dropped the damaged topic cache {cache}")
+        except FileNotFoundError:
+            pass
+        if model_problem(self.settings):
+            out.append(f"exported the embedding model again: {prepare(self.settings)}")
+        return out
 
     def sync_all(self, state: StoreState) -> list[str]:
         write = begin(self.store, "repair", "all sources")
@@ -203,7 +241,10 @@ class Upkeep:
     def check(self, state: StoreState | None = None, writer_alive: bool | None = None) -> Checkup:
         from kit.ingest.doctor import Checkup, Kind, Problem, check
 
-        state = state or self.raw_state()
+        try:
+            state = state or self.raw_state()
+        except DamagedFileError as exc:
+            return Checkup(problems=[Problem(Kind.DAMAGED_FILE, str(exc))])
         if state is None:
             return Checkup(problems=[Problem(Kind.UNREADABLE, f"the state of the store in {self.store.where} "
                                                               "cannot be read")])

@@ -84,6 +84,8 @@ def sync(write: Write, found: Found, settings: Settings, embedder: Embedder, pro
     crash_point("before-removals")
     write.delete(plan.stale_ids + [cid for facts in gone for cid in facts.ids])
     report.removed += len(plan.stale_ids) + sum(len(facts.ids) for facts in gone)
+    # What the source holds now, as `kit files` counts it (files kept after a failed read included).
+    report.chunks = sum(len(f.ids) for p, f in write.files().items() if under(p, found.name))
     report.seconds = time.perf_counter() - started
     progress.finish(rate_line(report.files, report.embedded, report.seconds))
     return report
@@ -130,7 +132,6 @@ def _plan_file(chunks: list[Chunk], stored: FileFacts | None, plan: _Plan, repor
     if not chunks:  # a duplicate: skipped, never "unchanged" (even on a first ingest, when both sets are empty)
         plan.stale_ids += sorted(old_ids)
         return
-    report.chunks += len(chunks)
     current = {c.doc_sha256 for c in chunks}
     if new_ids == old_ids and stored is not None and stored.sha256s == current:
         report.unchanged_files += 1

@@ -14,7 +14,7 @@ from typing import Any
 
 from kit.config import Settings
 from kit.location import Location
-from kit.store.state import read_state
+from kit.store.state import peek_state
 
 # The state's fact for each setting that shapes chunks; the embedder is read back by name.
 _CHUNKING = {"chunk_size": "kit_chunk_size", "chunk_overlap": "kit_chunk_overlap"}
@@ -23,7 +23,7 @@ _CHUNKING = {"chunk_size": "kit_chunk_size", "chunk_overlap": "kit_chunk_overlap
 def as_built(settings: Settings, location: Location, given: Collection[str] | None = None) -> Settings:
     """`settings` with the store's embedder and chunking for each one not `given` (default: the
     fields the settings were given, `model_fields_set`); unchanged when there is no store yet."""
-    state = read_state(location.dir)
+    state = peek_state(location.dir)
     if state is None or not state.facts:
         return settings
     given = settings.model_fields_set if given is None else given

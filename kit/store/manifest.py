@@ -8,7 +8,6 @@ what is stored; it records what a commit left.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -16,9 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kit.errors import DamagedFileError
+from kit.store.integrity import damaged, load_sealed, sealed
 from kit.store.state import write_json_atomic
 
 MANIFEST = "manifest.json"
+FORMAT = 1  # the format of the file list (written from checksums on; older lists have no number)
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,30 @@ def build_manifest(generation: int, catalog: Mapping[str, FileFacts], source_of:
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
-    data = {"generation": manifest.generation,
+    data = {"format": FORMAT, "generation": manifest.generation,
             "files": [[f.path, f.source, f.chunks, f.sha256, f.ingested] for f in manifest.files.values()]}
-    write_json_atomic(folder / MANIFEST, data)
+    write_json_atomic(folder / MANIFEST, sealed(data))
 
 
 def read_manifest(folder: Path) -> Manifest | None:
+    """The saved file list, or None when there is none or it is damaged: callers then build it
+    from Chroma, and `kit doctor` names the damage (`load_manifest`)."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return load_manifest(folder)
+    except (FileNotFoundError, DamagedFileError):
+        return None
+
+
+def load_manifest(folder: Path) -> Manifest:
+    """The saved file list; `FileNotFoundError` if none, `DamagedFileError` if it fails its
+    checksum, its format or its fields."""
+    path = folder / MANIFEST
+    data = load_sealed(path)
+    if data.get("format", FORMAT) != FORMAT:
+        raise damaged(path, f"format {data.get('format')!r}, this kit reads {FORMAT}")
+    try:
         rows: Iterable[list[Any]] = data["files"]
         files = {str(r[0]): StoredFile(str(r[0]), str(r[1]), int(r[2]), str(r[3]), float(r[4])) for r in rows}
         return Manifest(int(data["generation"]), files)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise damaged(path, f"a field is missing or malformed: {type(exc).__name__}") from None

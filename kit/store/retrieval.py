@@ -33,9 +33,10 @@ class Retriever:
 
     def search(self, query: str, k: int | None = None, flt: Filter | None = None) -> list[Hit]:
         """The k best chunks for `query`, fused, near-duplicates removed."""
-        k = k or self.settings.top_k
-        flt = flt or Filter()
-        self.store.reopen_if_stale()
+        with self.store.reading():  # a write in another thread finishes first; one generation check
+            return self._search(query, k or self.settings.top_k, flt or Filter())
+
+    def _search(self, query: str, k: int, flt: Filter) -> list[Hit]:
         index = self.keyword_index()
         # The committed chunk count, from the index: one request fewer than asking Chroma (three per
         # search in all: generation, dense query, keyword hits); Chroma only when nothing is committed.

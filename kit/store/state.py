@@ -20,7 +20,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from kit.errors import DamagedFileError
 from kit.location import STATE_FILE, under
+from kit.store.integrity import damaged, load_sealed, sealed
 
 FORMAT = 2  # 2: sources, base-relative names, keyword index and file list per generation
 SourceKind = Literal["folder", "file"]
@@ -105,16 +107,35 @@ def holder_id() -> str:
 
 
 def read_state(store_dir: Path) -> StoreState | None:
-    """The state file of a local store folder, or None if there is none (or it is unreadable)."""
+    """The state file of a local store folder, or None if there is none. A file that is there but
+    fails its checksum, lacks a field or has a format this kit does not read raises
+    `DamagedFileError`: taken for "no store", it would start an empty one over the chunks."""
+    path = store_dir / STATE_FILE
     try:
-        return StoreState.from_json(json.loads((store_dir / STATE_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        data = load_sealed(path)
+    except FileNotFoundError:
+        return None
+    try:
+        state = StoreState.from_json(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise damaged(path, f"a field is missing or malformed: {type(exc).__name__} {exc}") from None
+    if not 1 <= state.format <= FORMAT:
+        raise damaged(path, f"format {state.format}, this kit reads formats 1 to {FORMAT}")
+    return state
+
+
+def peek_state(store_dir: Path) -> StoreState | None:
+    """`read_state`, or None when the file is damaged (for guesses that must not fail a command,
+    such as which settings built the store; the command itself then says it is damaged)."""
+    try:
+        return read_state(store_dir)
+    except DamagedFileError:
         return None
 
 
 def write_state(store_dir: Path, state: StoreState) -> None:
     """Replace the state file atomically (a reader sees the old or the new one, never half)."""
-    write_json_atomic(store_dir / STATE_FILE, state.to_json())
+    write_json_atomic(store_dir / STATE_FILE, sealed(state.to_json()))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

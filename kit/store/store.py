@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,12 @@ from kit.types import Chunk
 # Bump when cleaning, chunking or naming changes what chunks a file gives: old stores then refuse
 # to mix. 2: file names relative to the store's base folder.
 PIPELINE_VERSION = 2
+
+# One lock for every store a process opens: Chroma's client cache is shared by the whole process
+# (`clear_cache` drops every client), so a search in one thread must not run while a write or a
+# reopen in another swaps the clients under it (it read a closed client and said "damaged").
+# Reentrant: a write calls reads of its own.
+STORE_LOCK = threading.RLock()
 
 
 def fingerprint(settings: Settings, embedder_name: str, dim: int) -> dict[str, str | int]:
@@ -67,6 +74,8 @@ class Store:
         # Server metadata is replaced whole: the lease's renewal thread and the writer's own state
         # updates must not interleave their read-modify-write cycles.
         self.metadata_lock = threading.Lock()
+        self.lock = STORE_LOCK  # held by a whole write, a whole search, and every read below
+        self._pinned = 0  # inside `reading()`: the generation was checked once for the whole block
 
     # -- where things are --------------------------------------------------------------------
     @property
@@ -153,12 +162,13 @@ class Store:
     # -- opening Chroma -------------------------------------------------------------------------
     def chunks(self) -> Chunks:
         """The live collection (opened once; `reopen_if_stale` notices other processes' writes)."""
-        if self._chunks is None:
-            state = self.state()
-            self._seen_generation = state.generation
-            self._chunks = self.open_chunks(state.chroma, create=False)
-            self._chunks_folder = state.chroma
-        return self._chunks
+        with self.lock:
+            if self._chunks is None:
+                state = self.state()
+                self._seen_generation = state.generation
+                self._chunks = self.open_chunks(state.chroma, create=False)
+                self._chunks_folder = state.chroma
+            return self._chunks
 
     def open_chunks(self, folder: str, create: bool, check: bool = True) -> Chunks:
         """The chunk collection in data folder `folder` (local) or on the server; `check`: refuse a
@@ -216,8 +226,12 @@ class Store:
                 raise SettingsMismatchError(mismatch_message(self.facts, other, Path(self.where)))
 
     def reopen_if_stale(self) -> bool:
-        """Reopen when another process has committed since we last looked."""
-        if self._chunks is None:
+        """Reopen when another process (or another Kit) has committed since we last looked."""
+        with self.lock:
+            return self._reopen_if_stale()
+
+    def _reopen_if_stale(self) -> bool:
+        if self._chunks is None and self._seen_generation is None:
             return False
         generation = self.generation()
         if generation == self._seen_generation:
@@ -234,49 +248,80 @@ class Store:
         return True
 
     def forget(self) -> None:
-        """Drop open handles (after a repair swapped the data folder)."""
-        self._chunks, self._keyword, self._seen_generation = None, None, None
-        if not self.http:
-            from kit.store.chroma import clear_cache
+        """Drop open handles (after a write, or a repair that swapped the data folder)."""
+        with self.lock:
+            self._chunks, self._keyword, self._seen_generation = None, None, None
+            if not self.http:
+                from kit.store.chroma import clear_cache
 
-            clear_cache()
+                clear_cache()
 
-    # -- reading ------------------------------------------------------------------------------
+    def fresh(self) -> Chunks:
+        """The live collection, reopened first if another process or Kit committed since: every read
+        below goes through here, so a long-lived Kit (a notebook) never serves an old generation."""
+        if not self._pinned:
+            self._reopen_if_stale()
+        return self.chunks()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock for several reads that check the generation once (a search: on a server
+        each check is a round trip, and a search makes four reads)."""
+        with self.lock:
+            self._reopen_if_stale()
+            self._pinned += 1
+            try:
+                yield
+            finally:
+                self._pinned -= 1
+
+    # -- reading (each under the lock, on the current generation) -----------------------------
     def count(self) -> int:
-        return self.chunks().count()
+        with self.lock:
+            return self.fresh().count()
 
     def query(self, vector: np.ndarray, n: int, flt: Filter | None = None, count: int | None = None
               ) -> list[tuple[Chunk, float, np.ndarray]]:
         """Nearest chunks to `vector`: (chunk, cosine similarity, embedding). Pass `count` if known."""
-        n = min(n, self.count() if count is None else count)
-        return self.chunks().query(vector, n, flt or Filter()) if n > 0 else []
+        with self.lock:
+            n = min(n, self.count() if count is None else count)
+            return self.fresh().query(vector, n, flt or Filter()) if n > 0 else []
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
-        return self.chunks().get(ids)
+        with self.lock:
+            return self.fresh().get(ids)
 
     def get_with_vectors(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
-        return self.chunks().get_with_vectors(ids)
+        with self.lock:
+            return self.fresh().get_with_vectors(ids)
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        return self.chunks().embeddings(ids)
+        with self.lock:
+            return self.fresh().embeddings(ids)
 
     def all_chunks(self) -> list[Chunk]:
-        return self.chunks().all_chunks()
+        with self.lock:
+            return self.fresh().all_chunks()
 
     def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
-        return self.chunks().all_vectors()
+        with self.lock:
+            return self.fresh().all_vectors()
 
     def catalog(self) -> dict[str, FileFacts]:
         """Every stored file with its chunk ids and content hashes, read from Chroma."""
-        return file_facts(self.chunks().catalog())
+        with self.lock:
+            return file_facts(self.fresh().catalog())
 
     def keyword_index(self) -> KeywordIndex:
-        """The keyword index of the generation this process reads (loaded once per generation)."""
-        generation = self.seen_generation
-        if self._keyword is None or self._keyword_generation != generation:
-            self._keyword = self._load_keyword(generation)
-            self._keyword_generation = generation
-        return self._keyword
+        """The keyword index of the current generation (loaded once per generation)."""
+        with self.lock:
+            if not self._pinned:
+                self._reopen_if_stale()
+            generation = self.seen_generation
+            if self._keyword is None or self._keyword_generation != generation:
+                self._keyword = self._load_keyword(generation)
+                self._keyword_generation = generation
+            return self._keyword
 
     def _load_keyword(self, generation: int) -> KeywordIndex:
         folder = self.keyword_dir(generation)

@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from kit.crash import crash_point
-from kit.errors import StoreBusyError
+from kit.errors import DamagedFileError, StoreBusyError
 from kit.store.collection import Chunks, file_facts
 from kit.store.keyword import Delta, KeywordIndex, Rows, merged, rows_from_chunks, save
-from kit.store.manifest import FileFacts, build_manifest, read_manifest, write_manifest
+from kit.store.manifest import FileFacts, build_manifest, load_manifest, read_manifest, write_manifest
 from kit.store.state import Operation, SourceKind, StoreState, Writing, holder_id, read_state, write_state
 from kit.store.store import Store
 from kit.types import Chunk
@@ -197,6 +197,8 @@ class Write:
         self.clean = clean  # started from a committed state: the previous index is exact
         self.fresh_folder = fresh_folder  # local data folder built aside ("" = write in place)
         self.dirty = False
+        self.damaged_files: list[str] = []  # own files found damaged: the commit writes them anew
+        self.completes: Writing | None = None  # an interrupted write of the same op and target this one completes
         previous = self._previous_index() if clean and not fresh_folder else None
         if previous is not None:
             self.rows: Rows | None = previous.rows()
@@ -205,11 +207,22 @@ class Write:
         self.delta = Delta(self.rows.vocab if self.rows is not None else {})
         self.removed: set[str] = set()
         self.catalog: dict[str, tuple[str, str]] = {} if fresh_folder else target.catalog()
+        try:
+            load_manifest(store.cache)
+        except DamagedFileError as exc:
+            self.damaged_files.append(exc.path)
+        except FileNotFoundError:
+            pass
 
     def _previous_index(self) -> KeywordIndex | None:
+        """The committed keyword index to update; None when it is missing or damaged (the commit
+        then builds it from the chunks in Chroma, and happens even if nothing else changed)."""
         folder = self.store.keyword_dir(self.state.generation)
         try:
             return KeywordIndex(folder) if (folder / "ids.npy").exists() else None
+        except DamagedFileError as exc:
+            self.damaged_files.append(exc.path)
+            return None
         except (OSError, ValueError):
             return None
 
@@ -273,7 +286,7 @@ class Write:
 
     # the commit
     def commit(self) -> None:
-        if not self.dirty:
+        if not self.dirty and not self.damaged_files:
             return
         with _own_files(self.store):
             self._commit()

@@ -31,12 +31,17 @@ from typing import Any
 import numpy as np
 
 from kit.corpus.sources import SourceReader
+from kit.errors import DamagedFileError
 from kit.grounding.citations import verify
+from kit.location import TOPICS_CACHE
 from kit.results import Agreement, Difference, Topic, TopicChange, TopicSummary
+from kit.store.integrity import load_sealed, sealed
 from kit.types import Chunk, Citation, Claim, Mode, Support
 
-VERSION = 2  # 2: per-command change baselines; summaries chosen without dangling openings
-FILE = "topics-cache.json"
+# 2: per-command change baselines; summaries chosen without dangling openings. 3: the file carries
+# the sha256 of its content; a file that fails it is dropped.
+VERSION = 3
+FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
 Grouping = list[list[int]]  # unit indexes per topic
@@ -67,12 +72,14 @@ class TopicCache:
 
     def _read(self) -> Previous | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            # A cache edited or damaged on disk is dropped whole: a claim whose text changed after
+            # it was judged must never be shown with the verdict the old text earned.
+            data = load_sealed(self.path, legacy_ok=False)
             if data.get("version") != VERSION:
                 return None
             return Previous(data["key"], np.asarray(data["mean"], dtype=np.float32), data["topics"],
                             data.get("summaries", {}), dict(data.get("seen", {})))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, DamagedFileError):
             return None  # no cache yet, or unreadable: the run clusters afresh and writes a new one
 
     @property
@@ -185,8 +192,8 @@ class TopicCache:
         if self.previous is None or summary.mode is not Mode.EXTRACTIVE:
             return
         self.previous.summaries[f"{fingerprint(topic)}|{params}"] = summary.to_dict()
-        with contextlib.suppress(OSError):
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+        with contextlib.suppress(OSError, DamagedFileError):
+            data = load_sealed(self.path, legacy_ok=False)
             data["summaries"] = self.previous.summaries
             self._write(data)
 
@@ -198,7 +205,7 @@ class TopicCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".topics-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f)
+                json.dump(sealed(data), f)
             os.replace(tmp, self.path)
         except OSError:
             if tmp:

@@ -1,0 +1,96 @@
+"""Checksums of kit's own files: the state, the file list, the keyword index and the topic cache.
+
+A JSON file carries the sha256 of its own content (every key but `sha256`, serialized with sorted
+keys), so a truncated, zeroed, byte-flipped or hand-edited file is told from a sound one on load;
+a folder (the keyword index of one generation) carries `checksums.json` listing the sha256 of
+each of its files. A mismatch is a `DamagedFileError` naming the file and what to run, never a
+traceback and never data used as if sound. A file written before checksums existed (no `sha256`
+key) is read as it is, once: the next commit writes it with one. This module decides nothing
+about what a damaged file means for the store; its callers and `kit doctor` do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from kit.errors import DamagedFileError
+
+KEY = "sha256"
+FOLDER_SUMS = "checksums.json"
+
+
+def digest(data: dict[str, Any]) -> str:
+    body = {k: v for k, v in data.items() if k != KEY}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def sealed(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the checksum of its content added."""
+    return {**data, KEY: digest(data)}
+
+
+def damaged(path: Path, why: str) -> DamagedFileError:
+    return DamagedFileError(f"{path} is damaged ({why}); run `kit doctor --repair`", str(path))
+
+
+def load_sealed(path: Path, legacy_ok: bool = True) -> dict[str, Any]:
+    """The JSON object in `path`, checked against its checksum (`FileNotFoundError` if absent).
+    `legacy_ok`: a file with no checksum yet (written by an older kit) is accepted."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise damaged(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise damaged(path, "not valid JSON: truncated or overwritten") from None
+    if not isinstance(data, dict):
+        raise damaged(path, "not a JSON object")
+    if KEY not in data:
+        if legacy_ok:
+            return data
+        raise damaged(path, "no checksum")
+    if data[KEY] != digest(data):
+        raise damaged(path, "checksum mismatch: its content was changed after kit wrote it")
+    return data
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def seal_folder(folder: Path) -> None:
+    """Write `checksums.json` listing every file under `folder` (call before it is moved into place)."""
+    files = {p.relative_to(folder).as_posix(): file_sha256(p) for p in sorted(folder.rglob("*"))
+             if p.is_file() and p.name != FOLDER_SUMS}
+    (folder / FOLDER_SUMS).write_text(json.dumps(sealed({"format": 1, "files": files})), encoding="utf-8")
+
+
+def check_folder(folder: Path) -> None:
+    """Raise `DamagedFileError` naming the first file under `folder` whose content is not what was
+    written; a folder without `checksums.json` (an older kit's) passes."""
+    sums = folder / FOLDER_SUMS
+    try:
+        data = load_sealed(sums, legacy_ok=False)
+    except FileNotFoundError:
+        return
+    files = data.get("files")
+    if data.get("format") != 1 or not isinstance(files, dict):
+        raise damaged(sums, f"format {data.get('format')!r}, this kit reads 1")
+    for name, want in files.items():
+        path = folder / name
+        try:
+            ok = file_sha256(path) == want
+        except OSError:
+            raise damaged(path, "missing or unreadable") from None
+        if not ok:
+            raise damaged(path, "checksum mismatch: truncated, overwritten or changed after kit wrote it")
