@@ -81,7 +81,7 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
         assert source.read_text(encoding="utf-8")[c.start:c.end] == c.quote
     assert answer.tokens() == {"prompt_tokens": 120, "completion_tokens": 30}
     trace = answer.traces[0]
-    assert trace["prompt"] == "answer" and trace["prompt_version"] == 1 and len(trace["passage_ids"]) == 5
+    assert trace["prompt"] == "answer" and trace["prompt_version"] == 2 and len(trace["passage_ids"]) == 5
     assert server.requests[0]["response_format"]["type"] == "json_schema"
     assert server.requests[0]["model"] == "test-model"
 

@@ -28,19 +28,19 @@ import numpy as np
 
 from kit import calibration
 from kit.answer.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.answer.replies import ANSWER_SCHEMA, parse_reply
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
 from kit.grounding.citations import cite_in_chunk
 from kit.grounding.claims import (
     Evidence,
-    answer_drafts,
     build_claims,
     number_citations,
     quoted_claim,
     source_notes,
 )
-from kit.llm.base import ChatBackend, Trace, json_object
+from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
@@ -49,19 +49,6 @@ from kit.text import is_statement, keywords, sentences
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
-ANSWER_SCHEMA = {
-    "name": "cited_answer", "strict": True,
-    "schema": {
-        "type": "object", "additionalProperties": False, "required": ["answer", "quotes"],
-        "properties": {
-            "answer": {"type": "string"},
-            # Bounded: a small model asked for a list can repeat one quote dozens of times.
-            "quotes": {"type": "array", "maxItems": 8, "items": {
-                "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
-                "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}},
-        },
-    },
-}
 _MAX_SENTENCES = 3
 # Answers say where a quote stands on the page: a reader's comment is not the article.
 _SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
@@ -245,21 +232,21 @@ class LLMAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         prompt = load_prompt("answer")
-        refusal = prompt.sentinels["refusal"]
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
         def render(sent: list[Hit]) -> tuple[str, str]:
-            return prompt.render(question=question, passages=render_passages(sent), refusal=refusal)
+            return prompt.render(question=question, passages=render_passages(sent))
 
         result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
         hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
-        text, quotes = parse_reply(result.text)
-        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
-                                if result.finish_reason == "length" else [])
-        if not text.strip() or refusal in text:
-            notes.append("the model found no answer in the passages")
+        cut_off = result.finish_reason == "length"
+        reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off)
+        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"] if cut_off else [])
+        notes += reply.notes
+        if reply.refused:
+            notes += [] if reply.notes else ["the model found no answer in the passages"]
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
-        claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx)
+        claims, failed = build_claims(reply.drafts, passages, ctx)
         traces = [trace.to_dict()]
         if self.check_timeout is not None:
             opinion = second_opinion(claims, self.backend, self.check_timeout)
@@ -292,22 +279,6 @@ class FallbackAnswerer:
             answer = self.fallback.answer(question, hits, ctx)
             answer.notes.insert(0, f"the language model failed ({exc}); extractive answer shown instead")
             return answer
-
-
-def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
-    """(answer text, [(passage key, quote)]) from JSON, or the raw text in marker format."""
-    data = json_object(reply)
-    if data is None or not isinstance(data.get("answer"), str):
-        return reply.strip(), []
-    quotes = []
-    raw_quotes = data.get("quotes")
-    for q in raw_quotes if isinstance(raw_quotes, list) else []:
-        if isinstance(q, dict) and isinstance(q.get("quote"), str):
-            try:
-                quotes.append((int(q.get("passage", "")), str(q["quote"])))
-            except (TypeError, ValueError):
-                continue
-    return str(data["answer"]), quotes
 
 
 def stale_notes(hits: Sequence[Hit], reader: SourceReader) -> list[str]:
