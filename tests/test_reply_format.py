@@ -15,6 +15,7 @@ import pytest
 import kit
 from kit.answer.replies import ANSWER_SCHEMA
 from kit.llm.prompts import load_prompt
+from kit.report import answer_text
 from kit.types import CitationProblem, Support
 from tests.llm_server import FakeOpenAI
 
@@ -176,3 +177,26 @@ def test_the_prompt_holds_no_placeholder_a_model_could_echo() -> None:
 def test_a_model_that_echoes_the_example_gets_nothing_shown(store: Path) -> None:
     answer, _ = ask(store, lambda request: json.dumps(example_reply()))
     assert answer.abstained and answer.claims and all(c.support is Support.UNSUPPORTED for c in answer.claims)
+
+
+def test_true_claims_off_the_question_are_listed_apart_with_why(store: Path) -> None:
+    reopened = "The harbour reopened to shipping on Monday after a week of storms."
+    cleared = "Port workers cleared the main quay."
+    answer, _ = ask(store, claims_reply(("The harbour reopened on Monday.", reopened, "harbour"),
+                                        (cleared, cleared, "harbour")), "When did the harbour reopen to shipping?")
+    assert [c.text for c in answer.shown] == ["The harbour reopened on Monday."]
+    (aside,) = answer.off_question
+    assert aside.text == cleared and aside.support is Support.SUPPORTED  # true, and still not an answer
+    assert "not an answer to the question: it gives no date the question does not already state" in aside.reasons
+    assert any("1 of the model's 2 claims are supported but do not answer the question" in n for n in answer.notes)
+    shown_text = answer_text(answer)
+    assert "Supported, but not an answer to the question (1):" in shown_text and cleared in shown_text
+    assert answer.to_dict()["off_question"][0]["text"] == cleared
+
+
+def test_a_number_that_counts_something_else_does_not_answer_how_many(store: Path) -> None:
+    fined = "The regulator fined them 40 million euros on Tuesday."
+    answer, _ = ask(store, claims_reply((fined, fined, "regulator")), "How many firms colluded to fix prices?")
+    assert answer.abstained and not answer.shown and [c.text for c in answer.off_question] == [fined]
+    assert answer.off_question[0].reasons == (
+        "not an answer to the question: no number in it counts what was asked ('how many firms colluded')",)

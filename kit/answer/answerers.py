@@ -21,13 +21,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from kit import calibration
-from kit.answer.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.answer.questions import (
+    AnswerKind,
+    asked_for,
+    counts_asked,
+    covers_key_terms,
+    holds_kind,
+    off_question,
+    type_match,
+)
 from kit.answer.replies import ANSWER_SCHEMA, parse_reply
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
@@ -247,17 +255,41 @@ class LLMAnswerer:
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
         claims, failed = build_claims(reply.drafts, passages, ctx)
+        claims, beside = split_off_question(question, claims, passages, ctx)
         traces = [trace.to_dict()]
         if self.check_timeout is not None:
             opinion = second_opinion(claims, self.backend, self.check_timeout)
             claims, traces, notes = opinion.claims, traces + opinion.traces, notes + opinion.notes
-        answer = Answer(question, number_citations(claims), Mode.LLM, self.name, failed=failed,
-                        traces=traces, hits=list(hits), notes=notes)
+        numbered = number_citations(claims + beside)  # shown claims take the first numbers
+        answer = Answer(question, numbered[:len(claims)], Mode.LLM, self.name, failed=failed,
+                        traces=traces, hits=list(hits), notes=notes, off_question=numbered[len(claims):])
+        total = len(claims) + len(beside)
         if answer.unsupported:
-            answer.notes.append(f"{len(answer.unsupported)} of the model's {len(claims)} claims are not supported "
+            answer.notes.append(f"{len(answer.unsupported)} of the model's {total} claims are not supported "
                                 "by the sources; they are listed apart")
+        if beside:
+            answer.notes.append(f"{len(beside)} of the model's {total} claims are supported but do not answer the "
+                                "question; they are listed apart")
         answer.notes += source_notes(failed)
         return answer
+
+
+def split_off_question(question: str, claims: list[Claim], passages: dict[int, Chunk], ctx: Evidence
+                       ) -> tuple[list[Claim], list[Claim]]:
+    """(claims kept as the answer, supported claims that do not answer the question, with why).
+    A true claim off the question ("fired 18 cruise missiles" for "how many warships") is not an
+    answer; unsupported claims stay in the first list, where they are listed apart anyway."""
+    kept: list[Claim] = []
+    beside: list[Claim] = []
+    for claim in claims:
+        cited = [passages[c.key] for c in claim.citations if c.key in passages]
+        quotes = " ".join(c.quote for c in claim.citations)
+        why = None if not claim.shown else off_question(question, claim.text, quotes, cited, ctx.idf)
+        if why is None:
+            kept.append(claim)
+        else:
+            beside.append(replace(claim, reasons=(*claim.reasons, f"not an answer to the question: {why}")))
+    return kept, beside
 
 
 class FallbackAnswerer:
