@@ -11,7 +11,8 @@ Two answerers behind one protocol, picked by name (`settings.llm`):
 - llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
   answer from numbered passages packed to fit its context; each of its sentences becomes a
   claim whose citations are located, verified against the files and judged for support
-  (`kit.grounding.claims`). Unsupported claims are listed apart; with no supported claim the answer is
+  (`kit.grounding.claims`). Unsupported claims are listed apart, and so are supported ones that do
+  not answer the question (by the checks above); with no supported claim left the answer is
   "not in the documents". A failing model is an error, or, when `llm_fallback` is set, the
   extractive answer with a note saying why.
 This module does not retrieve.

@@ -4,7 +4,9 @@ A model's reply (an answer with [n] markers, or summary sentences with passage k
 drafts; each draft becomes a `Claim` whose citations were (1) located in the passage they name,
 (2) verified against the source file at their span, and (3) judged for support. A bare marker
 (no quote given for it) takes the passage sentence that supports the claim, and only then; a
-quote the model gave that is not in its passage is never replaced by kit's own choice.
+quote the model gave that is not in its passage is never replaced by kit's own choice. A quote
+that misses its passage by a copying slip, or stands in another passage than the one named, is
+located there (`kit.grounding.repair`) and the repair is said in the claim's reasons.
 Invented keys and quotes not in their passage are failed citations, never kept; a claim whose
 citations all failed is unsupported and loses its markers. Citations are then numbered 1..n in
 order of first use. This module does not call models or retrieve.
