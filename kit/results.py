@@ -93,6 +93,8 @@ class Answer(ClaimsResult):
     show_unsupported: bool = False
     _KIND = "answer"
     provenance: Provenance | None = None
+    # Claims the sources support that do not answer the question asked (a model's true aside): listed apart
+    off_question: list[Claim] = field(default_factory=list)
 
     NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
 
@@ -126,9 +128,10 @@ class Answer(ClaimsResult):
             "question": self.question, "text": self.text, "abstained": self.abstained, "mode": self.mode,
             "backend": self.backend, "disclaimer": self.disclaimer, "score": round(self.score, 4),
             "claims": [c.to_dict() for c in self.claims],
-            "citations": [c.to_dict() for c in all_citations(self.claims)],
+            "citations": [c.to_dict() for c in all_citations([*self.claims, *self.off_question])],
             "counts": support_counts(self.claims, self.failed),
             "failed": [c.to_dict() for c in self.failed],
+            "off_question": [c.to_dict() for c in self.off_question],
             "notes": self.notes, "tokens": self.tokens(), "traces": self.traces,
             "provenance": self.provenance.to_dict() if self.provenance else None,
         }

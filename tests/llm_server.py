@@ -65,6 +65,7 @@ class FakeOpenAI:
         self.headers: list[dict[str, str]] = []
         self.default = default or (lambda request: '{"answer": "NOT_IN_DOCUMENTS", "quotes": []}')
         self.judge = judge or agreeing_judge  # kit's check of claims (prompts/judge.yaml), apart from the script
+        self.finish_reason = "stop"  # of `default`'s replies: "length" says the reply was cut off at max_tokens
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -97,8 +98,10 @@ class FakeOpenAI:
                 server.headers.append(dict(self.headers))
                 if is_judge_request(body):
                     behaviour = Behaviour("reply", server.judge(body))
+                elif server.script:
+                    behaviour = server.script.popleft()
                 else:
-                    behaviour = server.script.popleft() if server.script else Behaviour("reply", server.default(body))
+                    behaviour = Behaviour("reply", server.default(body), finish_reason=server.finish_reason)
                 server._respond(self, behaviour)
 
         return Handler

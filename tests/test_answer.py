@@ -5,6 +5,7 @@ questions is measured by `kit eval` and bench/run_answers.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,9 +118,10 @@ def test_extractive_claims_are_their_own_supported_quotes(hash_seeds: Path) -> N
 def test_show_unsupported_puts_flagged_claims_in_the_answer(hash_seeds: Path) -> None:
     question = "How many cruise missiles did Russia launch on Friday?"
 
-    def reply(k: Kit) -> str:
-        first = next(s.text for s in sentences(k.search(question)[0].chunk.text) if s.text.endswith("."))
-        return json.dumps({"answer": f"{first} [1] Zebras migrate north every spring [1].", "quotes": []})
+    def reply(k: Kit) -> str:  # a sentence that answers the question, and one no passage states
+        key, first = next((n, s.text) for n, hit in enumerate(k.search(question), 1)
+                          for s in sentences(hit.chunk.text) if re.search(r"\b(\d+|Eighteen) cruise missiles", s.text))
+        return json.dumps({"answer": f"{first} [{key}] Zebras migrate north every spring [{key}].", "quotes": []})
 
     hidden = open_hash(hash_seeds)
     hidden.chat = ScriptedChat([reply(hidden)])

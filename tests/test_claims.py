@@ -106,3 +106,19 @@ def test_an_answer_whose_claims_are_all_partial_shows_them_flagged() -> None:
     answer = Answer("What was destroyed?", [claim], Mode.LLM, "scripted")
     assert not answer.abstained and answer.shown == [claim]
     assert "partly supported" in answer_text(answer) and answer.NOT_FOUND not in answer_text(answer)
+
+
+@pytest.mark.parametrize("quote, repaired", [
+    ("russian jets struck an oil convoy near palmyra", True),  # letter case only
+    ("Russian jets struck an convoy near Palmyra on Friday.", True),  # one inner word left out
+    ("Eight trucks were destroyed.", False),  # a number word left out changes what it says
+    ("jets struck convoy", False),  # too short to tell which stretch one word short it copies
+    ("Russian jets bombed an oil convoy near Palmyra.", False),  # a word changed: not a copying slip
+])
+def test_only_copying_slips_are_repaired(quote: str, repaired: bool) -> None:
+    from kit.grounding.repair import repair_quote
+
+    found = repair_quote(DOC, quote)
+    assert (found is not None) == repaired
+    if found is not None:
+        assert DOC[found.start:found.end].lower().startswith(quote.split()[0].lower())

@@ -56,10 +56,21 @@ def first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", text.replace("&quot;", '"'), maxsplit=1)[0]
 
 
+def answering_sentence(request: dict[str, Any]) -> tuple[int, str]:
+    """(key, sentence) of the first passage sentence that answers QUESTION (it counts cruise
+    missiles), else passage 1's first sentence."""
+    for key, body in sorted(passages(request).items()):
+        for sentence in re.split(r"(?<=[.!?])\s+", body.replace("&quot;", '"')):
+            if re.search(r"\b(\d+|[Ee]ighteen) cruise missiles", sentence):
+                return key, sentence.strip()
+    return 1, first_sentence(passages(request)[1])
+
+
 def good_reply(request: dict[str, Any]) -> str:
-    """A model restating passage 1's first sentence, with that sentence as its quote."""
-    quote = first_sentence(passages(request)[1])
-    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
+    """A model answering with the passage sentence that answers QUESTION, quoting it (version 1 of
+    the reply format, which kit still reads)."""
+    key, quote = answering_sentence(request)
+    return json.dumps({"answer": f"{quote} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
 
 
 def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
@@ -81,24 +92,27 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
         assert source.read_text(encoding="utf-8")[c.start:c.end] == c.quote
     assert answer.tokens() == {"prompt_tokens": 120, "completion_tokens": 30}
     trace = answer.traces[0]
-    assert trace["prompt"] == "answer" and trace["prompt_version"] == 1 and len(trace["passage_ids"]) == 5
+    assert trace["prompt"] == "answer" and trace["prompt_version"] == 2 and len(trace["passage_ids"]) == 5
     assert server.requests[0]["response_format"]["type"] == "json_schema"
     assert server.requests[0]["model"] == "test-model"
 
 
 def test_invented_keys_and_made_up_quotes_are_dropped(store: Path) -> None:
     def reply(request: dict[str, Any]) -> str:
-        quote = first_sentence(passages(request)[2])
-        return json.dumps({"answer": f"{quote} [2] Another fact [9].", "quotes": [
-            {"passage": 2, "quote": quote}, {"passage": 9, "quote": "invented"},
-            {"passage": 1, "quote": "words that appear in no passage at all"}]})
+        key, quote = answering_sentence(request)
+        wrong = next(k for k in passages(request) if k != key)
+        return json.dumps({"answer": f"{quote} [{key}][{wrong}] Another fact [9].", "quotes": [
+            {"passage": key, "quote": quote}, {"passage": 9, "quote": "invented"},
+            {"passage": wrong, "quote": "words that appear in no passage at all"}]})
 
     with FakeOpenAI(reply) as server:
         answer = open_kit(store, server).ask(QUESTION)
+    key, _ = answering_sentence(server.requests[0])
+    wrong = next(k for k in passages(server.requests[0]) if k != key)
     assert "[9]" not in answer.text and "[1]" in answer.text  # citations are numbered 1..n for display
-    assert [c.path for c in answer.citations] == [passages_path(server, 2)]
+    assert [c.path for c in answer.citations] == [passages_path(server, key)]
     assert {(c.key, c.problem) for c in answer.failed} == {(9, CitationProblem.INVENTED_KEY),
-                                                           (1, CitationProblem.NOT_IN_PASSAGE)}
+                                                           (wrong, CitationProblem.NOT_IN_PASSAGE)}
     assert all(c.check is QuoteCheck.FAILED for c in answer.failed)
     invented = next(c for c in answer.claims if c.text == "Another fact.")
     assert invented.support is Support.UNSUPPORTED and not invented.citations
@@ -113,21 +127,23 @@ def passages_path(server: FakeOpenAI, key: int) -> str:
 
 
 def test_bare_marker_takes_the_passage_sentence_that_supports_the_claim(store: Path) -> None:
-    def reply(request: dict[str, Any]) -> str:  # markers, no quotes: the claims restate passage 1
-        return f"{first_sentence(passages(request)[1])} [1] Zebras migrate north every spring [1]."
+    def reply(request: dict[str, Any]) -> str:  # markers, no quotes: the claims restate a passage
+        key, sentence = answering_sentence(request)
+        return f"{sentence} [{key}] Zebras migrate north every spring [{key}]."
 
     with FakeOpenAI(reply) as server:
         answer = open_kit(store, server).ask(QUESTION)
+    key, _ = answering_sentence(server.requests[0])
     restated, zebras = answer.claims
     assert restated.support is Support.SUPPORTED and len(restated.citations) == 1
-    assert restated.citations[0].quote in passages(server.requests[0])[1].replace("&quot;", '"')
+    assert restated.citations[0].quote in passages(server.requests[0])[key].replace("&quot;", '"')
     # No sentence of the passage supports the other claim: it gets none, and is listed apart.
     assert zebras.support is Support.UNSUPPORTED and not zebras.citations
     assert answer.unsupported == [zebras]
 
 
 def test_server_without_structured_output_falls_back_to_markers(store: Path) -> None:
-    with FakeOpenAI(lambda r: f"{first_sentence(passages(r)[1])} [1]") as server:
+    with FakeOpenAI(lambda r: "{1} [{0}]".format(*answering_sentence(r))) as server:
         server.push("status", status=400, content="response_format json_schema is not supported")
         answer = open_kit(store, server).ask(QUESTION)
     assert "response_format" in server.requests[0] and "response_format" not in server.requests[1]

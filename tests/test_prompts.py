@@ -22,9 +22,9 @@ def test_every_prompt_ships_inside_the_package_and_loads() -> None:
 
 def test_rendering_fills_every_variable_and_keeps_json_braces() -> None:
     prompt = load_prompt("answer")
-    system, user = prompt.render(question="Q?", passages="<passage key=\"1\">x</passage>", refusal="NOPE")
-    assert "Q?" in user and "NOPE" in user + system and "$" not in user
-    assert '{"answer":' in user  # string.Template: JSON examples need no escaping
+    system, user = prompt.render(question="Q?", passages="<passage key=\"1\">x</passage>")
+    assert "Q?" in user and "$" not in user + system
+    assert '{"claims": [{"text":' in user  # string.Template: JSON examples need no escaping
 
 
 def test_missing_or_extra_values_are_refused() -> None:

@@ -11,7 +11,8 @@ Two answerers behind one protocol, picked by name (`settings.llm`):
 - llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
   answer from numbered passages packed to fit its context; each of its sentences becomes a
   claim whose citations are located, verified against the files and judged for support
-  (`kit.grounding.claims`). Unsupported claims are listed apart; with no supported claim the answer is
+  (`kit.grounding.claims`). Unsupported claims are listed apart, and so are supported ones that do
+  not answer the question (by the checks above); with no supported claim left the answer is
   "not in the documents". A failing model is an error, or, when `llm_fallback` is set, the
   extractive answer with a note saying why.
 This module does not retrieve.
@@ -21,26 +22,34 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from kit import calibration
-from kit.answer.questions import AnswerKind, asked_for, counts_asked, covers_key_terms, holds_kind, type_match
+from kit.answer.questions import (
+    AnswerKind,
+    asked_for,
+    counts_asked,
+    covers_key_terms,
+    holds_kind,
+    off_question,
+    type_match,
+)
+from kit.answer.replies import ANSWER_SCHEMA, parse_reply
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
 from kit.grounding.citations import cite_in_chunk
 from kit.grounding.claims import (
     Evidence,
-    answer_drafts,
     build_claims,
     number_citations,
     quoted_claim,
     source_notes,
 )
-from kit.llm.base import ChatBackend, Trace, json_object
+from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
@@ -49,19 +58,6 @@ from kit.text import is_statement, keywords, sentences
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
-ANSWER_SCHEMA = {
-    "name": "cited_answer", "strict": True,
-    "schema": {
-        "type": "object", "additionalProperties": False, "required": ["answer", "quotes"],
-        "properties": {
-            "answer": {"type": "string"},
-            # Bounded: a small model asked for a list can repeat one quote dozens of times.
-            "quotes": {"type": "array", "maxItems": 8, "items": {
-                "type": "object", "additionalProperties": False, "required": ["passage", "quote"],
-                "properties": {"passage": {"type": "integer"}, "quote": {"type": "string"}}}},
-        },
-    },
-}
 _MAX_SENTENCES = 3
 # Answers say where a quote stands on the page: a reader's comment is not the article.
 _SECTION_LEAD = {"article": "", "comments": "A reader's comment says: ", "sidebar": "Another story on the page says: "}
@@ -245,32 +241,56 @@ class LLMAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         prompt = load_prompt("answer")
-        refusal = prompt.sentinels["refusal"]
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
         def render(sent: list[Hit]) -> tuple[str, str]:
-            return prompt.render(question=question, passages=render_passages(sent), refusal=refusal)
+            return prompt.render(question=question, passages=render_passages(sent))
 
         result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
         hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
-        text, quotes = parse_reply(result.text)
-        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"]
-                                if result.finish_reason == "length" else [])
-        if not text.strip() or refusal in text:
-            notes.append("the model found no answer in the passages")
+        cut_off = result.finish_reason == "length"
+        reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off)
+        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"] if cut_off else [])
+        notes += reply.notes
+        if reply.refused:
+            notes += [] if reply.notes else ["the model found no answer in the passages"]
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
-        claims, failed = build_claims(answer_drafts(text, quotes), passages, ctx)
+        claims, failed = build_claims(reply.drafts, passages, ctx)
+        claims, beside = split_off_question(question, claims, passages, ctx)
         traces = [trace.to_dict()]
         if self.check_timeout is not None:
             opinion = second_opinion(claims, self.backend, self.check_timeout)
             claims, traces, notes = opinion.claims, traces + opinion.traces, notes + opinion.notes
-        answer = Answer(question, number_citations(claims), Mode.LLM, self.name, failed=failed,
-                        traces=traces, hits=list(hits), notes=notes)
+        numbered = number_citations(claims + beside)  # shown claims take the first numbers
+        answer = Answer(question, numbered[:len(claims)], Mode.LLM, self.name, failed=failed,
+                        traces=traces, hits=list(hits), notes=notes, off_question=numbered[len(claims):])
+        total = len(claims) + len(beside)
         if answer.unsupported:
-            answer.notes.append(f"{len(answer.unsupported)} of the model's {len(claims)} claims are not supported "
+            answer.notes.append(f"{len(answer.unsupported)} of the model's {total} claims are not supported "
                                 "by the sources; they are listed apart")
+        if beside:
+            answer.notes.append(f"{len(beside)} of the model's {total} claims are supported but do not answer the "
+                                "question; they are listed apart")
         answer.notes += source_notes(failed)
         return answer
+
+
+def split_off_question(question: str, claims: list[Claim], passages: dict[int, Chunk], ctx: Evidence
+                       ) -> tuple[list[Claim], list[Claim]]:
+    """(claims kept as the answer, supported claims that do not answer the question, with why).
+    A true claim off the question ("fired 18 cruise missiles" for "how many warships") is not an
+    answer; unsupported claims stay in the first list, where they are listed apart anyway."""
+    kept: list[Claim] = []
+    beside: list[Claim] = []
+    for claim in claims:
+        cited = [passages[c.key] for c in claim.citations if c.key in passages]
+        quotes = " ".join(c.quote for c in claim.citations)
+        why = None if not claim.shown else off_question(question, claim.text, quotes, cited, ctx.idf)
+        if why is None:
+            kept.append(claim)
+        else:
+            beside.append(replace(claim, reasons=(*claim.reasons, f"not an answer to the question: {why}")))
+    return kept, beside
 
 
 class FallbackAnswerer:
@@ -292,22 +312,6 @@ class FallbackAnswerer:
             answer = self.fallback.answer(question, hits, ctx)
             answer.notes.insert(0, f"the language model failed ({exc}); extractive answer shown instead")
             return answer
-
-
-def parse_reply(reply: str) -> tuple[str, list[tuple[int, str]]]:
-    """(answer text, [(passage key, quote)]) from JSON, or the raw text in marker format."""
-    data = json_object(reply)
-    if data is None or not isinstance(data.get("answer"), str):
-        return reply.strip(), []
-    quotes = []
-    raw_quotes = data.get("quotes")
-    for q in raw_quotes if isinstance(raw_quotes, list) else []:
-        if isinstance(q, dict) and isinstance(q.get("quote"), str):
-            try:
-                quotes.append((int(q.get("passage", "")), str(q["quote"])))
-            except (TypeError, ValueError):
-                continue
-    return str(data["answer"]), quotes
 
 
 def stale_notes(hits: Sequence[Hit], reader: SourceReader) -> list[str]:

@@ -118,6 +118,34 @@ def counts_asked(question: str, sentence: str) -> float:
     return 0.0
 
 
+def off_question(question: str, claim: str, quotes: str, passages: list[Chunk], idf: Callable[[str], float]
+                 ) -> str | None:
+    """Why a model's (true) claim does not answer `question`, or None when it does. The checks of
+    extractive answers: the claim holds the kind of answer asked for (and a "how many X" number
+    counts X, in the claim or its quote), and a passage it cites holds the question's key terms."""
+    kind = asked_for(question)
+    if not holds_kind(kind, question, claim):
+        return f"it gives no {kind.value} the question does not already state"
+    m = _HOW_MANY.search(question)
+    if m and not counts_what_asked(m.group(1), f"{claim} {quotes}"):
+        return f"no number in it counts what was asked ('how many {m.group(1)}')"
+    if not any(covers_key_terms(question, p, idf) for p in passages):
+        return "the passages it cites do not hold the question's key terms"
+    return None
+
+
+def counts_what_asked(asked: str, text: str) -> bool:
+    """Whether a number in `text` counts a word of `asked` (the words after "how many", up to the
+    verb: "firms colluded", "Russian warships"): "ten warships" does, "18 cruise missiles" does
+    not. Any of those words will do, so "30 people" answers "how many people died"."""
+    wanted = {match_stem(w) for w in asked.split() if w.lower() not in STOPWORDS}
+    for n in numbers(text):
+        following = re.findall(r"[A-Za-z][\w-]*", text[n.end:n.end + 40])[:3]
+        if any(match_stem(w) in wanted for w in following):
+            return True
+    return False
+
+
 def type_match(question: str, sentence: str) -> float:
     """1 when the sentence holds the kind of thing the question asks for (a feature of the
     calibrated support model: keep it as calibrated; `holds_kind` is the stricter gate)."""

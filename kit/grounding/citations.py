@@ -75,7 +75,11 @@ def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
         found = locate(chunk.text, html.unescape(quote))
     if found is None:
         return None
-    s, e, how = found
+    return cite_span(key, chunk, *found)
+
+
+def cite_span(key: int, chunk: Chunk, s: int, e: int, how: str = "exact") -> Citation:
+    """A citation quoting `chunk.text[s:e]`, with the span in the raw file."""
     start, end = chunk.raw_span(s, e)  # for HTML, through the chunk's map into the markup
     return Citation(key, chunk.path, start, end, chunk.section, chunk.text[s:e], QuoteCheck(how),
                     doc_sha256=chunk.doc_sha256)

@@ -4,7 +4,9 @@ A model's reply (an answer with [n] markers, or summary sentences with passage k
 drafts; each draft becomes a `Claim` whose citations were (1) located in the passage they name,
 (2) verified against the source file at their span, and (3) judged for support. A bare marker
 (no quote given for it) takes the passage sentence that supports the claim, and only then; a
-quote the model gave that is not in its passage is never replaced by kit's own choice.
+quote the model gave that is not in its passage is never replaced by kit's own choice. A quote
+that misses its passage by a copying slip, or stands in another passage than the one named, is
+located there (`kit.grounding.repair`) and the repair is said in the claim's reasons.
 Invented keys and quotes not in their passage are failed citations, never kept; a claim whose
 citations all failed is unsupported and loses its markers. Citations are then numbered 1..n in
 order of first use. This module does not call models or retrieve.
@@ -18,7 +20,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from kit.corpus.sources import SourceReader
-from kit.grounding.citations import cite_in_chunk, markers, strip_markers, verify
+from kit.grounding.citations import cite_in_chunk, cite_span, markers, strip_markers, verify
+from kit.grounding.repair import repair_quote
 from kit.grounding.support import Judge
 from kit.text import sentences
 from kit.types import Chunk, Citation, CitationProblem, Claim, QuoteCheck, Support
@@ -54,6 +57,7 @@ class Draft:
 class _Cited:
     citation: Citation
     passage: str  # the chunk the quote was found in: the context for a 'partial' verdict
+    note: str = ""  # what kit repaired in the model's quote, said in the claim's reasons
 
 
 def answer_drafts(text: str, quotes: Sequence[tuple[int, str]]) -> list[Draft]:
@@ -94,10 +98,13 @@ def _claim(draft: Draft, passages: Mapping[int, Chunk], evidence: Evidence) -> t
             failed.append(_failed(key, quote, CitationProblem.INVENTED_KEY))
     failed += [_failed(key, "", CitationProblem.INVENTED_KEY) for key in draft.keys
                if key not in passages and all(k != key for k, _ in draft.quotes)]
+    found: list[_Cited] = []
     for key in dict.fromkeys(k for k, _ in draft.quotes if k in passages):
-        found, missing = _locate(key, passages[key], [q for k, q in draft.quotes if k == key])
+        located, missing = _locate(key, passages, [q for k, q in draft.quotes if k == key])
+        found += located
         failed += missing
-        cited += _best_quote(draft.text, [_Cited(c, passages[key].text) for c in found], evidence.judge)
+    for key in dict.fromkeys(c.citation.key for c in found):  # a quote may be found in another passage
+        cited += _best_quote(draft.text, [c for c in found if c.citation.key == key], evidence.judge)
     if not draft.keys and cited:  # unmarked sentence: keep only a quote that supports it
         cited = [c for c in cited if _supports(draft.text, c, evidence.judge)][:1]
     offered = {k for k, q in draft.quotes if q.strip()}
@@ -107,18 +114,44 @@ def _claim(draft: Draft, passages: Mapping[int, Chunk], evidence: Evidence) -> t
     return make_claim(draft.text, cited, evidence, failed)
 
 
-def _locate(key: int, chunk: Chunk, quotes: list[str]) -> tuple[list[Citation], list[Citation]]:
-    found: list[Citation] = []
+def _locate(key: int, passages: Mapping[int, Chunk], quotes: list[str]) -> tuple[list[_Cited], list[Citation]]:
+    """Each quote in the passage it names, else repaired there, else (exact or repaired) in
+    another passage; a quote found nowhere is a failed citation of the passage it names."""
+    found: list[_Cited] = []
     missing: list[Citation] = []
     for quote in quotes:
         if not quote.strip():
             continue
-        c = cite_in_chunk(key, chunk, quote)
+        c = _find(key, passages, quote)
         if c is None:
-            missing.append(_failed(key, quote, CitationProblem.NOT_IN_PASSAGE, chunk))
-        elif all((c.start, c.end) != (x.start, x.end) for x in found):
+            missing.append(_failed(key, quote, CitationProblem.NOT_IN_PASSAGE, passages[key]))
+        elif all((c.citation.start, c.citation.end) != (x.citation.start, x.citation.end) for x in found):
             found.append(c)
     return found, missing
+
+
+def _find(key: int, passages: Mapping[int, Chunk], quote: str) -> _Cited | None:
+    """The quote as written in its passage, else repaired there; then the same in the others."""
+    others = [k for k in passages if k != key]
+    for keys in ([key], others):
+        for repaired in (False, True):
+            for k in keys:
+                found = _found_in(k, passages[k], quote, repaired)
+                if found is not None:
+                    moved = f"the model named passage {key} of its prompt, but its quote is in passage {k}"
+                    return replace(found, note="; ".join(filter(None, [moved if k != key else "", found.note])))
+    return None
+
+
+def _found_in(key: int, chunk: Chunk, quote: str, repaired: bool) -> _Cited | None:
+    if not repaired:
+        c = cite_in_chunk(key, chunk, quote)
+        return _Cited(c, chunk.text) if c else None
+    repair = repair_quote(chunk.text, quote)
+    if repair is None:
+        return None
+    return _Cited(cite_span(key, chunk, repair.start, repair.end), chunk.text,
+                  f"its quote was repaired: {repair.what}")
 
 
 def _best_quote(claim: str, options: list[_Cited], judge: Judge) -> list[_Cited]:
@@ -154,13 +187,14 @@ def make_claim(text: str, cited: Sequence[_Cited], evidence: Evidence, failed: S
     if not kept:
         reasons = [failure_reason(c) for c in failed] or ["no citation"]
         return Claim(text, (), Support.UNSUPPORTED, tuple(dict.fromkeys(reasons))), failed
+    notes = tuple(c.note for c, (v, _) in zip(cited, checked, strict=True) if c.note and v.verified)  # never silent
     judged = []
     for c, passage in kept:
         v = evidence.judge.judge(text, [c.quote], [passage])
         judged.append(replace(c, support=v.support, reasons=v.reasons))
     if len(kept) > 1:  # one citation's verdict is already the claim's (same arguments)
         v = evidence.judge.judge(text, [c.quote for c, _ in kept], [p for _, p in kept])
-    return Claim(text, tuple(judged), v.support, v.reasons), failed
+    return Claim(text, tuple(judged), v.support, tuple(dict.fromkeys(v.reasons + notes))), failed
 
 
 def quoted_claim(citation: Citation, passage: str, evidence: Evidence, text: str | None = None

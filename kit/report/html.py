@@ -83,11 +83,11 @@ def citation_html(c: Citation, prefix: str = "", context: str | None = None, lin
             f"{_e(c.section)}, quote {c.check.value}{support}</span><div class='kit-q'>{body}</div></li>")
 
 
-def _unsupported_html(claims: list[Claim]) -> str:
+def _unsupported_html(claims: list[Claim], heading: str = "Not supported by the sources") -> str:
     if not claims:
         return ""
     items = "".join(f"<li>“{_e(c.text)}” — {_e('; '.join(c.reasons))}</li>" for c in claims)
-    return f"<div class='kit-section'><h4>Not supported by the sources ({len(claims)})</h4><ul>{items}</ul></div>"
+    return f"<div class='kit-section'><h4>{_e(heading)} ({len(claims)})</h4><ul>{items}</ul></div>"
 
 
 def hit_html(hit: Hit) -> str:
@@ -122,6 +122,7 @@ def answer_html(answer: Answer, links: Links | None = None) -> str:
     return (f"{_STYLE}<div><p><b>Q:</b> {_e(answer.question)}</p>{body}"
             f"<p class='kit-label'>{_e(answer.disclaimer)}</p>{notes}{cites}"
             f"{_unsupported_html(answer.listed_apart)}"
+            f"{_unsupported_html(answer.off_question, 'Supported, but not an answer to the question')}"
             f"<p class='kit-label'>{_e(counts_line(answer.claims, answer.failed))}</p></div>")
 
 

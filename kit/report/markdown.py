@@ -45,10 +45,10 @@ def _md_citation(c: Citation) -> str:
             f"({md(c.section)}, quote {c.check.value}{support}): \"{md(one_line(c.quote, 400))}\"")
 
 
-def _md_unsupported(claims: list[Claim]) -> list[str]:
+def _md_unsupported(claims: list[Claim], heading: str = "Not supported by the sources") -> list[str]:
     if not claims:
         return []
-    return [f"**Not supported by the sources ({len(claims)}):**", ""] + [
+    return [f"**{heading} ({len(claims)}):**", ""] + [
         f"- \"{md(one_line(c.text))}\" — {md('; '.join(c.reasons))}" for c in claims] + [""]
 
 
@@ -59,6 +59,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.citations:
         lines += ["**Sources:**", ""] + [_md_citation(c) for c in answer.citations] + [""]
     lines += _md_unsupported(answer.listed_apart)
+    lines += _md_unsupported(answer.off_question, "Supported, but not an answer to the question")
     return "\n".join([*lines, f"_{counts_line(answer.claims, answer.failed)}_"])
 
 

@@ -50,6 +50,7 @@ def answer_text(answer: Answer) -> str:
     lines += [f"Note: {n}" for n in answer.notes]
     lines += ["", "Sources:"] + [f"  {citation_line(c)}" for c in answer.citations] if answer.citations else []
     lines += unsupported_text(answer.listed_apart)
+    lines += apart_text(answer.off_question, "Supported, but not an answer to the question")
     lines += ["", counts_line(answer.claims, answer.failed)]
     tokens = answer.tokens()
     if any(tokens.values()):
@@ -69,9 +70,14 @@ def check_text(result: CheckResult) -> str:
 
 
 def unsupported_text(claims: list[Claim]) -> list[str]:
+    return apart_text(claims, "Not supported by the sources")
+
+
+def apart_text(claims: list[Claim], heading: str) -> list[str]:
+    """Claims listed apart from the answer under `heading`, each with its reasons."""
     if not claims:
         return []
-    return ["", f"Not supported by the sources ({len(claims)}):"] + [
+    return ["", f"{heading} ({len(claims)}):"] + [
         f"  - \"{one_line(c.text)}\": {'; '.join(c.reasons) or 'no reason given'}" for c in claims]
 
 
