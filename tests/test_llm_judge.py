@@ -17,7 +17,7 @@ from kit.llm.judge import REASON
 from kit.types import Support
 from tests import test_llm
 from tests.llm_server import FakeOpenAI, is_judge_request
-from tests.test_llm import QUESTION, first_sentence, passages
+from tests.test_llm import QUESTION, answering_sentence
 
 corpus, store = test_llm.corpus, test_llm.store  # the seeds (and an injected file) in a hashing-embedder store
 
@@ -28,18 +28,17 @@ def open_kit(store: Path, server: FakeOpenAI, **options: Any) -> kit.Kit:
 
 
 def reworded_reply(request: dict[str, Any]) -> str:
-    """A model restating part of a passage's first sentence (its last two words dropped), quoting it
-    whole: supported offline, and not the quote itself, so the model is asked about it."""
-    firsts = {k: first_sentence(p) for k, p in passages(request).items()}
-    key, quote = next((k, q) for k, q in firsts.items() if len(q.split()) > 6)
+    """A model restating the sentence that answers QUESTION without its last two words, quoting it
+    whole: supported offline, an answer to the question, and not the quote itself, so it is asked."""
+    key, quote = answering_sentence(request)
     claim = " ".join(quote.split()[:-2]) + "."
     return json.dumps({"answer": f"{claim} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
 
 
 def verbatim_reply(request: dict[str, Any]) -> str:
     """A model whose claim is its quote, word for word."""
-    quote = first_sentence(passages(request)[1])
-    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
+    key, quote = answering_sentence(request)
+    return json.dumps({"answer": f"{quote} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
 
 
 def numbers(request: dict[str, Any]) -> list[int]:
