@@ -3,7 +3,8 @@
 "18" is "eighteen", "1.5 million" is "one and a half million" (kit.numbers reads the values); a
 bounded figure ("more than 100 people", "nearly 60 trucks") is supported by a figure of the same
 order within the bound, of the same thing ("116 people"), and contradicted by the same figure
-bounded the other way ("more than 80"). Figures given as parts of a total ("24 trucks and 36
+bounded the other way ("more than 80"), or by the same figure given to another thing while the
+claim's thing has a figure of its own ("80 fuel trucks" / "80 terrorists, eight fuel trucks"). Figures given as parts of a total ("24 trucks and 36
 cars" for "60 vehicles") are not added up.
 """
 
@@ -12,15 +13,16 @@ from __future__ import annotations
 import re
 
 from kit.numbers import Number, numbers, same_value, values
+from kit.text import STOPWORDS
 
 
 def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
     """Why the numbers of `claim` are not those of `quote` (whose values are `found`): a figure the
-    quote does not give, or gives bounded the other way."""
+    quote does not give, gives bounded the other way, or gives to another thing."""
     reasons = []
     for n in numbers(claim, include_one=False):
         if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
-            reasons += _bound_conflict(claim, n, quote)
+            reasons += _bound_conflict(claim, n, quote) + _counts_another_thing(claim, n, quote)
             continue
         bound = _BOUND.search(claim[:n.start])
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
@@ -38,6 +40,31 @@ _BOUND = re.compile(r"\b(more than|over|above|in excess of|at least|upwards of|f
 _ABOVE = {"more than": False, "over": False, "above": False, "in excess of": False, "at least": True,
           "upwards of": True}  # True: the figure itself is within the bound
 _BELOW = {"fewer than": False, "less than": False, "under": False, "below": False, "up to": True, "at most": True}
+
+
+def _counts_another_thing(claim: str, n: Number, quote: str) -> list[str]:
+    """The quote gives the claim's figure to another thing and another figure to the claim's thing:
+    "80 fuel trucks" from "more than 80 terrorists, 36 cars, eight fuel trucks"."""
+    unit = _unit(claim, n.end)
+    if not _a_thing(unit):
+        return []
+    quoted = numbers(quote)
+    same = [m for m in quoted if same_value(m.value, n.value)]
+    if not same or any(not _a_thing(_unit(quote, m.end)) or _same_thing(_unit(quote, m.end), unit) for m in same):
+        return []
+    other = next((m for m in quoted if not same_value(m.value, n.value) and _unit(quote, m.end) == unit), None)
+    if other is None:
+        return []
+    return [f"the quote counts {same[0].text} {_unit(quote, same[0].end)}, and {other.text} {unit}"]
+
+
+def _a_thing(word: str) -> bool:
+    """A word that names what is counted ("trucks"), not a preposition, a digit or a letter."""
+    return len(word) >= 3 and word.isalpha() and word not in STOPWORDS
+
+
+def _same_thing(a: str, b: str) -> bool:
+    return a[:5] == b[:5]  # "kilometre" / "kilometer", "policeman" / "policemen"
 
 
 def _unit(text: str, end: int) -> str:
