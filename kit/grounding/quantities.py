@@ -4,8 +4,8 @@
 bounded figure ("more than 100 people", "nearly 60 trucks") is supported by a figure of the same
 order within the bound, of the same thing ("116 people"), and contradicted by the same figure
 bounded the other way ("more than 80"), or by the same figure given to another thing while the
-claim's thing has a figure of its own ("80 fuel trucks" / "80 terrorists, eight fuel trucks"). Figures given as parts of a total ("24 trucks and 36
-cars" for "60 vehicles") are not added up.
+claim's thing has a figure of its own ("80 fuel trucks" / "80 terrorists, eight fuel trucks").
+Figures given as parts of a total ("24 trucks and 36 cars" for "60 vehicles") are not added up.
 """
 
 from __future__ import annotations
