@@ -154,8 +154,9 @@ def test_config_shows_values_origins_and_masks_secrets(capsys: pytest.CaptureFix
     env = {**kit_free_env(), "KIT_TOP_K": "8", "KIT_API_KEY": "sk-canary-config-1234"}
     done = run_kit(["config", "--json", "--model", "m"], env=env)
     data = valid(json.loads(done.stdout), "Config")
-    assert data["top_k"] == {"value": 8, "from": "env KIT_TOP_K"}
-    assert data["llm_model"] == {"value": "m", "from": "option"} and data["llm"]["value"] == "openai"
+    assert data["top_k"] == {"value": 8, "from": "env KIT_TOP_K", "description": "Hits returned by search."}
+    assert data["llm_model"]["value"] == "m" and data["llm_model"]["from"] == "option"
+    assert data["llm"]["value"] == "openai"
     assert data["chunk_size"]["from"] == "default" and data["api_key"]["value"] == "***"
     text = run_kit(["config"], env=env).stdout
     assert "sk-canary-config-1234" not in text + done.stdout and "(env KIT_TOP_K)" in text
