@@ -287,16 +287,19 @@ def _health(settings: Settings, embedder: str, dim: int, samples: int = 20) -> d
 
 # Neighbours asked for when a sampled chunk looks for itself. HNSW search is approximate: asked
 # for one neighbour it can miss a point that is there (seen after concurrent writes), which would
-# call a sound store damaged; asked for 50, its search list is wide enough that a miss means a
-# vector the index really lost.
-_SELF_QUERY = 50
+# call a sound store damaged; asked for 50, its search list is usually wide enough, and a chunk
+# still missed is asked again with 500 (a 230k-chunk store after a kill had one sampled chunk not
+# among the first 50 neighbours and found among 500) before the store is called damaged.
+_SELF_QUERY = (50, 500)
 
 
 def _index_problems(store: Any, ids: list[str]) -> list[str]:
     """Each sampled chunk's own vector must find it, or an identical twin, at similarity 1."""
     vectors = store.embeddings(ids)
-    misses = [cid for cid in ids if cid in vectors
-              and not any(sim >= 0.999 for _c, sim, _v in store.query(vectors[cid], _SELF_QUERY))]
+    misses = [cid for cid in ids if cid in vectors]
+    for width in _SELF_QUERY:
+        misses = [cid for cid in misses
+                  if not any(sim >= 0.999 for _c, sim, _v in store.query(vectors[cid], width))]
     lost = [cid for cid in ids if cid not in vectors]
     out = [f"vector index does not return {len(misses)} of {len(ids)} sampled chunks"] if misses else []
     return out + ([f"{len(lost)} sampled chunks have no vector"] if lost else [])

@@ -1,0 +1,30 @@
+"""Doctor's vector check on an approximate index: a chunk found only in a wider search is not lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit.ingest import doctor
+
+
+class ApproximateIndex:
+    """A store whose search finds chunk "far" only when asked for 500 neighbours, and "gone" never."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def embeddings(self, ids: list[str]) -> dict[str, list[float]]:
+        return {cid: [float(i)] for i, cid in enumerate(ids)}
+
+    def query(self, vector: list[float], n: int) -> list[tuple[str, float, Any]]:
+        self.asked.append(n)
+        name = {0.0: "near", 1.0: "far", 2.0: "gone"}[vector[0]]
+        found = name == "near" or (name == "far" and n >= 500)
+        return [(name, 1.0, None)] if found else [("other", 0.5, None)]
+
+
+def test_a_chunk_missed_by_the_first_search_is_looked_for_wider_before_the_store_is_damaged() -> None:
+    index = ApproximateIndex()
+    problems = doctor._index_problems(index, ["near", "far", "gone"])
+    assert problems == ["vector index does not return 1 of 3 sampled chunks"]  # only "gone" is lost
+    assert sorted(index.asked) == [50, 50, 50, 500, 500]
