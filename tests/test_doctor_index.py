@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from kit.ingest import doctor
@@ -28,3 +29,24 @@ def test_a_chunk_missed_by_the_first_search_is_looked_for_wider_before_the_store
     problems = doctor._index_problems(index, ["near", "far", "gone"])
     assert problems == ["vector index does not return 1 of 3 sampled chunks"]  # only "gone" is lost
     assert sorted(index.asked) == [50, 50, 50, 500, 500]
+
+
+def test_a_stored_file_that_went_bad_gets_advice_that_can_clear_it(tmp_path: Path) -> None:
+    """A stored file emptied (or made binary) keeps its chunks through ingest; doctor says so and
+    points to restoring it or `kit rm`, and after `kit rm` the store is healthy."""
+    import kit
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Russia fired 18 cruise missiles at targets in Syria on Friday. " * 4)
+    (folder / "b.txt").write_text("The museum is open every day except Mondays, and entry is free. " * 4)
+    k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash")
+    k.ingest(folder)
+    (folder / "b.txt").write_bytes(b"")
+    k.ingest(folder)  # keeps b.txt's chunks
+    checkup = k.doctor()
+    (counts,) = checkup.sources.values()
+    assert counts.get(doctor.WENT_BAD) == 1 and "changed" not in counts
+    assert any("kit rm" in p.text and "b.txt" in p.text for p in checkup.problems)
+    k.remove(folder / "b.txt")
+    assert k.doctor().ok

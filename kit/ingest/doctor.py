@@ -70,6 +70,9 @@ _ORDER = list(Verdict)
 # hold yet, or one ingest leaves out as it would again. Only stored files that differ from the
 # disk, and new files, are drift: the others an ingest would leave as they are.
 NEW, DUPLICATE, SKIPPED, ERROR = "new", "duplicate", "skipped", "error"
+# A stored file that changed into one ingest refuses (emptied, binary, too large): ingest keeps its
+# chunks (restoring the file re-embeds nothing), so "run kit ingest" would never clear it.
+WENT_BAD = "unreadable now, chunks kept"
 _DRIFT = frozenset({SourceStatus.CHANGED.value, SourceStatus.MISSING.value, SourceStatus.OUTSIDE.value,
                     SourceStatus.UNREADABLE.value, NEW})
 
@@ -203,17 +206,37 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
     for source in state.sources:
         mine = {p: v for p, v in files.items() if under(p, source.name)}
         statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
+        bad = _went_bad(source.name, mine, reader, settings, location)
+        statuses.update({SourceStatus.CHANGED.value: -len(bad), WENT_BAD: len(bad)})
         statuses.update(_unstored(source.name, mine, settings, location))
-        order = [s.value for s in SourceStatus] + [NEW, DUPLICATE, SKIPPED, ERROR]
+        order = [s.value for s in SourceStatus] + [NEW, DUPLICATE, SKIPPED, ERROR, WENT_BAD]
         result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
         if not mine:
             result.problems.append(Problem(Kind.EMPTY_SOURCE, f"source {shown(source.name)} has no file in the "
                                                               f"store; run `kit ingest {shown(source.name)}`"))
+        if bad:
+            result.problems.append(Problem(Kind.SOURCE_CHANGED, f"{', '.join(shown(p) for p in bad[:5])}: changed into "
+                                           "a file ingest refuses (empty, binary or too large); its chunks are kept "
+                                           "until you restore it or run `kit rm` on it"))
         drift = {k: n for k, n in result.sources[source.name].items() if k in _DRIFT}
         if drift and mine:
             said = ", ".join(f"{n} {k}" for k, n in drift.items())
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"source {shown(source.name)}: {said} since it was "
                                                                 f"ingested; run `kit ingest {shown(source.name)}`"))
+
+
+def _went_bad(name: str, mine: dict[str, list[Any]], reader: Any, settings: Settings, location: Any) -> list[str]:
+    """Stored files of the source that changed into files ingest refuses, as ingest reads them."""
+    changed = [p for p, v in mine.items()
+               if reader.status(p, v[1][0] if len(v[1]) == 1 else None) is SourceStatus.CHANGED]
+    path = location.path_of(name)
+    if not changed or not path.exists():
+        return []
+    try:
+        found = {c.rel: c for c in scan(path, settings, name=location.name_of, ignore=location.dir).candidates}
+    except OSError:
+        return []
+    return [p for p in changed if p in found and _unstored_status(found[p], settings, set()) in (SKIPPED, ERROR)]
 
 
 def _unstored(name: str, mine: dict[str, list[Any]], settings: Settings, location: Any) -> Counter[str]:
