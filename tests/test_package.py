@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import site
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import pytest
 
 from tests.helpers import SEEDS, kit_free_env
 from tests.llm_server import FakeOpenAI
+from tests.test_llm import answering_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "How many cruise missiles did Russia launch on Friday?"
@@ -67,10 +67,9 @@ def test_installed_wheel_answers_offline_and_through_a_server(venv: Path, tmp_pa
     offline = kit_json(venv, ["ask", QUESTION, "--store", store], cwd=tmp_path)
     assert offline["mode"] == "extractive" and not offline["abstained"] and offline["claims"]
 
-    def reply(request: dict[str, Any]) -> str:
-        passage = re.search(r'<passage key="1"[^>]*>\n(.*?)\n</passage>', request["messages"][-1]["content"], re.S)
-        sentence = re.split(r"(?<=[.!?])\s", passage.group(1).strip(), maxsplit=1)[0] if passage else ""
-        return json.dumps({"answer": f"{sentence} [1]", "quotes": [{"passage": 1, "quote": sentence}]})
+    def reply(request: dict[str, Any]) -> str:  # a model quoting the passage sentence that answers QUESTION
+        key, sentence = answering_sentence(request)
+        return json.dumps({"answer": f"{sentence} [{key}]", "quotes": [{"passage": key, "quote": sentence}]})
 
     with FakeOpenAI(reply) as server:
         env = {**kit_free_env(), "KIT_LLM_BASE_URL": server.base_url, "KIT_LLM_MODEL": "test-model"}
