@@ -206,10 +206,13 @@ def test_doctor_reports_changed_and_missing_sources(changed: tuple[Kit, dict[str
     k, _ = changed
     result = k.doctor()
     assert result.verdict.value == "stale" and not result.ok
-    assert result.sources["docs"] == {"ok": 1, "changed": 2, "outside": 1, "missing": 1}
+    # The emptied file is one ingest refuses (it keeps its chunks): restoring it or `kit rm` clears it.
+    assert result.sources["docs"] == {"ok": 1, "changed": 1, "outside": 1, "missing": 1,
+                                      "unreadable now, chunks kept": 1}
     assert any("since it was ingested; run `kit ingest docs`" in p.text for p in result.problems)
+    assert any("`kit rm`" in p.text and SEED_FILES[1] in p.text for p in result.problems)
     done = cli(["doctor", "--store", str(store_dir)], tmp_path)
-    assert done.returncode == 1 and "store is stale" in done.stdout and "source docs: 1 ok, 2 changed" in done.stdout
+    assert done.returncode == 1 and "store is stale" in done.stdout and "source docs: 1 ok, 1 changed" in done.stdout
 
 
 def test_doctor_after_the_source_folder_moved(copy_seeds: Callable[..., Path], make_kit: Callable[..., Kit],
