@@ -205,9 +205,9 @@ class Settings(BaseModel):
         file = config_file() if environ is None else None
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = _from_file(file) if file else {}
-        from_file = set(values)
-        values.update(_from_environ(environ))
-        from_file -= set(_from_environ(environ))
+        from_env = _from_environ(environ)
+        from_file = set(values) - set(from_env)
+        values.update(from_env)
         for key in sorted(set(values) - set(cls.model_fields)):
             suggestion = _closest(key)
             if suggestion is None:

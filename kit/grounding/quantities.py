@@ -19,14 +19,15 @@ from kit.text import STOPWORDS
 def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
     """Why the numbers of `claim` are not those of `quote` (whose values are `found`): a figure the
     quote does not give, gives bounded the other way, or gives to another thing."""
-    reasons = []
+    reasons: list[str] = []
+    quoted = numbers(quote)  # read once, for every number of the claim
     for n in numbers(claim, include_one=False):
         if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
-            reasons += _bound_conflict(claim, n, quote) + _counts_another_thing(claim, n, quote)
+            reasons += _bound_conflict(claim, n, quote, quoted) + _counts_another_thing(claim, n, quote, quoted)
             continue
         bound = _BOUND.search(claim[:n.start])
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
-                                     and _unit(quote, m.end) == _unit(claim, n.end) for m in numbers(quote)):
+                                     and _unit(quote, m.end) == _unit(claim, n.end) for m in quoted):
             continue
         reasons.append(f"number {n.text} not in the quote")
     return reasons
@@ -42,13 +43,12 @@ _ABOVE = {"more than": False, "over": False, "above": False, "in excess of": Fal
 _BELOW = {"fewer than": False, "less than": False, "under": False, "below": False, "up to": True, "at most": True}
 
 
-def _counts_another_thing(claim: str, n: Number, quote: str) -> list[str]:
+def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
     """The quote gives the claim's figure to another thing and another figure to the claim's thing:
     "80 fuel trucks" from "more than 80 terrorists, 36 cars, eight fuel trucks"."""
     unit = _unit(claim, n.end)
     if not _a_thing(unit):
         return []
-    quoted = numbers(quote)
     same = [m for m in quoted if same_value(m.value, n.value)]
     if not same or any(not _a_thing(_unit(quote, m.end)) or _same_thing(_unit(quote, m.end), unit) for m in same):
         return []
@@ -79,14 +79,14 @@ def _direction(bound: str | None) -> int:
     return 1 if bound in _ABOVE else -1 if bound in _BELOW else 0
 
 
-def _bound_conflict(claim: str, n: Number, quote: str) -> list[str]:
+def _bound_conflict(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
     """The claim bounds its number the other way than the quote bounds the same figure ("fewer than
     80" / "more than 80"), or strictly where the quote gives the figure itself ("more than 80" / "80")."""
     mine = _BOUND.search(claim[:n.start])
     side = _direction(mine.group(1).lower() if mine else None)
     if not side:
         return []
-    for m in numbers(quote):
+    for m in quoted:
         if same_value(m.value, n.value):
             theirs = _BOUND.search(quote[:m.start])
             their_side = _direction(theirs.group(1).lower() if theirs else None)

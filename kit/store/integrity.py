@@ -61,11 +61,8 @@ def load_sealed(path: Path, legacy_ok: bool = True) -> dict[str, Any]:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def seal_folder(folder: Path) -> None:
