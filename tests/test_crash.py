@@ -239,7 +239,8 @@ def test_thirty_random_kills_across_ingest_update_rm_and_repair(tmp_path: Path) 
     """The attack of issue 14, repeated: kills at named points and at random moments."""
     rng = random.Random(14)
     corpus, store = tmp_path / "corpus", tmp_path / "store"
-    version, kills, healthy_after_kill = 0, 0, 0
+    version, healthy_after_kill = 0, 0
+    kills = {"named": 0, "random": 0}
     make_corpus(corpus, version)
     for i in range(30):  # 7.5 rounds of the four operations
         op = ("ingest", "update", "rm", "repair")[i % 4]
@@ -261,7 +262,7 @@ def test_thirty_random_kills_across_ingest_update_rm_and_repair(tmp_path: Path) 
             proc.send_signal(signal.SIGKILL)
         code = proc.wait(timeout=120)
         assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
-        kills += code == -signal.SIGKILL
+        kills["named" if point else "random"] += code == -signal.SIGKILL
         healthy_after_kill += assert_never_healthy_when_incomplete(store, tmp_path)
         if op == "rm":  # complete the rm (it may have finished), then bring b back
             done = kit_cli("rm", str(corpus / "b"), "--store", str(store))
@@ -271,4 +272,8 @@ def test_thirty_random_kills_across_ingest_update_rm_and_repair(tmp_path: Path) 
             done = kit_cli("doctor", "--repair", "--store", str(store), "--json")
             assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
         assert_recovered(tmp_path, store, full=i % 8 == 0)
-    assert kills >= 22, kills
+    print(kills)
+    # A named point kills whenever the operation reaches it, whatever the load (14 of the 20 named runs
+    # reached theirs in a quiet run; some points cannot occur in their operation). A random moment
+    # lands only while the process still runs, so its count depends on load and is not asserted.
+    assert kills["named"] >= 12, kills
