@@ -242,7 +242,7 @@ def test_a_generation_past_the_timeout_is_cancelled_within_it() -> None:
     started = time.monotonic()
     with pytest.raises(LLMError) as err:
         chat.complete([Message("user", "Count from 1 to 1000, separated by spaces.")])
-    assert time.monotonic() - started < 1.5 and err.value.kind is LLMErrorKind.TIMEOUT
+    assert time.monotonic() - started < 4.0 and err.value.kind is LLMErrorKind.TIMEOUT
 
 
 @pytest.mark.slow
