@@ -20,7 +20,7 @@ from tests.helpers import SEEDS
 
 ESC = "\x1b[2J\x1b[31m\r"  # clear the screen, turn red, go back to the start of the line
 LIVE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-CLI = Path(__file__).resolve().parents[1] / "kit" / "cli.py"
+CLI = Path(__file__).resolve().parents[1] / "kit" / "cli"
 
 
 @pytest.mark.parametrize(("raw", "shown"), [
@@ -101,9 +101,9 @@ def test_a_topic_name_with_escapes_is_printed_inert(project: Path, tmp_path: Pat
 
 
 def test_every_print_of_the_cli_goes_through_one_function() -> None:
-    """No `print`, `sys.stdout.write` or `sys.stderr.write` in kit/cli.py but through kit.terminal.say."""
-    tree = ast.parse(CLI.read_text(encoding="utf-8"))
-    calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    """No `print`, `sys.stdout.write` or `sys.stderr.write` in kit/cli/ but through kit.terminal.say."""
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in sorted(CLI.glob("*.py"))]
+    calls = [node.func for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Call)]
     raw = [ast.unparse(f) for f in calls if (isinstance(f, ast.Name) and f.id == "print")
            or (isinstance(f, ast.Attribute) and f.attr == "write" and "std" in ast.unparse(f.value))]
     assert not raw, raw

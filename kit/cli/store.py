@@ -1,0 +1,121 @@
+"""Commands that build, list, mend and describe the store: ingest, files, rm, doctor, prepare, config."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from kit.cli.common import LLM_OPTIONS, WAIT, Command, open_kit, options
+from kit.location import shown
+from kit.terminal import say
+
+if TYPE_CHECKING:
+    from kit.store.listing import Listing
+
+
+def ingest(args: argparse.Namespace) -> int:
+    progress = not args.no_progress and not args.json and sys.stderr.isatty()
+    report = open_kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
+    say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
+    return 0
+
+
+def files(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.store.listing import list_files
+
+    listing = list_files(Settings.load(**options(args)))
+    say(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
+    return 0
+
+
+def format_listing(listing: Listing) -> str:
+    kinds = {s.name: s.kind for s in listing.sources}
+    lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
+             f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
+    lines += [f"note: {n}" for n in listing.notes]
+    for source, stored in listing.by_source().items():
+        lines.append(f"{shown(source)}{'/' if kinds.get(source) == 'folder' else ''}  ({len(stored)} files, "
+                     f"{sum(f.chunks for f in stored)} chunks)")
+        lines += [f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {f.to_dict()['ingested']}"
+                  for f in stored]
+    return "\n".join(lines)
+
+
+def rm(args: argparse.Namespace) -> int:
+    removal = open_kit(args).remove(args.path, wait=args.wait)
+    if args.json:
+        say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    say(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+        + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
+    if removal.still_covered_by:
+        say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
+            f"`kit ingest {shown(removal.still_covered_by)}` adds it again")
+    return 0
+
+
+def prepare(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.embeddings import prepare as prepare_model
+
+    graph = prepare_model(Settings.load(**options(args)))
+    say(f"embedding model ready: {graph}" if graph else "nothing to prepare for this embedder")
+    return 0
+
+
+def config(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.report.text import config_text
+
+    given = options(args)
+    values, origins = Settings.load(**given).public_dump(), Settings.origins(**given)
+    about = {name: spec.description or "" for name, spec in Settings.model_fields.items()}
+    if args.json:
+        say(json.dumps({k: {"value": v, "from": origins[k], "description": about[k]} for k, v in values.items()},
+                       indent=2))
+    else:
+        say(config_text(values, origins, about))
+    return 0
+
+
+def doctor(args: argparse.Namespace) -> int:
+    result = open_kit(args).doctor(repair=args.repair, wait=args.wait)
+    if args.json:
+        say(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0 if result.ok else 1
+    say(f"store is {result.verdict.value}" + ("; nothing to repair" if args.repair and result.ok
+                                              and not result.actions else ""))
+    for key, value in result.facts.items():
+        say(f"  {key}: {value}")
+    for source, counts in result.sources.items():
+        say(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    lines = [f"  problem: {shown(p.text)}" for p in result.problems] + [
+        f"  fixed: {shown(p.text)}" for p in result.fixed] + [f"  done: {shown(a)}" for a in result.actions]
+    for line in lines:
+        say(line)
+    return 0 if result.ok else 1
+
+
+COMMANDS = {
+    "ingest": Command("add a folder (or file) to the store, or sync it again", ingest, [
+        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder or file of documents (default: seeds)"}),
+        WAIT,
+        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+        (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
+    ], "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json"),
+    "config": Command("show the effective settings and where each comes from", config, LLM_OPTIONS,
+                      "kit config\n  KIT_TOP_K=8 kit config --json"),
+    "doctor": Command("check the store against its sources (and --repair it)", doctor, [
+        (("--repair",), {"action": "store_true", "help": "rebuild a damaged store aside, or sync an incomplete "
+                         "one; nothing is deleted"}),
+        WAIT,
+    ], "kit doctor\n  kit doctor --repair"),
+    "files": Command("list the store's sources and files", files),
+    "rm": Command("remove a file or folder from the store (not from disk)", rm, [
+        (("path",), {"help": "a stored file or folder, or a whole source"}), WAIT,
+    ]),
+    "prepare": Command("prepare the embedding model now (done once; `make install` runs it)", prepare),
+}

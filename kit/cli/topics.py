@@ -1,0 +1,77 @@
+"""Commands over the corpus as a whole: topics and per-topic summaries."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from kit.cli.common import LLM_OPTIONS, Command, format_from, open_kit, positive
+from kit.results import TopicChange, TopicSummary
+from kit.terminal import say
+
+
+def topics(args: argparse.Namespace) -> int:
+    from kit.report.text import topic_text
+
+    found = open_kit(args).topics(k=args.n_topics)
+    if args.json:
+        say(json.dumps([t.to_dict() for t in found], indent=2, ensure_ascii=False))
+    else:
+        say("\n".join(topic_text(t) for t in found))
+    return 0
+
+
+def summarize(args: argparse.Namespace) -> int:
+    from kit.report.html import report_html
+    from kit.report.markdown import report_markdown
+
+    fmt = args.format or ("json" if args.json else format_from(args.out))  # a bad --out fails before any work
+    k = open_kit(args)
+    names = None if args.topics == ["auto"] else args.topics
+    summaries = k.summarize(names, max_sentences=args.sentences)
+    provenance = k.provenance([c for s in summaries for c in s.citations])
+    out = Path(args.out) if args.out else None
+    if fmt == "json":
+        text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
+                          indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        text = report_html(summaries, provenance, links=k.file_links(out))
+    else:
+        text = report_markdown(summaries, provenance)
+    if out is None:
+        say(text)
+        return 0
+    out.write_text(text, encoding="utf-8")
+    say(f"wrote {out}: " + written(summaries))
+    return 0
+
+
+def written(summaries: list[TopicSummary]) -> str:
+    """What a written report holds, in one line."""
+    claims = sum(len(s.shown) for s in summaries if s.found)
+    unsupported = sum(len(s.unsupported) for s in summaries)
+    missing = [s.topic.title for s in summaries if not s.found]
+    unchecked = [str(s.topic.number) for s in summaries if s.found and not s.shown]
+    changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
+    compared = any(s.topic.change is not None for s in summaries)
+    return (f"{len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
+            + (f"; not in the documents: {', '.join(missing)}" if missing else "")
+            + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
+            + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))
+
+
+COMMANDS = {
+    "topics": Command("list the topics of the corpus", topics, [
+        (("-k",), {"type": positive, "default": None, "dest": "n_topics",
+                   "help": "number of topics (default: chosen from the data)"}),
+        *LLM_OPTIONS[:3],
+    ], "kit topics\n  kit topics -k 3 --json"),
+    "summarize": Command("write a cited summary per topic", summarize, [
+        (("--topics",), {"nargs": "+", "default": ["auto"], "help": "'auto' or topic names to retrieve"}),
+        (("--out",), {"default": None, "help": "write the report to this file (default: print)"}),
+        (("--format",), {"choices": ["md", "html", "json"], "default": None, "help": "default: from --out suffix"}),
+        (("--sentences",), {"type": positive, "default": 6, "help": "sentences per extractive summary"}),
+        *LLM_OPTIONS,
+    ], 'kit summarize --out report.html\n  kit summarize --topics "ISIS oil revenue" "Kalibr strikes" --out r.md'),
+}
