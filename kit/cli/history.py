@@ -6,29 +6,32 @@ import argparse
 import json
 import sys
 
-from kit.cli.common import FILTERS, LLM_OPTIONS, Command, open_kit, positive
+from kit.cli.common import FILTERS, LLM_OPTIONS, Command, open_kit, options, positive
 from kit.errors import InputError, KitError
 from kit.terminal import say
 
 
 def history(args: argparse.Namespace) -> int:
+    from kit.config import Settings
+    from kit.location import locate
     from kit.report.text import history_text, run_text
-    from kit.store.history import RunKind
+    from kit.store.history import History, RunKind
 
-    k = open_kit(args)
+    settings = Settings.load(**options(args))  # no Kit: listing needs neither numpy nor the store (≈ 0.4 s)
+    found = History(locate(settings.store_dir).dir)
     if args.action is None and args.id is not None:
         raise InputError(f"kit history {args.id}: to see a run, say kit history show {args.id}")
     if args.action == "show":
         if args.id is None:
             raise InputError("kit history show: give the run's id, e.g. kit history show 3 (`kit history` lists them)")
-        run = k.history.run(args.id)
+        run = found.run(args.id)
         say(json.dumps(run.result, indent=2, ensure_ascii=False) if args.json else run_text(run))
         return 0
-    runs = k.history.runs(args.n, RunKind(args.kind) if args.kind else None, args.grep)
+    runs = found.runs(args.n, RunKind(args.kind) if args.kind else None, args.grep)
     if args.json:
         say(json.dumps([r.to_dict() for r in runs], indent=2, ensure_ascii=False))
     else:
-        say(history_text(runs, str(k.history.path), k.settings.history))
+        say(history_text(runs, str(found.path), settings.history))
     return 0
 
 
