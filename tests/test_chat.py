@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import kit
+from kit.answer.followup import carried_terms, needs_context
 from kit.api import Kit
 from kit.errors import InputError
 from kit.types import Support
@@ -167,3 +168,20 @@ def test_the_repl_ends_cleanly_on_ctrl_d_and_ctrl_c(store: Path) -> None:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "Traceback" not in err and "0 turns" in err
+
+
+@pytest.mark.parametrize("question, follows", [
+    ("What did Microsoft do about it?", True),  # points back
+    ("And how many died?", True),  # names one thing only
+    ("Why there?", True),
+    ("Who fired the missiles?", False),
+    ("How many cruise missiles did Russia launch on Friday?", False),
+    ("What is the population that Palmyra had in 2010?", False),  # a relative "that" points nowhere
+])
+def test_what_counts_as_a_follow_up(question: str, follows: bool) -> None:
+    assert needs_context(question) is follows
+
+
+def test_carried_terms_are_the_previous_key_terms_the_follow_up_lacks() -> None:
+    assert carried_terms("Who fired the cruise missiles at Palmyra?", "How many missiles hit it?") == (
+        "fired", "cruise", "Palmyra")

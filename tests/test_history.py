@@ -175,3 +175,14 @@ def test_the_history_of_a_store_without_runs_says_where_it_looked(tmp_path: Path
     assert main(["history", "--store", str(store), "--embedder", "hash"]) == 0
     assert f"no run recorded in {store / FILE}" in capsys.readouterr().out
     assert not (store / FILE).exists()  # listing never creates one
+
+
+def test_a_database_kit_never_wrote_runs_into_lists_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / ".kit"
+    store.mkdir()
+    with sqlite3.connect(store / FILE) as other:
+        other.execute("CREATE TABLE notes (text TEXT)")
+    assert main(["history", "--store", str(store), "--embedder", "hash"]) == 0
+    assert "no run recorded" in capsys.readouterr().out
+    with sqlite3.connect(store / FILE) as other:
+        assert other.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]  # left as it was

@@ -41,6 +41,7 @@ _TABLE = """CREATE TABLE IF NOT EXISTS runs (
 _COLUMNS = "id, time, kind, input, llm, model, embedder, shown, supported, unsupported, session"
 # SQLite's primary result codes for a file that is not (or no longer) a database.
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_BUSY = 5  # SQLITE_BUSY: another connection holds the lock
 
 
 class RunKind(StrEnum):
@@ -135,10 +136,14 @@ class History:
             return []
         try:
             with self._open(write=False) as con:
+                if con.execute("PRAGMA user_version").fetchone()[0] != _VERSION:
+                    return []  # an empty file, or a database kit never wrote runs into
                 return list(con.execute(sql, params))
         except sqlite3.Error as exc:
-            if not _corrupt(exc):
+            if _code(exc) == _BUSY:
                 raise StoreBusyError(f"{self.path}: {_why(exc)}; try again when the other process is done") from None
+            if not _corrupt(exc):
+                raise InputError(f"{self.path}: {_why(exc)}; move it aside to start a new history") from None
             self._move_aside()
             return []
 
@@ -165,12 +170,17 @@ class History:
         return aside
 
 
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (the extended code's low byte)."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 def _corrupt(exc: sqlite3.Error) -> bool:
-    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _CORRUPT_CODES
+    return _code(exc) in _CORRUPT_CODES
 
 
 def _why(exc: sqlite3.Error) -> str:
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 5:  # SQLITE_BUSY
+    if _code(exc) == _BUSY:
         return f"locked by another process (waited {BUSY_SECONDS:g} s)"
     return f"cannot be used ({exc})"
 
