@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import kit
@@ -30,6 +31,7 @@ FIRST = "What did the Russian Defence Ministry say about the convoy from Raqqa t
 FOLLOW_UP = "How many fuel trucks did they lose?"
 STANDALONE = "How many fuel trucks did the convoy from Raqqa to Palmyra lose?"
 REWRITE_SYSTEM = "You rewrite follow-up questions"
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +149,8 @@ def test_the_repl_answers_each_line_and_refuses_bad_ones_in_one_line(store: Path
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     assert [a["question"] for a in answers] == [FIRST, FOLLOW_UP]
     assert "Palmyra" in answers[1]["follow_up"]["carried"]
+    for answer in answers:
+        jsonschema.validate(answer, {**SCHEMA, "$ref": "#/$defs/Answer"})
     err = done.stderr.strip().splitlines()
     assert len(err) == 4, err  # the greeting, one line each for the empty and the long line, the goodbye
     assert "empty line ignored" in err[1] and err[2].startswith("kit: error: the question is 10,000 characters")

@@ -86,6 +86,10 @@ def test_history_lists_filters_and_shows(recorded: tuple[Kit, dict[str, object]]
     assert answer_text(results["ask"]) in shown  # type: ignore[arg-type]  # as `kit ask` printed it
     assert main(args(k, "history", "show", str(ask_id), "--json")) == 0
     valid(json.loads(capsys.readouterr().out), "Answer")
+    assert main(args(k, "history", "show", str(listed[0]["id"]))) == 0
+    summary = results["summarize"][0]  # type: ignore[index]
+    shown = capsys.readouterr().out
+    assert "Topic 1: Kalibr cruise missiles" in shown and summary.text in shown and "Sources:" in shown
 
 
 def test_a_run_that_is_not_there_is_one_line(recorded: tuple[Kit, dict[str, object]],
