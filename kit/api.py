@@ -4,7 +4,8 @@ Everything a notebook, script or the CLI does goes through here. Heavy parts (th
 model, the Chroma client) load on first use, and read commands check that a store is there
 before either: with none, they say where they looked and what to run. Every write (ingest, rm,
 repair) holds the store's write lock from start to end, and first completes a write that was
-interrupted, under that same lock.
+interrupted, under that same lock. Every ask, check and summarize is recorded in the store's
+history (`kit.store.history`), unless the `history` setting is off.
 """
 
 from __future__ import annotations
@@ -232,6 +233,7 @@ class Kit:
         it. Reads the store, never writes or creates one."""
         from kit.grounding.check import check_claims, claim_sentences
         from kit.grounding.claims import source_notes
+        from kit.store.history import RunKind
 
         found = claim_sentences(text)  # a text it cannot check fails before the store is opened
         self.store.require()
@@ -239,8 +241,6 @@ class Kit:
         claims, failed = check_claims(found, lambda s: self._search(s, k, paths), self.context())
         result = CheckResult(text, claims, paths or [], failed, source_notes(failed))
         result.provenance = self.provenance(result.citations)
-        from kit.store.history import RunKind
-
         self._record(RunKind.CHECK, text, [result], result.to_dict())
         return result
 
@@ -363,6 +363,8 @@ class Kit:
                   max_words: int | None = None) -> list[TopicSummary]:
         """A cited summary per topic (auto topics by default; strings name topics). A named topic
         that no passage is about gets "not in the documents" instead of an off-topic summary."""
+        from kit.store.history import RunKind
+
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
             chosen = self.topics(changes_for="summarize")
@@ -375,8 +377,6 @@ class Kit:
         out = [self._summary(t, ctx, named, max_sentences, max_words, cache) for t in chosen]
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
-        from kit.store.history import RunKind
-
         report = {"provenance": self.provenance([c for s in out for c in s.citations]).to_dict(),
                   "summaries": [s.to_dict() for s in out]}
         self._record(RunKind.SUMMARIZE, "; ".join(t.title for t in chosen) if topics else "auto", out, report)
