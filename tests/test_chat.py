@@ -126,15 +126,20 @@ def test_the_models_rewrite_is_shown_and_used(store: Path) -> None:
     assert answer.traces[0]["prompt"] == "followup" and answer.traces[1]["prompt"] == "answer"
 
 
-def test_a_failed_rewrite_falls_back_to_carrying_the_terms(store: Path) -> None:
+@pytest.mark.parametrize("fault, why", [
+    ({"kind": "status", "status": 500, "content": "overloaded"}, "the model could not rewrite the follow-up"),
+    ({"kind": "reply", "content": '{"claims": [], "not_in_documents": true}'}, "the model's rewrite of the follow-up"),
+    ({"kind": "reply", "content": "  \n"}, "the model's rewrite of the follow-up was empty"),
+])
+def test_a_failed_rewrite_falls_back_to_carrying_the_terms(store: Path, fault: dict[str, Any], why: str) -> None:
     with FakeOpenAI(answer_or_rewrite) as server:
         chat = model_kit(store, server, llm_max_retries=0, history=False).chat()
         chat.ask(FIRST)
-        server.push("status", status=500, content="overloaded")  # the rewrite call fails
+        server.push(**fault)  # what the rewrite call gets
         answer = chat.ask(FOLLOW_UP)
     assert answer.question == FOLLOW_UP and answer.follow_up is not None and not answer.follow_up["rewritten"]
     assert "Palmyra" in answer.follow_up["carried"]  # type: ignore[operator]
-    assert any(n.startswith("the model could not rewrite the follow-up") for n in answer.notes), answer.notes
+    assert any(n.startswith(why) for n in answer.notes), answer.notes
 
 
 def chat_args(store: Path) -> list[str]:

@@ -102,7 +102,7 @@ def rewrite(backend: ChatBackend, earlier: Sequence[Answer], question: str) -> t
         return None, None, f"the model could not rewrite the follow-up ({exc})"
     lines = [line.strip() for line in reply.strip().splitlines() if line.strip()]
     found = lines[0].removeprefix("Standalone question:").strip().strip('"“”\'') if lines else ""
-    if not found or len(found) > MAX_QUESTION:
+    if not found or len(found) > MAX_QUESTION or found[0] in "{[<":  # empty, runaway, or JSON/markup: no question
         return None, trace, "the model's rewrite of the follow-up was empty or not a question"
     return found, trace, ""
 
