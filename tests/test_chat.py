@@ -169,7 +169,7 @@ def test_the_repl_answers_each_line_and_refuses_bad_ones_in_one_line(store: Path
 def test_the_repl_ends_cleanly_on_ctrl_d_and_ctrl_c(store: Path) -> None:
     done = subprocess.run(chat_args(store), input=FIRST + "\n", capture_output=True, text=True, timeout=120,
                           env=kit_free_env())  # input ends without `exit`: Ctrl-D
-    assert done.returncode == 0 and "(Extractive answer" in done.stdout and "1 turns" in done.stderr
+    assert done.returncode == 0 and "(Extractive answer" in done.stdout and "1 turn," in done.stderr
     with subprocess.Popen(chat_args(store), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, env=kit_free_env()) as proc:
         assert proc.stderr is not None

@@ -63,8 +63,9 @@ def chat(args: argparse.Namespace) -> int:
             say(f"kit: error: {exc}", err=True)
             continue
         say(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else answer_text(answer) + "\n")
-    say(f"kit chat: {len(session.turns)} turns, recorded in the history as session {session.session}"
-        if k.settings.history else f"kit chat: {len(session.turns)} turns (history off)", err=True)
+    turns = f"{len(session.turns)} turn{'' if len(session.turns) == 1 else 's'}"
+    say(f"kit chat: {turns}, recorded in the history as session {session.session}" if k.settings.history
+        else f"kit chat: {turns} (history off)", err=True)
     return 0
 
 
