@@ -230,7 +230,7 @@ class Kit:
         """Check each sentence of `text` against the store: its best passage sentence (or pair),
         from `k` passages retrieved for it (only from `files` when given), the quote verified at
         its span in the file, a verdict and a score; "not in the documents" when nothing bears on
-        it. Reads the store, never writes or creates one."""
+        it. Reads the store, never writes or creates one (the run goes into its history)."""
         from kit.grounding.check import check_claims, claim_sentences
         from kit.grounding.claims import source_notes
         from kit.store.history import RunKind
