@@ -4,7 +4,8 @@ Everything a notebook, script or the CLI does goes through here. Heavy parts (th
 model, the Chroma client) load on first use, and read commands check that a store is there
 before either: with none, they say where they looked and what to run. Every write (ingest, rm,
 repair) holds the store's write lock from start to end, and first completes a write that was
-interrupted, under that same lock.
+interrupted, under that same lock. Every ask, check and summarize is recorded in the store's
+history (`kit.store.history`), unless the `history` setting is off.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,23 +28,25 @@ from kit.errors import (
 )
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
-from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.results import Answer, CheckResult, ClaimsResult, Topic, TopicSummary
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
-from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section
+from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section, Support
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
     from kit.answer.answerers import Answerer
+    from kit.answer.followup import Chat, Turn
     from kit.corpus.sources import SourceReader
     from kit.evaluate import QAReport
     from kit.grounding.claims import Evidence
     from kit.ingest.doctor import Checkup
     from kit.ingest.repair import Upkeep
     from kit.llm.base import ChatBackend
+    from kit.store.history import History, RunKind
     from kit.store.remove import Removal
     from kit.topics.cache import TopicCache
 
@@ -163,13 +166,54 @@ class Kit:
 
     def ask(self, question: str, k: int | None = None, files: list[str] | None = None,
             sections: list[Section] | None = None) -> Answer:
-        """A cited answer to `question`, or an honest "not in the documents"."""
-        if not question.strip():
+        """A cited answer to `question`, or an honest "not in the documents"; recorded in the history."""
+        from kit.answer.followup import Turn
+
+        return self._ask(Turn(question), k, files, sections)
+
+    def _ask(self, turn: Turn, k: int | None, files: list[str] | None, sections: list[Section] | None,
+             session: str | None = None) -> Answer:
+        """`ask` for one turn: retrieval reads `turn.query`; the answer and its checks, `turn.question`."""
+        from kit.store.history import RunKind
+
+        if not turn.question.strip():
             raise InputError("the question is empty; ask something, e.g. kit ask \"Who fired the missiles?\"")
         self.store.require()  # no store: say so before any model is loaded
         files = self._stored_names(files) if files else None  # and a file it does not hold
         answerer = self.answerer  # then the answerer: a missing API key fails before any retrieval
-        return self._answer(question, self._search(question, k, files, sections), answerer)
+        answer = turn.shown(self._answer(turn.question, self._search(turn.query, k, files, sections), answerer))
+        self._record(RunKind.ASK, turn.asked, [answer], answer.to_dict(), session)
+        return answer
+
+    def chat(self, k: int | None = None, files: list[str] | None = None,
+             sections: list[Section] | None = None) -> Chat:
+        """A conversation: each `.ask(question)` is answered like `ask`, a follow-up read in the light
+        of the turns before it (see `kit.answer.followup`); `.turns` holds the answers so far."""
+        from kit.answer.followup import Chat
+        from kit.store.history import new_session
+
+        return Chat(lambda turn, session: self._ask(turn, k, files, sections, session), self.chat_backend,
+                    new_session())
+
+    @property
+    def history(self) -> History:
+        """The runs recorded in this kit's store folder (`kit history`)."""
+        from kit.store.history import History
+
+        return History(self.location.dir)
+
+    def _record(self, kind: RunKind, given: str, results: Sequence[ClaimsResult], data: dict[str, Any],
+                session: str | None = None) -> None:
+        """Add a run to the history (unless the `history` setting is off); never fails the run."""
+        if not self.settings.history:
+            return
+        llm = next((r.backend for r in results if r.mode is Mode.LLM), None)
+        claims = [c for r in results for c in r.claims]
+        counts = {"shown": sum(len(r.shown) for r in results),
+                  "supported": sum(c.support is Support.SUPPORTED for c in claims),
+                  "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
+        used = {"llm": self.settings.llm if llm else "extractive", "model": llm, "embedder": self.settings.embedder}
+        self.history.record(kind, given, used, counts, data, session)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
         from kit.answer.answerers import stale_notes
@@ -186,9 +230,10 @@ class Kit:
         """Check each sentence of `text` against the store: its best passage sentence (or pair),
         from `k` passages retrieved for it (only from `files` when given), the quote verified at
         its span in the file, a verdict and a score; "not in the documents" when nothing bears on
-        it. Reads the store, never writes or creates one."""
+        it. Reads the store, never writes or creates one (the run goes into its history)."""
         from kit.grounding.check import check_claims, claim_sentences
         from kit.grounding.claims import source_notes
+        from kit.store.history import RunKind
 
         found = claim_sentences(text)  # a text it cannot check fails before the store is opened
         self.store.require()
@@ -196,6 +241,7 @@ class Kit:
         claims, failed = check_claims(found, lambda s: self._search(s, k, paths), self.context())
         result = CheckResult(text, claims, paths or [], failed, source_notes(failed))
         result.provenance = self.provenance(result.citations)
+        self._record(RunKind.CHECK, text, [result], result.to_dict())
         return result
 
     def _stored_names(self, files: list[str]) -> list[str]:
@@ -211,15 +257,15 @@ class Kit:
         from kit.answer.answerers import ExtractiveAnswerer, FallbackAnswerer, LLMAnswerer, SupportModel
 
         extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
-        if self.chat is None:
+        if self.chat_backend is None:
             return extractive
-        llm = LLMAnswerer(self.chat, self._model_check())
+        llm = LLMAnswerer(self.chat_backend, self._model_check())
         return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
 
     def _model_check(self) -> float | None:
         """The deadline of the chat model's check of claims (the `judge` setting), or None for none."""
-        wanted = self.settings.judge == "llm" or (self.settings.judge == "auto" and self.chat is not None)
-        return self.settings.judge_timeout if wanted and self.chat is not None else None
+        wanted = self.settings.judge == "llm" or (self.settings.judge == "auto" and self.chat_backend is not None)
+        return self.settings.judge_timeout if wanted and self.chat_backend is not None else None
 
     def context(self) -> Evidence:
         """What answers and summaries are checked against: the files as they are now, a support
@@ -265,7 +311,7 @@ class Kit:
         return evaluate(items, lambda q: self._search(q, k), lambda q, hits: self._answer(q, hits, answerer))
 
     @property
-    def chat(self) -> ChatBackend | None:
+    def chat_backend(self) -> ChatBackend | None:
         """The chat backend named by settings.llm (None for the offline extractive mode)."""
         from kit.llm.backends import get_chat_backend
 
@@ -273,8 +319,8 @@ class Kit:
             self._chat = get_chat_backend(self.settings)
         return self._chat
 
-    @chat.setter
-    def chat(self, backend: ChatBackend | None) -> None:
+    @chat_backend.setter
+    def chat_backend(self, backend: ChatBackend | None) -> None:
         self._chat = backend
 
     def sources(self) -> SourceReader:
@@ -300,7 +346,7 @@ class Kit:
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
-        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder,
+        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat_backend, self.embedder,
                         self.topic_cache(k, changes_for))
 
     def topic_cache(self, k: int | None = None, command: str = "topics") -> TopicCache:
@@ -308,7 +354,7 @@ class Kit:
         that shape topics are part of its key, so another choice clusters afresh."""
         s = self.settings
         key = json.dumps([self.embedder.name, s.chunk_size, s.chunk_overlap, list(s.summary_sections), k,
-                          self.chat.name if self.chat else None])
+                          self.chat_backend.name if self.chat_backend else None])
         from kit.topics.cache import TopicCache
 
         return TopicCache(self.store.dir, key, command)
@@ -317,6 +363,8 @@ class Kit:
                   max_words: int | None = None) -> list[TopicSummary]:
         """A cited summary per topic (auto topics by default; strings name topics). A named topic
         that no passage is about gets "not in the documents" instead of an off-topic summary."""
+        from kit.store.history import RunKind
+
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
             chosen = self.topics(changes_for="summarize")
@@ -329,21 +377,25 @@ class Kit:
         out = [self._summary(t, ctx, named, max_sentences, max_words, cache) for t in chosen]
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
+        report = {"provenance": self.provenance([c for s in out for c in s.citations]).to_dict(),
+                  "summaries": [s.to_dict() for s in out]}
+        self._record(RunKind.SUMMARIZE, "; ".join(t.title for t in chosen) if topics else "auto", out, report)
         return out
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
         from kit.topics.summarize import about, in_sections, llm_summary, sections_note
 
-        mode, backend = (Mode.LLM, self.chat.name) if self.chat is not None else (Mode.EXTRACTIVE, "extractive")
+        chat = self.chat_backend
+        mode, backend = (Mode.LLM, chat.name) if chat is not None else (Mode.EXTRACTIVE, "extractive")
         topic = in_sections(topic, self.settings.summary_sections)
         topic = about(topic, ctx.idf) if named else topic
         if named and not topic.chunks:
             return TopicSummary(topic, [], mode, backend, found=False,
                                 notes=[f"no ingested passage is about \"{topic.title}\""])
-        if self.chat is None:
+        if self.chat_backend is None:
             return self._extractive(topic, ctx, max_sentences, max_words, cache)
-        summary = llm_summary(topic, self.chat, self.embedder, ctx, self._model_check())
+        summary = llm_summary(topic, self.chat_backend, self.embedder, ctx, self._model_check())
         summary.notes += sections_note(topic)
         return summary
 

@@ -168,6 +168,10 @@ class Settings(BaseModel):
         False, description="When the language model fails (timeout, server error), answer extractively with a "
         "note instead of failing with exit 1.",
     )
+    history: bool = Field(
+        True, description="Record every ask, check and summarize (input, settings, counts, the whole result) "
+        "in <store>/history.sqlite, for `kit history` and `kit verify --history`; false records nothing.",
+    )
 
     @property
     def max_bytes(self) -> int:

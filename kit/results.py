@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from kit.types import (
     CheckedClaim,
@@ -32,6 +33,12 @@ def all_citations(claims: list[Claim]) -> list[Citation]:
         for c in claim.citations:
             seen.setdefault(c.key, c)
     return sorted(seen.values(), key=lambda c: c.key)
+
+
+def claim_from_dict(d: dict[str, Any], by_key: dict[int, Citation]) -> Claim:
+    """A claim back from its `to_dict()`, its citation keys looked up in `by_key`."""
+    return Claim(d["text"], tuple(by_key[k] for k in d["citations"] if k in by_key), Support(d["support"]),
+                 tuple(d["reasons"]))
 
 
 class ClaimsResult:
@@ -95,6 +102,8 @@ class Answer(ClaimsResult):
     provenance: Provenance | None = None
     # Claims the sources support that do not answer the question asked (a model's true aside): listed apart
     off_question: list[Claim] = field(default_factory=list)
+    # A chat turn's follow-up: what was typed, and the standalone question or carried terms it was read with
+    follow_up: dict[str, object] | None = None
 
     NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
 
@@ -134,7 +143,19 @@ class Answer(ClaimsResult):
             "off_question": [c.to_dict() for c in self.off_question],
             "notes": self.notes, "tokens": self.tokens(), "traces": self.traces,
             "provenance": self.provenance.to_dict() if self.provenance else None,
+            **({"follow_up": self.follow_up} if self.follow_up else {}),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Answer:
+        """An answer back from its `to_dict()` (a saved or recorded one), to render it again."""
+        by_key = {c["key"]: Citation.from_dict(c) for c in d["citations"]}
+        claims = [claim_from_dict(c, by_key) for c in d["claims"]]
+        return cls(d["question"], claims, Mode(d["mode"]), d["backend"], d["score"],
+                   [Citation.from_dict(c) for c in d["failed"]], d["traces"], notes=list(d["notes"]),
+                   show_unsupported=bool(((d.get("provenance") or {}).get("settings") or {}).get("show_unsupported")),
+                   off_question=[claim_from_dict(c, by_key) for c in d.get("off_question", [])],
+                   follow_up=d.get("follow_up"))
 
     def to_markdown(self) -> str:
         from kit.report.markdown import answer_markdown
@@ -189,6 +210,13 @@ class CheckResult(ClaimsResult):
             "failed": [c.to_dict() for c in self.failed], "notes": self.notes,
             "provenance": self.provenance.to_dict() if self.provenance else None,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+        """A checked text back from its `to_dict()` (a saved or recorded one), to render it again."""
+        by_key = {c["key"]: Citation.from_dict(c) for c in d["citations"]}
+        claims = [CheckedClaim(**vars(claim_from_dict(c, by_key)), score=float(c["score"])) for c in d["claims"]]
+        return cls(d["text"], claims, list(d["files"]), [Citation.from_dict(c) for c in d["failed"]], list(d["notes"]))
 
     def to_markdown(self) -> str:
         from kit.report.markdown import check_markdown

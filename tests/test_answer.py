@@ -124,13 +124,13 @@ def test_show_unsupported_puts_flagged_claims_in_the_answer(hash_seeds: Path) ->
         return json.dumps({"answer": f"{first} [{key}] Zebras migrate north every spring [{key}].", "quotes": []})
 
     hidden = open_hash(hash_seeds)
-    hidden.chat = ScriptedChat([reply(hidden)])
+    hidden.chat_backend = ScriptedChat([reply(hidden)])
     answer = hidden.ask(question)
     assert [c.support for c in answer.claims] == [Support.SUPPORTED, Support.UNSUPPORTED]
     assert answer.shown == answer.claims[:1] and answer.listed_apart == answer.claims[1:]
     assert "Zebras" not in answer.text and "Not supported by the sources (1)" in str(answer)
     shown = open_hash(hash_seeds, show_unsupported=True)
-    shown.chat = ScriptedChat([reply(shown)])
+    shown.chat_backend = ScriptedChat([reply(shown)])
     flagged = shown.ask(question)
     assert flagged.shown == flagged.claims and flagged.listed_apart == []
     assert "Zebras migrate north every spring. (NOT SUPPORTED: no citation)" in str(flagged)

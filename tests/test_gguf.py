@@ -206,7 +206,7 @@ def test_cli_summary_of_one_topic_and_topic_labels_through_the_real_model(
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_json_replies_are_constrained_by_the_schema(gguf_kit: Kit) -> None:
-    chat = gguf_kit.chat
+    chat = gguf_kit.chat_backend
     assert chat is not None
     schema = {"name": "short", "strict": True, "schema": {
         "type": "object", "additionalProperties": False, "required": ["answer", "year"],

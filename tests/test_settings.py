@@ -59,6 +59,7 @@ EFFECTS = {
     "llm_threads": "test_gguf::test_context_threads_and_reply_settings_are_obeyed",
     "llm_context": "test_llm::test_context_setting_limits_the_passages_sent",
     "llm_max_tokens": "test_llm::test_reply_budget_setting_is_sent_as_max_tokens",
+    "history": "test_history::test_history_setting_off_records_nothing",
 }
 
 

@@ -56,7 +56,7 @@ def test_first_run_compares_with_nothing_and_an_unchanged_corpus_recomputes_noth
     first = k.topics(k=3)
     assert len(first) == 3 and all(t.change is None for t in first)
     assert (tmp_path / "store" / FILE).exists()
-    k.chat = ScriptedChat([])  # any label request would fail: there is no reply to give
+    k.chat_backend = ScriptedChat([])  # any label request would fail: there is no reply to give
     k = open_kit(tmp_path)
     again = k.topics(k=3)
     assert [t.change for t in again] == [TopicChange.UNCHANGED] * 3
@@ -67,14 +67,14 @@ def test_an_edited_file_recomputes_only_its_topic(tmp_path: Path, corpus: Path) 
     k = open_kit(tmp_path)
     k.ingest(corpus)
     labels = ScriptedChat(["Bread", "Volcanoes", "Chess"])
-    k.chat = labels
+    k.chat_backend = labels
     first = {t.documents[0].split("/")[-1].split("_")[0]: t.llm_label for t in k.topics(k=3)}
     assert sorted(first) == ["bread", "chess", "volcano"]
     edited = corpus / "volcano_1.txt"
     edited.write_text(edited.read_text(encoding="utf-8") + "The crater lake boiled away as the magma rose.\n",
                       encoding="utf-8")
     k.ingest(corpus)
-    k.chat = ScriptedChat(["Volcanic eruptions"])  # one reply: only one topic may ask for a label
+    k.chat_backend = ScriptedChat(["Volcanic eruptions"])  # one reply: only one topic may ask for a label
     after = k.topics(k=3)
     changes = {t.documents[0].split("/")[-1].split("_")[0]: t.change for t in after}
     assert changes == {"volcano": TopicChange.CHANGED, "bread": TopicChange.UNCHANGED,

@@ -216,7 +216,7 @@ def test_llm_label_is_used_and_traced(tmp_path: Path, caplog: pytest.LogCaptureF
     k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash", llm="extractive")
     k.ingest(tmp_path / "docs")
     chat = ScriptedChat(['"Baking bread at home"\nThese passages are about bread.', "", "Volcanic eruptions"])
-    k.chat = chat
+    k.chat_backend = chat
     caplog.set_level(logging.INFO, logger="kit.trace")
     topics = k.topics(k=3)
     assert len(topics) == 3 and not chat.replies  # one call per topic

@@ -1,4 +1,4 @@
-"""Commands that read the store to answer: search, ask, check, eval and verify."""
+"""Commands that read the store to answer: search, ask, check, eval and verify (a file, or the history)."""
 
 from __future__ import annotations
 
@@ -68,6 +68,11 @@ def verify(args: argparse.Namespace) -> int:
     from kit.grounding.support import Judge
     from kit.grounding.verify import confined_reader, sources_root, verify_saved
 
+    if args.history == bool(args.saved):
+        raise InputError("give a saved answer or report (FILE.json) or --history, one of them: "
+                         "kit verify answer.json | kit verify --history")
+    if args.history:
+        return verify_history(args)
     data = load_saved(Path(args.saved))
     root = sources_root(data, args.saved)
     settings = Settings.load(embedder=getattr(args, "embedder", None) or None)
@@ -80,6 +85,18 @@ def verify(args: argparse.Namespace) -> int:
         say(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
         say("\n".join(f"  {p}" for p in result.problems))
     return 0 if result.ok else 1
+
+
+def verify_history(args: argparse.Namespace) -> int:
+    from kit.grounding.support import Judge
+    from kit.grounding.verify import verify_runs
+    from kit.report.text import history_check_text
+
+    k = open_kit(args)
+    found = verify_runs(k.history.results(), Judge(k.embedder), k.settings.fallback_encoding, k.settings.max_bytes)
+    say(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) if args.json
+        else history_check_text(found.runs, found.broken, str(k.history.path)))
+    return 0 if found.ok else 1
 
 
 COMMANDS = {
@@ -107,6 +124,9 @@ COMMANDS = {
         (("--limit",), {"type": positive, "default": None, "help": "only the first N questions"}), *LLM_OPTIONS,
     ], "kit eval tests/data/seeds_qa.jsonl --limit 10"),
     "verify": Command("re-check a saved answer or report against the files as they are now", verify, [
-        (("saved",), {"metavar": "FILE.json", "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),
-    ], "kit ask \"Who fired the missiles?\" --json > answer.json && kit verify answer.json"),
+        (("saved",), {"metavar": "FILE.json", "nargs": "?",
+                      "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),
+        (("--history",), {"action": "store_true", "help": "re-check every run in the store's history instead, "
+                          "listing the ones a source change broke (exit 1 if any)"}),
+    ], "kit ask \"Who fired the missiles?\" --json > answer.json && kit verify answer.json\n  kit verify --history"),
 }

@@ -1,4 +1,5 @@
-"""Re-check a saved answer or report (`kit ask --json`, `kit summarize --out X.json`).
+"""Re-check a saved answer or report (`kit ask --json`, `kit summarize --out X.json`), or every
+run recorded in a store's history (`kit verify --history`).
 
 Every citation's quote must still stand at its span in its file (read from the corpus the
 provenance names; for HTML, the span's markup with tags stripped and references decoded, so a
@@ -10,7 +11,7 @@ does not retrieve, call models or change a store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from kit.corpus.sources import SourceReader
 from kit.errors import InputError
 from kit.grounding.citations import verify
 from kit.grounding.claims import failure_reason
+from kit.grounding.saved import first_problem, saved_kind
 from kit.grounding.support import Judge
 from kit.location import stores_in
+from kit.store.history import Run
 from kit.store.manifest import read_manifest
 from kit.types import Citation, Support
 
@@ -141,3 +144,42 @@ def _span_problem(c: Citation, reader: SourceReader) -> str | None:
 def _check_problem(c: Citation, reader: SourceReader) -> str | None:
     checked = verify(c, reader)
     return None if checked.verified else failure_reason(checked)
+
+
+@dataclass
+class HistoryCheck:
+    """What `kit verify --history` found: each recorded run re-checked, the broken ones with why."""
+
+    runs: int = 0
+    broken: list[tuple[Run, list[str]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "runs": self.runs,
+                "broken": [{**run.to_dict(), "problems": problems} for run, problems in self.broken]}
+
+
+def verify_runs(runs: Iterable[Run], judge: Judge, fallback_encoding: str, max_bytes: int) -> HistoryCheck:
+    """Re-check every recorded run's result against the files as they are now (`verify_saved`)."""
+    found = HistoryCheck()
+    readers: dict[Path, SourceReader] = {}
+    for run in runs:
+        found.runs += 1
+        label = f"run {run.id}"
+        kind = saved_kind(run.result)
+        problem = first_problem(run.result, {"$ref": f"#/$defs/{kind}"})
+        try:
+            if problem:
+                raise InputError(f"{label}: its recorded result is not a valid {kind.lower()} ({problem})")
+            root = sources_root(run.result, label)
+            if root not in readers:
+                readers[root] = confined_reader(root, fallback_encoding, max_bytes)
+            problems = verify_saved(run.result, readers[root], judge).problems
+        except InputError as exc:
+            problems = [str(exc)]
+        if problems:
+            found.broken.append((run, problems))
+    return found

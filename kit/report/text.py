@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.report.common import VERDICT, change_note, citation_line, counts_line, flagged, name, one_line, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
+    Citation,
     Claim,
     Hit,
     IngestReport,
     IssueKind,
 )
+
+if TYPE_CHECKING:
+    from kit.store.history import Run
 
 
 def hit_text(hit: Hit, n: int | None = None) -> str:
@@ -127,3 +131,51 @@ def _rounded(value: object) -> str:
     if value is None:
         return "n/a"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def run_line(run: Run) -> str:
+    """One recorded run: id, time, kind, counts, who wrote it, its input."""
+    who = run.model or run.llm
+    session = f"  [chat {run.session}]" if run.session else ""
+    return (f"{run.id:>4}  {run.time[:16].replace('T', ' ')}  {run.kind.value:<9}  {run.shown} shown, "
+            f"{run.supported} supported, {run.unsupported} not supported  ({who})  {one_line(run.input, 70)}{session}")
+
+
+def history_text(runs: list[Run], where: str, recording: bool = True) -> str:
+    """The runs, newest first, one a line; with none, where the history is (and whether it records)."""
+    off = " (recording is off: the history setting is false)" if not recording else ""
+    if not runs:
+        return f"no run recorded in {where}{off}"
+    return "\n".join([f"{'id':>4}  {'time (UTC)':<16}  {'kind':<9}  counts", *map(run_line, runs)]) + (
+        f"\n{off.strip()}" if off else "")
+
+
+def run_text(run: Run) -> str:
+    """A recorded run as its command printed it (a report: each topic's summary as text)."""
+    from kit.results import Answer, CheckResult
+
+    head = f"run {run.id}, {run.kind.value} at {run.time}" + (f", chat session {run.session}" if run.session else "")
+    if "summaries" in run.result:
+        body = "\n\n".join(_stored_summary(s) for s in run.result["summaries"])
+    elif "question" in run.result:
+        body = f"Q: {one_line(run.result['question'])}\n\n" + answer_text(Answer.from_dict(run.result))
+    else:
+        body = check_text(CheckResult.from_dict(run.result))
+    return f"({head})\n\n{body}"
+
+
+def _stored_summary(s: dict[str, Any]) -> str:
+    lines = [f"Topic {s['topic']['number']}: {visible(s['topic']['title'])}", "", s["text"], "",
+             f"({s['disclaimer']})"] + [f"Note: {n}" for n in s["notes"]]
+    cited = [Citation.from_dict(c) for c in s["citations"]]
+    return "\n".join(lines + (["", "Sources:"] + [f"  {citation_line(c)}" for c in cited] if cited else []))
+
+
+def history_check_text(runs: int, broken: list[tuple[Run, list[str]]], where: str) -> str:
+    """What `kit verify --history` found: a line for the whole, then each broken run and why."""
+    if not broken:
+        return f"{where}: {runs} runs re-checked against the files now: all checks pass"
+    lines = [f"{where}: {runs} runs re-checked against the files now: {len(broken)} broken by a source change"]
+    for run, problems in broken:
+        lines += ["", run_line(run)] + [f"      {one_line(p, 200)}" for p in problems]
+    return "\n".join(lines)
