@@ -12,7 +12,8 @@ Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the 
 so the cost stays bounded on large corpora; there, a topic of more than `REFINE_ABOVE` units
 is clustered again on its own, since the strongest split of a large corpus is often by genre.
 
-Labels: the topic's most central headline (recased when shouting), else its most central key
+Labels: the phrase most of the topic's documents share and the rest do not (`kit.topics.phrases`),
+else the topic's most central headline (recased when shouting), else its most central key
 phrase, else its top c-TF-IDF keywords; an LLM label is added when a chat backend is configured.
 Each topic lists its documents, most representative first. Users can also name topics, which
 retrieves instead of clustering. This module does not summarise.
@@ -32,9 +33,10 @@ from kit.embeddings import Embedder
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
 from kit.results import Topic
-from kit.text import keywords
+from kit.text import keywords, spellings
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
+from kit.topics.phrases import document_phrases, shared_label
 from kit.types import Chunk, Hit
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
@@ -233,6 +235,7 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
     fresh = list(fresh) if fresh is not None else [True] * len(groups)
     members = [[i for u in g for i in u.chunks] for g in groups]
     terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
+    phrases, df = document_phrases(document_texts(chunks))
     centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
     topics = []
     for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), 1):
@@ -242,15 +245,26 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
         topic_chunks = tuple(chunks[i] for i in order)
         label = ""
         if fresh[n - 1]:
-            label = readable_label(topic_chunks, centre, centroids, embedder) or ", ".join(words[:3]) or f"topic {n}"
+            label = (shared_label(docs, phrases, df, len(phrases))
+                     or readable_label(topic_chunks, centre, centroids, embedder)
+                     or ", ".join(words[:3]) or f"topic {n}")
         topics.append(Topic(n, label, tuple(words), topic_chunks, None, docs))
     if backend is not None:
         topics = [t.with_llm_label(llm_label(t, backend)) if f else t for t, f in zip(topics, fresh, strict=True)]
     return topics
 
 
+def document_texts(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Each document's text: its chunks in file order, overlaps and all."""
+    by_path: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_path.setdefault(c.path, []).append(c)
+    return {p: "\n".join(c.text for c in sorted(cs, key=lambda c: c.start)) for p, cs in by_path.items()}
+
+
 def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[str]]:
-    """Top terms per group by class-based TF-IDF (unigrams and adjacent-keyword bigrams)."""
+    """Top terms per group by class-based TF-IDF (unigrams and adjacent-keyword bigrams), each
+    word as the group's texts most often spell it."""
     counts = [Counter(_terms(" ".join(texts))) for texts in groups]
     total = Counter[str]()
     for c in counts:
@@ -261,7 +275,13 @@ def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[st
         size = sum(c.values()) or 1
         scored = {t: (f / size) * math.log(1 + avg_words / total[t]) for t, f in c.items() if f >= 2 or len(c) < 20}
         labels.append(_dedupe_terms(sorted(scored, key=lambda t: -scored[t]), top))
-    return labels
+    return [_as_written(terms, texts) for terms, texts in zip(labels, groups, strict=True)]
+
+
+def _as_written(terms: list[str], texts: Sequence[str]) -> list[str]:
+    """Stemmed terms shown as the words the texts use ("Yukos", not "yuko")."""
+    words = spellings(" ".join(texts))
+    return [" ".join(words.get(part, part) for part in term.split()) for term in terms]
 
 
 def _terms(text: str) -> list[str]:

@@ -1,0 +1,118 @@
+"""Labels from what a topic's documents share: the phrase most of them use and the rest of the
+corpus does not.
+
+A candidate is a run of one to four words inside a clause (no sentence or comma break in it)
+that starts and ends on a content word; a stop word may sit inside ("Tour de France", "Bank of
+England"). Each candidate is scored like class-based TF-IDF, but over documents: the share of
+the topic's documents that contain it, times log(1 + documents / documents containing it
+anywhere). Only candidates in at least half of the topic's documents (and at least three) count,
+so the label describes the whole topic rather than one article. The best one is then made more
+specific while enough documents still share the longer phrase ("Ghraib" becomes "Abu Ghraib",
+"Haiti" becomes "Haiti earthquake" when most articles say so). Casing is the documents' own
+most common spelling. This module does not cluster and reads no model; a topic whose documents
+share no phrase gets None, and the caller falls back to a headline.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from kit.text import STOPWORDS
+
+MAX_WORDS = 4  # a longer shared run is a quoted sentence, not a name
+MIN_SHARE = 0.5  # of the topic's documents that must contain the label
+# Two documents share many words by chance ("city"); a topic that small keeps its central headline.
+MIN_DOCS = 3
+_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", re.UNICODE)
+# Clause breaks a phrase may not cross: sentence ends, commas, colons, brackets, quotes, lines.
+_INITIALS = re.compile(r"(?:\w\.)+")  # "U.S." keeps its last period
+_POSSESSIVE = re.compile(r"['’]s$")  # "Haiti's earthquake" and "Haiti earthquake" are one phrase
+_BREAK = re.compile(r"[.!?]+(?=\s|$)|[,;:()\[\]\"“”|–—]|\s-\s|\n")
+
+
+def clause_words(text: str) -> list[list[str]]:
+    """The words of each clause of `text`, as written."""
+    out = []
+    for clause in _BREAK.split(text):
+        words = [_POSSESSIVE.sub("", w if _INITIALS.fullmatch(w) else w.rstrip(".")) for w in _WORD.findall(clause)]
+        if words:
+            out.append(words)
+    return out
+
+
+def _content(word: str) -> bool:
+    low = word.lower()
+    return len(word) > 1 and low not in STOPWORDS and any(ch.isalpha() for ch in word)
+
+
+def candidates(text: str) -> Counter[str]:
+    """Each candidate phrase of a document (lower-cased) and, per spelling, how often it occurs:
+    the keys are `lower\\tSpelling`, so casing can be chosen later from every document."""
+    found: Counter[str] = Counter()
+    for words in clause_words(text):
+        for i, first in enumerate(words):
+            if not _content(first):
+                continue
+            for n in range(1, MAX_WORDS + 1):
+                run = words[i:i + n]
+                if len(run) < n:
+                    break
+                if _content(run[-1]) and len({w.lower() for w in run}) == n:
+                    phrase = " ".join(run)
+                    found[f"{phrase.lower()}\t{phrase}"] += 1
+    return found
+
+
+def shared_label(topic_docs: Sequence[str], phrases: Mapping[str, Counter[str]],
+                 df: Mapping[str, int], total_docs: int) -> str | None:
+    """The label of a topic whose documents are `topic_docs` (paths); `phrases` holds each
+    document's `candidates`, `df` how many documents of the corpus contain each phrase."""
+    docs = [d for d in dict.fromkeys(topic_docs) if d in phrases]
+    need = max(MIN_DOCS, math.ceil(MIN_SHARE * len(docs)))
+    if len(docs) < need:
+        return None
+    inside: Counter[str] = Counter()
+    spelled: Counter[str] = Counter()
+    for d in docs:
+        seen = {key.split("\t")[0] for key in phrases[d]}
+        inside.update(seen)
+        spelled.update(phrases[d])
+    shared = {p: n for p, n in inside.items() if n >= need}
+    if not shared:
+        return None
+
+    def score(p: str) -> tuple[float, int, int]:
+        idf = math.log(1 + total_docs / max(df.get(p, 0), shared[p]))
+        # Ties (common in a small corpus) go to the longer phrase, then the one used more often.
+        return shared[p] / len(docs) * idf, len(p.split()), uses[p]
+
+    uses: Counter[str] = Counter()
+    for key, n in spelled.items():
+        uses[key.split("\t")[0]] += n
+    best = max(shared, key=score)
+    best = _specific(best, shared)
+    spelling = max((k for k in spelled if k.split("\t")[0] == best), key=lambda k: (spelled[k], k))
+    label = spelling.split("\t")[1]
+    return label[:1].upper() + label[1:]
+
+
+def _specific(best: str, shared: Mapping[str, int]) -> str:
+    """The longest phrase containing `best` that is still shared by enough documents (the most
+    shared one at each step, then the better scored)."""
+    while True:
+        longer = [p for p in shared if len(p.split()) > len(best.split()) and f" {best} " in f" {p} "]
+        if not longer:
+            return best
+        best = max(longer, key=lambda p: (shared[p], -len(p.split()), p))
+
+
+def document_phrases(texts: Mapping[str, str]) -> tuple[dict[str, Counter[str]], Counter[str]]:
+    """Each document's candidates, and in how many documents each phrase occurs."""
+    phrases = {path: candidates(text) for path, text in texts.items()}
+    df: Counter[str] = Counter()
+    for found in phrases.values():
+        df.update({key.split("\t")[0] for key in found})
+    return phrases, df
