@@ -32,6 +32,7 @@ import numpy as np
 from kit.embeddings import Embedder
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
+from kit.progress import Progress, Silent, Stage
 from kit.results import Topic
 from kit.text import keywords, spellings
 from kit.topics.cache import TopicCache
@@ -178,14 +179,17 @@ def _assign(vectors: np.ndarray, sample: np.ndarray, labels: np.ndarray) -> np.n
 
 def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
              backend: ChatBackend | None = None, embedder: Embedder | None = None,
-             cache: TopicCache | None = None) -> list[Topic]:
+             cache: TopicCache | None = None, progress: Progress | None = None) -> list[Topic]:
     """Cluster the documents into topics, largest first, each labelled. With a `cache` of the
-    last run, only topics whose documents changed are recomputed (see `kit.topics.cache`)."""
+    last run, only topics whose documents changed are recomputed (see `kit.topics.cache`).
+    `progress` hears of the clustering (one step) and of each topic labelled."""
+    progress = progress or Silent()
     parts = units(chunks, vectors)
     if not parts:
         return []
     matrix = np.stack([u.vector for u in parts])
     keys = [_unit_key(chunks, u) for u in parts]
+    progress.start(Stage.CLUSTER, len(parts))
     plan = cache.plan(keys, matrix) if cache is not None else None
     if plan is None:
         labels = cluster(matrix, None if k is None else min(k, len(parts)))
@@ -193,10 +197,14 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
         for i, label in enumerate(labels):
             by_label.setdefault(int(label), []).append(i)
         groups = sorted(by_label.values(), key=lambda g: (-sum(len(parts[i].chunks) for i in g), g[0]))
-        topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder)
+        progress.advance(len(parts))
+        topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder,
+                              progress=progress)
     else:
         groups, origins, touched = plan
-        built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched)
+        progress.advance(len(parts))
+        built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched,
+                             progress)
         topics = _renumber(built, origins, touched, cache)
     if cache is not None:
         topics = cache.changes(topics)  # against the asking command's own last run
@@ -229,10 +237,12 @@ def _renumber(topics: list[Topic], origins: list[int], touched: list[bool], cach
 
 def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[Unit]],
                  backend: ChatBackend | None, embedder: Embedder | None,
-                 fresh: Sequence[bool] | None = None) -> list[Topic]:
+                 fresh: Sequence[bool] | None = None, progress: Progress | None = None) -> list[Topic]:
     """Topics from groups of units: central chunks first, representative documents, labels
     (only for the groups `fresh` marks; the others keep the labels they have elsewhere)."""
     fresh = list(fresh) if fresh is not None else [True] * len(groups)
+    progress = progress or Silent()
+    progress.start(Stage.LABEL, sum(fresh))
     members = [[i for u in g for i in u.chunks] for g in groups]
     terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
     phrases, df = document_phrases(document_texts(chunks))
@@ -243,14 +253,15 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
         central = sorted(group, key=lambda u: -float(u.vector @ centre))
         docs = tuple(dict.fromkeys(chunks[u.chunks[0]].path for u in central))
         topic_chunks = tuple(chunks[i] for i in order)
-        label = ""
-        if fresh[n - 1]:
-            label = (shared_label(docs, phrases, df, len(phrases))
-                     or readable_label(topic_chunks, centre, centroids, embedder)
-                     or ", ".join(words[:3]) or f"topic {n}")
-        topics.append(Topic(n, label, tuple(words), topic_chunks, None, docs))
-    if backend is not None:
-        topics = [t.with_llm_label(llm_label(t, backend)) if f else t for t, f in zip(topics, fresh, strict=True)]
+        if not fresh[n - 1]:
+            topics.append(Topic(n, "", tuple(words), topic_chunks, None, docs))
+            continue
+        label = (shared_label(docs, phrases, df, len(phrases))
+                 or readable_label(topic_chunks, centre, centroids, embedder)
+                 or ", ".join(words[:3]) or f"topic {n}")
+        topic = Topic(n, label, tuple(words), topic_chunks, None, docs)
+        topics.append(topic.with_llm_label(llm_label(topic, backend)) if backend is not None else topic)
+        progress.advance(1, label)
     return topics
 
 
