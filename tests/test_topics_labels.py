@@ -45,11 +45,11 @@ def _docs_with(phrase: str, texts: list[str]) -> int:
 
 
 def test_the_label_is_a_phrase_most_of_the_topics_documents_share() -> None:
-    chunks = _chunks(STORIES)
-    phrases, df = document_phrases(document_texts(chunks))
+    by_path = document_texts(_chunks(STORIES))
+    phrases, df = document_phrases(by_path)
     for story, texts in STORIES.items():
         docs = [f"{story}_{n}.txt" for n in range(len(texts))]
-        label = shared_label(docs, phrases, df, len(phrases))
+        label = shared_label(docs, phrases, df, by_path)
         assert label is not None
         assert _docs_with(label, texts) >= max(MIN_DOCS, MIN_SHARE * len(texts)), (story, label)
         other = [t for s, ts in STORIES.items() if s != story for t in ts]
@@ -60,19 +60,22 @@ def test_the_label_is_a_phrase_most_of_the_topics_documents_share() -> None:
 def test_the_most_specific_shared_phrase_wins_over_its_parts() -> None:
     # "Harbour" and "Bridge" are each in as many documents as "Harbour Bridge": the longer phrase,
     # shared as widely, names the topic better than either word.
-    phrases, df = document_phrases(document_texts(_chunks(STORIES)))
-    label = shared_label([f"harbour_{n}.txt" for n in range(4)], phrases, df, len(phrases))
+    texts = document_texts(_chunks(STORIES))
+    phrases, df = document_phrases(texts)
+    label = shared_label([f"harbour_{n}.txt" for n in range(4)], phrases, df, texts)
     assert label == "Harbour Bridge"
 
 
 def test_topics_sharing_no_phrase_or_too_small_get_no_shared_label() -> None:
     scattered = {"misc": ["Apples grow on trees.", "Rivers flow to seas.", "Clocks measure time.",
                           "Kettles boil water."]}
-    phrases, df = document_phrases(document_texts(_chunks(scattered)))
-    assert shared_label([f"misc_{n}.txt" for n in range(4)], phrases, df, 4) is None
+    texts = document_texts(_chunks(scattered))
+    phrases, df = document_phrases(texts)
+    assert shared_label([f"misc_{n}.txt" for n in range(4)], phrases, df, texts) is None
     pair = {"pair": ["The Harbour Bridge opened.", "The Harbour Bridge closed."]}
-    phrases, df = document_phrases(document_texts(_chunks(pair)))
-    assert shared_label(["pair_0.txt", "pair_1.txt"], phrases, df, 2) is None  # under MIN_DOCS: headline instead
+    texts = document_texts(_chunks(pair))
+    phrases, df = document_phrases(texts)
+    assert shared_label(["pair_0.txt", "pair_1.txt"], phrases, df, texts) is None  # under MIN_DOCS: headline instead
 
 
 def test_discover_labels_with_the_shared_phrase_and_shows_keywords_as_written() -> None:

@@ -245,7 +245,8 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
     progress.start(Stage.LABEL, sum(fresh))
     members = [[i for u in g for i in u.chunks] for g in groups]
     terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
-    phrases, df = document_phrases(document_texts(chunks))
+    texts = document_texts(chunks)
+    phrases, df = document_phrases(texts)
     centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
     topics = []
     for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), 1):
@@ -256,7 +257,7 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
         if not fresh[n - 1]:
             topics.append(Topic(n, "", tuple(words), topic_chunks, None, docs))
             continue
-        label = (shared_label(docs, phrases, df, len(phrases))
+        label = (shared_label(docs, phrases, df, texts)
                  or readable_label(topic_chunks, centre, centroids, embedder)
                  or ", ".join(words[:3]) or f"topic {n}")
         topic = Topic(n, label, tuple(words), topic_chunks, None, docs)

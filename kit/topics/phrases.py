@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from kit.text import STOPWORDS
 
@@ -26,6 +26,9 @@ MAX_WORDS = 4  # a longer shared run is a quoted sentence, not a name
 MIN_SHARE = 0.5  # of the topic's documents that must contain the label
 # Two documents share many words by chance ("city"); a topic that small keeps its central headline.
 MIN_DOCS = 3
+# Of each document, read for phrases: a story names itself in its headline and first paragraphs,
+# and the cap bounds the cost (about 1.5 s per million characters) on long documents.
+PHRASE_CHARS = 3000
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", re.UNICODE)
 # Clause breaks a phrase may not cross: sentence ends, commas, colons, brackets, quotes, lines.
 _INITIALS = re.compile(r"(?:\w\.)+")  # "U.S." keeps its last period
@@ -44,58 +47,65 @@ def clause_words(text: str) -> list[list[str]]:
 
 
 def _content(word: str) -> bool:
-    low = word.lower()
-    return len(word) > 1 and low not in STOPWORDS and any(ch.isalpha() for ch in word)
+    return len(word) > 1 and word not in STOPWORDS and any(ch.isalpha() for ch in word)
+
+
+def _runs(words: list[str]) -> Iterator[tuple[int, int]]:
+    """(start, length) of each candidate run in a clause of lower-cased words."""
+    for i, first in enumerate(words):
+        if not _content(first):
+            continue
+        for n in range(1, min(MAX_WORDS, len(words) - i) + 1):
+            if _content(words[i + n - 1]) and len(set(words[i:i + n])) == n:
+                yield i, n
 
 
 def candidates(text: str) -> Counter[str]:
-    """Each candidate phrase of a document (lower-cased) and, per spelling, how often it occurs:
-    the keys are `lower\\tSpelling`, so casing can be chosen later from every document."""
+    """Each candidate phrase of a document, lower-cased, and how often it occurs."""
     found: Counter[str] = Counter()
-    for words in clause_words(text):
-        for i, first in enumerate(words):
-            if not _content(first):
-                continue
-            for n in range(1, MAX_WORDS + 1):
-                run = words[i:i + n]
-                if len(run) < n:
-                    break
-                if _content(run[-1]) and len({w.lower() for w in run}) == n:
-                    phrase = " ".join(run)
-                    found[f"{phrase.lower()}\t{phrase}"] += 1
+    for clause in clause_words(text[:PHRASE_CHARS]):
+        words = [w.lower() for w in clause]
+        found.update(" ".join(words[i:i + n]) for i, n in _runs(words))
     return found
 
 
+def spelling(phrase: str, texts: Sequence[str]) -> str:
+    """`phrase` as `texts` most often write it."""
+    size = len(phrase.split())
+    seen: Counter[str] = Counter()
+    for text in texts:
+        for clause in clause_words(text[:PHRASE_CHARS]):
+            low = [w.lower() for w in clause]
+            seen.update(" ".join(clause[i:i + size]) for i in range(len(clause) - size + 1)
+                        if " ".join(low[i:i + size]) == phrase)
+    return max(seen, key=lambda w: (seen[w], w)) if seen else phrase
+
+
 def shared_label(topic_docs: Sequence[str], phrases: Mapping[str, Counter[str]],
-                 df: Mapping[str, int], total_docs: int) -> str | None:
+                 df: Mapping[str, int], texts: Mapping[str, str]) -> str | None:
     """The label of a topic whose documents are `topic_docs` (paths); `phrases` holds each
-    document's `candidates`, `df` how many documents of the corpus contain each phrase."""
+    document's `candidates`, `df` how many documents of the corpus contain each phrase, `texts`
+    each document's text."""
     docs = [d for d in dict.fromkeys(topic_docs) if d in phrases]
     need = max(MIN_DOCS, math.ceil(MIN_SHARE * len(docs)))
     if len(docs) < need:
         return None
     inside: Counter[str] = Counter()
-    spelled: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
     for d in docs:
-        seen = {key.split("\t")[0] for key in phrases[d]}
-        inside.update(seen)
-        spelled.update(phrases[d])
+        inside.update(phrases[d].keys())
+        uses.update(phrases[d])
     shared = {p: n for p, n in inside.items() if n >= need}
     if not shared:
         return None
 
     def score(p: str) -> tuple[float, int, int]:
-        idf = math.log(1 + total_docs / max(df.get(p, 0), shared[p]))
+        idf = math.log(1 + len(phrases) / max(df.get(p, 0), shared[p]))
         # Ties (common in a small corpus) go to the longer phrase, then the one used more often.
         return shared[p] / len(docs) * idf, len(p.split()), uses[p]
 
-    uses: Counter[str] = Counter()
-    for key, n in spelled.items():
-        uses[key.split("\t")[0]] += n
-    best = max(shared, key=score)
-    best = _specific(best, shared)
-    spelling = max((k for k in spelled if k.split("\t")[0] == best), key=lambda k: (spelled[k], k))
-    label = spelling.split("\t")[1]
+    best = _specific(max(shared, key=score), shared)
+    label = spelling(best, [texts[d] for d in docs])
     return label[:1].upper() + label[1:]
 
 
@@ -114,5 +124,5 @@ def document_phrases(texts: Mapping[str, str]) -> tuple[dict[str, Counter[str]],
     phrases = {path: candidates(text) for path, text in texts.items()}
     df: Counter[str] = Counter()
     for found in phrases.values():
-        df.update({key.split("\t")[0] for key in found})
+        df.update(found.keys())
     return phrases, df
