@@ -8,9 +8,10 @@ the topic's documents that contain it, times log(1 + documents / documents conta
 anywhere). Only candidates in at least half of the topic's documents (and at least three) count,
 so the label describes the whole topic rather than one article. The best one is then made more
 specific while enough documents still share the longer phrase ("Ghraib" becomes "Abu Ghraib",
-"Haiti" becomes "Haiti earthquake" when most articles say so). Casing is the documents' own
-most common spelling. This module does not cluster and reads no model; a topic whose documents
-share no phrase gets None, and the caller falls back to a headline.
+"Tour" becomes "Tour de France"). Casing is the documents' own most common spelling. Only each
+document's first `PHRASE_CHARS` characters are read. This module does not cluster and reads no
+model; a topic whose documents share no phrase gets None, and the caller falls back to a
+headline. A shared phrase can be generic ("Bombings") where a headline was specific.
 """
 
 from __future__ import annotations
