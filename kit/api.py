@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,15 +28,15 @@ from kit.errors import (
     MissingExtraError,
 )
 from kit.location import Location, locate
-from kit.progress import Bar, Progress, Silent
-from kit.results import Answer, CheckResult, ClaimsResult, Topic, TopicSummary
+from kit.progress import Progress, Silent, Stage, progress_for
+from kit.results import Answer, CheckResult, ClaimsResult, Topic, TopicSummary, run_counts
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
-from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section, Support
+from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
     from kit.answer.answerers import Answerer
@@ -103,7 +104,7 @@ class Kit:
         from kit.ingest.sync import find, sync
 
         found = find(Path(folder), self.settings, self.location)
-        bar: Progress = Bar() if progress is True else (progress or Silent())
+        bar = progress_for(progress, "ingest")
         try:
             with self._writing("ingest", found.name, wait, rebuild=rebuild) as (write, notes):
                 if rebuild:
@@ -208,12 +209,8 @@ class Kit:
         if not self.settings.history:
             return
         llm = next((r.backend for r in results if r.mode is Mode.LLM), None)
-        claims = [c for r in results for c in r.claims]
-        counts = {"shown": sum(len(r.shown) for r in results),
-                  "supported": sum(c.support is Support.SUPPORTED for c in claims),
-                  "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
         used = {"llm": self.settings.llm if llm else "extractive", "model": llm, "embedder": self.settings.embedder}
-        self.history.record(kind, given, used, counts, data, session)
+        self.history.record(kind, given, used, run_counts(results), data, session)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
         from kit.answer.answerers import stale_notes
@@ -331,10 +328,23 @@ class Kit:
         return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
-               changes_for: str = "topics") -> list[Topic]:
+               changes_for: str = "topics", progress: bool | Progress = False) -> list[Topic]:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default). Each
-        clustered topic's change is against the last run of `changes_for` ("topics", "summarize")."""
+        clustered topic's change is against the last run of `changes_for` ("topics", "summarize").
+        `progress`: True draws a bar on stderr, or pass your own `Progress` to hear each stage."""
+        bar = progress_for(progress, "topics")
+        started = time.perf_counter()
+        try:
+            found = self._topics(names, k, passages, changes_for, bar)
+        except BaseException:
+            bar.finish("")  # close the bar cleanly (a notebook widget too) and re-raise
+            raise
+        bar.finish(f"{len(found)} topics in {time.perf_counter() - started:.1f} s")
+        return found
+
+    def _topics(self, names: list[str] | None, k: int | None, passages: int, changes_for: str,
+                bar: Progress) -> list[Topic]:
         from kit.topics.cluster import discover, named_topic
 
         sections = list(self.settings.summary_sections)
@@ -342,12 +352,12 @@ class Kit:
         if names:
             search = lambda name, n: self._search(name, k=n, sections=sections)  # noqa: E731
             return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
-        chunks, vectors = self.store.all_vectors()
+        chunks, vectors = self.store.all_vectors(bar)
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
         return discover([chunks[i] for i in keep], vectors[keep], k, self.chat_backend, self.embedder,
-                        self.topic_cache(k, changes_for))
+                        self.topic_cache(k, changes_for), bar)
 
     def topic_cache(self, k: int | None = None, command: str = "topics") -> TopicCache:
         """The last run's topics and summaries, kept in the store folder; `k` and the settings
@@ -360,21 +370,38 @@ class Kit:
         return TopicCache(self.store.dir, key, command)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
-                  max_words: int | None = None) -> list[TopicSummary]:
+                  max_words: int | None = None, progress: bool | Progress = False) -> list[TopicSummary]:
         """A cited summary per topic (auto topics by default; strings name topics). A named topic
-        that no passage is about gets "not in the documents" instead of an off-topic summary."""
+        that no passage is about gets "not in the documents" instead of an off-topic summary.
+        `progress`: True draws a bar on stderr, or pass your own `Progress` to hear each stage."""
+        bar = progress_for(progress, "summarize")
+        started = time.perf_counter()
+        try:
+            out = self._summarize(topics, max_sentences, max_words, bar)
+        except BaseException:
+            bar.finish("")
+            raise
+        bar.finish(f"{len(out)} topics summarized in {time.perf_counter() - started:.1f} s")
+        return out
+
+    def _summarize(self, topics: list[Topic] | list[str] | None, max_sentences: int, max_words: int | None,
+                   bar: Progress) -> list[TopicSummary]:
         from kit.store.history import RunKind
 
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
-            chosen = self.topics(changes_for="summarize")
+            chosen = self._topics(None, None, 12, "summarize", bar)
         elif named:
-            chosen = self.topics(names=[str(t) for t in topics or []])
+            chosen = self._topics([str(t) for t in topics or []], None, 12, "topics", bar)
         else:
             chosen = [t for t in topics if isinstance(t, Topic)]
         ctx = self.context()
         cache = self.topic_cache()
-        out = [self._summary(t, ctx, named, max_sentences, max_words, cache) for t in chosen]
+        bar.start(Stage.SUMMARIZE, len(chosen))
+        out = []
+        for t in chosen:
+            out.append(self._summary(t, ctx, named, max_sentences, max_words, cache))
+            bar.advance(1, t.title)
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
         report = {"provenance": self.provenance([c for s in out for c in s.citations]).to_dict(),

@@ -41,6 +41,14 @@ def claim_from_dict(d: dict[str, Any], by_key: dict[int, Citation]) -> Claim:
                  tuple(d["reasons"]))
 
 
+def run_counts(results: Sequence[ClaimsResult]) -> dict[str, int]:
+    """Claims shown, supported and not supported over the results of one run (as history keeps them)."""
+    claims = [c for r in results for c in r.claims]
+    return {"shown": sum(len(r.shown) for r in results),
+            "supported": sum(c.support is Support.SUPPORTED for c in claims),
+            "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
+
+
 class ClaimsResult:
     """What answers and summaries share: their claims, which of them are displayed, and which are
     listed apart under "not supported by the sources"."""

@@ -59,6 +59,22 @@ def keywords(text: str) -> list[str]:
     return out
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def spellings(text: str) -> dict[str, str]:
+    """Each keyword of `text` (as `keywords` gives it, stemmed) and the word it stands for: its
+    most common spelling in `text`, so a reader sees "Yukos", not the stem "yuko"."""
+    counts: dict[str, dict[str, int]] = {}
+    for word in _WORD.findall(text):
+        word = _POSSESSIVE.sub("", word)
+        key = keywords(word)
+        if key:
+            forms = counts.setdefault(key[0], {})
+            forms[word] = forms.get(word, 0) + 1
+    return {key: max(forms, key=lambda w: (forms[w], w.islower())) for key, forms in counts.items()}
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence with offsets relative to the text it came from."""

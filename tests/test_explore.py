@@ -109,6 +109,7 @@ def test_topics_table_one_row_per_topic(ingested: Kit) -> None:
     table = explore.topics_table(topics)
     assert table.column("topic") == [t.number for t in topics]
     assert sum(int(n) for n in table.column("chunks")) == sum(len(t.chunks) for t in topics)
+    assert table.column("documents") == [len(t.documents) for t in topics]  # sizes a reader counts
 
 
 def test_summaries_table_counts_citations_and_cross_source_findings(ingested: Kit) -> None:

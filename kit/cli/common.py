@@ -4,6 +4,7 @@ several commands take, and the Kit a command's settings open."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,14 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError("--model and --base-url need a language model; drop --llm extractive or use --llm openai")
         given["llm"] = given["llm"] or "openai"
     return given
+
+
+PROGRESS: Argument = (("--no-progress",), {"action": "store_true", "help": "no progress bar"})
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """A progress bar on stderr only for a person watching: stderr a terminal, no --json, no --no-progress."""
+    return not args.no_progress and not getattr(args, "json", False) and sys.stderr.isatty()
 
 
 def open_kit(args: argparse.Namespace) -> Kit:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
-from kit.cli.common import LLM_OPTIONS, WAIT, Command, open_kit, options
+from kit.cli.common import LLM_OPTIONS, PROGRESS, WAIT, Command, open_kit, options, show_progress
 from kit.location import shown
 from kit.terminal import say
 
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    progress = not args.no_progress and not args.json and sys.stderr.isatty()
-    report = open_kit(args).ingest(args.folder, progress=progress, wait=args.wait, rebuild=args.rebuild)
+    report = open_kit(args).ingest(args.folder, progress=show_progress(args), wait=args.wait, rebuild=args.rebuild)
     say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
     return 0
 
@@ -103,7 +101,7 @@ COMMANDS = {
     "ingest": Command("add a folder (or file) to the store, or sync it again", ingest, [
         (("folder",), {"nargs": "?", "default": "seeds", "help": "folder or file of documents (default: seeds)"}),
         WAIT,
-        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+        PROGRESS,
         (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
     ], "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json"),
     "config": Command("show the effective settings and where each comes from", config, LLM_OPTIONS,

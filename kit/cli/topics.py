@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kit.cli.common import LLM_OPTIONS, Command, format_from, open_kit, positive
+from kit.cli.common import LLM_OPTIONS, PROGRESS, Command, format_from, open_kit, positive, show_progress
 from kit.results import TopicChange, TopicSummary
 from kit.terminal import say
 
@@ -14,7 +14,7 @@ from kit.terminal import say
 def topics(args: argparse.Namespace) -> int:
     from kit.report.text import topic_text
 
-    found = open_kit(args).topics(k=args.n_topics)
+    found = open_kit(args).topics(k=args.n_topics, progress=show_progress(args))
     if args.json:
         say(json.dumps([t.to_dict() for t in found], indent=2, ensure_ascii=False))
     else:
@@ -29,7 +29,7 @@ def summarize(args: argparse.Namespace) -> int:
     fmt = args.format or ("json" if args.json else format_from(args.out))  # a bad --out fails before any work
     k = open_kit(args)
     names = None if args.topics == ["auto"] else args.topics
-    summaries = k.summarize(names, max_sentences=args.sentences)
+    summaries = k.summarize(names, max_sentences=args.sentences, progress=show_progress(args))
     provenance = k.provenance([c for s in summaries for c in s.citations])
     out = Path(args.out) if args.out else None
     if fmt == "json":
@@ -66,6 +66,7 @@ COMMANDS = {
         (("-k",), {"type": positive, "default": None, "dest": "n_topics",
                    "help": "number of topics (default: chosen from the data)"}),
         *LLM_OPTIONS[:3],
+        PROGRESS,
     ], "kit topics\n  kit topics -k 3 --json"),
     "summarize": Command("write a cited summary per topic", summarize, [
         (("--topics",), {"nargs": "+", "default": ["auto"], "help": "'auto' or topic names to retrieve"}),
@@ -73,5 +74,6 @@ COMMANDS = {
         (("--format",), {"choices": ["md", "html", "json"], "default": None, "help": "default: from --out suffix"}),
         (("--sentences",), {"type": positive, "default": 6, "help": "sentences per extractive summary"}),
         *LLM_OPTIONS,
+        PROGRESS,
     ], 'kit summarize --out report.html\n  kit summarize --topics "ISIS oil revenue" "Kalibr strikes" --out r.md'),
 }

@@ -160,9 +160,10 @@ def _stats_row(name: str, group: list[Chunk]) -> tuple[object, ...]:
 
 def topics_table(topics: Sequence[Topic]) -> Table:
     """One row per topic: number, label, size, keywords and the files it draws on."""
-    rows = [(t.number, t.title, len(t.chunks), ", ".join(t.keywords),
+    rows = [(t.number, t.title, len(t.documents or t.coverage), len(t.chunks), ", ".join(t.keywords),
              ", ".join(f"{p} ({n})" for p, n in t.coverage.items())) for t in topics]
-    return Table(("topic", "title", "chunks", "keywords", "sources (chunks)"), tuple(rows), f"{len(rows)} topics")
+    return Table(("topic", "title", "documents", "chunks", "keywords", "sources (chunks)"), tuple(rows),
+                 f"{len(rows)} topics")
 
 
 def summaries_table(summaries: Sequence[TopicSummary]) -> Table:

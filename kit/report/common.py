@@ -27,6 +27,12 @@ def visible(text: str, keep: str = "\n\t") -> str:
     return "".join(shown(ch) if _hidden(ch, keep) else ch for ch in text)
 
 
+def size(t: Topic) -> str:
+    """A topic's size in documents (what a reader counts) and in chunks."""
+    docs = len(t.documents or t.coverage)
+    return f"{docs} document{'s' * (docs != 1)}, {len(t.chunks)} chunks"
+
+
 def name(path: str) -> str:
     """A file name for display, on one line: control, format and separator characters escaped."""
     return shown(path)

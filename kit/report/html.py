@@ -16,6 +16,7 @@ from kit.report.common import (
     name,
     one_line,
     place,
+    size,
     visible,
 )
 from kit.results import Answer, CheckResult, Topic, TopicSummary
@@ -160,7 +161,7 @@ def _context(c: Citation, chunks: Sequence[object]) -> str | None:
 
 def topic_html(t: Topic) -> str:
     files = ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())
-    return (f"<div><b>Topic {t.number}: {_e(t.title)}</b> — {len(t.chunks)} chunks"
+    return (f"<div><b>Topic {t.number}: {_e(t.title)}</b> — {_e(size(t))}"
             f"<br><i>{_e(', '.join(t.keywords))}</i><br>sources: {files}</div>")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, visible
+from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, visible
 from kit.results import Answer, CheckResult, TopicSummary
 from kit.types import (
     Citation,
@@ -81,7 +81,8 @@ def summary_markdown(summary: TopicSummary) -> str:
     lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", ""]
     if t.chunks:  # a named topic no passage is about has neither
         lines += [f"_Keywords: {md(', '.join(t.keywords))}_  ",
-                  "_Sources: " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items()) + "_", ""]
+                  f"_Sources ({size(t)}): " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items())
+                  + "_", ""]
     shown = summary.found and summary.shown
     lines += [" ".join(_md_claim(c) for c in summary.shown) if shown else f"> {md(summary.empty)}", ""]
     lines += [f"_{md(summary.disclaimer)}_"] + [f"_Note: {md(n)}_" for n in summary.notes] + [""]

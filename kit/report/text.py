@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from kit.report.common import VERDICT, change_note, citation_line, counts_line, flagged, name, one_line, visible
+from kit.report.common import (
+    VERDICT,
+    change_note,
+    citation_line,
+    counts_line,
+    flagged,
+    name,
+    one_line,
+    size,
+    visible,
+)
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
     Citation,
@@ -99,7 +109,7 @@ def summary_text(summary: TopicSummary) -> str:
 
 def topic_text(t: Topic) -> str:
     files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
-    return (f"{t.number:2}. {visible(t.title)}  [{len(t.chunks)} chunks]{change_note(t)}\n"
+    return (f"{t.number:2}. {visible(t.title)}  [{size(t)}]{change_note(t)}\n"
             f"    keywords: {', '.join(t.keywords)}\n    sources: {files}")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from kit.config import Settings
+from kit.progress import Progress, Stage
 from kit.store.manifest import FileFacts
 from kit.types import Chunk, RawMap, Section
 
@@ -126,10 +127,14 @@ class Chunks:
                        if d is not None and m is not None]
         return sorted(chunks, key=lambda c: (c.path, c.start))
 
-    def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
-        """Every chunk with its embedding, ordered by path and start."""
+    def all_vectors(self, progress: Progress | None = None) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk with its embedding, ordered by path and start; `progress` counts the rows read."""
         rows: list[tuple[Chunk, np.ndarray]] = []
+        if progress is not None:
+            progress.start(Stage.FETCH, self.count())
         for got in self.pages(["metadatas", "documents", "embeddings"]):
+            if progress is not None:
+                progress.advance(len(got["ids"]))
             columns = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
             rows += [(from_row(i, d, m), np.asarray(e, dtype=np.float32)) for i, d, m, e in columns
                      if d is not None and m is not None]

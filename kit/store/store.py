@@ -23,6 +23,7 @@ import numpy as np
 from kit.config import Settings
 from kit.errors import NoStoreError, SettingsMismatchError
 from kit.location import Location, cache_dir, locate, require
+from kit.progress import Progress
 from kit.store.built import recorded_settings
 from kit.store.collection import Chunks, Filter, file_facts
 from kit.store.keyword import KeywordIndex, rows_from_chunks, save
@@ -303,9 +304,9 @@ class Store:
         with self.lock:
             return self.fresh().all_chunks()
 
-    def all_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+    def all_vectors(self, progress: Progress | None = None) -> tuple[list[Chunk], np.ndarray]:
         with self.lock:
-            return self.fresh().all_vectors()
+            return self.fresh().all_vectors(progress)
 
     def catalog(self) -> dict[str, FileFacts]:
         """Every stored file with its chunk ids and content hashes, read from Chroma."""

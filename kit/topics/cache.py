@@ -39,8 +39,9 @@ from kit.store.integrity import load_sealed, sealed
 from kit.types import Chunk, Citation, Claim, Mode, Support
 
 # 2: per-command change baselines; summaries chosen without dangling openings. 3: the file carries
-# the sha256 of its content; a file that fails it is dropped.
-VERSION = 3
+# the sha256 of its content; a file that fails it is dropped. 4: labels are phrases the documents
+# share and keywords written words; a version-3 file holds headlines and stems, so it is not reused.
+VERSION = 4
 FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 

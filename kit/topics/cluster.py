@@ -12,7 +12,8 @@ Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the 
 so the cost stays bounded on large corpora; there, a topic of more than `REFINE_ABOVE` units
 is clustered again on its own, since the strongest split of a large corpus is often by genre.
 
-Labels: the topic's most central headline (recased when shouting), else its most central key
+Labels: the phrase most of the topic's documents share and the rest do not (`kit.topics.phrases`),
+else the topic's most central headline (recased when shouting), else its most central key
 phrase, else its top c-TF-IDF keywords; an LLM label is added when a chat backend is configured.
 Each topic lists its documents, most representative first. Users can also name topics, which
 retrieves instead of clustering. This module does not summarise.
@@ -31,10 +32,12 @@ import numpy as np
 from kit.embeddings import Embedder
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
+from kit.progress import Progress, Silent, Stage
 from kit.results import Topic
-from kit.text import keywords
+from kit.text import keywords, spellings
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
+from kit.topics.phrases import document_phrases, shared_label
 from kit.types import Chunk, Hit
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
@@ -176,14 +179,17 @@ def _assign(vectors: np.ndarray, sample: np.ndarray, labels: np.ndarray) -> np.n
 
 def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
              backend: ChatBackend | None = None, embedder: Embedder | None = None,
-             cache: TopicCache | None = None) -> list[Topic]:
+             cache: TopicCache | None = None, progress: Progress | None = None) -> list[Topic]:
     """Cluster the documents into topics, largest first, each labelled. With a `cache` of the
-    last run, only topics whose documents changed are recomputed (see `kit.topics.cache`)."""
+    last run, only topics whose documents changed are recomputed (see `kit.topics.cache`).
+    `progress` hears of the clustering (one step) and of each topic labelled."""
+    progress = progress or Silent()
     parts = units(chunks, vectors)
     if not parts:
         return []
     matrix = np.stack([u.vector for u in parts])
     keys = [_unit_key(chunks, u) for u in parts]
+    progress.start(Stage.CLUSTER, len(parts))
     plan = cache.plan(keys, matrix) if cache is not None else None
     if plan is None:
         labels = cluster(matrix, None if k is None else min(k, len(parts)))
@@ -191,10 +197,14 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
         for i, label in enumerate(labels):
             by_label.setdefault(int(label), []).append(i)
         groups = sorted(by_label.values(), key=lambda g: (-sum(len(parts[i].chunks) for i in g), g[0]))
-        topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder)
+        progress.advance(len(parts))
+        topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder,
+                              progress=progress)
     else:
         groups, origins, touched = plan
-        built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched)
+        progress.advance(len(parts))
+        built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched,
+                             progress)
         topics = _renumber(built, origins, touched, cache)
     if cache is not None:
         topics = cache.changes(topics)  # against the asking command's own last run
@@ -227,12 +237,16 @@ def _renumber(topics: list[Topic], origins: list[int], touched: list[bool], cach
 
 def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[Unit]],
                  backend: ChatBackend | None, embedder: Embedder | None,
-                 fresh: Sequence[bool] | None = None) -> list[Topic]:
+                 fresh: Sequence[bool] | None = None, progress: Progress | None = None) -> list[Topic]:
     """Topics from groups of units: central chunks first, representative documents, labels
     (only for the groups `fresh` marks; the others keep the labels they have elsewhere)."""
     fresh = list(fresh) if fresh is not None else [True] * len(groups)
+    progress = progress or Silent()
+    progress.start(Stage.LABEL, sum(fresh))
     members = [[i for u in g for i in u.chunks] for g in groups]
     terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
+    texts = document_texts(chunks)
+    phrases, df = document_phrases(texts)
     centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
     topics = []
     for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), 1):
@@ -240,17 +254,29 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
         central = sorted(group, key=lambda u: -float(u.vector @ centre))
         docs = tuple(dict.fromkeys(chunks[u.chunks[0]].path for u in central))
         topic_chunks = tuple(chunks[i] for i in order)
-        label = ""
-        if fresh[n - 1]:
-            label = readable_label(topic_chunks, centre, centroids, embedder) or ", ".join(words[:3]) or f"topic {n}"
-        topics.append(Topic(n, label, tuple(words), topic_chunks, None, docs))
-    if backend is not None:
-        topics = [t.with_llm_label(llm_label(t, backend)) if f else t for t, f in zip(topics, fresh, strict=True)]
+        if not fresh[n - 1]:
+            topics.append(Topic(n, "", tuple(words), topic_chunks, None, docs))
+            continue
+        label = (shared_label(docs, phrases, df, texts)
+                 or readable_label(topic_chunks, centre, centroids, embedder)
+                 or ", ".join(words[:3]) or f"topic {n}")
+        topic = Topic(n, label, tuple(words), topic_chunks, None, docs)
+        topics.append(topic.with_llm_label(llm_label(topic, backend)) if backend is not None else topic)
+        progress.advance(1, label)
     return topics
 
 
+def document_texts(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Each document's text: its chunks in file order, overlaps and all."""
+    by_path: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_path.setdefault(c.path, []).append(c)
+    return {p: "\n".join(c.text for c in sorted(cs, key=lambda c: c.start)) for p, cs in by_path.items()}
+
+
 def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[str]]:
-    """Top terms per group by class-based TF-IDF (unigrams and adjacent-keyword bigrams)."""
+    """Top terms per group by class-based TF-IDF (unigrams and adjacent-keyword bigrams), each
+    word as the group's texts most often spell it."""
     counts = [Counter(_terms(" ".join(texts))) for texts in groups]
     total = Counter[str]()
     for c in counts:
@@ -261,7 +287,13 @@ def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[st
         size = sum(c.values()) or 1
         scored = {t: (f / size) * math.log(1 + avg_words / total[t]) for t, f in c.items() if f >= 2 or len(c) < 20}
         labels.append(_dedupe_terms(sorted(scored, key=lambda t: -scored[t]), top))
-    return labels
+    return [_as_written(terms, texts) for terms, texts in zip(labels, groups, strict=True)]
+
+
+def _as_written(terms: list[str], texts: Sequence[str]) -> list[str]:
+    """Stemmed terms shown as the words the texts use ("Yukos", not "yuko")."""
+    words = spellings(" ".join(texts))
+    return [" ".join(words.get(part, part) for part in term.split()) for term in terms]
 
 
 def _terms(text: str) -> list[str]:
