@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from kit.cli.common import FILTERS, LLM_OPTIONS, Command, open_kit, options, positive
 from kit.errors import InputError, KitError
 from kit.terminal import say
+
+if TYPE_CHECKING:
+    from kit.answer.followup import Chat
 
 
 def history(args: argparse.Namespace) -> int:
@@ -37,36 +41,41 @@ def history(args: argparse.Namespace) -> int:
 
 def chat(args: argparse.Namespace) -> int:
     """A question per line; `exit`, Ctrl-D or Ctrl-C ends. A bad line costs one line, not the session."""
-    from kit.report.text import answer_text
-
     k = open_kit(args)
     k.store.require()  # no store: say so before the first question
     session = k.chat(k=args.k, files=args.files, sections=args.sections)
-    prompt = "kit> " if sys.stdin.isatty() else ""
-    say(f"kit chat (session {session.session}): ask about the documents, a follow-up may say \"it\" or "
-        "\"they\"; exit or Ctrl-D ends", err=True)
+    try:  # Ctrl-C at any point of the session (even right after the greeting) ends it cleanly
+        say(f"kit chat (session {session.session}): ask about the documents, a follow-up may say \"it\" or "
+            "\"they\"; exit or Ctrl-D ends", err=True)
+        converse(session, "kit> " if sys.stdin.isatty() else "", args.json)
+    except KeyboardInterrupt:
+        pass
+    turns = f"{len(session.turns)} turn{'' if len(session.turns) == 1 else 's'}"
+    say(f"kit chat: {turns}, recorded in the history as session {session.session}" if k.settings.history
+        else f"kit chat: {turns} (history off)", err=True)
+    return 0
+
+
+def converse(session: Chat, prompt: str, as_json: bool) -> None:
+    """Read a question per line and print each answer, until `exit` or the end of the input."""
+    from kit.report.text import answer_text
+
     while True:
         try:
             line = input(prompt).strip()
-        except (EOFError, KeyboardInterrupt):
-            break
+        except EOFError:
+            return
         if line in ("exit", "quit"):
-            break
+            return
         if not line:
             say("kit: empty line ignored: type a question, or exit to end", err=True)
             continue
         try:
             answer = session.ask(line)
-        except KeyboardInterrupt:
-            break
         except KitError as exc:
             say(f"kit: error: {exc}", err=True)
             continue
-        say(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else answer_text(answer) + "\n")
-    turns = f"{len(session.turns)} turn{'' if len(session.turns) == 1 else 's'}"
-    say(f"kit chat: {turns}, recorded in the history as session {session.session}" if k.settings.history
-        else f"kit chat: {turns} (history off)", err=True)
-    return 0
+        say(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else answer_text(answer) + "\n")
 
 
 COMMANDS = {
