@@ -23,9 +23,11 @@ from kit.embeddings import Embedder, get_embedder, identity
 from kit.errors import (
     EmptyStoreError,
     InputError,
+    KitError,
     MissingExtraError,
+    NotStoredError,
 )
-from kit.location import Location, locate
+from kit.location import Location, is_url, locate, shown
 from kit.progress import Bar, Progress, Silent
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.store.built import as_built
@@ -99,6 +101,10 @@ class Kit:
         store again (e.g. for another embedder or chunk size)."""
         from kit.ingest.sync import find, sync
 
+        if isinstance(folder, str) and is_url(folder):
+            if rebuild:
+                raise InputError("--rebuild drops the whole store; run it with a folder, then ingest the URL")
+            return self.ingest_urls([folder], progress, wait)
         found = find(Path(folder), self.settings, self.location)
         bar: Progress = Bar() if progress is True else (progress or Silent())
         try:
@@ -114,12 +120,39 @@ class Kit:
         report.issues[:0] = [FileIssue("(store)", note, IssueKind.NOTE) for note in notes]
         return report
 
+    def ingest_urls(self, urls: list[str], progress: bool | Progress = False, wait: float = 0.0) -> IngestReport:
+        """Fetch each web page (http or https) and sync its snapshot, saved in the store folder, as
+        a source: a page fetched again embeds only what changed. A URL that cannot be fetched is an
+        issue in the report and keeps what the store had for it; when none can,
+        `NothingToIngestError`, and the store is unchanged."""
+        from kit.ingest.web import combined, fetch_pages, sync_page, target
+
+        pages, failed = fetch_pages(urls, self.settings)
+        bar: Progress = Bar() if progress is True else (progress or Silent())
+        reports: list[IngestReport] = []
+        notes: list[str] = []
+        try:
+            for page in pages:  # one write per page: an interrupted one is completed by its name alone
+                with self._writing("ingest", target(page, self.location), wait) as (write, more):
+                    reports.append(sync_page(write, page, self.settings, self.embedder, self.location, bar))
+                notes += more
+        except BaseException:
+            bar.finish("")
+            raise
+        report = combined(reports, failed, len(urls))
+        report.issues[:0] = [FileIssue("(store)", note, IssueKind.NOTE) for note in notes]
+        return report
+
     def remove(self, path: str | Path, wait: float = 0.0) -> Removal:
         """Remove a file or folder (and its source record, for a whole source) from the store; not from disk."""
         from kit.store.remove import remove
 
         self.store.require()
-        name = self.location.name_of(Path(os.path.realpath(path)))
+        page = self.store.state().named_by_url(path) if isinstance(path, str) and is_url(path) else ""
+        if isinstance(path, str) and is_url(path) and not page:
+            raise NotStoredError(f"the store holds no page fetched from {shown(path)}; `kit files` lists the "
+                                 "URLs it holds")
+        name = page or self.location.name_of(Path(os.path.realpath(path)))
         with self._writing("rm", name, wait) as (write, _notes):
             return remove(write, name)
 
@@ -282,7 +315,17 @@ class Kit:
         whether it changed, went missing or now leads outside its folder (`status`)."""
         from kit.corpus.sources import SourceReader
 
-        return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
+        return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes,
+                            urls=self._page_urls())
+
+    def _page_urls(self) -> dict[str, str]:
+        """The stored web page snapshots, each with the URL it was fetched from (none without a store)."""
+        if not (self.location.exists or self.store.http):
+            return {}
+        try:
+            return {s.name: s.url for s in self.store.sources() if s.kind == "url"}
+        except KitError:  # the command itself says what is wrong with the store
+            return {}
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
                changes_for: str = "topics") -> list[Topic]:

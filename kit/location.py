@@ -78,6 +78,11 @@ def utf8_name(name: str) -> str:
     return name
 
 
+def is_url(text: str) -> bool:
+    """Whether `text` is an http(s) URL: a web page `kit ingest` fetches, never a path on disk."""
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
 def under(name: str, scope: str) -> bool:
     """Whether the stored name `name` is `scope` itself or lies under it."""
     if scope == ".":

@@ -59,6 +59,9 @@ EFFECTS = {
     "llm_threads": "test_gguf::test_context_threads_and_reply_settings_are_obeyed",
     "llm_context": "test_llm::test_context_setting_limits_the_passages_sent",
     "llm_max_tokens": "test_llm::test_reply_budget_setting_is_sent_as_max_tokens",
+    "web_timeout": "test_web_ingest::test_each_failure_is_one_line_naming_the_url_and_exit_1",
+    "web_max_redirects": "test_web_ingest::test_web_max_redirects_bounds_the_hops_followed",
+    "web_robots": "test_web_ingest::test_web_robots_off_fetches_a_disallowed_page_without_reading_robots_txt",
 }
 
 
