@@ -101,6 +101,8 @@ class Kit:
         store again (e.g. for another embedder or chunk size)."""
         from kit.ingest.sync import find, sync
 
+        if isinstance(folder, str) and folder[:6].lower().startswith(("http:", "https:")) and not is_url(folder):
+            raise InputError(f"{shown(folder)} is not a URL kit can fetch; give it as https://host/path")
         if isinstance(folder, str) and is_url(folder):
             if rebuild:
                 raise InputError("--rebuild drops the whole store; run it with a folder, then ingest the URL")

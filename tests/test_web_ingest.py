@@ -142,7 +142,8 @@ def test_files_lists_the_url_and_rm_url_removes_it(site: str, run: Any, tmp_path
     code, out, _ = run("files")
     assert code == 0 and f"{url} (saved as store/web/" in out
     code, out, err = run("rm", url)
-    assert code == 0 and "removed store/web/" in out, err
+    assert code == 0 and f"removed {url} (saved as store/web/" in out, err
+    assert "still on disk" not in out  # no folder ingest reads the store folder back
     state = read_state(tmp_path / "store")
     assert state is not None and state.sources == ()
     code, _, err = run("rm", url)
@@ -230,12 +231,15 @@ def test_a_folder_synced_around_the_store_leaves_the_pages_alone(site: str, run:
     url = f"{site}/article.html"
     pages = json.loads(run("ingest", url, "--json")[1])["chunks"]
     (tmp_path / "notes.txt").write_text("The ferry to Vardholm leaves at nine every morning.\n")
-    code, _, err = run("ingest", ".")
-    assert code == 0, err
+    code, out, err = run("ingest", ".", "--json")
+    assert code == 0 and json.loads(out)["files"] == 1, err  # notes.txt; the store folder is never scanned
     code, out, _ = run("files", "--json")
     listing = valid(json.loads(out), "Listing")
     assert {s["kind"] for s in listing["sources"]} == {"folder", "url"}
     assert sum(f["chunks"] for f in listing["files"] if f["path"].startswith("store/web/")) == pages
+    code, out, _ = run("doctor", "--json")
+    checkup = json.loads(out)
+    assert code == 0 and checkup["verdict"] == "healthy" and checkup["sources"]["."] == {"ok": 1}, json.dumps(checkup)
 
 
 def test_ask_and_search_cite_the_snapshot_with_the_url_and_verify_passes(site: str, run: Any,
@@ -258,6 +262,10 @@ def test_ask_and_search_cite_the_snapshot_with_the_url_and_verify_passes(site: s
     assert code == 0 and "all checks pass" in out, (out, err)
     code, out, _ = run("ask", "How often do the keepers of Vardholm send a weather report?")
     assert f"{name} from {url}" in out
+    claim = "The keepers of Vardholm send a weather report to the mainland every six hours."
+    for suffix, shows in ((".md", f"from <{url}>"), (".html", f"href='{url}'")):
+        code, _, err = run("check", claim, "--out", str(tmp_path / f"check{suffix}"))
+        assert code == 0 and shows in (tmp_path / f"check{suffix}").read_text(encoding="utf-8"), err
 
 
 def test_fetch_checks_robots_for_every_redirect_hop(site: str) -> None:
@@ -279,3 +287,15 @@ def test_web_max_redirects_bounds_the_hops_followed(site: str) -> None:
 def test_web_robots_off_fetches_a_disallowed_page_without_reading_robots_txt(site: str) -> None:
     page = fetch(f"{site}/private/secret.html", Settings.load(environ={}, web_robots=False))
     assert page.status == 200 and Site.asked == ["/private/secret.html"]
+
+
+def test_reports_link_only_an_http_url() -> None:
+    from kit.report.common import citation_line
+    from kit.report.html import citation_html
+    from kit.types import Citation
+
+    page = Citation(1, "store/web/h/a-1.html", 0, 5, "article", "Skerry", url="https://example.org/a")
+    forged = Citation(1, "store/web/h/a-1.html", 0, 5, "article", "Skerry", url="javascript:alert(1)")
+    assert "store/web/h/a-1.html from https://example.org/a [0:5]" in citation_line(page)
+    assert "href='https://example.org/a'" in citation_html(page)
+    assert "javascript" not in citation_html(forged)

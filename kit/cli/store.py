@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kit.cli.common import LLM_OPTIONS, WAIT, Command, open_kit, options
 from kit.errors import InputError
-from kit.location import shown
+from kit.location import is_url, shown
 from kit.terminal import say
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 def ingest(args: argparse.Namespace) -> int:
     from kit.api import Kit
-    from kit.location import is_url
 
     progress = not args.no_progress and not args.json and sys.stderr.isatty()
     given = options(args)
@@ -40,7 +39,6 @@ def _urls(args: argparse.Namespace) -> list[str]:
     from pathlib import Path
 
     from kit.ingest.web import read_url_list
-    from kit.location import is_url
 
     if args.folder and not is_url(args.folder):
         raise InputError(f"{args.folder}: give either a folder or --urls FILE, not both (run kit ingest twice)")
@@ -76,7 +74,8 @@ def rm(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    say(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+    what = f"{shown(args.path)} (saved as {shown(removal.path)})" if is_url(args.path) else shown(removal.path)
+    say(f"removed {what}: {len(removal.files)} files, {removal.chunks} chunks"
         + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
     if removal.still_covered_by:
         say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "

@@ -214,7 +214,8 @@ def snapshot_path(store_dir: Path, url: str, suffix: str) -> Path:
     The hash keeps two URLs apart whose words read the same (a query, a case, a trailing slash)."""
     parts = urllib.parse.urlsplit(url)
     host = re.sub(r"[^a-z0-9.-]+", "_", parts.netloc.lower()).strip("._") or "host"
-    words = re.sub(r"[^A-Za-z0-9._-]+", "-", urllib.parse.unquote(parts.path)).strip("-._")[:60] or "index"
+    path = re.sub(r"(?i)\.(html?|xhtml|txt)$", "", urllib.parse.unquote(parts.path))
+    words = re.sub(r"[^A-Za-z0-9._-]+", "-", path).strip("-._")[:60] or "index"
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
     return store_dir / WEB_FOLDER / host / f"{words}-{digest}{suffix}"
 
