@@ -96,7 +96,8 @@ class Kit:
     def ingest(self, folder: str | Path = "seeds", progress: bool | Progress = False,
                wait: float = 0.0, rebuild: bool = False) -> IngestReport:
         """Sync the text files of `folder` (or one file) into the store: new and changed files are
-        embedded, files gone from it removed; other sources are left alone. A folder with no file
+        embedded, files gone from it removed; other sources are left alone. An http(s) URL is
+        fetched as a web page (`ingest_urls`). A folder with no file
         kit can read raises `NothingToIngestError` and changes nothing. `rebuild` builds the whole
         store again (e.g. for another embedder or chunk size)."""
         from kit.ingest.sync import find, sync

@@ -299,3 +299,10 @@ def test_reports_link_only_an_http_url() -> None:
     assert "store/web/h/a-1.html from https://example.org/a [0:5]" in citation_line(page)
     assert "href='https://example.org/a'" in citation_html(page)
     assert "javascript" not in citation_html(forged)
+
+
+def test_the_api_ingests_a_url_given_where_a_folder_goes(site: str, make_kit: Any) -> None:
+    url = f"{site}/article.html"
+    report = make_kit().ingest(url)
+    assert report.source == url and report.files == 1 and report.added >= 1
+    assert [(s.kind, s.url) for s in make_kit().files().sources] == [("url", url)]
