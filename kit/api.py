@@ -151,9 +151,10 @@ class Kit:
         from kit.store.remove import remove
 
         self.store.require()
-        page = self.store.state().named_by_url(path) if isinstance(path, str) and is_url(path) else ""
-        if isinstance(path, str) and is_url(path) and not page:
-            raise NotStoredError(f"the store holds no page fetched from {shown(path)}; `kit files` lists the "
+        web = isinstance(path, str) and is_url(path)
+        page = self.store.state().named_by_url(urllib.parse.urldefrag(str(path)).url) if web else ""
+        if web and not page:
+            raise NotStoredError(f"the store holds no page fetched from {shown(str(path))}; `kit files` lists the "
                                  "URLs it holds")
         name = page or self.location.name_of(Path(os.path.realpath(path)))
         with self._writing("rm", name, wait) as (write, _notes):

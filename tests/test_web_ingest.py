@@ -306,3 +306,23 @@ def test_the_api_ingests_a_url_given_where_a_folder_goes(site: str, make_kit: An
     report = make_kit().ingest(url)
     assert report.source == url and report.files == 1 and report.added >= 1
     assert [(s.kind, s.url) for s in make_kit().files().sources] == [("url", url)]
+
+
+def test_a_fragment_names_the_same_page(site: str, run: Any) -> None:
+    url = f"{site}/article.html"
+    assert json.loads(run("ingest", f"{url}#keepers", "--json")[1])["source"] == url
+    again = json.loads(run("ingest", url, "--json")[1])
+    assert again["embedded"] == 0 and again["unchanged_files"] == 1
+    assert run("rm", f"{url}#top")[0] == 0
+
+
+def test_a_page_served_as_text_later_replaces_its_html_snapshot(site: str, run: Any, tmp_path: Path) -> None:
+    url = f"{site}/article.html"
+    assert run("ingest", url)[0] == 0
+    Site.pages["/article.html"] = (200, "text/plain", b"The Skerry coast keeps sixteen lighthouses now.\n", {})
+    code, out, err = run("ingest", url, "--json")
+    assert code == 0 and json.loads(out)["embedded"] == 1, err
+    listing = json.loads(run("files", "--json")[1])
+    assert [(s["kind"], s["url"]) for s in listing["sources"]] == [("url", url)]
+    assert [f["path"] for f in listing["files"]] == [
+        snapshot_path(tmp_path / "store", url, ".txt").relative_to(tmp_path).as_posix()]

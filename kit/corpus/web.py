@@ -63,6 +63,11 @@ class Page:
         return data
 
 
+def canonical(url: str) -> str:
+    """`url` without its fragment: "#section" names a place in a page, not another page."""
+    return urllib.parse.urldefrag(url).url
+
+
 def check_url(url: str) -> str:
     """`url` if kit can fetch it; `FetchError` saying what is wrong otherwise."""
     parts = urllib.parse.urlsplit(url)
@@ -74,7 +79,7 @@ def check_url(url: str) -> str:
 def fetch(url: str, settings: Settings, client: httpx.Client | None = None) -> Page:
     """The page at `url`, redirects followed (each hop checked against robots.txt when
     `settings.web_robots`); `FetchError` for anything that keeps it from being ingested."""
-    check_url(url)
+    url = canonical(check_url(url))
     if client is None:
         with _client(settings) as own:
             return fetch(url, settings, own)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kit.config import Settings
-from kit.corpus.web import FetchError, Page, fetch, save, snapshot_path
+from kit.corpus.web import FetchError, Page, canonical, fetch, save, snapshot_path
 from kit.embeddings import Embedder
 from kit.errors import InputError, NothingToIngestError
 from kit.ingest.sync import find, sync
@@ -34,7 +34,8 @@ def read_url_list(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"--urls {shown(str(path))}: cannot read it ({exc}); give a UTF-8 text file, "
                          "one URL a line") from None
-    urls = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    urls = [canonical(line.strip()) for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
     if not urls:
         raise InputError(f"--urls {shown(str(path))} lists no URL; give one URL a line")
     return list(dict.fromkeys(urls))  # each once, in order
