@@ -18,6 +18,8 @@ import os
 import re
 import urllib.parse
 import urllib.robotparser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,8 +72,11 @@ def canonical(url: str) -> str:
 
 def check_url(url: str) -> str:
     """`url` if kit can fetch it; `FetchError` saying what is wrong otherwise."""
-    parts = urllib.parse.urlsplit(url)
-    if not is_url(url) or not parts.hostname:
+    try:
+        host = urllib.parse.urlsplit(url).hostname
+    except ValueError as exc:  # e.g. an unclosed [ of an IPv6 address
+        raise FetchError(f"not a valid URL ({exc}); check how it is written") from None
+    if not is_url(url) or not host:
         raise FetchError("not an http(s) URL with a host; give it as https://host/path")
     return url
 
@@ -102,27 +107,23 @@ def _client(settings: Settings) -> httpx.Client:
     return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
 
-class _request:
-    """`client.stream("GET", url)` as a context manager whose transport failures are `FetchError`s."""
-
-    def __init__(self, client: httpx.Client, url: str, settings: Settings) -> None:
-        self.client, self.url, self.settings = client, url, settings
-        self.response: httpx.Response | None = None
-
-    def __enter__(self) -> httpx.Response:
-        try:
-            self.response = self.client.send(self.client.build_request("GET", self.url), stream=True)
-        except httpx.HTTPError as exc:
-            raise FetchError(transport_reason(exc, self.settings)) from None
-        return self.response
-
-    def __exit__(self, *exc: object) -> None:
-        if self.response is not None:
-            self.response.close()
+@contextmanager
+def _request(client: httpx.Client, url: str, settings: Settings) -> Iterator[httpx.Response]:
+    """A streamed GET whose transport failures are `FetchError`s; the response is closed after."""
+    try:
+        response = client.send(client.build_request("GET", url), stream=True)
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise FetchError(transport_reason(exc, settings)) from None
+    try:
+        yield response
+    finally:
+        response.close()
 
 
-def transport_reason(exc: httpx.HTTPError, settings: Settings) -> str:
+def transport_reason(exc: httpx.HTTPError | httpx.InvalidURL, settings: Settings) -> str:
     """Why a request failed, in a few words, with what to change when there is something."""
+    if isinstance(exc, httpx.InvalidURL):
+        return f"not a valid URL ({exc}); check how it is written"
     if isinstance(exc, httpx.TimeoutException):
         return (f"no answer within web_timeout={settings.web_timeout:g} s; try again later, or raise "
                 "KIT_WEB_TIMEOUT")
@@ -196,7 +197,7 @@ def _robots(client: httpx.Client, site: str, settings: Settings) -> urllib.robot
             text = _head(response, _ROBOTS_BYTES).decode("utf-8", "replace") if status == 200 else ""
     except httpx.ConnectError as exc:  # the site itself is out of reach, not just its rules
         raise FetchError(transport_reason(exc, settings)) from None
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchError(f"robots.txt: {transport_reason(exc, settings)}") from None
     if status in (401, 403) or status >= 500:
         rules.parse(["User-agent: *", "Disallow: /"])

@@ -50,6 +50,8 @@ def fetch_pages(urls: list[str], settings: Settings) -> tuple[list[Page], list[F
             pages.append(fetch(url, settings))
         except FetchError as exc:
             failed.append(FileIssue(url, str(exc), IssueKind.ERROR))
+        except Exception as exc:  # one odd URL never stops the others
+            failed.append(FileIssue(url, f"unexpected {type(exc).__name__}: {exc}", IssueKind.ERROR))
     if not pages:
         if len(urls) == 1:
             raise NothingToIngestError(f"{shown(urls[0])}: {failed[0].reason}; the store is unchanged", None)
