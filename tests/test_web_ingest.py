@@ -326,3 +326,20 @@ def test_a_page_served_as_text_later_replaces_its_html_snapshot(site: str, run: 
     assert [(s["kind"], s["url"]) for s in listing["sources"]] == [("url", url)]
     assert [f["path"] for f in listing["files"]] == [
         snapshot_path(tmp_path / "store", url, ".txt").relative_to(tmp_path).as_posix()]
+
+
+@pytest.mark.parametrize(("robots", "fetched", "why"), [
+    ((404, "text/html", b"<p>no rules here</p>", {}), True, ""),
+    ((403, "text/plain", b"go away", {}), False, "robots.txt disallows it"),
+    ((503, "text/plain", b"busy", {}), False, "robots.txt answered HTTP 503"),
+])
+def test_robots_txt_missing_forbidden_or_failing_reads_as_rfc_9309_says(
+        site: str, robots: tuple[int, str, bytes, dict[str, str]], fetched: bool, why: str) -> None:
+    Site.pages["/robots.txt"] = robots
+    settings = Settings.load(environ={}, web_timeout=0.5)
+    if fetched:
+        assert fetch(f"{site}/article.html", settings).body == ARTICLE.encode()
+    else:
+        with pytest.raises(FetchError, match=why.replace(".", r"\.")):
+            fetch(f"{site}/article.html", settings)
+        assert Site.asked == ["/robots.txt"]

@@ -188,8 +188,8 @@ def _allowed(client: httpx.Client, url: str, robots: dict[str, urllib.robotparse
 
 
 def _robots(client: httpx.Client, site: str, settings: Settings) -> urllib.robotparser.RobotFileParser:
-    """The site's rules as RFC 9309 reads them: none found (4xx) allows everything; 401 or 403, or
-    a server error, disallows everything."""
+    """The site's rules as RFC 9309 reads them: none found (4xx) allows everything, 401 or 403
+    disallows everything, and a server error is a `FetchError` (nothing may be fetched for now)."""
     rules = urllib.robotparser.RobotFileParser(f"{site}/robots.txt")
     try:
         with client.stream("GET", f"{site}/robots.txt", follow_redirects=True) as response:
@@ -199,7 +199,10 @@ def _robots(client: httpx.Client, site: str, settings: Settings) -> urllib.robot
         raise FetchError(transport_reason(exc, settings)) from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchError(f"robots.txt: {transport_reason(exc, settings)}") from None
-    if status in (401, 403) or status >= 500:
+    if status >= 500:
+        raise FetchError(f"{site}/robots.txt answered HTTP {status}: a site whose rules cannot be read is not "
+                         "fetched (RFC 9309); try again later")
+    if status in (401, 403):
         rules.parse(["User-agent: *", "Disallow: /"])
     else:
         rules.parse(text.splitlines())  # no rules (a 404): everything allowed
