@@ -126,7 +126,7 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ingest": Command("add a folder (or file) to the store, or sync it again", ingest, [
+    "ingest": Command("add a folder (or file), or a web page by URL, to the store, or sync it again", ingest, [
         (("folder",), {"nargs": "?", "help": "folder or file of documents, or a web page's http(s) URL "
                        "(default: seeds)"}),
         (("--urls",), {"metavar": "FILE", "help": "fetch the web pages listed in FILE (one URL a line, # comments)"}),
