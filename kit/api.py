@@ -26,8 +26,9 @@ from kit.errors import (
     EmptyStoreError,
     InputError,
     MissingExtraError,
+    NotStoredError,
 )
-from kit.location import Location, locate
+from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
 from kit.results import Answer, CheckResult, ClaimsResult, Topic, TopicSummary, run_counts
 from kit.store.built import as_built
@@ -98,11 +99,18 @@ class Kit:
     def ingest(self, folder: str | Path = "seeds", progress: bool | Progress = False,
                wait: float = 0.0, rebuild: bool = False) -> IngestReport:
         """Sync the text files of `folder` (or one file) into the store: new and changed files are
-        embedded, files gone from it removed; other sources are left alone. A folder with no file
+        embedded, files gone from it removed; other sources are left alone. An http(s) URL is
+        fetched as a web page (`ingest_urls`). A folder with no file
         kit can read raises `NothingToIngestError` and changes nothing. `rebuild` builds the whole
         store again (e.g. for another embedder or chunk size)."""
         from kit.ingest.sync import find, sync
 
+        if isinstance(folder, str) and folder[:6].lower().startswith(("http:", "https:")) and not is_url(folder):
+            raise InputError(f"{shown(folder)} is not a URL kit can fetch; give it as https://host/path")
+        if isinstance(folder, str) and is_url(folder):
+            if rebuild:
+                raise InputError("--rebuild drops the whole store; run it with a folder, then ingest the URL")
+            return self.ingest_urls([folder], progress, wait)
         found = find(Path(folder), self.settings, self.location)
         bar = progress_for(progress, "ingest")
         try:
@@ -118,12 +126,29 @@ class Kit:
         report.issues[:0] = [FileIssue("(store)", note, IssueKind.NOTE) for note in notes]
         return report
 
+    def ingest_urls(self, urls: list[str], progress: bool | Progress = False, wait: float = 0.0) -> IngestReport:
+        """Fetch each web page (http or https) and sync its snapshot, saved in the store folder, as
+        a source: a page fetched again embeds only what changed. A URL that cannot be fetched is an
+        issue in the report and keeps what the store had for it; when none can,
+        `NothingToIngestError`, and the store is unchanged."""
+        from kit.ingest.web import ingest_pages
+
+        try:
+            return ingest_pages(self.upkeep, urls, progress_for(progress, "ingest"), wait)
+        finally:
+            self._retriever = None  # the next search reopens the store it changed
+
     def remove(self, path: str | Path, wait: float = 0.0) -> Removal:
         """Remove a file or folder (and its source record, for a whole source) from the store; not from disk."""
         from kit.store.remove import remove
 
         self.store.require()
-        name = self.location.name_of(Path(os.path.realpath(path)))
+        web = isinstance(path, str) and is_url(path)
+        page = self.store.state().named_by_url(urllib.parse.urldefrag(str(path)).url) if web else ""
+        if web and not page:
+            raise NotStoredError(f"the store holds no page fetched from {shown(str(path))}; `kit files` lists the "
+                                 "URLs it holds")
+        name = page or self.location.name_of(Path(os.path.realpath(path)))
         with self._writing("rm", name, wait) as (write, _notes):
             return remove(write, name)
 
@@ -290,13 +315,9 @@ class Kit:
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source
         files, relative to the report (`report_html`, `check_page`); none when the files' folder is unknown."""
-        root = self.sources().root
-        if root is None:
-            return lambda _path: None
-        base = (out.parent if out else Path.cwd()).resolve()
-        # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
-        return lambda path: urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(),
-                                               safe="/")
+        from kit.location import links_from
+
+        return links_from(self.sources().root, out)
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""
@@ -325,7 +346,8 @@ class Kit:
         whether it changed, went missing or now leads outside its folder (`status`)."""
         from kit.corpus.sources import SourceReader
 
-        return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
+        return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes,
+                            urls=self.store.page_urls())
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
                changes_for: str = "topics", progress: bool | Progress = False) -> list[Topic]:
@@ -411,34 +433,10 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
-        from kit.topics.summarize import about, in_sections, llm_summary, sections_note
+        from kit.topics.summarize import Length, summary_for
 
-        chat = self.chat_backend
-        mode, backend = (Mode.LLM, chat.name) if chat is not None else (Mode.EXTRACTIVE, "extractive")
-        topic = in_sections(topic, self.settings.summary_sections)
-        topic = about(topic, ctx.idf) if named else topic
-        if named and not topic.chunks:
-            return TopicSummary(topic, [], mode, backend, found=False,
-                                notes=[f"no ingested passage is about \"{topic.title}\""])
-        if self.chat_backend is None:
-            return self._extractive(topic, ctx, max_sentences, max_words, cache)
-        summary = llm_summary(topic, self.chat_backend, self.embedder, ctx, self._model_check())
-        summary.notes += sections_note(topic)
-        return summary
-
-    def _extractive(self, topic: Topic, ctx: Evidence, max_sentences: int, max_words: int | None,
-                    cache: TopicCache) -> TopicSummary:
-        """The extractive summary, reused from the last run when the topic's chunks are the same."""
-        params = f"{max_sentences}:{max_words}"
-        kept = cache.summary(topic, params, ctx.reader)
-        if kept is not None:
-            return kept
-        from kit.topics.summarize import extractive_summary, sections_note
-
-        summary = extractive_summary(topic, self.embedder, ctx, max_sentences, max_words)
-        summary.notes += sections_note(topic)
-        cache.remember(topic, params, summary)
-        return summary
+        return summary_for(topic, ctx, named, self.settings.summary_sections, self.embedder, cache,
+                           Length(max_sentences, max_words), self.chat_backend, self._model_check())
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""

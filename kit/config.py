@@ -90,13 +90,26 @@ class Settings(BaseModel):
     chunk_size: int = Field(800, ge=100, le=4000, description="Target chunk length in characters.")
     chunk_overlap: int = Field(120, ge=0, description="Characters shared by neighbouring chunks.")
     max_file_mb: float = Field(
-        10.0, gt=0, description="Files larger than this are skipped with a note in the summary."
+        10.0, gt=0, description="Files (and web pages fetched by URL) larger than this are skipped with a note "
+        "in the summary."
     )
     fallback_encoding: str = Field(
         "cp1252", description="Encoding tried when a file is neither UTF-8 nor UTF-16 with a BOM."
     )
     extensions: tuple[str, ...] = Field(
         (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"), description="File types ingested."
+    )
+    # A web server answers a page in well under a second; 20 s only trips on one that hangs or crawls.
+    web_timeout: float = Field(
+        20.0, gt=0, description="Seconds `kit ingest URL` waits to connect to a web server, and then for each "
+        "read of its answer; past it the page is skipped with one line (the stored copy, if any, is kept).",
+    )
+    web_max_redirects: int = Field(
+        5, ge=0, description="Redirects `kit ingest URL` follows for one page before giving up on it.",
+    )
+    web_robots: bool = Field(
+        True, description="Honour a site's robots.txt when fetching a page by URL (`--ignore-robots` turns it "
+        "off for one run, for a site of your own).",
     )
     top_k: int = Field(5, ge=1, description="Hits returned by search.")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever before fusion.")

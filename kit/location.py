@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -78,6 +80,11 @@ def utf8_name(name: str) -> str:
     return name
 
 
+def is_url(text: str) -> bool:
+    """Whether `text` is an http(s) URL: a web page `kit ingest` fetches, never a path on disk."""
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
 def under(name: str, scope: str) -> bool:
     """Whether the stored name `name` is `scope` itself or lies under it."""
     if scope == ".":
@@ -141,3 +148,13 @@ def stores_in(folder: Path) -> list[Path]:
         return [child for child in folder.iterdir() if child.is_dir() and (child / STATE_FILE).is_file()]
     except OSError:
         return []
+
+
+def links_from(root: Path | None, out: Path | None) -> Callable[[str], str | None]:
+    """Links from a report written to `out` (None: into the current folder) to the files under
+    `root`, relative to the report; none when `root` is unknown."""
+    if root is None:
+        return lambda _path: None
+    base = (out.parent if out else Path.cwd()).resolve()
+    # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
+    return lambda path: urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(), safe="/")

@@ -162,6 +162,7 @@ class Hit:
     keyword_rank: int | None = None
     page: int | None = None  # PDF: the page the chunk is on (`Kit.search` sets it, as a citation's)
     paragraph: int | None = None  # DOCX: the paragraph the chunk starts in
+    url: str | None = None  # a web page's snapshot: the URL it was fetched from
 
     def to_dict(self) -> dict[str, object]:
         c = self.chunk
@@ -169,7 +170,8 @@ class Hit:
             "id": c.id, "path": c.path, "start": c.start, "end": c.end, "section": c.section,
             "score": round(self.score, 6), "dense_rank": self.dense_rank,
             "keyword_rank": self.keyword_rank, "text": c.text,
-            **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph)) if v is not None},
+            **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph), ("url", self.url))
+               if v is not None},
         }
 
     def __str__(self) -> str:
@@ -309,6 +311,7 @@ class Citation:
     # the page of a PDF, the paragraph of a DOCX (None for other formats).
     page: int | None = None
     paragraph: int | None = None
+    url: str | None = None  # the file is a web page's snapshot, fetched from this URL
 
     @property
     def verified(self) -> bool:
@@ -323,14 +326,16 @@ class Citation:
                 "section": self.section, "quote": self.quote, "check": self.check,
                 "problem": self.problem, "support": self.support, "reasons": list(self.reasons),
                 "doc_sha256": self.doc_sha256,
-                **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph)) if v is not None}}
+                **{k: v for k, v in (("page", self.page), ("paragraph", self.paragraph), ("url", self.url))
+                   if v is not None}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Citation:
         return cls(int(d["key"]), str(d["path"]), int(d["start"]), int(d["end"]), d["section"], str(d["quote"]),
                    QuoteCheck(d.get("check", "exact")), CitationProblem(d["problem"]) if d.get("problem") else None,
                    str(d.get("doc_sha256", "")), Support(d["support"]) if d.get("support") else None,
-                   tuple(d.get("reasons", ())), _number(d.get("page")), _number(d.get("paragraph")))
+                   tuple(d.get("reasons", ())), _number(d.get("page")), _number(d.get("paragraph")),
+                   str(d["url"]) if d.get("url") else None)
 
 
 def _number(value: Any) -> int | None:

@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING
 
 from kit.cli.common import LLM_OPTIONS, PROGRESS, WAIT, Command, open_kit, options, show_progress
-from kit.location import shown
+from kit.errors import InputError
+from kit.location import is_url, shown
 from kit.terminal import say
 
 if TYPE_CHECKING:
@@ -15,9 +16,32 @@ if TYPE_CHECKING:
 
 
 def ingest(args: argparse.Namespace) -> int:
-    report = open_kit(args).ingest(args.folder, progress=show_progress(args), wait=args.wait, rebuild=args.rebuild)
+    from kit.api import Kit
+
+    progress = show_progress(args)
+    given = options(args)
+    if args.ignore_robots:
+        given["web_robots"] = False
+    kit = Kit(**given)
+    if args.urls is not None or is_url(args.folder or ""):
+        if args.rebuild:
+            raise InputError("--rebuild drops the whole store; run it with a folder, then ingest the URLs")
+        report = kit.ingest_urls(_urls(args), progress=progress, wait=args.wait)
+    else:
+        report = kit.ingest(args.folder or "seeds", progress=progress, wait=args.wait, rebuild=args.rebuild)
     say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
     return 0
+
+
+def _urls(args: argparse.Namespace) -> list[str]:
+    """The URLs to fetch: the one given, then those of the --urls file; a folder beside --urls is refused."""
+    from pathlib import Path
+
+    from kit.ingest.web import read_url_list
+
+    if args.folder and not is_url(args.folder):
+        raise InputError(f"{args.folder}: give either a folder or --urls FILE, not both (run kit ingest twice)")
+    return ([args.folder] if args.folder else []) + (read_url_list(Path(args.urls)) if args.urls else [])
 
 
 def files(args: argparse.Namespace) -> int:
@@ -34,8 +58,10 @@ def format_listing(listing: Listing) -> str:
     lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
              f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
     lines += [f"note: {n}" for n in listing.notes]
+    urls = {s.name: s.url for s in listing.sources if s.kind == "url"}
     for source, stored in listing.by_source().items():
-        lines.append(f"{shown(source)}{'/' if kinds.get(source) == 'folder' else ''}  ({len(stored)} files, "
+        label = f"{shown(urls[source])} (saved as {shown(source)})" if source in urls else shown(source)
+        lines.append(f"{label}{'/' if kinds.get(source) == 'folder' else ''}  ({len(stored)} files, "
                      f"{sum(f.chunks for f in stored)} chunks)")
         lines += [f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {f.to_dict()['ingested']}"
                   for f in stored]
@@ -47,7 +73,8 @@ def rm(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    say(f"removed {shown(removal.path)}: {len(removal.files)} files, {removal.chunks} chunks"
+    what = f"{shown(args.path)} (saved as {shown(removal.path)})" if is_url(args.path) else shown(removal.path)
+    say(f"removed {what}: {len(removal.files)} files, {removal.chunks} chunks"
         + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
     if removal.still_covered_by:
         say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
@@ -98,12 +125,17 @@ def doctor(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ingest": Command("add a folder (or file) to the store, or sync it again", ingest, [
-        (("folder",), {"nargs": "?", "default": "seeds", "help": "folder or file of documents (default: seeds)"}),
+    "ingest": Command("add a folder (or file), or a web page by URL, to the store, or sync it again", ingest, [
+        (("folder",), {"nargs": "?", "help": "folder or file of documents, or a web page's http(s) URL "
+                       "(default: seeds)"}),
+        (("--urls",), {"metavar": "FILE", "help": "fetch the web pages listed in FILE (one URL a line, # comments)"}),
+        (("--ignore-robots",), {"action": "store_true", "help": "fetch pages even where robots.txt disallows "
+                                "them (for a site whose owner agrees)"}),
         WAIT,
         PROGRESS,
         (("--rebuild",), {"action": "store_true", "help": "drop the store first (to change embedder or chunking)"}),
-    ], "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json"),
+    ], "kit ingest seeds\n  kit ingest ~/notes --wait 30 --json\n  kit ingest https://example.org/page.html\n"
+       "  kit ingest --urls reading-list.txt"),
     "config": Command("show the effective settings and where each comes from", config, LLM_OPTIONS,
                       "kit config\n  KIT_TOP_K=8 kit config --json"),
     "doctor": Command("check the store against its sources (and --repair it)", doctor, [

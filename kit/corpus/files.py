@@ -57,9 +57,7 @@ def scan(root: Path, settings: Settings, name: Callable[[Path], str] | None = No
     naming = name or (lambda p: _relative_name(p, root))
     candidates: list[FoundFile] = []
     issues: list[FileIssue] = []
-    for path in _walk(root):
-        if ignore is not None and path == ignore:
-            continue
+    for path in _walk(root, ignore.resolve() if ignore is not None else None):
         rel = naming(path)
         problem = _entry_problem(path, root, rel, settings)
         if problem:
@@ -76,9 +74,10 @@ def _scan_file(path: Path, settings: Settings, name: Callable[[Path], str]) -> S
     return Scan([FoundFile(path, name(path))], [])
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, ignore: Path | None = None) -> Iterator[Path]:
     """Every entry under `root`, depth first in name order, without descending into hidden or
-    symlinked folders. Iterative: a folder 1,100 levels deep must not exhaust Python's stack."""
+    symlinked folders, nor into `ignore` (a store folder not named `.kit` holds web page snapshots
+    that are their own sources). Iterative: a folder 1,100 levels deep must not exhaust Python's stack."""
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -91,6 +90,8 @@ def _walk(root: Path) -> Iterator[Path]:
         subfolders = []
         for entry in entries:
             path = Path(entry.path)
+            if ignore is not None and path == ignore:
+                continue
             if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
                 subfolders.append(path)
             else:

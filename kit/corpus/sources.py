@@ -9,6 +9,7 @@ module does not locate quotes (see `kit.grounding.citations`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -30,8 +31,10 @@ class SourceReader:
     (a file the store records, ingested from outside its base); others are `outside`."""
 
     def __init__(self, root: Path | None, fallback_encoding: str = "cp1252", max_bytes: int = MAX_BYTES,
-                 confined: bool = False, stored: frozenset[str] = frozenset()) -> None:
+                 confined: bool = False, stored: frozenset[str] = frozenset(),
+                 urls: Mapping[str, str] | None = None) -> None:
         self.root = root
+        self.urls = dict(urls or {})  # web page snapshots: stored name -> the URL it was fetched from
         self.fallback = fallback_encoding
         self.max_bytes, self.confined, self.stored = max_bytes, confined, stored
         self._cache: dict[str, tuple[SourceStatus, TextView | None]] = {}
@@ -68,8 +71,15 @@ class SourceReader:
         view = self._file(rel)[1]
         return None if view is None else view.where(start)
 
+    def url(self, rel: str) -> str | None:
+        """The URL the stored file `rel` was fetched from, when it is a web page's snapshot."""
+        return self.urls.get(rel)
+
     def placed(self, hit: Hit) -> Hit:
-        """`hit` with the page (PDF) or paragraph (DOCX) its chunk starts in; other files are not read."""
+        """`hit` with the page (PDF) or paragraph (DOCX) its chunk starts in, or the URL of the web
+        page it comes from; other files are not read."""
+        if (url := self.url(hit.chunk.path)) is not None:
+            hit = replace(hit, url=url)
         where = self.where(hit.chunk.path, hit.chunk.start) if extractor(hit.chunk.path) else None
         if where is None:
             return hit

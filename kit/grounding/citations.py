@@ -113,7 +113,7 @@ def _located(citation: Citation, reader: SourceReader) -> Citation | None:
     paragraph = where[1] if where and where[0] == "paragraph" else None
     if (citation.page or page) != page or (citation.paragraph or paragraph) != paragraph:
         return None
-    return replace(citation, page=page, paragraph=paragraph)
+    return replace(citation, page=page, paragraph=paragraph, url=reader.url(citation.path) or citation.url)
 
 
 def verify_all(citations: Sequence[Citation], reader: SourceReader) -> tuple[list[Citation], list[Citation]]:

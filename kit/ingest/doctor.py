@@ -128,7 +128,7 @@ def check(settings: Settings, embedder_name: str, dim: int, state: StoreState, w
     result.facts.update({"chunks": stored["chunks"], "files": len(stored["files"])})
     manifest = read_manifest(cache)
     _compare_with_file_list(stored["files"], manifest, state, result)
-    _compare_with_sources(stored["files"], state, settings, base, result)
+    _compare_with_sources(stored["files"], state, settings, base, cache, result)
     return result
 
 
@@ -194,7 +194,7 @@ def _compare_with_file_list(files: dict[str, list[Any]], manifest: Manifest | No
 
 
 def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settings: Settings, base: Path,
-                          result: Checkup) -> None:
+                          store_dir: Path, result: Checkup) -> None:
     from kit.corpus.sources import SourceReader
     from kit.location import Location
 
@@ -202,9 +202,12 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         result.problems.append(Problem(Kind.EMPTY_SOURCE, "the store holds files but records no source; "
                                                           "run `kit ingest FOLDER` for the folders they came from"))
     reader = SourceReader(base, settings.fallback_encoding, settings.max_bytes)
-    location = Location(base / ".kit", True)
+    # The store folder, as ingest leaves it out of a folder's scan (its web page snapshots included).
+    location = Location(store_dir if store_dir.parent == base else base / ".kit", True)
     for source in state.sources:
-        mine = {p: v for p, v in files.items() if under(p, source.name)}
+        # A web page's snapshot in the store folder is its own source's, not that of a folder around it.
+        mine = {p: v for p, v in files.items() if under(p, source.name) and state.source_of(p) == source.name}
+        again = shown(source.url or source.name)  # what `kit ingest` takes to sync it
         statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
         bad = _went_bad(source.name, mine, reader, settings, location)
         statuses.update({SourceStatus.CHANGED.value: -len(bad), WENT_BAD: len(bad)})
@@ -213,7 +216,7 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
         if not mine:
             result.problems.append(Problem(Kind.EMPTY_SOURCE, f"source {shown(source.name)} has no file in the "
-                                                              f"store; run `kit ingest {shown(source.name)}`"))
+                                                              f"store; run `kit ingest {again}`"))
         if bad:
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"{', '.join(shown(p) for p in bad[:5])}: changed into "
                                            "a file ingest refuses (empty, binary or too large); its chunks are kept "
@@ -222,7 +225,7 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         if drift and mine:
             said = ", ".join(f"{n} {k}" for k, n in drift.items())
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"source {shown(source.name)}: {said} since it was "
-                                                                f"ingested; run `kit ingest {shown(source.name)}`"))
+                                                                f"ingested; run `kit ingest {again}`"))
 
 
 def _went_bad(name: str, mine: dict[str, list[Any]], reader: Any, settings: Settings, location: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""Ingest a source (a folder or one file) into the store: read, clean, chunk, embed what is new,
+"""Ingest a source (a folder, one file, or a web page's snapshot) into the store: read, clean, chunk, embed what is new,
 drop what is gone from that source only.
 
 Idempotent: an unchanged file costs a read and a hash, no embedding and no write. Two stages, so
@@ -42,6 +42,7 @@ class Found:
     name: str
     kind: SourceKind
     scan: Scan
+    url: str = ""  # a web page's address (kind "url"; the name is its snapshot's)
 
 
 @dataclass
@@ -73,8 +74,10 @@ def sync(write: Write, found: Found, settings: Settings, embedder: Embedder, pro
     """Bring the store's files under the source in line with the files on disk (caller holds the lock)."""
     started = time.perf_counter()
     report = IngestReport(files=len(found.scan.candidates), issues=list(found.scan.issues), source=found.name)
-    write.add_source(found.name, found.kind)  # recorded before any chunk is written
-    stored = {p: f for p, f in write.files().items() if under(p, found.name)}
+    write.add_source(found.name, found.kind, found.url)  # recorded before any chunk is written
+    # A web page's snapshot is its own source, even where a folder source (say ".") lies around it.
+    pages = {s.name for s in write.state.sources if s.kind == "url" and s.name != found.name}
+    stored = {p: f for p, f in write.files().items() if under(p, found.name) and p not in pages}
     plan = _read_all(found.scan.candidates, settings, stored, report, progress)
     _embed_and_write(plan, write, embedder, report, progress)
     if plan.relabel:
@@ -85,7 +88,7 @@ def sync(write: Write, found: Found, settings: Settings, embedder: Embedder, pro
     write.delete(plan.stale_ids + [cid for facts in gone for cid in facts.ids])
     report.removed += len(plan.stale_ids) + sum(len(facts.ids) for facts in gone)
     # What the source holds now, as `kit files` counts it (files kept after a failed read included).
-    report.chunks = sum(len(f.ids) for p, f in write.files().items() if under(p, found.name))
+    report.chunks = sum(len(f.ids) for p, f in write.files().items() if under(p, found.name) and p not in pages)
     report.seconds = time.perf_counter() - started
     progress.finish(rate_line(report.files, report.embedded, report.seconds))
     return report

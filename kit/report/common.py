@@ -69,9 +69,15 @@ def fragment(c: Citation) -> str:
     return f"#page={c.page}" if c.page else ""
 
 
+def fetched(url: str | None) -> str:
+    """" from https://..." after a web page snapshot's name, or "" for any other file."""
+    return f" from {shown(url)}" if url else ""
+
+
 def citation_line(c: Citation) -> str:
     support = f", {c.support.value}" if c.support else ""
-    return (f"[{c.key}] {name(c.path)}{place(c)} [{c.start}:{c.end}] {c.section}, quote {c.check.value}{support}: "
+    return (f"[{c.key}] {name(c.path)}{fetched(c.url)}{place(c)} [{c.start}:{c.end}] {c.section}, "
+            f"quote {c.check.value}{support}: "
             f"\"{one_line(c.quote)}\"")
 
 

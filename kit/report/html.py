@@ -12,6 +12,7 @@ from kit.report.common import (
     Links,
     change_note,
     counts_line,
+    fetched,
     fragment,
     name,
     one_line,
@@ -78,6 +79,7 @@ def citation_html(c: Citation, prefix: str = "", context: str | None = None, lin
         body = f"…{_e(before[-200:])}<mark>{quote}</mark>{_e(after[:200])}…"
     href = _href(c.path, links)
     source = f"<a href='{href}{fragment(c)}'>{_n(c.path)}</a>" if href else _n(c.path)
+    source += f" from <a href='{_e(c.url)}'>{_e(c.url)}</a>" if c.url and _web(c.url) else ""
     support = f", {c.support.value}" if c.support else ""
     return (f"<li id='{prefix}c{c.key}'><b>[{c.key}]</b> <span class='kit-src'>{source}{_e(place(c))} "
             f"[{c.start}:{c.end}] "
@@ -91,9 +93,14 @@ def _unsupported_html(claims: list[Claim], heading: str = "Not supported by the 
     return f"<div class='kit-section'><h4>{_e(heading)} ({len(claims)})</h4><ul>{items}</ul></div>"
 
 
+def _web(url: str) -> bool:
+    """Only an http(s) URL becomes a link (a saved answer could carry "javascript:..." as its url)."""
+    return url.lower().startswith(("http://", "https://"))
+
+
 def hit_html(hit: Hit) -> str:
     c = hit.chunk
-    head = f"<b>{_n(c.path)}</b> [{c.start}:{c.end}] <i>{_e(c.section)}</i> score {hit.score:.4f}"
+    head = f"<b>{_n(c.path)}</b>{_e(fetched(hit.url))} [{c.start}:{c.end}] <i>{_e(c.section)}</i> score {hit.score:.4f}"
     return f"<div style='margin:4px 0'>{head}<blockquote>{_e(c.text)}</blockquote></div>"
 
 

@@ -41,7 +41,8 @@ def _md_claim(claim: Claim) -> str:
 
 def _md_citation(c: Citation) -> str:
     support = f", {c.support.value}" if c.support else ""
-    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)}{place(c)} [{c.start}:{c.end}] "
+    url = f" from <{c.url}>" if c.url and not re.search(r"[\s<>]", c.url) else ""
+    return (f"- <a id=\"c{c.key}\"></a>[{c.key}] {_code(c.path)}{url}{place(c)} [{c.start}:{c.end}] "
             f"({md(c.section)}, quote {c.check.value}{support}): \"{md(one_line(c.quote, 400))}\"")
 
 

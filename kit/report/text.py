@@ -10,6 +10,7 @@ from kit.report.common import (
     change_note,
     citation_line,
     counts_line,
+    fetched,
     flagged,
     name,
     one_line,
@@ -33,7 +34,7 @@ def hit_text(hit: Hit, n: int | None = None) -> str:
     c = hit.chunk
     head = f"[{n}] " if n is not None else ""
     where = f" page {hit.page}" if hit.page else f" paragraph {hit.paragraph}" if hit.paragraph else ""
-    return (f"{head}{name(c.path)}{where} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
+    return (f"{head}{name(c.path)}{fetched(hit.url)}{where} [{c.start}:{c.end}] {c.section}  score {hit.score:.4f}\n"
             f"    {one_line(c.text, 300)}")
 
 

@@ -75,8 +75,7 @@ def _from_server(settings: Settings, location: Location) -> Listing:
     meta = collection_metadata(settings.chroma_host, settings.chroma_port, store.name, settings.chroma_timeout)
     manifest = read_manifest(store.cache)
     if meta and not meta.get("kit_writing") and manifest and manifest.generation == meta.get("kit_generation"):
-        sources = tuple(Source(str(s["name"]), s["kind"], float(s["added"]))
-                        for s in json.loads(str(meta.get("kit_sources") or "[]")))
+        sources = tuple(Source.from_dict(s) for s in json.loads(str(meta.get("kit_sources") or "[]")))
         return _listing(store.where, manifest, sources, ())
     return _from_store(settings, location, "")
 

@@ -33,10 +33,12 @@ def remove(write: Write, name: str) -> Removal:
     """Remove every stored file at or under `name`, and the sources at or under it."""
     doomed = {path: facts for path, facts in write.files().items() if under(path, name)}
     dropped = tuple(s.name for s in write.state.sources if under(s.name, name))
+    # A web page's snapshot lies in the store folder, which no folder's ingest reads back.
+    page = any(s.kind == "url" and s.name == name for s in write.state.sources)
     completing = write.completes is not None and (write.completes.op, write.completes.target) == ("rm", name)
     if not doomed and not dropped and not completing:  # an interrupted rm of it may have removed all already
         raise NotStoredError(f"the store holds nothing at or under {shown(name)}; `kit files` lists what it holds")
     write.remove_sources(name)
     write.delete([cid for facts in doomed.values() for cid in facts.ids])
     return Removal(name, tuple(sorted(doomed)), sum(len(f.ids) for f in doomed.values()), dropped,
-                   write.state.source_of(name))
+                   "" if page else write.state.source_of(name))

@@ -1,6 +1,7 @@
 """The store's state: what it was built with, its sources, its generation, a write in progress.
 
-Sources are the folders (or single files) a user ingested, named as the store names files. They
+Sources are the folders (or single files) a user ingested, named as the store names files, and the
+web pages fetched by URL (named by their snapshot in the store folder, with the URL beside). They
 are recorded before any chunk of them is written, so a crash never leaves chunks whose origin is
 unknown. The generation counts committed writes; readers compare it to know when their keyword
 index and file list are stale. `writing` marks a write in progress: found set by the next writer
@@ -25,20 +26,29 @@ from kit.location import STATE_FILE, under
 from kit.store.integrity import damaged, load_sealed, sealed
 
 FORMAT = 2  # 2: sources, base-relative names, keyword index and file list per generation
-SourceKind = Literal["folder", "file"]
+SourceKind = Literal["folder", "file", "url"]
 Operation = Literal["ingest", "rm", "repair"]
 
 
 @dataclass(frozen=True)
 class Source:
-    """A folder or file that was ingested, named as the store names files."""
+    """A folder or file that was ingested, named as the store names files; for a web page (kind
+    "url") the name is its snapshot's and `url` the address it was fetched from."""
 
     name: str
     kind: SourceKind
     added: float
+    url: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.url:
+            del data["url"]  # a folder's or file's record reads as before (and older kits read it)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        return cls(str(data["name"]), data["kind"], float(data["added"]), str(data.get("url") or ""))
 
 
 @dataclass(frozen=True)
@@ -66,12 +76,19 @@ class StoreState:
     server: str = ""  # http mode: host:port of the Chroma server
     format: int = FORMAT
 
-    def with_source(self, name: str, kind: SourceKind) -> StoreState:
+    def with_source(self, name: str, kind: SourceKind, url: str = "") -> StoreState:
         """Sources after ingesting `name`: unchanged if a source already covers it; else added,
-        replacing the sources it covers (ingesting a parent folder absorbs its children)."""
-        if any(under(name, s.name) for s in self.sources):
+        replacing the sources it covers (ingesting a parent folder absorbs its children). A web
+        page's snapshot lies in the store folder, which no folder scan reads: a folder never covers
+        nor absorbs it, and it covers only itself."""
+        if kind == "url":
+            if any(s.name == name and s.url == url for s in self.sources):
+                return self
+            kept = tuple(s for s in self.sources if s.name != name)
+            return replace(self, sources=(*kept, Source(name, kind, time.time(), url)))
+        if any(under(name, s.name) for s in self.sources if s.kind != "url" or s.name == name):
             return self
-        kept = tuple(s for s in self.sources if not under(s.name, name))
+        kept = tuple(s for s in self.sources if s.kind == "url" or not under(s.name, name))
         return replace(self, sources=(*kept, Source(name, kind, time.time())))
 
     def without(self, name: str) -> StoreState:
@@ -82,6 +99,14 @@ class StoreState:
         """The source a stored file belongs to ('' if none does)."""
         owners = [s.name for s in self.sources if under(name, s.name)]
         return max(owners, key=len, default="")
+
+    def url_of(self, name: str) -> str:
+        """The URL a stored web page snapshot was fetched from ('' for any other file)."""
+        return next((s.url for s in self.sources if s.kind == "url" and s.name == name), "")
+
+    def named_by_url(self, url: str) -> str:
+        """The snapshot name of the web page source fetched from `url` ('' if none is)."""
+        return next((s.name for s in self.sources if s.kind == "url" and s.url == url), "")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -94,7 +119,7 @@ class StoreState:
         return cls(
             collection=str(data["collection"]), facts=dict(data.get("facts") or {}),
             generation=int(data.get("generation", 0)),
-            sources=tuple(Source(str(s["name"]), s["kind"], float(s["added"])) for s in data.get("sources") or []),
+            sources=tuple(Source.from_dict(s) for s in data.get("sources") or []),
             chroma=str(data.get("chroma", "chroma")), writing=Writing(**writing) if writing else None,
             mode=str(data.get("mode", "local")), server=str(data.get("server", "")),
             format=int(data.get("format", 1)),

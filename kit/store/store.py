@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from kit.config import Settings
-from kit.errors import NoStoreError, SettingsMismatchError
+from kit.errors import KitError, NoStoreError, SettingsMismatchError
 from kit.location import Location, cache_dir, locate, require
 from kit.progress import Progress
 from kit.store.built import recorded_settings
@@ -152,6 +152,15 @@ class Store:
 
     def sources(self) -> tuple[Source, ...]:
         return self.state().sources
+
+    def page_urls(self) -> dict[str, str]:
+        """The stored web page snapshots, each with the URL it was fetched from (none without a store)."""
+        if not (self.location.exists or self.http):
+            return {}
+        try:
+            return {s.name: s.url for s in self.sources() if s.kind == "url"}
+        except KitError:  # the command itself says what is wrong with the store
+            return {}
 
     @property
     def seen_generation(self) -> int:

@@ -230,9 +230,9 @@ class Write:
     def files(self) -> dict[str, FileFacts]:
         return file_facts(self.catalog)
 
-    def add_source(self, name: str, kind: SourceKind) -> None:
+    def add_source(self, name: str, kind: SourceKind, url: str = "") -> None:
         """Record a source before any of its chunks is written (nothing to do if one covers it)."""
-        updated = self.state.with_source(name, kind)
+        updated = self.state.with_source(name, kind, url)
         if updated is not self.state:
             self.mark(updated, force=True)
 

@@ -18,7 +18,7 @@ does not cluster.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,7 @@ from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
 from kit.text import key_term_coverage
 from kit.topics.agreement import compare
+from kit.topics.cache import TopicCache
 from kit.topics.cluster import ctfidf_labels
 from kit.topics.coherence import antecedents
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
@@ -261,3 +262,36 @@ def _sentences_json(reply: str) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         return []
     return [i for i in items if isinstance(i, dict) and isinstance(i.get("text"), str) and i["text"].strip()]
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long an extractive summary may be: sentences, and words when given."""
+
+    sentences: int = 6
+    words: int | None = None
+
+
+def summary_for(topic: Topic, ctx: Evidence, named: bool, sections: Sequence[Section], embedder: Embedder,
+                cache: TopicCache, length: Length, chat: ChatBackend | None = None,
+                model_check: float | None = None) -> TopicSummary:
+    """A topic's summary: a named topic no passage is about is "not found"; a chat backend writes it,
+    else the extractive summary, reused from the last run when the topic's chunks are the same."""
+    mode, backend = (Mode.LLM, chat.name) if chat is not None else (Mode.EXTRACTIVE, "extractive")
+    topic = in_sections(topic, sections)
+    topic = about(topic, ctx.idf) if named else topic
+    if named and not topic.chunks:
+        return TopicSummary(topic, [], mode, backend, found=False,
+                            notes=[f"no ingested passage is about \"{topic.title}\""])
+    if chat is not None:
+        summary = llm_summary(topic, chat, embedder, ctx, model_check)
+        summary.notes += sections_note(topic)
+        return summary
+    params = f"{length.sentences}:{length.words}"
+    kept = cache.summary(topic, params, ctx.reader)
+    if kept is not None:
+        return kept
+    summary = extractive_summary(topic, embedder, ctx, length.sentences, length.words)
+    summary.notes += sections_note(topic)
+    cache.remember(topic, params, summary)
+    return summary
