@@ -27,7 +27,7 @@ from kit.errors import (
 )
 from kit.location import Location, locate
 from kit.progress import Bar, Progress, Silent
-from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.results import Answer, CheckResult, Summaries, Topic, Topics, TopicSummary
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
@@ -285,7 +285,7 @@ class Kit:
         return SourceReader(self.location.base, self.settings.fallback_encoding, self.settings.max_bytes)
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
-               changes_for: str = "topics") -> list[Topic]:
+               changes_for: str = "topics") -> Topics:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default). Each
         clustered topic's change is against the last run of `changes_for` ("topics", "summarize")."""
@@ -295,13 +295,13 @@ class Kit:
         self.store.require()
         if names:
             search = lambda name, n: self._search(name, k=n, sections=sections)  # noqa: E731
-            return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
+            return Topics(named_topic(name, search, passages, i) for i, name in enumerate(names, 1))
         chunks, vectors = self.store.all_vectors()
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
-        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder,
-                        self.topic_cache(k, changes_for))
+        return Topics(discover([chunks[i] for i in keep], vectors[keep], k, self.chat, self.embedder,
+                               self.topic_cache(k, changes_for)))
 
     def topic_cache(self, k: int | None = None, command: str = "topics") -> TopicCache:
         """The last run's topics and summaries, kept in the store folder; `k` and the settings
@@ -314,12 +314,13 @@ class Kit:
         return TopicCache(self.store.dir, key, command)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
-                  max_words: int | None = None) -> list[TopicSummary]:
+                  max_words: int | None = None) -> Summaries:
         """A cited summary per topic (auto topics by default; strings name topics). A named topic
-        that no passage is about gets "not in the documents" instead of an off-topic summary."""
+        that no passage is about gets "not in the documents" instead of an off-topic summary.
+        The list renders as the topic report, with what it was made from (`Summaries.save`)."""
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
-            chosen = self.topics(changes_for="summarize")
+            chosen: list[Topic] = self.topics(changes_for="summarize")
         elif named:
             chosen = self.topics(names=[str(t) for t in topics or []])
         else:
@@ -329,7 +330,17 @@ class Kit:
         out = [self._summary(t, ctx, named, max_sentences, max_words, cache) for t in chosen]
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
-        return out
+        return Summaries(out, self.provenance([c for s in out for c in s.citations]), self.file_links)
+
+    def report(self, path: str | Path, topics: list[str] | None = None, max_sentences: int = 6,
+               format: str | None = None) -> Path:  # as `kit summarize --format`
+        """Write the topic report `kit summarize --out path` writes: a cited summary per topic (auto
+        topics, or the ones `topics` names), headed by what it was made from, as .html (linked to the
+        source files), .md or .json by the suffix of `path`. A suffix kit does not write fails first."""
+        from kit.report.common import format_from
+
+        fmt = format or format_from(path)  # before any work
+        return self.summarize(topics or None, max_sentences=max_sentences).save(path, fmt)
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:

@@ -8,9 +8,10 @@ live in `kit.report`, the one renderer; the building blocks (Citation, Claim, ..
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 
 from kit.types import (
     CheckedClaim,
@@ -20,6 +21,7 @@ from kit.types import (
     Hit,
     Mode,
     Provenance,
+    Saved,
     Support,
     claim_text,
     support_counts,
@@ -34,7 +36,7 @@ def all_citations(claims: list[Claim]) -> list[Citation]:
     return sorted(seen.values(), key=lambda c: c.key)
 
 
-class ClaimsResult:
+class ClaimsResult(Saved):
     """What answers and summaries share: their claims, which of them are displayed, and which are
     listed apart under "not supported by the sources"."""
 
@@ -92,6 +94,7 @@ class Answer(ClaimsResult):
     notes: list[str] = field(default_factory=list)
     show_unsupported: bool = False
     _KIND = "answer"
+    _TITLE = "Answer"
     provenance: Provenance | None = None
     # Claims the sources support that do not answer the question asked (a model's true aside): listed apart
     off_question: list[Claim] = field(default_factory=list)
@@ -173,6 +176,7 @@ class CheckResult(ClaimsResult):
     mode: Mode = Mode.EXTRACTIVE
     backend: str = "check"
     show_unsupported: bool = True
+    _TITLE = "Check"
 
     @property
     def disclaimer(self) -> str:
@@ -302,6 +306,7 @@ class TopicSummary(ClaimsResult):
     show_unsupported: bool = False
     _KIND = "summary"
     _METHOD = " (map-reduce)"
+    _TITLE = "Topic summary"
 
     NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
     NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
@@ -330,6 +335,11 @@ class TopicSummary(ClaimsResult):
             "notes": self.notes, "traces": self.traces,
         }
 
+    def to_markdown(self) -> str:
+        from kit.report.markdown import summary_markdown
+
+        return summary_markdown(self)
+
     def __str__(self) -> str:
         from kit.report.text import summary_text
 
@@ -344,3 +354,72 @@ class TopicSummary(ClaimsResult):
         from kit.report.html import summary_html
 
         return summary_html(self)
+
+
+class Topics(list[Topic], Saved):
+    """The topics `Kit.topics` found: a list, shown as a table (number, title, chunks, keywords, sources)."""
+
+    _TITLE = "Topics"
+
+    def to_dict(self) -> list[dict[str, object]]:  # a list, as `kit topics --json`
+        return [t.to_dict() for t in self]
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import topics_markdown
+
+        return topics_markdown(self)
+
+    def __str__(self) -> str:
+        from kit.report.text import topic_text
+
+        return "\n".join(topic_text(t) for t in self)
+
+    def __repr__(self) -> str:
+        return f"Topics({len(self)}: " + "; ".join(f"{t.number} {t.title!r}" for t in self) + ")"
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import topics_html
+
+        return topics_html(self)
+
+
+class Summaries(list[TopicSummary], Saved):
+    """A summary per topic, as `Kit.summarize` returns them: a list that renders as the topic report
+    (`kit summarize --out`), with what it was made from and links to the source files."""
+
+    _TITLE = "Topic report"
+
+    def __init__(self, summaries: Iterable[TopicSummary] = (), provenance: Provenance | None = None,
+                 file_links: Callable[[Path | None], Callable[[str], str | None]] | None = None) -> None:
+        super().__init__(summaries)
+        self.provenance = provenance
+        self.file_links = file_links  # a report written to a path -> links from it to the source files
+
+    def to_dict(self) -> dict[str, object]:
+        return {"provenance": self.provenance.to_dict() if self.provenance else None,
+                "summaries": [s.to_dict() for s in self]}
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import report_markdown
+
+        return report_markdown(self, self.provenance)
+
+    def page(self, out: Path | None = None) -> str:
+        from kit.report.html import report_html
+
+        return report_html(self, self.provenance, links=self.file_links(out) if self.file_links else None)
+
+    def __str__(self) -> str:
+        from kit.report.text import summary_text
+
+        return "\n\n".join(summary_text(s) for s in self)
+
+    def __repr__(self) -> str:
+        n = support_counts([c for s in self for c in s.claims])
+        return (f"Summaries({len(self)} topics: {sum(len(s.shown) for s in self)} claims shown, {n['supported']} "
+                f"supported, {n['partial']} partial, {n['unsupported']} unsupported)")
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import summaries_html
+
+        return summaries_html(self)
