@@ -333,7 +333,7 @@ class Kit:
         return Summaries(out, self.provenance([c for s in out for c in s.citations]), self.file_links)
 
     def report(self, path: str | Path, topics: list[str] | None = None, max_sentences: int = 6,
-               format: str | None = None) -> Path:  # as `kit summarize --format`
+               format: str | None = None) -> Path:  # `format`: named as `kit summarize --format`
         """Write the topic report `kit summarize --out path` writes: a cited summary per topic (auto
         topics, or the ones `topics` names), headed by what it was made from, as .html (linked to the
         source files), .md or .json by the suffix of `path`. A suffix kit does not write fails first."""

@@ -40,7 +40,7 @@ class Saved:
 
         return page(self._TITLE, getattr(self, "provenance", None), self.to_html())
 
-    def save(self, path: str | Path, format: str | None = None) -> Path:  # the CLI's --format
+    def save(self, path: str | Path, format: str | None = None) -> Path:  # `format`: named as the CLI's --format
         """Write to `path` as .html (a self-contained page), .md or .json, by its suffix unless `format`
         says; another suffix is an `InputError` naming it, and nothing is written."""
         from kit.report.common import format_from
