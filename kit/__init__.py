@@ -16,8 +16,8 @@ from kit.version import __version__
 offline.apply()
 
 _TYPES = ("Answer", "CheckResult", "Chunk", "Citation", "Claim", "Document", "FileIssue", "Hit", "IngestReport",
-          "IssueKind", "SourceStatus", "Support", "Topic", "TopicSummary")
-_RESULTS = ("Answer", "CheckResult", "Topic", "TopicSummary")
+          "IssueKind", "SourceStatus", "Support", "Summaries", "Topic", "Topics", "TopicSummary")
+_RESULTS = ("Answer", "CheckResult", "Summaries", "Topic", "Topics", "TopicSummary")
 _LAZY = ({"Kit": "kit.api", "Settings": "kit.config", "KitError": "kit.errors"}
          | {name: "kit.results" if name in _RESULTS else "kit.types" for name in _TYPES})
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kit.api import Kit
     from kit.config import Settings
     from kit.errors import KitError
-    from kit.results import Answer, CheckResult, Topic, TopicSummary
+    from kit.results import Answer, CheckResult, Summaries, Topic, Topics, TopicSummary
     from kit.types import (
         Chunk,
         Citation,
@@ -70,9 +70,11 @@ __all__ = [
     "KitError",
     "Settings",
     "SourceStatus",
+    "Summaries",
     "Support",
     "Topic",
     "TopicSummary",
+    "Topics",
     "__version__",
     "open",
 ]

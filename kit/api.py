@@ -16,11 +16,10 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.config import RESULT_SETTINGS, Settings
+from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder, identity
 from kit.errors import (
     EmptyStoreError,
@@ -30,14 +29,14 @@ from kit.errors import (
 )
 from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
-from kit.results import Answer, CheckResult, ClaimsResult, Topic, TopicSummary, run_counts
+from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
-from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Mode, Provenance, Section
+from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Provenance, Section
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
     from kit.answer.answerers import Answerer
@@ -231,11 +230,11 @@ class Kit:
     def _record(self, kind: RunKind, given: str, results: Sequence[ClaimsResult], data: dict[str, Any],
                 session: str | None = None) -> None:
         """Add a run to the history (unless the `history` setting is off); never fails the run."""
-        if not self.settings.history:
-            return
-        llm = next((r.backend for r in results if r.mode is Mode.LLM), None)
-        used = {"llm": self.settings.llm if llm else "extractive", "model": llm, "embedder": self.settings.embedder}
-        self.history.record(kind, given, used, run_counts(results), data, session)
+        if self.settings.history:
+            from kit.store.history import run_facts
+
+            used, counts = run_facts(results, self.settings.llm, self.settings.embedder)
+            self.history.record(kind, given, used, counts, data, session)
 
     def _answer(self, question: str, hits: list[Hit], answerer: Answerer | None = None) -> Answer:
         from kit.answer.answerers import stale_notes
@@ -301,16 +300,9 @@ class Kit:
 
     def provenance(self, citations: list[Citation]) -> Provenance:
         """What an answer or report was made from: sources, cited files' hashes, version, settings, date."""
-        from kit.corpus.readers import extractor
-        from kit.version import __version__
+        from kit.grounding.provenance import provenance
 
-        sources = tuple(s.name for s in self.store.sources())
-        settings = {k: v for k, v in self.settings.public_dump().items() if k in RESULT_SETTINGS}
-        files = {c.path: c.doc_sha256 for c in citations}
-        created = datetime.now(UTC).replace(microsecond=0).isoformat()
-        readers = {path: name for path in sorted(files) if (name := extractor(path))}
-        return Provenance(sources, dict(sorted(files.items())), __version__, settings, created,
-                          str(self.location.base), readers)
+        return provenance(citations, [s.name for s in self.store.sources()], self.settings, self.location.base)
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source
@@ -350,7 +342,7 @@ class Kit:
                             urls=self.store.page_urls())
 
     def topics(self, names: list[str] | None = None, k: int | None = None, passages: int = 12,
-               changes_for: str = "topics", progress: bool | Progress = False) -> list[Topic]:
+               changes_for: str = "topics", progress: bool | Progress = False) -> Topics:
         """Topics of the corpus: clustered (`k` fixed or chosen), or the ones `names` give; either way
         from the sections `settings.summary_sections` names (the article text by default). Each
         clustered topic's change is against the last run of `changes_for` ("topics", "summarize").
@@ -366,20 +358,20 @@ class Kit:
         return found
 
     def _topics(self, names: list[str] | None, k: int | None, passages: int, changes_for: str,
-                bar: Progress) -> list[Topic]:
+                bar: Progress) -> Topics:
         from kit.topics.cluster import discover, named_topic
 
         sections = list(self.settings.summary_sections)
         self.store.require()
         if names:
             search = lambda name, n: self._search(name, k=n, sections=sections)  # noqa: E731
-            return [named_topic(name, search, passages, i) for i, name in enumerate(names, 1)]
+            return Topics(named_topic(name, search, passages, i) for i, name in enumerate(names, 1))
         chunks, vectors = self.store.all_vectors(bar)
         if not chunks:
             raise EmptyStoreError("the store is empty: run `kit ingest FOLDER` first")
         keep = [i for i, c in enumerate(chunks) if c.section in sections]
-        return discover([chunks[i] for i in keep], vectors[keep], k, self.chat_backend, self.embedder,
-                        self.topic_cache(k, changes_for), bar)
+        return Topics(discover([chunks[i] for i in keep], vectors[keep], k, self.chat_backend, self.embedder,
+                               self.topic_cache(k, changes_for), bar))
 
     def topic_cache(self, k: int | None = None, command: str = "topics") -> TopicCache:
         """The last run's topics and summaries, kept in the store folder; `k` and the settings
@@ -392,9 +384,10 @@ class Kit:
         return TopicCache(self.store.dir, key, command)
 
     def summarize(self, topics: list[Topic] | list[str] | None = None, max_sentences: int = 6,
-                  max_words: int | None = None, progress: bool | Progress = False) -> list[TopicSummary]:
+                  max_words: int | None = None, progress: bool | Progress = False) -> Summaries:
         """A cited summary per topic (auto topics by default; strings name topics). A named topic
         that no passage is about gets "not in the documents" instead of an off-topic summary.
+        The list renders as the topic report, with what it was made from (`Summaries.save`).
         `progress`: True draws a bar on stderr, or pass your own `Progress` to hear each stage."""
         bar = progress_for(progress, "summarize")
         started = time.perf_counter()
@@ -407,12 +400,12 @@ class Kit:
         return out
 
     def _summarize(self, topics: list[Topic] | list[str] | None, max_sentences: int, max_words: int | None,
-                   bar: Progress) -> list[TopicSummary]:
+                   bar: Progress) -> Summaries:
         from kit.store.history import RunKind
 
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
-            chosen = self._topics(None, None, 12, "summarize", bar)
+            chosen: list[Topic] = self._topics(None, None, 12, "summarize", bar)
         elif named:
             chosen = self._topics([str(t) for t in topics or []], None, 12, "topics", bar)
         else:
@@ -426,10 +419,19 @@ class Kit:
             bar.advance(1, t.title)
         for s in out:
             s.show_unsupported = self.settings.show_unsupported
-        report = {"provenance": self.provenance([c for s in out for c in s.citations]).to_dict(),
-                  "summaries": [s.to_dict() for s in out]}
-        self._record(RunKind.SUMMARIZE, "; ".join(t.title for t in chosen) if topics else "auto", out, report)
-        return out
+        summaries = Summaries(out, self.provenance([c for s in out for c in s.citations]), self.file_links)
+        self._record(RunKind.SUMMARIZE, "; ".join(t.title for t in chosen) if topics else "auto", out,
+                     summaries.to_dict())
+        return summaries
+
+    def report(self, path: str | Path, topics: list[str] | None = None, max_sentences: int = 6,
+               format: str | None = None) -> Path:  # `format`: named as `kit summarize --format`
+        """Write the topic report `kit summarize --out path` writes (.html linked to the source files,
+        .md or .json by the suffix of `path`; a suffix kit does not write fails before any work)."""
+        from kit.report.common import format_from
+
+        fmt = format or format_from(path)
+        return self.summarize(topics or None, max_sentences=max_sentences).save(path, fmt)
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:

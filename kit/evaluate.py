@@ -19,7 +19,7 @@ from typing import Any
 
 from kit.errors import KitError
 from kit.results import Answer
-from kit.types import Hit
+from kit.types import Hit, Saved
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ class QuestionResult:
 
 
 @dataclass
-class QAReport:
-    """Aggregate metrics; every rate is in [0, 1] and None when it has no denominator."""
+class QAReport(Saved):
+    """Aggregate metrics; every rate is in [0, 1] and None when it has no denominator. Prints as
+    `kit eval` does; shows as a table per question and one of totals in a notebook."""
 
     n: int = 0
     answerable: int = 0
@@ -69,6 +70,27 @@ class QAReport:
         out["seconds_per_question"] = round(self.seconds_per_question, 3)
         out["questions"] = [q.to_dict() for q in self.questions]
         return out
+
+    _TITLE = "Evaluation"
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import text_markdown
+
+        return text_markdown(self._TITLE, str(self))
+
+    def __str__(self) -> str:
+        from kit.report.text import eval_text
+
+        return eval_text(self.to_dict())
+
+    def __repr__(self) -> str:
+        return (f"QAReport({self.n} questions, {self.answerable} answerable: answer accuracy "
+                f"{self.answer_accuracy}, recall {self.recall_at}, mrr {self.mrr})")
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import eval_html
+
+        return eval_html(self.to_dict())
 
 
 def load_qa(path: Path) -> list[QAItem]:

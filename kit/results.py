@@ -8,11 +8,12 @@ live in `kit.report`, the one renderer; the building blocks (Citation, Claim, ..
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from kit.findings import Agreement, Difference, TopicChange
 from kit.types import (
     CheckedClaim,
     Chunk,
@@ -21,6 +22,7 @@ from kit.types import (
     Hit,
     Mode,
     Provenance,
+    Saved,
     Support,
     claim_text,
     support_counts,
@@ -41,15 +43,7 @@ def claim_from_dict(d: dict[str, Any], by_key: dict[int, Citation]) -> Claim:
                  tuple(d["reasons"]))
 
 
-def run_counts(results: Sequence[ClaimsResult]) -> dict[str, int]:
-    """Claims shown, supported and not supported over the results of one run (as history keeps them)."""
-    claims = [c for r in results for c in r.claims]
-    return {"shown": sum(len(r.shown) for r in results),
-            "supported": sum(c.support is Support.SUPPORTED for c in claims),
-            "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
-
-
-class ClaimsResult:
+class ClaimsResult(Saved):
     """What answers and summaries share: their claims, which of them are displayed, and which are
     listed apart under "not supported by the sources"."""
 
@@ -107,6 +101,7 @@ class Answer(ClaimsResult):
     notes: list[str] = field(default_factory=list)
     show_unsupported: bool = False
     _KIND = "answer"
+    _TITLE = "Answer"
     provenance: Provenance | None = None
     # Claims the sources support that do not answer the question asked (a model's true aside): listed apart
     off_question: list[Claim] = field(default_factory=list)
@@ -202,6 +197,7 @@ class CheckResult(ClaimsResult):
     mode: Mode = Mode.EXTRACTIVE
     backend: str = "check"
     show_unsupported: bool = True
+    _TITLE = "Check"
 
     @property
     def disclaimer(self) -> str:
@@ -247,14 +243,6 @@ class CheckResult(ClaimsResult):
         return check_html(self)
 
 
-class TopicChange(StrEnum):
-    """How a discovered topic compares with the previous run on the same store."""
-
-    NEW = "new"  # no topic of the last run had these documents
-    CHANGED = "changed"  # documents were added, removed or edited since the last run
-    UNCHANGED = "unchanged"  # the same documents with the same content
-
-
 @dataclass(frozen=True)
 class Topic:
     """A group of chunks about one subject, with a readable label, keywords, its documents
@@ -298,29 +286,6 @@ class Topic:
         return topic_html(self)
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """Two or more sources stating the same thing: the statement, and each source's verified quote."""
-
-    statement: str
-    citations: tuple[Citation, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {"statement": self.statement, "citations": [c.to_dict() for c in self.citations]}
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Sources giving different figures for the same subject."""
-
-    subject: str
-    versions: tuple[tuple[str, Citation], ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {"subject": self.subject,
-                "versions": [{"says": text, "citation": c.to_dict()} for text, c in self.versions]}
-
-
 @dataclass
 class TopicSummary(ClaimsResult):
     """A summary of one topic as claims, each cited and judged like an answer's, with where the
@@ -338,6 +303,7 @@ class TopicSummary(ClaimsResult):
     show_unsupported: bool = False
     _KIND = "summary"
     _METHOD = " (map-reduce)"
+    _TITLE = "Topic summary"
 
     NOT_FOUND = "Not in the documents: no ingested passage is about this topic."
     NO_CLAIMS = "Not in the documents: no sentence of this topic's sources could be cited and checked (see the notes)."
@@ -366,6 +332,11 @@ class TopicSummary(ClaimsResult):
             "notes": self.notes, "traces": self.traces,
         }
 
+    def to_markdown(self) -> str:
+        from kit.report.markdown import summary_markdown
+
+        return summary_markdown(self)
+
     def __str__(self) -> str:
         from kit.report.text import summary_text
 
@@ -380,3 +351,72 @@ class TopicSummary(ClaimsResult):
         from kit.report.html import summary_html
 
         return summary_html(self)
+
+
+class Topics(list[Topic], Saved):
+    """The topics `Kit.topics` found: a list, shown as a table (number, title, chunks, keywords, sources)."""
+
+    _TITLE = "Topics"
+
+    def to_dict(self) -> list[dict[str, object]]:  # a list, as `kit topics --json`
+        return [t.to_dict() for t in self]
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import topics_markdown
+
+        return topics_markdown(self)
+
+    def __str__(self) -> str:
+        from kit.report.text import topic_text
+
+        return "\n".join(topic_text(t) for t in self)
+
+    def __repr__(self) -> str:
+        return f"Topics({len(self)}: " + "; ".join(f"{t.number} {t.title!r}" for t in self) + ")"
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import topics_html
+
+        return topics_html(self)
+
+
+class Summaries(list[TopicSummary], Saved):
+    """A summary per topic, as `Kit.summarize` returns them: a list that renders as the topic report
+    (`kit summarize --out`), with what it was made from and links to the source files."""
+
+    _TITLE = "Topic report"
+
+    def __init__(self, summaries: Iterable[TopicSummary] = (), provenance: Provenance | None = None,
+                 file_links: Callable[[Path | None], Callable[[str], str | None]] | None = None) -> None:
+        super().__init__(summaries)
+        self.provenance = provenance
+        self.file_links = file_links  # a report written to a path -> links from it to the source files
+
+    def to_dict(self) -> dict[str, object]:
+        return {"provenance": self.provenance.to_dict() if self.provenance else None,
+                "summaries": [s.to_dict() for s in self]}
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import report_markdown
+
+        return report_markdown(self, self.provenance)
+
+    def page(self, out: Path | None = None) -> str:
+        from kit.report.html import report_html
+
+        return report_html(self, self.provenance, links=self.file_links(out) if self.file_links else None)
+
+    def __str__(self) -> str:
+        from kit.report.text import summary_text
+
+        return "\n\n".join(summary_text(s) for s in self)
+
+    def __repr__(self) -> str:
+        n = support_counts([c for s in self for c in s.claims])
+        return (f"Summaries({len(self)} topics: {sum(len(s.shown) for s in self)} claims shown, {n['supported']} "
+                f"supported, {n['partial']} partial, {n['unsupported']} unsupported)")
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import summaries_html
+
+        return summaries_html(self)

@@ -9,13 +9,48 @@ the markup, whose tags stripped and references decoded read as the span's text (
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 
 Section = Literal["article", "comments", "sidebar"]
 SECTIONS: tuple[Section, ...] = ("article", "comments", "sidebar")
+
+
+class Saved:
+    """What every result type shares: `to_html()` (what a notebook shows) and `save(path)`, in the
+    format its suffix names. A subclass gives `to_dict`, `to_markdown`, `_repr_html_` and `_TITLE`."""
+
+    _TITLE = "kit"
+    to_dict: Callable[[], Any]
+    to_markdown: Callable[[], str]
+    _repr_html_: Callable[[], str]
+
+    def to_html(self) -> str:
+        """This result as an HTML fragment with its own styles, as a notebook shows it."""
+        return self._repr_html_()
+
+    def page(self, out: Path | None = None) -> str:
+        """A self-contained HTML page, headed by the provenance when there is one (links relative to `out`)."""
+        from kit.report.html import page
+
+        return page(self._TITLE, getattr(self, "provenance", None), self.to_html())
+
+    def save(self, path: str | Path, format: str | None = None) -> Path:  # `format`: named as the CLI's --format
+        """Write to `path` as .html (a self-contained page), .md or .json, by its suffix unless `format`
+        says; another suffix is an `InputError` naming it, and nothing is written."""
+        from kit.report.common import format_from
+
+        out = Path(path)
+        fmt = format or format_from(out)
+        text = (self.page(out) if fmt == "html" else self.to_markdown() if fmt == "md"
+                else json.dumps(self.to_dict(), indent=2, ensure_ascii=False))
+        out.write_text(text, encoding="utf-8")
+        return out
 
 
 @dataclass(frozen=True)

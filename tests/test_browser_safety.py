@@ -22,8 +22,9 @@ import pytest
 
 import kit
 from kit.cli import main
+from kit.findings import Agreement, Difference
 from kit.report import report_html, report_markdown
-from kit.results import Agreement, Difference, Topic, TopicSummary
+from kit.results import Topic, TopicSummary
 from kit.types import Citation, Claim, Mode, Provenance, Support
 from tests.helpers import SEEDS
 

@@ -13,9 +13,10 @@ import pytest
 
 import kit
 from kit.cli import main
+from kit.findings import Agreement, Difference
 from kit.report import md, report_html, report_markdown, summary_html, visible
 from kit.report.text import answer_text
-from kit.results import Agreement, Answer, Difference, Topic, TopicSummary
+from kit.results import Answer, Topic, TopicSummary
 from kit.topics.summarize import extractive_summary
 from kit.types import Citation, Claim, Mode, Provenance, Support
 from tests.helpers import SEEDS

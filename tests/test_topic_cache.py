@@ -18,8 +18,8 @@ import pytest
 import kit
 from kit.api import Kit
 from kit.embeddings import Embedder
+from kit.findings import TopicChange
 from kit.llm.testing import ScriptedChat
-from kit.results import TopicChange
 from kit.topics.cache import FILE
 from tests.test_topics import SUBJECTS, write_subjects
 

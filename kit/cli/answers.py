@@ -54,10 +54,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from kit.report.text import eval_text
-
     report = open_kit(args).evaluate(args.qa_file, k=args.k, limit=args.limit)
-    say(json.dumps(report.to_dict(), indent=2) if args.json else eval_text(report.to_dict()))
+    say(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
     return 0
 
 

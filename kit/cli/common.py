@@ -7,7 +7,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kit.errors import InputError
@@ -97,10 +96,7 @@ def open_kit(args: argparse.Namespace) -> Kit:
 
 
 def format_from(out: str | None) -> str:
-    """The report format an --out file name asks for; one line for a suffix kit does not write."""
-    suffix = Path(out).suffix.lower() if out else ".md"
-    formats = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
-    if suffix not in formats:
-        raise InputError(f"--out {out}: kit writes reports as .md, .html or .json; name the file with one of "
-                         "these suffixes (or give --format)")
-    return formats[suffix]
+    """The report format an --out file name asks for (Markdown without one); one line for a suffix kit cannot use."""
+    from kit.report.common import format_from as from_suffix
+
+    return from_suffix(out, "--out") if out else "md"

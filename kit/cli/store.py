@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
 
 from kit.cli.common import LLM_OPTIONS, PROGRESS, WAIT, Command, open_kit, options, show_progress
 from kit.errors import InputError
 from kit.location import is_url, shown
 from kit.terminal import say
-
-if TYPE_CHECKING:
-    from kit.store.listing import Listing
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -49,23 +45,8 @@ def files(args: argparse.Namespace) -> int:
     from kit.store.listing import list_files
 
     listing = list_files(Settings.load(**options(args)))
-    say(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else format_listing(listing))
+    say(json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) if args.json else str(listing))
     return 0
-
-
-def format_listing(listing: Listing) -> str:
-    kinds = {s.name: s.kind for s in listing.sources}
-    lines = [f"store {shown(listing.store)}  generation {listing.generation}  sources {len(listing.sources)}  "
-             f"files {len(listing.files)}  chunks {sum(f.chunks for f in listing.files)}"]
-    lines += [f"note: {n}" for n in listing.notes]
-    urls = {s.name: s.url for s in listing.sources if s.kind == "url"}
-    for source, stored in listing.by_source().items():
-        label = f"{shown(urls[source])} (saved as {shown(source)})" if source in urls else shown(source)
-        lines.append(f"{label}{'/' if kinds.get(source) == 'folder' else ''}  ({len(stored)} files, "
-                     f"{sum(f.chunks for f in stored)} chunks)")
-        lines += [f"  {shown(f.path)}  {f.chunks} chunks  sha256 {f.sha256[:12]}  {f.to_dict()['ingested']}"
-                  for f in stored]
-    return "\n".join(lines)
 
 
 def rm(args: argparse.Namespace) -> int:
@@ -107,20 +88,13 @@ def config(args: argparse.Namespace) -> int:
 
 
 def doctor(args: argparse.Namespace) -> int:
+    from kit.report.text import checkup_text
+
     result = open_kit(args).doctor(repair=args.repair, wait=args.wait)
     if args.json:
         say(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0 if result.ok else 1
-    say(f"store is {result.verdict.value}" + ("; nothing to repair" if args.repair and result.ok
-                                              and not result.actions else ""))
-    for key, value in result.facts.items():
-        say(f"  {key}: {value}")
-    for source, counts in result.sources.items():
-        say(f"  source {shown(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
-    lines = [f"  problem: {shown(p.text)}" for p in result.problems] + [
-        f"  fixed: {shown(p.text)}" for p in result.fixed] + [f"  done: {shown(a)}" for a in result.actions]
-    for line in lines:
-        say(line)
+    say(checkup_text(result.to_dict(), repaired=args.repair))
     return 0 if result.ok else 1
 
 

@@ -4,46 +4,29 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from kit.cli.common import LLM_OPTIONS, PROGRESS, Command, format_from, open_kit, positive, show_progress
-from kit.results import TopicChange, TopicSummary
+from kit.findings import TopicChange
+from kit.results import TopicSummary
 from kit.terminal import say
 
 
 def topics(args: argparse.Namespace) -> int:
-    from kit.report.text import topic_text
-
     found = open_kit(args).topics(k=args.n_topics, progress=show_progress(args))
-    if args.json:
-        say(json.dumps([t.to_dict() for t in found], indent=2, ensure_ascii=False))
-    else:
-        say("\n".join(topic_text(t) for t in found))
+    say(json.dumps(found.to_dict(), indent=2, ensure_ascii=False) if args.json else str(found))
     return 0
 
 
 def summarize(args: argparse.Namespace) -> int:
-    from kit.report.html import report_html
-    from kit.report.markdown import report_markdown
-
     fmt = args.format or ("json" if args.json else format_from(args.out))  # a bad --out fails before any work
-    k = open_kit(args)
     names = None if args.topics == ["auto"] else args.topics
-    summaries = k.summarize(names, max_sentences=args.sentences, progress=show_progress(args))
-    provenance = k.provenance([c for s in summaries for c in s.citations])
-    out = Path(args.out) if args.out else None
-    if fmt == "json":
-        text = json.dumps({"provenance": provenance.to_dict(), "summaries": [s.to_dict() for s in summaries]},
-                          indent=2, ensure_ascii=False)
-    elif fmt == "html":
-        text = report_html(summaries, provenance, links=k.file_links(out))
-    else:
-        text = report_markdown(summaries, provenance)
-    if out is None:
-        say(text)
+    # `Kit.report` is this summarize and save; the summaries are kept here for the line that says what was written.
+    summaries = open_kit(args).summarize(names, max_sentences=args.sentences, progress=show_progress(args))
+    if args.out is None:
+        say(summaries.page() if fmt == "html" else summaries.to_markdown() if fmt == "md"
+            else json.dumps(summaries.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    out.write_text(text, encoding="utf-8")
-    say(f"wrote {out}: " + written(summaries))
+    say(f"wrote {summaries.save(args.out, fmt)}: " + written(summaries))
     return 0
 
 

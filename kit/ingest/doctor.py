@@ -28,7 +28,7 @@ from kit.errors import KitError, StoreResourceError
 from kit.location import shown, under
 from kit.store.manifest import Manifest, read_manifest
 from kit.store.state import StoreState
-from kit.types import IssueKind, SourceStatus
+from kit.types import IssueKind, Saved, SourceStatus
 
 
 class Verdict(StrEnum):
@@ -87,8 +87,8 @@ class Problem:
 
 
 @dataclass
-class Checkup:
-    """What the check found and, after a repair, what was done."""
+class Checkup(Saved):
+    """What the check found and, after a repair, what was done; prints as `kit doctor` does."""
 
     facts: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -109,6 +109,26 @@ class Checkup:
         return {"ok": self.ok, "verdict": self.verdict.value, **self.facts, "sources": self.sources,
                 "problems": [p.to_dict() for p in self.problems], "fixed": [p.to_dict() for p in self.fixed],
                 "actions": self.actions}
+
+    _TITLE = "Store check"
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import text_markdown
+
+        return text_markdown(self._TITLE, str(self))
+
+    def __str__(self) -> str:
+        from kit.report.text import checkup_text
+
+        return checkup_text(self.to_dict())
+
+    def __repr__(self) -> str:
+        return f"Checkup({self.verdict.value}: {len(self.problems)} problems, {len(self.actions)} actions)"
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import checkup_html
+
+        return checkup_html(self.to_dict())
 
 
 def check(settings: Settings, embedder_name: str, dim: int, state: StoreState, writer_alive: bool,

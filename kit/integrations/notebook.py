@@ -6,7 +6,8 @@ projection (PCA) of the chunk embeddings, drawn with matplotlib's Agg canvas int
 also shows a citation's span read straight from its source file. Results are small objects
 that render as HTML or PNG in Jupyter and hold plain rows (`Table.records()`) elsewhere.
 It does not ingest, embed, cluster or change a store, needs no pandas, and never touches
-pyplot's global state, so it works the same in a kernel, a test or a headless CI job.
+pyplot's global state, so it works the same in a kernel, a test or a headless CI job. `ask_box`
+is the one interactive piece: a question box whose answers show as `Answer` HTML (ipywidgets).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,12 +26,14 @@ from kit.config import Settings
 from kit.corpus.chunking import chunk_document
 from kit.corpus.files import UnreadableFile, read_document, scan
 from kit.corpus.sources import SourceReader
-from kit.errors import MissingExtraError
+from kit.errors import KitError, MissingExtraError
 from kit.results import Topic, TopicSummary
 from kit.types import SECTIONS, Chunk, Citation, Document, support_counts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from kit.api import Kit
 
 _NO_TOPIC = 0  # topic number of chunks no topic holds (too short to cluster)
 
@@ -280,3 +283,29 @@ def framed(page: str, height: int = 600) -> Html:
     """A whole HTML page inside an iframe, so its page-wide styles leave the notebook alone."""
     return Html(f"<iframe srcdoc=\"{html.escape(page, quote=True)}\" style='width:100%;height:{height}px;"
                 f"border:1px solid #ccc'></iframe>")
+
+
+def ask_box(k: Kit, placeholder: str = "Ask the documents a question") -> Any:
+    """A question box for a notebook: a text field and an Ask button over an output area where each
+    answer shows as `Answer` HTML (cited claims, hoverable markers) or a mistake as one `kit: error:`
+    line. Needs ipywidgets (`pip install 'kit[notebook]'`); returns the widget (a VBox) to display."""
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        raise MissingExtraError.needs("the ask box", "notebook") from None
+    question = widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="70%"))
+    button = widgets.Button(description="Ask", button_style="primary")
+    out = widgets.Output()
+
+    def ask(_button: object = None) -> None:
+        try:
+            answer = k.ask(question.value)
+            data = {"text/html": answer.to_html(), "text/plain": str(answer)}
+        except KitError as exc:  # a user's mistake (an empty question, no store): one line, as the CLI says it
+            line = f"kit: error: {exc}"
+            data = {"text/html": f"<pre class='kit-error'>{html.escape(line)}</pre>", "text/plain": line}
+        # The Output widget's own message format, so the answer shows in a kernel and reads back in a test alike.
+        out.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+    button.on_click(ask)
+    return widgets.VBox([widgets.HBox([question, button]), out])

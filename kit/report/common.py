@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
+from kit.errors import InputError
 from kit.location import shown
 from kit.results import Topic
 from kit.types import (
@@ -84,3 +87,54 @@ def citation_line(c: Citation) -> str:
 def change_note(t: Topic) -> str:
     """" (new since the last run)" and the like, or "" when there was no last run to compare with."""
     return f" ({t.change.value} since the last run)" if t.change is not None else ""
+
+
+FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def format_from(path: str | Path, option: str = "") -> str:
+    """The format a file name asks for by its suffix ("md", "html", "json"); for any other an
+    `InputError` naming the file, its suffix and the ones kit writes (`option`: the CLI option that gave it)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        hint = " (or give --format)" if option else ""
+        raise InputError(f"{option + ' ' if option else ''}{path}: kit writes .md, .html or .json, not "
+                         f"{suffix or 'a file without a suffix'}; name the file with one of these suffixes{hint}")
+    return FORMATS[suffix]
+
+
+def by_source(listing: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(source, kind, its files) from `Listing.to_dict()`: the sources in order, then any file's
+    source the store no longer records."""
+    groups: dict[str, list[dict[str, Any]]] = {s["name"]: [] for s in listing["sources"]}
+    for f in listing["files"]:
+        groups.setdefault(f["source"], []).append(f)
+    kinds = {s["name"]: s["kind"] for s in listing["sources"]}
+    return [(source, kinds.get(source, ""), files) for source, files in groups.items()]
+
+
+def facts(checkup: dict[str, Any]) -> dict[str, Any]:
+    """The facts of `Checkup.to_dict()` (store, generation, chunks, files...): what is not its verdict or lists."""
+    return {k: v for k, v in checkup.items() if k not in ("ok", "verdict", "sources", "problems", "fixed", "actions")}
+
+
+def mark(value: bool | int | None) -> str:
+    """An evaluation cell: yes, no, a number, or n/a where the QA file gives nothing to judge by."""
+    return "n/a" if value is None else ("yes" if value is True else "no" if value is False else str(value))
+
+
+def rounded(value: object) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def eval_totals(report: dict[str, Any]) -> dict[str, str]:
+    """An evaluation's totals from `QAReport.to_dict()`, rounded, recall as one line."""
+    totals = {key: value for key, value in report.items() if key != "questions"}
+    totals["recall_at"] = ", ".join(f"{k} {rounded(v)}" for k, v in totals["recall_at"].items())
+    return {key: rounded(value) for key, value in totals.items()}
+
+
+def gold_rank(q: dict[str, Any]) -> str:
+    return "n/a" if q["gold_rank"] is None else (str(q["gold_rank"]) if q["gold_rank"] else "-")

@@ -5,15 +5,21 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from kit.report.common import (
     FLAG,
     VERDICT,
     Links,
+    by_source,
     change_note,
     counts_line,
+    eval_totals,
+    facts,
     fetched,
     fragment,
+    gold_rank,
+    mark,
     name,
     one_line,
     place,
@@ -156,7 +162,7 @@ def _checked_html(claim: CheckedClaim, prefix: str) -> str:
 
 def check_page(result: CheckResult, title: str = "Check", links: Links | None = None) -> str:
     """A checked text as a self-contained page, headed by what it was checked against."""
-    return _page(title, result.provenance, check_html(result, links))
+    return page(title, result.provenance, check_html(result, links))
 
 
 def _context(c: Citation, chunks: Sequence[object]) -> str | None:
@@ -221,10 +227,10 @@ def report_html(summaries: list[TopicSummary], provenance: Provenance | None = N
                 title: str = "Topic report", links: Links | None = None) -> str:
     """A self-contained page: no external scripts, styles or fonts."""
     toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
-    return _page(title, provenance, f"<ol>{toc}</ol>" + "".join(summary_html(s, links) for s in summaries))
+    return page(title, provenance, f"<ol>{toc}</ol>" + "".join(summary_html(s, links) for s in summaries))
 
 
-def _page(title: str, provenance: Provenance | None, body: str) -> str:
+def page(title: str, provenance: Provenance | None, body: str) -> str:
     """A self-contained page (no external scripts, styles or fonts) headed by its provenance."""
     p = provenance
     items = [f"Corpus: {', '.join(f'<code>{_n(s)}</code>' for s in p.sources) or '(unknown)'}",
@@ -235,3 +241,82 @@ def _page(title: str, provenance: Provenance | None, body: str) -> str:
             f"<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}}"
             f"section{{border-top:2px solid #ccc;margin-top:2em}}</style>"
             f"</head><body><h1>{_e(title)}</h1><ul class='kit-src'>{header}</ul>{body}</body></html>")
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "") -> str:
+    """A table of cells already escaped (or markup made here), under escaped column names."""
+    head = "".join(f"<th style='text-align:left'>{_e(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{cell}</td>" for cell in row) + "</tr>"
+                   for row in rows)
+    cap = f"<caption style='text-align:left'>{caption}</caption>" if caption else ""
+    return f"<table class='kit-table'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def topics_html(topics: Sequence[Topic]) -> str:
+    """One row per topic: number, title (and its change since the last run), chunks, keywords, sources."""
+    rows = [(str(t.number), _e(t.title + change_note(t)), str(len(t.chunks)), _e(", ".join(t.keywords)),
+             ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())) for t in topics]
+    return _table(("topic", "title", "chunks", "keywords", "sources (chunks)"), rows, f"{len(rows)} topics")
+
+
+def summaries_html(summaries: Sequence[TopicSummary]) -> str:
+    """A row per summary (claims by verdict, citations, mode), then each summary as `summary_html` shows it."""
+    rows = []
+    for s in summaries:
+        n = {v: sum(c.support.value == v for c in s.claims) for v in ("supported", "partial", "unsupported")}
+        title = f"<a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a>"
+        rows.append((str(s.topic.number), title, str(len(s.shown)), str(n["supported"]), str(n["partial"]),
+                     str(n["unsupported"]), str(len(s.citations)), _e(s.mode.value)))
+    columns = ("topic", "title", "shown", "supported", "partial", "not supported", "citations", "mode")
+    table = _table(columns, rows, f"{len(rows)} topic summaries")
+    return f"<div>{table}{''.join(summary_html(s) for s in summaries)}</div>"
+
+
+def listing_html(listing: dict[str, Any]) -> str:
+    """A store's sources and files (`kit files`), from `Listing.to_dict()`: a table per source, a row
+    per file with its chunks, the start of its sha256 and when it was ingested."""
+    files = listing["files"]
+    head = (f"<p><b>store</b> <code>{_n(listing['store'])}</code>: generation {listing['generation']}, "
+            f"{len(listing['sources'])} sources, {len(files)} files, {sum(f['chunks'] for f in files)} chunks</p>")
+    notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in listing["notes"])
+    tables = []
+    urls = {s["name"]: s["url"] for s in listing["sources"] if s.get("url")}
+    for source, kind, stored in by_source(listing):
+        label = f"{_e(urls[source])} (saved as {_n(source)})" if source in urls else _n(source)
+        rows = [(_n(f["path"]), str(f["chunks"]), f"<code title='{_e(f['sha256'])}'>{_e(f['sha256'][:12])}</code>",
+                 _e(f["ingested"])) for f in stored]
+        caption = (f"<b>{label}{'/' if kind == 'folder' else ''}</b> ({len(stored)} files, "
+                   f"{sum(f['chunks'] for f in stored)} chunks)")
+        tables.append(_table(("file", "chunks", "sha256", "ingested"), rows, caption))
+    return f"{_STYLE}<div class='kit-files'>{head}{notes}{''.join(tables)}</div>"
+
+
+_VERDICT_COLOUR = {"healthy": "#1a7f37", "stale": "#8a5a00"}  # the others (incomplete, damaged, unchecked): red
+
+
+def checkup_html(checkup: dict[str, Any]) -> str:
+    """What `kit doctor` found, from `Checkup.to_dict()`: the verdict, facts, each source's files by
+    status, problems, what a repair fixed and what it did."""
+    verdict = checkup["verdict"]
+    colour = _VERDICT_COLOUR.get(verdict, "#a00")
+    rows = [(_e(k), _e(str(v))) for k, v in facts(checkup).items()] + [
+        (f"source {_n(source)}", _e(", ".join(f"{n} {status}" for status, n in counts.items())))
+        for source, counts in checkup["sources"].items()]
+    lists = "".join(
+        f"<h4>{label} ({len(items)})</h4><ul>" + "".join(f"<li>{_e(text)}</li>" for text in items) + "</ul>"
+        for label, items in (("Problems", [p["text"] for p in checkup["problems"]]),
+                             ("Fixed", [p["text"] for p in checkup["fixed"]]), ("Done", checkup["actions"]))
+        if items)
+    return (f"<div class='kit-doctor'><p><b>store is <span style='color:{colour}'>{_e(verdict)}</span></b></p>"
+            f"{_table(('fact', 'value'), rows)}{lists}</div>")
+
+
+def eval_html(report: dict[str, Any]) -> str:
+    """An evaluation, from `QAReport.to_dict()`: a row per question (gold rank, right, cites gold,
+    abstained; n/a where the QA file gives nothing to judge by), then the totals."""
+    rows = [(str(n), gold_rank(q), mark(q["correct"]), mark(q["cites_gold"]), mark(q["abstained"]),
+             _e(one_line(q["question"], 120))) for n, q in enumerate(report["questions"], 1)]
+    questions = _table(("#", "gold rank", "right", "cites gold", "abstained", "question"), rows,
+                       f"{len(rows)} questions")
+    totals = _table(("measure", "value"), [(_e(k), _e(v)) for k, v in eval_totals(report).items()])
+    return f"<div class='kit-eval'>{questions}{totals}</div>"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, visible
-from kit.results import Answer, CheckResult, TopicSummary
+from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.types import (
     Citation,
     Claim,
@@ -119,3 +120,19 @@ def _md_header(p: Provenance | None) -> list[str]:
             f"- kit {md(p.kit_version)}", f"- Settings: {settings}", ""]
 
 
+
+
+def topics_markdown(topics: Sequence[Topic], title: str = "Topics") -> str:
+    """A numbered list of topics: title, chunks, keywords and the files each draws on."""
+    lines = [f"# {md(title)}", ""] + [
+        f"{t.number}. **{md(t.title)}**{change_note(t)} ({len(t.chunks)} chunks)  \n"
+        f"   _Keywords: {md(', '.join(t.keywords))}_  \n"
+        f"   _Sources: {', '.join(f'{_code(p)} ({n})' for p, n in t.coverage.items())}_" for t in topics]
+    return "\n".join([*lines, ""])
+
+
+def text_markdown(title: str, text: str) -> str:
+    """A plain-text view (a file list, a store check, an evaluation) as Markdown: under a heading, in a
+    fenced block no backtick run in the text can close, so nothing in it renders."""
+    fence = "`" * max(3, max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"# {md(title)}\n\n{fence}text\n{text}\n{fence}\n"

@@ -7,11 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from kit.report.common import (
     VERDICT,
+    by_source,
     change_note,
     citation_line,
     counts_line,
+    eval_totals,
+    facts,
     fetched,
     flagged,
+    gold_rank,
+    mark,
     name,
     one_line,
     size,
@@ -124,17 +129,11 @@ def config_text(values: dict[str, Any], origins: dict[str, str], about: dict[str
 def eval_text(report: dict[str, Any]) -> str:
     """A row per question (gold rank, right, cites gold, abstained; n/a where the QA file gives
     nothing to judge by), then the totals, rounded; from `QAReport.to_dict()`."""
-    def mark(value: bool | int | None) -> str:
-        return "n/a" if value is None else ("yes" if value is True else "no" if value is False else str(value))
-
     lines = [f"{'#':>3}  {'gold rank':>9}  {'right':>5}  {'cites gold':>10}  {'abstained':>9}  question"]
     for n, q in enumerate(report["questions"], 1):
-        rank = "n/a" if q["gold_rank"] is None else (str(q["gold_rank"]) if q["gold_rank"] else "-")
-        lines.append(f"{n:>3}  {rank:>9}  {mark(q['correct']):>5}  {mark(q['cites_gold']):>10}  "
+        lines.append(f"{n:>3}  {gold_rank(q):>9}  {mark(q['correct']):>5}  {mark(q['cites_gold']):>10}  "
                      f"{mark(q['abstained']):>9}  {one_line(q['question'], 70)}")
-    totals = {key: value for key, value in report.items() if key != "questions"}
-    totals["recall_at"] = ", ".join(f"{k} {_rounded(v)}" for k, v in totals["recall_at"].items())
-    lines += [""] + [f"{key:26} {_rounded(value)}" for key, value in totals.items()]
+    lines += [""] + [f"{key:26} {value}" for key, value in eval_totals(report).items()]
     return "\n".join(lines)
 
 
@@ -190,3 +189,30 @@ def history_check_text(runs: int, broken: list[tuple[Run, list[str]]], where: st
     for run, problems in broken:
         lines += ["", run_line(run)] + [f"      {one_line(p, 200)}" for p in problems]
     return "\n".join(lines)
+def listing_text(listing: dict[str, Any]) -> str:
+    """A store's sources and files (`kit files`), from `Listing.to_dict()`: a line per file with its
+    chunks, the start of its sha256 and when it was ingested."""
+    files = listing["files"]
+    lines = [f"store {name(listing['store'])}  generation {listing['generation']}  sources {len(listing['sources'])}  "
+             f"files {len(files)}  chunks {sum(f['chunks'] for f in files)}"]
+    lines += [f"note: {n}" for n in listing["notes"]]
+    urls = {s["name"]: s["url"] for s in listing["sources"] if s.get("url")}
+    for source, kind, stored in by_source(listing):
+        label = f"{name(urls[source])} (saved as {name(source)})" if source in urls else name(source)
+        lines.append(f"{label}{'/' if kind == 'folder' else ''}  ({len(stored)} files, "
+                     f"{sum(f['chunks'] for f in stored)} chunks)")
+        lines += [f"  {name(f['path'])}  {f['chunks']} chunks  sha256 {f['sha256'][:12]}  {f['ingested']}"
+                  for f in stored]
+    return "\n".join(lines)
+
+
+def checkup_text(checkup: dict[str, Any], repaired: bool = False) -> str:
+    """What `kit doctor` found, from `Checkup.to_dict()`: the verdict, the facts, each source's files
+    by status, then every problem, what a repair fixed and what it did."""
+    nothing = "; nothing to repair" if repaired and checkup["ok"] and not checkup["actions"] else ""
+    lines = [f"store is {checkup['verdict']}{nothing}"] + [f"  {k}: {name(str(v))}" for k, v in facts(checkup).items()]
+    lines += [f"  source {name(source)}: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+              for source, counts in checkup["sources"].items()]
+    lines += [f"  problem: {name(p['text'])}" for p in checkup["problems"]]
+    lines += [f"  fixed: {name(p['text'])}" for p in checkup["fixed"]]
+    return "\n".join(lines + [f"  done: {name(a)}" for a in checkup["actions"]])

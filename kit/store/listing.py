@@ -22,11 +22,13 @@ from kit.location import Location, locate, require, shown
 from kit.store.built import as_built
 from kit.store.manifest import Manifest, StoredFile, read_manifest
 from kit.store.state import Source, read_state
+from kit.types import Saved
 
 
 @dataclass(frozen=True)
-class Listing:
-    """A store's sources and files at one generation."""
+class Listing(Saved):
+    """A store's sources and files at one generation; prints as `kit files` does, and shows as a
+    table per source in a notebook (rendered from `to_dict()`)."""
 
     store: str
     generation: int
@@ -46,6 +48,27 @@ class Listing:
                 "sources": [{**s.to_dict(), "added": iso_time(s.added), "files": len(groups.get(s.name, [])),
                              "chunks": sum(f.chunks for f in groups.get(s.name, []))} for s in self.sources],
                 "files": [f.to_dict() for f in self.files], "notes": list(self.notes)}
+
+    _TITLE = "Files"
+
+    def to_markdown(self) -> str:
+        from kit.report.markdown import text_markdown
+
+        return text_markdown(self._TITLE, str(self))
+
+    def __str__(self) -> str:
+        from kit.report.text import listing_text
+
+        return listing_text(self.to_dict())
+
+    def __repr__(self) -> str:
+        return (f"Listing({shown(self.store)}: generation {self.generation}, {len(self.sources)} sources, "
+                f"{len(self.files)} files, {sum(f.chunks for f in self.files)} chunks)")
+
+    def _repr_html_(self) -> str:
+        from kit.report.html import listing_html
+
+        return listing_html(self.to_dict())
 
 
 def list_files(settings: Settings, location: Location | None = None) -> Listing:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kit.findings import Agreement, Difference
 from kit.numbers import UNITS, words_value
-from kit.results import Agreement, Difference
 from kit.text import STOPWORDS, match_stem, stem
 from kit.types import Citation
 

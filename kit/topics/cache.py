@@ -32,9 +32,10 @@ import numpy as np
 
 from kit.corpus.sources import SourceReader
 from kit.errors import DamagedFileError
+from kit.findings import Agreement, Difference, TopicChange
 from kit.grounding.citations import verify
 from kit.location import TOPICS_CACHE
-from kit.results import Agreement, Difference, Topic, TopicChange, TopicSummary
+from kit.results import Topic, TopicSummary
 from kit.store.integrity import load_sealed, sealed
 from kit.types import Chunk, Citation, Claim, Mode, Support
 
