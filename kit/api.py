@@ -29,7 +29,7 @@ from kit.errors import (
 )
 from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
-from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary
+from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary, run_facts
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
@@ -231,8 +231,6 @@ class Kit:
                 session: str | None = None) -> None:
         """Add a run to the history (unless the `history` setting is off); never fails the run."""
         if self.settings.history:
-            from kit.store.history import run_facts
-
             used, counts = run_facts(results, self.settings.llm, self.settings.embedder)
             self.history.record(kind, given, used, counts, data, session)
 

@@ -16,8 +16,10 @@ STAGES = ["corpus", "store", "ingest", "llm", "grounding", "answer", "topics", "
 # Top-level modules used by every stage; they import no stage package (embeddings reaches the
 # OpenAI client of llm only inside the function that builds the OpenAI embedder).
 SHARED = {"config", "errors", "types", "report", "location", "text", "numbers", "secrets", "offline", "terminal",
-          "progress", "crash", "embeddings", "calibration", "evaluate"}
-RENDERED = {"kit.types", "kit.results"}  # the one renderer (kit.report.*) is imported lazily by what it renders
+          "progress", "crash", "embeddings", "calibration", "evaluate", "findings"}
+# The one renderer (kit.report.*) is imported lazily by what it renders (types, results); the plain data
+# it renders as part of them (findings) sits in that circle through kit.types.
+RENDERED = {"kit.types", "kit.results", "kit.findings"}
 MAX_LINES = 450
 MAX_TOP_LEVEL = 20
 

@@ -18,7 +18,7 @@ import json
 import sqlite3
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import InputError, KitWarning, StoreBusyError
-from kit.results import ClaimsResult
-from kit.types import Mode, Support
 
 FILE = "history.sqlite"
 # One run is one INSERT that holds the write lock for milliseconds; 2 s of waiting means another
@@ -191,14 +189,3 @@ def _run(row: tuple[Any, ...], result: dict[str, Any] | None = None) -> Run:
     return Run(int(row[0]), row[1], RunKind(row[2]), row[3], row[4], row[5], row[6], int(row[7]), int(row[8]),
                int(row[9]), row[10], result or {})
 
-
-def run_facts(results: Sequence[ClaimsResult], llm: str, embedder: str
-              ) -> tuple[dict[str, str | None], dict[str, int]]:
-    """Who wrote a run's results (the `llm` setting and model, or extractive; the embedder), and how
-    many claims were shown, supported and not supported."""
-    model = next((r.backend for r in results if r.mode is Mode.LLM), None)
-    used = {"llm": llm if model else "extractive", "model": model, "embedder": embedder}
-    claims = [c for r in results for c in r.claims]
-    return used, {"shown": sum(len(r.shown) for r in results),
-            "supported": sum(c.support is Support.SUPPORTED for c in claims),
-            "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
