@@ -231,3 +231,32 @@ def _generation_error(chat: GGUFChat, error: dict[str, Any]) -> LLMError:
                            "or raise KIT_LLM_CONTEXT")
     return LLMError.of(kind, f"the GGUF model {chat.info.path.name} failed while generating "
                        f"({error.get('type', 'error')}: {error.get('message', '')})"[:300], status)
+
+
+BENCH_PROMPT = "Explain in five sentences why rivers meander."
+
+
+@dataclass(frozen=True)
+class Speed:
+    """One short generation timed (`kit models bench`): how fast this machine runs a model."""
+
+    load_seconds: float
+    prompt_tokens: int
+    tokens: int
+    seconds: float  # the prompt's evaluation and the generation together
+    threads: int
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+def measure_speed(settings: Settings) -> Speed:
+    """Load the model `settings` name and time one reply of up to llm_max_tokens tokens."""
+    started = time.perf_counter()
+    chat = GGUFChat(settings)
+    loaded = time.perf_counter() - started
+    began = time.perf_counter()
+    result = chat.complete([Message("user", BENCH_PROMPT)])
+    seconds = time.perf_counter() - began
+    return Speed(loaded, result.prompt_tokens or 0, result.completion_tokens or 0, seconds, chat.model.threads)
