@@ -25,6 +25,7 @@ from kit.errors import LLMConfigError
 from kit.llm import models
 from kit.llm.gguf_file import model_path
 from kit.llm.models import ModelSpec, installed_path
+from tests.helpers import SEEDS, open_hash
 
 PACKAGE = "kit-test-tiny-part"
 VERSION = "1.0"
@@ -202,6 +203,17 @@ def test_a_model_name_resolves_through_settings(cache: Path, wheels: Path, tmp_p
     assert kit(capsys, "models", "path", "tiny-test")[1].strip() == str(cache / "tiny-test.gguf")
     elsewhere = tmp_path / "own.gguf"
     assert model_path(Settings.load(environ={"KIT_GGUF_MODEL": str(elsewhere)})) == elsewhere  # paths stay paths
+
+
+def test_asking_through_a_model_name_not_installed_says_how_to_get_it(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store"
+    open_hash(store).ingest(SEEDS)
+    monkeypatch.setenv("KIT_GGUF_MODEL", "tiny-test")
+    code, out, err = kit(capsys, "ask", "How many cruise missiles?", "--llm", "gguf", "--store", str(store),
+                         "--embedder", "hash")
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert len(errors(err)) == 1 and "model tiny-test is not installed" in err and "`kit models pull tiny-test`" in err
 
 
 def test_bad_names_and_options_are_one_line(cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
