@@ -228,6 +228,14 @@ def test_bad_names_and_options_are_one_line(cache: Path, tmp_path: Path, capsys:
     assert leftovers(cache) == []
 
 
+def test_the_list_notes_a_killed_pull(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = kit(capsys, "models")
+    assert code == 0 and "tiny-test" in out and "note:" not in out
+    (cache / ".pull-tiny-test-x1").mkdir(parents=True)
+    code, out, _ = kit(capsys, "models")
+    assert code == 0 and f"note: {cache / '.pull-tiny-test-x1'} holds a pull that is running or was killed" in out
+
+
 def test_the_registry_entries_are_whole() -> None:
     for name, entry in models.REGISTRY.items():
         assert entry.name == name

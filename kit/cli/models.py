@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kit.cli.common import Command
 from kit.errors import InputError
-from kit.llm.models import REGISTRY, ModelSpec, installed_path, is_installed, lookup, resolve
+from kit.llm.models import REGISTRY, ModelSpec, installed_path, is_installed, lookup, partial_downloads, resolve
 from kit.location import shown
 from kit.terminal import say
 
@@ -49,6 +49,8 @@ def listing(args: argparse.Namespace) -> int:
                  else f"not installed: kit models pull {row['name']}")
         say(f"{row['name']:<{width}}  {row['size'] / 1e6:>6,.0f} MB  RAM {row['ram_bytes'] / 1e9:.1f} GB at "
             f"{row['context']:,} tokens  {row['licence']}  {where}")
+    for folder in partial_downloads():
+        say(f"note: {shown(str(folder))} holds a pull that is running or was killed; delete it if none is running")
     return 0
 
 

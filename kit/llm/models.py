@@ -79,6 +79,12 @@ def is_installed(spec: ModelSpec) -> bool:
     return path.is_file() and path.stat().st_size == spec.size
 
 
+def partial_downloads() -> list[Path]:
+    """Temporary folders of pulls still running or killed (a pull that ends removes its own)."""
+    folder = models_dir()
+    return sorted(folder.glob(".pull-*")) if folder.is_dir() else []
+
+
 def lookup(name: str) -> ModelSpec:
     """The registry entry called `name`; one line listing the known names otherwise."""
     if name not in REGISTRY:
