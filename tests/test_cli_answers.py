@@ -114,7 +114,7 @@ def test_version_and_help_with_examples(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.startswith("kit 0.")
-    for command in ("ingest", "search", "ask", "topics", "summarize", "verify", "config", "doctor"):
+    for command in ("ingest", "search", "ask", "topics", "summarize", "verify", "config", "doctor", "models"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         out = capsys.readouterr().out

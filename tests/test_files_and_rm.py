@@ -64,12 +64,14 @@ def test_files_keeps_each_file_s_ingest_time_until_it_changes(project: Path, mak
 
 def test_files_on_the_command_line_imports_nothing_heavy(project: Path, store_dir: Path) -> None:
     for argv in (["files", "--store", str(store_dir)], ["files", "--json", "--store", str(store_dir)],
-                 ["--help"], ["--version"]):
+                 ["--help"], ["--version"], ["models"]):
         done = subprocess.run([sys.executable, "-c", NO_HEAVY_IMPORTS, *argv], capture_output=True, text=True,
                               timeout=60, env=kit_free_env())
         assert done.stderr.strip().splitlines()[-1] == "HEAVY:", (argv, done.stderr)
         if argv[0] == "files":
             assert "notes/harbour.txt" in done.stdout
+        if argv == ["models"]:
+            assert "qwen2.5-coder-1.5b" in done.stdout
         if argv == ["--version"]:
             assert done.stdout.strip() == "kit 0.1.0"
 

@@ -75,6 +75,9 @@ COMMANDS = {
     "check --from a name with escapes": ["check", "--from", f"d{ESC}"],
     "ingest of a name with escapes": ["ingest", f"n{ESC}"],
     "an option value with escapes": ["search", "x", "--section", f"s{ESC}"],
+    "models": ["models"],
+    "models --json": ["models", "--json"],
+    "models pull of a name with escapes": ["models", "pull", f"m{ESC}"],
 }
 
 

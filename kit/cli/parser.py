@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from kit.cli import answers, history, store, topics
+from kit.cli import answers, history, models, store, topics
 from kit.cli.common import Command, Parser
 
 # The order `kit --help` lists the commands in.
 ORDER = ["ingest", "search", "ask", "chat", "check", "eval", "topics", "summarize", "verify", "history", "config",
-         "doctor", "files", "rm", "prepare"]
+         "doctor", "files", "rm", "prepare", "models"]
 
 
 def commands() -> dict[str, Command]:
-    table = {**store.COMMANDS, **answers.COMMANDS, **topics.COMMANDS, **history.COMMANDS}
+    table = {**store.COMMANDS, **answers.COMMANDS, **topics.COMMANDS, **history.COMMANDS, **models.COMMANDS}
     return {name: table[name] for name in ORDER + sorted(set(table) - set(ORDER))}
 
 

@@ -121,6 +121,7 @@ class GGUFChat:
         self.reply_tokens = settings.llm_max_tokens
         self.timeout = settings.llm_timeout
         self._counts: dict[str, int] = {}
+        self.last_timings: dict[str, Any] = {}  # of the last reply, as llama.cpp measured it
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` under the model's own tokenizer (llama.cpp's /tokenize)."""
@@ -158,6 +159,7 @@ class GGUFChat:
             stream.cancel.set()  # stops at the next token; the prompt itself cannot be interrupted
             raise LLMError.of(Kind.TIMEOUT, f"the GGUF model {self.info.path.name} did not finish within "
                               f"KIT_LLM_TIMEOUT ({self.timeout:g} s); raise it or lower KIT_LLM_MAX_TOKENS")
+        self.last_timings = stream.timings
         return stream.result(self)
 
     def _generate(self, request: dict[str, Any], stream: _Stream) -> None:
@@ -202,6 +204,7 @@ class _Stream:
         self.parts: list[str] = []
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] = {}
+        self.timings: dict[str, Any] = {}  # llama.cpp's own: prompt_n, prompt_ms, predicted_n, predicted_ms
         self.error: dict[str, Any] | None = None
         self.cancel = threading.Event()
 
@@ -213,6 +216,7 @@ class _Stream:
             self.parts.append((choice.get("delta") or {}).get("content") or "")
             self.finish_reason = choice.get("finish_reason") or self.finish_reason
         self.usage = chunk.get("usage") or self.usage
+        self.timings = chunk.get("timings") or self.timings
         return self.cancel.is_set()
 
     def result(self, chat: GGUFChat) -> ChatResult:
@@ -231,3 +235,39 @@ def _generation_error(chat: GGUFChat, error: dict[str, Any]) -> LLMError:
                            "or raise KIT_LLM_CONTEXT")
     return LLMError.of(kind, f"the GGUF model {chat.info.path.name} failed while generating "
                        f"({error.get('type', 'error')}: {error.get('message', '')})"[:300], status)
+
+
+BENCH_PROMPT = "Explain in five sentences why rivers meander."
+
+
+@dataclass(frozen=True)
+class Speed:
+    """One short reply timed (`kit models bench`): how fast this machine runs a model. The
+    prompt and generation rates are llama.cpp's own measures; `seconds` is the whole call."""
+
+    load_seconds: float
+    prompt_tokens: int
+    prompt_per_second: float
+    tokens: int
+    tokens_per_second: float  # generation alone
+    seconds: float
+    threads: int
+
+
+def measure_speed(settings: Settings) -> Speed:
+    """Load the model `settings` name and time one reply of up to llm_max_tokens tokens."""
+    started = time.perf_counter()
+    chat = GGUFChat(settings)
+    loaded = time.perf_counter() - started
+    began = time.perf_counter()
+    result = chat.complete([Message("user", BENCH_PROMPT)])
+    seconds = time.perf_counter() - began
+    timing = chat.last_timings
+    tokens = result.completion_tokens or 0
+
+    def rate(n: Any, ms: Any) -> float:
+        return float(n) / float(ms) * 1000 if isinstance(n, int | float) and isinstance(ms, int | float) and ms else 0.0
+
+    generated = rate(timing.get("predicted_n"), timing.get("predicted_ms")) or (tokens / seconds if seconds else 0.0)
+    return Speed(loaded, result.prompt_tokens or 0, rate(timing.get("prompt_n"), timing.get("prompt_ms")), tokens,
+                 generated, seconds, chat.model.threads)

