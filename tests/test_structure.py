@@ -137,3 +137,23 @@ def test_denial_negates_the_content() -> None:
 def test_no_fault_when_nothing_matches() -> None:
     # Unrelated texts: the structural check has nothing to compare (coverage is another check's job).
     assert compare("The river froze.", "Tickets go on sale on Monday.") == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Maria Lenz opened the new ferry terminal.", "Director Maria Lenz said the new ferry terminal opened in May."),
+    ("The minister raised fuel prices.", "The minister said fuel prices rose in June."),
+])
+def test_a_speaker_restated_as_the_doer_is_a_roles_fault(claim: str, quote: str) -> None:
+    faults = compare(claim, quote)
+    assert [f.kind for f in faults] == ["roles"] and "not do it" in faults[0].reason, faults
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Police arrested the driver.", "Police said they arrested the driver."),  # the doer is named ("they")
+    ("Police arrested the driver.", "Police said the driver was arrested."),  # a passive: the doer may be police
+    ("The board dismissed the manager.", "The board announced that the manager was dismissed."),  # may be the doer
+    ("The road was closed, the governor said.", "The governor said the road was closed."),  # said, as the quote
+    ("The council closed the road.", "The council closed the road on Monday, the mayor said."),
+])
+def test_a_speaker_who_did_it_or_stays_a_speaker_is_no_fault(claim: str, quote: str) -> None:
+    assert not [f for f in compare(claim, quote) if "not do it" in f.reason]

@@ -86,7 +86,7 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         and best[1].consistent
         and (best[1].matches > 0 or (best[1].soft == 0 and c.lemma == best[0].lemma))
     ):
-        return compare_matched(c, best[0], quote)
+        return speaker_made_doer(c, best[0]) + compare_matched(c, best[0], quote)
     anti = antonym_event(c, quote)
     if anti is not None:
         q, axis = anti
@@ -103,6 +103,25 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     if fit.matches > 0:
         return compare_matched(c, q, quote)
     return []
+
+
+# Verbs that only pass a statement on; a speaker of these is not thereby the one who did it.
+_TELLING = frozenset({"say", "tell", "report", "claim", "state", "add", "note", "write", "explain", "insist",
+                      "allege", "confirm"})
+
+
+def speaker_made_doer(c: Event, q: Event) -> list[Fault]:
+    """"X said the quay opened" restated as "X opened the quay": the quote names X as the one who
+    says it, and says the thing happened of itself (an intransitive verb), not that anyone did it."""
+    if c.attributed is not None or not c.transitive or resolve(c.agent) is None or q.attributed is None:
+        return []
+    if q.attributed.head.lemma_ not in _TELLING:  # "announced", "ordered": the speaker may well be the doer
+        return []
+    # Only a quote that says the thing happened of itself ("the quay opened"): a passive ("was closed")
+    # leaves a doer unnamed who may well be the speaker ("No defects were found, engineers said").
+    if q.transitive or same(c.patient, q.theme) is not Same.YES or same(c.agent, q.attributed) is not Same.YES:
+        return []
+    return [Fault("roles", f'the quote has {q.attributed.text} say it, not do it: "{q.text()}"')]
 
 
 def compare_matched(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
