@@ -98,6 +98,7 @@ def test_accents_and_one_letter_misspellings_of_names() -> None:
     assert near_name("Tbilisi", ["tiblisi"]) and not near_name("Tbilisi", ["abilisi"])
     assert not near_name("Mali", ["bali"])
     assert near_name("Tbilisi's", ["tiblisi"])  # a possessive is not part of the name
+    assert near_name("Homsa", ["homsta"]) and not near_name("Homsa", ["homra"])  # five letters: only beside six
 
 
 def test_a_misspelt_name_in_the_quote_is_found(judge: Judge) -> None:
@@ -105,3 +106,10 @@ def test_a_misspelt_name_in_the_quote_is_found(judge: Judge) -> None:
     claim = "Rescue teams reached Tbilisi and François Martin's village by noon."
     assert judge.judge(claim, [quote], [quote]).support in SHOWN
     assert judge.judge("Rescue teams reached Tripoli by noon.", [quote], [quote]).support is Support.UNSUPPORTED
+
+
+def test_compounds_written_apart_or_hyphenated(judge: Judge) -> None:
+    quote = "Volunteers carrying first aid kits in their back packs reached the cliff path launched from the harbour."
+    assert coverage(judge, "Volunteers carried first aid kits in backpacks.", quote) == 1.0
+    assert coverage(judge, "A harbour-launched path reached the cliff.", quote) == 1.0
+    assert coverage(judge, "A harbour-funded path reached the cliff.", quote) < 1.0

@@ -59,7 +59,7 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
     "mistake,error",
     "aim,goal,target,objective",
     "meeting,conference,summit",
-    "death,die,dead",
+    "death,die,dead,kill,perish",  # "were killed" / "died": who killed is the roles check's to judge
     "detain,detention,detainee",
     "decide,decision",
     "destroy,destruction",

@@ -33,8 +33,9 @@ def one_letter_apart(a: str, b: str) -> bool:
 
 
 def near_name(name: str, spellings: Iterable[str]) -> bool:
-    """`name` (at least MIN_LETTERS letters) is one of `spellings` (lower case) one letter off, with
-    the same first letter."""
+    """`name` is one of `spellings` (lower case) one letter off, with the same first letter, the
+    longer of the two at least MIN_LETTERS letters ("Tabqa" / "Taqbqa", not "Mali" / "Bali")."""
     key = fold(name.lower()).replace("’", "'").removesuffix("'s")
-    return len(key) >= MIN_LETTERS and key.isalpha() and any(
-        other[:1] == key[:1] and one_letter_apart(key, other) for other in spellings)
+    return key.isalpha() and len(key) >= MIN_LETTERS - 1 and any(
+        other[:1] == key[:1] and max(len(key), len(other)) >= MIN_LETTERS and one_letter_apart(key, other)
+        for other in spellings)

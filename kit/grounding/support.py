@@ -106,7 +106,8 @@ def words_of(text: str) -> Words:
     tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
     lower = tuple(_split_contraction(t.lower()) for t in tokens)
     parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
-    stems = frozenset(match_stem(t) for t in [*lower, *parts]) | frozenset(t.replace(".", "") for t in lower)
+    joined = [a + b for a, b in pairwise(lower) if a.isalpha() and b.isalpha()]  # "back packs" is "backpacks"
+    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined]) | frozenset(t.replace(".", "") for t in lower)
     return Words(stems, lower, frozenset(values(text)))
 
 
@@ -373,6 +374,8 @@ def _has_word(word: str, found: Words) -> bool:
     if word in found.paraphrased or _bare(word) in found.paraphrased:
         return True
     w = fold(word.rstrip(".").lower())
+    if "-" in w.strip("-") and all(_has_word(p, found) for p in w.split("-") if p):
+        return True  # "submarine-launched": "launched from submarines"
     if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
         vals = values(w)
         return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
