@@ -12,6 +12,7 @@ import pytest
 
 from kit.grounding.structure.compare import compare
 from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.names import swapped_name
 from tests.structure_cases import blind as cases_blind
 from tests.structure_cases import dev as cases_dev
 from tests.structure_cases import heldout as cases_heldout
@@ -137,3 +138,23 @@ def test_denial_negates_the_content() -> None:
 def test_no_fault_when_nothing_matches() -> None:
     # Unrelated texts: the structural check has nothing to compare (coverage is another check's job).
     assert compare("The river froze.", "Tickets go on sale on Monday.") == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote", "name", "other"), [
+    ("The ferry to Tallinn was cancelled.", "The ferry to Riga was cancelled.", "Tallinn", "Riga"),
+    ("Kenya won the relay in Oslo.", "Ethiopia won the relay in Oslo.", "Kenya", "Ethiopia"),
+    ("The prize went to a Harvard professor, Lena Ortiz.", "The prize went to a Stanford professor, Lena Ortiz.",
+     "Harvard", "Stanford"),
+    ("The treaty was signed by Austria.", "The treaty was signed by Hungary.", "Austria", "Hungary"),
+])
+def test_a_name_swapped_for_another_in_the_same_place(claim: str, quote: str, name: str, other: str) -> None:
+    assert swapped_name(claim, quote, name) == other
+
+
+@pytest.mark.parametrize(("claim", "quote", "name"), [
+    ("Fort Alder was rebuilt in 1790.", "The fort was rebuilt in 1790.", "Alder"),  # a common noun, not a name
+    ("Norway's exports fell.", "Its exports fell.", "Norway"),  # a pronoun
+    ("The ferry to Tallinn was cancelled.", "The ferry to Tallinn and Riga was cancelled.", "Tallinn"),
+])
+def test_no_swap_when_the_quote_names_nothing_else_there(claim: str, quote: str, name: str) -> None:
+    assert swapped_name(claim, quote, name) is None

@@ -113,3 +113,10 @@ def test_compounds_written_apart_or_hyphenated(judge: Judge) -> None:
     assert coverage(judge, "Volunteers carried first aid kits in backpacks.", quote) == 1.0
     assert coverage(judge, "A harbour-launched path reached the cliff.", quote) == 1.0
     assert coverage(judge, "A harbour-funded path reached the cliff.", quote) < 1.0
+
+
+def test_a_swapped_name_is_refused_even_when_the_passage_has_it(judge: Judge) -> None:
+    quote = "Divers found the wreck near Ostend."
+    passage = "Boats left Calais at dawn. " + quote
+    verdict = judge.judge("Divers found the wreck near Calais.", [quote], [passage])
+    assert verdict.support is Support.UNSUPPORTED and any("Ostend" in r for r in verdict.reasons)

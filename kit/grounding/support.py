@@ -229,7 +229,7 @@ class Judge:
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         words = self._content_words(claim)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
-        names_hard, names_soft = _name_reasons(claim, qw, pw)
+        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote))
         negation = _negation_reasons(cw, qw)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation)
@@ -271,6 +271,14 @@ class Judge:
             same = {w for w in missing if equivalents.covers(by_word.get(_bare(w), ()))}
         return replace(found, paraphrased=frozenset(near | same))
 
+    def _swapped(self, claim: str, quote: str) -> Callable[[str], str | None]:
+        """The quote's other name in the place of a claim name (kit.grounding.structure.names)."""
+        if not self.structure:
+            return lambda _name: None
+        from kit.grounding.structure.names import swapped_name
+
+        return lambda name: swapped_name(claim, quote, name)
+
     def _content_words(self, text: str) -> list[str]:
         text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
@@ -303,15 +311,18 @@ class Judge:
         return np.stack([self._vectors[t] for t in texts])
 
 
-def _name_reasons(claim: str, qw: Words, pw: Words) -> tuple[list[str], list[str]]:
+def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None]
+                  ) -> tuple[list[str], list[str]]:
     hard, soft = [], []
     for name in _names(claim):
         if _has_name(name, qw):
             continue
-        if _has_name(name, pw):
-            soft.append(f"name {name} is in the passage but not in the quote")
-        else:
+        if not _has_name(name, pw):
             hard.append(f"name {name} not in the passage")
+        elif (other := swapped(name)) is not None:  # not the quote's way of saying it: another name
+            hard.append(f"name {name} is in the passage, but the quote has {other} in its place")
+        else:
+            soft.append(f"name {name} is in the passage but not in the quote")
     return hard, soft
 
 
@@ -432,16 +443,3 @@ def _is_initials(acronym: str, found: Words) -> bool:
         if "".join(w[0] for w in seq[:len(letters)]) == letters:
             return True
     return False
-
-
-def _negations_near(qw: Words, claim_stems: set[str], window: int = 4) -> list[str]:
-    """Negation words of the quote within `window` tokens of a word the claim also uses: a
-    negation in a part of the quote the claim does not restate is not a mismatch."""
-    near = []
-    for i, tok in enumerate(qw.lower):
-        if tok not in _NEGATIONS:
-            continue
-        around = qw.lower[max(0, i - window): i + window + 1]
-        if any(match_stem(t) in claim_stems for t in around if t not in _NEGATIONS):
-            near.append(tok)
-    return near
