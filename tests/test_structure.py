@@ -158,3 +158,17 @@ def test_a_name_swapped_for_another_in_the_same_place(claim: str, quote: str, na
 ])
 def test_no_swap_when_the_quote_names_nothing_else_there(claim: str, quote: str, name: str) -> None:
     assert swapped_name(claim, quote, name) is None
+
+
+def test_an_order_the_one_sentence_quote_does_not_state() -> None:
+    quote = "The bakery sold bread to the village, but it also supplied the school with cakes."
+    faults = compare("The bakery first sold bread and only later supplied the school with cakes.", quote)
+    assert [f.kind for f in faults] == ["time"]
+    assert not [f for f in compare("The bakery sold bread and supplied the school with cakes.", quote)
+                if f.kind == "time"]
+
+
+def test_a_quote_of_several_sentences_may_order_by_telling() -> None:
+    quote = "The bakery sold bread to the village. It supplied the school with cakes."
+    assert not [f for f in compare("The bakery sold bread, and then it supplied the school with cakes.", quote)
+                if f.kind == "time"]

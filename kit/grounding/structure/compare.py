@@ -39,5 +39,5 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_instructions(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
-    faults.extend(check_order(cl, ql))
+    faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))
     return list(dict.fromkeys(faults))

@@ -177,9 +177,12 @@ def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> li
     return faults
 
 
-def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> list[Fault]:
+def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_sentence: bool = False) -> list[Fault]:
     """A before/after of the claim that the quote states the other way round (a cause counts as
-    earlier than its effect). A claim order the quote does not state at all is not a fault here.
+    earlier than its effect); and, for a quote of `one_sentence`, a "then" / "later" of the claim
+    between two sides no link of the quote touches ("A first, B later" against "A, but B"). A quote
+    of several sentences orders its events by telling them, or by their dates, which links do not
+    read; "after"/"before" often join a phrase, not an event ("after a poor start"), and are left.
     """
     faults = []
     qt = [q for q in quote_links if q.kind in ("temporal", "causal")]
@@ -189,4 +192,9 @@ def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> lis
             if swapped > straight:
                 faults.append(Fault("time", f'the quote gives the other order ("{q.cue}"): "{q.text}"'))
                 break
+        else:
+            if one_sentence and c.cue in lx.SEQUENCE and c.first and c.second and not any(
+                    overlap_count(c.first, q.first | q.second) or overlap_count(c.second, q.first | q.second)
+                    for q in quote_links):
+                faults.append(Fault("time", f'the quote does not order these ("{c.cue}")'))
     return faults
