@@ -120,3 +120,10 @@ def test_a_swapped_name_is_refused_even_when_the_passage_has_it(judge: Judge) ->
     passage = "Boats left Calais at dawn. " + quote
     verdict = judge.judge("Divers found the wreck near Calais.", [quote], [passage])
     assert verdict.support is Support.UNSUPPORTED and any("Ostend" in r for r in verdict.reasons)
+
+
+def test_currency_signs_demonyms_and_directions(judge: Judge) -> None:
+    quote = "Kenyan donors gave $40 million and the convoy turned southward."
+    assert coverage(judge, "Kenya's donors gave 40 million dollars.", quote) == 1.0
+    assert coverage(judge, "The convoy turned south.", quote) == 1.0
+    assert coverage(judge, "Donors gave 40 million euros.", quote) < 1.0

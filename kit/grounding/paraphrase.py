@@ -83,7 +83,7 @@ for _i, _g in enumerate((*lx.SYNONYM_GROUPS, *_GROUPS)):
 # A suffix that makes a noun, adjective or adverb of a word without changing what it names.
 # Agent nouns (-er, -or) are left out: "kill" and "killer" are not the same claim.
 _SUFFIXES = frozenset("ion tion ation ition sion ment ness ity ful ry ery al ial ance ence ive ly ally ic ure "
-                      "ing ed s es".split())
+                      "ing ed s es ward wards".split())
 _MIN_BASE = 4  # "arm" / "army", "part" / "party": shorter bases join unrelated words
 
 

@@ -52,6 +52,7 @@ could may might must ever yet longer""".split())
 _LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
 already usually generally indeed even around toward towards along several various different overall entire
 later earlier thus""".split())
+_CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
 # Clauses are split at punctuation and at words that join statements.
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
@@ -107,7 +108,9 @@ def words_of(text: str) -> Words:
     lower = tuple(_split_contraction(t.lower()) for t in tokens)
     parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
     joined = [a + b for a, b in pairwise(lower) if a.isalpha() and b.isalpha()]  # "back packs" is "backpacks"
-    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined]) | frozenset(t.replace(".", "") for t in lower)
+    money = [_CURRENCIES[ch] for ch in _CURRENCIES if ch in text]  # "$500 million" says "500 million dollars"
+    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined, *money]) | frozenset(
+        t.replace(".", "") for t in lower)
     return Words(stems, lower, frozenset(values(text)))
 
 
@@ -390,7 +393,9 @@ def _has_word(word: str, found: Words) -> bool:
     if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
         vals = values(w)
         return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
-    return match_stem(w) in found.stems or w.replace(".", "") in found.stems
+    if match_stem(w) in found.stems or w.replace(".", "") in found.stems:
+        return True
+    return (b := _bare(w)).isalpha() and len(b) >= 4 and _has_name(b, found)  # "Iranians" / "Iran"
 
 
 def _names(claim: str) -> list[str]:
