@@ -172,3 +172,23 @@ def test_a_quote_of_several_sentences_may_order_by_telling() -> None:
     quote = "The bakery sold bread to the village. It supplied the school with cakes."
     assert not [f for f in compare("The bakery sold bread, and then it supplied the school with cakes.", quote)
                 if f.kind == "time"]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The mill closed in March.", "It is reported that the mill closed in March."),
+    ("The mill closed in March.", "Until then, it’s been rumoured that the mill closed in March."),
+    ("The mayor hid the accounts.", "It was alleged that the mayor hid the accounts from auditors."),
+])
+def test_hearsay_stated_as_fact(claim: str, quote: str) -> None:
+    assert [f.kind for f in compare(claim, quote)] == ["modality"]  # named once, by one check
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The mill reportedly closed in March.", "It is reported that the mill closed in March."),
+    ("Reports say the mill closed in March.", "It is reported that the mill closed in March."),
+    # the hedge covers the next sentence's fraud, not the arrest the claim restates
+    ("The clerk was arrested in Lyon on Monday.",
+     "The clerk was arrested in Lyon on Monday. It is alleged that he took part in the fraud."),
+])
+def test_hearsay_kept_or_not_restated(claim: str, quote: str) -> None:
+    assert not [f for f in compare(claim, quote) if f.kind == "modality"]
