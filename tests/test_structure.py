@@ -192,3 +192,17 @@ def test_hearsay_stated_as_fact(claim: str, quote: str) -> None:
 ])
 def test_hearsay_kept_or_not_restated(claim: str, quote: str) -> None:
     assert not [f for f in compare(claim, quote) if f.kind == "modality"]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The lighthouse is the oldest building in the port.", "The lighthouse is among the oldest buildings in the port."),
+    ("The orchard had the largest harvest in the county.", "The orchard had the second largest harvest in the county."),
+    ("Tilde has the highest cliffs in the bay.", "Tilde is one of the islands with the highest cliffs in the bay."),
+])
+def test_first_where_the_quote_ranks_one_of_several(claim: str, quote: str) -> None:
+    assert "quantifier" in [f.kind for f in compare(claim, quote)]
+
+
+def test_a_ranking_kept_as_one_of_several() -> None:
+    quote = "The lighthouse is among the oldest buildings in the port."
+    assert not compare("The lighthouse is one of the oldest buildings in the port.", quote)
