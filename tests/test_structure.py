@@ -206,3 +206,11 @@ def test_first_where_the_quote_ranks_one_of_several(claim: str, quote: str) -> N
 def test_a_ranking_kept_as_one_of_several() -> None:
     quote = "The lighthouse is among the oldest buildings in the port."
     assert not compare("The lighthouse is one of the oldest buildings in the port.", quote)
+
+
+def test_a_cause_whose_side_the_parser_lost_still_counts() -> None:
+    quote = 'The inspector wrote, "This [$4 million] repair triggered a regional recall."'
+    claim = "The $4 million repair triggered a regional recall."
+    assert not [f for f in compare(claim, quote) if f.kind == "causal"]
+    assert [f.kind for f in compare("The $4 million repair triggered a strike by the crews.", quote)
+            if f.kind == "causal"] == ["causal"]

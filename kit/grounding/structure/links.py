@@ -163,7 +163,7 @@ def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> li
         if not c.first or not c.second:
             continue
         scores = [(link_direction(c, q), q) for q in qc]
-        if any(s > 0 and s >= r for (s, r), _ in scores):
+        if any(s > 0 and s >= r for (s, r), _ in scores) or any(_one_side_lost(c, q) for q in qc):
             continue
         rev = [q for (s, r), q in scores if r > s]
         if rev:
@@ -175,6 +175,13 @@ def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> li
         else:
             faults.append(Fault("causal", f'the quote does not say that one caused the other ("{c.cue}")'))
     return faults
+
+
+def _one_side_lost(c: Link, q: Link) -> bool:
+    """The quote has the claim's causal word, one side matching, and the other side lost by the
+    parser ("This [$2 billion] decision triggered X": "This" taken as the subject)."""
+    return c.cue == q.cue and ((not q.first and overlap_count(c.second, q.second) > 0)
+                               or (not q.second and overlap_count(c.first, q.first) > 0))
 
 
 def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_sentence: bool = False) -> list[Fault]:
