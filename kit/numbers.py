@@ -3,8 +3,9 @@
 "18", "eighteen", "1,500", "1.5 million", "twenty-five", "two hundred", "25th", "40%" and
 "$3bn" all become values, so a claim's "18 missiles" matches a quote's "eighteen missiles"
 and "4203" does not match "4,200". Used by the support check and by agreement between sources.
-"One and a half million" is 1.5e6. It does not handle other fractions in words ("a quarter"),
-ranges as one value, or word ordinals
+"One and a half million" is 1.5e6, "half a million" and "a half-billion" 5e5 and 5e8, "a quarter
+of a million" 2.5e5. It does not handle other fractions in words ("two thirds"), ranges as one
+value, or word ordinals
 ("first" is too often not a number to count as one).
 """
 
@@ -47,6 +48,9 @@ def numbers(text: str, include_one: bool = True) -> list[Number]:
     """Every number in `text`, in order. `include_one=False` skips a bare "one" (a pronoun
     as often as a number: "one of the convoys")."""
     halves = [Number(v, m.start(), m.end(), m.group()) for m in _HALF.finditer(text) if (v := _half(m)) is not None]
+    halves += [Number(_FRACTIONS[re.sub(r"[-\s]+", " ", m.group("part").lower())] * SCALES[m.group("scale").lower()],
+                      m.start(), m.end(), m.group())
+               for m in _FRACTION.finditer(text) if not any(h.start <= m.start() < h.end for h in halves)]
     out = list(halves)
     for m in _NUMBER.finditer(text):
         value = _value(m)
@@ -59,6 +63,13 @@ def numbers(text: str, include_one: bool = True) -> list[Number]:
 
 # "one and a half million", "2 and a half years": a whole number, a half, and maybe a scale.
 _HALF = re.compile(rf"(?<![\w.])(?P<whole>{_WORDS}|\d+) and a half(?:\s+(?P<scale>{_WORD_SCALES}))?\b", re.IGNORECASE)
+
+
+# "half a million", "a half-billion", "a quarter of a million", "three quarters of a billion": a fraction
+# of a scale. Without it "half a million" read as "a million", twice the value.
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
+_FRACTION = re.compile(rf"(?<![\w.])(?:(?:a|one)\s+)?(?P<part>half|quarter|three[-\s]+quarters)"
+                       rf"(?:\s+of)?(?:\s+an?)?[-\s]+(?P<scale>{_WORD_SCALES})\b", re.IGNORECASE)
 
 
 def _half(m: re.Match[str]) -> float | None:

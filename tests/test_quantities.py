@@ -41,3 +41,10 @@ def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) ->
 ])
 def test_a_figure_outside_the_bound_or_bounded_the_other_way_is_a_reason(claim: str, quote: str) -> None:
     assert reasons(claim, quote)
+
+
+def test_a_fraction_of_a_scale_is_that_fraction() -> None:
+    assert [n.value for n in numbers("half a million voters and a half-billion euros")] == [5e5, 5e8]
+    assert [n.value for n in numbers("a quarter of a million tonnes, three quarters of a billion")] == [2.5e5, 7.5e8]
+    assert reasons("The fund lost a million dollars.", "The fund lost half a million dollars.") != []
+    assert reasons("The city pledged 500 million euros.", "The city pledged a half-billion euros.") == []

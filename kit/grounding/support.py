@@ -30,6 +30,7 @@ from kit import calibration
 from kit.embeddings import Embedder
 from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
+from kit.grounding.spelling import fold, near_name
 from kit.numbers import same_value, spelled_out_as_digits, values
 from kit.text import STOPWORDS, match_stem, sentences, stem
 from kit.types import Support
@@ -46,6 +47,12 @@ king queen prince princess pope sir lord lady senator sen governor gov mayor cha
 lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
 _AUXILIARIES = frozenset("""do does did is are was were be been being has have had will would shall should can
 could may might must ever yet longer""".split())
+# Connectives and vague adverbs carry no fact a quote must repeat ("Although X, Y" restates "X, but
+# Y"); what they can change (cause, time order, hedges) is the structural check's to judge.
+_LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
+already usually generally indeed even around toward towards along several various different overall entire
+later earlier thus""".split())
+_CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
 # Clauses are split at punctuation and at words that join statements.
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
@@ -89,16 +96,21 @@ class Words:
     stems: frozenset[str]
     lower: tuple[str, ...]  # every token lower-cased, in order
     numbers: frozenset[float]
+    paraphrased: frozenset[str] = frozenset()  # claim words this text says in other words (kit.grounding.paraphrase)
 
     def has_name(self, name: str) -> bool:
         return _has_name(name, self)
 
 
 def words_of(text: str) -> Words:
+    text = fold(text)
     tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
     lower = tuple(_split_contraction(t.lower()) for t in tokens)
     parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
-    stems = frozenset(match_stem(t) for t in [*lower, *parts]) | frozenset(t.replace(".", "") for t in lower)
+    joined = [a + b for a, b in pairwise(lower) if a.isalpha() and b.isalpha()]  # "back packs" is "backpacks"
+    money = [_CURRENCIES[ch] for ch in _CURRENCIES if ch in text]  # "$500 million" says "500 million dollars"
+    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined, *money]) | frozenset(
+        t.replace(".", "") for t in lower)
     return Words(stems, lower, frozenset(values(text)))
 
 
@@ -218,13 +230,14 @@ class Judge:
             return NO_QUOTE
         passage = " … ".join(p for p in passages if p.strip()) or quote
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
-        names_hard, names_soft = _name_reasons(claim, qw, pw)
+        words = self._content_words(claim)
+        qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
+        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote))
         negation = _negation_reasons(cw, qw)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
         kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
-        words = self._content_words(claim)
         clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
         return Signals(
@@ -245,10 +258,35 @@ class Judge:
         return [(f.kind, f.reason) for f in compare(claim, quote)
                 if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
+    def _paraphrased(self, claim: str, words: list[str], found: Words, text: str) -> Words:
+        """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a
+        derivation or a synonym (read through the parse, so only with the structural check on), or
+        a name spelled one letter apart ("Aleppo" / "Alepo")."""
+        missing = [w for w in words if not _has_word(w, found)]
+        if not missing:
+            return found
+        near = {n.lower() for n in _names(claim) if not _has_name(n, found) and near_name(n, found.stems)}
+        same = set()
+        if self.structure:
+            from kit.grounding.paraphrase import Equivalents, lemmas_by_word
+
+            by_word, equivalents = lemmas_by_word(claim), Equivalents(text)
+            same = {w for w in missing if equivalents.covers(by_word.get(_bare(w), ()))}
+        return replace(found, paraphrased=frozenset(near | same))
+
+    def _swapped(self, claim: str, quote: str) -> Callable[[str], str | None]:
+        """The quote's other name in the place of a claim name (kit.grounding.structure.names)."""
+        if not self.structure:
+            return lambda _name: None
+        from kit.grounding.structure.names import swapped_name
+
+        return lambda name: swapped_name(claim, quote, name)
+
     def _content_words(self, text: str) -> list[str]:
         text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
-                if t.rstrip(".") not in STOPWORDS and t not in _NEGATIONS and any(ch.isalnum() for ch in t)]
+                if t.rstrip(".") not in STOPWORDS and t not in _NEGATIONS and t.rstrip(".") not in _LIGHT
+                and any(ch.isalnum() for ch in t)]
 
     def _weight(self, word: str) -> float:
         return self.idf(stem(word.rstrip(".")))
@@ -276,15 +314,18 @@ class Judge:
         return np.stack([self._vectors[t] for t in texts])
 
 
-def _name_reasons(claim: str, qw: Words, pw: Words) -> tuple[list[str], list[str]]:
+def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None]
+                  ) -> tuple[list[str], list[str]]:
     hard, soft = [], []
     for name in _names(claim):
         if _has_name(name, qw):
             continue
-        if _has_name(name, pw):
-            soft.append(f"name {name} is in the passage but not in the quote")
-        else:
+        if not _has_name(name, pw):
             hard.append(f"name {name} not in the passage")
+        elif (other := swapped(name)) is not None:  # not the quote's way of saying it: another name
+            hard.append(f"name {name} is in the passage, but the quote has {other} in its place")
+        else:
+            soft.append(f"name {name} is in the passage but not in the quote")
     return hard, soft
 
 
@@ -337,12 +378,24 @@ def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _bare(word: str) -> str:
+    """A content word as the parse spells it: no final full stop, no possessive."""
+    w = fold(word.rstrip(".").lower()).replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
 def _has_word(word: str, found: Words) -> bool:
-    w = word.rstrip(".").lower()
+    if word in found.paraphrased or _bare(word) in found.paraphrased:
+        return True
+    w = fold(word.rstrip(".").lower())
+    if "-" in w.strip("-") and all(_has_word(p, found) for p in w.split("-") if p):
+        return True  # "submarine-launched": "launched from submarines"
     if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
         vals = values(w)
         return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
-    return match_stem(w) in found.stems or w.replace(".", "") in found.stems
+    if match_stem(w) in found.stems or w.replace(".", "") in found.stems:
+        return True
+    return (b := _bare(w)).isalpha() and len(b) >= 4 and _has_name(b, found)  # "Iranians" / "Iran"
 
 
 def _names(claim: str) -> list[str]:
@@ -364,7 +417,9 @@ def _names(claim: str) -> list[str]:
 
 
 def _has_name(name: str, found: Words) -> bool:
-    key = name.lower().replace("’", "'")
+    if name.lower() in found.paraphrased:
+        return True
+    key = fold(name.lower()).replace("’", "'")
     key = key[:-2] if key.endswith("'s") else key
     compact = key.replace(".", "")
     if compact in found.stems or match_stem(key) in found.stems:
@@ -393,16 +448,3 @@ def _is_initials(acronym: str, found: Words) -> bool:
         if "".join(w[0] for w in seq[:len(letters)]) == letters:
             return True
     return False
-
-
-def _negations_near(qw: Words, claim_stems: set[str], window: int = 4) -> list[str]:
-    """Negation words of the quote within `window` tokens of a word the claim also uses: a
-    negation in a part of the quote the claim does not restate is not a mismatch."""
-    near = []
-    for i, tok in enumerate(qw.lower):
-        if tok not in _NEGATIONS:
-            continue
-        around = qw.lower[max(0, i - window): i + window + 1]
-        if any(match_stem(t) in claim_stems for t in around if t not in _NEGATIONS):
-            near.append(tok)
-    return near

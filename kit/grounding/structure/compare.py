@@ -9,11 +9,12 @@ from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figures
+from kit.grounding.structure.hearsay import check_hearsay
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.links import check_causal, check_order, links
 from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
 from kit.grounding.structure.parser import parse
-from kit.grounding.structure.quantifiers import check_exceptions, check_quantifiers
+from kit.grounding.structure.quantifiers import check_exceptions, check_quantifiers, check_superlatives
 
 
 def compare(claim: str, quote: str) -> list[Fault]:
@@ -34,10 +35,13 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
+    faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
+    if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
+        faults.extend(check_hearsay(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
-    faults.extend(check_order(cl, ql))
+    faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))
     return list(dict.fromkeys(faults))

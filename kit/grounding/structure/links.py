@@ -163,7 +163,7 @@ def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> li
         if not c.first or not c.second:
             continue
         scores = [(link_direction(c, q), q) for q in qc]
-        if any(s > 0 and s >= r for (s, r), _ in scores):
+        if any(s > 0 and s >= r for (s, r), _ in scores) or any(_one_side_lost(c, q) for q in qc):
             continue
         rev = [q for (s, r), q in scores if r > s]
         if rev:
@@ -177,9 +177,19 @@ def check_causal(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> li
     return faults
 
 
-def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> list[Fault]:
+def _one_side_lost(c: Link, q: Link) -> bool:
+    """The quote has the claim's causal word, one side matching, and the other side lost by the
+    parser ("This [$2 billion] decision triggered X": "This" taken as the subject)."""
+    return c.cue == q.cue and ((not q.first and overlap_count(c.second, q.second) > 0)
+                               or (not q.second and overlap_count(c.first, q.first) > 0))
+
+
+def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_sentence: bool = False) -> list[Fault]:
     """A before/after of the claim that the quote states the other way round (a cause counts as
-    earlier than its effect). A claim order the quote does not state at all is not a fault here.
+    earlier than its effect); and, for a quote of `one_sentence`, a "then" / "later" of the claim
+    between two sides no link of the quote touches ("A first, B later" against "A, but B"). A quote
+    of several sentences orders its events by telling them, or by their dates, which links do not
+    read; "after"/"before" often join a phrase, not an event ("after a poor start"), and are left.
     """
     faults = []
     qt = [q for q in quote_links if q.kind in ("temporal", "causal")]
@@ -189,4 +199,9 @@ def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link]) -> lis
             if swapped > straight:
                 faults.append(Fault("time", f'the quote gives the other order ("{q.cue}"): "{q.text}"'))
                 break
+        else:
+            if one_sentence and c.cue in lx.SEQUENCE and c.first and c.second and not any(
+                    overlap_count(c.first, q.first | q.second) or overlap_count(c.second, q.first | q.second)
+                    for q in quote_links):
+                faults.append(Fault("time", f'the quote does not order these ("{c.cue}")'))
     return faults

@@ -94,3 +94,40 @@ def check_exceptions(claim: Doc, quote: Doc) -> list[Fault]:
         if hit is not None:
             return [Fault("polarity", f'the quote excludes it: "{hit.head.text} {np_text(hit)}"')]
     return []
+
+
+_ORDINALS = frozenset("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th".split())
+
+
+def _superlatives(doc: Doc) -> dict[str, Token]:
+    """Superlatives by what they rank: "lowest" -> "low", "most important" -> "most important"."""
+    out: dict[str, Token] = {}
+    for t in doc:
+        if t.tag_ == "JJS" or (t.tag_ == "RBS" and t.lower_ in ("most", "least") and t.head.pos_ in ("ADJ", "ADV")):
+            key = t.lemma_.lower() if t.tag_ == "JJS" else f"{t.lower_} {t.head.lemma_.lower()}"
+            out.setdefault(key, t)
+    return out
+
+
+def _one_among_several(tok: Token) -> bool:
+    """The superlative ranks something as one of a group ("among the most", "one of the cities with
+    the highest", "the second lowest"), not as the first."""
+    before = [t for t in tok.doc[max(0, tok.i - 2): tok.i] if t.lower_ != "the"]
+    if any(t.lower_ in _ORDINALS for t in before):
+        return True
+    for up in list(tok.ancestors)[:5]:
+        if up.lower_ == "among" or (up.lower_ in ("one", "some") and any(c.lower_ == "of" for c in up.children)):
+            return True
+    return False
+
+
+def check_superlatives(claim: Doc, quote: Doc) -> list[Fault]:
+    """The claim ranks a thing first ("the most important", "the lowest") where the quote ranks it
+    one among several or second ("among the most important", "the second lowest")."""
+    quoted = _superlatives(quote)
+    faults = []
+    for key, c in _superlatives(claim).items():
+        q = quoted.get(key)
+        if q is not None and _one_among_several(q) and not _one_among_several(c):
+            faults.append(Fault("quantifier", f'the quote ranks it one of several: "{np_text(q.head)}"'))
+    return faults

@@ -1,0 +1,148 @@
+"""Which of a claim's words a quote says in other words: the same lemma ("withdrew" / "withdrawn"),
+a derivation ("negotiating" / "negotiations", "successful" / "success"), or a listed synonym
+("portion" / "part", "founded" / "established").
+
+The support judge counts a claim's content words found in its quote (`support.Judge._coverage`);
+spelling alone misses irregular verbs and paraphrase. `Equivalents(quote).covers(lemmas)` answers
+for one claim word, given its lemmas from the claim's parse (`lemmas_by_word`). Both texts are read
+through the structural check's spaCy parse (cached per text).
+
+What this does not do: judge meaning. A synonym found only makes a word count as present; roles,
+polarity, modality and numbers are still checked elsewhere. Antonyms are never grouped (the groups of
+`structure.lexicon` keep to one side of each antonym axis, and so do the ones here). Words outside
+the lists and the derivational suffixes are matched by spelling only, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.parser import parse
+
+# Synonyms for word coverage, beside the event groups of the structural lexicon: common news wording,
+# each group within one sense. A group names things, not degrees ("major" and "minor" never share one).
+_GROUPS = tuple(frozenset(g.split(",")) for g in (
+    "part,portion,section,share",
+    "found,establish,create,set up",
+    "give,grant,award,provide,hand",
+    "try,attempt,seek,bid",
+    "fighter,militant,insurgent,rebel,combatant,gunman",
+    "soldier,troop,serviceman",
+    "continue,remain,still,keep",
+    "insist,maintain",
+    "schedule,set,due",
+    "travel,head,go,journey,move",
+    "link,tie,connect,associate",
+    "emerge,appear,surface",
+    "conduct,hold,carry out,stage",
+    "fight,battle,combat,clash",
+    "stronghold,redoubt,bastion",
+    "call,summon",
+    "result,stem,arise,originate",
+    "talk,negotiation,discussion,negotiate,discuss",
+    "pledge,promise,commit,vow",
+    "want,wish,seek",
+    "country,nation",
+    "agreement,deal,accord,pact",
+    "significant,considerable,substantial",
+    "area,region,zone",
+    "people,person,individual",
+    "whole,entire",
+    "quick,rapid,fast,swift",
+    "say,tell,state,add,note,declare,remark",
+    "near,close",
+    "major,big,large",
+    "because,due",
+    "use,utilize,utilise,employ",
+    "multiple,several,many,numerous",
+    "mistake,error",
+    "aim,goal,target,objective",
+    "meeting,conference,summit",
+    "death,die,dead,kill,perish",  # "were killed" / "died": who killed is the roles check's to judge
+    "detain,detention,detainee",
+    "decide,decision",
+    "destroy,destruction",
+    "explode,explosion",
+    "grow,growth",
+    "deny,denial",
+    "fly,flight",
+    "speak,speech",
+    "strong,strength",
+    "long,length",
+    "win,victory,victorious",
+    "begin,beginning,start",
+    "choose,choice",
+    "lose,loss",
+))
+_GROUPS_OF: dict[str, frozenset[str]] = {}
+for _i, _g in enumerate((*lx.SYNONYM_GROUPS, *_GROUPS)):
+    for _w in _g:
+        _GROUPS_OF[_w] = _GROUPS_OF.get(_w, frozenset()) | {f"{_i}"}
+
+# A suffix that makes a noun, adjective or adverb of a word without changing what it names.
+# Agent nouns (-er, -or) are left out: "kill" and "killer" are not the same claim.
+_SUFFIXES = frozenset("ion tion ation ition sion ment ness ity ful ry ery al ial ance ence ive ly ally ic ure "
+                      "ing ed s es ward wards".split())
+_MIN_BASE = 4  # "arm" / "army", "part" / "party": shorter bases join unrelated words
+
+
+def derived(a: str, b: str) -> bool:
+    """One lemma is the other plus a derivational suffix ("reduce" / "reduction", "weapon" /
+    "weaponry", "commit" / "commitment"); a final e of the shorter may drop."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    base = short[:-1] if short.endswith("e") else short
+    if len(base) < _MIN_BASE or not long_.startswith(base):
+        return False
+    return long_[len(base):] in _SUFFIXES or long_[len(short):] in _SUFFIXES
+
+
+def groups(lemma: str) -> frozenset[str]:
+    """The synonym groups a lemma belongs to (none for a word outside the lists)."""
+    return _GROUPS_OF.get(lemma, frozenset())
+
+
+class Equivalents:
+    """A text's lemmas and synonym groups, to ask whether it says a claim word in other words."""
+
+    def __init__(self, text: str) -> None:
+        doc = parse(text)
+        words = [t for t in doc if t.is_alpha]
+        common = [t for t in words if t.pos_ != "PROPN"]  # "State" of "Islamic State" is not "say"
+        lemmas = {t.lemma_.lower() for t in common} | {t.lower_ for t in words}
+        lemmas |= {f"{t.lemma_.lower()} {c.lower_}" for t in common for c in t.children if c.dep_ == "prt"}
+        self.lemmas = frozenset(lemmas)
+        self.groups = frozenset(g for lemma in lemmas - {t.lower_ for t in words if t.pos_ == "PROPN"}
+                                for g in groups(lemma))
+
+    def covers(self, lemmas: Iterable[str]) -> bool:
+        """Whether the text has one of `lemmas`, a derivation of one, or a synonym. A lemma marked
+        with a leading "=" (a proper noun's) must be there as written."""
+        for lemma in lemmas:
+            if lemma.startswith("="):
+                if lemma[1:] in self.lemmas:
+                    return True
+                continue
+            if groups(lemma) & self.groups or lemma in self.lemmas:
+                return True
+            if len(lemma) > _MIN_BASE and any(derived(lemma, q) for q in self.lemmas if q[:3] == lemma[:3]):
+                return True
+        return False
+
+
+def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:
+    """Each lower-cased word of `text` with its lemmas as the parse reads it there (with a verb's
+    particle: "pull out"), and the word itself; a proper noun only as written, marked "=name"."""
+    out: dict[str, set[str]] = {}
+    for t in parse(text):
+        if not t.is_alpha:
+            continue
+        if t.pos_ == "PROPN":
+            out.setdefault(t.lower_, set()).add(f"={t.lower_}")
+            continue
+        forms = {t.lower_, t.lemma_.lower()}
+        forms |= {f"{t.lemma_.lower()} {c.lower_}" for c in t.children if c.dep_ == "prt"}
+        out.setdefault(t.lower_, set()).update(forms)
+    return {w: frozenset(f) for w, f in out.items()}

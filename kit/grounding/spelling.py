@@ -1,0 +1,41 @@
+"""Spelling variants that name the same thing: accents dropped ("François" / "Francois") and one
+letter off ("Aleppo" / "Alepo", "Tabqa" / "Taqbqa"), as news text and model output write names.
+
+Used by the support judge for names only: for ordinary words one letter is often a different word
+("planned" / "planted").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+MIN_LETTERS = 6  # shorter names differ by one letter too often ("Mali" / "Bali")
+
+
+def fold(text: str) -> str:
+    """`text` without accents."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter added, dropped or changed, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def near_name(name: str, spellings: Iterable[str]) -> bool:
+    """`name` is one of `spellings` (lower case) one letter off, with the same first letter, the
+    longer of the two at least MIN_LETTERS letters ("Tabqa" / "Taqbqa", not "Mali" / "Bali")."""
+    key = fold(name.lower()).replace("’", "'").removesuffix("'s")
+    return key.isalpha() and len(key) >= MIN_LETTERS - 1 and any(
+        other[:1] == key[:1] and max(len(key), len(other)) >= MIN_LETTERS and one_letter_apart(key, other)
+        for other in spellings)

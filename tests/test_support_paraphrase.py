@@ -1,0 +1,129 @@
+"""Paraphrase the support judge credits: irregular and derived word forms, listed synonyms,
+connectives that state nothing, accents and one-letter misspellings of names; and what it still
+refuses (a changed fact, a one-letter change of an ordinary word, synonyms found only around the
+quote)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.embeddings import HashEmbedder
+from kit.grounding.paraphrase import Equivalents, derived, lemmas_by_word
+from kit.grounding.spelling import fold, near_name, one_letter_apart
+from kit.grounding.support import Judge
+from kit.types import Support
+
+SHOWN = (Support.SUPPORTED, Support.PARTIAL)
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return Judge(HashEmbedder())
+
+
+def coverage(judge: Judge, claim: str, quote: str) -> float:
+    return judge.signals(claim, [quote], [quote]).coverage
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("reduce", "reduction"), ("negotiate", "negotiation"), ("commit", "commitment"),
+    ("success", "successful"), ("weapon", "weaponry"), ("arrive", "arrival"),
+])
+def test_derivations_match(a: str, b: str) -> None:
+    assert derived(a, b) and derived(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("kill", "killer"),  # an agent noun names someone else
+    ("general", "generate"), ("continue", "continent"), ("invest", "investigation"),
+    ("arm", "army"),  # bases under four letters join unrelated words
+])
+def test_unrelated_words_do_not_match(a: str, b: str) -> None:
+    assert not derived(a, b)
+
+
+def test_irregular_forms_synonyms_and_particles_are_found() -> None:
+    quote = Equivalents("The garrison had withdrawn before the engineers set up a new depot.")
+    by_word = lemmas_by_word("The garrison withdrew and the engineers founded a depot; troops pulled out.")
+    assert quote.covers(by_word["withdrew"])  # withdraw, irregular past
+    assert quote.covers(by_word["founded"])  # found / set up
+    assert quote.covers(by_word["pulled"])  # pull out / withdraw
+    assert not quote.covers(lemmas_by_word("The engineers destroyed a depot.")["destroyed"])
+
+
+def test_proper_nouns_are_matched_as_written() -> None:
+    quote = Equivalents("Officials said the convoy was stopped.")
+    by_word = lemmas_by_word("Fighters of the Islamic State stopped the convoy.")
+    assert not quote.covers(by_word["state"])  # a name, not "state" = "say"
+
+
+def test_a_restatement_in_other_words_is_shown(judge: Judge) -> None:
+    quote = "Harbour workers walked out on Monday, and the port authority granted them a substantial pay rise."
+    claim = "The port authority gave harbour workers a considerable pay rise after they walked out on Monday."
+    assert judge.judge(claim, [quote], [quote]).support in SHOWN
+
+
+def test_synonyms_raise_coverage_only_with_the_parse() -> None:
+    quote = "The mayor established a small portion of the fund for repairs."
+    claim = "The mayor founded a small part of the fund for repairs."
+    with_parse, words_only = Judge(HashEmbedder()), Judge(HashEmbedder(), structure=False)
+    assert coverage(with_parse, claim, quote) == 1.0
+    assert coverage(words_only, claim, quote) < 1.0
+
+
+def test_a_changed_fact_is_still_refused(judge: Judge) -> None:
+    quote = "The mayor established a small portion of the fund for repairs."
+    assert judge.judge("The mayor abolished the whole fund for repairs.", [quote], [quote]).support \
+        is Support.UNSUPPORTED
+
+
+def test_synonyms_in_the_passage_alone_do_not_count(judge: Judge) -> None:
+    quote = "Flooding closed the coastal road."
+    passage = "Engineers granted the contractor more time. " + quote
+    claim = "Flooding closed the coastal road and engineers gave the contractor more time."
+    assert judge.signals(claim, [quote], [passage]).passage_coverage < 1.0
+
+
+def test_connectives_state_nothing(judge: Judge) -> None:
+    quote = "The bridge reopened in May, but the ferry kept running."
+    claim = "Although the bridge reopened in May, the ferry still kept running."
+    assert coverage(judge, claim, quote) == 1.0
+
+
+def test_accents_and_one_letter_misspellings_of_names() -> None:
+    assert fold("Zoë Łódź café") == "Zoe Łodz cafe"
+    assert one_letter_apart("harbour", "harbor") and one_letter_apart("tabqa", "taqba")
+    assert not one_letter_apart("harbour", "harbours ")
+    assert near_name("Mosul", ["mosul"]) is False  # the same name is not a misspelling; and it is short
+    assert near_name("Tbilisi", ["tiblisi"]) and not near_name("Tbilisi", ["abilisi"])
+    assert not near_name("Mali", ["bali"])
+    assert near_name("Tbilisi's", ["tiblisi"])  # a possessive is not part of the name
+    assert near_name("Homsa", ["homsta"]) and not near_name("Homsa", ["homra"])  # five letters: only beside six
+
+
+def test_a_misspelt_name_in_the_quote_is_found(judge: Judge) -> None:
+    quote = "Rescue teams reached Tiblisi and Francois Martin's village by noon."
+    claim = "Rescue teams reached Tbilisi and François Martin's village by noon."
+    assert judge.judge(claim, [quote], [quote]).support in SHOWN
+    assert judge.judge("Rescue teams reached Tripoli by noon.", [quote], [quote]).support is Support.UNSUPPORTED
+
+
+def test_compounds_written_apart_or_hyphenated(judge: Judge) -> None:
+    quote = "Volunteers carrying first aid kits in their back packs reached the cliff path launched from the harbour."
+    assert coverage(judge, "Volunteers carried first aid kits in backpacks.", quote) == 1.0
+    assert coverage(judge, "A harbour-launched path reached the cliff.", quote) == 1.0
+    assert coverage(judge, "A harbour-funded path reached the cliff.", quote) < 1.0
+
+
+def test_a_swapped_name_is_refused_even_when_the_passage_has_it(judge: Judge) -> None:
+    quote = "Divers found the wreck near Ostend."
+    passage = "Boats left Calais at dawn. " + quote
+    verdict = judge.judge("Divers found the wreck near Calais.", [quote], [passage])
+    assert verdict.support is Support.UNSUPPORTED and any("Ostend" in r for r in verdict.reasons)
+
+
+def test_currency_signs_demonyms_and_directions(judge: Judge) -> None:
+    quote = "Kenyan donors gave $40 million and the convoy turned southward."
+    assert coverage(judge, "Kenya's donors gave 40 million dollars.", quote) == 1.0
+    assert coverage(judge, "The convoy turned south.", quote) == 1.0
+    assert coverage(judge, "Donors gave 40 million euros.", quote) < 1.0
