@@ -28,6 +28,7 @@ import numpy as np
 
 from kit import calibration
 from kit.embeddings import Embedder
+from kit.grounding.negation import NEGATIONS, negation_reasons
 from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
 from kit.grounding.spelling import fold, near_name
@@ -38,15 +39,11 @@ from kit.types import Support
 CALIBRATION = "support"  # kit/calibration/support.json
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
-_NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
-                        "cannot", "nowhere", "n't"})
 # Titles and honorifics are capitalised but say nothing the quote must repeat ("President Putin"
 # is supported by "Putin").
 _TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
 king queen prince princess pope sir lord lady senator sen governor gov mayor chairman chief commander lieutenant
 lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
-_AUXILIARIES = frozenset("""do does did is are was were be been being has have had will would shall should can
-could may might must ever yet longer""".split())
 # Connectives and vague adverbs carry no fact a quote must repeat ("Although X, Y" restates "X, but
 # Y"); what they can change (cause, time order, hedges) is the structural check's to judge.
 _LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
@@ -213,13 +210,18 @@ class Judge:
         """Signals of `claim` against each sentence of `passage` and each pair of neighbours,
         those sharing most of the claim's words (per character) first."""
         sents = sentences(passage)
-        spans = [(s.start, s.end) for s in sents] + [(a.start, b.end) for a, b in pairwise(sents)]
         words = self._content_words(claim)
+        covers = [frozenset(w for w in words if _has_word(w, words_of(x.text))) for x in sents]
 
         def shared(span: tuple[int, int]) -> float:
             found = words_of(passage[span[0]:span[1]])
             return sum(self._weight(w) for w in words if _has_word(w, found)) / (span[1] - span[0] + 200)
 
+        # A pair only when each sentence brings a claim word the other lacks: else the better one
+        # alone is the evidence (a heading such as "Finances" before it only dilutes it).
+        spans = [(x.start, x.end) for x in sents] + [
+            (sents[i].start, sents[i + 1].end) for i in range(len(sents) - 1)
+            if covers[i] - covers[i + 1] and covers[i + 1] - covers[i]]
         ranked = sorted(spans, key=lambda sp: -shared(sp))[:6]  # the rest share too little to support it
         return [(sp, self.signals(claim, [passage[sp[0]:sp[1]]], [passage])) for sp in ranked]
 
@@ -233,7 +235,7 @@ class Judge:
         words = self._content_words(claim)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
         names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote))
-        negation = _negation_reasons(cw, qw)
+        negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
@@ -285,7 +287,7 @@ class Judge:
     def _content_words(self, text: str) -> list[str]:
         text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
         return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
-                if t.rstrip(".") not in STOPWORDS and t not in _NEGATIONS and t.rstrip(".") not in _LIGHT
+                if t.rstrip(".") not in STOPWORDS and t not in NEGATIONS and t.rstrip(".") not in _LIGHT
                 and any(ch.isalnum() for ch in t)]
 
     def _weight(self, word: str) -> float:
@@ -327,55 +329,6 @@ def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str
         else:
             soft.append(f"name {name} is in the passage but not in the quote")
     return hard, soft
-
-
-def _negation_reasons(cw: Words, qw: Words) -> list[str]:
-    claim_neg = [t for t in cw.lower if t in _NEGATIONS]
-    quote_neg = [t for t in qw.lower if t in _NEGATIONS]
-    if claim_neg and not quote_neg:
-        return [f"the claim says '{claim_neg[0]}' but the quote does not"]
-    if quote_neg and not claim_neg:
-        dropped = _dropped_negation(cw.lower, qw.lower)
-        return [f"the quote says '{dropped}' but the claim does not"] if dropped else []
-    return []
-
-
-def _dropped_negation(claim: Sequence[str], quote: Sequence[str]) -> str | None:
-    """A negation of the quote that the claim restates around but leaves out.
-
-    Claim and quote tokens are aligned (longest common subsequence of their stems). A negation
-    counts when the claim restates words on both sides of it and what it skipped there is only
-    the negation and function words ("Russia did not fire missiles" / "Russia fired missiles").
-    A negation in a part of the quote the claim does not restate ("popular in the 1850s but
-    no longer used" / "popular in the 1850s"), or inside a phrase the claim dropped whole
-    ("members (not votes) representing"), says nothing about the claim."""
-    a = [match_stem(t) for t in claim]
-    b = [match_stem(t) for t in quote]
-    aligned = [j for _, j in _lcs(a, b)]
-    for left, right in pairwise(aligned):
-        gap = quote[left + 1:right]
-        negations = [t for t in gap if t in _NEGATIONS]
-        if negations and all(t in _NEGATIONS or t in STOPWORDS or t in _AUXILIARIES for t in gap):
-            return negations[0]
-    return None
-
-
-def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """Index pairs of a longest common subsequence of `a` and `b`."""
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) - 1, -1, -1):
-        for j in range(len(b) - 1, -1, -1):
-            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
-    pairs, i, j = [], 0, 0
-    while i < len(a) and j < len(b):
-        if a[i] == b[j]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return pairs
 
 
 def _bare(word: str) -> str:

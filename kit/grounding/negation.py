@@ -1,0 +1,65 @@
+"""Negation the claim and its quote disagree on, read from their words: one says "not" and the
+other does not, or the claim restates the quote around a negation it leaves out. Antonyms and
+negation read through the parse are the structural check's (kit.grounding.structure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from kit.text import STOPWORDS, match_stem
+
+NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
+                       "cannot", "nowhere", "n't"})
+AUXILIARIES = frozenset("""do does did is are was were be been being has have had will would shall should can
+could may might must ever yet longer""".split())
+
+
+def negation_reasons(claim: Sequence[str], quote: Sequence[str]) -> list[str]:
+    """A negation one side says and the other does not, given both sides' lower-cased tokens."""
+    claim_neg = [t for t in claim if t in NEGATIONS]
+    quote_neg = [t for t in quote if t in NEGATIONS]
+    if claim_neg and not quote_neg:
+        return [f"the claim says '{claim_neg[0]}' but the quote does not"]
+    if quote_neg and not claim_neg:
+        dropped = _dropped_negation(claim, quote)
+        return [f"the quote says '{dropped}' but the claim does not"] if dropped else []
+    return []
+
+
+def _dropped_negation(claim: Sequence[str], quote: Sequence[str]) -> str | None:
+    """A negation of the quote that the claim restates around but leaves out.
+
+    Claim and quote tokens are aligned (longest common subsequence of their stems). A negation
+    counts when the claim restates words on both sides of it and what it skipped there is only
+    the negation and function words ("Russia did not fire missiles" / "Russia fired missiles").
+    A negation in a part of the quote the claim does not restate ("popular in the 1850s but
+    no longer used" / "popular in the 1850s"), or inside a phrase the claim dropped whole
+    ("members (not votes) representing"), says nothing about the claim."""
+    a = [match_stem(t) for t in claim]
+    b = [match_stem(t) for t in quote]
+    aligned = [j for _, j in _lcs(a, b)]
+    for left, right in pairwise(aligned):
+        gap = quote[left + 1:right]
+        negations = [t for t in gap if t in NEGATIONS]
+        if negations and all(t in NEGATIONS or t in STOPWORDS or t in AUXILIARIES for t in gap):
+            return negations[0]
+    return None
+
+
+def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Index pairs of a longest common subsequence of `a` and `b`."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
