@@ -81,7 +81,10 @@ def answers(store: Path, limit: int | None, **options: Any) -> dict[str, Any]:
         rows.append({"question": item.question, "answerable": item.answerable, "seconds": round(seconds, 2),
                      "abstained": answer.abstained, "supported_claims": kept, "claims": offered,
                      "correct": bool(item.answerable and not answer.abstained and found and kept == offered),
-                     "text": answer.text, "prompt_tokens": trace.get("prompt_tokens"),
+                     "text": answer.text, "claims_judged": [
+                         {"text": c.text, "support": c.support.value, "reasons": list(c.reasons),
+                          "quotes": [x.quote for x in c.citations]} for c in answer.claims],
+                     "prompt_tokens": trace.get("prompt_tokens"),
                      "completion_tokens": trace.get("completion_tokens"),
                      "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes})
         print(f"  {seconds:6.1f} s  {'ok ' if rows[-1]['correct'] else '-- '} {item.question[:70]}", file=sys.stderr)
