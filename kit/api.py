@@ -243,6 +243,7 @@ class Kit:
             answer.notes += stale_notes(hits, ctx.reader)
         answer.show_unsupported = self.settings.show_unsupported
         answer.provenance = self.provenance(answer.citations)
+        answer.file_links = self.file_links  # `answer.save("a.html")` links each source, a PDF at its page
         return answer
 
     def check(self, text: str, files: list[str] | None = None, k: int | None = None) -> CheckResult:

@@ -119,6 +119,9 @@ class Answer(ClaimsResult):
     off_question: list[Claim] = field(default_factory=list)
     # A chat turn's follow-up: what was typed, and the standalone question or carried terms it was read with
     follow_up: dict[str, object] | None = None
+    # A page written to a path -> links from it to the source files (`Kit.file_links`; a PDF's at its page)
+    file_links: Callable[[Path | None], Callable[[str], str | None]] | None = field(default=None, repr=False,
+                                                                                   compare=False)
 
     NOT_FOUND = "Not in the documents: the ingested sources do not support an answer to this question."
 
@@ -187,6 +190,13 @@ class Answer(ClaimsResult):
         state = "abstained" if self.abstained else f"{len(self.shown)} claims shown"
         return (f"Answer({self.question!r}: {state}, {counts['supported']} supported, {counts['partial']} partial, "
                 f"{counts['unsupported']} unsupported, {len(self.citations)} citations, mode={self.mode.value})")
+
+    def page(self, out: Path | None = None) -> str:
+        """A self-contained page headed by the provenance, each source linked relative to `out`."""
+        from kit.report.html import answer_html, page
+
+        links = self.file_links(out) if self.file_links else None
+        return page(self._TITLE, self.provenance, answer_html(self, links=links))
 
     def _repr_html_(self) -> str:
         from kit.report.html import answer_html

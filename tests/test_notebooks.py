@@ -106,6 +106,21 @@ def test_explore_corpus_runs_and_saves_the_topic_map(run_dir: Path, monkeypatch:
     assert outputs(nb, "image/png"), "the topic map is shown"
     tables = [h for h in outputs(nb, "text/html") if "kit-table" in h]
     assert len(tables) >= 4 and "donation appeal" in "".join(tables)
+    assert_mixed_folder_cited(nb, run_dir)
+
+
+def assert_mixed_folder_cited(nb: nbformat.NotebookNode, run_dir: Path) -> None:
+    """The mixed folder's section: its four files ingested, the breakwater answered from page 2 of the
+    PDF and the ferry vote from its paragraph of the DOCX, and the saved answer linking the PDF at page 2."""
+    html = "".join(outputs(nb, "text/html"))
+    for name in ("harbour_bulletin.pdf", "council_minutes.docx", "museum.html", "cooperative.md"):
+        assert name in html, f"{name} is not listed"
+    assert re.search(r"harbour_bulletin\.pdf page 2 \[", html), "the PDF citation names page 2"
+    assert re.search(r"council_minutes\.docx paragraph 4 \[", html), "the DOCX citation names its paragraph"
+    assert "41 million euros" in html and "nine to four" in html
+    assert "harbour_bulletin.pdf: page 2; council_minutes.docx: paragraph 4" in "".join(outputs(nb, "stdout"))
+    saved = (run_dir / "out" / "mixed_answer.html").read_text(encoding="utf-8")
+    assert re.search(r"href='[^']*/mixed/harbour_bulletin\.pdf#page=2'", saved), "the saved answer links page 2"
 
 
 @pytest.mark.slow

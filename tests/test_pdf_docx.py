@@ -156,13 +156,16 @@ def test_kit_verify_in_a_real_process_passes_pages_and_fails_a_wrong_one(folder:
 
 
 def test_reports_link_a_pdf_citation_to_its_page(folder: tuple[Path, list[Written]],
-                                                 make_kit: Callable[..., Kit]) -> None:
+                                                 make_kit: Callable[..., Kit], tmp_path: Path) -> None:
     docs, _ = folder
     k = make_kit()
     k.ingest(docs)
     answer = k.ask("When was the steam locomotive built?", files=["docs/bulletin.pdf"])
     page = answer.citations[0].page
     assert page == 3 and f"bulletin.pdf#page={page}'" in answer_html(answer, links=k.file_links())
+    (tmp_path / "out").mkdir()
+    saved = answer.save(tmp_path / "out" / "answer.html").read_text(encoding="utf-8")
+    assert f"href='../docs/bulletin.pdf#page={page}'" in saved  # a saved answer links its sources from where it is
     assert f"bulletin.pdf` page {page} [" in answer.to_markdown()
     hits = k.search("steam locomotive", files=["docs/bulletin.pdf", "docs/report.docx", "docs/news.txt"])
     assert {(h.chunk.path, h.page is not None, h.paragraph is not None) for h in hits} == {
