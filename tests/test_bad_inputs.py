@@ -289,8 +289,8 @@ def test_file_vanishing_during_the_scan(folder: Path, make_kit: Callable[..., Ki
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     real_walk = kit.corpus.files._walk
 
-    def walk_with_a_ghost(root: Path) -> Iterator[Path]:
-        yield from real_walk(root)
+    def walk_with_a_ghost(root: Path, ignore: Path | None) -> Iterator[Path]:
+        yield from real_walk(root, ignore)
         yield root / "ghost.txt"  # listed by the directory walk, deleted before lstat
 
     monkeypatch.setattr(kit.corpus.files, "_walk", walk_with_a_ghost)
