@@ -48,7 +48,7 @@ class QuestionResult:
 @dataclass
 class QAReport(Saved):
     """Aggregate metrics; every rate is in [0, 1] and None when it has no denominator. Prints as
-    `kit eval` does; shows as a table per question and one of totals in a notebook."""
+    `kit evaluate` does; shows as a table per question and one of totals in a notebook."""
 
     n: int = 0
     answerable: int = 0

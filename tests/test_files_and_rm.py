@@ -138,6 +138,32 @@ def test_rm_on_the_command_line(project: Path, store_dir: Path, capsys: pytest.C
     assert "holds nothing at or under notes" in capsys.readouterr().err
 
 
+RM_NOTE = "kit: note: `kit rm` is now `kit remove`; the old name goes in the next release"
+
+
+def test_remove_is_the_name_and_rm_an_alias_that_notes_it_on_stderr_only(
+        project: Path, store_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(project)
+    store = ["--store", str(store_dir), "--embedder", "hash", "--json"]
+    assert main(["remove", "notes/harbour.txt", *store]) == 0
+    new = capsys.readouterr()
+    assert new.err == "" and json.loads(new.out)["files"] == ["notes/harbour.txt"]
+    assert main(["rm", "notes/glacier.md", *store]) == 0
+    old = capsys.readouterr()
+    assert old.err.splitlines() == [RM_NOTE]
+    assert json.loads(old.out).keys() == json.loads(new.out).keys()
+    assert json.loads(old.out)["files"] == ["notes/glacier.md"]
+
+
+def test_help_lists_the_new_names_with_the_old_as_aliases(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "remove (rm)" in out and "evaluate (eval)" in out
+
+
 def test_ingest_of_nothing_on_the_command_line_lists_every_file_and_exits_1(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pdfs").mkdir()

@@ -1,4 +1,4 @@
-"""Commands that read the store to answer: search, ask, check, eval and verify (a file, or the history)."""
+"""Commands that read the store to answer: search, ask, check, evaluate and verify (a file, or the history)."""
 
 from __future__ import annotations
 
@@ -116,11 +116,11 @@ COMMANDS = {
         FILTERS[0], (("--out",), {"help": "write the result to this file: .md, .html or .json"}),
     ], 'kit check "Russia fired 18 cruise missiles on Friday."\n'
        '  kit check --from draft.md --file seeds/002_0f7b4c98e858c67a.txt --out check.html'),
-    "eval": Command("score answers on a QA JSONL file", evaluate, [
+    "evaluate": Command("score answers on a QA JSONL file", evaluate, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
         (("-k",), {"type": positive, "default": None, "help": "passages to read (default 5)"}),
         (("--limit",), {"type": positive, "default": None, "help": "only the first N questions"}), *LLM_OPTIONS,
-    ], "kit eval tests/data/seeds_qa.jsonl --limit 10"),
+    ], "kit evaluate tests/data/seeds_qa.jsonl --limit 10", aliases=("eval",)),
     "verify": Command("re-check a saved answer or report against the files as they are now", verify, [
         (("saved",), {"metavar": "FILE.json", "nargs": "?",
                       "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),

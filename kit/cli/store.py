@@ -1,4 +1,4 @@
-"""Commands that build, list, mend and describe the store: ingest, files, rm, doctor, prepare, config."""
+"""Commands that build, list, mend and describe the store: ingest, files, remove, doctor, prepare, config."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def files(args: argparse.Namespace) -> int:
     return 0
 
 
-def rm(args: argparse.Namespace) -> int:
+def remove(args: argparse.Namespace) -> int:
     removal = open_kit(args).remove(args.path, wait=args.wait)
     if args.json:
         say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
@@ -118,8 +118,8 @@ COMMANDS = {
         WAIT,
     ], "kit doctor\n  kit doctor --repair"),
     "files": Command("list the store's sources and files", files),
-    "rm": Command("remove a file or folder from the store (not from disk)", rm, [
+    "remove": Command("remove a file or folder from the store (not from disk)", remove, [
         (("path",), {"help": "a stored file or folder, or a whole source"}), WAIT,
-    ]),
+    ], "kit remove notes/trip.md\n  kit remove https://example.org/page.html --json", aliases=("rm",)),
     "prepare": Command("prepare the embedding model now (done once; `make install` runs it)", prepare),
 }

@@ -240,7 +240,7 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         if bad:
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"{', '.join(shown(p) for p in bad[:5])}: changed into "
                                            "a file ingest refuses (empty, binary or too large); its chunks are kept "
-                                           "until you restore it or run `kit rm` on it"))
+                                           "until you restore it or run `kit remove` on it"))
         drift = {k: n for k, n in result.sources[source.name].items() if k in _DRIFT}
         if drift and mine:
             said = ", ".join(f"{n} {k}" for k, n in drift.items())

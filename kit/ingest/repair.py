@@ -142,7 +142,7 @@ class Upkeep:
 
         path = self.location.path_of(name)
         if not path.exists():
-            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops "
+            return [f"source {shown(name)} is gone from disk; its files were kept (`kit remove {shown(name)}` drops "
                     "them)"], None
         try:
             found = find(path, self.settings, self.location)
