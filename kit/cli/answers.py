@@ -9,6 +9,7 @@ from pathlib import Path
 from kit.cli.common import FILTERS, LLM_OPTIONS, Command, format_from, open_kit, positive
 from kit.errors import InputError
 from kit.terminal import say
+from kit.text import plural
 
 
 def search(args: argparse.Namespace) -> int:
@@ -48,7 +49,8 @@ def check(args: argparse.Namespace) -> int:
         out = Path(args.out)
         page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
         out.write_text(data if fmt == "json" else page, encoding="utf-8")
-    wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
+    sentences = plural(len(result.claims), "sentence")
+    wrote = f"wrote {args.out}: {sentences}; {counts_line(list(result.claims), result.failed)}"
     say(data if args.json else wrote if args.out else check_text(result))
     return 0
 
@@ -79,8 +81,9 @@ def verify(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(result.to_dict(), indent=2))
     else:
-        state = "all checks pass" if result.ok else f"{len(result.problems)} problems"
-        say(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
+        state = "all checks pass" if result.ok else plural(len(result.problems), "problem")
+        counted = f"{plural(result.claims, 'claim')}, {plural(result.citations, 'citation')}"
+        say(f"{args.saved}: {counted} re-checked: {state}")
         say("\n".join(f"  {p}" for p in result.problems))
     return 0 if result.ok else 1
 

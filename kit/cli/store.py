@@ -9,6 +9,7 @@ from kit.cli.common import LLM_OPTIONS, PROGRESS, WAIT, Command, open_kit, optio
 from kit.errors import InputError
 from kit.location import is_url, shown
 from kit.terminal import say
+from kit.text import plural
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def remove(args: argparse.Namespace) -> int:
         say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
         return 0
     what = f"{shown(args.path)} (saved as {shown(removal.path)})" if is_url(args.path) else shown(removal.path)
-    say(f"removed {what}: {len(removal.files)} files, {removal.chunks} chunks"
+    say(f"removed {what}: {plural(len(removal.files), 'file')}, {plural(removal.chunks, 'chunk')}"
         + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
     if removal.still_covered_by:
         say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
