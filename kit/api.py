@@ -305,10 +305,11 @@ class Kit:
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source
-        files, relative to the report (`report_html`, `check_page`); none when the files' folder is unknown."""
+        files, relative to the report or file:// URLs (setting `report_links`), as `report_html` and `check_page`
+        link them; none when the files' folder is unknown."""
         from kit.location import links_from
 
-        return links_from(self.sources().root, out)
+        return links_from(self.sources().root, out, absolute=self.settings.report_links == "absolute")
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""

@@ -56,12 +56,15 @@ def _n(path: str) -> str:
 
 
 def _href(path: str, links: Links | None) -> str | None:
-    """The escaped link to a source file, or None: only http, https or a relative path (`Kit.file_links`
-    percent-encodes names, so a file named "javascript:..." is a path), as a browser would read it."""
+    """The escaped link to a source file, or None: only http, https, a relative path (`Kit.file_links`
+    percent-encodes names, so a file named "javascript:..." is a path) or a file:/// URL of this machine
+    (`report_links = "absolute"`), as a browser would read it. A file URL with a host is no link: on Windows
+    it opens a network share, sending the reader's credentials."""
     href = (links(path) if links else None) or ""
     probe = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(33))))  # what browsers skip
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", probe)
-    return html.escape(href, quote=True) if href and (not scheme or scheme[1].lower() in ("http", "https")) else None
+    safe = not scheme or scheme[1].lower() in ("http", "https") or re.match(r"file:///(?![/\\])", probe, re.I)
+    return html.escape(href, quote=True) if href and safe else None
 
 
 def _marker(c: Citation, prefix: str) -> str:
