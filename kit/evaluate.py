@@ -19,6 +19,7 @@ from typing import Any
 
 from kit.errors import KitError
 from kit.results import Answer
+from kit.text import plural
 from kit.types import Hit, Saved
 
 
@@ -84,7 +85,7 @@ class QAReport(Saved):
         return eval_text(self.to_dict())
 
     def __repr__(self) -> str:
-        return (f"QAReport({self.n} questions, {self.answerable} answerable: answer accuracy "
+        return (f"QAReport({plural(self.n, 'question')}, {self.answerable} answerable: answer accuracy "
                 f"{self.answer_accuracy}, recall {self.recall_at}, mrr {self.mrr})")
 
     def _repr_html_(self) -> str:

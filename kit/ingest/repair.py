@@ -33,6 +33,7 @@ from kit.progress import Progress, Silent
 from kit.store.state import StoreState, read_state
 from kit.store.store import Store
 from kit.store.writer import Write, begin, lease_holder, locked, retire
+from kit.text import plural
 
 if TYPE_CHECKING:
     from kit.embeddings import Embedder
@@ -205,7 +206,7 @@ class Upkeep:
         except DamagedFileError as exc:
             state = restored_state(self.store)
             actions.append(f"the state file was damaged ({exc.path}); wrote it again from the store folder "
-                           f"({len(state.sources)} sources, Chroma data in {state.chroma})")
+                           f"({plural(len(state.sources), 'source')}, Chroma data in {state.chroma})")
             return state
 
     def drop_damaged_caches(self) -> list[str]:
