@@ -66,7 +66,7 @@ def speeds(chat: GGUFChat, repeats: int) -> dict[str, float]:
 def answers(store: Path, limit: int | None, **options: Any) -> dict[str, Any]:
     """Every seeds dev question through `kit ask` with these settings. A question counts as answered
     correctly when the answer is not withheld, one of its gold patterns is in the shown text, and
-    every shown claim is supported (as `kit eval` scores answers, plus the support rule)."""
+    every shown claim is supported (as `kit evaluate` scores answers, plus the support rule)."""
     k = kit.open(store_dir=str(store), **options)
     k.ingest(ROOT / "seeds")
     items = load_qa(QA)[:limit]

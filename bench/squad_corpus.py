@@ -1,7 +1,7 @@
 """SQuAD 2.0 dev half as a kit corpus: one .txt file per paragraph, plus QA items.
 
 Gold source of a question = the file of its paragraph. Used by the retrieval benchmark,
-the abstention calibration and `kit eval` runs on SQuAD.
+the abstention calibration and `kit evaluate` runs on SQuAD.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from kit.store.listing import Listing, list_files, match_files
 from kit.store.retrieval import Retriever
 from kit.store.store import Store
 from kit.store.writer import Write
+from kit.text import plural
 from kit.types import Citation, FileIssue, Hit, IngestReport, IssueKind, Provenance, Section
 
 if TYPE_CHECKING:  # imported where used: a cold `kit search` needs none of them (about 0.5 s of imports)
@@ -305,10 +306,11 @@ class Kit:
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
         """Links from a report written to `out` (None: into the current folder) to its source
-        files, relative to the report (`report_html`, `check_page`); none when the files' folder is unknown."""
+        files, relative to the report or file:// URLs (setting `report_links`), as `report_html` and `check_page`
+        link them; none when the files' folder is unknown."""
         from kit.location import links_from
 
-        return links_from(self.sources().root, out)
+        return links_from(self.sources().root, out, absolute=self.settings.report_links == "absolute")
 
     def evaluate(self, qa_file: str | Path, k: int | None = None, limit: int | None = None) -> QAReport:
         """Score retrieval, answers, citations and abstention on a QA JSONL file."""
@@ -353,7 +355,7 @@ class Kit:
         except BaseException:
             bar.finish("")  # close the bar cleanly (a notebook widget too) and re-raise
             raise
-        bar.finish(f"{len(found)} topics in {time.perf_counter() - started:.1f} s")
+        bar.finish(f"{plural(len(found), 'topic')} in {time.perf_counter() - started:.1f} s")
         return found
 
     def _topics(self, names: list[str] | None, k: int | None, passages: int, changes_for: str,
@@ -395,7 +397,7 @@ class Kit:
         except BaseException:
             bar.finish("")
             raise
-        bar.finish(f"{len(out)} topics summarized in {time.perf_counter() - started:.1f} s")
+        bar.finish(f"{plural(len(out), 'topic')} summarized in {time.perf_counter() - started:.1f} s")
         return out
 
     def _summarize(self, topics: list[Topic] | list[str] | None, max_sentences: int, max_words: int | None,

@@ -168,6 +168,11 @@ class Settings(BaseModel):
         description="Sections topics and summaries draw on: the article text by default; add 'comments' or "
         "'sidebar' to include reader comments or sidebars (reports then say so).",
     )
+    report_links: Literal["relative", "absolute"] = Field(
+        "relative", description="How an HTML report links its source files: 'relative' to the report (the "
+        "report and the files move together), or 'absolute' file:// URLs of the files where they are (for a "
+        "report shared from elsewhere on the same machine or a shared drive).",
+    )
     judge: Literal["offline", "llm", "auto"] = Field(
         "auto", description="Who judges whether quotes state their claims: 'offline' (kit's own judge only), 'llm' "
         "(also the chat model, in one call per answer or summary, which can only withdraw support), 'auto' (llm "

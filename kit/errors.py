@@ -133,7 +133,7 @@ class NothingToIngestError(KitError):
 
 
 class NotStoredError(KitError):
-    """`kit rm` was given a path the store holds nothing under."""
+    """`kit remove` was given a path the store holds nothing under."""
 
 
 class StoreResourceError(KitError):

@@ -19,6 +19,7 @@ from typing import Any
 
 from kit.errors import KitError
 from kit.results import Answer
+from kit.text import plural
 from kit.types import Hit, Saved
 
 
@@ -48,7 +49,7 @@ class QuestionResult:
 @dataclass
 class QAReport(Saved):
     """Aggregate metrics; every rate is in [0, 1] and None when it has no denominator. Prints as
-    `kit eval` does; shows as a table per question and one of totals in a notebook."""
+    `kit evaluate` does; shows as a table per question and one of totals in a notebook."""
 
     n: int = 0
     answerable: int = 0
@@ -84,7 +85,7 @@ class QAReport(Saved):
         return eval_text(self.to_dict())
 
     def __repr__(self) -> str:
-        return (f"QAReport({self.n} questions, {self.answerable} answerable: answer accuracy "
+        return (f"QAReport({plural(self.n, 'question')}, {self.answerable} answerable: answer accuracy "
                 f"{self.answer_accuracy}, recall {self.recall_at}, mrr {self.mrr})")
 
     def _repr_html_(self) -> str:

@@ -150,11 +150,14 @@ def stores_in(folder: Path) -> list[Path]:
         return []
 
 
-def links_from(root: Path | None, out: Path | None) -> Callable[[str], str | None]:
+def links_from(root: Path | None, out: Path | None, absolute: bool = False) -> Callable[[str], str | None]:
     """Links from a report written to `out` (None: into the current folder) to the files under
-    `root`, relative to the report; none when `root` is unknown."""
+    `root`, relative to the report, or `absolute` file:// URLs of the files; none when `root` is unknown."""
     if root is None:
         return lambda _path: None
+    if absolute:
+        # Percent-encoded after the fixed file:// scheme, so a name never adds a scheme or a host.
+        return lambda path: "file://" + urllib.parse.quote((root / path).resolve().as_posix(), safe="/")
     base = (out.parent if out else Path.cwd()).resolve()
     # Percent-encoded, so a file named "javascript:..." is a relative path, never a URL scheme.
     return lambda path: urllib.parse.quote(Path(os.path.relpath((root / path).resolve(), base)).as_posix(), safe="/")

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from kit.terminal import safe
+from kit.text import plural
 
 
 class Stage(StrEnum):
@@ -107,6 +108,6 @@ def progress_for(progress: bool | Progress, command: str) -> Progress:
 def rate_line(files: int, embedded: int, seconds: float) -> str:
     """The summary a bar leaves: files read, chunks embedded, how fast."""
     if embedded:
-        return (f"read {files} files, embedded {embedded} chunks in {seconds:.1f} s "
+        return (f"read {plural(files, 'file')}, embedded {plural(embedded, 'chunk')} in {seconds:.1f} s "
                 f"({embedded / max(seconds, 1e-9):.1f} chunks/s)")
-    return f"read {files} files in {seconds:.1f} s, nothing new to embed"
+    return f"read {plural(files, 'file')} in {seconds:.1f} s, nothing new to embed"

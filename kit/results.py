@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.findings import Agreement, Difference, TopicChange
+from kit.text import plural
 from kit.types import (
     CheckedClaim,
     Chunk,
@@ -187,9 +188,10 @@ class Answer(ClaimsResult):
 
     def __repr__(self) -> str:
         counts = support_counts(self.claims, self.failed)
-        state = "abstained" if self.abstained else f"{len(self.shown)} claims shown"
+        state = "abstained" if self.abstained else f"{plural(len(self.shown), 'claim')} shown"
         return (f"Answer({self.question!r}: {state}, {counts['supported']} supported, {counts['partial']} partial, "
-                f"{counts['unsupported']} unsupported, {len(self.citations)} citations, mode={self.mode.value})")
+                f"{counts['unsupported']} unsupported, {plural(len(self.citations), 'citation')}, "
+                f"mode={self.mode.value})")
 
     def page(self, out: Path | None = None) -> str:
         """A self-contained page headed by the provenance, each source linked relative to `out`."""
@@ -256,8 +258,9 @@ class CheckResult(ClaimsResult):
 
     def __repr__(self) -> str:
         n = support_counts(list(self.claims), self.failed)
-        return (f"CheckResult({len(self.claims)} sentences: {n['supported']} supported, {n['partial']} partial, "
-                f"{n['unsupported']} unsupported, {len(self.citations)} citations)")
+        return (f"CheckResult({plural(len(self.claims), 'sentence')}: {n['supported']} supported, "
+                f"{n['partial']} partial, "
+                f"{n['unsupported']} unsupported, {plural(len(self.citations), 'citation')})")
 
     def _repr_html_(self) -> str:
         from kit.report.html import check_html
@@ -300,7 +303,8 @@ class Topic:
                 "change": self.change}
 
     def __repr__(self) -> str:
-        return f"Topic({self.number}: {self.title!r}, {len(self.chunks)} chunks, {len(self.coverage)} files)"
+        return (f"Topic({self.number}: {self.title!r}, {plural(len(self.chunks), 'chunk')}, "
+                f"{plural(len(self.coverage), 'file')})")
 
     def _repr_html_(self) -> str:
         from kit.report.html import topic_html
@@ -366,7 +370,8 @@ class TopicSummary(ClaimsResult):
 
     def __repr__(self) -> str:
         counts = support_counts(self.claims)
-        return (f"TopicSummary({self.topic.title!r}: {len(self.shown)} claims shown, {counts['supported']} supported, "
+        return (f"TopicSummary({self.topic.title!r}: {plural(len(self.shown), 'claim')} shown, "
+                f"{counts['supported']} supported, "
                 f"{counts['partial']} partial, {counts['unsupported']} unsupported, mode={self.mode.value})")
 
     def _repr_html_(self) -> str:
@@ -435,7 +440,8 @@ class Summaries(list[TopicSummary], Saved):
 
     def __repr__(self) -> str:
         n = support_counts([c for s in self for c in s.claims])
-        return (f"Summaries({len(self)} topics: {sum(len(s.shown) for s in self)} claims shown, {n['supported']} "
+        shown = plural(sum(len(s.shown) for s in self), "claim")
+        return (f"Summaries({plural(len(self), 'topic')}: {shown} shown, {n['supported']} "
                 f"supported, {n['partial']} partial, {n['unsupported']} unsupported)")
 
     def _repr_html_(self) -> str:

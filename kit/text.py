@@ -1,4 +1,4 @@
-"""Small text tools shared by retrieval, answers and summaries: keyword tokens and sentences.
+"""Small text tools shared by retrieval, answers, summaries and reports: keyword tokens, sentences, counts.
 
 Plain regular expressions, no downloads (NLTK's punkt data cannot be fetched here).
 """
@@ -189,3 +189,17 @@ def key_term_coverage(question: str, context: str, idf: Callable[[str], float]) 
     weights = {t: idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
     return sum(w for t, w in weights.items() if match_stem(t) in present) / total
+
+
+# Plurals that are not the word plus "s"; the counted nouns kit prints need no more.
+_PLURALS = {"summary": "summaries", "story": "stories", "query": "queries", "entry": "entries", "match": "matches"}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """A count with its noun in the number it takes: plural(1, "chunk") -> "1 chunk", plural(0, "chunk") ->
+    "0 chunks", plural(2, "topic summary") -> "2 topic summaries" (the last word takes the plural); `many`
+    names a plural the table does not know."""
+    if n == 1:
+        return f"{n} {word}"
+    head, space, last = word.rpartition(" ")
+    return f"{n} {many or head + space + _PLURALS.get(last, last + 's')}"

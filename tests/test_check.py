@@ -180,7 +180,7 @@ def test_json_matches_the_schema_and_kit_verify_accepts_it(hash_seeds: Path, tmp
         valid({**data, "claims": [{k: v for k, v in data["claims"][0].items() if k != "score"}]}, "Check")
     saved = tmp_path / "check.json"
     code, out, _ = run(hash_seeds, [FAITHFUL, "--out", str(saved)], capsys)
-    assert code == 0 and out.startswith(f"wrote {saved}: 1 sentences; claims: 1 supported")
+    assert code == 0 and out.startswith(f"wrote {saved}: 1 sentence; claims: 1 supported")
     valid(json.loads(saved.read_text(encoding="utf-8")), "Check")
     assert main(["verify", str(saved), "--embedder", "hash"]) == 0
     assert "all checks pass" in capsys.readouterr().out

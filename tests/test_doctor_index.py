@@ -47,6 +47,6 @@ def test_a_stored_file_that_went_bad_gets_advice_that_can_clear_it(tmp_path: Pat
     checkup = k.doctor()
     (counts,) = checkup.sources.values()
     assert counts.get(doctor.WENT_BAD) == 1 and "changed" not in counts
-    assert any("kit rm" in p.text and "b.txt" in p.text for p in checkup.problems)
+    assert any("kit remove" in p.text and "b.txt" in p.text for p in checkup.problems)
     k.remove(folder / "b.txt")
     assert k.doctor().ok

@@ -87,7 +87,31 @@ def test_kit_eval_prints_a_row_per_question_and_rounded_totals(tmp_path: Path) -
                               "answers": ["18|eighteen"]}) + "\n", encoding="utf-8")  # no gold sources
     run = run_kit(["eval", str(qa), "--store", str(store)])
     assert run.returncode == 0, run.stderr
+    assert "kit: note: `kit eval` is now `kit evaluate`; the old name goes in the next release" in run.stderr
     header, row, *_ = run.stdout.splitlines()
     assert "gold rank" in header and row.split()[1] == "n/a"  # no gold: n/a, not 0
     assert "recall_at                  @1 n/a" in run.stdout and "mrr                        n/a" in run.stdout
     assert all(len(x.split(".")[1]) <= 3 for x in run.stdout.split() if x.replace(".", "").isdigit() and "." in x)
+
+
+def test_kit_evaluate_is_the_name_and_its_json_is_the_old_alias_s(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kit.cli import main
+    from tests.helpers import SEEDS
+
+    store = ["--store", str(tmp_path / "store"), "--embedder", "hash"]
+    assert main(["ingest", str(SEEDS), *store]) == 0
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"question": "How many cruise missiles did Russia launch on Friday?",
+                              "answers": ["18"]}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", str(qa), *store, "--json"]) == 0
+    new = capsys.readouterr()
+    assert main(["eval", str(qa), *store, "--json"]) == 0
+    old = capsys.readouterr()
+    assert new.err == "" and old.err.splitlines() == [
+        "kit: note: `kit eval` is now `kit evaluate`; the old name goes in the next release"]
+    timeless = [{k: v for k, v in json.loads(run.out).items() if k != "seconds_per_question"} for run in (old, new)]
+    assert timeless[0] == timeless[1]

@@ -138,6 +138,57 @@ def test_rm_on_the_command_line(project: Path, store_dir: Path, capsys: pytest.C
     assert "holds nothing at or under notes" in capsys.readouterr().err
 
 
+def test_counts_of_one_are_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `kit files` on one short file said "(1 files, 1 chunks)" and "1 chunks"."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "harbour.txt").write_text("The harbour of Valparaiso received forty cargo ships.\n")
+    monkeypatch.chdir(tmp_path)
+    store = ["--store", str(tmp_path / ".kit"), "--embedder", "hash"]
+    assert main(["ingest", "one", *store]) == 0
+    capsys.readouterr()
+    assert main(["files", *store]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "one/  (1 file, 1 chunk)" in lines and any(line.startswith("  one/harbour.txt  1 chunk  ") for line in lines)
+    assert main(["remove", "one/harbour.txt", *store]) == 0
+    assert capsys.readouterr().out.startswith("removed one/harbour.txt: 1 file, 1 chunk")
+
+
+def test_plural() -> None:
+    from kit.text import plural
+
+    assert [plural(n, "chunk") for n in (0, 1, 2)] == ["0 chunks", "1 chunk", "2 chunks"]
+    assert (plural(1, "summary"), plural(3, "summary")) == ("1 summary", "3 summaries")
+    assert plural(2, "topic summary") == "2 topic summaries" and plural(2, "cited claim") == "2 cited claims"
+    assert plural(2, "analysis", "analyses") == "2 analyses"
+
+
+RM_NOTE = "kit: note: `kit rm` is now `kit remove`; the old name goes in the next release"
+
+
+def test_remove_is_the_name_and_rm_an_alias_that_notes_it_on_stderr_only(
+        project: Path, store_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.chdir(project)
+    store = ["--store", str(store_dir), "--embedder", "hash", "--json"]
+    assert main(["remove", "notes/harbour.txt", *store]) == 0
+    new = capsys.readouterr()
+    assert new.err == "" and json.loads(new.out)["files"] == ["notes/harbour.txt"]
+    assert main(["rm", "notes/glacier.md", *store]) == 0
+    old = capsys.readouterr()
+    assert old.err.splitlines() == [RM_NOTE]
+    assert json.loads(old.out).keys() == json.loads(new.out).keys()
+    assert json.loads(old.out)["files"] == ["notes/glacier.md"]
+
+
+def test_help_lists_the_new_names_with_the_old_as_aliases(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "remove (rm)" in out and "evaluate (eval)" in out
+
+
 def test_ingest_of_nothing_on_the_command_line_lists_every_file_and_exits_1(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pdfs").mkdir()

@@ -24,6 +24,7 @@ from kit.api import Kit
 from kit.cli import main
 from kit.errors import InputError, KitError, MissingExtraError
 from kit.integrations.notebook import ask_box
+from kit.text import plural
 from tests.helpers import SEEDS
 from tests.test_browser_safety import NAMES, PAYLOADS, chromium, dom_after_load, unsafe_link  # noqa: F401  # a fixture
 
@@ -129,7 +130,7 @@ def test_the_file_listing_shows_counts_short_hashes_and_iso_times(results: dict[
         assert f["sha256"][:12] in str(listing) and f["ingested"] in str(listing)
     assert f"docs/{HOSTILE_NAME}" in page.words and f"docs/{HOSTILE_NAME}" in str(listing)
     assert str(int(listing.files[0].ingested)) not in listing.to_html()  # no epoch seconds
-    assert repr(listing) == f"Listing({listing.store}: generation {listing.generation}, 1 sources, 2 files, " \
+    assert repr(listing) == f"Listing({listing.store}: generation {listing.generation}, 1 source, 2 files, " \
                             f"{chunks} chunks)"
 
 
@@ -158,15 +159,15 @@ def test_topics_and_summaries_are_lists_that_show_as_tables(results: dict[str, A
     assert isinstance(topics, list) and isinstance(summaries, list)
     assert topics[0] is next(iter(topics)) and topics[0].number == 1 and summaries[-1] is list(summaries)[-1]
     page = parsed(topics.to_html())
-    assert f"{len(topics)} topics" in page.words
+    assert plural(len(topics), "topic") in page.words
     for t in topics:
         assert t.title in page.words and f"{t.title} {len(t.chunks)}" in page.words
     page = parsed(summaries.to_html())
-    assert f"{len(summaries)} topic summaries" in page.words and "kit-cite" in summaries.to_html()
+    assert plural(len(summaries), "topic summary") in page.words and "kit-cite" in summaries.to_html()
     for s in summaries:
         assert f"Topic {s.topic.number}: {s.topic.title}" in page.words
     shown = sum(len(s.shown) for s in summaries)
-    assert repr(summaries).startswith(f"Summaries({len(summaries)} topics: {shown} claims shown")
+    assert repr(summaries).startswith(f"Summaries({plural(len(summaries), 'topic')}: {plural(shown, 'claim')} shown")
 
 
 def test_answers_and_checks_show_the_hostile_text_escaped(results: dict[str, Any]) -> None:

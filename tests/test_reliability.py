@@ -210,7 +210,7 @@ def test_doctor_reports_changed_and_missing_sources(changed: tuple[Kit, dict[str
     assert result.sources["docs"] == {"ok": 1, "changed": 1, "outside": 1, "missing": 1,
                                       "unreadable now, chunks kept": 1}
     assert any("since it was ingested; run `kit ingest docs`" in p.text for p in result.problems)
-    assert any("`kit rm`" in p.text and SEED_FILES[1] in p.text for p in result.problems)
+    assert any("`kit remove`" in p.text and SEED_FILES[1] in p.text for p in result.problems)
     done = cli(["doctor", "--store", str(store_dir)], tmp_path)
     assert done.returncode == 1 and "store is stale" in done.stdout and "source docs: 1 ok, 1 changed" in done.stdout
 

@@ -188,7 +188,7 @@ def test_true_claims_off_the_question_are_listed_apart_with_why(store: Path) -> 
     (aside,) = answer.off_question
     assert aside.text == cleared and aside.support is Support.SUPPORTED  # true, and still not an answer
     assert "not an answer to the question: it gives no date the question does not already state" in aside.reasons
-    assert any("1 of the model's 2 claims are supported but do not answer the question" in n for n in answer.notes)
+    assert any("1 of the model's 2 claims is supported but does not answer the question" in n for n in answer.notes)
     shown_text = answer_text(answer)
     assert "Supported, but not an answer to the question (1):" in shown_text and cleared in shown_text
     assert answer.to_dict()["off_question"][0]["text"] == cleared

@@ -171,13 +171,15 @@ def test_a_file_named_like_a_script_url_is_linked_as_a_relative_path(tmp_path: P
 
 
 @pytest.mark.parametrize("link", ["javascript:alert(1)", " \tJava\nScript:alert(1)", "\x01data:text/html,<b>x",
-                                  "vbscript:x", "file:///etc/passwd"])
+                                  "vbscript:x", "file://evil.example/share/a.txt", "file:////evil.example/a.txt",
+                                  "FILE:\\\\evil.example\\a.txt"])
 def test_a_link_with_any_scheme_but_http_is_not_written(link: str) -> None:
     """Whatever a links function returns (a notebook may pass its own), a page links only to http,
-    https or a relative path; anything else leaves the file name as text."""
+    https, a relative path or a file:/// URL with no host; anything else leaves the file name as text."""
     page = report_html([made_summary()], links=lambda path: link)
     assert "a.txt" in page and not re.findall(r"href='(?!#)", page)
-    for kept in ("https://example.org/a.txt", "http://example.org/a.txt", "../docs/a.txt", "javascript%3Ax.txt"):
+    for kept in ("https://example.org/a.txt", "http://example.org/a.txt", "../docs/a.txt", "javascript%3Ax.txt",
+                 "file:///data/docs/a.txt"):
         assert f"href='{kept}'" in report_html([made_summary()], links=lambda path, k=kept: k)  # type: ignore[misc]
 
 
@@ -199,3 +201,33 @@ def test_a_section_name_from_a_saved_file_is_escaped_too() -> None:
     summary = TopicSummary(Topic(1, "t", (), ()), [Claim("A claim.", (odd,), Support.SUPPORTED)], Mode.EXTRACTIVE,
                            "extractive")
     assert "<b onmouseover" not in report_html([summary]) and "<b onmouseover" not in report_markdown([summary])
+
+
+@pytest.mark.parametrize("mode", ["relative", "absolute"])
+def test_report_links_relative_or_absolute_on_summarize_and_check(mode: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`report_links`: links relative to the report (it moves with the files), or file:/// URLs of the
+    files where they are (a report shared from elsewhere); a `javascript:` name stays a percent-encoded path."""
+    from urllib.parse import unquote
+
+    folder, reports = tmp_path / "docs", tmp_path / "reports"
+    folder.mkdir()
+    reports.mkdir()
+    (folder / "javascript:alert(1),{}.txt").write_text(HOSTILE, encoding="utf-8")
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    (folder / seed.name).write_bytes(seed.read_bytes())
+    monkeypatch.setenv("KIT_REPORT_LINKS", mode)
+    store = ["--store", str(tmp_path / ".kit"), "--embedder", "hash"]
+    assert main(["ingest", str(folder), *store, "--no-progress"]) == 0
+    assert main(["summarize", *store, "--out", str(reports / "r.html")]) == 0
+    assert main(["check", "The council met on Monday to discuss the harbour budget for next year.", *store,
+                 "--out", str(reports / "c.html")]) == 0
+    for page in (reports / "r.html", reports / "c.html"):
+        hrefs = [html.unescape(h) for h in re.findall(r"href='([^'#][^']*)'", page.read_text(encoding="utf-8"))]
+        assert hrefs and any("javascript%3Aalert" in h for h in hrefs), hrefs
+        if mode == "absolute":
+            assert all(h.startswith("file:///") for h in hrefs), hrefs
+            assert all(Path(unquote(h[len("file://"):])).is_file() for h in hrefs)
+        else:
+            assert not [h for h in hrefs if re.match(r"\s*[a-z][a-z0-9+.-]*:", h, re.I)], hrefs
+            assert all(h.startswith("../docs/") and (reports / unquote(h)).is_file() for h in hrefs), hrefs

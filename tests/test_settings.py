@@ -63,6 +63,7 @@ EFFECTS = {
     "web_timeout": "test_web_ingest::test_each_failure_is_one_line_naming_the_url_and_exit_1",
     "web_max_redirects": "test_web_ingest::test_web_max_redirects_bounds_the_hops_followed",
     "web_robots": "test_web_ingest::test_web_robots_off_fetches_a_disallowed_page_without_reading_robots_txt",
+    "report_links": "test_report::test_report_links_relative_or_absolute_on_summarize_and_check",
 }
 
 

@@ -151,7 +151,7 @@ def test_read_commands_without_a_store_create_nothing_and_load_no_model(
 
 
 def test_cli_read_without_a_store_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
-    for command in (["search", "x"], ["files"], ["doctor"], ["ask", "why?"], ["rm", "x"]):
+    for command in (["search", "x"], ["files"], ["doctor"], ["ask", "why?"], ["remove", "x"]):
         done = subprocess.run([sys.executable, "-m", "kit.cli", *command], capture_output=True, text=True,
                               cwd=tmp_path, timeout=60, env={k: v for k, v in __import__("os").environ.items()
                                                             if not k.startswith("KIT_")})

@@ -14,6 +14,7 @@ import pytest
 from kit.api import Kit
 from kit.embeddings import HashEmbedder
 from kit.report.text import topic_text
+from kit.text import plural
 from kit.topics.cluster import ctfidf_labels, discover, document_texts
 from kit.topics.phrases import MIN_DOCS, MIN_SHARE, document_phrases, shared_label
 from kit.types import Chunk
@@ -87,7 +88,7 @@ def test_discover_labels_with_the_shared_phrase_and_shows_keywords_as_written() 
     for t in topics:
         words = set(re.findall(r"[^\W_]+", " ".join(texts[d] for d in t.documents)))
         assert t.keywords and all(set(term.split()) <= words for term in t.keywords), t.keywords
-        assert f"{len(t.documents)} documents, {len(t.chunks)} chunks" in topic_text(t)
+        assert f"{plural(len(t.documents), 'document')}, {plural(len(t.chunks), 'chunk')}" in topic_text(t)
 
 
 def test_keywords_are_words_not_stems() -> None:

@@ -19,6 +19,7 @@ import pytest
 
 from kit.api import Kit
 from kit.progress import Stage
+from kit.text import plural
 from tests.helpers import SEED_FILES, SEEDS, kit_command, kit_free_env
 
 Event = tuple[str, object, int]
@@ -68,7 +69,7 @@ def test_topics_report_fetch_cluster_and_label_with_their_counts(seeded: Kit) ->
     assert starts[1][1] == len(SEED_FILES) and sum(e[2] for e in progress.stage(Stage.CLUSTER)) == len(SEED_FILES)
     assert starts[2][1] == len(topics)
     assert [e[1] for e in progress.stage(Stage.LABEL)] == [t.label for t in topics]
-    assert progress.events[-1][0] == "finish" and f"{len(topics)} topics" in str(progress.events[-1][1])
+    assert progress.events[-1][0] == "finish" and plural(len(topics), "topic") in str(progress.events[-1][1])
     # A rerun with nothing changed takes every label from the topic cache: nothing to label.
     again = Recording()
     seeded.topics(progress=again)

@@ -141,12 +141,12 @@ def test_files_lists_the_url_and_rm_url_removes_it(site: str, run: Any, tmp_path
     assert run("ingest", url)[0] == 0
     code, out, _ = run("files")
     assert code == 0 and f"{url} (saved as store/web/" in out
-    code, out, err = run("rm", url)
+    code, out, err = run("remove", url)
     assert code == 0 and f"removed {url} (saved as store/web/" in out, err
     assert "still on disk" not in out  # no folder ingest reads the store folder back
     state = read_state(tmp_path / "store")
     assert state is not None and state.sources == ()
-    code, _, err = run("rm", url)
+    code, _, err = run("remove", url)
     assert code == 1 and err.count("\n") == 1 and f"no page fetched from {url}" in err
 
 

@@ -54,7 +54,7 @@ from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Answer
-from kit.text import is_statement, keywords, sentences
+from kit.text import is_statement, keywords, plural, sentences
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
@@ -266,11 +266,14 @@ class LLMAnswerer:
                         traces=traces, hits=list(hits), notes=notes, off_question=numbered[len(claims):])
         total = len(claims) + len(beside)
         if answer.unsupported:
-            answer.notes.append(f"{len(answer.unsupported)} of the model's {total} claims are not supported "
-                                "by the sources; they are listed apart")
+            n = len(answer.unsupported)
+            answer.notes.append(f"{n} of the model's {plural(total, 'claim')} {'is' if n == 1 else 'are'} not "
+                                f"supported by the sources; {'it is' if n == 1 else 'they are'} listed apart")
         if beside:
-            answer.notes.append(f"{len(beside)} of the model's {total} claims are supported but do not answer the "
-                                "question; they are listed apart")
+            n = len(beside)
+            answer.notes.append(f"{n} of the model's {plural(total, 'claim')} {'is' if n == 1 else 'are'} supported "
+                                f"but {'does' if n == 1 else 'do'} not answer the question; "
+                                f"{'it is' if n == 1 else 'they are'} listed apart")
         answer.notes += source_notes(failed)
         return answer
 

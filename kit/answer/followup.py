@@ -20,7 +20,7 @@ from kit.errors import InputError, LLMError
 from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
 from kit.results import Answer
-from kit.text import STOPWORDS, match_stem
+from kit.text import STOPWORDS, match_stem, plural
 
 # A question longer than this (≈ 450 tokens) is a pasted text, not a question: `kit check` reads those.
 MAX_QUESTION = 2000
@@ -145,4 +145,4 @@ class Chat:
         return Turn(question, query=query, carried=carried, notes=[why] if why else [], traces=traces)
 
     def __repr__(self) -> str:
-        return f"Chat(session {self.session}: {len(self.turns)} turns)"
+        return f"Chat(session {self.session}: {plural(len(self.turns), 'turn')})"

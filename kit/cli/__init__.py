@@ -23,7 +23,7 @@ from kit.types import IngestReport
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from kit.cli.parser import build
+    from kit.cli.parser import build, renamed
 
     parser = build()
     try:
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    note = renamed(getattr(args, "command_name", None))
+    if note:
+        say(note, err=True)
     warnings.showwarning = _warning_line
     try:
         return int(args.func(args) or 0)

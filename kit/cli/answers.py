@@ -1,4 +1,4 @@
-"""Commands that read the store to answer: search, ask, check, eval and verify (a file, or the history)."""
+"""Commands that read the store to answer: search, ask, check, evaluate and verify (a file, or the history)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from kit.cli.common import FILTERS, LLM_OPTIONS, Command, format_from, open_kit, positive
 from kit.errors import InputError
 from kit.terminal import say
+from kit.text import plural
 
 
 def search(args: argparse.Namespace) -> int:
@@ -48,7 +49,8 @@ def check(args: argparse.Namespace) -> int:
         out = Path(args.out)
         page = check_page(result, links=k.file_links(out)) if fmt == "html" else check_markdown(result)
         out.write_text(data if fmt == "json" else page, encoding="utf-8")
-    wrote = f"wrote {args.out}: {len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"
+    sentences = plural(len(result.claims), "sentence")
+    wrote = f"wrote {args.out}: {sentences}; {counts_line(list(result.claims), result.failed)}"
     say(data if args.json else wrote if args.out else check_text(result))
     return 0
 
@@ -79,8 +81,9 @@ def verify(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(result.to_dict(), indent=2))
     else:
-        state = "all checks pass" if result.ok else f"{len(result.problems)} problems"
-        say(f"{args.saved}: {result.claims} claims, {result.citations} citations re-checked: {state}")
+        state = "all checks pass" if result.ok else plural(len(result.problems), "problem")
+        counted = f"{plural(result.claims, 'claim')}, {plural(result.citations, 'citation')}"
+        say(f"{args.saved}: {counted} re-checked: {state}")
         say("\n".join(f"  {p}" for p in result.problems))
     return 0 if result.ok else 1
 
@@ -116,11 +119,11 @@ COMMANDS = {
         FILTERS[0], (("--out",), {"help": "write the result to this file: .md, .html or .json"}),
     ], 'kit check "Russia fired 18 cruise missiles on Friday."\n'
        '  kit check --from draft.md --file seeds/002_0f7b4c98e858c67a.txt --out check.html'),
-    "eval": Command("score answers on a QA JSONL file", evaluate, [
+    "evaluate": Command("score answers on a QA JSONL file", evaluate, [
         (("qa_file",), {"help": "JSON lines: question, gold_sources, answers, answerable"}),
         (("-k",), {"type": positive, "default": None, "help": "passages to read (default 5)"}),
         (("--limit",), {"type": positive, "default": None, "help": "only the first N questions"}), *LLM_OPTIONS,
-    ], "kit eval tests/data/seeds_qa.jsonl --limit 10"),
+    ], "kit evaluate tests/data/seeds_qa.jsonl --limit 10", aliases=("eval",)),
     "verify": Command("re-check a saved answer or report against the files as they are now", verify, [
         (("saved",), {"metavar": "FILE.json", "nargs": "?",
                       "help": "output of `kit ask --json` or `kit summarize --out X.json`"}),

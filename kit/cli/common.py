@@ -19,12 +19,14 @@ Argument = tuple[tuple[str, ...], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Command:
-    """One `kit` command: its help line, what runs it, its arguments and its help examples."""
+    """One `kit` command: its help line, what runs it, its arguments and its help examples; `aliases`
+    are old names kept working for one release, each printing a note that names the new one."""
 
     help: str
     run: Callable[[argparse.Namespace], int]
     arguments: list[Argument] = field(default_factory=list)
     examples: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 class Parser(argparse.ArgumentParser):

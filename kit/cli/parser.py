@@ -8,8 +8,8 @@ from kit.cli import answers, history, models, store, topics
 from kit.cli.common import Command, Parser
 
 # The order `kit --help` lists the commands in.
-ORDER = ["ingest", "search", "ask", "chat", "check", "eval", "topics", "summarize", "verify", "history", "config",
-         "doctor", "files", "rm", "prepare", "models"]
+ORDER = ["ingest", "search", "ask", "chat", "check", "evaluate", "topics", "summarize", "verify", "history", "config",
+         "doctor", "files", "remove", "prepare", "models"]
 
 
 def commands() -> dict[str, Command]:
@@ -28,9 +28,9 @@ def build() -> argparse.ArgumentParser:
     common.add_argument("--embedder", help="minilm-int8 | minilm | minilm-torch | openai | hash (default: "
                         "the one the store was built with, else minilm-int8)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
-    sub = parser.add_subparsers(metavar="COMMAND")
+    sub = parser.add_subparsers(metavar="COMMAND", dest="command_name")
     for name, command in commands().items():
-        cmd = sub.add_parser(name, help=command.help, parents=[common],
+        cmd = sub.add_parser(name, aliases=list(command.aliases), help=command.help, parents=[common],
                              description=command.help[:1].upper() + command.help[1:] + ".",
                              epilog="examples:\n  " + (command.examples or f"kit {name}"),
                              formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -38,6 +38,14 @@ def build() -> argparse.ArgumentParser:
             cmd.add_argument(*flags, **settings)
         cmd.set_defaults(func=command.run)
     return parser
+
+
+def renamed(used: str | None) -> str | None:
+    """The note for a command called by an old name (None for a current name): one release of grace."""
+    for name, command in commands().items():
+        if used in command.aliases:
+            return f"kit: note: `kit {used}` is now `kit {name}`; the old name goes in the next release"
+    return None
 
 
 def _version() -> str:

@@ -1,4 +1,4 @@
-"""Commands that build, list, mend and describe the store: ingest, files, rm, doctor, prepare, config."""
+"""Commands that build, list, mend and describe the store: ingest, files, remove, doctor, prepare, config."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from kit.cli.common import LLM_OPTIONS, PROGRESS, WAIT, Command, open_kit, optio
 from kit.errors import InputError
 from kit.location import is_url, shown
 from kit.terminal import say
+from kit.text import plural
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -49,13 +50,13 @@ def files(args: argparse.Namespace) -> int:
     return 0
 
 
-def rm(args: argparse.Namespace) -> int:
+def remove(args: argparse.Namespace) -> int:
     removal = open_kit(args).remove(args.path, wait=args.wait)
     if args.json:
         say(json.dumps(removal.to_dict(), indent=2, ensure_ascii=False))
         return 0
     what = f"{shown(args.path)} (saved as {shown(removal.path)})" if is_url(args.path) else shown(removal.path)
-    say(f"removed {what}: {len(removal.files)} files, {removal.chunks} chunks"
+    say(f"removed {what}: {plural(len(removal.files), 'file')}, {plural(removal.chunks, 'chunk')}"
         + (f"; source records dropped: {', '.join(shown(s) for s in removal.sources)}" if removal.sources else ""))
     if removal.still_covered_by:
         say(f"note: still on disk under source {shown(removal.still_covered_by)}: the next "
@@ -118,8 +119,8 @@ COMMANDS = {
         WAIT,
     ], "kit doctor\n  kit doctor --repair"),
     "files": Command("list the store's sources and files", files),
-    "rm": Command("remove a file or folder from the store (not from disk)", rm, [
+    "remove": Command("remove a file or folder from the store (not from disk)", remove, [
         (("path",), {"help": "a stored file or folder, or a whole source"}), WAIT,
-    ]),
+    ], "kit remove notes/trip.md\n  kit remove https://example.org/page.html --json", aliases=("rm",)),
     "prepare": Command("prepare the embedding model now (done once; `make install` runs it)", prepare),
 }

@@ -9,6 +9,7 @@ from kit.cli.common import LLM_OPTIONS, PROGRESS, Command, format_from, open_kit
 from kit.findings import TopicChange
 from kit.results import TopicSummary
 from kit.terminal import say
+from kit.text import plural
 
 
 def topics(args: argparse.Namespace) -> int:
@@ -38,7 +39,7 @@ def written(summaries: list[TopicSummary]) -> str:
     unchecked = [str(s.topic.number) for s in summaries if s.found and not s.shown]
     changed = [str(s.topic.number) for s in summaries if s.topic.change in (TopicChange.NEW, TopicChange.CHANGED)]
     compared = any(s.topic.change is not None for s in summaries)
-    return (f"{len(summaries)} topics, {claims} cited claims shown, {unsupported} not supported"
+    return (f"{plural(len(summaries), 'topic')}, {plural(claims, 'cited claim')} shown, {unsupported} not supported"
             + (f"; not in the documents: {', '.join(missing)}" if missing else "")
             + (f"; no checked claim for topic {', '.join(unchecked)} (see its notes)" if unchecked else "")
             + (f"; changed since the last run: {', '.join(changed) or 'none'}" if compared else ""))

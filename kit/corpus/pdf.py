@@ -23,6 +23,7 @@ from importlib.metadata import version
 
 from kit.corpus.columns import column_text
 from kit.corpus.view import TextView, UnreadableFile
+from kit.text import plural
 from kit.types import IssueKind
 
 # Bump when the text view of a PDF changes: a PDF's content hash carries it, so a sync re-chunks it.
@@ -52,8 +53,8 @@ def read_pdf(data: bytes, _fallback: str = "") -> TextView:
     kept = _drop_running_lines([_lines(page) for page in pages])
     texts = ["\n".join(lines) for lines in kept]
     if not any(t.strip() for t in texts):
-        raise UnreadableFile(f"PDF has no text layer on any of its {len(pages)} pages (scanned?); kit does not "
-                             "OCR: run OCR (e.g. ocrmypdf) on it and ingest the result", IssueKind.SKIPPED)
+        raise UnreadableFile(f"PDF has no text layer on any of its {plural(len(pages), 'page')} (scanned?); kit does "
+                             "not OCR: run OCR (e.g. ocrmypdf) on it and ingest the result", IssueKind.SKIPPED)
     starts, at = [], 0
     for text in texts:
         starts.append(at)

@@ -28,6 +28,7 @@ from kit.errors import KitError, StoreResourceError
 from kit.location import shown, under
 from kit.store.manifest import Manifest, read_manifest
 from kit.store.state import StoreState
+from kit.text import plural
 from kit.types import IssueKind, Saved, SourceStatus
 
 
@@ -123,7 +124,8 @@ class Checkup(Saved):
         return checkup_text(self.to_dict())
 
     def __repr__(self) -> str:
-        return f"Checkup({self.verdict.value}: {len(self.problems)} problems, {len(self.actions)} actions)"
+        return (f"Checkup({self.verdict.value}: {plural(len(self.problems), 'problem')}, "
+                f"{plural(len(self.actions), 'action')})")
 
     def _repr_html_(self) -> str:
         from kit.report.html import checkup_html
@@ -207,10 +209,11 @@ def _compare_with_file_list(files: dict[str, list[Any]], manifest: Manifest | No
     found = {p: int(v[0]) for p, v in files.items()}
     wrong = sorted(p for p in set(listed) | set(found) if listed.get(p) != found.get(p))
     for path in wrong[:10]:
-        result.problems.append(Problem(Kind.COUNTS, f"{shown(path)}: the store has {found.get(path, 0)} chunks, "
+        result.problems.append(Problem(Kind.COUNTS, f"{shown(path)}: the store has "
+                                                    f"{plural(found.get(path, 0), 'chunk')}, "
                                                     f"the last commit left {listed.get(path, 0)}"))
     if len(wrong) > 10:
-        result.problems.append(Problem(Kind.COUNTS, f"... and {len(wrong) - 10} more files"))
+        result.problems.append(Problem(Kind.COUNTS, f"... and {plural(len(wrong) - 10, 'more file')}"))
 
 
 def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settings: Settings, base: Path,
@@ -240,7 +243,7 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         if bad:
             result.problems.append(Problem(Kind.SOURCE_CHANGED, f"{', '.join(shown(p) for p in bad[:5])}: changed into "
                                            "a file ingest refuses (empty, binary or too large); its chunks are kept "
-                                           "until you restore it or run `kit rm` on it"))
+                                           "until you restore it or run `kit remove` on it"))
         drift = {k: n for k, n in result.sources[source.name].items() if k in _DRIFT}
         if drift and mine:
             said = ", ".join(f"{n} {k}" for k, n in drift.items())
@@ -316,7 +319,8 @@ def _health(settings: Settings, embedder: str, dim: int, samples: int = 20) -> d
     count = chunks.count()
     problems: list[list[str]] = []
     if len(catalog) != count:
-        problems.append([Kind.INDEX.value, f"count says {count} chunks but {len(catalog)} distinct ids were read"])
+        problems.append([Kind.INDEX.value,
+                         f"count says {plural(count, 'chunk')} but {len(catalog)} distinct ids were read"])
     files: dict[str, list[Any]] = {}
     for _cid, (path, sha) in catalog.items():
         entry = files.setdefault(path, [0, set()])

@@ -33,6 +33,7 @@ from kit.progress import Progress, Silent
 from kit.store.state import StoreState, read_state
 from kit.store.store import Store
 from kit.store.writer import Write, begin, lease_holder, locked, retire
+from kit.text import plural
 
 if TYPE_CHECKING:
     from kit.embeddings import Embedder
@@ -142,7 +143,7 @@ class Upkeep:
 
         path = self.location.path_of(name)
         if not path.exists():
-            return [f"source {shown(name)} is gone from disk; its files were kept (`kit rm {shown(name)}` drops "
+            return [f"source {shown(name)} is gone from disk; its files were kept (`kit remove {shown(name)}` drops "
                     "them)"], None
         try:
             found = find(path, self.settings, self.location)
@@ -205,7 +206,7 @@ class Upkeep:
         except DamagedFileError as exc:
             state = restored_state(self.store)
             actions.append(f"the state file was damaged ({exc.path}); wrote it again from the store folder "
-                           f"({len(state.sources)} sources, Chroma data in {state.chroma})")
+                           f"({plural(len(state.sources), 'source')}, Chroma data in {state.chroma})")
             return state
 
     def drop_damaged_caches(self) -> list[str]:

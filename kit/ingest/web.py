@@ -23,6 +23,7 @@ from kit.location import Location, shown
 from kit.progress import Progress
 from kit.store.remove import remove
 from kit.store.writer import Write
+from kit.text import plural
 from kit.types import FileIssue, IngestReport, IssueKind
 
 
@@ -56,8 +57,8 @@ def fetch_pages(urls: list[str], settings: Settings) -> tuple[list[Page], list[F
     if not pages:
         if len(urls) == 1:
             raise NothingToIngestError(f"{shown(urls[0])}: {failed[0].reason}; the store is unchanged", None)
-        raise NothingToIngestError(f"none of the {len(urls)} URLs could be fetched; the store is unchanged",
-                                   IngestReport(issues=failed, source=f"{len(urls)} URLs"))
+        raise NothingToIngestError(f"none of the {plural(len(urls), 'URL')} could be fetched; the store is unchanged",
+                                   IngestReport(issues=failed, source=plural(len(urls), "URL")))
     return pages, failed
 
 
@@ -88,7 +89,7 @@ def combined(reports: list[IngestReport], failed: list[FileIssue], urls: int) ->
     """One report for a run over several URLs: counts summed, every issue kept, failures first."""
     if len(reports) == 1 and urls == 1:
         return reports[0]
-    out = IngestReport(source=f"{urls} URLs", issues=list(failed))
+    out = IngestReport(source=plural(urls, "URL"), issues=list(failed))
     for r in reports:
         out.files += r.files
         out.chunks += r.chunks

@@ -28,6 +28,7 @@ from kit.corpus.files import UnreadableFile, read_document, scan
 from kit.corpus.sources import SourceReader
 from kit.errors import KitError, MissingExtraError
 from kit.results import Topic, TopicSummary
+from kit.text import plural
 from kit.types import SECTIONS, Chunk, Citation, Document, support_counts
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def documents_table(folder: str | Path, settings: Settings | None = None) -> Tab
                      len(chunks), note))
     columns = ("file", "encoding", "raw chars", "kept chars", "kept %", "removed lines", "kept lines by section",
                "chunks", "note")
-    return Table(columns, tuple(rows), f"{len(rows)} files in {folder}")
+    return Table(columns, tuple(rows), f"{plural(len(rows), 'file')} in {folder}")
 
 
 def removed_table(folder: str | Path, settings: Settings | None = None, width: int = 100) -> Table:
@@ -151,7 +152,7 @@ def chunk_stats(chunks: Sequence[Chunk]) -> Table:
     if chunks:
         rows.append(_stats_row("(all files)", list(chunks)))
     columns = ("file", "chunks", "min chars", "median chars", "max chars", "total chars", *SECTIONS)
-    return Table(columns, tuple(rows), f"{len(chunks)} chunks in {len(by_file)} files")
+    return Table(columns, tuple(rows), f"{plural(len(chunks), 'chunk')} in {plural(len(by_file), 'file')}")
 
 
 def _stats_row(name: str, group: list[Chunk]) -> tuple[object, ...]:
@@ -166,7 +167,7 @@ def topics_table(topics: Sequence[Topic]) -> Table:
     rows = [(t.number, t.title, len(t.documents or t.coverage), len(t.chunks), ", ".join(t.keywords),
              ", ".join(f"{p} ({n})" for p, n in t.coverage.items())) for t in topics]
     return Table(("topic", "title", "documents", "chunks", "keywords", "sources (chunks)"), tuple(rows),
-                 f"{len(rows)} topics")
+                 f"{plural(len(rows), 'topic')}")
 
 
 def summaries_table(summaries: Sequence[TopicSummary]) -> Table:
@@ -180,7 +181,7 @@ def summaries_table(summaries: Sequence[TopicSummary]) -> Table:
                      f"{len(cited)} of {len(s.topic.coverage)}", len(s.agreements), len(s.differences), s.mode.value))
     columns = ("topic", "title", "supported", "partial", "not supported", "citations", "files cited", "agreements",
                "differences", "mode")
-    return Table(columns, tuple(rows), f"{len(rows)} topic summaries")
+    return Table(columns, tuple(rows), plural(len(rows), "topic summary"))
 
 
 def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
@@ -249,7 +250,7 @@ def _draw(points: np.ndarray, numbers: tuple[int, ...], topics: Sequence[Topic],
     rest = points[marks == _NO_TOPIC]
     if len(rest):
         ax.scatter(rest[:, 0], rest[:, 1], s=30, color="grey", marker="x", label=f"no topic ({len(rest)})")
-    ax.set_title(f"{title}: {len(points)} chunks, {len(topics)} topics")
+    ax.set_title(f"{title}: {plural(len(points), 'chunk')}, {plural(len(topics), 'topic')}")
     ax.set_xlabel(f"PC 1 ({explained[0]:.0%} of variance)")
     ax.set_ylabel(f"PC 2 ({explained[1]:.0%} of variance)")
     ax.grid(alpha=0.3)

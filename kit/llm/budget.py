@@ -19,7 +19,7 @@ from typing import Any
 from kit.errors import LLMError, LLMErrorKind
 from kit.llm.base import ChatBackend, ChatResult, Message, Trace, traced_call
 from kit.llm.prompts import passage_block
-from kit.text import sentences
+from kit.text import plural, sentences
 from kit.types import Chunk, Hit
 
 # Chat templates wrap each message in role markers: 5 tokens in ChatML (SmolLM2, Qwen) and in
@@ -72,7 +72,7 @@ def pack_passages(backend: ChatBackend, parts: Sequence[str], hits: Sequence[Hit
                                 f"the model's context ({backend.context_window} tokens)")
         left = len(hits) - len(packed.hits)
         if left:
-            packed.notes.append(f"{left} of {len(hits)} passages left out: the model's context ("
+            packed.notes.append(f"{left} of {plural(len(hits), 'passage')} left out: the model's context ("
                                 f"{backend.context_window} tokens, {backend.reply_tokens} kept for the reply) was full")
         break
     if hits and not packed.hits:
@@ -132,7 +132,7 @@ def passage_batches(backend: ChatBackend, parts: Sequence[str], chunks: list[Chu
     batches = group_by_tokens(costs, capacity)
     dropped = [b for b in batches if len(b) == 1 and costs[b[0]] > capacity]
     if dropped:
-        notes.append(f"{len(dropped)} passages left out: not even one sentence fits the model's context")
+        notes.append(f"{plural(len(dropped), 'passage')} left out: not even one sentence fits the model's context")
     return [b for b in batches if b not in dropped], out, notes
 
 

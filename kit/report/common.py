@@ -10,6 +10,7 @@ from typing import Any
 from kit.errors import InputError
 from kit.location import shown
 from kit.results import Topic
+from kit.text import plural
 from kit.types import (
     Citation,
     Claim,
@@ -33,7 +34,7 @@ def visible(text: str, keep: str = "\n\t") -> str:
 def size(t: Topic) -> str:
     """A topic's size in documents (what a reader counts) and in chunks."""
     docs = len(t.documents or t.coverage)
-    return f"{docs} document{'s' * (docs != 1)}, {len(t.chunks)} chunks"
+    return f"{plural(docs, 'document')}, {plural(len(t.chunks), 'chunk')}"
 
 
 def name(path: str) -> str:
@@ -59,7 +60,7 @@ def flagged(claim: Claim) -> str:
 def counts_line(claims: list[Claim], failed: Sequence[Citation] = ()) -> str:
     n = support_counts(claims, list(failed))
     line = f"claims: {n['supported']} supported, {n['partial']} partial, {n['unsupported']} not supported"
-    return line + (f"; {n['failed_citations']} citations failed their check" if failed else "")
+    return line + (f"; {plural(n['failed_citations'], 'citation')} failed their check" if failed else "")
 
 
 def place(c: Citation) -> str:

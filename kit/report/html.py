@@ -27,6 +27,7 @@ from kit.report.common import (
     visible,
 )
 from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.text import plural
 from kit.types import (
     CheckedClaim,
     Citation,
@@ -55,12 +56,15 @@ def _n(path: str) -> str:
 
 
 def _href(path: str, links: Links | None) -> str | None:
-    """The escaped link to a source file, or None: only http, https or a relative path (`Kit.file_links`
-    percent-encodes names, so a file named "javascript:..." is a path), as a browser would read it."""
+    """The escaped link to a source file, or None: only http, https, a relative path (`Kit.file_links`
+    percent-encodes names, so a file named "javascript:..." is a path) or a file:/// URL of this machine
+    (`report_links = "absolute"`), as a browser would read it. A file URL with a host is no link: on Windows
+    it opens a network share, sending the reader's credentials."""
     href = (links(path) if links else None) or ""
     probe = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(33))))  # what browsers skip
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", probe)
-    return html.escape(href, quote=True) if href and (not scheme or scheme[1].lower() in ("http", "https")) else None
+    safe = not scheme or scheme[1].lower() in ("http", "https") or re.match(r"file:///(?![/\\])", probe, re.I)
+    return html.escape(href, quote=True) if href and safe else None
 
 
 def _marker(c: Citation, prefix: str) -> str:
@@ -187,7 +191,7 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
         body = "<p>" + " ".join(_claim_html(c, prefix) for c in summary.shown) + "</p>"
     else:
         body = f"<p class='kit-abstain'><b>{_e(summary.empty)}</b></p>"
-    coverage = ", ".join(f"{_n(p)} ({n} chunks)" for p, n in t.coverage.items())
+    coverage = ", ".join(f"{_n(p)} ({plural(n, 'chunk')})" for p, n in t.coverage.items())
     about = (f"<p class='kit-src'>keywords: {_e(', '.join(t.keywords))}<br>sources: {coverage}</p>"
              if t.chunks else "")  # a named topic no passage is about has neither
     items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
@@ -256,7 +260,7 @@ def topics_html(topics: Sequence[Topic]) -> str:
     """One row per topic: number, title (and its change since the last run), chunks, keywords, sources."""
     rows = [(str(t.number), _e(t.title + change_note(t)), str(len(t.chunks)), _e(", ".join(t.keywords)),
              ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())) for t in topics]
-    return _table(("topic", "title", "chunks", "keywords", "sources (chunks)"), rows, f"{len(rows)} topics")
+    return _table(("topic", "title", "chunks", "keywords", "sources (chunks)"), rows, f"{plural(len(rows), 'topic')}")
 
 
 def summaries_html(summaries: Sequence[TopicSummary]) -> str:
@@ -268,7 +272,7 @@ def summaries_html(summaries: Sequence[TopicSummary]) -> str:
         rows.append((str(s.topic.number), title, str(len(s.shown)), str(n["supported"]), str(n["partial"]),
                      str(n["unsupported"]), str(len(s.citations)), _e(s.mode.value)))
     columns = ("topic", "title", "shown", "supported", "partial", "not supported", "citations", "mode")
-    table = _table(columns, rows, f"{len(rows)} topic summaries")
+    table = _table(columns, rows, plural(len(rows), "topic summary"))
     return f"<div>{table}{''.join(summary_html(s) for s in summaries)}</div>"
 
 
@@ -277,7 +281,8 @@ def listing_html(listing: dict[str, Any]) -> str:
     per file with its chunks, the start of its sha256 and when it was ingested."""
     files = listing["files"]
     head = (f"<p><b>store</b> <code>{_n(listing['store'])}</code>: generation {listing['generation']}, "
-            f"{len(listing['sources'])} sources, {len(files)} files, {sum(f['chunks'] for f in files)} chunks</p>")
+            f"{plural(len(listing['sources']), 'source')}, {plural(len(files), 'file')}, "
+            f"{plural(sum(f['chunks'] for f in files), 'chunk')}</p>")
     notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in listing["notes"])
     tables = []
     urls = {s["name"]: s["url"] for s in listing["sources"] if s.get("url")}
@@ -285,8 +290,8 @@ def listing_html(listing: dict[str, Any]) -> str:
         label = f"{_e(urls[source])} (saved as {_n(source)})" if source in urls else _n(source)
         rows = [(_n(f["path"]), str(f["chunks"]), f"<code title='{_e(f['sha256'])}'>{_e(f['sha256'][:12])}</code>",
                  _e(f["ingested"])) for f in stored]
-        caption = (f"<b>{label}{'/' if kind == 'folder' else ''}</b> ({len(stored)} files, "
-                   f"{sum(f['chunks'] for f in stored)} chunks)")
+        caption = (f"<b>{label}{'/' if kind == 'folder' else ''}</b> ({plural(len(stored), 'file')}, "
+                   f"{plural(sum(f['chunks'] for f in stored), 'chunk')})")
         tables.append(_table(("file", "chunks", "sha256", "ingested"), rows, caption))
     return f"{_STYLE}<div class='kit-files'>{head}{notes}{''.join(tables)}</div>"
 
@@ -317,6 +322,6 @@ def eval_html(report: dict[str, Any]) -> str:
     rows = [(str(n), gold_rank(q), mark(q["correct"]), mark(q["cites_gold"]), mark(q["abstained"]),
              _e(one_line(q["question"], 120))) for n, q in enumerate(report["questions"], 1)]
     questions = _table(("#", "gold rank", "right", "cites gold", "abstained", "question"), rows,
-                       f"{len(rows)} questions")
+                       f"{plural(len(rows), 'question')}")
     totals = _table(("measure", "value"), [(_e(k), _e(v)) for k, v in eval_totals(report).items()])
     return f"<div class='kit-eval'>{questions}{totals}</div>"

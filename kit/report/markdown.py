@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.text import plural
 from kit.types import (
     Citation,
     Claim,
@@ -83,7 +84,8 @@ def summary_markdown(summary: TopicSummary) -> str:
     lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", ""]
     if t.chunks:  # a named topic no passage is about has neither
         lines += [f"_Keywords: {md(', '.join(t.keywords))}_  ",
-                  f"_Sources ({size(t)}): " + ", ".join(f"{_code(p)} ({n} chunks)" for p, n in t.coverage.items())
+                  f"_Sources ({size(t)}): "
+                  + ", ".join(f"{_code(p)} ({plural(n, 'chunk')})" for p, n in t.coverage.items())
                   + "_", ""]
     shown = summary.found and summary.shown
     lines += [" ".join(_md_claim(c) for c in summary.shown) if shown else f"> {md(summary.empty)}", ""]
@@ -106,8 +108,8 @@ def summary_markdown(summary: TopicSummary) -> str:
 
 def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None = None,
                     title: str = "Topic report") -> str:
-    intro = (f"{len(summaries)} topics. Every claim cites a source file, character span and quote; each quote "
-             "was checked to be at its span in the file and each claim checked against its quotes.")
+    intro = (f"{plural(len(summaries), 'topic')}. Every claim cites a source file, character span and quote; "
+             "each quote was checked to be at its span in the file and each claim checked against its quotes.")
     head = [f"# {md(title)}", "", *_md_header(provenance), intro, ""]
     return "\n".join(head) + "\n".join(summary_markdown(s) for s in summaries)
 
@@ -125,7 +127,7 @@ def _md_header(p: Provenance | None) -> list[str]:
 def topics_markdown(topics: Sequence[Topic], title: str = "Topics") -> str:
     """A numbered list of topics: title, chunks, keywords and the files each draws on."""
     lines = [f"# {md(title)}", ""] + [
-        f"{t.number}. **{md(t.title)}**{change_note(t)} ({len(t.chunks)} chunks)  \n"
+        f"{t.number}. **{md(t.title)}**{change_note(t)} ({plural(len(t.chunks), 'chunk')})  \n"
         f"   _Keywords: {md(', '.join(t.keywords))}_  \n"
         f"   _Sources: {', '.join(f'{_code(p)} ({n})' for p, n in t.coverage.items())}_" for t in topics]
     return "\n".join([*lines, ""])

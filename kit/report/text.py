@@ -23,6 +23,7 @@ from kit.report.common import (
     visible,
 )
 from kit.results import Answer, CheckResult, Topic, TopicSummary
+from kit.text import plural
 from kit.types import (
     Citation,
     Claim,
@@ -86,7 +87,8 @@ def check_text(result: CheckResult) -> str:
         lines += [f"   {citation_line(cite)}" for cite in c.citations]
         lines += [f"   why: {visible('; '.join(c.reasons))}"] if c.reasons else []
     lines += ["", f"({result.disclaimer})"] + [f"Note: {n}" for n in result.notes]
-    return "\n".join([*lines, "", f"{len(result.claims)} sentences; {counts_line(list(result.claims), result.failed)}"])
+    counted = f"{plural(len(result.claims), 'sentence')}; {counts_line(list(result.claims), result.failed)}"
+    return "\n".join([*lines, "", counted])
 
 
 def unsupported_text(claims: list[Claim]) -> list[str]:
@@ -184,8 +186,9 @@ def _stored_summary(s: dict[str, Any]) -> str:
 def history_check_text(runs: int, broken: list[tuple[Run, list[str]]], where: str) -> str:
     """What `kit verify --history` found: a line for the whole, then each broken run and why."""
     if not broken:
-        return f"{where}: {runs} runs re-checked against the files now: all checks pass"
-    lines = [f"{where}: {runs} runs re-checked against the files now: {len(broken)} broken by a source change"]
+        return f"{where}: {plural(runs, 'run')} re-checked against the files now: all checks pass"
+    lines = [f"{where}: {plural(runs, 'run')} re-checked against the files now: "
+             f"{len(broken)} broken by a source change"]
     for run, problems in broken:
         lines += ["", run_line(run)] + [f"      {one_line(p, 200)}" for p in problems]
     return "\n".join(lines)
@@ -199,9 +202,9 @@ def listing_text(listing: dict[str, Any]) -> str:
     urls = {s["name"]: s["url"] for s in listing["sources"] if s.get("url")}
     for source, kind, stored in by_source(listing):
         label = f"{name(urls[source])} (saved as {name(source)})" if source in urls else name(source)
-        lines.append(f"{label}{'/' if kind == 'folder' else ''}  ({len(stored)} files, "
-                     f"{sum(f['chunks'] for f in stored)} chunks)")
-        lines += [f"  {name(f['path'])}  {f['chunks']} chunks  sha256 {f['sha256'][:12]}  {f['ingested']}"
+        lines.append(f"{label}{'/' if kind == 'folder' else ''}  ({plural(len(stored), 'file')}, "
+                     f"{plural(sum(f['chunks'] for f in stored), 'chunk')})")
+        lines += [f"  {name(f['path'])}  {plural(f['chunks'], 'chunk')}  sha256 {f['sha256'][:12]}  {f['ingested']}"
                   for f in stored]
     return "\n".join(lines)
 

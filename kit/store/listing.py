@@ -22,6 +22,7 @@ from kit.location import Location, locate, require, shown
 from kit.store.built import as_built
 from kit.store.manifest import Manifest, StoredFile, read_manifest
 from kit.store.state import Source, read_state
+from kit.text import plural
 from kit.types import Saved
 
 
@@ -62,8 +63,8 @@ class Listing(Saved):
         return listing_text(self.to_dict())
 
     def __repr__(self) -> str:
-        return (f"Listing({shown(self.store)}: generation {self.generation}, {len(self.sources)} sources, "
-                f"{len(self.files)} files, {sum(f.chunks for f in self.files)} chunks)")
+        return (f"Listing({shown(self.store)}: generation {self.generation}, {plural(len(self.sources), 'source')}, "
+                f"{plural(len(self.files), 'file')}, {plural(sum(f.chunks for f in self.files), 'chunk')})")
 
     def _repr_html_(self) -> str:
         from kit.report.html import listing_html

@@ -1,4 +1,4 @@
-"""Remove a file or folder from the store (`kit rm`), and the source record when a whole source goes.
+"""Remove a file or folder from the store (`kit remove`), and the source record when a whole source goes.
 
 Files are removed from the store only, never from disk. A file removed from inside a source
 that stays comes back on that source's next ingest, and the report says so. This module does
@@ -16,7 +16,7 @@ from kit.store.writer import Write
 
 @dataclass(frozen=True)
 class Removal:
-    """What `kit rm` removed."""
+    """What `kit remove` removed."""
 
     path: str
     files: tuple[str, ...]

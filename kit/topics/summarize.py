@@ -33,7 +33,7 @@ from kit.llm.budget import line_groups, passage_batches
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
-from kit.text import key_term_coverage
+from kit.text import key_term_coverage, plural
 from kit.topics.agreement import compare
 from kit.topics.cache import TopicCache
 from kit.topics.cluster import ctfidf_labels
@@ -114,8 +114,9 @@ def _checked_selection(problem: Selection, evidence: Evidence) -> tuple[list[tup
 
 def _note_failures(summary: TopicSummary, failed: list[Citation]) -> None:
     if summary.unsupported:
-        summary.notes.append(f"{len(summary.unsupported)} sentences are not supported by their sources; "
-                             "they are listed apart")
+        n = len(summary.unsupported)
+        summary.notes.append(f"{plural(n, 'sentence')} {'is' if n == 1 else 'are'} not supported by their sources; "
+                             f"{'it is' if n == 1 else 'they are'} listed apart")
     summary.notes += source_notes(failed)
 
 
