@@ -305,9 +305,8 @@ class Kit:
         return provenance(citations, [s.name for s in self.store.sources()], self.settings, self.location.base)
 
     def file_links(self, out: Path | None = None) -> Callable[[str], str | None]:
-        """Links from a report written to `out` (None: into the current folder) to its source
-        files, relative to the report or file:// URLs (setting `report_links`), as `report_html` and `check_page`
-        link them; none when the files' folder is unknown."""
+        """Links from a report written to `out` (None: the current folder) to its source files, relative
+        or file:// URLs (setting `report_links`); none when the files' folder is unknown."""
         from kit.location import links_from
 
         return links_from(self.sources().root, out, absolute=self.settings.report_links == "absolute")
