@@ -25,6 +25,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # unless the word before the period is a short abbreviation or an initial ("U.S.", "Col.").
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[A-Z“\"•\-])")
 _ABBREV = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:vs|etc|approx|No|St|Mt))\.$")
+# A Markdown table row ("| Velden – Ostby | 8.00 euros | 4.00 euros |") is a sentence of its own: a line that
+# starts with a pipe and holds another. Its separator row ("|---|--:|") has no letters, so it is no sentence.
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|.*$", re.MULTILINE)
+_TABLE_SEPARATOR = re.compile(r"[ \t]*\|[ \t|:-]*-[ \t|:-]*")
 
 
 def stem(word: str) -> str:
@@ -88,13 +92,44 @@ def sentences(text: str) -> list[Sentence]:
     """Split `text` into sentences; each `text[start:end]` is the sentence, stripped."""
     out: list[Sentence] = []
     begin = 0
-    for m in _SENT_END.finditer(text):
+    for row in _TABLE_ROW.finditer(text) if "|" in text else ():
+        _prose(out, text, begin, row.start())
+        _append(out, text, row.start(), row.end())  # a row is whole, even with "approx. 5" in a cell
+        begin = row.end()
+    _prose(out, text, begin, len(text))
+    return out
+
+
+def _prose(out: list[Sentence], text: str, start: int, end: int) -> None:
+    begin = start
+    for m in _SENT_END.finditer(text, start, end):
         if text[m.start()] == "." and _ABBREV.search(text[max(0, m.start() - 12):m.start() + 1]):
             continue
         _append(out, text, begin, m.end())
         begin = m.end()
-    _append(out, text, begin, len(text))
-    return out
+    _append(out, text, begin, end)
+
+
+def table_header(text: str, start: int) -> str:
+    """The header row of the Markdown table whose data row begins at `start` in `text`, or "" when
+    that line is no data row (prose, the header itself) or its header is not in `text` (a chunk
+    that begins inside a table). The header is what a row's cells mean: "4.00 euros" answers a
+    question about a child fare only under "| Route | Adult fare | Child fare |"."""
+    above: list[str] = []  # the table's lines above the row, nearest first
+    line_end = text.find("\n", start)
+    if not _TABLE_ROW.fullmatch(text[start:len(text) if line_end < 0 else line_end]):
+        return ""
+    end = text.rfind("\n", 0, start)
+    while end >= 0:
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        if not _TABLE_ROW.fullmatch(line):
+            break
+        above.append(line)
+        end = begin - 1
+    if len(above) >= 2 and _TABLE_SEPARATOR.fullmatch(above[-2]) and not _TABLE_SEPARATOR.fullmatch(above[-1]):
+        return above[-1].strip()
+    return ""
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:

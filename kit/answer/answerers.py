@@ -54,7 +54,7 @@ from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Answer
-from kit.text import is_statement, keywords, plural, sentences
+from kit.text import is_statement, key_term_coverage, keywords, plural, sentences, table_header
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
 
 CALIBRATION = "abstention"  # kit/calibration/abstention.json
@@ -84,6 +84,13 @@ class AnswerSentence:
     end: int
     text: str
     context: str  # the sentence with its neighbours, for keyword coverage
+    header: str = ""  # for a Markdown table row, its table's header row
+
+    @property
+    def scored(self) -> str:
+        """The words scored against the question: the sentence, and a table row's header with it
+        (the quote stays the row alone, verbatim at its span)."""
+        return f"{self.header}\n{self.text}" if self.header else self.text
 
 
 class SupportModel:
@@ -111,7 +118,7 @@ def sentence_features(question: str, cand: AnswerSentence, cos: float, idf: Call
     terms = set(keywords(question))
     weights = {t: idf(t) for t in terms}
     total = sum(weights.values()) or 1.0
-    in_sentence = set(keywords(cand.text))
+    in_sentence = set(keywords(cand.scored))
     in_context = set(keywords(cand.context))
     in_chunk = set(keywords(cand.chunk.text))
     missing = [weights[t] for t in terms if t not in in_chunk]
@@ -128,13 +135,16 @@ def sentence_features(question: str, cand: AnswerSentence, cos: float, idf: Call
 
 
 def candidates(hits: Sequence[Hit]) -> list[AnswerSentence]:
-    """Every sentence of every hit, with a one-sentence window of context on each side."""
+    """Every sentence of every hit, with a one-sentence window of context on each side (and a
+    table row with its table's header row)."""
     out: list[AnswerSentence] = []
     for i, hit in enumerate(hits):
         sents = sentences(hit.chunk.text)
         for j, s in enumerate(sents):
             lo, hi = sents[max(0, j - 1)].start, sents[min(len(sents) - 1, j + 1)].end
-            out.append(AnswerSentence(i, hit.chunk, s.start, s.end, s.text, hit.chunk.text[lo:hi]))
+            header = table_header(hit.chunk.text, s.start)
+            context = f"{header}\n{hit.chunk.text[lo:hi]}" if header else hit.chunk.text[lo:hi]
+            out.append(AnswerSentence(i, hit.chunk, s.start, s.end, s.text, context, header))
     return out
 
 
@@ -151,7 +161,7 @@ def score_candidates(question: str, cands: Sequence[AnswerSentence], embedder: E
     """Candidates scored by support, best first."""
     if not cands:
         return []
-    vectors = embedder.embed([question] + [c.text for c in cands])
+    vectors = embedder.embed([question] + [c.scored for c in cands])
     qvec, svecs = vectors[0], vectors[1:]
     scored = []
     for cand, vec in zip(cands, svecs, strict=True):
@@ -161,8 +171,8 @@ def score_candidates(question: str, cands: Sequence[AnswerSentence], embedder: E
 
 
 def answerable(question: str, cands: Sequence[AnswerSentence], idf: Callable[[str], float]) -> list[AnswerSentence]:
-    """The candidates that are statements holding the kind of answer asked for, in a passage
-    naming the key terms (judged once per passage)."""
+    """The candidates that are statements (a table row under its header counts as one) holding the
+    kind of answer asked for, in a passage naming the key terms (judged once per passage)."""
     kind = asked_for(question)
     covers: dict[int, bool] = {}
 
@@ -171,7 +181,22 @@ def answerable(question: str, cands: Sequence[AnswerSentence], idf: Callable[[st
             covers[c.hit_index] = covers_key_terms(question, c.chunk, idf)
         return covers[c.hit_index]
 
-    return [c for c in cands if is_statement(c.text) and holds_kind(kind, question, c.text) and passage_ok(c)]
+    kept = [c for c in cands
+            if (c.header or is_statement(c.text)) and holds_kind(kind, question, c.text) and passage_ok(c)]
+    return _closest_rows(question, kept, idf)
+
+
+def _closest_rows(question: str, cands: list[AnswerSentence], idf: Callable[[str], float]) -> list[AnswerSentence]:
+    """Of a table's rows, only those naming most of the question's words: the rows share their header's
+    words, so "child fare ... Ostby" would let the Skarholm row answer too were its key not weighed alone."""
+    def own(c: AnswerSentence) -> float:
+        return key_term_coverage(question, c.text, idf)
+
+    best: dict[tuple[int, str], float] = {}
+    for c in cands:
+        if c.header:
+            best[c.hit_index, c.header] = max(best.get((c.hit_index, c.header), 0.0), own(c))
+    return [c for c in cands if not c.header or own(c) >= best[c.hit_index, c.header]]
 
 
 class ExtractiveAnswerer:

@@ -59,6 +59,9 @@ _APPEAL_TRIGGER = _rx(
 _APPEAL_CONTINUE = _rx(r"\b(you|your|we|us|our)\b")
 _AMOUNT_ONLY = re.compile(r"^[\s\d.,$€£%]+$")
 _COMMENT_AUTHOR = re.compile(r"^.{1,60}\b(said\.{2,}|says:|wrote:)$")
+# A Markdown table line ("|---|--:|", "| 2024 | 12.5 |") is no fragment: dropping it would cut the
+# table in two blocks and part its rows from the header that says what their cells mean.
+_TABLE_LINE = re.compile(r"^\|.*\|")
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class _Cleaner:
         if self.in_appeal and _APPEAL_CONTINUE.search(text) and len(text) < 400:
             return "donation appeal"
         self.in_appeal = False
-        if _letters(text) < 3 or _AMOUNT_ONLY.match(text):
+        if (_letters(text) < 3 or _AMOUNT_ONLY.match(text)) and not _TABLE_LINE.match(text):
             return "fragment or price ladder"
         if _SIDEBAR_START.search(text):
             self.section = "sidebar"
