@@ -109,3 +109,18 @@ def test_a_claim_that_is_its_own_quote_is_not_asked_about(store: Path) -> None:
         answer = open_kit(store, server).ask(QUESTION)
     assert not [r for r in server.requests if is_judge_request(r)]
     assert [c.support for c in answer.claims] == [Support.SUPPORTED]
+
+
+def test_verbatim_sets_aside_case_punctuation_and_a_leading_article_only() -> None:
+    from kit.llm.judge import verbatim
+    from kit.types import Citation, Claim
+
+    def claim(text: str, quote: str) -> Claim:
+        cite = Citation(1, "a.txt", 0, len(quote), "article", quote, "exact")
+        return Claim(text, (cite,), Support.SUPPORTED)
+
+    quote = "The IS lost more than 80 terrorists and 36 cars."
+    assert verbatim(claim("IS lost more than 80 terrorists and 36 cars", quote))
+    assert verbatim(claim("the is LOST more than 80 terrorists, and 36 cars!", quote))
+    assert not verbatim(claim("IS lost 36 cars.", quote))  # cut out of the sentence: asked
+    assert not verbatim(claim("Missiles hit the school.", "No missiles hit the school."))

@@ -78,14 +78,15 @@ def verbatim(claim: Claim) -> bool:
     spacing and punctuation aside: a quote states itself, and a model that says otherwise is wrong
     (Qwen2.5-Coder-1.5B withdrew 23 of 83 verbatim claims in bench/run_llm_judge.py), so it is not
     asked. A claim cut out of a sentence is asked: "missiles hit the school" is inside "No missiles
-    hit the school"."""
+    hit the school". A leading article is aside too ("IS lost..." is "The IS lost...")."""
     quotes = [c.quote for c in claim.citations]
     whole = {_plain(q) for q in quotes} | {_plain(s.text) for q in quotes for s in sentences(q)}
     return bool(_plain(claim.text)) and _plain(claim.text) in whole
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+    words = re.findall(r"[^\W_]+", text.lower())
+    return " ".join(words[1:] if words[:1] in (["the"], ["a"], ["an"]) else words)
 
 
 def withdrawn(claim: Claim) -> Claim:
