@@ -200,7 +200,7 @@ def outcome(expected: str, path: Path, code: int, out: str, err: str) -> str | N
         one_line = err.count("\n") == 1 and err.startswith(f"kit: error: {path}: ") and out == ""
         return None if one_line else "not one error line naming the file"
     head, *problems = out.rstrip("\n").split("\n")
-    if not (head.startswith(f"{path}: ") and head.endswith("problems")) or err:
+    if not (head.startswith(f"{path}: ") and re.search(r"\d+ problems?$", head)) or err:
         return "no verify failure"
     return None if problems and all(p.startswith("  ") for p in problems) else "no problem named"
 

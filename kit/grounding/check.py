@@ -102,9 +102,12 @@ def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | N
     """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best (the
     first, in retrieval order, of equals); None when no span shares a content word with it."""
     found = []
+    words = set(keywords(sentence))
     for hit in hits:
         for (start, end), signals in judge.candidate_signals(sentence, hit.chunk.text):
-            if signals.content_words and signals.coverage > 0:
+            # A word of its own, not only one said in other words ("moved" / "heading"): else the
+            # span is no evidence, and the claim is "not in the documents".
+            if signals.content_words and signals.coverage > 0 and words & set(keywords(hit.chunk.text[start:end])):
                 found.append(Candidate(hit.chunk, start, end, judge.verdict(signals)))
     return max(found, key=lambda c: rank(c.judgement), default=None)
 
