@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kit.cli.common import FILTERS, LLM_OPTIONS, Command, open_kit, options, positive
 from kit.errors import InputError, KitError
 from kit.terminal import say
+from kit.text import plural
 
 if TYPE_CHECKING:
     from kit.answer.followup import Chat
@@ -50,7 +51,7 @@ def chat(args: argparse.Namespace) -> int:
         converse(session, "kit> " if sys.stdin.isatty() else "", args.json)
     except KeyboardInterrupt:
         pass
-    turns = f"{len(session.turns)} turn{'' if len(session.turns) == 1 else 's'}"
+    turns = plural(len(session.turns), "turn")
     say(f"kit chat: {turns}, recorded in the history as session {session.session}" if k.settings.history
         else f"kit chat: {turns} (history off)", err=True)
     return 0
