@@ -16,6 +16,7 @@ import kit
 from kit.api import Kit
 from kit.corpus.cleaning import clean
 from kit.embeddings import HashEmbedder
+from kit.progress import Stage
 from kit.types import Document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -66,3 +67,33 @@ class CountingEmbedder:
 def open_hash(store: Path, **settings: Any) -> Kit:
     """A kit on `store` with the hashing embedder and these settings."""
     return kit.open(store_dir=store, embedder="hash", **settings)
+
+
+Event = tuple[str, object, int]
+
+
+class Recording:
+    """A Progress (kit.progress) that records every call."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def start(self, stage: Stage, total: int) -> None:
+        self.events.append(("start", stage, total))
+
+    def advance(self, n: int, item: str = "") -> None:
+        self.events.append(("advance", item, n))
+
+    def finish(self, summary: str) -> None:
+        self.events.append(("finish", summary, 0))
+
+    def stage(self, stage: Stage) -> list[Event]:
+        """The advances reported during `stage`."""
+        out: list[Event] = []
+        current = None
+        for e in self.events:
+            if e[0] == "start":
+                current = e[1]
+            elif e[0] == "advance" and current == stage:
+                out.append(e)
+        return out

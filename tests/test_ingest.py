@@ -16,7 +16,7 @@ from kit.corpus.files import FoundFile, read_document
 from kit.errors import NothingToIngestError
 from kit.progress import Stage
 from kit.types import IssueKind
-from tests.helpers import SEED_FILES, CountingEmbedder
+from tests.helpers import SEED_FILES, CountingEmbedder, Recording
 
 DOCS = [f"docs/{name}" for name in SEED_FILES]  # names are relative to the folder that holds the store
 
@@ -26,22 +26,6 @@ class FailingEmbedder(CountingEmbedder):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("model crashed")
-
-
-class Recording:
-    """A Progress that records what ingest reports."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, object, int]] = []
-
-    def start(self, stage: Stage, total: int) -> None:
-        self.events.append(("start", stage, total))
-
-    def advance(self, n: int, item: str = "") -> None:
-        self.events.append(("advance", item, n))
-
-    def finish(self, summary: str) -> None:
-        self.events.append(("finish", summary, 0))
 
 
 @pytest.fixture

@@ -20,36 +20,7 @@ import pytest
 from kit.api import Kit
 from kit.progress import Stage
 from kit.text import plural
-from tests.helpers import SEED_FILES, SEEDS, kit_command, kit_free_env
-
-Event = tuple[str, object, int]
-
-
-class Recording:
-    """A Progress that records every call."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def start(self, stage: Stage, total: int) -> None:
-        self.events.append(("start", stage, total))
-
-    def advance(self, n: int, item: str = "") -> None:
-        self.events.append(("advance", item, n))
-
-    def finish(self, summary: str) -> None:
-        self.events.append(("finish", summary, 0))
-
-    def stage(self, stage: Stage) -> list[Event]:
-        """The advances reported during `stage`."""
-        out: list[Event] = []
-        current = None
-        for e in self.events:
-            if e[0] == "start":
-                current = e[1]
-            elif e[0] == "advance" and current == stage:
-                out.append(e)
-        return out
+from tests.helpers import SEED_FILES, SEEDS, Recording, kit_command, kit_free_env
 
 
 @pytest.fixture
