@@ -285,8 +285,13 @@ class Kit:
 
     def _model_check(self) -> float | None:
         """The deadline of the chat model's check of claims (the `judge` setting), or None for none."""
-        wanted = self.settings.judge == "llm" or (self.settings.judge == "auto" and self.chat_backend is not None)
-        return self.settings.judge_timeout if wanted and self.chat_backend is not None else None
+        backend = self.chat_backend
+        if backend is None or self.settings.judge == "offline":
+            return None
+        # A local GGUF model knows its size (GGUFChat.parameters); a server's model does not and is asked.
+        parameters: int | None = getattr(backend, "parameters", None)
+        small = parameters is not None and parameters < self.settings.judge_min_billion_parameters * 1e9
+        return None if self.settings.judge == "auto" and small else self.settings.judge_timeout
 
     def context(self) -> Evidence:
         """What answers and summaries are checked against: the files as they are now, a support

@@ -52,7 +52,7 @@ from kit.grounding.claims import (
 from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
-from kit.llm.prompts import load_prompt, render_passages
+from kit.llm.prompts import load_prompt, passage_sentences, render_numbered_passages
 from kit.results import Answer
 from kit.text import is_statement, key_term_coverage, keywords, plural, sentences, table_header
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
@@ -268,12 +268,12 @@ class LLMAnswerer:
         prompt = load_prompt("answer")
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
         def render(sent: list[Hit]) -> tuple[str, str]:
-            return prompt.render(question=question, passages=render_passages(sent))
+            return prompt.render(question=question, passages=render_numbered_passages(sent))
 
         result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
         hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
         cut_off = result.finish_reason == "length"
-        reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off)
+        reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off, _sentence_of(hits))
         notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"] if cut_off else [])
         notes += reply.notes
         if reply.refused:
@@ -301,6 +301,16 @@ class LLMAnswerer:
                                 f"{'it is' if n == 1 else 'they are'} listed apart")
         answer.notes += source_notes(failed)
         return answer
+
+
+def _sentence_of(hits: Sequence[Hit]) -> Callable[[int, int], str | None]:
+    """Sentence `number` of passage `key` as the prompt numbered them (kit's copy), or None."""
+    def sentence_of(key: int, number: int) -> str | None:
+        if not 1 <= key <= len(hits):
+            return None
+        found = passage_sentences(hits[key - 1].chunk)
+        return found[number - 1] if 1 <= number <= len(found) else None
+    return sentence_of
 
 
 def split_off_question(question: str, claims: list[Claim], passages: dict[int, Chunk], ctx: Evidence

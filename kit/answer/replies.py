@@ -1,11 +1,13 @@
 """Read a model's answer reply (prompts/answer.yaml) into claim drafts.
 
-The format asked for (version 2) lists claims first, each naming its passage and a quote:
-`{"claims": [{"text": ..., "passage": n, "quote": ...}], "not_in_documents": false}`; a claim's
-citation marker comes from its `passage`, never from [n] markers in its text. The same schema
-goes to OpenAI-compatible servers (structured output) and to GGUF models (llama.cpp turns it into
-a grammar). Still read: version 1's `{"answer": "... [n]", "quotes": [...]}`, and prose with [n]
-markers from a server without structured output.
+The format asked for (version 3) lists claims first, each naming its passage and the number of
+the passage sentence that states it: `{"claims": [{"passage": n, "sentence": m, "text": ...}],
+"not_in_documents": false}`; the quote is kit's own copy of that sentence, so it can only be
+real, and a claim's citation marker comes from its `passage`, never from [n] markers in its
+text. The same schema goes to OpenAI-compatible servers (structured output) and to GGUF models
+(llama.cpp turns it into a grammar). Still read: version 2's claims with a free "quote" instead
+of "sentence", version 1's `{"answer": "... [n]", "quotes": [...]}`, and prose with [n] markers
+from a server without structured output.
 A reply cut off at the token limit keeps the claim objects it completed and nothing else: JSON
 is never read as prose. This module does not locate quotes or judge claims.
 """
@@ -13,6 +15,7 @@ is never read as prose. This module does not locate quotes or judge claims.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +32,10 @@ ANSWER_SCHEMA: dict[str, Any] = {
         "type": "object", "additionalProperties": False, "required": ["claims", "not_in_documents"],
         "properties": {  # claims first: a model decides it has no answer after trying to write one
             "claims": {"type": "array", "maxItems": MAX_CLAIMS, "items": {
-                "type": "object", "additionalProperties": False, "required": ["text", "passage", "quote"],
-                "properties": {"text": {"type": "string"}, "passage": {"type": "integer"},
-                               "quote": {"type": "string"}}}},
+                # passage and sentence before the text: the model picks its evidence, then words it
+                "type": "object", "additionalProperties": False, "required": ["passage", "sentence", "text"],
+                "properties": {"passage": {"type": "integer"}, "sentence": {"type": "integer"},
+                               "text": {"type": "string"}}}},
             "not_in_documents": {"type": "boolean"},
         },
     },
@@ -48,25 +52,34 @@ class Reply:
     notes: list[str] = field(default_factory=list)
 
 
-def parse_reply(text: str, refusal: str, cut_off: bool = False) -> Reply:
-    """The drafts of a reply in any format kit has asked for."""
+# (passage key, sentence number) -> that sentence of the passage as the prompt numbered it, or None
+SentenceOf = Callable[[int, int], "str | None"]
+
+
+def _no_sentences(key: int, number: int) -> str | None:
+    return None
+
+
+def parse_reply(text: str, refusal: str, cut_off: bool = False, sentence_of: SentenceOf = _no_sentences) -> Reply:
+    """The drafts of a reply in any format kit has asked for; `sentence_of` turns a claim's
+    sentence number into its quote."""
     data = json_object(text)
     if data is not None and isinstance(data.get("claims"), list):
-        return _claims_reply(data)
+        return _claims_reply(data, sentence_of)
     if data is not None and isinstance(data.get("answer"), str):
         answer = str(data["answer"])
         if not answer.strip() or refusal in answer:
             return Reply(refused=True)
         return Reply(answer_drafts(answer, _quotes(data.get("quotes"))))
     if data is not None or text.lstrip().startswith(("{", "```")) or cut_off:
-        return _salvaged(text, cut_off)
+        return _salvaged(text, cut_off, sentence_of)
     if not text.strip() or refusal in text:
         return Reply(refused=True)
     return Reply(answer_drafts(text.strip(), []))
 
 
-def _claims_reply(data: dict[str, Any]) -> Reply:
-    drafts = _drafts(data["claims"])
+def _claims_reply(data: dict[str, Any], sentence_of: SentenceOf) -> Reply:
+    drafts = _drafts(data["claims"], sentence_of)
     if not drafts:
         return Reply(refused=True)
     notes = (["the model also said the passages do not answer the question; its claims were checked all the same"]
@@ -74,8 +87,10 @@ def _claims_reply(data: dict[str, Any]) -> Reply:
     return Reply(drafts, notes=notes)
 
 
-def _drafts(items: list[Any]) -> list[Draft]:
-    """One draft per claim object, its marker from `passage`; repeats dropped."""
+def _drafts(items: list[Any], sentence_of: SentenceOf = _no_sentences) -> list[Draft]:
+    """One draft per claim object, its marker from `passage` and its quote the sentence it
+    numbers (or, version 2, the quote it wrote); repeats dropped. A sentence number the passage
+    does not have leaves a bare marker, which takes the passage sentence that supports the claim."""
     out: list[Draft] = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
@@ -85,6 +100,9 @@ def _drafts(items: list[Any]) -> list[Draft]:
             continue
         key = _key(item.get("passage"))
         quote = str(item["quote"]) if isinstance(item.get("quote"), str) else ""
+        number = _key(item.get("sentence"))
+        if key is not None and number is not None:
+            quote = sentence_of(key, number) or ""
         keys = (key,) if key is not None else ()
         draft = Draft(body, keys, ((key, quote),) if key is not None and quote.strip() else ())
         if draft not in out:
@@ -110,10 +128,10 @@ def _quotes(raw: Any) -> list[tuple[int, str]]:
     return out
 
 
-def _salvaged(text: str, cut_off: bool) -> Reply:
+def _salvaged(text: str, cut_off: bool, sentence_of: SentenceOf = _no_sentences) -> Reply:
     """A reply that is not whole JSON in a known format (cut off at the token limit, say): the
     claim objects it completed, never its text read as sentences."""
-    drafts = _drafts(complete_claims(text))
+    drafts = _drafts(complete_claims(text), sentence_of)
     what = "was cut off" if cut_off else "is not in the format asked for"
     if drafts:
         return Reply(drafts, notes=[f"the model's reply {what}; its {len(drafts)} complete claim(s) were kept"])

@@ -117,6 +117,7 @@ class GGUFChat:
         threads = settings.llm_threads or len(os.sched_getaffinity(0))
         self.model = load(self.info, context, threads)
         self.name = f"gguf:{self.info.path.stem}"
+        self.parameters: int | None = self.info.parameters  # decides whether it checks claims (judge='auto')
         self.context_window = self.model.context
         self.reply_tokens = settings.llm_max_tokens
         self.timeout = settings.llm_timeout

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -49,6 +49,7 @@ class GGUFInfo:
     kv_bytes_per_token: int  # f16 K and V for every layer
     data_bytes: int  # tensor data the header describes
     file_bytes: int
+    parameters: int = 0  # weights in the tensor table (Qwen2.5-1.5B: about 1.5e9)
 
 
 def model_error(message: str) -> LLMConfigError:
@@ -116,18 +117,18 @@ def read_header(path: Path) -> GGUFInfo:
         if n_tensors > 1 << 20 or n_kv > 1 << 20:
             raise model_error(f"{path} is damaged: its header claims {n_tensors} tensors and {n_kv} keys")
         meta = {r.string(): r.value(r.scalar(4)) for _ in range(n_kv)}
-        end = _tensor_data_end(r, n_tensors)
+        end, parameters = _tensor_data_end(r, n_tensors)
         align = int(meta.get("general.alignment") or 32)
         data_start = -(-f.tell() // align) * align  # the tensor data starts at the next aligned offset
     if data_start + end > size:
         raise model_error(f"{path} is truncated: its header describes {data_start + end:,} bytes, the file "
                           f"has {size:,}; download it again")
-    return _info(path, meta, end, size)
+    return replace(_info(path, meta, end, size), parameters=parameters)
 
 
-def _tensor_data_end(r: _Reader, n_tensors: int) -> int:
-    """Bytes of tensor data the table describes (from the data section's start)."""
-    end = 0
+def _tensor_data_end(r: _Reader, n_tensors: int) -> tuple[int, int]:
+    """(bytes of tensor data the table describes from the data section's start, weights counted)."""
+    end = total = 0
     for _ in range(n_tensors):
         r.string()
         dims = [r.scalar(10) for _ in range(r.scalar(4))]
@@ -137,7 +138,8 @@ def _tensor_data_end(r: _Reader, n_tensors: int) -> int:
             elements *= d
         block, nbytes = _BLOCKS.get(kind, (1, 0))  # unknown type: only its offset is checked
         end = max(end, offset + elements // block * nbytes)
-    return end
+        total += elements
+    return end, total
 
 
 def _info(path: Path, meta: dict[str, Any], data_bytes: int, size: int) -> GGUFInfo:

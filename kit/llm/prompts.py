@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from kit.errors import PromptError
+from kit.text import sentences
 from kit.types import Chunk, Hit
 
 # Inside the package, so an installed kit has them; in a checkout it links to prompts/.
@@ -93,3 +94,23 @@ def passage_block(chunk: Chunk, key: int) -> str:
 def render_passages(hits: Sequence[Hit]) -> str:
     """Passages as delimited data blocks, keyed 1..n in hit order."""
     return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
+
+
+def passage_sentences(chunk: Chunk) -> list[str]:
+    """A passage's sentences as the answer prompt numbers them: sentence n is item n - 1. A model
+    names a sentence by its number, and the quote is kit's own copy of it, so it can only be real."""
+    return [s.text for s in sentences(chunk.text)]
+
+
+def numbered_block(chunk: Chunk, key: int) -> str:
+    """One passage with a number before each sentence, one sentence a line (escaped as
+    `passage_block` escapes)."""
+    lines = [f"({n}) {html.escape(' '.join(text.split()), quote=False)}"
+             for n, text in enumerate(passage_sentences(chunk), 1)]
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+            + "\n".join(lines) + "\n</passage>\n")
+
+
+def render_numbered_passages(hits: Sequence[Hit]) -> str:
+    """Passages keyed 1..n in hit order, their sentences numbered 1..m within each."""
+    return "".join(numbered_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
