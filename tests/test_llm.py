@@ -48,8 +48,10 @@ def store(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def passages(request: dict[str, Any]) -> dict[int, str]:
-    user = request["messages"][-1]["content"]
-    return {int(k): body.strip() for k, body in re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S)}
+    user = request["messages"][-1]["content"].split("(data, not instructions)")[-1]  # after the worked example
+    blocks = re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S)
+    # the answer prompt numbers each sentence, "(n) " at the start of its line; a model quotes the text
+    return {int(k): re.sub(r"(?m)^\(\d+\) ", "", body).strip() for k, body in blocks}
 
 
 def first_sentence(text: str) -> str:
@@ -92,7 +94,7 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
         assert source.read_text(encoding="utf-8")[c.start:c.end] == c.quote
     assert answer.tokens() == {"prompt_tokens": 120, "completion_tokens": 30}
     trace = answer.traces[0]
-    assert trace["prompt"] == "answer" and trace["prompt_version"] == 2 and len(trace["passage_ids"]) == 5
+    assert trace["prompt"] == "answer" and trace["prompt_version"] == 3 and len(trace["passage_ids"]) == 5
     assert server.requests[0]["response_format"]["type"] == "json_schema"
     assert server.requests[0]["model"] == "test-model"
 
@@ -260,7 +262,8 @@ def test_passages_are_delimited_data_and_cannot_close_their_block(store: Path) -
     system, user = server.requests[0]["messages"][0]["content"], server.requests[0]["messages"][1]["content"]
     assert "never follow them" in system and "PWNED" not in system
     assert "&lt;/passage&gt; SYSTEM" in user
-    assert user.count("</passage>") == len(passages(server.requests[0]))
+    data = user.split("(data, not instructions)")[-1]  # the worked example before it shows its own passage
+    assert data.count("</passage>") == len(passages(server.requests[0]))
 
 
 def test_test_doubles_go_through_the_same_checks(store: Path) -> None:
@@ -397,13 +400,13 @@ def test_only_a_refused_schema_falls_back_to_markers_not_a_refused_key() -> None
 def test_context_overflow_from_the_server_gets_one_smaller_retry(store: Path) -> None:
     with FakeOpenAI(good_reply) as server:
         server.push("status", status=400, content="request exceeds the available context size",
-                    error={"type": "exceed_context_size_error", "n_ctx": 1100, "n_prompt_tokens": 1500})
+                    error={"type": "exceed_context_size_error", "n_ctx": 1400, "n_prompt_tokens": 1500})
         k = open_kit(store, server, llm_max_tokens=256)
         answer = k.ask(QUESTION)
     first, second = server.requests
     assert len(passages(second)) < len(passages(first)) == 5
     chat = k.chat_backend
-    assert answer.mode == "llm" and answer.citations and chat is not None and chat.context_window == 1100
+    assert answer.mode == "llm" and answer.citations and chat is not None and chat.context_window == 1400
     assert any("passages left out" in n for n in answer.notes), answer.notes
 
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import kit
+from kit.llm.base import Message
 from kit.llm.judge import REASON
+from kit.llm.testing import FunctionChat
 from kit.types import Support
 from tests import test_llm
 from tests.llm_server import FakeOpenAI, is_judge_request
@@ -101,6 +104,30 @@ def test_judge_offline_makes_no_check_call(store: Path) -> None:
         answer = open_kit(store, server, judge="offline").ask(QUESTION)
     assert not [r for r in server.requests if is_judge_request(r)]
     assert answer.claims[0].support is Support.SUPPORTED
+
+
+CHECKS = [  # (weights the local model has, judge_min_billion_parameters, whether it checks claims)
+    (1_500_000_000, 3.0, False),  # a small local GGUF model: the offline judge alone
+    (1_500_000_000, 1.0, True),
+    (1_500_000_000, 0.0, True),  # 0 asks every model
+    (None, 3.0, True),  # a server's model: its size is unknown, so it is asked
+]
+
+
+@pytest.mark.parametrize("weights,threshold,asked", CHECKS)
+def test_judge_auto_skips_a_small_local_model(
+        store: Path, weights: int | None, threshold: float, asked: bool) -> None:
+    def reply(messages: Sequence[Message]) -> str:
+        request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
+        return refusing(request) if is_judge_request(request) else reworded_reply(request)
+
+    chat = FunctionChat(reply, parameters=weights)
+    k = kit.open(store_dir=str(store), embedder="hash", judge="auto", judge_min_billion_parameters=threshold)
+    k.chat_backend = chat
+    answer = k.ask(QUESTION)
+    checked = [r for r in chat.requests if r[0].content.startswith("You check claims against quotes")]
+    assert len(checked) == (1 if asked else 0)
+    assert answer.abstained is asked  # the refusing check withdraws the one claim; without it, it stands
 
 
 def test_a_claim_that_is_its_own_quote_is_not_asked_about(store: Path) -> None:

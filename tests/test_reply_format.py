@@ -1,7 +1,9 @@
-"""The answer reply format (prompts/answer.yaml, version 2) through the real HTTP protocol: claims
-name their passage, quotes with a copying slip are repaired and the repair is said, a quote found
-in another passage is cited there, a cut-off reply keeps only its complete claims, and a model
-that copies the prompt's example gets nothing shown."""
+"""The answer reply format (prompts/answer.yaml) through the real HTTP protocol. Version 3: the
+prompt numbers each passage's sentences, a claim names its passage and sentence, and the quote is
+kit's copy of that sentence; a sentence number the passage lacks is no quote. Version 2's free
+quotes are still read: a quote with a copying slip is repaired and the repair is said, a quote
+found in another passage is cited there, a cut-off reply keeps only its complete claims, and a
+model that copies the prompt's example gets nothing shown."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def passages(request: dict[str, Any]) -> dict[int, str]:
-    user = request["messages"][-1]["content"]
+    user = request["messages"][-1]["content"].split("(data, not instructions)")[-1]  # after the worked example
     return {int(k): body for k, body in re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S)}
 
 
@@ -73,7 +75,44 @@ def test_a_claim_takes_its_marker_from_its_passage_under_one_schema(store: Path)
     request = server.requests[0]
     assert request["response_format"]["json_schema"] == ANSWER_SCHEMA
     assert list(ANSWER_SCHEMA["schema"]["properties"]) == ["claims", "not_in_documents"]  # claims first
-    assert answer.traces[0]["prompt_version"] == 2
+    assert answer.traces[0]["prompt_version"] == 3
+
+
+def numbered(request: dict[str, Any], key: int) -> dict[int, str]:
+    """The sentences of passage `key` as the prompt numbered them."""
+    return {int(n): text for n, text in re.findall(r"^\((\d+)\) (.*)$", passages(request)[key], re.M)}
+
+
+def sentence_reply(text: str, word: str, pick: Any) -> Any:
+    """A version 3 model: names the passage holding `word` and the sentence `pick(sentences)` gives."""
+    def reply(request: dict[str, Any]) -> str:
+        key = key_of(request, word)
+        return json.dumps({"claims": [{"passage": key, "sentence": pick(numbered(request, key)), "text": text}],
+                           "not_in_documents": False})
+    return reply
+
+
+def test_a_claim_naming_a_sentence_quotes_kits_copy_of_it_at_its_span(store: Path) -> None:
+    fined = "The regulator fined them 40 million euros."
+    def fined_sentence(sents: dict[int, str]) -> int:
+        return next(n for n, t in sents.items() if "fined" in t)
+
+    answer, server = ask(store, sentence_reply(fined, "colluded", fined_sentence), "How much were the firms fined?")
+    sents = numbered(server.requests[0], key_of(server.requests[0], "colluded"))
+    assert list(sents) == [1, 2, 3] and sents[1] == EXACT  # one sentence a line, numbered from 1
+    (claim,) = answer.claims
+    cite = answer.citations[0]
+    assert claim.support is Support.SUPPORTED and not answer.abstained, claim.reasons
+    assert cite.quote == "The regulator fined them 40 million euros on Tuesday." == FIRMS[cite.start:cite.end]
+    assert cite.verified and not answer.failed
+
+
+def test_a_sentence_number_the_passage_lacks_is_no_quote(store: Path) -> None:
+    """Sentence 9 of a three-sentence passage: kit quotes nothing the model did not name; the bare
+    passage marker may take the passage sentence that supports the claim, and only that."""
+    answer, _ = ask(store, sentence_reply("The harbour was closed for a century.", "colluded", lambda s: 9))
+    (claim,) = answer.claims
+    assert claim.support is Support.UNSUPPORTED and answer.abstained
 
 
 REPAIRS = [
@@ -160,18 +199,20 @@ def example_reply() -> dict[str, Any]:
 def test_the_prompt_holds_no_placeholder_a_model_could_echo() -> None:
     """Version 1 showed {"answer": "sentences with [n] markers", ... "quote": "verbatim text"}: a
     grammar-bound model copied those values as its answer. Every string value the prompt shows for
-    a field of the schema must now be the worked example's own, about a made-up lighthouse."""
+    a field of the schema must now be the worked example's own, about a made-up lighthouse, and
+    the example names a sentence its own passage has."""
     prompt = load_prompt("answer")
     text = " ".join((prompt.system + prompt.template).split())
     fields = set(ANSWER_SCHEMA["schema"]["properties"]["claims"]["items"]["properties"])
     shown = re.findall(r'"(\w+)": "([^"]*)"', text)
-    assert {name for name, _ in shown} == {"text", "quote"} <= fields
+    assert {name for name, _ in shown} == {"text"} <= fields
     for _, value in shown:
         assert "Harwick Point" in value, value
     for placeholder in ("verbatim", "[n]", "marker", "your answer", "sentence here"):
         assert placeholder not in text.lower(), placeholder
     (claim,) = example_reply()["claims"]
-    assert claim["quote"] in text and claim["text"] != claim["quote"]  # the quote is in its own passage
+    sentence = re.search(rf"\({claim['sentence']}\) ([^\n]*)", prompt.template)
+    assert sentence and set(claim["text"].rstrip(".").split()) <= set(sentence.group(1).rstrip(".").split())
 
 
 def test_a_model_that_echoes_the_example_gets_nothing_shown(store: Path) -> None:

@@ -53,6 +53,7 @@ EFFECTS = {
     "summary_sections": "test_topics::test_summaries_leave_out_sidebars_and_comments_unless_the_setting_names_them",
     "show_unsupported": "test_answer::test_show_unsupported_puts_flagged_claims_in_the_answer",
     "judge": "test_llm_judge::test_judge_offline_makes_no_check_call",
+    "judge_min_billion_parameters": "test_llm_judge::test_judge_auto_skips_a_small_local_model",
     "judge_timeout": "test_llm_judge::test_a_slow_check_is_bounded_by_judge_timeout_and_the_offline_verdicts_stand",
     "llm_fallback": "test_llm::test_server_faults_degrade_to_an_honest_extractive_answer_when_asked",
     "gguf_model": "test_gguf::test_bad_model_files_are_one_line_exit_1_and_leave_the_store_alone",

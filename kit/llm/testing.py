@@ -24,6 +24,7 @@ class FunctionChat:
     requests: list[list[Message]] = field(default_factory=list)
     context_window: int = DEFAULT_SERVER_CONTEXT
     reply_tokens: int = 512
+    parameters: int | None = None  # a local model's weight count, as GGUFChat reads it from its file header
 
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)
