@@ -1,6 +1,7 @@
 """The LLM half through real models (GGUF, llama.cpp in process) beside the extractive default, on the seeds.
 
     python -m bench.run_llm [--model FILE.gguf ...] [--threads 1] [--limit N] [--repeats 5] [--out FILE]
+                            [--squad 20,10] [--seeds/--no-seeds]
 
 The extractive default answers every question of the seeds dev set (tests/data/seeds_qa.jsonl,
 8 of 28 unanswerable) first; then each model, in the same run: load time, prompt and generation
@@ -9,7 +10,11 @@ through `kit ask` with the gguf backend. Per backend: answerable questions answe
 gold pattern in the shown text and every shown claim supported), claims that survive kit's checks
 (quote at its span and supported by it), abstention on the unanswerable ones, median and p95
 seconds per answer. Without --model the bundled SmolLM2-135M runs, which proves the plumbing, not
-answer quality. Writes FILE (default bench/results/llm.json) after each model and prints a table.
+answer quality. With --squad A,U a second set runs the same way: A answerable and U unanswerable
+SQuAD 2.0 dev questions spread evenly over the two shortest articles of
+../shared/data/squad2_dev_half (each article ingested as one text file; a gold answer is any of
+its answer texts, case aside): questions and documents no prompt or rule was written against.
+Writes FILE (default bench/results/llm.json) after each model and prints a table.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Any
 
 import kit
 from kit.config import Settings
-from kit.evaluate import load_qa
+from kit.evaluate import QAItem, load_qa
 from kit.llm.gguf import GGUFChat
 from kit.llm.gguf_file import model_path
 from kit.results import Answer
@@ -36,6 +41,34 @@ from kit.types import support_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "tests/data/seeds_qa.jsonl"
+SQUAD = ROOT.parent / "shared/data/squad2_dev_half/dev-v2.0.json"
+SQUAD_ARTICLES = 2
+
+
+def squad_sample(folder: Path, answerable: int, unanswerable: int, path: Path = SQUAD) -> list[QAItem]:
+    """Write the shortest SQuAD articles into `folder` (one file each) and return `answerable` +
+    `unanswerable` of their questions, spread evenly in file order (no choosing by hand)."""
+    articles = sorted(json.loads(path.read_text(encoding="utf-8"))["data"],
+                      key=lambda a: sum(len(p["context"]) for p in a["paragraphs"]))[:SQUAD_ARTICLES]
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds: dict[bool, list[QAItem]] = {True: [], False: []}
+    for article in articles:
+        (folder / f"{article['title']}.txt").write_text(
+            "\n\n".join(p["context"].strip() for p in article["paragraphs"]) + "\n", encoding="utf-8")
+        for p in article["paragraphs"]:
+            for q in p["qas"]:
+                gold = tuple(dict.fromkeys(re.escape(a["text"]) for a in q["answers"]))
+                kinds[not q["is_impossible"]].append(QAItem(q["question"], (article["title"],), gold,
+                                                            not q["is_impossible"]))
+    return spread(kinds[True], answerable) + spread(kinds[False], unanswerable)
+
+
+def spread(items: list[QAItem], n: int) -> list[QAItem]:
+    """`n` items at even steps through `items`."""
+    if n <= 0 or not items:
+        return []
+    step = len(items) / min(n, len(items))
+    return [items[int(i * step)] for i in range(min(n, len(items)))]
 
 
 def claims_that_survive(answer: Answer) -> tuple[int, int]:
@@ -63,13 +96,13 @@ def speeds(chat: GGUFChat, repeats: int) -> dict[str, float]:
             "generation_tokens_per_s_runs": [round(x, 1) for x in generate]}
 
 
-def answers(store: Path, limit: int | None, **options: Any) -> dict[str, Any]:
-    """Every seeds dev question through `kit ask` with these settings. A question counts as answered
-    correctly when the answer is not withheld, one of its gold patterns is in the shown text, and
-    every shown claim is supported (as `kit evaluate` scores answers, plus the support rule)."""
+def answers(store: Path, folder: Path, items: list[QAItem], **options: Any) -> dict[str, Any]:
+    """Every question through `kit ask` over `folder` with these settings. A question counts as
+    answered correctly when the answer is not withheld, one of its gold patterns is in the shown
+    text, and every shown claim is supported (as `kit evaluate` scores answers, plus the support
+    rule)."""
     k = kit.open(store_dir=str(store), **options)
-    k.ingest(ROOT / "seeds")
-    items = load_qa(QA)[:limit]
+    k.ingest(folder)
     rows = []
     for item in items:
         started = time.perf_counter()
@@ -87,7 +120,8 @@ def answers(store: Path, limit: int | None, **options: Any) -> dict[str, Any]:
                      "prompt_tokens": trace.get("prompt_tokens"),
                      "completion_tokens": trace.get("completion_tokens"),
                      "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes})
-        print(f"  {seconds:6.1f} s  {'ok ' if rows[-1]['correct'] else '-- '} {item.question[:70]}", file=sys.stderr)
+        print(f"  {seconds:6.1f} s  {'ok ' if rows[-1]['correct'] else '-- '} {item.question[:70]}", file=sys.stderr,
+              flush=True)
     return summarise(rows)
 
 
@@ -123,9 +157,10 @@ def model_run(path: Path | None, args: argparse.Namespace) -> dict[str, Any]:
     if args.repeats:
         result.update(speeds(chat, args.repeats))
     del chat
-    with tempfile.TemporaryDirectory() as tmp:
-        result["seeds"] = answers(Path(tmp) / "store", args.limit, llm="gguf", gguf_model=path,
-                                  llm_threads=args.threads, llm_timeout=args.timeout)
+    for name, (folder, items) in args.sets.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            result[name] = answers(Path(tmp) / "store", folder, items, llm="gguf", gguf_model=path,
+                                   llm_threads=args.threads, llm_timeout=args.timeout)
     return result
 
 
@@ -138,21 +173,34 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0, help="llm_threads (0: one per core)")
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--out", default=str(ROOT / "bench/results/llm.json"))
+    ap.add_argument("--squad", default="", help="A,U: also A answerable and U unanswerable SQuAD 2.0 questions")
+    ap.add_argument("--no-seeds", dest="seeds", action="store_false", help="skip the seeds dev set")
     args = ap.parse_args()
     load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
-    results: dict[str, Any] = {"questions": str(QA.relative_to(ROOT))}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["extractive"] = answers(Path(tmp) / "store", args.limit, llm="extractive")
+    squad_dir = Path(tempfile.mkdtemp(prefix="kit-squad-"))
+    args.sets = {}
+    if args.seeds:
+        args.sets["seeds"] = (ROOT / "seeds", load_qa(QA)[:args.limit])
+    if args.squad:
+        a, u = (int(x) for x in args.squad.split(","))
+        args.sets["squad"] = (squad_dir, squad_sample(squad_dir, a, u)[:args.limit])
+    results: dict[str, Any] = {"questions": {"seeds": str(QA.relative_to(ROOT)), "squad": f"{SQUAD.name}, "
+                                             f"{args.squad or 'not run'} (answerable,unanswerable)"}}
+    results["extractive"] = {}
+    for name, (folder, items) in args.sets.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            results["extractive"][name] = answers(Path(tmp) / "store", folder, items, llm="extractive")
     results["models"] = []
     for path in args.model or [None]:  # written after each model: a long run keeps what it finished
         results["models"].append(model_run(path, args))
         results["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    runs = [("extractive", results["extractive"])] + [(m["model"], m["seeds"]) for m in results["models"]]
-    print("| measure | " + " | ".join(name for name, _ in runs) + " |\n|---|" + "---|" * len(runs))
-    for key in ("answered_correctly", "answerable", "abstained_on_unanswerable", "unanswerable", "claims_supported",
-                "seconds_per_answer_median", "seconds_per_answer_p95"):
-        print(f"| {key} | " + " | ".join(str(run[key]) for _, run in runs) + " |")
+    for name in args.sets:
+        runs = [("extractive", results["extractive"][name])] + [(m["model"], m[name]) for m in results["models"]]
+        print(f"\n{name}\n| measure | " + " | ".join(n for n, _ in runs) + " |\n|---|" + "---|" * len(runs))
+        for key in ("answered_correctly", "answerable", "abstained_on_unanswerable", "unanswerable",
+                    "claims_supported", "seconds_per_answer_median", "seconds_per_answer_p95"):
+            print(f"| {key} | " + " | ".join(str(run[key]) for _, run in runs) + " |")
     print(f"load average before/after: {results['load_average_before_after']}", file=sys.stderr)
 
 
