@@ -169,6 +169,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", default=None,
                     help="GGUF file (repeatable); default: the gguf backend's default model")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--pick", default="", help="only these question numbers of each set (0-based, comma-separated)")
     ap.add_argument("--repeats", type=int, default=5, help="speed rounds per model (0: skip)")
     ap.add_argument("--threads", type=int, default=0, help="llm_threads (0: one per core)")
     ap.add_argument("--timeout", type=float, default=600.0)
@@ -184,6 +185,10 @@ def main() -> None:
     if args.squad:
         a, u = (int(x) for x in args.squad.split(","))
         args.sets["squad"] = (squad_dir, squad_sample(squad_dir, a, u)[:args.limit])
+    if args.pick:  # a subset to iterate on; a measurement runs every question
+        wanted = [int(x) for x in args.pick.split(",")]
+        args.sets = {name: (folder, [items[i] for i in wanted if i < len(items)])
+                     for name, (folder, items) in args.sets.items()}
     results: dict[str, Any] = {"questions": {"seeds": str(QA.relative_to(ROOT)), "squad": f"{SQUAD.name}, "
                                              f"{args.squad or 'not run'} (answerable,unanswerable)"}}
     results["extractive"] = {}

@@ -49,6 +49,7 @@ from kit.grounding.claims import (
     quoted_claim,
     source_notes,
 )
+from kit.grounding.pointers import repointed
 from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
@@ -280,7 +281,7 @@ class LLMAnswerer:
             notes += [] if reply.notes else ["the model found no answer in the passages"]
             return Answer(question, [], Mode.LLM, self.name, traces=[trace.to_dict()], hits=list(hits), notes=notes)
         passages = {key: h.chunk for key, h in enumerate(hits, 1)}
-        claims, failed = build_claims(reply.drafts, passages, ctx)
+        claims, failed = build_claims(repointed(reply.drafts, passages, ctx.judge), passages, ctx)
         claims, beside = split_off_question(question, claims, passages, ctx)
         traces = [trace.to_dict()]
         if self.check_timeout is not None:

@@ -101,10 +101,11 @@ def _drafts(items: list[Any], sentence_of: SentenceOf = _no_sentences) -> list[D
         key = _key(item.get("passage"))
         quote = str(item["quote"]) if isinstance(item.get("quote"), str) else ""
         number = _key(item.get("sentence"))
-        if key is not None and number is not None:
-            quote = sentence_of(key, number) or ""
+        pointed = key is not None and number is not None
+        if pointed:
+            quote = sentence_of(key, number) or ""  # type: ignore[arg-type]  # key is set when pointed
         keys = (key,) if key is not None else ()
-        draft = Draft(body, keys, ((key, quote),) if key is not None and quote.strip() else ())
+        draft = Draft(body, keys, ((key, quote),) if key is not None and quote.strip() else (), pointed)
         if draft not in out:
             out.append(draft)
     return out

@@ -51,6 +51,8 @@ class Draft:
     text: str
     keys: tuple[int, ...]
     quotes: tuple[tuple[int, str], ...]
+    pointed: bool = False  # the quotes are kit's copies of sentences the model named by number
+    note: str = ""  # what kit changed in the draft's citations, said in the claim's reasons
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,10 @@ def _claim(draft: Draft, passages: Mapping[int, Chunk], evidence: Evidence) -> t
     for key in draft.keys:  # a bare marker only: a quote the model gave and kit could not find stays failed
         if key in passages and key not in offered and not any(c.citation.key == key for c in cited):
             cited += _best_sentence(draft.text, key, passages[key], evidence.judge)
-    return make_claim(draft.text, cited, evidence, failed)
+    claim, bad = make_claim(draft.text, cited, evidence, failed)
+    if draft.note and claim.citations:
+        claim = replace(claim, reasons=(*claim.reasons, draft.note))
+    return claim, bad
 
 
 def _locate(key: int, passages: Mapping[int, Chunk], quotes: list[str]) -> tuple[list[_Cited], list[Citation]]:
