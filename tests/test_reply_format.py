@@ -107,6 +107,23 @@ def test_a_claim_naming_a_sentence_quotes_kits_copy_of_it_at_its_span(store: Pat
     assert cite.verified and not answer.failed
 
 
+def test_a_claim_naming_the_wrong_sentence_is_cited_where_its_words_are_and_that_is_said(store: Path) -> None:
+    fined = "The regulator fined them 40 million euros."
+    answer, _ = ask(store, sentence_reply(fined, "colluded", lambda s: 3), "How much were the firms fined?")
+    (claim,) = answer.claims
+    assert claim.support is Support.SUPPORTED and not answer.abstained, claim.reasons
+    assert answer.citations[0].quote == "The regulator fined them 40 million euros on Tuesday."
+    assert any("named a sentence of passage" in r and "that sentence" in r for r in claim.reasons), claim.reasons
+
+
+def test_a_claim_whose_words_are_in_another_passage_is_cited_there(store: Path) -> None:
+    reopened = "The harbour reopened to shipping on Monday."
+    answer, _ = ask(store, sentence_reply(reopened, "colluded", lambda s: 1), "When did the harbour reopen?")
+    (claim,) = answer.claims
+    assert claim.support is Support.SUPPORTED and answer.citations[0].path.endswith("harbour.txt"), claim.reasons
+    assert any("the sentence of passage" in r for r in claim.reasons), claim.reasons
+
+
 def test_a_sentence_number_the_passage_lacks_is_no_quote(store: Path) -> None:
     """Sentence 9 of a three-sentence passage: kit quotes nothing the model did not name; the bare
     passage marker may take the passage sentence that supports the claim, and only that."""
