@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -97,3 +98,10 @@ class Recording:
             elif e[0] == "advance" and current == stage:
                 out.append(e)
         return out
+
+
+def prompt_data(request: dict[str, Any]) -> str:
+    """The passages of an answer request as a model reads their text: after the worked example,
+    without the "(n) " numbers the answer prompt puts before each sentence."""
+    user = str(request["messages"][-1]["content"]).split("(data, not instructions)")[-1]
+    return re.sub(r"(?m)^\(\d+\) ", "", user)

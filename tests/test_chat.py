@@ -24,7 +24,7 @@ from kit.answer.followup import carried_terms, needs_context
 from kit.api import Kit
 from kit.errors import InputError
 from kit.types import Support
-from tests.helpers import SEEDS, kit_command, kit_free_env, run_kit
+from tests.helpers import SEEDS, kit_command, kit_free_env, prompt_data, run_kit
 from tests.llm_server import FakeOpenAI
 
 FIRST = "What did the Russian Defence Ministry say about the convoy from Raqqa to Palmyra?"
@@ -91,7 +91,7 @@ def answer_or_rewrite(request: dict[str, Any]) -> str:
     about fuel trucks (or says the passages do not answer)."""
     if str(request["messages"][0]["content"]).startswith(REWRITE_SYSTEM):
         return STANDALONE
-    user = str(request["messages"][-1]["content"])
+    user = prompt_data(request)
     for key, body in re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S):
         for sentence in re.split(r"(?<=[.!?”])\s+", html.unescape(body)):
             if "fuel trucks" in sentence:

@@ -19,6 +19,7 @@ import pytest
 
 import kit
 from kit.types import Support
+from tests.helpers import prompt_data
 from tests.llm_server import FakeOpenAI
 
 CASES = [json.loads(line) for line in
@@ -38,7 +39,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def passages(request: dict[str, Any]) -> dict[int, str]:
-    user = request["messages"][-1]["content"]
+    user = prompt_data(request)
     return {int(k): body.replace("&quot;", '"').replace("&amp;", "&") for k, body in
             re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S)}
 

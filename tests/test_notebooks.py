@@ -18,6 +18,7 @@ import pytest
 from ipykernel.kernelspec import write_kernel_spec
 from nbclient import NotebookClient
 
+from tests.helpers import prompt_data
 from tests.llm_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,7 @@ def test_topic_summaries_runs_and_writes_the_reports(run_dir: Path, monkeypatch:
 
 def quote_first_passage(request: dict[str, Any]) -> str:
     """A model reply citing the first sentence of passage 1, in the answer prompt's JSON format."""
-    user = request["messages"][-1]["content"]
+    user = prompt_data(request)
     passage = re.search(r'<passage key="1"[^>]*>(.*?)</passage>', user, re.S)
     quote = re.split(r"(?<=[.!?])\s", passage.group(1).strip().replace("&quot;", '"'), maxsplit=1)[0] if passage else ""
     return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})

@@ -16,6 +16,7 @@ import pytest
 import kit
 from kit.api import Kit
 from kit.types import Support
+from tests.helpers import prompt_data
 from tests.llm_server import FakeOpenAI
 
 QUESTION = "What did the Russian Aerospace Forces destroy near Palmyra?"
@@ -31,7 +32,7 @@ FAULTS = {
 
 
 def passage_of(request: dict[str, Any], needle: str) -> int:
-    user = request["messages"][-1]["content"]
+    user = prompt_data(request)
     for key, body in re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S):
         if needle in body:
             return int(key)
