@@ -1,7 +1,7 @@
 """Read a model's answer reply (prompts/answer.yaml) into claim drafts.
 
 The format asked for (version 3) lists claims first, each naming its passage and the number of
-the passage sentence that states it: `{"claims": [{"passage": n, "sentence": m, "text": ...}],
+the passage sentence that states it: `{"claims": [{"text": ..., "passage": n, "sentence": m}],
 "not_in_documents": false}`; the quote is kit's own copy of that sentence, so it can only be
 real, and a claim's citation marker comes from its `passage`, never from [n] markers in its
 text. The same schema goes to OpenAI-compatible servers (structured output) and to GGUF models
@@ -32,10 +32,11 @@ ANSWER_SCHEMA: dict[str, Any] = {
         "type": "object", "additionalProperties": False, "required": ["claims", "not_in_documents"],
         "properties": {  # claims first: a model decides it has no answer after trying to write one
             "claims": {"type": "array", "maxItems": MAX_CLAIMS, "items": {
-                # passage and sentence before the text: the model picks its evidence, then words it
-                "type": "object", "additionalProperties": False, "required": ["passage", "sentence", "text"],
-                "properties": {"passage": {"type": "integer"}, "sentence": {"type": "integer"},
-                               "text": {"type": "string"}}}},
+                # the text first: small models copy the answer well and number its sentence less well
+                # (kit.grounding.pointers finds the sentence a wrong number missed)
+                "type": "object", "additionalProperties": False, "required": ["text", "passage", "sentence"],
+                "properties": {"text": {"type": "string"}, "passage": {"type": "integer"},
+                               "sentence": {"type": "integer"}}}},
             "not_in_documents": {"type": "boolean"},
         },
     },
