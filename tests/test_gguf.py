@@ -107,6 +107,8 @@ def test_bad_model_files_are_one_line_exit_1_and_leave_the_store_alone(
 def test_header_facts_and_context_choice(tmp_path: Path) -> None:
     info = read_header(fake_model(tmp_path / "m.gguf", 1024))
     assert info.architecture == "llama" and info.has_chat_template and info.data_bytes == 4096
+    assert info.parameters == 1024  # the weights of its tensor table (judge='auto' asks models of 3B and up)
+    assert read_header(fake_model(tmp_path / "big.gguf", 5000)).parameters == 5000
     assert choose_context(info, 0, None) == 4096  # no trained context in the file, memory unknown
     assert choose_context(info, 1000, 1 << 30) == 1000
     with pytest.raises(LLMConfigError) as err:
