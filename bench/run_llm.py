@@ -103,9 +103,20 @@ def answers(store: Path, folder: Path, items: list[QAItem], **options: Any) -> d
     rule)."""
     k = kit.open(store_dir=str(store), **options)
     k.ingest(folder)
+    replies: list[str] = []  # the model's raw replies, kept in the rows for reading
+    backend = k.chat_backend
+    if backend is not None:
+        complete = backend.complete
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            result = complete(*args, **kwargs)
+            replies.append(result.text)
+            return result
+        backend.complete = recorded  # type: ignore[method-assign]  # a benchmark's tap, not kit's
     rows = []
     for item in items:
         started = time.perf_counter()
+        replies.clear()
         answer = k.ask(item.question)
         seconds = time.perf_counter() - started
         kept, offered = claims_that_survive(answer)
@@ -119,7 +130,8 @@ def answers(store: Path, folder: Path, items: list[QAItem], **options: Any) -> d
                           "quotes": [x.quote for x in c.citations]} for c in answer.claims],
                      "prompt_tokens": trace.get("prompt_tokens"),
                      "completion_tokens": trace.get("completion_tokens"),
-                     "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes})
+                     "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes,
+                     "replies": list(replies)})
         print(f"  {seconds:6.1f} s  {'ok ' if rows[-1]['correct'] else '-- '} {item.question[:70]}", file=sys.stderr,
               flush=True)
     return summarise(rows)
