@@ -57,6 +57,14 @@ def test_proper_nouns_are_matched_as_written() -> None:
     assert not quote.covers(by_word["state"])  # a name, not "state" = "say"
 
 
+def test_a_proper_noun_gives_no_derivation() -> None:
+    """"statement" is not said by the "State" of "Islamic State" (a 1.5B model's claim "The
+    statement continued," was judged supported by an unrelated sentence about the Islamic State)."""
+    text = "Despite drones above Raqqa, the Islamic State convoy remained untouched by airstrikes."
+    assert not Equivalents(text).covers(lemmas_by_word("The statement")["statement"])
+    assert Equivalents("The ministry stated it twice.").covers(lemmas_by_word("The statement")["statement"])
+
+
 def test_a_restatement_in_other_words_is_shown(judge: Judge) -> None:
     quote = "Harbour workers walked out on Monday, and the port authority granted them a substantial pay rise."
     claim = "The port authority gave harbour workers a considerable pay rise after they walked out on Monday."

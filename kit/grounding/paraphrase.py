@@ -114,6 +114,8 @@ class Equivalents:
         lemmas = {t.lemma_.lower() for t in common} | {t.lower_ for t in words}
         lemmas |= {f"{t.lemma_.lower()} {c.lower_}" for t in common for c in t.children if c.dep_ == "prt"}
         self.lemmas = frozenset(lemmas)
+        # Derivations only from common words: "statement" is not said by the "State" of "Islamic State"
+        self.common = frozenset(t.lemma_.lower() for t in common) | {t.lower_ for t in common}
         self.groups = frozenset(g for lemma in lemmas - {t.lower_ for t in words if t.pos_ == "PROPN"}
                                 for g in groups(lemma))
 
@@ -127,7 +129,7 @@ class Equivalents:
                 continue
             if groups(lemma) & self.groups or lemma in self.lemmas:
                 return True
-            if len(lemma) > _MIN_BASE and any(derived(lemma, q) for q in self.lemmas if q[:3] == lemma[:3]):
+            if len(lemma) > _MIN_BASE and any(derived(lemma, q) for q in self.common if q[:3] == lemma[:3]):
                 return True
         return False
 
