@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "tests/data/seeds_qa.jsonl"
 SQUAD = ROOT.parent / "shared/data/squad2_dev_half/dev-v2.0.json"
 SQUAD_ARTICLES = 2
+ROWS_LOG: list[Path] = []  # --rows-log: each row is also appended here as it is made (a long run keeps them)
 
 
 def squad_sample(folder: Path, answerable: int, unanswerable: int, path: Path = SQUAD) -> list[QAItem]:
@@ -132,6 +133,9 @@ def answers(store: Path, folder: Path, items: list[QAItem], **options: Any) -> d
                      "completion_tokens": trace.get("completion_tokens"),
                      "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes,
                      "replies": list(replies)})
+        for log in ROWS_LOG:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({"backend": answer.backend, **rows[-1]}) + "\n")
         print(f"  {seconds:6.1f} s  {'ok ' if rows[-1]['correct'] else '-- '} {item.question[:70]}", file=sys.stderr,
               flush=True)
     return summarise(rows)
@@ -188,7 +192,9 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "bench/results/llm.json"))
     ap.add_argument("--squad", default="", help="A,U: also A answerable and U unanswerable SQuAD 2.0 questions")
     ap.add_argument("--no-seeds", dest="seeds", action="store_false", help="skip the seeds dev set")
+    ap.add_argument("--rows-log", type=Path, default=None, help="append each answer's row to this JSON-lines file")
     args = ap.parse_args()
+    ROWS_LOG.extend([args.rows_log] if args.rows_log else [])
     load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
     squad_dir = Path(tempfile.mkdtemp(prefix="kit-squad-"))
     args.sets = {}

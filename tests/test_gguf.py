@@ -160,7 +160,8 @@ def assert_kit_guarantees(answer: Answer) -> None:
     for claim in answer.listed_apart:
         assert claim.support is Support.UNSUPPORTED and claim.reasons
     for c in answer.citations:  # every kept quote is in its file at its span, and judged
-        raw = (SEEDS / c.path).read_text(encoding="utf-8")
+        # stored paths are relative to the store's base folder: the seeds folder or the one above it
+        raw = next(p for p in (SEEDS / c.path, SEEDS.parent / c.path) if p.is_file()).read_text(encoding="utf-8")
         assert c.verified and c.support is not None
         assert c.check is not QuoteCheck.EXACT or raw[c.start:c.end] == c.quote
     assert all(not c.verified for c in answer.failed), "a quote that failed is never shown as verified"
