@@ -36,7 +36,7 @@ def _repoint(draft: Draft, passages: Mapping[int, Chunk], judge: Judge) -> Draft
         if span is None:
             continue
         quote = passages[key].text[span[0]:span[1]]
-        where = "that sentence" if key == first else f"passage {key}"
+        where = "that passage" if key == first else f"passage {key}"
         note = (f"the model named a sentence of passage {first} that does not state it; the sentence of "
                 f"{where} that does is cited")
         return replace(draft, keys=(key,), quotes=((key, quote),), note=note)
