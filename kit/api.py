@@ -280,18 +280,10 @@ class Kit:
         extractive = ExtractiveAnswerer(self.embedder, SupportModel.load(threshold=self.settings.abstain_threshold))
         if self.chat_backend is None:
             return extractive
-        llm = LLMAnswerer(self.chat_backend, self._model_check())
-        return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
+        from kit.llm.judge import check_deadline
 
-    def _model_check(self) -> float | None:
-        """The deadline of the chat model's check of claims (the `judge` setting), or None for none."""
-        backend = self.chat_backend
-        if backend is None or self.settings.judge == "offline":
-            return None
-        # A local GGUF model knows its size (GGUFChat.parameters); a server's model does not and is asked.
-        parameters: int | None = getattr(backend, "parameters", None)
-        small = parameters is not None and parameters < self.settings.judge_min_billion_parameters * 1e9
-        return None if self.settings.judge == "auto" and small else self.settings.judge_timeout
+        llm = LLMAnswerer(self.chat_backend, check_deadline(self.settings, self.chat_backend))
+        return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
 
     def context(self) -> Evidence:
         """What answers and summaries are checked against: the files as they are now, a support
@@ -440,10 +432,12 @@ class Kit:
 
     def _summary(self, topic: Topic, ctx: Evidence, named: bool, max_sentences: int,
                  max_words: int | None, cache: TopicCache) -> TopicSummary:
+        from kit.llm.judge import check_deadline
         from kit.topics.summarize import Length, summary_for
 
         return summary_for(topic, ctx, named, self.settings.summary_sections, self.embedder, cache,
-                           Length(max_sentences, max_words), self.chat_backend, self._model_check())
+                           Length(max_sentences, max_words), self.chat_backend,
+                           check_deadline(self.settings, self.chat_backend))
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""

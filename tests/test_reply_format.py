@@ -126,7 +126,8 @@ def test_a_claim_whose_words_are_in_another_passage_is_cited_there(store: Path) 
 
 def test_a_true_claim_sharing_no_key_word_with_the_question_is_not_its_answer(store: Path) -> None:
     cleared = "Port workers cleared the main quay."
-    answer, _ = ask(store, sentence_reply(cleared, "quay", lambda s: 2), "What did the regulator decide about the firms?")
+    question = "What did the regulator decide about the firms?"
+    answer, _ = ask(store, sentence_reply(cleared, "quay", lambda s: 2), question)
     assert answer.abstained and not answer.claims
     (beside,) = answer.off_question
     assert beside.support is Support.SUPPORTED

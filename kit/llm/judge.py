@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.prompts import load_prompt
@@ -43,6 +44,15 @@ class Opinion:
     claims: list[Claim]
     notes: list[str] = field(default_factory=list)
     traces: list[dict[str, object]] = field(default_factory=list)
+
+
+def check_deadline(settings: Settings, backend: ChatBackend | None) -> float | None:
+    """The deadline of the chat model's check of claims (the `judge` setting), or None for none.
+    A local GGUF model knows its size (GGUFChat.parameters); a server's model does not and is asked."""
+    weights: int | None = getattr(backend, "parameters", None)
+    small = weights is not None and weights < settings.judge_min_billion_parameters * 1e9
+    skip = backend is None or settings.judge == "offline" or (settings.judge == "auto" and small)
+    return None if skip else settings.judge_timeout
 
 
 def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float) -> Opinion:
