@@ -124,16 +124,6 @@ def test_a_claim_whose_words_are_in_another_passage_is_cited_there(store: Path) 
     assert any("the sentence of passage" in r for r in claim.reasons), claim.reasons
 
 
-def test_a_true_claim_sharing_no_key_word_with_the_question_is_not_its_answer(store: Path) -> None:
-    cleared = "Port workers cleared the main quay."
-    question = "What did the regulator decide about the firms?"
-    answer, _ = ask(store, sentence_reply(cleared, "quay", lambda s: 2), question)
-    assert answer.abstained and not answer.claims
-    (beside,) = answer.off_question
-    assert beside.support is Support.SUPPORTED
-    assert any("shares hardly any of the question's key words" in r for r in beside.reasons), beside.reasons
-
-
 def test_a_sentence_number_the_passage_lacks_is_no_quote(store: Path) -> None:
     """Sentence 9 of a three-sentence passage: kit quotes nothing the model did not name; the bare
     passage marker may take the passage sentence that supports the claim, and only that."""

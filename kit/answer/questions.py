@@ -23,10 +23,6 @@ from kit.types import Chunk
 # answerable questions' best passages hold 0.54-1.0 of it, the unanswerable ones' 0.10-0.58;
 # 0.4 leaves room for paraphrase ("fired" for "launched") and lets the calibrated score decide.
 KEY_TERM_COVERAGE = 0.4
-# Share of the question's words (idf-weighted) a model's claim must hold with its quote to be an
-# answer. Qwen2.5-Coder 0.5B/1.5B claims that answered seeds and SQuAD questions held 0.29-1.0;
-# "The statement continued, ..." as the answer to "What is the population of Palmyra?" held 0.
-CLAIM_KEY_TERMS = 0.2
 
 
 class AnswerKind(StrEnum):
@@ -126,16 +122,13 @@ def off_question(question: str, claim: str, quotes: str, passages: list[Chunk], 
                  ) -> str | None:
     """Why a model's (true) claim does not answer `question`, or None when it does. The checks of
     extractive answers: the claim holds the kind of answer asked for (and a "how many X" number
-    counts X, in the claim or its quote), the claim with its quote holds some of the question's
-    key terms, and a passage it cites holds a good share of them."""
+    counts X, in the claim or its quote), and a passage it cites holds the question's key terms."""
     kind = asked_for(question)
     if not holds_kind(kind, question, claim):
         return f"it gives no {kind.value} the question does not already state"
     m = _HOW_MANY.search(question)
     if m and not counts_what_asked(m.group(1), f"{claim} {quotes}"):
         return f"no number in it counts what was asked ('how many {m.group(1)}')"
-    if key_term_coverage(question, f"{claim} {quotes}", idf) < CLAIM_KEY_TERMS:
-        return "it shares hardly any of the question's key words"
     if not any(covers_key_terms(question, p, idf) for p in passages):
         return "the passages it cites do not hold the question's key terms"
     return None
