@@ -31,3 +31,163 @@ Huguenot, Yuan dynasty, French and Indian War, Imperialism), science and technol
 government and law (European Union law, Scottish Parliament, Islamism), and alone 1973 oil crisis,
 Harvard University, Warsaw.
 """
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import tarfile
+import time
+from io import BytesIO
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+import kit
+from bench import eval_topics as ev
+from bench import topics_scale as ts
+from kit.topics.cache import FILE
+
+RESULTS = ev.ROOT / "bench" / "results" / "topics_themes.json"
+WORK = Path("/tmp/kit-themes-bench")
+SCALE = Path("/tmp/kit-themes-scale")  # the mixed store, built once (ingest of 1,006 files: ~4 min)
+BASE = "5724d5b"  # the commit before themes: the "before" of the timing
+READER = {"M000": "disasters", "M005": "disasters", "M006": "disasters",
+          "M001": "conflict", "M002": "conflict", "M007": "conflict",
+          "M003": "sport", "M009": "sport", "M004": "climate", "M008": "air-france"}
+READER_ALT = {**READER, "M008": "disasters"}
+SQUAD_READER = {"Normans": "history", "Huguenot": "history", "Yuan_dynasty": "history",
+                "French_and_Indian_War": "history", "Imperialism": "history",
+                "Computational_complexity_theory": "science", "Packet_switching": "science",
+                "Steam_engine": "science", "Force": "science", "Immune_system": "science",
+                "European_Union_law": "government", "Scottish_Parliament": "government", "Islamism": "government"}
+
+
+def heading(topics: list[dict[str, Any]]) -> dict[str, str]:
+    """Each document's top-level heading: its theme, or its story when the story stands alone."""
+    return {d: f"theme {t['theme']['number']}" if t.get("theme") else f"story {t['number']}"
+            for t in topics for d in t["documents"]}
+
+
+def agreement(assigned: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    paths = sorted(gold)
+    a, g = [assigned.get(p, "none") for p in paths], [gold[p] for p in paths]
+    return {"nmi": round(float(normalized_mutual_info_score(g, a)), 4),
+            "ari": round(float(adjusted_rand_score(g, a)), 4)}
+
+
+def grouping() -> dict[str, Any]:
+    docs, _ = ev.load_data()
+    folder, store = WORK / "multiling", WORK / "multiling-store"
+    ev.write_corpus(docs, folder)
+    k = kit.open(store_dir=str(store), llm="extractive")
+    k.ingest(folder)
+    (store / FILE).unlink(missing_ok=True)
+    topics = cast(list[dict[str, Any]], k.topics().to_dict())
+    name = {f"{d['doc_id']}.txt": d["topic_id"] for d in docs}
+    tops = {Path(p).name: h for p, h in heading(topics).items()}
+    stories = {Path(p).name: str(t["number"]) for t in topics for p in t["documents"]}
+    themes = {t["theme"]["number"]: t["theme"] for t in topics if t.get("theme")}
+    out = {"stories": len(topics), "themes": len(themes),
+           "story_vs_gold": agreement(stories, name),
+           "themes_vs_reader": agreement(tops, {p: READER[g] for p, g in name.items()}),
+           "themes_vs_reader_alt": agreement(tops, {p: READER_ALT[g] for p, g in name.items()}),
+           "tree": [{"theme": th["label"], "keywords": th["keywords"], "documents": th["documents"],
+                     "stories": [(t["title"], sorted({name[Path(p).name] for p in t["documents"]}))
+                                 for n in th["stories"] for t in topics if t["number"] == n]}
+                    for th in themes.values()],
+           "alone": [(t["title"], sorted({name[Path(p).name] for p in t["documents"]})) for t in topics
+                     if not t.get("theme")]}
+    seeds = kit.open(store_dir=str(WORK / "seeds-store"), llm="extractive")
+    seeds.ingest(ev.ROOT / "seeds")
+    found = cast(list[dict[str, Any]], seeds.topics().to_dict())
+    out["seeds"] = {"stories": len(found), "themes": len({t["theme"]["number"] for t in found if t.get("theme")})}
+    return out
+
+
+def base_code() -> Path:
+    """The code of commit BASE, unpacked once: the "before" side of the timing."""
+    target = WORK / f"base-{BASE}"
+    if not (target / "kit").is_dir():
+        data = subprocess.run(["git", "archive", BASE, "kit"], check=True, capture_output=True, cwd=ev.ROOT).stdout
+        with tarfile.open(fileobj=BytesIO(data)) as tar:
+            tar.extractall(target, filter="data")
+    return target
+
+
+def cold(store: Path, code: Path) -> tuple[float, list[dict[str, Any]]]:
+    (store / FILE).unlink(missing_ok=True)
+    env = {**ts.env(), "PYTHONPATH": str(code)}
+    started = time.perf_counter()
+    done = subprocess.run([*ev.kit_cli(), "topics", "--store", str(store), "--json"], check=True,
+                          capture_output=True, text=True, env=env, cwd=code)
+    return time.perf_counter() - started, json.loads(done.stdout)
+
+
+def timing(repeats: int = 3) -> dict[str, Any]:
+    corpus, store = SCALE / "corpus", SCALE / "store"
+    gold = ts.build_corpus(corpus)
+    report = kit.open(store_dir=str(store), llm="extractive", **ts.SETTINGS).ingest(corpus)
+    sides = {"before": base_code(), "after": ev.ROOT}
+    runs: dict[str, list[dict[str, float]]] = {s: [] for s in sides}
+    topics: list[dict[str, Any]] = []
+    for _ in range(repeats):
+        for side, code in sides.items():  # interleaved, so both sides see the same load
+            load = os.getloadavg()[0]
+            wall, found = cold(store, code)
+            runs[side].append({"wall": round(wall, 2), "load_avg_1min": round(load, 2)})
+            ev.log(f"kit topics cold ({side}): {wall:.1f} s, load {load:.1f}")
+            topics = found if side == "after" else topics
+    med = {s: float(np.median([r["wall"] for r in rs])) for s, rs in runs.items()}
+    reader = {p: SQUAD_READER.get(src, src) for p, src in gold.items()}
+    return {"files": report.files, "chunks": report.chunks, "runs": runs, "median_wall": med,
+            "added_s": round(med["after"] - med["before"], 2), "ratio": round(med["after"] / med["before"], 3),
+            "theme_step_s": theme_step(store, repeats), "stories": len(topics),
+            "themes": sorted({(t["theme"]["number"], t["theme"]["label"], len(t["theme"]["stories"]),
+                               t["theme"]["documents"]) for t in topics if t.get("theme")}),
+            "themes_vs_reader": agreement({p.split("/", 1)[1]: h for p, h in heading(topics).items()}, reader)}
+
+
+def theme_step(store: Path, repeats: int) -> float:
+    """Median seconds of the theme step alone (grouping, labels, keywords) in one process."""
+    from kit.topics import cluster as c
+    from kit.topics.theme_labels import with_themes
+
+    k = kit.open(store_dir=str(store), llm="extractive", **ts.SETTINGS)
+    chunks, vectors = k.store.all_vectors()
+    parts = c.units(chunks, vectors)
+    matrix = np.stack([u.vector for u in parts])
+    labels = c.cluster(matrix)
+    groups = [[int(i) for i in np.flatnonzero(labels == t)] for t in sorted(set(labels.tolist()))]
+    reading = c.read_corpus(chunks, [[i for u in g for i in parts[u].chunks] for g in groups])
+    topics = c.build_topics(chunks, vectors, [[parts[u] for u in g] for g in groups], None, None, reading=reading)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with_themes(topics, groups, c.centred(matrix), reading)
+        times.append(time.perf_counter() - started)
+    return round(float(np.median(times)), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", default=["grouping", "timing"], choices=["grouping", "timing"])
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    if "grouping" in args.parts:
+        result["grouping"] = grouping()
+    if "timing" in args.parts:
+        result["timing"] = timing()
+    result["machine_load_end"] = round(os.getloadavg()[0], 2)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
