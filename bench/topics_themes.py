@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import tarfile
 import time
@@ -120,13 +121,18 @@ def base_code() -> Path:
     return target
 
 
-def cold(store: Path, code: Path) -> tuple[float, list[dict[str, Any]]]:
+def cold(store: Path, code: Path) -> tuple[float, float, list[dict[str, Any]]]:
+    """Wall and CPU seconds of a fresh `kit topics --json` process with no topic cache, and its topics."""
     (store / FILE).unlink(missing_ok=True)
     env = {**ts.env(), "PYTHONPATH": str(code)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([*ev.kit_cli(), "topics", "--store", str(store), "--json"], check=True,
-                          capture_output=True, text=True, env=env, cwd=code)
-    return time.perf_counter() - started, json.loads(done.stdout)
+                          capture_output=True, text=True, env=env, cwd=WORK)  # one folder for both sides
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, json.loads(done.stdout)
 
 
 def timing(repeats: int = 3) -> dict[str, Any]:
@@ -139,14 +145,16 @@ def timing(repeats: int = 3) -> dict[str, Any]:
     for _ in range(repeats):
         for side, code in sides.items():  # interleaved, so both sides see the same load
             load = os.getloadavg()[0]
-            wall, found = cold(store, code)
-            runs[side].append({"wall": round(wall, 2), "load_avg_1min": round(load, 2)})
-            ev.log(f"kit topics cold ({side}): {wall:.1f} s, load {load:.1f}")
+            wall, cpu, found = cold(store, code)
+            runs[side].append({"wall": round(wall, 2), "cpu": round(cpu, 2), "load_avg_1min": round(load, 2)})
+            ev.log(f"kit topics cold ({side}): {wall:.1f} s wall, {cpu:.1f} s CPU, load {load:.1f}")
             topics = found if side == "after" else topics
     med = {s: float(np.median([r["wall"] for r in rs])) for s, rs in runs.items()}
+    cpus = {s: float(np.median([r["cpu"] for r in rs])) for s, rs in runs.items()}
     reader = {p: SQUAD_READER.get(src, src) for p, src in gold.items()}
     return {"files": report.files, "chunks": report.chunks, "runs": runs, "median_wall": med,
             "added_s": round(med["after"] - med["before"], 2), "ratio": round(med["after"] / med["before"], 3),
+            "median_cpu": cpus, "added_cpu_s": round(cpus["after"] - cpus["before"], 2),
             "theme_step_s": theme_step(store, repeats), "stories": len(topics),
             "themes": sorted({(t["theme"]["number"], t["theme"]["label"], len(t["theme"]["stories"]),
                                t["theme"]["documents"]) for t in topics if t.get("theme")}),

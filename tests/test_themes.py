@@ -23,7 +23,8 @@ from kit.topics.themes import sign_test, theme_groups
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
 
-# Two themes a reader would name (sport; disasters that drive people from their homes), two stories each, and a story of its own.
+# Two themes a reader would name (sport; disasters that drive people from their homes), two stories
+# each, and a story of its own.
 STORIES: dict[str, list[str]] = {
     "football": [
         "The football club won the cup final two goals to one at Wembley, and the fans in the stadium "

@@ -23,7 +23,7 @@ import numpy as np
 
 from kit.results import Topic
 from kit.theme import Theme
-from kit.topics.phrases import MIN_DOCS, MIN_SHARE, specific, spelling
+from kit.topics.phrases import MIN_DOCS, MIN_SHARE, PHRASE_CHARS, specific, spelling
 from kit.topics.reading import Reading, as_written, dedupe_terms
 from kit.topics.themes import theme_groups
 
@@ -82,7 +82,7 @@ def theme_label(stories: Sequence[Sequence[str]], phrases: Mapping[str, Counter[
         return shared[p] * math.log(1 + len(phrases) / max(df.get(p, 0), inside[p])), len(p.split())
 
     best = specific(max(shared, key=score), shared)
-    label = spelling(best, [texts[d] for s in docs for d in s])
+    label = spelling(best, [texts[d] for s in docs for d in s[:PATHS]])
     return label[:1].upper() + label[1:]
 
 
@@ -97,7 +97,7 @@ def with_themes(topics: Sequence[Topic], groups: Sequence[Sequence[int]], vector
         terms = theme_terms(reading.counts, group)
         stories = sorted((topics[i] for i in group), key=lambda t: (-len(t.documents), t.number))
         paths = [d for t in stories for d in t.documents]
-        words = tuple(as_written(terms, [reading.texts[d] for d in paths[:PATHS] if d in reading.texts]))
+        words = tuple(as_written(terms, [reading.texts[d][:PHRASE_CHARS] for d in paths[:PATHS] if d in reading.texts]))
         label = theme_label([t.documents for t in stories], reading.phrases, reading.df, reading.texts)
         theme = Theme(n, label or ", ".join(words[:3]) or f"theme {n}", words, tuple(t.number for t in stories),
                       len(set(paths)))
