@@ -18,7 +18,9 @@ import pytest
 import kit
 from kit.api import Kit
 from kit.cli import main
-from kit.report.markdown import topics_markdown
+from kit.report.html import topics_html
+from kit.report.markdown import themes_overview, topics_markdown
+from kit.results import Topic
 from kit.topics.themes import sign_test, theme_groups
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
@@ -97,6 +99,10 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "docs", root / "store"
 
 
+def alone_number(topics: list[Topic]) -> int:
+    return next(t.number for t in topics if t.theme is None)
+
+
 def story_of(path: str) -> str:
     return Path(path).name.split("-")[0]
 
@@ -150,7 +156,11 @@ def test_a_rerun_from_the_topic_cache_gives_the_same_themes(themed: tuple[Path, 
     second = kit.open(store_dir=themed[1]).topics(k=5)  # the cache of the first run in place
     assert all(t.change is not None for t in second)  # this run did read the cache
     assert [(t.number, t.theme) for t in first] == [(t.number, t.theme) for t in second]
-    assert "## Theme 1:" in topics_markdown(second)
+    assert "## Theme 1:" in topics_markdown(second) and "## Stories on their own" in topics_markdown(second)
+    overview = themes_overview(second)  # the topic report's list of themes
+    assert len(overview) == 3 and overview[-1] == f"- On their own: topics {alone_number(second)}"
+    page = topics_html(second)
+    assert page.count("<h4>Theme ") == 2 and "2 stories, 8 documents" in page and "<h4>On their own</h4>" in page
 
 
 @pytest.mark.slow

@@ -151,8 +151,10 @@ def _md_topic(t: Topic) -> str:
 
 def themes_overview(topics: Sequence[Topic]) -> list[str]:
     """For a report: each theme and the numbers of its stories, or nothing on a corpus without themes."""
-    return [f"- Theme {th.number}: {md(th.label)} ({th.size}): topics "
-            + ", ".join(str(t.number) for t in stories) for th, stories in themes_of(topics)]
+    themes = themes_of(topics)
+    alone = [str(t.number) for t in topics if t.theme is None]
+    return [f"- Theme {th.number}: {md(th.label)} ({th.size}): topics " + ", ".join(str(t.number) for t in stories)
+            for th, stories in themes] + ([f"- On their own: topics {', '.join(alone)}"] if themes and alone else [])
 
 
 def text_markdown(title: str, text: str) -> str:
