@@ -378,6 +378,11 @@ class Topics(list[Topic], Saved):
     def to_dict(self) -> list[dict[str, object]]:  # a list, as `kit topics --json`
         return [t.to_dict() for t in self]
 
+    @property
+    def themes(self) -> list[Theme]:
+        """The themes its stories carry, by number (none on a small corpus or for named topics)."""
+        return sorted({t.theme for t in self if t.theme is not None}, key=lambda th: th.number)
+
     def to_markdown(self) -> str:
         from kit.report.markdown import topics_markdown
 

@@ -116,6 +116,7 @@ def test_two_clear_themes_come_back_with_the_right_stories(themed: tuple[Path, P
     assert sorted({story_of(p) for p in t.documents}.pop() for t in topics) == sorted(STORIES)
     assert all(len({story_of(p) for p in t.documents}) == 1 for t in topics)
     themes = {t.theme.number: t.theme for t in topics if t.theme is not None}
+    assert topics.themes == [themes[n] for n in sorted(themes)]
     by_theme = [{story_of(p) for t in topics if t.theme is not None and t.theme.number == n for p in t.documents}
                 for n in themes]
     assert sorted(map(sorted, by_theme)) == sorted(map(sorted, THEMES))
@@ -166,7 +167,7 @@ def test_a_rerun_from_the_topic_cache_gives_the_same_themes(themed: tuple[Path, 
 @pytest.mark.slow
 def test_the_seeds_have_no_theme(minilm_kit: Kit) -> None:
     topics = minilm_kit.topics()
-    assert len(topics) == 3 and all(t.theme is None for t in topics)
+    assert len(topics) == 3 and all(t.theme is None for t in topics) and topics.themes == []
     assert not str(topics).startswith("Theme")
 
 
