@@ -4,11 +4,12 @@ alike, so a theme is never named after its largest story or one headline.
 The label is a phrase of `kit.topics.phrases` (one to four words inside a clause) scored the same
 way (share of documents times log(1 + documents / documents containing it anywhere)), except that
 the share is the mean over the theme's stories of the share of that story's documents containing
-it, and the phrase must occur in documents of a majority of the stories (both, for two). It must
-reach `MIN_SHARE` of that balanced share and be in `MIN_DOCS` documents; it is then made more
-specific while the longer phrase qualifies too. A theme whose stories share no such phrase is
-named by its top keywords. Keywords are the stories' c-TF-IDF terms summed over the theme's
-stories, against the other themes and lone stories, as the texts write them.
+it. The phrase must be in most documents of a majority of the stories (of both, for two), reach
+`MIN_SHARE` of that balanced share, be in `MIN_DOCS` documents, and be commoner in the theme than
+in the rest of the corpus (else it names the corpus); it is then made more specific while the
+longer phrase qualifies too. A theme whose stories share no such phrase is named by its top
+keywords: terms used at least twice in a majority of its stories, ranked by c-TF-IDF on each
+story's share of its own words against every story, shown as the texts write them.
 This module does not decide what is a theme (`kit.topics.themes`).
 """
 
