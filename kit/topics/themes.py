@@ -14,8 +14,9 @@ A group of stories is a theme when all three hold (no fitted parameter):
   of Harvard University into the science articles fails here: 21 of its 37 documents lean, but
   only 27 of Steam engine's 57);
 - its documents say so beyond chance: the documents more alike than average to the theme's other
-  stories outnumber the others by a one-sided sign test at the 5% level. Three stories of one or
-  two documents each (the seeds) cannot pass it: five documents is the least evidence there is.
+  stories outnumber the others by a one-sided sign test at the 5% level. Five documents is the
+  least evidence there is, so two of the seeds' stories (four documents at most) never form one.
+"Documents" are the clustering's units: a long document counts once per run of 8 chunks.
 A group that fails is split into the two it was merged from, and each is tried again; a story in
 no theme stands alone. This module neither clusters documents nor labels themes (`kit.topics.theme_labels`).
 """
