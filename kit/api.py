@@ -21,15 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder, identity
-from kit.errors import (
-    EmptyStoreError,
-    InputError,
-    MissingExtraError,
-    NotStoredError,
-)
+from kit.errors import EmptyStoreError, InputError, MissingExtraError, NotStoredError
 from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
-from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary, run_facts
+from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary
+from kit.run_facts import run_facts
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
