@@ -22,6 +22,17 @@ from kit.topics.coherence import refers_back
     "This was the third attack in a month.",
     "Their lawyers said they would appeal the ruling.",
     "On Monday, she told reporters the plan had failed.",
+    # Found on MultiLing and SQuAD summaries: a bare "the" noun names something only an
+    # earlier sentence says which; a linking adverb after the subject; the speaker of "I"; the
+    # tail of a quotation opened in an earlier sentence.
+    "The company said its profits fell by a third.",
+    "The statement added that all evidence clearly indicated a breach of law.",
+    "The ceremony began at 8:00 p.m. local time with two thousand drums.",
+    "The United States Geological Survey, however, reported a magnitude of 5.4.",
+    "Note, however, that the dynasty is often extended back to 1206.",
+    "In addition, the council pledged a further $10,000.",
+    "I want to make absolutely clear that I have never taken drugs.",
+    "I do support my team in the fight against doping and a clean sport.\"",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)
@@ -33,6 +44,12 @@ def test_openings_that_refer_back(sentence: str) -> None:
     "There were 20 people on board the plane when it left.",
     "\"We will rebuild,\" he said after the storm.",
     "The UN says the death toll could climb beyond 150,000.",
+    "The immune system is a system of many biological structures within an organism.",
+    "The 1973 oil crisis began in October 1973 with an oil embargo.",
+    "The municipal council of a small town in Canada donated $10,000 to the Red Cross.",
+    "The main goal for search crews will be to find the flight recorders.",
+    "The fifteen British navy personnel detained by Iran landed at Heathrow at noon.",
+    "Police said, however improbable it seemed, that the bomb was home-made.",
 ])
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not refers_back(sentence)
