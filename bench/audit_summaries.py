@@ -70,12 +70,13 @@ def rows(run: str, corpus: str, result: dict) -> list[list[str]]:
         title = s["topic"]["title"]
         if not s["found"]:
             out.append([run, corpus, title, "absent", "", " ".join(s["topic"]["documents"]), ""])
+        path = {c["key"]: c["path"] for c in s["citations"]}
         for c in s["claims"]:
-            out.append([run, corpus, title, "sentence", c["text"], " ".join(x["path"] for x in c["citations"]), ""])
+            out.append([run, corpus, title, "sentence", c["text"], " ".join(path[k] for k in c["citations"]), ""])
         for a in s["agreements"]:
             out.append([run, corpus, title, "agree", a["statement"], " ".join(x["path"] for x in a["citations"]), ""])
         for d in s["differences"]:
-            text = f"{d['subject']}: " + " | ".join(v["says"] for v in d["versions"])
+            text = f"{d['subject']}: " + " | ".join(f"{v['says']} <{v['citation']['quote']}>" for v in d["versions"])
             out.append([run, corpus, title, "differ", text, " ".join(v["citation"]["path"] for v in d["versions"]), ""])
     return out
 
