@@ -58,8 +58,10 @@ def kit_json(checkout: Path, store: Path, *args: str) -> tuple[dict, float]:
     """`kit ARGS --json` with the checkout's code, and its wall time."""
     env = {**os.environ, "PYTHONPATH": str(checkout), "KIT_STORE_DIR": str(store)}
     started = time.perf_counter()
+    # Run from the store's folder: `python -m` puts the working directory first on the path, and
+    # from a checkout it would import that checkout's kit instead of the one audited.
     out = subprocess.run([sys.executable, "-m", "kit.cli", *args], env=env, capture_output=True, text=True,
-                         check=True)
+                         check=True, cwd=store.parent)
     return (json.loads(out.stdout) if "--json" in args else {}), time.perf_counter() - started
 
 

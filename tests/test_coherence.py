@@ -114,3 +114,15 @@ def test_a_sentence_that_refers_back_is_chosen_only_with_its_antecedent() -> Non
     assert select(Selection(cands, weights, 20, 2, requires={1: 0})) == [0, 1]
     assert select(Selection(cands, weights, 10, 1, requires={1: 0})) == [2]  # no room for both
     assert select(Selection(cands, weights, 20, 2, requires={1: None})) == [0, 2]
+
+
+def test_a_batch_parse_is_the_same_parse() -> None:
+    from kit.grounding.structure.parser import parse, parse_many, pipeline
+
+    texts = ["The company said its profits fell by a third.", "He added that the talks would resume.",
+             "The 1973 oil crisis began in October 1973 with an oil embargo."]
+    parse_many(texts)
+    for text in texts:
+        alone = pipeline()(text)
+        assert [(t.text, t.pos_, t.dep_, t.head.i) for t in parse(text)] == \
+               [(t.text, t.pos_, t.dep_, t.head.i) for t in alone]

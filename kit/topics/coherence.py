@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kit.grounding.structure.parser import parse
+from kit.grounding.structure.parser import parse, parse_many
 from kit.topics.salience import Candidate
 
 # Openings that link to what came before: "However, ...", "Meanwhile ...".
@@ -40,17 +40,20 @@ _LINK_PHRASE = re.compile(rf"^(?:(?:{_LINK_WORDS}),|[^,;:\"“]{{1,60}},\s*(?:{_
 _AGE_OR_ROLE = re.compile(r"^the\s+(?:\d+-year-old|former|latter|same|other|two|three|pair|duo|trio)\b", re.I)
 
 
+# "The company said", "The statement added": "the", a lower-case word, then one that is no
+# preposition or relative ("The company of ..." says which company).
+_BARE_THE = re.compile(r"^[Tt]he\s+[a-z][a-z-]*\s+(?!(?:of|in|for|from|at|on|with|by|to|and|or|that|who|which)\b)[a-z]")
+
+
 def refers_back(sentence: str) -> bool:
     """Whether the sentence's opening refers to something only an earlier sentence names."""
     text = sentence.strip().lstrip("\"“‘'(")
     if _AGE_OR_ROLE.match(text) or _LINK_PHRASE.match(text) or _ends_a_quotation(sentence):
         return True
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
-    first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
-    if not words & (_THIRD_PERSON | _FIRST_PERSON) and first not in _LINKING | _DEMONSTRATIVE | {"the"}:
+    if not _needs_parse(text):
         return False  # nothing that could refer back: no parse needed (most sentences)
     doc = parse(text)
-    if first == "the" and _bare_definite_subject(doc):
+    if _BARE_THE.match(text) and _bare_definite_subject(doc):
         return True
     tokens = [t for t in doc if not t.is_punct and not t.is_space]
     if not tokens:
@@ -65,6 +68,13 @@ def refers_back(sentence: str) -> bool:
     pronouns = _THIRD_PERSON if sentence.strip()[:1] in "\"“‘'" else _THIRD_PERSON | _FIRST_PERSON
     return any(t.text.lower() in pronouns and t.pos_ in ("PRON", "DET") and t.dep_ != "expl"
                for t in doc[:verb] if not _in_quote(doc.text, t.idx))
+
+
+def _needs_parse(text: str) -> bool:
+    """Whether only the parse can tell if this opening (quotes and brackets stripped) refers back."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
+    return bool(words & (_THIRD_PERSON | _FIRST_PERSON) or first in _LINKING | _DEMONSTRATIVE or _BARE_THE.match(text))
 
 
 def _bare_definite_subject(doc: Any) -> bool:
@@ -91,6 +101,9 @@ def antecedents(cands: Sequence[Candidate]) -> dict[int, int | None]:
     """For each candidate that refers back, the candidate right before it in its passage (only
     whitespace between them), or None when that sentence is not one a summary may quote."""
     out: dict[int, int | None] = {}
+    # One batch through the parser: a topic has about 190 candidates, and one call each took
+    # 2.7 times as long as the batch (0.92 s against 0.34 s for 34 news sentences).
+    parse_many([t for c in cands if _needs_parse(t := c.text.strip().lstrip("\"“‘'("))])
     by_end = {(c.passage.id, c.end): i for i, c in enumerate(cands)}
     for i, c in enumerate(cands):
         if not refers_back(c.text):
