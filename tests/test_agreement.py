@@ -179,6 +179,9 @@ def test_clock_times_model_numbers_and_ranges_are_not_counts(sentence: str) -> N
     # both sentences state both figures: they agree, on two things
     ("The 395,000 euro raised by the telethon adds to the 150,000 euro pledged by the government.",
      "The public raised 395,000 euro in a telethon, while the government pledged 150,000 euro."),
+    # a depth and a distance, each also given in miles: the unit shared is no measure shared
+    ("It occurred at a depth of 44.3 kilometers (27.5 miles), and the epicenter was 45 kilometers away.",
+     "The USGS said it occurred 244 kilometers (151 miles) north-northwest of Concepcion."),
     # two places, two distances
     ("The epicenter was 65 kilometers northwest of Cauquenes, officials said.",
      "The aftershock occurred 34 kilometers northwest of Talca, officials said."),

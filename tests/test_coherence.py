@@ -33,6 +33,9 @@ from kit.topics.coherence import refers_back
     "In addition, the council pledged a further $10,000.",
     "I want to make absolutely clear that I have never taken drugs.",
     "I do support my team in the fight against doping and a clean sport.\"",
+    "For example, consider the problem of primality testing.",
+    "In such a situation, a force is applied in the direction of motion.",
+    "In humans, this response is activated by complement binding to antibodies.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)

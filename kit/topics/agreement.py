@@ -69,6 +69,9 @@ _AT_LEAST = ("at least", "more than", "over", "above", "upwards of", "in excess 
 _AT_MOST = ("at most", "less than", "fewer than", "under", "below", "up to", "nearly", "almost", "just under")
 _ABOUT = ("about", "around", "some", "approximately", "roughly", "an estimated", "estimated", "nearly", "almost")
 _ABOUT_SHARE = 0.1  # "about 80" allows 72 to 88
+# Units a figure is also given in ("44.3 kilometers (27.5 miles)"): shared, they say how, not what, is measured.
+_UNIT_WORDS = frozenset(match_stem(w) for w in ("miles", "kilometers", "kilometres", "km", "feet", "meters", "metres",
+                                                "inches", "pounds", "kilograms", "kg", "tons", "tonnes", "acres"))
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"}
 
@@ -220,7 +223,7 @@ def same_quantity(a: str, x: Fact, b: str, y: Fact, common: frozenset[str] = fro
     near both figures besides the noun ("fired 18 cruise missiles" / "26 cruise missiles hit":
     cruise; not "18 cruise missiles" / "40 missiles at the museum"), no two different named
     subjects, no two different years."""
-    shared = _near(a, x) & _near(b, y) - {match_stem(x.noun), match_stem(x.noun + "s")} - common
+    shared = _near(a, x) & _near(b, y) - {match_stem(x.noun), match_stem(x.noun + "s")} - common - _UNIT_WORDS
     if not shared:
         return False
     years_a, years_b = set(_YEAR.findall(a)), set(_YEAR.findall(b))

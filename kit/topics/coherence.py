@@ -32,11 +32,13 @@ _LINKING = {"however", "meanwhile", "also", "still", "instead", "nevertheless", 
 _DEMONSTRATIVE = {"this", "that", "these", "those", "such", "there"}
 _THIRD_PERSON = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+_DETERMINING = {"this", "these", "those", "such"}  # "In humans, this response..."
 # "In addition, ...", "The agency, however, said", "Note, however, ...": a linking word or phrase
 # set off by a comma at the start, or by commas within the first clause (up to 60 characters).
 _LINK_WORDS = (r"however|meanwhile|nevertheless|nonetheless|therefore|instead|consequently|moreover|furthermore"
-               r"|in addition|as a result|by contrast|in turn|in fact|at the same time|on the other hand|even so")
-_LINK_PHRASE = re.compile(rf"^(?:(?:{_LINK_WORDS}),|[^,;:\"“]{{1,60}},\s*(?:{_LINK_WORDS})\s*,)", re.I)
+               r"|in addition|as a result|by contrast|in turn|in fact|at the same time|on the other hand|even so"
+               r"|for example|for instance|in such (?:a|an|cases?|situations?)")
+_LINK_PHRASE = re.compile(rf"^(?:(?:{_LINK_WORDS})\b[^,;:]{{0,20}},|[^,;:\"“]{{1,60}},\s*(?:{_LINK_WORDS})\s*,)", re.I)
 _AGE_OR_ROLE = re.compile(r"^the\s+(?:\d+-year-old|former|latter|same|other|two|three|pair|duo|trio)\b", re.I)
 
 
@@ -66,7 +68,9 @@ def refers_back(sentence: str) -> bool:
     verb = next((t.i for t in doc if t.pos_ in ("VERB", "AUX")), len(doc))
     # A sentence opening with a quotation names its speaker after it ("We will...," he said).
     pronouns = _THIRD_PERSON if sentence.strip()[:1] in "\"“‘'" else _THIRD_PERSON | _FIRST_PERSON
-    return any(t.text.lower() in pronouns and t.pos_ in ("PRON", "DET") and t.dep_ != "expl"
+    # "In humans, this response is...": a demonstrative that determines a noun before the verb.
+    return any((t.text.lower() in pronouns and t.pos_ in ("PRON", "DET") and t.dep_ != "expl")
+               or (t.text.lower() in _DETERMINING and t.dep_ in ("det", "amod", "predet"))
                for t in doc[:verb] if not _in_quote(doc.text, t.idx))
 
 
@@ -74,7 +78,8 @@ def _needs_parse(text: str) -> bool:
     """Whether only the parse can tell if this opening (quotes and brackets stripped) refers back."""
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
     first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
-    return bool(words & (_THIRD_PERSON | _FIRST_PERSON) or first in _LINKING | _DEMONSTRATIVE or _BARE_THE.match(text))
+    return bool(words & (_THIRD_PERSON | _FIRST_PERSON | _DETERMINING)
+                or first in _LINKING | _DEMONSTRATIVE or _BARE_THE.match(text))
 
 
 def _bare_definite_subject(doc: Any) -> bool:
