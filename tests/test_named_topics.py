@@ -96,3 +96,15 @@ def test_topics_given_twice_keeps_both(news: Kit, capsys: pytest.CaptureFixture[
                  "--topics", "Yukos", "--topics", "Mars rover landing"]) == 0
     titles = [s["topic"]["title"] for s in __import__("json").loads(capsys.readouterr().out)["summaries"]]
     assert titles == ["Yukos", "Mars rover landing"]
+
+
+def test_two_of_three_key_terms_are_not_the_topic() -> None:
+    # "stock market crash" retrieved a passage on the Warsaw Stock Exchange's history (stock and
+    # market, no crash) on a corpus where "crash" is common (a plane crash): off topic.
+    from kit.text import key_term_coverage
+    from kit.topics.summarize import ON_TOPIC
+
+    passage = "Warsaw's first stock exchange was established in 1817. It is the largest market in the region."
+    assert key_term_coverage("stock market crash", passage, lambda term: 1.0) < ON_TOPIC
+    assert key_term_coverage("stock market crash", passage + " Shares fell in the crash of 1929.",
+                             lambda term: 1.0) >= ON_TOPIC
