@@ -36,6 +36,9 @@ from kit.topics.coherence import refers_back
     "For example, consider the problem of primality testing.",
     "In such a situation, a force is applied in the direction of motion.",
     "In humans, this response is activated by complement binding to antibodies.",
+    "A fourth bomb exploded on a bus nearly an hour later in Tavistock Square.",
+    "Another of the roles of the Parliament is to hold the Government to account.",
+    "A further aftershock occurred at 06:57 local time, of a lesser magnitude.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)
@@ -53,6 +56,8 @@ def test_openings_that_refer_back(sentence: str) -> None:
     "The main goal for search crews will be to find the flight recorders.",
     "The fifteen British navy personnel detained by Iran landed at Heathrow at noon.",
     "Police said, however improbable it seemed, that the bomb was home-made.",
+    "A second-hand bookshop opened in the old town on Monday.",
+    "Another Country is a 1984 film directed by Marek Kanievska.",
 ])
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not refers_back(sentence)

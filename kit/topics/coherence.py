@@ -39,6 +39,9 @@ _LINK_WORDS = (r"however|meanwhile|nevertheless|nonetheless|therefore|instead|co
                r"|in addition|as a result|by contrast|in turn|in fact|at the same time|on the other hand|even so"
                r"|for example|for instance|in such (?:a|an|cases?|situations?)")
 _LINK_PHRASE = re.compile(rf"^(?:(?:{_LINK_WORDS})\b[^,;:]{{0,20}},|[^,;:\"“]{{1,60}},\s*(?:{_LINK_WORDS})\s*,)", re.I)
+# "A fourth bomb exploded", "Another of the roles", "A further aftershock": one more of something
+# an earlier sentence counted ("Another Country", a title, is capitalised; "a second-hand" is one word).
+_ONE_MORE = re.compile(r"^(?:another\s+[a-z]|(?:a|an)\s+(?:second|third|fourth|fifth|sixth|further|other)\s)")
 _AGE_OR_ROLE = re.compile(r"^the\s+(?:\d+-year-old|former|latter|same|other|two|three|pair|duo|trio)\b", re.I)
 
 
@@ -50,7 +53,8 @@ _BARE_THE = re.compile(r"^[Tt]he\s+[a-z][a-z-]*\s+(?!(?:of|in|for|from|at|on|wit
 def refers_back(sentence: str) -> bool:
     """Whether the sentence's opening refers to something only an earlier sentence names."""
     text = sentence.strip().lstrip("\"“‘'(")
-    if _AGE_OR_ROLE.match(text) or _LINK_PHRASE.match(text) or _ends_a_quotation(sentence):
+    if _AGE_OR_ROLE.match(text) or _LINK_PHRASE.match(text) or _ONE_MORE.match(text.lower()[:1] + text[1:]) \
+            or _ends_a_quotation(sentence):
         return True
     if not _needs_parse(text):
         return False  # nothing that could refer back: no parse needed (most sentences)
