@@ -160,6 +160,7 @@ def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[
     from kit.embeddings import model_problem
     from kit.errors import DamagedFileError
     from kit.location import TOPICS_CACHE
+    from kit.store.history import History
     from kit.store.integrity import check_folder, load_sealed
     from kit.store.manifest import load_manifest
 
@@ -173,6 +174,10 @@ def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[
             out.append(Problem(Kind.DAMAGED_FILE, str(exc)))
         except FileNotFoundError:
             pass  # a missing file list is `FILE_LIST`'s business; a missing cache is rebuilt on use
+    history = History(cache)
+    if why := history.damage():
+        out.append(Problem(Kind.DAMAGED_FILE, f"{history.path} is damaged ({why}); `kit doctor --repair` sets it "
+                                              "aside and the next run starts a new history"))
     said = model_problem(settings)
     return out + ([Problem(Kind.MODEL, said)] if said else [])
 
