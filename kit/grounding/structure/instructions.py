@@ -16,12 +16,34 @@ from kit.grounding.structure.words import content_lemmas
 
 
 def _imperative(tok: Token) -> bool:
-    """A bare verb of saying (or ignoring) with no subject and no auxiliary: "Answer that...", "Tell them...".
-    A present-tense tag counts too: the small parser tags "say" in "When asked, say it closed" VBP,
-    and a finite verb with no subject is an imperative all the same."""
-    return (tok.tag_ in ("VB", "VBP") and tok.lemma_.lower() in lx.INSTRUCTION_VERBS
-            and tok.dep_ in ("ROOT", "conj", "advcl", "parataxis")
-            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and not _vocative(c) for c in tok.children))
+    """A bare verb of saying (or ignoring) with no subject and no auxiliary: "Answer that...", "Tell them...";
+    or any bare verb with a clause under it ("Confirm that ...", "Please ensure the answer says ...")
+    but the few whose clause the writer vouches for ("Note that ..."). A present-tense tag counts too:
+    the small parser tags "say" in "When asked, say it closed" VBP, and a finite verb with no
+    subject is an imperative all the same. A verb whose subject is the reader or a model ("You
+    must tell ...", "The assistant should answer that ...") asks the same."""
+    if tok.tag_ not in ("VB", "VBP") or tok.dep_ not in ("ROOT", "conj", "advcl", "parataxis"):
+        return False
+    lemma = tok.lemma_.lower()
+    asks = lemma in lx.INSTRUCTION_VERBS or (lemma not in lx.FACTIVE_IMPERATIVES and _has_clause(tok))
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not _vocative(c)]
+    if subjects:
+        return asks and all(_addressee(c) for c in subjects)
+    return asks and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+
+
+def _has_clause(tok: Token) -> bool:
+    """A clause (a verb with its own subject, "that the harbour reopened") under `tok`."""
+    return any(t.dep_ == "ccomp" for t in tok.subtree if t is not tok)
+
+
+def _addressee(tok: Token) -> bool:
+    """"you", or a noun naming a model or its reader ("the assistant", "AI systems")."""
+    return tok.lower_ in ("you", "yourself") or (tok.lower_ in lx.ADDRESSEES and tok.lower_ not in _NOT_READERS)
+
+
+# Words of ADDRESSEES that label a line ("Answer: ...", "Note: ...") but never read or write it.
+_NOT_READERS = frozenset("answer reply response note instruction instructions".split())
 
 
 def _vocative(tok: Token) -> bool:
@@ -43,6 +65,16 @@ def _addressed(doc: Doc) -> list[tuple[str, list[Token]]]:
         if tok.lower_ in ("answer", "reply", "response") and tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
             out += [(f"{tok.text} is", list(c.subtree)) for c in tok.head.children if c.dep_ in ("ccomp", "attr")]
     return out
+
+
+def asks_to_say(text: str) -> bool:
+    """True when `text` tells its reader (or a model) what to say or do rather than stating
+    something ("Kindly inform readers that ...", "Language models must write that ..."): an
+    extractive summary never quotes one."""
+    from kit.grounding.structure.parser import parse
+
+    doc = parse(text)
+    return any(_imperative(t) for t in doc) or bool(_addressed(doc))
 
 
 def check_instructions(claim: Doc, quote: Doc) -> list[Fault]:

@@ -10,6 +10,8 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import np_text
 
+PART = 1  # the rank of "some"/"part" in lexicon.QUANT_WORDS: a part, not most nor all
+
 
 @dataclass(frozen=True)
 class Quant:
@@ -20,8 +22,8 @@ class Quant:
 
 def quantifier_of(noun: Token) -> Quant:
     """Quantity said of a noun: its determiner/modifier ("all", "entire", "several") or a partitive
-    head ("part of the", "most of the"). Numbers and "three of the five" are not read (numbers are
-    the kit's own check).
+    head ("part of the", "most of the"), or one given by a number ("12 of the 40": a part; "all 40").
+    The numbers themselves are the kit's own check.
     """
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in lx.QUANT_WORDS:
@@ -30,6 +32,8 @@ def quantifier_of(noun: Token) -> Quant:
         if any(c.lower_ in ("almost", "nearly") for c in q.children) and rank == 4:
             rank = 3
         return Quant(rank, q.lower_ + " of", True)
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.like_num:
+        return Quant(PART, f"{head.head.text} of", True)  # "12 of the 40 members": a part of them
     definite = False
     for c in noun.children:
         word = c.lower_
@@ -40,6 +44,9 @@ def quantifier_of(noun: Token) -> Quant:
             if word == "few" and any(g.lower_ == "a" for g in noun.children):
                 rank = 1
             return Quant(rank, word, False)
+        said = [g.lower_ for g in c.children if g.lower_ in lx.QUANT_WORDS] if c.dep_ == "nummod" else []
+        if said:
+            return Quant(lx.QUANT_WORDS[said[0]], f"{said[0]} {c.text}", False)  # "all 40 members"
         if c.dep_ in ("det", "poss") and word in ("the", "its", "their", "his", "her", "our", "this", "these", "those"):
             definite = True
         if c.dep_ == "poss":
