@@ -159,8 +159,9 @@ FAILED: dict[str, Case] = {
     "path of /proc": lambda d, t: cite(d, path="/proc/self/environ"),
     "path a device": lambda d, t: cite(d, path="/dev/zero"),
     "path a folder": lambda d, t: cite(d, path="docs"),
-    "base with /.. after it": lambda d, t: {**cite(d, path="../../../../etc/hostname"),
-                                            "provenance": {**d["provenance"], "base": d["provenance"]["base"] + "/docs/.."}},
+    "base with /.. after it": lambda d, t: {
+        **cite(d, path="../../../../etc/hostname"),
+        "provenance": {**d["provenance"], "base": d["provenance"]["base"] + "/docs/.."}},
     "quote with a lone surrogate": lambda d, t: cite(d, quote="\ud800 sorties"),
     "saved as failed, claimed supported": lambda d, t: cite(d, check="failed", problem="not_at_span"),
     "claim text with escapes, invented key": lambda d, t: claim(d, text="\x1b[2K\rAll good\x9b", citations=[5]),
