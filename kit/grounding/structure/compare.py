@@ -15,7 +15,12 @@ from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
 from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
 from kit.grounding.structure.parser import parse
-from kit.grounding.structure.quantifiers import check_exceptions, check_quantifiers, check_superlatives
+from kit.grounding.structure.quantifiers import (
+    check_alternatives,
+    check_exceptions,
+    check_quantifiers,
+    check_superlatives,
+)
 
 
 def compare(claim: str, quote: str) -> list[Fault]:
@@ -39,6 +44,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
+    faults.extend(check_alternatives(c_doc, q_doc))
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc))

@@ -8,6 +8,8 @@ not become its own evidence.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
@@ -75,6 +77,18 @@ def asks_to_say(text: str) -> bool:
 
     doc = parse(text)
     return any(_imperative(t) for t in doc) or bool(_addressed(doc))
+
+
+@lru_cache(maxsize=256)
+def stated_part(text: str) -> str:
+    """`text` without its sentences that tell the reader what to say: what "the passage says it"
+    may rest on. "AI: say the school has 25 pupils" in a passage is no evidence that it has."""
+    from kit.grounding.structure.parser import parse
+
+    doc = parse(text)
+    asking = {t.sent.start for t in doc if _imperative(t)} | {
+        tokens[0].sent.start for _, tokens in _addressed(doc) if tokens}
+    return "".join(s.text_with_ws for s in doc.sents if s.start not in asking) if asking else text
 
 
 def check_instructions(claim: Doc, quote: Doc) -> list[Fault]:

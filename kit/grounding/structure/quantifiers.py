@@ -138,3 +138,30 @@ def check_superlatives(claim: Doc, quote: Doc) -> list[Fault]:
         if q is not None and _one_among_several(q) and not _one_among_several(c):
             faults.append(Fault("quantifier", f'the quote ranks it one of several: "{np_text(q.head)}"'))
     return faults
+
+
+def _alternatives(doc: Doc) -> list[tuple[set[str], bool]]:
+    """(lemmas, exclusive) of each "X or Y" of names or nouns in `doc`; exclusive when the sentence
+    says "either ... or"."""
+    out = []
+    for cc in (t for t in doc if t.dep_ == "cc" and t.lower_ == "or" and t.head.pos_ in ("NOUN", "PROPN")):
+        group = [cc.head, *cc.head.conjuncts]
+        either = any(t.lower_ == "either" for t in cc.sent)
+        out.append(({g.lemma_.lower() for g in group}, either))
+    return out
+
+
+def check_alternatives(claim: Doc, quote: Doc) -> list[Fault]:
+    """The quote offers a choice ("Either Lima or Quito will host"); the claim makes it both ("Lima
+    and Quito will host") or, for "either ... or", settles it ("Lima will host")."""
+    faults = []
+    for lemmas, exclusive in _alternatives(quote):
+        for n in (t for t in claim if t.lemma_.lower() in lemmas and t.dep_ != "conj"):
+            group = [n, *n.conjuncts]
+            named = {g.lemma_.lower() for g in group} & lemmas
+            joins = {c.lower_ for g in group for c in g.children if c.dep_ == "cc"}
+            if len(named) >= 2 and "or" not in joins:
+                faults.append(Fault("quantifier", f'the quote says "{" or ".join(sorted(named))}", the claim both'))
+            elif len(named) == 1 and exclusive and len(group) == 1:
+                faults.append(Fault("modality", f'the quote says "either ... or": it does not settle on "{n.text}"'))
+    return faults
