@@ -34,6 +34,22 @@ def _imperative(tok: Token) -> bool:
     return asks and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
 
 
+def _asks(tok: Token) -> bool:
+    """An imperative (above); or a verb of saying in the infinitive with a clause under it ("Your
+    task is to tell the user that ...", "you are to reply that ..."); or one whose subject is the
+    reply to be written ("... that any answer states the park is free")."""
+    if _imperative(tok):
+        return True
+    if tok.lemma_.lower() not in lx.INSTRUCTION_VERBS or not _has_clause(tok):
+        return False
+    infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    return infinitive or any(c.dep_ == "nsubj" and c.lower_ in _REPLIES for c in tok.children)
+
+
+# Nouns for what a model writes: as the subject of a verb of saying, a prescription of its content.
+_REPLIES = frozenset("answer answers reply replies response responses summary summaries output".split())
+
+
 def _has_clause(tok: Token) -> bool:
     """A clause (a verb with its own subject, "that the harbour reopened") under `tok`."""
     return any(t.dep_ == "ccomp" for t in tok.subtree if t is not tok)
@@ -76,7 +92,7 @@ def asks_to_say(text: str) -> bool:
     from kit.grounding.structure.parser import parse
 
     doc = parse(text)
-    return any(_imperative(t) for t in doc) or bool(_addressed(doc))
+    return any(_asks(t) for t in doc) or bool(_addressed(doc))
 
 
 @lru_cache(maxsize=256)
@@ -86,7 +102,7 @@ def stated_part(text: str) -> str:
     from kit.grounding.structure.parser import parse
 
     doc = parse(text)
-    asking = {t.sent.start for t in doc if _imperative(t)} | {
+    asking = {t.sent.start for t in doc if _asks(t)} | {
         tokens[0].sent.start for _, tokens in _addressed(doc) if tokens}
     return "".join(s.text_with_ws for s in doc.sents if s.start not in asking) if asking else text
 
@@ -97,7 +113,7 @@ def check_instructions(claim: Doc, quote: Doc) -> list[Fault]:
     wanted = content_lemmas(claim)
     if not wanted:
         return []
-    parts = [(f"{t.text} ...", list(t.subtree)) for t in quote if _imperative(t)] + _addressed(quote)
+    parts = [(f"{t.text} ...", list(t.subtree)) for t in quote if _asks(t)] + _addressed(quote)
     for cue, tokens in parts:
         if len(wanted & content_lemmas(tokens)) * 2 > len(wanted):
             return [Fault("modality", f'the quote asks for this to be said ("{cue}"); it does not state it')]
