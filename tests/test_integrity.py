@@ -299,3 +299,14 @@ def test_a_kit_file_swapped_for_a_fifo_device_folder_or_link_is_damage_never_a_h
         assert "damaged" in done.stdout and target.split("/")[-1] in done.stdout, (how, done.stdout)
         assert open_kit(base).doctor(repair=True).to_dict()["verdict"] == "healthy", how
         assert_repaired(base, clean)
+
+
+def test_a_folder_in_place_of_the_write_lock_is_one_line_saying_what_to_do(clean: tuple[Path, list[str], int],
+                                                                           tmp_path: Path) -> None:
+    base = copy_of(clean, tmp_path, "store")
+    folder(base / ".kit" / "write.lock")
+    done = subprocess.run([*kit_command(), "ingest", "seeds", "--embedder", "hash"], cwd=base, capture_output=True,
+                          text=True, env=kit_free_env(), timeout=120)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "write.lock" in lines[0] and "remove it" in lines[0]
