@@ -42,7 +42,7 @@ def load_saved(path: Path) -> dict[str, Any]:
     """The saved answer, check or report at `path`; `InputError` (one line naming the file and the
     first problem) unless it is JSON that kit's schema accepts."""
     try:
-        data = json.loads(_read_regular(path).decode("utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -57,17 +57,19 @@ def load_saved(path: Path) -> dict[str, Any]:
     return data
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of `path` if it is a regular file of at most MAX_SAVED_BYTES; opened without
-    blocking, so a FIFO is refused instead of waited on, and a device (/dev/zero never ends) too."""
+def read_regular(path: Path, max_bytes: int = 0) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes` (MAX_SAVED_BYTES by
+    default); opened without blocking, so a FIFO is refused instead of waited on, and a device
+    (/dev/zero never ends) too. `FileNotFoundError` if it is absent, `InputError` otherwise."""
+    limit = max_bytes or MAX_SAVED_BYTES
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: not a regular file (a FIFO, device or folder); give the JSON file kit saved")
-        if info.st_size > MAX_SAVED_BYTES:
-            raise InputError(f"{path}: {info.st_size / 1e6:.0f} MB, larger than any answer or report kit saves")
-        return f.read(MAX_SAVED_BYTES + 1)
+            raise InputError(f"{path}: not a regular file (a FIFO, device or folder); give the file itself")
+        if info.st_size > limit:
+            raise InputError(f"{path}: {info.st_size / 1e6:.0f} MB, larger than the {limit >> 20} MB kit reads here")
+        return f.read(limit + 1)
 
 
 def saved_kind(data: dict[str, Any]) -> str:
