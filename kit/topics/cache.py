@@ -43,7 +43,9 @@ from kit.version import __version__
 # 2: per-command change baselines; summaries chosen without dangling openings. 3: the file carries
 # the sha256 of its content; a file that fails it is dropped. 4: labels are phrases the documents
 # share and keywords written words; a version-3 file holds headlines and stems, so it is not reused.
-VERSION = 4
+# 5: extractive summaries never quote a sentence telling its reader what to say; a version-4 file
+# may hold one planted for a model, so its summaries are made again.
+VERSION = 5
 FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 

@@ -29,6 +29,7 @@ from kit.embeddings import Embedder
 from kit.errors import InputError
 from kit.grounding.citations import cite_in_chunk, verify_all
 from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim, source_notes
+from kit.grounding.structure.instructions import asks_to_say
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
 from kit.llm.judge import second_opinion
@@ -95,7 +96,8 @@ def _shipped_model() -> ConceptModel:
 
 def _checked_selection(problem: Selection, evidence: Evidence) -> tuple[list[tuple[int, Claim]], list[Citation]]:
     """Selected sentences as claims; a sentence whose claim is not supported by its own quote
-    (it happens: a name the judge cannot match) is replaced by solving again without it."""
+    (it happens: a name the judge cannot match), or that tells its reader what to say (an
+    instruction planted for a model), is replaced by solving again without it."""
     banned: set[int] = set()
     failed: list[Citation] = []
     claims: list[tuple[int, Claim]] = []
@@ -106,7 +108,7 @@ def _checked_selection(problem: Selection, evidence: Evidence) -> tuple[list[tup
             citation = cite_in_chunk(1, c.passage, c.text)
             claim, bad = quoted_claim(citation, c.passage.text, evidence) if citation else (None, [])
             failed += bad
-            if claim is None or claim.support is not Support.SUPPORTED:
+            if claim is None or claim.support is not Support.SUPPORTED or asks_to_say(c.text):
                 rejected.add(i)
             else:
                 claims.append((i, claim))
