@@ -4,10 +4,12 @@
 
 For every pair of the split (bench/data/claims) that the offline judge shows (supported or
 partial, quote mode as bench.run_claims computes it), the chat model gets the claim and its quotes
-in batches of `--batch` claims, one call each, through kit's own `second_opinion` and the gguf
-backend (llama.cpp in process). The model can only withdraw support, so the run reports what it
-withdrew: faults caught (fewer false accepts) and faithful claims lost (more false rejects), per
-set and kind, with seconds per call. Writes bench/results/llm_judge.json.
+through kit's own `second_opinion` and the gguf backend (llama.cpp in process), `--batch` claims
+per `second_opinion` call. The gguf backend gives log-probabilities, so each claim is one Yes/No
+question (`prompts/entail.yaml`); a backend without them would get one generated verdict per
+batch. The model can only withdraw support, so the run reports what it withdrew: faults caught
+(fewer false accepts) and faithful claims lost (more false rejects), per set and kind, with
+seconds per call. Writes bench/results/llm_judge.json.
 """
 
 from __future__ import annotations

@@ -4,8 +4,7 @@ Everything a notebook, script or the CLI does goes through here. Heavy parts (th
 model, the Chroma client) load on first use, and read commands check that a store is there
 before either: with none, they say where they looked and what to run. Every write (ingest, rm,
 repair) holds the store's write lock from start to end, and first completes a write that was
-interrupted, under that same lock. Every ask, check and summarize is recorded in the store's
-history (`kit.store.history`), unless the `history` setting is off.
+interrupted, under that same lock. Every ask, check and summarize is recorded in the store's history.
 """
 
 from __future__ import annotations
@@ -21,15 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder, identity
-from kit.errors import (
-    EmptyStoreError,
-    InputError,
-    MissingExtraError,
-    NotStoredError,
-)
+from kit.errors import EmptyStoreError, InputError, MissingExtraError, NotStoredError
 from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
-from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary, run_facts
+from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary
+from kit.run_facts import run_facts
 from kit.store.built import as_built
 from kit.store.collection import Filter
 from kit.store.listing import Listing, list_files, match_files
@@ -399,12 +394,13 @@ class Kit:
     def _summarize(self, topics: list[Topic] | list[str] | None, max_sentences: int, max_words: int | None,
                    bar: Progress) -> Summaries:
         from kit.store.history import RunKind
+        from kit.topics.summarize import topic_names
 
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:
             chosen: list[Topic] = self._topics(None, None, 12, "summarize", bar)
         elif named:
-            chosen = self._topics([str(t) for t in topics or []], None, 12, "topics", bar)
+            chosen = self._topics(topic_names([str(t) for t in topics or []]), None, 12, "topics", bar)
         else:
             chosen = [t for t in topics if isinstance(t, Topic)]
         ctx = self.context()

@@ -95,8 +95,16 @@ class QAReport(Saved):
 
 
 def load_qa(path: Path) -> list[QAItem]:
+    from kit.grounding.saved import read_regular
+
+    try:
+        text = read_regular(path).decode("utf-8")
+    except FileNotFoundError:
+        raise KitError(f"{path}: no such file; give a JSONL file of questions (one JSON object a line)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KitError(f"{path}: cannot be read as UTF-8 text ({exc}); give a JSONL file of questions") from None
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:

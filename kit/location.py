@@ -36,8 +36,9 @@ class Location:
 
     @property
     def exists(self) -> bool:
-        """True once an ingest has written the store's state file."""
-        return (self.dir / STATE_FILE).is_file()
+        """True once an ingest has written the store's state file (whatever is there now: a state
+        file swapped for a FIFO or a link is a damaged store for doctor to name, not no store)."""
+        return os.path.lexists(self.dir / STATE_FILE)
 
     def name_of(self, path: Path) -> str:
         """The store's name for `path` (absolute): base-relative POSIX, else absolute."""

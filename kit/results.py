@@ -15,6 +15,7 @@ from typing import Any
 
 from kit.findings import Agreement, Difference, TopicChange
 from kit.text import plural
+from kit.theme import Theme
 from kit.types import (
     CheckedClaim,
     Chunk,
@@ -42,18 +43,6 @@ def claim_from_dict(d: dict[str, Any], by_key: dict[int, Citation]) -> Claim:
     """A claim back from its `to_dict()`, its citation keys looked up in `by_key`."""
     return Claim(d["text"], tuple(by_key[k] for k in d["citations"] if k in by_key), Support(d["support"]),
                  tuple(d["reasons"]))
-
-
-def run_facts(results: Sequence[ClaimsResult], llm: str, embedder: str
-              ) -> tuple[dict[str, str | None], dict[str, int]]:
-    """Who wrote a run's results (the `llm` setting and model, or extractive; the embedder), and how
-    many claims were shown, supported and not supported."""
-    model = next((r.backend for r in results if r.mode is Mode.LLM), None)
-    used = {"llm": llm if model else "extractive", "model": model, "embedder": embedder}
-    claims = [c for r in results for c in r.claims]
-    return used, {"shown": sum(len(r.shown) for r in results),
-            "supported": sum(c.support is Support.SUPPORTED for c in claims),
-            "unsupported": sum(c.support is Support.UNSUPPORTED for c in claims)}
 
 
 class ClaimsResult(Saved):
@@ -280,6 +269,7 @@ class Topic:
     llm_label: str | None = None
     documents: tuple[str, ...] = ()
     change: TopicChange | None = None
+    theme: Theme | None = None  # the theme it shares with other stories, on a corpus that has them
 
     @property
     def title(self) -> str:
@@ -300,7 +290,7 @@ class Topic:
         return {"number": self.number, "title": self.title, "label": self.label, "llm_label": self.llm_label,
                 "keywords": list(self.keywords), "documents": list(self.documents), "chunks": len(self.chunks),
                 "coverage": self.coverage, "sections": dict(Counter(c.section for c in self.chunks)),
-                "change": self.change}
+                "change": self.change, "theme": self.theme.to_dict() if self.theme else None}
 
     def __repr__(self) -> str:
         return (f"Topic({self.number}: {self.title!r}, {plural(len(self.chunks), 'chunk')}, "
@@ -388,15 +378,20 @@ class Topics(list[Topic], Saved):
     def to_dict(self) -> list[dict[str, object]]:  # a list, as `kit topics --json`
         return [t.to_dict() for t in self]
 
+    @property
+    def themes(self) -> list[Theme]:
+        """The themes its stories carry, by number (none on a small corpus or for named topics)."""
+        return sorted({t.theme for t in self if t.theme is not None}, key=lambda th: th.number)
+
     def to_markdown(self) -> str:
         from kit.report.markdown import topics_markdown
 
         return topics_markdown(self)
 
     def __str__(self) -> str:
-        from kit.report.text import topic_text
+        from kit.report.text import topics_text
 
-        return "\n".join(topic_text(t) for t in self)
+        return topics_text(self)
 
     def __repr__(self) -> str:
         return f"Topics({len(self)}: " + "; ".join(f"{t.number} {t.title!r}" for t in self) + ")"

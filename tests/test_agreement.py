@@ -63,7 +63,8 @@ def test_same_figure_in_two_files_agrees_and_different_figures_differ() -> None:
     cites = [cite("a.txt", "Russia fired 18 cruise missiles at ISIS positions."),
              cite("b.txt", "Eighteen cruise missiles were launched on Friday."),
              cite("c.txt", "The ministry said 26 cruise missiles hit their targets.")]
-    agreements, differences = compare(cites, unit_vectors(3, 0.7))
+    # Reports of one fact are alike as such (0.92 in MiniLM for two reports of a tax claim).
+    agreements, differences = compare(cites, unit_vectors(3, 0.9))
     assert [(a.citations[0].path, a.citations[1].path) for a in agreements] == [("a.txt", "b.txt")]
     # The agreement shows the shared statement as one source words it, one that is not also a side
     # of the 18-vs-26 difference (a's sentence is); both quotes stay attached.
@@ -87,9 +88,9 @@ def test_unrelated_sentences_are_not_compared() -> None:
              cite("b.txt", "Engineers counted 40 missiles at the museum.")]
     assert compare(cites, unit_vectors(2, 0.3)) == ([], [])
     # Similar enough to compare, but the counted noun is all they share: not the same subject.
-    assert compare(cites, unit_vectors(2, 0.7)) == ([], [])
+    assert compare(cites, unit_vectors(2, 0.9)) == ([], [])
     museum = [cites[0], cite("b.txt", "Engineers said 40 cruise missiles were fired.")]
-    agreements, differences = compare(museum, unit_vectors(2, 0.7))
+    agreements, differences = compare(museum, unit_vectors(2, 0.9))
     assert not agreements and [d.subject for d in differences] == ["missile"]
 
 
@@ -143,14 +144,14 @@ def test_a_one_letter_unit_is_not_a_counted_noun() -> None:
      "In 2004 the firm employed 900 workers at the plant."),
 ])
 def test_different_quantities_subjects_or_times_are_not_a_difference(a: str, b: str) -> None:
-    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.7))
+    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.9))
     assert differences == []
 
 
 def test_the_same_quantity_of_the_same_subject_still_differs() -> None:
     cites = [cite("a.txt", "Yukos faces a $27.5bn tax claim from the Russian authorities."),
              cite("b.txt", "The Russian authorities say Yukos owes a $24bn tax claim.")]
-    _, differences = compare(cites, unit_vectors(2, 0.7))
+    _, differences = compare(cites, unit_vectors(2, 0.9))
     assert [sorted(t for t, _ in d.versions) for d in differences] == [["$24bn", "$27.5bn"]]
 
 
@@ -178,12 +179,15 @@ def test_clock_times_model_numbers_and_ranges_are_not_counts(sentence: str) -> N
     # both sentences state both figures: they agree, on two things
     ("The 395,000 euro raised by the telethon adds to the 150,000 euro pledged by the government.",
      "The public raised 395,000 euro in a telethon, while the government pledged 150,000 euro."),
+    # a depth and a distance, each also given in miles: the unit shared is no measure shared
+    ("It occurred at a depth of 44.3 kilometers (27.5 miles), and the epicenter was 45 kilometers away.",
+     "The USGS said it occurred 244 kilometers (151 miles) north-northwest of Concepcion."),
     # two places, two distances
     ("The epicenter was 65 kilometers northwest of Cauquenes, officials said.",
      "The aftershock occurred 34 kilometers northwest of Talca, officials said."),
 ])
 def test_figures_of_two_things_in_similar_sentences_are_not_a_difference(a: str, b: str) -> None:
-    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.7))
+    _, differences = compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.9))
     assert differences == []
 
 
@@ -194,9 +198,31 @@ def test_a_word_most_of_the_topic_uses_does_not_make_two_figures_the_same_quanti
     cites = [cite("a.txt", "Officials estimate the earthquake killed about 200,000 people in the capital."),
              cite("b.txt", "Rescuers said 132 people have been pulled alive from rubble since the earthquake."),
              *filler]
-    _, differences = compare(cites, unit_vectors(len(cites), 0.7))
+    _, differences = compare(cites, unit_vectors(len(cites), 0.9))
     assert [d for d in differences if d.subject == "people"] == []
 
 
 def test_a_day_after_its_month_is_a_date_not_a_count() -> None:
     assert values("The February 27 earthquake was followed by 11 aftershocks.") == [(11, "aftershock")]
+
+
+def test_figures_of_merely_related_sentences_are_not_a_difference() -> None:
+    # From MultiLing (the 2004 tsunami and the 2010 Haiti earthquake in one topic): both count the
+    # homeless, but of two events. Such pairs were 0.56-0.66 alike in MiniLM; a report of the same
+    # figure ("Yukos faces a $27.5bn tax claim" / "Yukos owes a $24bn tax claim") 0.92.
+    cites = [cite("a.txt", "The confirmed death toll passed 121,000, and 5 million people were homeless."),
+             cite("b.txt", "The earthquake is estimated to have made 1.5 million people homeless.")]
+    assert compare(cites, unit_vectors(2, 0.64))[1] == []
+    assert [d.subject for d in compare(cites, unit_vectors(2, 0.9))[1]] == ["people"]
+
+
+@pytest.mark.parametrize("a,b", [
+    # a lower bound is no conflict with a larger figure
+    ("Sixteen bodies have been recovered from the waters of the ocean.",
+     "At least two bodies have been recovered from the waters so far."),
+    # an approximate figure agrees with one close to it
+    ("The library system comprises 79 individual libraries with over 18 million volumes.",
+     "The library system comprises nearly 80 individual libraries holding 18 million volumes."),
+])
+def test_a_hedged_figure_the_other_satisfies_is_not_a_difference(a: str, b: str) -> None:
+    assert compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.9))[1] == []

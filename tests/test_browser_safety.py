@@ -41,12 +41,34 @@ PAYLOADS = [
     f"`</code><img src=x onerror=\"{NODE}\">`",
     f"[ref]: javascript:{TITLE}",
     f"&lt;script&gt;{TITLE}&lt;/script&gt;",
+    "[data](data:text/html;base64,PHNjcmlwdD5kb2N1bWVudC50aXRsZT0nUFdORUQnPC9zY3JpcHQ+)",
+    "[vb](vbscript:msgbox(1))",
+    f"[colon](javascript&colon;{TITLE})",
+    f"[ent](&#106;avascript:{TITLE})",
+    f"[tab](java\tscript:{TITLE})",
+    f"[angle](<javascript:{TITLE}>)",
+    f"[ref link][evil]\n\n[evil]: javascript:{TITLE}\n",
+    f"<style>body{{background:url('javascript:{TITLE}')}}</style>",
+    f"<svg><script>{TITLE}</script></svg>",
+    f"<iframe srcdoc=\"<script>parent.{TITLE}</script>\"></iframe>",
+    f"<details open ontoggle=\"{NODE}\">",
+    f"<a href=\"&#x6A;avascript:{TITLE}\">x</a>",
+    f"<meta http-equiv=\"refresh\" content=\"0;url=javascript:{TITLE}\">",
+    f"<math><mtext><table><mglyph><style><img src=x onerror=\"{NODE}\">",
+    f"[![i](x)](javascript:{TITLE})",
+    f"<form action=\"javascript:{TITLE}\"><button>go</button></form>",
 ]
 NAMES = [
     f"javascript:{TITLE},{{}}.txt",
     f"\"><img src=x onerror={TITLE}>.txt",
     f"a`<img src=x onerror={TITLE}>`.txt",
     f"[x](javascript:{TITLE}).txt",
+    "vbscript:msgbox(1).txt",
+    f"JaVaScRiPt:{TITLE}.txt",
+    f" javascript:{TITLE}.txt",
+    f"<svg onload={TITLE}>.txt",
+    f"&#106;avascript:{TITLE}.txt",
+    f"data:text,{TITLE}.txt",
 ]
 SENTENCE = ("The harbour council in Dunmore voted on the {n} budget line, and a resident wrote {payload} in "
             "the council's public comment form that evening.")
@@ -182,8 +204,9 @@ def test_the_payloads_reach_the_pages_as_text(loaded: dict[str, tuple[Path, Dom]
     for name, (_, dom) in loaded.items():
         text = "".join(dom.text)
         shown = [p for p in PAYLOADS if p in text]
-        assert len(shown) >= (3 if name.startswith("cli") else 9), (name, shown)
-        assert all(n in text for n in NAMES[1:3]) or name.startswith("model"), name
+        missing = [p for p in PAYLOADS if p not in shown]
+        assert len(shown) >= (3 if name.startswith("cli") else len(PAYLOADS) - 2), (name, missing)
+        assert sum(n in text for n in NAMES[1:]) >= 2 or name.startswith("model"), name
     links = [h for page in ("cli.html", "model.html") for h in Dom(loaded[page][0].read_text(encoding="utf-8")).hrefs]
     assert any("javascript%3A" in h for h in links) and any("%3Cimg" in h for h in links), links
     assert not [h for h in links if unsafe_link(h)], links

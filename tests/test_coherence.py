@@ -22,6 +22,23 @@ from kit.topics.coherence import refers_back
     "This was the third attack in a month.",
     "Their lawyers said they would appeal the ruling.",
     "On Monday, she told reporters the plan had failed.",
+    # Found on MultiLing and SQuAD summaries: a bare "the" noun names something only an
+    # earlier sentence says which; a linking adverb after the subject; the speaker of "I"; the
+    # tail of a quotation opened in an earlier sentence.
+    "The company said its profits fell by a third.",
+    "The statement added that all evidence clearly indicated a breach of law.",
+    "The ceremony began at 8:00 p.m. local time with two thousand drums.",
+    "The United States Geological Survey, however, reported a magnitude of 5.4.",
+    "Note, however, that the dynasty is often extended back to 1206.",
+    "In addition, the council pledged a further $10,000.",
+    "I want to make absolutely clear that I have never taken drugs.",
+    "I do support my team in the fight against doping and a clean sport.\"",
+    "For example, consider the problem of primality testing.",
+    "In such a situation, a force is applied in the direction of motion.",
+    "In humans, this response is activated by complement binding to antibodies.",
+    "A fourth bomb exploded on a bus nearly an hour later in Tavistock Square.",
+    "Another of the roles of the Parliament is to hold the Government to account.",
+    "A further aftershock occurred at 06:57 local time, of a lesser magnitude.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)
@@ -33,6 +50,14 @@ def test_openings_that_refer_back(sentence: str) -> None:
     "There were 20 people on board the plane when it left.",
     "\"We will rebuild,\" he said after the storm.",
     "The UN says the death toll could climb beyond 150,000.",
+    "The immune system is a system of many biological structures within an organism.",
+    "The 1973 oil crisis began in October 1973 with an oil embargo.",
+    "The municipal council of a small town in Canada donated $10,000 to the Red Cross.",
+    "The main goal for search crews will be to find the flight recorders.",
+    "The fifteen British navy personnel detained by Iran landed at Heathrow at noon.",
+    "Police said, however improbable it seemed, that the bomb was home-made.",
+    "A second-hand bookshop opened in the old town on Monday.",
+    "Another Country is a 1984 film directed by Marek Kanievska.",
 ])
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not refers_back(sentence)
@@ -97,3 +122,15 @@ def test_a_sentence_that_refers_back_is_chosen_only_with_its_antecedent() -> Non
     assert select(Selection(cands, weights, 20, 2, requires={1: 0})) == [0, 1]
     assert select(Selection(cands, weights, 10, 1, requires={1: 0})) == [2]  # no room for both
     assert select(Selection(cands, weights, 20, 2, requires={1: None})) == [0, 2]
+
+
+def test_a_batch_parse_is_the_same_parse() -> None:
+    from kit.grounding.structure.parser import parse, parse_many, pipeline
+
+    texts = ["The company said its profits fell by a third.", "He added that the talks would resume.",
+             "The 1973 oil crisis began in October 1973 with an oil embargo."]
+    parse_many(texts)
+    for text in texts:
+        alone = pipeline()(text)
+        assert [(t.text, t.pos_, t.dep_, t.head.i) for t in parse(text)] == \
+               [(t.text, t.pos_, t.dep_, t.head.i) for t in alone]

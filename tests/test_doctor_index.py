@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kit.ingest import doctor
 
 
@@ -31,7 +33,8 @@ def test_a_chunk_missed_by_the_first_search_is_looked_for_wider_before_the_store
     assert sorted(index.asked) == [50, 50, 50, 500, 500]
 
 
-def test_a_stored_file_that_went_bad_gets_advice_that_can_clear_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bad", [b"", b"\x00\x01\x02\xff\xfe binary \x00" * 40], ids=["emptied", "made binary"])
+def test_a_stored_file_that_went_bad_gets_advice_that_can_clear_it(tmp_path: Path, bad: bytes) -> None:
     """A stored file emptied (or made binary) keeps its chunks through ingest; doctor says so and
     points to restoring it or `kit rm`, and after `kit rm` the store is healthy."""
     import kit
@@ -42,7 +45,7 @@ def test_a_stored_file_that_went_bad_gets_advice_that_can_clear_it(tmp_path: Pat
     (folder / "b.txt").write_text("The museum is open every day except Mondays, and entry is free. " * 4)
     k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash")
     k.ingest(folder)
-    (folder / "b.txt").write_bytes(b"")
+    (folder / "b.txt").write_bytes(bad)
     k.ingest(folder)  # keeps b.txt's chunks
     checkup = k.doctor()
     (counts,) = checkup.sources.values()

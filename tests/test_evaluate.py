@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from kit.errors import KitError
 from kit.evaluate import QAItem, evaluate, load_qa
 from kit.results import Answer
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Support
+from tests.helpers import kit_free_env
 
 
 def hit(path: str) -> Hit:
@@ -115,3 +119,15 @@ def test_kit_evaluate_is_the_name_and_its_json_is_the_old_alias_s(tmp_path: Path
         "kit: note: `kit eval` is now `kit evaluate`; the old name goes in the next release"]
     timeless = [{k: v for k, v in json.loads(run.out).items() if k != "seconds_per_question"} for run in (old, new)]
     assert timeless[0] == timeless[1]
+
+
+def test_a_missing_fifo_or_device_qa_file_is_one_line_never_a_hang(tmp_path: Path) -> None:
+    """A FIFO would block a plain read and /dev/zero never ends: refused at once, like a missing file."""
+    fifo = tmp_path / "qa.jsonl"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero", str(tmp_path / "missing.jsonl")):
+        done = subprocess.run([sys.executable, "-m", "kit.cli", "evaluate", path, "--embedder", "hash"],
+                              capture_output=True, text=True, cwd=tmp_path, env=kit_free_env(), timeout=60)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, (path, done.stderr)
+        assert lines[0].startswith(f"kit: error: {path}"), lines

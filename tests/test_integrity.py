@@ -12,6 +12,7 @@ every chunk, and the same top hits.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -243,3 +244,69 @@ def test_a_damaged_model_graph_is_found_and_exported_again(tmp_path: Path, monke
     assert done.returncode == 0 and "fails its checksum, exporting it again" in done.stderr, done.stderr
     assert model_problem(settings) is None
     assert np.allclose(OnnxMiniLM(quantized=True).embed(texts), before, atol=1e-6)
+
+
+# -- a kit file swapped for something that is not a file ---------------------------------------------------
+def fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def endless(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to("/dev/zero")
+
+
+def folder(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.mkdir()
+    (path / "x").write_text("x", encoding="utf-8")
+
+
+def link_to_a_copy(path: Path) -> None:
+    """The same bytes, but behind a link to a file anyone could change later."""
+    copy = path.with_name(f"elsewhere-{path.name}")
+    path.rename(copy)
+    path.symlink_to(copy)
+
+
+SWAPS: dict[str, Callable[[Path], None]] = {"a FIFO": fifo, "a link to /dev/zero": endless, "a folder": folder,
+                                            "a link to a copy": link_to_a_copy}
+TARGETS = [STATE_FILE, MANIFEST, TOPICS_CACHE, "keyword/vocab.index.json", "keyword/ids.npy", "history.sqlite"]
+
+
+def target_path(base: Path, name: str) -> Path:
+    if name.startswith("keyword/"):
+        return next(p for p in keyword_files(base) if p.name == name.split("/")[1])
+    return base / ".kit" / name
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_kit_file_swapped_for_a_fifo_device_folder_or_link_is_damage_never_a_hang(
+        clean: tuple[Path, list[str], int], tmp_path: Path, target: str) -> None:
+    """A FIFO would block the read, /dev/zero never ends, and a link reads what someone else
+    controls: each is "damaged", named within the command's time (a hang fails the timeout), and
+    `doctor --repair` writes the file again. The history is set aside rather than rewritten."""
+    swaps = SWAPS if target != "history.sqlite" else {k: v for k, v in SWAPS.items() if k != "a link to a copy"}
+    for n, (how, swap) in enumerate(swaps.items()):
+        base = copy_of(clean, tmp_path, f"{n}")
+        if target == "history.sqlite":
+            (base / ".kit" / target).write_bytes(b"")
+        swap(target_path(base, target))
+        done = subprocess.run([*kit_command(), "doctor", "--embedder", "hash"], cwd=base, capture_output=True,
+                              text=True, env=kit_free_env(), timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (how, done.stdout, done.stderr)
+        assert "damaged" in done.stdout and target.split("/")[-1] in done.stdout, (how, done.stdout)
+        assert open_kit(base).doctor(repair=True).to_dict()["verdict"] == "healthy", how
+        assert_repaired(base, clean)
+
+
+def test_a_folder_in_place_of_the_write_lock_is_one_line_saying_what_to_do(clean: tuple[Path, list[str], int],
+                                                                           tmp_path: Path) -> None:
+    base = copy_of(clean, tmp_path, "store")
+    folder(base / ".kit" / "write.lock")
+    done = subprocess.run([*kit_command(), "ingest", "seeds", "--embedder", "hash"], cwd=base, capture_output=True,
+                          text=True, env=kit_free_env(), timeout=120)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "write.lock" in lines[0] and "remove it" in lines[0]

@@ -64,3 +64,47 @@ def test_reports_of_an_absent_topic_name_no_sources_or_keywords(news: Kit) -> No
         mars, yukos = text.split("Yukos", 1)[0].split("Mars rover landing", 1)[1], text.split("Topic 2", 1)[1]
         assert "vault.txt" not in mars and "yukos_" not in mars and "eywords:" not in mars
         assert "yukos_" in yukos and "eywords:" in yukos
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("", "is empty"),
+    ("   ", "is empty"),
+    ("the", "only common words"),
+    ("of the and", "only common words"),
+    ("Yukos " * 334, "characters long"),
+])
+def test_a_topic_name_with_nothing_to_look_for_is_refused(news: Kit, name: str, says: str) -> None:
+    # Such a name has no key term, so every retrieved passage held "all" of them: the summary
+    # quoted whatever retrieval returned for it (a Tour de France sentence for "").
+    from kit.errors import InputError
+
+    with pytest.raises(InputError, match=says) as caught:
+        news.summarize(["Yukos", name])
+    assert "--topics" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_name_in_another_script_is_not_in_the_documents(news: Kit) -> None:
+    (summary,) = news.summarize(["地震"])
+    assert not summary.found and summary.topic.documents == ()
+
+
+def test_topics_given_twice_keeps_both(news: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    from kit.cli import main
+
+    store = str(news.store.dir)
+    assert main(["summarize", "--store", store, "--json", "--no-progress",
+                 "--topics", "Yukos", "--topics", "Mars rover landing"]) == 0
+    titles = [s["topic"]["title"] for s in __import__("json").loads(capsys.readouterr().out)["summaries"]]
+    assert titles == ["Yukos", "Mars rover landing"]
+
+
+def test_two_of_three_key_terms_are_not_the_topic() -> None:
+    # "stock market crash" retrieved a passage on the Warsaw Stock Exchange's history (stock and
+    # market, no crash) on a corpus where "crash" is common (a plane crash): off topic.
+    from kit.text import key_term_coverage
+    from kit.topics.summarize import ON_TOPIC
+
+    passage = "Warsaw's first stock exchange was established in 1817. It is the largest market in the region."
+    assert key_term_coverage("stock market crash", passage, lambda term: 1.0) < ON_TOPIC
+    assert key_term_coverage("stock market crash", passage + " Shares fell in the crash of 1929.",
+                             lambda term: 1.0) >= ON_TOPIC

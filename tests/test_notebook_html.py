@@ -24,6 +24,7 @@ from kit.api import Kit
 from kit.cli import main
 from kit.errors import InputError, KitError, MissingExtraError
 from kit.integrations.notebook import ask_box
+from kit.report.common import size
 from kit.text import plural
 from tests.helpers import SEEDS
 from tests.test_browser_safety import NAMES, PAYLOADS, chromium, dom_after_load, unsafe_link  # noqa: F401  # a fixture
@@ -161,7 +162,8 @@ def test_topics_and_summaries_are_lists_that_show_as_tables(results: dict[str, A
     page = parsed(topics.to_html())
     assert plural(len(topics), "topic") in page.words
     for t in topics:
-        assert t.title in page.words and f"{t.title} {len(t.chunks)}" in page.words
+        # The size column counts documents first, as a reader does, then chunks.
+        assert t.title in page.words and f"{t.title} {size(t)}" in page.words
     page = parsed(summaries.to_html())
     assert plural(len(summaries), "topic summary") in page.words and "kit-cite" in summaries.to_html()
     for s in summaries:

@@ -15,7 +15,7 @@ from kit.llm.prompts import PROMPT_DIR, all_prompts, load_prompt
 def test_every_prompt_ships_inside_the_package_and_loads() -> None:
     assert PROMPT_DIR.resolve().is_dir() and PROMPT_DIR.is_relative_to(Path(kit.__file__).parent)
     names = {p.name for p in all_prompts()}
-    assert names == {"answer", "followup", "judge", "summarize_map", "summarize_reduce", "topic_label"}
+    assert names == {"answer", "entail", "followup", "judge", "summarize_map", "summarize_reduce", "topic_label"}
     for prompt in all_prompts():
         assert prompt.version >= 1 and prompt.system.strip() and prompt.template.strip()
 

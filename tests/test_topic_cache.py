@@ -101,6 +101,28 @@ def test_unchanged_topics_keep_their_extractive_summary(tmp_path: Path, corpus: 
     assert any("blitz" in c.quote for c in second["chess"].citations) or second["chess"].text != first["chess"].text
 
 
+def test_summaries_another_kit_version_chose_are_made_again(tmp_path: Path, corpus: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an upgrade an unchanged topic gets the summarizer of the running kit; its topics and
+    change report are kept."""
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.summarize(k.topics(k=3))
+    monkeypatch.setattr("kit.topics.cache.__version__", "99.0.0")
+    k = open_kit(tmp_path)
+    topics = k.topics(k=3)
+    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
+    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
+    k.summarize(topics)
+    assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # summaries made afresh
+    monkeypatch.undo()
+    k = open_kit(tmp_path)
+    topics = k.topics(k=3)
+    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
+    k.summarize(topics)
+    assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # 99.0.0's are not ours either
+
+
 def test_a_new_subject_becomes_a_new_topic(tmp_path: Path, corpus: Path) -> None:
     k = open_kit(tmp_path)
     k.ingest(corpus)

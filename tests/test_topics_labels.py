@@ -15,8 +15,9 @@ from kit.api import Kit
 from kit.embeddings import HashEmbedder
 from kit.report.text import topic_text
 from kit.text import plural
-from kit.topics.cluster import ctfidf_labels, discover, document_texts
+from kit.topics.cluster import ctfidf_labels, discover
 from kit.topics.phrases import MIN_DOCS, MIN_SHARE, document_phrases, shared_label
+from kit.topics.reading import document_texts
 from kit.types import Chunk
 
 # Each article of a story words it differently; only some phrases recur across the story.

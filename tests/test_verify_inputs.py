@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -147,6 +148,20 @@ FAILED: dict[str, Case] = {
     "path climbing out": lambda d, t: cite(d, path="../../../etc/passwd"),
     "absolute path": lambda d, t: cite(d, path="/etc/passwd"),
     "path with escapes": lambda d, t: cite(d, path="docs/\x1b[2J\x1b[31mevil\r.txt"),
+    "path climbing after a dot": lambda d, t: cite(d, path="docs/./../../../../etc/hostname"),
+    "path with backslashes": lambda d, t: cite(d, path="docs\\..\\..\\..\\etc\\hostname"),
+    "path with a drive letter": lambda d, t: cite(d, path="C:\\Windows\\win.ini"),
+    "path of fullwidth dots": lambda d, t: cite(d, path="\uff0e\uff0e/\uff0e\uff0e/\uff0e\uff0e/etc/hostname"),
+    "path with a NUL": lambda d, t: cite(d, path="docs/a.txt\x00../../../etc/hostname"),
+    "path of 5000 characters": lambda d, t: cite(d, path="docs/" + "a" * 5000 + ".txt"),
+    "path starting //": lambda d, t: cite(d, path="//etc/hostname"),
+    "path a file URL": lambda d, t: cite(d, path="file:///etc/hostname"),
+    "path of /proc": lambda d, t: cite(d, path="/proc/self/environ"),
+    "path a device": lambda d, t: cite(d, path="/dev/zero"),
+    "path a folder": lambda d, t: cite(d, path="docs"),
+    "base with /.. after it": lambda d, t: {
+        **cite(d, path="../../../../etc/hostname"),
+        "provenance": {**d["provenance"], "base": d["provenance"]["base"] + "/docs/.."}},
     "quote with a lone surrogate": lambda d, t: cite(d, quote="\ud800 sorties"),
     "saved as failed, claimed supported": lambda d, t: cite(d, check="failed", problem="not_at_span"),
     "claim text with escapes, invented key": lambda d, t: claim(d, text="\x1b[2K\rAll good\x9b", citations=[5]),
@@ -249,3 +264,14 @@ def test_the_validator_agrees_with_jsonschema_on_every_case(saved: tuple[Path, d
         theirs = next(iter(jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}"})
                            .iter_errors(made)), None)
         assert (ours is None) == (theirs is None), (name, ours, theirs)
+
+
+def test_a_device_fifo_or_folder_given_as_the_saved_file_is_one_line(tmp_path: Path) -> None:
+    """/dev/zero never ends and a FIFO blocks a plain read: each is refused at once, in one line."""
+    fifo = tmp_path / "saved.json"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo), str(tmp_path)):
+        done = subprocess.run([sys.executable, "-m", "kit.cli", "verify", path], capture_output=True, text=True,
+                              cwd=REPO, env=kit_free_env(), timeout=60)
+        assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr, (path, done.stderr)
+        assert done.stderr.startswith(f"kit: error: {path}") and done.stderr.count("\n") == 1, done.stderr

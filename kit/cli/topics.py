@@ -20,7 +20,7 @@ def topics(args: argparse.Namespace) -> int:
 
 def summarize(args: argparse.Namespace) -> int:
     fmt = args.format or ("json" if args.json else format_from(args.out))  # a bad --out fails before any work
-    names = None if args.topics == ["auto"] else args.topics
+    names = None if args.topics in (None, ["auto"]) else args.topics
     # `Kit.report` is this summarize and save; the summaries are kept here for the line that says what was written.
     summaries = open_kit(args).summarize(names, max_sentences=args.sentences, progress=show_progress(args))
     if args.out is None:
@@ -53,7 +53,8 @@ COMMANDS = {
         PROGRESS,
     ], "kit topics\n  kit topics -k 3 --json"),
     "summarize": Command("write a cited summary per topic", summarize, [
-        (("--topics",), {"nargs": "+", "default": ["auto"], "help": "'auto' or topic names to retrieve"}),
+        (("--topics",), {"nargs": "+", "action": "extend", "default": None,
+                          "help": "'auto' or topic names to retrieve (may be given more than once)"}),
         (("--out",), {"default": None, "help": "write the report to this file (default: print)"}),
         (("--format",), {"choices": ["md", "html", "json"], "default": None, "help": "default: from --out suffix"}),
         (("--sentences",), {"type": positive, "default": 6, "help": "sentences per extractive summary"}),

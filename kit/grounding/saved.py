@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,11 +34,15 @@ def schema() -> dict[str, Any]:
     return dict(json.loads(resources.files("kit").joinpath("schema.json").read_text(encoding="utf-8")))
 
 
+# A report of every topic of a 230k-chunk store is a few MB; 256 MB bounds what a wrong file costs.
+MAX_SAVED_BYTES = 256 * 2**20
+
+
 def load_saved(path: Path) -> dict[str, Any]:
     """The saved answer, check or report at `path`; `InputError` (one line naming the file and the
     first problem) unless it is JSON that kit's schema accepts."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -49,6 +55,21 @@ def load_saved(path: Path) -> dict[str, Any]:
     if problem:
         raise InputError(f"{path}: not a valid saved {kind.lower()} ({problem}); save it again with kit")
     return data
+
+
+def read_regular(path: Path, max_bytes: int = 0) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes` (MAX_SAVED_BYTES by
+    default); opened without blocking, so a FIFO is refused instead of waited on, and a device
+    (/dev/zero never ends) too. `FileNotFoundError` if it is absent, `InputError` otherwise."""
+    limit = max_bytes or MAX_SAVED_BYTES
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a FIFO, device or folder); give the file itself")
+        if info.st_size > limit:
+            raise InputError(f"{path}: {info.st_size / 1e6:.0f} MB, larger than the {limit >> 20} MB kit reads here")
+        return f.read(limit + 1)
 
 
 def saved_kind(data: dict[str, Any]) -> str:

@@ -230,14 +230,16 @@ class Judge:
         quote = " … ".join(q for q in quotes if q.strip())
         if not quote:
             return NO_QUOTE
-        passage = " … ".join(p for p in passages if p.strip()) or quote
+        passage = self._stated(" … ".join(p for p in passages if p.strip())) or quote
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         words = self._content_words(claim)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
-        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote))
+        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote), self._first_is_name(claim))
         negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation)
+        if cw.numbers:  # only a claim with a figure can recombine figures; parsing the passage costs ~5 ms
+            faults += self._count_faults(claim, passage)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
         kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
         clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
@@ -259,6 +261,33 @@ class Judge:
 
         return [(f.kind, f.reason) for f in compare(claim, quote)
                 if not (negation and f.kind == "polarity" and "negation" in f.reason)]
+
+    def _first_is_name(self, claim: str) -> bool:
+        """Whether the parser (structure check on) tags the claim's first word a proper noun."""
+        if not self.structure:
+            return False
+        from kit.grounding.structure.parser import parse
+
+        doc = parse(claim)
+        return len(doc) > 0 and doc[0].pos_ == "PROPN"
+
+    def _stated(self, passage: str) -> str:
+        """The passage less any sentence that asks for something to be said (structure check on)."""
+        if not self.structure or not passage:
+            return passage
+        from kit.grounding.structure.instructions import stated_part
+
+        return stated_part(passage)
+
+    def _count_faults(self, claim: str, passage: str) -> list[tuple[str, str]]:
+        """Figures recombined across the passage's sentences ("25 pupils" from "300 pupils. ... 25
+        teachers"): read over the passage, since that is where "the passage says it" looks."""
+        if not self.structure:
+            return []
+        from kit.grounding.structure.figures import check_counts
+        from kit.grounding.structure.parser import parse
+
+        return [(f.kind, f.reason) for f in check_counts(parse(claim), parse(passage))]
 
     def _paraphrased(self, claim: str, words: list[str], found: Words, text: str) -> Words:
         """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a
@@ -316,11 +345,14 @@ class Judge:
         return np.stack([self._vectors[t] for t in texts])
 
 
-def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None]
+def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None], first_name: bool = False
                   ) -> tuple[list[str], list[str]]:
     hard, soft = [], []
-    for name in _names(claim):
-        if _has_name(name, qw):
+    plain = set(_names(claim))
+    for name in _names(claim, first_name):
+        # A first word only the tagger calls a name ("Zebras migrate") is checked only when the
+        # passage holds it: the name swapped in from the sentence beside the quote ("Mensah").
+        if _has_name(name, qw) or (name not in plain and not _has_name(name, pw)):
             continue
         if not _has_name(name, pw):
             hard.append(f"name {name} not in the passage")
@@ -351,10 +383,11 @@ def _has_word(word: str, found: Words) -> bool:
     return (b := _bare(w)).isalpha() and len(b) >= 4 and _has_name(b, found)  # "Iranians" / "Iran"
 
 
-def _names(claim: str) -> list[str]:
+def _names(claim: str, first_name: bool = False) -> list[str]:
     """Capitalised words of the claim that name something, in order. A capitalised first word
-    counts only when the next word is capitalised too ("Vladimir Putin said"): otherwise it is
-    as likely an ordinary word starting the sentence, and coverage judges it instead."""
+    counts only when the next word is capitalised too ("Vladimir Putin said") or the parser tags
+    it a proper noun (`first_name`: "Mensah was given the prize"): otherwise it is as likely an
+    ordinary word starting the sentence, and coverage judges it instead."""
     tokens = [(m.start(), m.group().rstrip(".")) for m in _TOKEN.finditer(claim)]
     out = []
     for i, (at, tok) in enumerate(tokens):
@@ -363,7 +396,7 @@ def _names(claim: str) -> list[str]:
         first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
         next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
                     and not claim[at + len(tok):tokens[i + 1][0]].strip())  # "Previously, Astana": no
-        if first and not next_cap:
+        if first and not next_cap and not (first_name and i == 0):
             continue
         out.append(tok)
     return list(dict.fromkeys(out))

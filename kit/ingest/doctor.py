@@ -160,6 +160,7 @@ def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[
     from kit.embeddings import model_problem
     from kit.errors import DamagedFileError
     from kit.location import TOPICS_CACHE
+    from kit.store.history import History
     from kit.store.integrity import check_folder, load_sealed
     from kit.store.manifest import load_manifest
 
@@ -173,6 +174,10 @@ def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[
             out.append(Problem(Kind.DAMAGED_FILE, str(exc)))
         except FileNotFoundError:
             pass  # a missing file list is `FILE_LIST`'s business; a missing cache is rebuilt on use
+    history = History(cache)
+    if why := history.damage():
+        out.append(Problem(Kind.DAMAGED_FILE, f"{history.path} is damaged ({why}); `kit doctor --repair` sets it "
+                                              "aside and the next run starts a new history"))
     said = model_problem(settings)
     return out + ([Problem(Kind.MODEL, said)] if said else [])
 
@@ -231,9 +236,11 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
         # A web page's snapshot in the store folder is its own source's, not that of a folder around it.
         mine = {p: v for p, v in files.items() if under(p, source.name) and state.source_of(p) == source.name}
         again = shown(source.url or source.name)  # what `kit ingest` takes to sync it
-        statuses = Counter(reader.status(p, v[1][0] if len(v[1]) == 1 else None).value for p, v in mine.items())
-        bad = _went_bad(source.name, mine, reader, settings, location)
-        statuses.update({SourceStatus.CHANGED.value: -len(bad), WENT_BAD: len(bad)})
+        status = {p: reader.status(p, v[1][0] if len(v[1]) == 1 else None) for p, v in mine.items()}
+        statuses = Counter(s.value for s in status.values())
+        bad = _went_bad(source.name, status, settings, location)
+        statuses.subtract(status[p].value for p in bad)
+        statuses[WENT_BAD] += len(bad)
         statuses.update(_unstored(source.name, mine, settings, location))
         order = [s.value for s in SourceStatus] + [NEW, DUPLICATE, SKIPPED, ERROR, WENT_BAD]
         result.sources[source.name] = {k: statuses[k] for k in order if statuses[k]}
@@ -251,10 +258,11 @@ def _compare_with_sources(files: dict[str, list[Any]], state: StoreState, settin
                                                                 f"ingested; run `kit ingest {again}`"))
 
 
-def _went_bad(name: str, mine: dict[str, list[Any]], reader: Any, settings: Settings, location: Any) -> list[str]:
-    """Stored files of the source that changed into files ingest refuses, as ingest reads them."""
-    changed = [p for p, v in mine.items()
-               if reader.status(p, v[1][0] if len(v[1]) == 1 else None) is SourceStatus.CHANGED]
+def _went_bad(name: str, status: dict[str, SourceStatus], settings: Settings, location: Any) -> list[str]:
+    """Stored files of the source that changed into files ingest refuses, as ingest reads them
+    (a file made binary reads as "unreadable", an emptied one as "changed": both keep their chunks
+    through ingest, so `kit ingest` is no advice that clears them)."""
+    changed = [p for p, s in status.items() if s in (SourceStatus.CHANGED, SourceStatus.UNREADABLE)]
     path = location.path_of(name)
     if not changed or not path.exists():
         return []

@@ -214,17 +214,21 @@ class Upkeep:
         export the embedding model again if its cached graph fails its checksum, as `kit prepare` does."""
         from kit.embeddings import model_problem, prepare
         from kit.location import TOPICS_CACHE
-        from kit.store.integrity import load_sealed
+        from kit.store.history import History
+        from kit.store.integrity import load_sealed, remove_own
 
         out: list[str] = []
         cache = self.store.dir / TOPICS_CACHE
         try:
             load_sealed(cache, legacy_ok=False)
         except DamagedFileError:
-            cache.unlink(missing_ok=True)
+            remove_own(cache)
             out.append(f"dropped the damaged topic cache {cache}")
         except FileNotFoundError:
             pass
+        history = History(self.store.dir)
+        if history.damage():
+            out.append(f"set the damaged run history aside as {history.move_aside(warn=False).name}")
         if model_problem(self.settings):
             out.append(f"exported the embedding model again: {prepare(self.settings)}")
         return out

@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from kit.errors import LLMErrorKind as Kind
 
@@ -56,6 +56,23 @@ class ChatBackend(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
     def complete(self, messages: Sequence[Message], json_schema: dict[str, Any] | None = None) -> ChatResult: ...
+
+
+@runtime_checkable
+class ClaimScorer(Protocol):
+    """A backend that can say how likely its model's next word is "Yes" rather than "No" (from the
+    log-probabilities of a one-token reply). kit's LLM check uses it when a backend has it: one
+    forward pass per claim, a graded answer instead of a generated verdict."""
+
+    def yes_probability(self, messages: Sequence[Message]) -> float: ...
+
+
+def yes_share(top: Sequence[tuple[str, float]]) -> float | None:
+    """P(yes) / (P(yes) + P(no)) from (token, log-probability) pairs of the reply's first token;
+    None when neither word is among them. Case and spaces aside: " Yes", "yes" and "YES" count."""
+    yes = sum(math.exp(lp) for tok, lp in top if tok.strip().lower() == "yes")
+    no = sum(math.exp(lp) for tok, lp in top if tok.strip().lower() == "no")
+    return yes / (yes + no) if yes + no > 0 else None
 
 
 def estimate_tokens(text: str, chars_per_token: float = CHARS_PER_TOKEN) -> int:

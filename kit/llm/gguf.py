@@ -27,7 +27,7 @@ from typing import Any
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError
 from kit.errors import LLMErrorKind as Kind
-from kit.llm.base import ChatResult, Message, status_kind
+from kit.llm.base import ChatResult, Message, status_kind, yes_share
 from kit.llm.gguf_file import GGUFInfo, choose_context, free_memory, model_error, model_path, read_header
 from kit.terminal import safe
 
@@ -38,6 +38,9 @@ TEMPERATURE = 0.0
 # listed 27 identical quotes in 512 tokens), leaving JSON that never closes. Arrays in a
 # schema without their own maxItems get this bound, which no kit reply needs to exceed.
 MAX_ITEMS = 8
+# Alternatives read for a one-token Yes/No reply: "Yes", " yes", "No"... sit in the top few;
+# ten leaves room for other first tokens a model may rank above them.
+TOP_LOGPROBS = 10
 
 
 def available(settings: Settings | None = None) -> bool:
@@ -59,7 +62,8 @@ class _Loaded:
     threads: int
 
 
-# The tokenizer endpoint is on 127.0.0.1: never route it through a user's HTTP(S)_PROXY.
+# llama.cpp's endpoints (tokenizer, one-token Yes/No replies) are on 127.0.0.1: never route them
+# through a user's HTTP(S)_PROXY.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _MODELS: dict[tuple[str, int, int], _Loaded] = {}
 _LOAD_LOCK = threading.Lock()
@@ -132,6 +136,21 @@ class GGUFChat:
             self._counts[text] = len(self._post("/tokenize", {"content": text, "add_special": False})["tokens"])
         return self._counts[text]
 
+    def yes_probability(self, messages: Sequence[Message]) -> float:
+        """P("Yes") / (P("Yes") + P("No")) for the reply's first token: one forward pass over the
+        prompt (its shared prefix cached by llama.cpp), no generation beyond that token."""
+        data = self._post("/v1/chat/completions", {
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "max_tokens": 1, "temperature": TEMPERATURE, "logprobs": True, "top_logprobs": TOP_LOGPROBS})
+        try:
+            top = data["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+            share = yes_share([(str(t["token"]), float(t["logprob"])) for t in top])
+        except (KeyError, IndexError, TypeError, ValueError):
+            share = None
+        if share is None:
+            raise LLMError.of(Kind.MALFORMED, f"{self.info.path.name} gave neither Yes nor No a probability")
+        return share
+
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         request = urllib.request.Request(self.model.address + path, data=json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json",
@@ -140,7 +159,8 @@ class GGUFChat:
             with _DIRECT.open(request, timeout=self.timeout) as response:
                 data = json.loads(response.read())
         except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
-            raise LLMError.of(Kind.SERVER_ERROR, f"llama.cpp's tokenizer for {self.info.path.name} failed "
+            kind = Kind.TIMEOUT if isinstance(exc, TimeoutError) else Kind.SERVER_ERROR
+            raise LLMError.of(kind, f"llama.cpp's {path} for {self.info.path.name} failed "
                               f"({type(exc).__name__})") from None
         return data if isinstance(data, dict) else {}
 

@@ -1,26 +1,30 @@
 """A chat model's second opinion on claims: do the quotes state what each claim says?
 
-One batched call per answer or summary, with structured output and the prompt `prompts/judge.yaml`.
-The model can only withdraw support: a shown claim (supported or partly) the model says does not
-follow becomes unsupported, with a reason. A claim that is its own quote word for word is not
-asked. It never makes a claim supported: the offline judge's evidence (a number, name, role or
-negation the quotes contradict) stands, and a weak model's "yes" is not evidence. The call is
-traced like every other and has its own deadline (`judge_timeout`); when it fails or its reply
-cannot be read, every verdict stays the offline one and a note says so. This module does not
+A backend that gives log-probabilities (`ClaimScorer`: the gguf backend) is asked one claim at a
+time with `prompts/entail.yaml`, a one-token Yes/No reply, and a claim whose P(yes) is below
+WITHDRAW_BELOW loses its support. Any other backend gets one batched call per answer or summary,
+with structured output and the prompt `prompts/judge.yaml`. The model can only withdraw
+support: a shown claim (supported or partly) the model says does not follow becomes unsupported,
+with a reason. A claim that is its own quote word for word is not asked. It never makes a claim
+supported: the offline judge's evidence (a number, name, role or negation the quotes contradict)
+stands, and a weak model's "yes" is not evidence. Every call is traced and the check has its own
+deadline (`judge_timeout`); when it fails or its reply cannot be read, the verdicts it did not
+reach stay the offline ones and a note says so. This module does not
 judge claims itself (see `kit.grounding.support`).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kit.config import Settings
-from kit.errors import LLMConfigError, LLMError
-from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
+from kit.errors import LLMConfigError, LLMError, LLMErrorKind
+from kit.llm.base import ChatBackend, ClaimScorer, Message, Trace, json_object, traced_call
 from kit.llm.prompts import load_prompt
 from kit.text import sentences
 from kit.types import Claim, Support
@@ -35,6 +39,9 @@ JUDGE_SCHEMA: dict[str, Any] = {
     },
 }
 REASON = "the language model judged that its quotes do not state it"
+# "No" likelier than "Yes". On 366 labelled dev pairs (bench/run_llm_judge.py --scored), Qwen2.5-
+# Coder-1.5B's P(yes) ranks faithful over false claims with AUC 0.85 (kit's offline strength: 0.80).
+WITHDRAW_BELOW = 0.5
 
 
 @dataclass
@@ -61,6 +68,8 @@ def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float
     asked = [i for i, c in enumerate(claims) if c.shown and c.citations and not verbatim(c)]
     if not asked:
         return Opinion(list(claims))
+    if isinstance(backend, ClaimScorer):
+        return _scored(claims, asked, backend, timeout)
     prompt = load_prompt("judge")
     system, user = prompt.render(claims=_listing([claims[i] for i in asked]))
     trace = Trace(prompt.name, prompt.version, backend.name, [])
@@ -83,6 +92,35 @@ def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float
     return Opinion(out, [], [trace.to_dict()])
 
 
+def _scored(claims: Sequence[Claim], asked: Sequence[int], backend: ClaimScorer, timeout: float) -> Opinion:
+    """One Yes/No question per asked claim, all within `timeout`; a claim the deadline or an error
+    leaves unasked keeps its offline verdict, and a note says how many were checked."""
+    prompt = load_prompt("entail")
+    out, traces, notes = list(claims), [], []
+    deadline = time.monotonic() + timeout
+    for done, i in enumerate(asked):
+        remaining = deadline - time.monotonic()
+        trace = Trace(prompt.name, prompt.version, getattr(backend, "name", "model"), [])
+        try:
+            if remaining <= 0:
+                raise LLMError.of(LLMErrorKind.TIMEOUT, f"judge_timeout ({timeout:g} s) passed")
+            system, user = prompt.render(source=" ".join(c.quote for c in claims[i].citations), claim=claims[i].text)
+            started = time.perf_counter()
+            with _deadline(backend, remaining):  # type: ignore[arg-type]  # both real backends keep a timeout
+                yes = backend.yes_probability([Message("system", system), Message("user", user)])
+            trace.seconds = time.perf_counter() - started
+        except LLMConfigError:
+            raise
+        except LLMError as exc:
+            notes.append(f"the language model checked {done} of {len(asked)} claims ({exc}); "
+                         "the rest keep the offline verdicts")
+            break
+        traces.append(trace.to_dict())
+        if yes < WITHDRAW_BELOW:
+            out[i] = withdrawn(out[i], f"{REASON} (P(yes) {yes:.2f})")
+    return Opinion(out, notes, traces)
+
+
 def verbatim(claim: Claim) -> bool:
     """Whether the claim is one of its quotes (or a whole sentence of one), word for word, case,
     spacing and punctuation aside: a quote states itself, and a model that says otherwise is wrong
@@ -99,10 +137,10 @@ def _plain(text: str) -> str:
     return " ".join(words[1:] if words[:1] in (["the"], ["a"], ["an"]) else words)
 
 
-def withdrawn(claim: Claim) -> Claim:
+def withdrawn(claim: Claim, reason: str = REASON) -> Claim:
     """`claim` made unsupported by the model's check, its citations marked the same way."""
-    cites = tuple(replace(c, support=Support.UNSUPPORTED, reasons=(*c.reasons, REASON)) for c in claim.citations)
-    return replace(claim, citations=cites, support=Support.UNSUPPORTED, reasons=(*claim.reasons, REASON))
+    cites = tuple(replace(c, support=Support.UNSUPPORTED, reasons=(*c.reasons, reason)) for c in claim.citations)
+    return replace(claim, citations=cites, support=Support.UNSUPPORTED, reasons=(*claim.reasons, reason))
 
 
 def _listing(claims: Sequence[Claim]) -> str:

@@ -46,3 +46,16 @@ class ScriptedChat(FunctionChat):
         if not self.replies:
             raise LLMError("scripted backend ran out of replies")
         return self.replies.pop(0)
+
+
+@dataclass
+class ScoringChat(FunctionChat):
+    """Test double of a backend with log-probabilities: `score` gives P(yes) for the messages of a
+    one-token Yes/No question (it may raise, or sleep, to stand for a failing or slow model)."""
+
+    score: Callable[[Sequence[Message]], float] = lambda _messages: 1.0
+    scored: list[list[Message]] = field(default_factory=list)
+
+    def yes_probability(self, messages: Sequence[Message]) -> float:
+        self.scored.append(list(messages))
+        return self.score(messages)

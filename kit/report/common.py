@@ -11,6 +11,7 @@ from kit.errors import InputError
 from kit.location import shown
 from kit.results import Topic
 from kit.text import plural
+from kit.theme import Theme
 from kit.types import (
     Citation,
     Claim,
@@ -35,6 +36,15 @@ def size(t: Topic) -> str:
     """A topic's size in documents (what a reader counts) and in chunks."""
     docs = len(t.documents or t.coverage)
     return f"{plural(docs, 'document')}, {plural(len(t.chunks), 'chunk')}"
+
+
+def themes_of(topics: Sequence[Topic]) -> list[tuple[Theme, list[Topic]]]:
+    """Each theme the topics carry, by number, with its stories in the theme's order (largest
+    first); empty on a corpus without themes (a few stories, or named topics)."""
+    by_number = {t.theme.number: t.theme for t in topics if t.theme is not None}
+    stories = {t.number: t for t in topics}
+    return [(theme, [stories[n] for n in theme.stories if n in stories])
+            for _, theme in sorted(by_number.items())]
 
 
 def name(path: str) -> str:

@@ -24,6 +24,7 @@ from kit.report.common import (
     one_line,
     place,
     size,
+    themes_of,
     visible,
 )
 from kit.results import Answer, CheckResult, Topic, TopicSummary
@@ -196,8 +197,9 @@ def summary_html(summary: TopicSummary, links: Links | None = None) -> str:
              if t.chunks else "")  # a named topic no passage is about has neither
     items = "".join(citation_html(c, prefix, links=links) for c in summary.citations)
     notes = "".join(f"<p class='kit-label'>Note: {_e(n)}</p>" for n in summary.notes)
+    theme = f"<p class='kit-label'>Theme {t.theme.number}: {_e(t.theme.label)}</p>" if t.theme else ""
     return (f"{_STYLE}<section><h3 id='topic-{t.number}'>Topic {t.number}: {_e(t.title)}{_e(change_note(t))}</h3>"
-            f"{about}{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
+            f"{theme}{about}{body}<p class='kit-label'>{_e(summary.disclaimer)}</p>{notes}"
             + (f"<div class='kit-section'><h4>Citations</h4><ol class='kit-cites'>{items}</ol></div>" if items else "")
             + _unsupported_html(summary.listed_apart)
             + _agreements_html(summary, links) + _differences_html(summary, links)
@@ -230,8 +232,19 @@ def _differences_html(summary: TopicSummary, links: Links | None) -> str:
 def report_html(summaries: list[TopicSummary], provenance: Provenance | None = None,
                 title: str = "Topic report", links: Links | None = None) -> str:
     """A self-contained page: no external scripts, styles or fonts."""
-    toc = "".join(f"<li><a href='#topic-{s.topic.number}'>{_e(s.topic.title)}</a></li>" for s in summaries)
-    return page(title, provenance, f"<ol>{toc}</ol>" + "".join(summary_html(s, links) for s in summaries))
+    return page(title, provenance, _toc(summaries) + "".join(summary_html(s, links) for s in summaries))
+
+
+def _toc(summaries: Sequence[TopicSummary]) -> str:
+    """The topics, linked; on a corpus with themes, nested under their themes."""
+    def item(t: Topic) -> str:
+        return f"<li><a href='#topic-{t.number}'>{_e(t.title)}</a></li>"
+
+    topics = [s.topic for s in summaries]
+    themes = themes_of(topics)
+    nested = "".join(f"<li>Theme {th.number}: {_e(th.label)} ({_e(th.size)})<ol>{''.join(map(item, stories))}</ol></li>"
+                     for th, stories in themes)
+    return f"<ol>{nested}{''.join(item(t) for t in topics if t.theme is None or not themes)}</ol>"
 
 
 def page(title: str, provenance: Provenance | None, body: str) -> str:
@@ -257,10 +270,22 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], caption: str =
 
 
 def topics_html(topics: Sequence[Topic]) -> str:
-    """One row per topic: number, title (and its change since the last run), chunks, keywords, sources."""
-    rows = [(str(t.number), _e(t.title + change_note(t)), str(len(t.chunks)), _e(", ".join(t.keywords)),
+    """One row per topic: number, title (and its change since the last run), size, keywords,
+    sources; on a corpus with themes, a table per theme under its label, then the stories alone."""
+    themes = themes_of(topics)
+    if not themes:
+        return _topic_table(topics, plural(len(topics), "topic"))
+    alone = [t for t in topics if t.theme is None]
+    return "".join(f"<h4>Theme {th.number}: {_e(th.label)} ({_e(th.size)})</h4>"
+                   f"<p class='kit-src'>{_e(', '.join(th.keywords))}</p>" + _topic_table(stories, "")
+                   for th, stories in themes) + (
+        f"<h4>On their own</h4>{_topic_table(alone, plural(len(alone), 'story', 'stories'))}" if alone else "")
+
+
+def _topic_table(topics: Sequence[Topic], caption: str) -> str:
+    rows = [(str(t.number), _e(t.title + change_note(t)), _e(size(t)), _e(", ".join(t.keywords)),
              ", ".join(f"{_n(p)} ({n})" for p, n in t.coverage.items())) for t in topics]
-    return _table(("topic", "title", "chunks", "keywords", "sources (chunks)"), rows, f"{plural(len(rows), 'topic')}")
+    return _table(("topic", "title", "size", "keywords", "sources (chunks)"), rows, caption)
 
 
 def summaries_html(summaries: Sequence[TopicSummary]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, visible
+from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, themes_of, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.text import plural
 from kit.types import (
@@ -82,6 +82,8 @@ def check_markdown(result: CheckResult, title: str = "Check") -> str:
 def summary_markdown(summary: TopicSummary) -> str:
     t = summary.topic
     lines = [f"## Topic {t.number}: {md(t.title)}{change_note(t)}", ""]
+    if t.theme is not None:
+        lines += [f"_Theme {t.theme.number}: {md(t.theme.label)}_", ""]
     if t.chunks:  # a named topic no passage is about has neither
         lines += [f"_Keywords: {md(', '.join(t.keywords))}_  ",
                   f"_Sources ({size(t)}): "
@@ -110,7 +112,8 @@ def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None
                     title: str = "Topic report") -> str:
     intro = (f"{plural(len(summaries), 'topic')}. Every claim cites a source file, character span and quote; "
              "each quote was checked to be at its span in the file and each claim checked against its quotes.")
-    head = [f"# {md(title)}", "", *_md_header(provenance), intro, ""]
+    themes = themes_overview([s.topic for s in summaries])
+    head = [f"# {md(title)}", "", *_md_header(provenance), intro, ""] + (["Themes:", "", *themes, ""] if themes else [])
     return "\n".join(head) + "\n".join(summary_markdown(s) for s in summaries)
 
 
@@ -125,12 +128,33 @@ def _md_header(p: Provenance | None) -> list[str]:
 
 
 def topics_markdown(topics: Sequence[Topic], title: str = "Topics") -> str:
-    """A numbered list of topics: title, chunks, keywords and the files each draws on."""
-    lines = [f"# {md(title)}", ""] + [
-        f"{t.number}. **{md(t.title)}**{change_note(t)} ({plural(len(t.chunks), 'chunk')})  \n"
-        f"   _Keywords: {md(', '.join(t.keywords))}_  \n"
-        f"   _Sources: {', '.join(f'{_code(p)} ({n})' for p, n in t.coverage.items())}_" for t in topics]
-    return "\n".join([*lines, ""])
+    """A numbered list of topics: title, size, keywords and the files each draws on; on a corpus
+    with themes, a section per theme holding its stories, then the stories on their own."""
+    themes = themes_of(topics)
+    if not themes:
+        return "\n".join([f"# {md(title)}", "", *[_md_topic(t) for t in topics], ""])
+    lines = [f"# {md(title)}", ""]
+    for theme, stories in themes:
+        lines += [f"## Theme {theme.number}: {md(theme.label)} ({theme.size})", "",
+                  f"_Keywords: {md(', '.join(theme.keywords))}_", "", *[_md_topic(t) for t in stories], ""]
+    alone = [t for t in topics if t.theme is None]
+    if alone:
+        lines += ["## Stories on their own", "", *[_md_topic(t) for t in alone], ""]
+    return "\n".join(lines)
+
+
+def _md_topic(t: Topic) -> str:
+    return (f"{t.number}. **{md(t.title)}**{change_note(t)} ({size(t)})  \n"
+            f"   _Keywords: {md(', '.join(t.keywords))}_  \n"
+            f"   _Sources: {', '.join(f'{_code(p)} ({n})' for p, n in t.coverage.items())}_")
+
+
+def themes_overview(topics: Sequence[Topic]) -> list[str]:
+    """For a report: each theme and the numbers of its stories, or nothing on a corpus without themes."""
+    themes = themes_of(topics)
+    alone = [str(t.number) for t in topics if t.theme is None]
+    return [f"- Theme {th.number}: {md(th.label)} ({th.size}): topics " + ", ".join(str(t.number) for t in stories)
+            for th, stories in themes] + ([f"- On their own: topics {', '.join(alone)}"] if themes and alone else [])
 
 
 def text_markdown(title: str, text: str) -> str:

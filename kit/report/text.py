@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kit.report.common import (
@@ -20,6 +22,7 @@ from kit.report.common import (
     name,
     one_line,
     size,
+    themes_of,
     visible,
 )
 from kit.results import Answer, CheckResult, Topic, TopicSummary
@@ -119,6 +122,24 @@ def topic_text(t: Topic) -> str:
     files = ", ".join(f"{name(p)} ({n})" for p, n in t.coverage.items())
     return (f"{t.number:2}. {visible(t.title)}  [{size(t)}]{change_note(t)}\n"
             f"    keywords: {', '.join(t.keywords)}\n    sources: {files}")
+
+
+def topics_text(topics: Sequence[Topic]) -> str:
+    """Each theme, its stories indented beneath it, then the stories in no theme; a corpus
+    without themes lists its stories as they are."""
+    themes = themes_of(topics)
+    if not themes:
+        return "\n".join(topic_text(t) for t in topics)
+    lines = []
+    for theme, stories in themes:
+        lines += [f"Theme {theme.number}: {visible(theme.label)}  [{theme.size}]",
+                  f"    keywords: {', '.join(theme.keywords)}"]
+        lines += [textwrap.indent(topic_text(t), "    ") for t in stories]
+    alone = [t for t in topics if t.theme is None]
+    if alone:
+        lines += [f"On their own: {plural(len(alone), 'story', 'stories')}"]
+        lines += [textwrap.indent(topic_text(t), "    ") for t in alone]
+    return "\n".join(lines)
 
 
 def config_text(values: dict[str, Any], origins: dict[str, str], about: dict[str, str]) -> str:

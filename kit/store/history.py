@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -100,7 +101,7 @@ class History:
                     warnings.warn(f"{self.path}: {_why(exc)}; this {kind.value} was not recorded in the history",
                                   KitWarning, stacklevel=3)
                     return None
-                self._move_aside()
+                self.move_aside()
             except OSError as exc:
                 warnings.warn(f"{self.path}: cannot be written ({exc.strerror or exc}); this {kind.value} was not "
                               "recorded in the history", KitWarning, stacklevel=3)
@@ -144,7 +145,7 @@ class History:
                 raise StoreBusyError(f"{self.path}: {_why(exc)}; try again when the other process is done") from None
             if not _corrupt(exc):
                 raise InputError(f"{self.path}: {_why(exc)}; move it aside to start a new history") from None
-            self._move_aside()
+            self.move_aside()
             return []
 
     @contextmanager
@@ -156,8 +157,25 @@ class History:
                     con.execute(f"PRAGMA user_version = {_VERSION}")
             yield con
 
-    def _move_aside(self) -> Path:
-        """Rename a file that is not a SQLite database beside it (kept for whoever wants it back)."""
+    def damage(self) -> str | None:
+        """Why the history file is not a sound SQLite database, or None (no file is no damage): for
+        `kit doctor`. A FIFO or link is named without opening it; a file is opened read-only."""
+        try:
+            info = self.path.lstat()
+        except FileNotFoundError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file (a link, FIFO, device or folder)"
+        try:
+            with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)) as con:
+                said = con.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.Error as exc:
+            return None if _code(exc) == _BUSY else _why(exc)
+        return None if said == "ok" else f"SQLite's check says: {str(said)[:120]}"
+
+    def move_aside(self, warn: bool = True) -> Path:
+        """Rename a file that is not a SQLite database beside it (kept for whoever wants it back):
+        on `kit doctor --repair`, or warned about by the run that found it."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"history.corrupt-{stamp}.sqlite")
         n = 1
@@ -165,8 +183,9 @@ class History:
             n += 1
             aside = self.path.with_name(f"history.corrupt-{stamp}-{n}.sqlite")
         self.path.rename(aside)
-        warnings.warn(f"{self.path} is not a readable SQLite database; moved it aside to {aside.name} and "
-                      "started a new history", KitWarning, stacklevel=4)
+        if warn:
+            warnings.warn(f"{self.path} is not a readable SQLite database; moved it aside to {aside.name} and "
+                          "started a new history", KitWarning, stacklevel=4)
         return aside
 
 

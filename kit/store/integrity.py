@@ -12,7 +12,11 @@ about what a damaged file means for the store; its callers and `kit doctor` do.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,13 @@ from kit.errors import DamagedFileError
 
 KEY = "sha256"
 FOLDER_SUMS = "checksums.json"
+# kit's largest JSON file, the file list of a 230k-chunk store, is about 60 MB: four times that
+# bounds the memory a swapped-in sparse or endless file could take.
+MAX_JSON_BYTES = 256 * 2**20
+# Opened without following a final symlink and without blocking: kit writes only regular files
+# here, so a FIFO (which would block open and read), a device (/dev/zero never ends) or a link
+# to elsewhere is damage to report, never something to read.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
 
 
 def digest(data: dict[str, Any]) -> str:
@@ -39,12 +50,10 @@ def damaged(path: Path, why: str) -> DamagedFileError:
 def load_sealed(path: Path, legacy_ok: bool = True) -> dict[str, Any]:
     """The JSON object in `path`, checked against its checksum (`FileNotFoundError` if absent).
     `legacy_ok`: a file with no checksum yet (written by an older kit) is accepted."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise damaged(path, f"cannot be read: {exc.strerror or exc}") from None
+    with own_file(path) as f:
+        raw = f.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise damaged(path, f"larger than {MAX_JSON_BYTES >> 20} MB, far beyond what kit writes")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -58,6 +67,30 @@ def load_sealed(path: Path, legacy_ok: bool = True) -> dict[str, Any]:
     if data[KEY] != digest(data):
         raise damaged(path, "checksum mismatch: its content was changed after kit wrote it")
     return data
+
+
+def own_file(path: Path) -> io.BufferedReader:
+    """`path`, one of kit's own files, opened for binary reading: `FileNotFoundError` if absent,
+    `DamagedFileError` if it is a link, a FIFO, a device or a folder, or cannot be opened."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        why = "a link, where kit writes a file" if os.path.islink(path) else f"cannot be read: {exc.strerror or exc}"
+        raise damaged(path, why) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise damaged(path, "not a regular file (a FIFO, device or folder), where kit writes a file")
+    return os.fdopen(fd, "rb")
+
+
+def remove_own(path: Path) -> None:
+    """Delete one of kit's own files, or the folder or FIFO found in its place (never a link's target)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str:
@@ -79,6 +112,9 @@ def check_folder(folder: Path) -> None:
     try:
         data = load_sealed(sums, legacy_ok=False)
     except FileNotFoundError:
+        for path in sorted(folder.rglob("*")):  # unlisted, so at least nothing that would hang a read
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                raise damaged(path, "a link, FIFO or device, where kit writes a file") from None
         return
     files = data.get("files")
     if data.get("format") != 1 or not isinstance(files, dict):
@@ -86,7 +122,8 @@ def check_folder(folder: Path) -> None:
     for name, want in files.items():
         path = folder / name
         try:
-            ok = file_sha256(path) == want
+            with own_file(path) as f:
+                ok = hashlib.file_digest(f, "sha256").hexdigest() == want
         except OSError:
             raise damaged(path, "missing or unreadable") from None
         if not ok:

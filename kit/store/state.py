@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from kit.errors import DamagedFileError
 from kit.location import STATE_FILE, under
-from kit.store.integrity import damaged, load_sealed, sealed
+from kit.store.integrity import damaged, load_sealed, remove_own, sealed
 
 FORMAT = 2  # 2: sources, base-relative names, keyword index and file list per generation
 SourceKind = Literal["folder", "file", "url"]
@@ -170,6 +170,8 @@ def write_json_atomic(path: Path, data: Any) -> None:
             json.dump(data, f, indent=1, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
+        if path.is_dir() and not path.is_symlink():  # a folder put where kit writes this file: a repair replaces it
+            remove_own(path)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -51,9 +51,13 @@ def locked(store: Store, wait: float = 0.0, check: bool = True) -> Iterator[None
     from filelock import FileLock, Timeout
 
     store.dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(store.dir / "write.lock"))
+    path = store.dir / "write.lock"
+    lock = FileLock(str(path))
     try:
         lock.acquire(timeout=wait)
+    except IsADirectoryError:  # a folder where kit keeps its lock file: nothing kit wrote, nothing to lose
+        raise DamagedFileError(f"{path} is a folder, where kit keeps its write lock file; remove it "
+                               "(kit creates the file again) and run the command again", str(path)) from None
     except Timeout:
         raise StoreBusyError(
             f"the store in {store.dir} is busy: another kit process is writing to it; "

@@ -38,11 +38,14 @@ from kit.location import TOPICS_CACHE
 from kit.results import Topic, TopicSummary
 from kit.store.integrity import load_sealed, sealed
 from kit.types import Chunk, Citation, Claim, Mode, Support
+from kit.version import __version__
 
 # 2: per-command change baselines; summaries chosen without dangling openings. 3: the file carries
 # the sha256 of its content; a file that fails it is dropped. 4: labels are phrases the documents
 # share and keywords written words; a version-3 file holds headlines and stems, so it is not reused.
-VERSION = 4
+# 5: extractive summaries never quote a sentence telling its reader what to say; a version-4 file
+# may hold one planted for a model, so its summaries are made again.
+VERSION = 5
 FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
@@ -79,8 +82,11 @@ class TopicCache:
             data = load_sealed(self.path, legacy_ok=False)
             if data.get("version") != VERSION:
                 return None
+            # Summaries another kit version chose are dropped (topics and change baselines stay):
+            # after an upgrade an unchanged topic gets the new summarizer's summary, not the old one.
+            summaries = data.get("summaries", {}) if data.get("kit") == __version__ else {}
             return Previous(data["key"], np.asarray(data["mean"], dtype=np.float32), data["topics"],
-                            data.get("summaries", {}), dict(data.get("seen", {})))
+                            summaries, dict(data.get("seen", {})))
         except (OSError, ValueError, KeyError, TypeError, DamagedFileError):
             return None  # no cache yet, or unreadable: the run clusters afresh and writes a new one
 
@@ -172,8 +178,8 @@ class TopicCache:
         summaries = {k: v for k, v in (self.previous.summaries if self.previous else {}).items()
                      if k.split("|")[0] in alive}
         seen = {**(self.previous.seen if self.previous else {}), self.command: [_doc_shas(t.chunks) for t in topics]}
-        self._write({"version": VERSION, "key": self.key, "mean": np.round(mean, 5).tolist(), "topics": rows,
-                     "summaries": summaries, "seen": seen})
+        self._write({"version": VERSION, "kit": __version__, "key": self.key, "mean": np.round(mean, 5).tolist(),
+                     "topics": rows, "summaries": summaries, "seen": seen})
         self.previous = Previous(self.key, mean, rows, summaries, seen)
 
     # -- summaries --------------------------------------------------------------------------

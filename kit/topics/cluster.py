@@ -22,10 +22,8 @@ retrieves instead of clustering. This module does not summarise.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 import numpy as np
 
@@ -34,10 +32,11 @@ from kit.llm.base import ChatBackend, Message, Trace, traced_call
 from kit.llm.prompts import load_prompt
 from kit.progress import Progress, Silent, Stage
 from kit.results import Topic
-from kit.text import keywords, spellings
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
-from kit.topics.phrases import document_phrases, shared_label
+from kit.topics.phrases import shared_label
+from kit.topics.reading import Reading, as_written, ctfidf_labels, ranked_terms, read_corpus
+from kit.topics.theme_labels import with_themes
 from kit.types import Chunk, Hit
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
@@ -198,13 +197,15 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
             by_label.setdefault(int(label), []).append(i)
         groups = sorted(by_label.values(), key=lambda g: (-sum(len(parts[i].chunks) for i in g), g[0]))
         progress.advance(len(parts))
+        reading = read_corpus(chunks, [[c for i in g for c in parts[i].chunks] for g in groups])
         topics = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder,
-                              progress=progress)
+                              progress=progress, reading=reading)
     else:
         groups, origins, touched = plan
         progress.advance(len(parts))
+        reading = read_corpus(chunks, [[c for i in g for c in parts[i].chunks] for g in groups])
         built = build_topics(chunks, vectors, [[parts[i] for i in g] for g in groups], backend, embedder, touched,
-                             progress)
+                             progress, reading)
         topics = _renumber(built, origins, touched, cache)
     if cache is not None:
         topics = cache.changes(topics)  # against the asking command's own last run
@@ -212,6 +213,7 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
         cache.save(topics, lambda t: [{"path": keys[i][0], "sha": keys[i][1], "chunks": list(keys[i][2])}
                                       for i in order[t.number]],
                    lambda t: _unit_vector(matrix[order[t.number]], np.ones(len(order[t.number]))), matrix.mean(axis=0))
+    topics = with_themes(topics, groups, centred(matrix), reading)
     return sorted(topics, key=lambda t: t.number)
 
 
@@ -237,16 +239,18 @@ def _renumber(topics: list[Topic], origins: list[int], touched: list[bool], cach
 
 def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list[Unit]],
                  backend: ChatBackend | None, embedder: Embedder | None,
-                 fresh: Sequence[bool] | None = None, progress: Progress | None = None) -> list[Topic]:
+                 fresh: Sequence[bool] | None = None, progress: Progress | None = None,
+                 reading: Reading | None = None) -> list[Topic]:
     """Topics from groups of units: central chunks first, representative documents, labels
     (only for the groups `fresh` marks; the others keep the labels they have elsewhere)."""
     fresh = list(fresh) if fresh is not None else [True] * len(groups)
     progress = progress or Silent()
     progress.start(Stage.LABEL, sum(fresh))
     members = [[i for u in g for i in u.chunks] for g in groups]
-    terms = ctfidf_labels([[chunks[i].text for i in m] for m in members])
-    texts = document_texts(chunks)
-    phrases, df = document_phrases(texts)
+    reading = reading or read_corpus(chunks, members)
+    texts, phrases, df = reading.texts, reading.phrases, reading.df
+    terms = [as_written(t, [chunks[i].text for i in m])
+             for t, m in zip(ranked_terms(reading.counts), members, strict=True)]
     centroids = [_unit_vector(vectors[m], np.ones(len(m))) for m in members]
     topics = []
     for n, (group, idx, words, centre) in enumerate(zip(groups, members, terms, centroids, strict=True), 1):
@@ -264,54 +268,6 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
         topics.append(topic.with_llm_label(llm_label(topic, backend)) if backend is not None else topic)
         progress.advance(1, label)
     return topics
-
-
-def document_texts(chunks: Sequence[Chunk]) -> dict[str, str]:
-    """Each document's text: its chunks in file order, overlaps and all."""
-    by_path: dict[str, list[Chunk]] = {}
-    for c in chunks:
-        by_path.setdefault(c.path, []).append(c)
-    return {p: "\n".join(c.text for c in sorted(cs, key=lambda c: c.start)) for p, cs in by_path.items()}
-
-
-def ctfidf_labels(groups: Sequence[Sequence[str]], top: int = 5) -> list[list[str]]:
-    """Top terms per group by class-based TF-IDF (unigrams and adjacent-keyword bigrams), each
-    word as the group's texts most often spell it."""
-    counts = [Counter(_terms(" ".join(texts))) for texts in groups]
-    total = Counter[str]()
-    for c in counts:
-        total.update(c)
-    avg_words = sum(sum(c.values()) for c in counts) / max(1, len(counts))
-    labels = []
-    for c in counts:
-        size = sum(c.values()) or 1
-        scored = {t: (f / size) * math.log(1 + avg_words / total[t]) for t, f in c.items() if f >= 2 or len(c) < 20}
-        labels.append(_dedupe_terms(sorted(scored, key=lambda t: -scored[t]), top))
-    return [_as_written(terms, texts) for terms, texts in zip(labels, groups, strict=True)]
-
-
-def _as_written(terms: list[str], texts: Sequence[str]) -> list[str]:
-    """Stemmed terms shown as the words the texts use ("Yukos", not "yuko")."""
-    words = spellings(" ".join(texts))
-    return [" ".join(words.get(part, part) for part in term.split()) for term in terms]
-
-
-def _terms(text: str) -> list[str]:
-    words = [w for w in keywords(text) if len(w) > 2 and not w.isdigit()]
-    return words + [f"{a} {b}" for a, b in pairwise(words) if a != b]
-
-
-def _dedupe_terms(ranked: list[str], top: int) -> list[str]:
-    """Skip a unigram already inside a chosen bigram and vice versa."""
-    chosen: list[str] = []
-    for term in ranked:
-        parts = set(term.split())
-        if any(parts <= set(c.split()) or set(c.split()) <= parts for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == top:
-            break
-    return chosen
 
 
 def llm_label(topic: Topic, backend: ChatBackend) -> str:

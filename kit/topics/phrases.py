@@ -105,12 +105,12 @@ def shared_label(topic_docs: Sequence[str], phrases: Mapping[str, Counter[str]],
         # Ties (common in a small corpus) go to the longer phrase, then the one used more often.
         return shared[p] / len(docs) * idf, len(p.split()), uses[p]
 
-    best = _specific(max(shared, key=score), shared)
+    best = specific(max(shared, key=score), shared)
     label = spelling(best, [texts[d] for d in docs])
     return label[:1].upper() + label[1:]
 
 
-def _specific(best: str, shared: Mapping[str, int]) -> str:
+def specific(best: str, shared: Mapping[str, float]) -> str:
     """The longest phrase containing `best` that is still shared by enough documents (the most
     shared one at each step, then the better scored)."""
     while True:

@@ -11,10 +11,16 @@ from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figures
 from kit.grounding.structure.hearsay import check_hearsay
 from kit.grounding.structure.instructions import check_instructions
+from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
 from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
 from kit.grounding.structure.parser import parse
-from kit.grounding.structure.quantifiers import check_exceptions, check_quantifiers, check_superlatives
+from kit.grounding.structure.quantifiers import (
+    check_alternatives,
+    check_exceptions,
+    check_quantifiers,
+    check_superlatives,
+)
 
 
 def compare(claim: str, quote: str) -> list[Fault]:
@@ -24,6 +30,9 @@ def compare(claim: str, quote: str) -> list[Fault]:
 
 def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     """compare() on texts already parsed (so a caller can nlp.pipe many pairs)."""
+    unread = check_language(c_doc, q_doc)
+    if unread:
+        return unread  # a parse of another language names no fault that means anything
     cev, qev = events(c_doc), events(q_doc)
     faults: list[Fault] = []
     for c in cev:
@@ -35,6 +44,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
+    faults.extend(check_alternatives(c_doc, q_doc))
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc))

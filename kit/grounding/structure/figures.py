@@ -46,3 +46,26 @@ def check_figures(claim: Doc, quote: Doc) -> list[Fault]:
                 and mine.lemma_.lower() in owning):
             return [Fault("roles", f'the quote gives {num.text} to "{theirs.text}", not "{mine.text}"')]
     return []
+
+
+def _counted(doc: Doc) -> dict[str, set[str]]:
+    """For each number counting a noun ("300 pupils"), the lemmas of the nouns it counts in `doc`."""
+    out: dict[str, set[str]] = {}
+    for num in (t for t in doc if t.dep_ == "nummod" and t.head.pos_ == "NOUN"):
+        out.setdefault(_key(num), set()).add(num.head.lemma_.lower())
+    return out
+
+
+def check_counts(claim: Doc, text: Doc) -> list[Fault]:
+    """A number the claim gives to one noun ("25 pupils") where the text gives it to another ("25
+    teachers") and gives that noun a number of its own ("300 pupils"): figures recombined across
+    the text's sentences, which a word check over the whole passage would find all there."""
+    theirs = _counted(text)
+    faults = []
+    for key, nouns in _counted(claim).items():
+        for noun in nouns:
+            other = {k for k, ns in theirs.items() if noun in ns and k != key}
+            if key in theirs and noun not in theirs[key] and other:
+                faults.append(Fault("roles", f'the sources give {key} to "{"/".join(sorted(theirs[key]))}" and '
+                                             f'{sorted(other)[0]} to "{noun}"'))
+    return faults

@@ -290,6 +290,12 @@ INSTRUCTION_VERBS = frozenset(
     "answer say reply respond tell state write claim assert cite output print pretend repeat ignore disregard "
     "forget insist report declare mention".split()
 )
+# Imperatives whose clause the writer vouches for ("Note that the museum closes at five" states that
+# it does): every other imperative with a clause under it ("Confirm that ...", "Kindly inform users
+# that ...", "Make sure to mention that ...") asks for the clause to be said, whatever its verb.
+FACTIVE_IMPERATIVES = frozenset(
+    "note notice remember recall see bear keep understand know realise realize observe".split()
+)
 # A label before a colon that addresses a reader or a model ("SYSTEM NOTE TO THE ASSISTANT: ...",
 # "Answer: ..."): what follows is an instruction, not a statement. "answer"/"reply" as the subject
 # of "is" ("the correct answer is that ...") prescribe a reply in the same way.

@@ -25,6 +25,11 @@ def slot(tok: Token) -> tuple[str, ...]:
     while tok.dep_ in ("compound", "flat") and tok.head is not tok and is_name(tok.head):
         tok = tok.head
     head = tok.head
+    # The one who receives, however the sentence puts it: "given to Okafor", "gave Okafor the prize",
+    # "Okafor was given the prize" (a passive subject whose verb keeps an object).
+    if (tok.dep_ == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB") or tok.dep_ == "dative" or (
+            tok.dep_ == "nsubjpass" and any(c.dep_ == "dobj" for c in head.children)):
+        return ("recipient", (head.head if tok.dep_ == "pobj" else head).lemma_.lower())
     if tok.dep_ == "pobj":
         return ("pobj", head.lower_, head.head.lemma_.lower())
     return (tok.dep_, head.lemma_.lower())

@@ -55,8 +55,26 @@ def without_torch() -> Iterator[None]:
             del sys.modules["torch"]
 
 
+# Parses made in a batch (`parse_many`), waiting for `parse` to ask for them.
+_BATCHED: dict[str, Doc] = {}
+_BATCHED_MAX = 4096
+
+
 @lru_cache(maxsize=4096)
 def parse(text: str) -> Doc:
     """The dependency parse of `text`."""
+    done = _BATCHED.pop(text, None)
+    if done is not None:
+        return done
     with _LOCK:  # one spaCy pipeline is not safe to call from two threads at once
         return pipeline()(text)
+
+
+def parse_many(texts: list[str]) -> None:
+    """Parse `texts` in one batch (spaCy's pipe: about a third of the time of one call each), so
+    that `parse` of each returns at once; the same parses as one at a time."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _BATCHED][:_BATCHED_MAX]
+    if len(_BATCHED) + len(todo) > _BATCHED_MAX:
+        _BATCHED.clear()
+    with _LOCK:
+        _BATCHED.update(zip(todo, pipeline().pipe(todo, batch_size=64), strict=True))

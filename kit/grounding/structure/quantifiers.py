@@ -10,6 +10,8 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import np_text
 
+PART = 1  # the rank of "some"/"part" in lexicon.QUANT_WORDS: a part, not most nor all
+
 
 @dataclass(frozen=True)
 class Quant:
@@ -20,8 +22,8 @@ class Quant:
 
 def quantifier_of(noun: Token) -> Quant:
     """Quantity said of a noun: its determiner/modifier ("all", "entire", "several") or a partitive
-    head ("part of the", "most of the"). Numbers and "three of the five" are not read (numbers are
-    the kit's own check).
+    head ("part of the", "most of the"), or one given by a number ("12 of the 40": a part; "all 40").
+    The numbers themselves are the kit's own check.
     """
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in lx.QUANT_WORDS:
@@ -30,6 +32,8 @@ def quantifier_of(noun: Token) -> Quant:
         if any(c.lower_ in ("almost", "nearly") for c in q.children) and rank == 4:
             rank = 3
         return Quant(rank, q.lower_ + " of", True)
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.like_num:
+        return Quant(PART, f"{head.head.text} of", True)  # "12 of the 40 members": a part of them
     definite = False
     for c in noun.children:
         word = c.lower_
@@ -40,6 +44,9 @@ def quantifier_of(noun: Token) -> Quant:
             if word == "few" and any(g.lower_ == "a" for g in noun.children):
                 rank = 1
             return Quant(rank, word, False)
+        said = [g.lower_ for g in c.children if g.lower_ in lx.QUANT_WORDS] if c.dep_ == "nummod" else []
+        if said:
+            return Quant(lx.QUANT_WORDS[said[0]], f"{said[0]} {c.text}", False)  # "all 40 members"
         if c.dep_ in ("det", "poss") and word in ("the", "its", "their", "his", "her", "our", "this", "these", "those"):
             definite = True
         if c.dep_ == "poss":
@@ -130,4 +137,31 @@ def check_superlatives(claim: Doc, quote: Doc) -> list[Fault]:
         q = quoted.get(key)
         if q is not None and _one_among_several(q) and not _one_among_several(c):
             faults.append(Fault("quantifier", f'the quote ranks it one of several: "{np_text(q.head)}"'))
+    return faults
+
+
+def _alternatives(doc: Doc) -> list[tuple[set[str], bool]]:
+    """(lemmas, exclusive) of each "X or Y" of names or nouns in `doc`; exclusive when the sentence
+    says "either ... or"."""
+    out = []
+    for cc in (t for t in doc if t.dep_ == "cc" and t.lower_ == "or" and t.head.pos_ in ("NOUN", "PROPN")):
+        group = [cc.head, *cc.head.conjuncts]
+        either = any(t.lower_ == "either" for t in cc.sent)
+        out.append(({g.lemma_.lower() for g in group}, either))
+    return out
+
+
+def check_alternatives(claim: Doc, quote: Doc) -> list[Fault]:
+    """The quote offers a choice ("Either Lima or Quito will host"); the claim makes it both ("Lima
+    and Quito will host") or, for "either ... or", settles it ("Lima will host")."""
+    faults = []
+    for lemmas, exclusive in _alternatives(quote):
+        for n in (t for t in claim if t.lemma_.lower() in lemmas and t.dep_ != "conj"):
+            group = [n, *n.conjuncts]
+            named = {g.lemma_.lower() for g in group} & lemmas
+            joins = {c.lower_ for g in group for c in g.children if c.dep_ == "cc"}
+            if len(named) >= 2 and "or" not in joins:
+                faults.append(Fault("quantifier", f'the quote says "{" or ".join(sorted(named))}", the claim both'))
+            elif len(named) == 1 and exclusive and len(group) == 1:
+                faults.append(Fault("modality", f'the quote says "either ... or": it does not settle on "{n.text}"'))
     return faults
