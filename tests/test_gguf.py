@@ -266,8 +266,10 @@ def test_a_question_longer_than_the_context_is_one_line(store: Path, monkeypatch
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_cli_loads_the_model_once_with_a_notice(store: Path, tmp_path: Path) -> None:
+    # Whether the model answers in time depends on the machine's load; what is tested is the one
+    # load, so a call past its 90 s falls back to the extractive answer (2 x 90 s < 240 s).
     env = {**kit_free_env(), "KIT_LLM": "gguf", "KIT_EMBEDDER": "hash", "KIT_STORE_DIR": str(store),
-           "KIT_LLM_MAX_TOKENS": "256", "KIT_LLM_TIMEOUT": "200"}
+           "KIT_LLM_MAX_TOKENS": "256", "KIT_LLM_TIMEOUT": "90", "KIT_LLM_FALLBACK": "true"}
     result = run_kit(["eval", str(Path(__file__).parent / "data" / "seeds_qa.jsonl"), "--limit", "2"], env=env,
                      timeout=240)
     assert result.returncode == 0, result.stderr
