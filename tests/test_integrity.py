@@ -165,9 +165,13 @@ def test_a_damaged_file_list_is_named_and_rebuilt(clean: tuple[Path, list[str], 
 
 
 # -- the keyword index -----------------------------------------------------------------------------------
+def keyword_folder(base: Path) -> Path:
+    """The newest generation's keyword index folder."""
+    return max((base / ".kit" / "keyword").glob("[0-9]*"), key=lambda p: int(p.name))
+
+
 def keyword_files(base: Path) -> list[Path]:
-    folders = sorted((base / ".kit" / "keyword").glob("[0-9]*"), key=lambda p: int(p.name))
-    return sorted(p for p in folders[-1].rglob("*") if p.is_file())
+    return sorted(p for p in keyword_folder(base).rglob("*") if p.is_file())
 
 
 def shuffle_values(data: dict) -> None:
@@ -198,6 +202,32 @@ def test_every_damaged_keyword_index_file_is_found_and_rebuilt(clean: tuple[Path
         else:
             open_kit(base).doctor(repair=True)
         assert_repaired(base, clean)
+
+
+def test_an_index_whose_checksums_were_removed_is_never_called_healthy(clean: tuple[Path, list[str], int],
+                                                                     tmp_path: Path) -> None:
+    """checksums.json deleted and a file edited after: doctor cannot check the index, so it is
+    damaged (searches still read a folder without checksums, as an older kit wrote them); repair
+    writes it again with checksums."""
+    base = copy_of(clean, tmp_path, "unsummed")
+    (keyword_folder(base) / "checksums.json").unlink()
+    edit_json(shuffle_values)(next(p for p in keyword_files(base) if p.name == "vocab.index.json"))
+    open_kit(base).search(QUERIES[0])  # read, unverified
+    assert_damaged(base, "checksums.json")
+    open_kit(base).doctor(repair=True)
+    assert (keyword_folder(base) / "checksums.json").exists()
+    assert_repaired(base, clean)
+
+
+def test_an_emptied_history_is_damage_and_repair_sets_it_aside(clean: tuple[Path, list[str], int],
+                                                               tmp_path: Path) -> None:
+    base = copy_of(clean, tmp_path, "history")
+    history = next(base.rglob("history.sqlite"))
+    history.write_bytes(b"")
+    assert_damaged(base, "history.sqlite")
+    open_kit(base).doctor(repair=True)
+    assert not history.exists() or history.stat().st_size > 0
+    assert open_kit(base).doctor().to_dict()["verdict"] == "healthy"
 
 
 # -- the topic cache -------------------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def own_file_problems(settings: Settings, cache: Path, generation: int) -> list[
     from kit.store.integrity import check_folder, load_sealed
     from kit.store.manifest import load_manifest
 
-    checks = [lambda: load_manifest(cache), lambda: check_folder(cache / "keyword" / str(generation)),
+    checks = [lambda: load_manifest(cache),
+              lambda: check_folder(cache / "keyword" / str(generation), sums_required=True),
               lambda: load_sealed(cache / TOPICS_CACHE, legacy_ok=False)]
     out: list[Problem] = []
     for run in checks:

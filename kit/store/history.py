@@ -166,6 +166,8 @@ class History:
             return None
         if not stat.S_ISREG(info.st_mode):
             return "not a regular file (a link, FIFO, device or folder)"
+        if info.st_size == 0:  # kit writes the tables with the file: emptied, its records are gone
+            return "an empty file: its records were cut away"
         try:
             with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)) as con:
                 said = con.execute("PRAGMA quick_check").fetchone()[0]

@@ -105,13 +105,17 @@ def seal_folder(folder: Path) -> None:
     (folder / FOLDER_SUMS).write_text(json.dumps(sealed({"format": 1, "files": files})), encoding="utf-8")
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, sums_required: bool = False) -> None:
     """Raise `DamagedFileError` naming the first file under `folder` whose content is not what was
-    written; a folder without `checksums.json` (an older kit's) passes."""
+    written. A folder without `checksums.json` (an older kit's, or one whose checksums were removed)
+    is read when not `sums_required` (searches), and damaged when it is (`kit doctor`: nothing
+    unverifiable is called healthy; repair rebuilds it with checksums)."""
     sums = folder / FOLDER_SUMS
     try:
         data = load_sealed(sums, legacy_ok=False)
     except FileNotFoundError:
+        if sums_required and folder.is_dir():
+            raise damaged(folder, f"no {FOLDER_SUMS}: its files cannot be checked") from None
         for path in sorted(folder.rglob("*")):  # unlisted, so at least nothing that would hang a read
             if path.is_symlink() or not (path.is_dir() or path.is_file()):
                 raise damaged(path, "a link, FIFO or device, where kit writes a file") from None

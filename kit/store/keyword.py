@@ -191,12 +191,13 @@ class KeywordIndex:
     search's 2 s budget here) for nothing a reader needs; tests check both read the same scores.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sums_required: bool = False) -> None:
         """Open the index in `folder`, checked against its checksums first (reading every file
         once: about 0.1 s per 100 MB), so a damaged index is a `DamagedFileError`, never wrong
-        scores or an IndexError on some later search."""
+        scores or an IndexError on some later search. `sums_required`: a folder without
+        checksums is damaged too (a writer never carries an unverifiable index forward)."""
         self.folder = folder
-        check_folder(folder)
+        check_folder(folder, sums_required)
         try:
             self._open(folder)
         except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -220,10 +220,11 @@ class Write:
 
     def _previous_index(self) -> KeywordIndex | None:
         """The committed keyword index to update; None when it is missing or damaged (the commit
-        then builds it from the chunks in Chroma, and happens even if nothing else changed)."""
+        then builds it from the chunks in Chroma, and happens even if nothing else changed). One
+        without checksums (an older kit's, or stripped of them) is rebuilt the same way, once."""
         folder = self.store.keyword_dir(self.state.generation)
         try:
-            return KeywordIndex(folder) if (folder / "ids.npy").exists() else None
+            return KeywordIndex(folder, sums_required=True) if (folder / "ids.npy").exists() else None
         except DamagedFileError as exc:
             self.damaged_files.append(exc.path)
             return None
