@@ -8,7 +8,7 @@ from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.figures import check_figures
+from kit.grounding.structure.figures import check_figure_events, check_figures
 from kit.grounding.structure.hearsay import check_hearsay
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
@@ -47,7 +47,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_alternatives(c_doc, q_doc))
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
-    faults.extend(check_figures(c_doc, q_doc))
+    faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
         faults.extend(check_hearsay(c_doc, q_doc))

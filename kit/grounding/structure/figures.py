@@ -5,6 +5,8 @@
 the clause it sits in (through its noun, up to the verb) is compared with the subject of the same
 number in the quote; two different names, the quote giving the claim's name a number of its own,
 are a roles fault. Numbers with no named subject on either side are left to the number check.
+Likewise for the event a number belongs to: "tested 50 samples and found lead in 3 of them" gives
+50 to the testing and 3 to the finding, so "found lead in 50 samples" moves a figure between them.
 """
 
 from __future__ import annotations
@@ -15,14 +17,20 @@ from kit.grounding.structure.events import subject_of
 from kit.grounding.structure.fault import Fault
 
 
-def _owner(num: Token) -> Token | None:
-    """The named subject of the clause a number sits in, if it is a name."""
+def _verb(num: Token) -> Token | None:
+    """The verb of the clause a number sits in (through its noun and prepositions, six steps up)."""
     tok = num
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break
         tok = tok.head
-    subject = subject_of(tok) if tok.pos_ in ("VERB", "AUX") else None
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def _owner(num: Token) -> Token | None:
+    """The named subject of the clause a number sits in, if it is a name."""
+    verb = _verb(num)
+    subject = subject_of(verb) if verb is not None else None
     return subject if subject is not None and subject.pos_ == "PROPN" else None
 
 
@@ -69,3 +77,18 @@ def check_counts(claim: Doc, text: Doc) -> list[Fault]:
                 faults.append(Fault("roles", f'the sources give {key} to "{"/".join(sorted(theirs[key]))}" and '
                                              f'{sorted(other)[0]} to "{noun}"'))
     return faults
+
+
+def check_figure_events(claim: Doc, quote: Doc) -> list[Fault]:
+    """A number the quote gives to one event and the claim to another that the quote gives a
+    number of its own ("found lead in 50 samples" against "tested 50 samples and found lead in 3")."""
+    verbs = {_key(t): v.lemma_.lower() for t in _figures(quote) if (v := _verb(t)) is not None}
+    counted = {lemma for lemma in verbs.values()}
+    for num in _figures(claim):
+        mine, theirs = _verb(num), verbs.get(_key(num))
+        if mine is None or theirs is None or mine.lemma_.lower() == theirs:
+            continue
+        if mine.lemma_.lower() in counted:
+            other = next(k for k, lemma in verbs.items() if lemma == mine.lemma_.lower())
+            return [Fault("roles", f'the quote gives {num.text} to "{theirs}" and {other} to "{mine.lemma_}"')]
+    return []
