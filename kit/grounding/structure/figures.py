@@ -79,16 +79,24 @@ def check_counts(claim: Doc, text: Doc) -> list[Fault]:
     return faults
 
 
+def _count(t: Token) -> bool:
+    """A figure that counts a thing ("50 samples"), not a date, a time or part of a name ("Flight 447")."""
+    return t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ not in ("DATE", "TIME")
+
+
 def check_figure_events(claim: Doc, quote: Doc) -> list[Fault]:
-    """A number the quote gives to one event and the claim to another that the quote gives a
-    number of its own ("found lead in 50 samples" against "tested 50 samples and found lead in 3")."""
-    verbs = {_key(t): v.lemma_.lower() for t in _figures(quote) if (v := _verb(t)) is not None}
-    counted = {lemma for lemma in verbs.values()}
-    for num in _figures(claim):
-        mine, theirs = _verb(num), verbs.get(_key(num))
-        if mine is None or theirs is None or mine.lemma_.lower() == theirs:
+    """A count of a thing the quote gives to one event and the claim to another event, one the
+    quote gives a figure of its own ("found lead in 50 samples" against "tested 50 samples and
+    found lead in 3 of them")."""
+    figures = [t for t in _figures(quote) if t.ent_type_ not in ("DATE", "TIME")]
+    for num in (t for t in _figures(claim) if _count(t)):
+        mine = _verb(num)
+        same = [t for t in figures if _key(t) == _key(num) and _count(t) and t.head.lemma_ == num.head.lemma_]
+        theirs = [v for t in same if (v := _verb(t)) is not None]
+        if mine is None or not theirs or any(v.lemma_ == mine.lemma_ for v in theirs):
             continue
-        if mine.lemma_.lower() in counted:
-            other = next(k for k, lemma in verbs.items() if lemma == mine.lemma_.lower())
-            return [Fault("roles", f'the quote gives {num.text} to "{theirs}" and {other} to "{mine.lemma_}"')]
+        own = [t for t in figures if _key(t) != _key(num) and (v := _verb(t)) is not None and v.lemma_ == mine.lemma_]
+        if own:
+            return [Fault("roles", f'the quote gives {num.text} to "{theirs[0].lemma_}" and {own[0].text} '
+                                   f'to "{mine.lemma_}"')]
     return []
