@@ -24,7 +24,7 @@ from kit.llm.openai import OpenAIChat
 from tests.llm_server import LlamaServer
 
 CANARY = "sk-canary-llama-5a7e2c9d"
-CONTEXT = 768  # small on purpose: the 5-passage answer prompt over the seeds (≈ 900 tokens) overflows it
+CONTEXT = 1024  # small on purpose: the 5-passage answer prompt over the seeds (≈ 1,250 tokens) overflows it
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
