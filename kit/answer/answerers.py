@@ -53,7 +53,7 @@ from kit.grounding.pointers import repointed
 from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
-from kit.llm.prompts import load_prompt, passage_sentences, render_numbered_passages
+from kit.llm.prompts import load_prompt, numbered_block, passage_sentences, render_numbered_passages
 from kit.results import Answer
 from kit.text import is_statement, key_term_coverage, keywords, plural, sentences, table_header
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
@@ -271,7 +271,7 @@ class LLMAnswerer:
         def render(sent: list[Hit]) -> tuple[str, str]:
             return prompt.render(question=question, passages=render_numbered_passages(sent))
 
-        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA)
+        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA, numbered_block)
         hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
         cut_off = result.finish_reason == "length"
         reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off, _sentence_of(hits))

@@ -51,23 +51,28 @@ def fixed_tokens(backend: ChatBackend, parts: Sequence[str]) -> int:
     return sum(backend.count_tokens(p) + MESSAGE_OVERHEAD for p in parts)
 
 
-def pack_passages(backend: ChatBackend, parts: Sequence[str], hits: Sequence[Hit], shrink: float = 1.0) -> Packed:
-    """Hits that fit next to the prompt's fixed `parts`, in order; one may be cut at a sentence end."""
+Block = Callable[[Chunk, int], str]  # one passage as the prompt shows it, under its key
+
+
+def pack_passages(backend: ChatBackend, parts: Sequence[str], hits: Sequence[Hit], shrink: float = 1.0,
+                  block: Block = passage_block) -> Packed:
+    """Hits that fit next to the prompt's fixed `parts`, in order, each costed as `block` shows it;
+    one may be cut at a sentence end."""
     capacity = room(backend, shrink)
     used = fixed_tokens(backend, parts)
     if used >= capacity:
         raise too_long(backend, f"the instructions and question alone need {used} tokens")
     packed = Packed([], used)
     for n, hit in enumerate(hits):
-        cost = backend.count_tokens(passage_block(hit.chunk, n + 1))
+        cost = backend.count_tokens(block(hit.chunk, n + 1))
         if used + cost <= capacity:
             packed.hits.append(hit)
             used += cost
             continue
-        cut = cut_to_fit(backend, hit.chunk, capacity - used, n + 1)
+        cut = cut_to_fit(backend, hit.chunk, capacity - used, n + 1, block)
         if cut is not None:
             packed.hits.append(replace(hit, chunk=cut))
-            used += backend.count_tokens(passage_block(cut, n + 1))
+            used += backend.count_tokens(block(cut, n + 1))
             packed.notes.append(f"passage {n + 1} ({hit.chunk.path}) was cut at a sentence boundary to fit "
                                 f"the model's context ({backend.context_window} tokens)")
         left = len(hits) - len(packed.hits)
@@ -81,7 +86,8 @@ def pack_passages(backend: ChatBackend, parts: Sequence[str], hits: Sequence[Hit
     return packed
 
 
-def cut_to_fit(backend: ChatBackend, chunk: Chunk, budget: int, key: int = 1) -> Chunk | None:
+def cut_to_fit(backend: ChatBackend, chunk: Chunk, budget: int, key: int = 1,
+               block: Block = passage_block) -> Chunk | None:
     """The longest run of whole leading sentences of `chunk` within `budget` tokens, as a chunk
     whose span still matches its text (so citations into it stay exact); None if too little fits."""
     if budget < MIN_CUT_TOKENS:
@@ -91,7 +97,7 @@ def cut_to_fit(backend: ChatBackend, chunk: Chunk, budget: int, key: int = 1) ->
     while lo <= hi:  # binary search: a few tokenizer calls instead of one per sentence
         mid = (lo + hi) // 2
         candidate = chunk.head(ends[mid])
-        if backend.count_tokens(passage_block(candidate, key)) <= budget:
+        if backend.count_tokens(block(candidate, key)) <= budget:
             best, lo = candidate, mid + 1
         else:
             hi = mid - 1
@@ -143,11 +149,13 @@ def line_groups(backend: ChatBackend, parts: Sequence[str], lines: Sequence[str]
 
 
 def fit_and_call(backend: ChatBackend, render: Callable[[list[Hit]], tuple[str, str]], hits: Sequence[Hit],
-                 trace: Trace, json_schema: dict[str, Any] | None = None) -> tuple[ChatResult, Packed]:
-    """Pack `hits` into the prompt `render` builds, call the backend, and return the reply with
-    what was packed. A context overflow the server still reports gets one retry in 3/4 of the room."""
+                 trace: Trace, json_schema: dict[str, Any] | None = None,
+                 block: Block = passage_block) -> tuple[ChatResult, Packed]:
+    """Pack `hits` into the prompt `render` builds (each passage costed as `block`, the form
+    `render` gives it), call the backend, and return the reply with what was packed. A context
+    overflow the server still reports gets one retry in 3/4 of the room."""
     for shrink in (1.0, RETRY_SHRINK):
-        packed = pack_passages(backend, render([]), hits, shrink)
+        packed = pack_passages(backend, render([]), hits, shrink, block)
         system, user = render(packed.hits)
         trace.counted_prompt_tokens = packed.counted_tokens
         trace.passage_ids = [h.chunk.id for h in packed.hits]
