@@ -232,3 +232,21 @@ def test_a_cause_whose_side_the_parser_lost_still_counts() -> None:
     assert not [f for f in compare(claim, quote) if f.kind == "causal"]
     assert [f.kind for f in compare("The $4 million repair triggered a strike by the crews.", quote)
             if f.kind == "causal"] == ["causal"]
+
+
+@pytest.mark.parametrize("claim, quote, moved", [
+    ("The lab found lead in 50 samples.", "The lab tested 50 samples and found lead in 3 of them.", True),
+    ("Police arrested 40 people.", "Police questioned 40 people and arrested 12 of them.", True),
+    ("Police arrested 12 people and questioned 40 witnesses.", "Police questioned 40 witnesses and arrested 12 people.",
+     False),
+    ("Wreckage of Air France Flight 447 was found 650 km away.",
+     "Searchers found wreckage 650 km away, confirmed as Air France Flight 447.", False),  # a number in a name
+    ("The first convoy was destroyed on May 25.", "Militants tried again on May 29, after the convoy of May 25 "
+     "was destroyed.", False),  # dates are not counts
+])
+def test_a_count_moved_to_another_event_of_the_quote_is_a_roles_fault(claim: str, quote: str, moved: bool) -> None:
+    from kit.grounding.structure.figures import check_figure_events
+    from kit.grounding.structure.parser import parse
+
+    faults = check_figure_events(parse(claim), parse(quote))
+    assert bool(faults) is moved and all(f.kind == "roles" for f in faults)

@@ -79,16 +79,21 @@ def check_counts(claim: Doc, text: Doc) -> list[Fault]:
     return faults
 
 
+# Entities a figure may sit in and still be an amount; in any other (a date, a time, "Air France
+# Flight 447", "Airbus A330-200") it is part of a name or a moment.
+AMOUNTS = ("", "CARDINAL", "QUANTITY", "PERCENT", "MONEY")
+
+
 def _count(t: Token) -> bool:
-    """A figure that counts a thing ("50 samples"), not a date, a time or part of a name ("Flight 447")."""
-    return t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ not in ("DATE", "TIME")
+    """A figure that counts a thing ("50 samples"), not a date, a time or part of a name."""
+    return t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ in AMOUNTS
 
 
 def check_figure_events(claim: Doc, quote: Doc) -> list[Fault]:
     """A count of a thing the quote gives to one event and the claim to another event, one the
     quote gives a figure of its own ("found lead in 50 samples" against "tested 50 samples and
     found lead in 3 of them")."""
-    figures = [t for t in _figures(quote) if t.ent_type_ not in ("DATE", "TIME")]
+    figures = [t for t in _figures(quote) if t.ent_type_ in AMOUNTS]
     for num in (t for t in _figures(claim) if _count(t)):
         mine = _verb(num)
         same = [t for t in figures if _key(t) == _key(num) and _count(t) and t.head.lemma_ == num.head.lemma_]
