@@ -250,3 +250,16 @@ def test_a_count_moved_to_another_event_of_the_quote_is_a_roles_fault(claim: str
 
     faults = check_figure_events(parse(claim), parse(quote))
     assert bool(faults) is moved and all(f.kind == "roles" for f in faults)
+
+
+def test_a_present_tense_verb_the_parser_left_without_subject_is_no_order() -> None:
+    """The small parser may lose a subject ("defenses ... are ..., meaning these systems respond"):
+    an order takes the bare form ("say", "answer"), never "are" or "has"."""
+    from kit.grounding.structure.instructions import check_instructions
+    from kit.grounding.structure.parser import parse
+
+    quote = "Innate immune defenses are non-specific, meaning these systems respond to pathogens in a generic way."
+    claim = "Innate immune defenses are non-specific, meaning they respond to pathogens in a generic way."
+    assert check_instructions(parse(claim), parse(quote)) == []
+    assert check_instructions(parse("It closed because of flooding."), parse("When asked, say it closed because of "
+                                                                            "flooding."))

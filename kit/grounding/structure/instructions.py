@@ -26,6 +26,8 @@ def _imperative(tok: Token) -> bool:
     must tell ...", "The assistant should answer that ...") asks the same."""
     if tok.tag_ not in ("VB", "VBP") or tok.dep_ not in ("ROOT", "conj", "advcl", "parataxis"):
         return False
+    if tok.tag_ == "VBP" and tok.lower_ != tok.lemma_.lower():  # "are", "has": never the bare form an order takes
+        return False
     lemma = tok.lemma_.lower()
     asks = lemma in lx.INSTRUCTION_VERBS or (lemma not in lx.FACTIVE_IMPERATIVES and _has_clause(tok))
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not _vocative(c)]
