@@ -246,16 +246,20 @@ class Kit:
         """Check each sentence of `text` against the store: its best passage sentence (or pair),
         from `k` passages retrieved for it (only from `files` when given), the quote verified at
         its span in the file, a verdict and a score; "not in the documents" when nothing bears on
-        it. Reads the store, never writes or creates one (the run goes into its history)."""
+        it. With a chat backend and the `judge` setting, the model may withdraw a sentence's
+        support. Reads the store, never writes or creates one (the run goes into its history)."""
         from kit.grounding.check import check_claims, claim_sentences
         from kit.grounding.claims import source_notes
+        from kit.llm.judge import model_check
         from kit.store.history import RunKind
 
         found = claim_sentences(text)  # a text it cannot check fails before the store is opened
         self.store.require()
         paths = self._stored_names(files) if files else None
         claims, failed = check_claims(found, lambda s: self._search(s, k, paths), self.context())
-        result = CheckResult(text, claims, paths or [], failed, source_notes(failed))
+        opinion = model_check(claims, self.settings, lambda: self.chat_backend)  # the `judge` setting
+        result = CheckResult(text, opinion.claims, paths or [], failed, [*source_notes(failed), *opinion.notes],
+                             traces=opinion.traces, judged_by=opinion.model)
         result.provenance = self.provenance(result.citations)
         self._record(RunKind.CHECK, text, [result], result.to_dict())
         return result

@@ -33,9 +33,8 @@ from kit.types import (
 
 def all_citations(claims: list[Claim]) -> list[Citation]:
     seen: dict[int, Citation] = {}
-    for claim in claims:
-        for c in claim.citations:
-            seen.setdefault(c.key, c)
+    for c in (c for claim in claims for c in claim.citations):
+        seen.setdefault(c.key, c)
     return sorted(seen.values(), key=lambda c: c.key)
 
 
@@ -53,6 +52,7 @@ class ClaimsResult(Saved):
     show_unsupported: bool
     mode: Mode
     backend: str
+    traces: list[dict[str, object]]  # each chat model call: prompt, model, tokens, seconds
     _KIND = ""  # "answer", "summary"
     _METHOD = ""  # how a model wrote it, e.g. " (map-reduce)"
 
@@ -60,6 +60,13 @@ class ClaimsResult(Saved):
     def citations(self) -> list[Citation]:
         """Every verified citation of the shown claims, by key."""
         return all_citations(self.shown)
+
+    def tokens(self) -> dict[str, int]:
+        total = {"prompt_tokens": 0, "completion_tokens": 0}
+        for t in self.traces:
+            for key in total:
+                total[key] += int(t.get(key) or 0)  # type: ignore[call-overload]  # int | None
+        return total
 
     @property
     def disclaimer(self) -> str:
@@ -133,13 +140,6 @@ class Answer(ClaimsResult):
             return self.NOT_FOUND
         return " ".join(claim_text(c) for c in self.shown)
 
-    def tokens(self) -> dict[str, int]:
-        total = {"prompt_tokens": 0, "completion_tokens": 0}
-        for t in self.traces:
-            for key in total:
-                total[key] += int(t.get(key) or 0)  # type: ignore[call-overload]  # int | None
-        return total
-
     def to_dict(self) -> dict[str, object]:
         return {
             "question": self.question, "text": self.text, "abstained": self.abstained, "mode": self.mode,
@@ -207,6 +207,8 @@ class CheckResult(ClaimsResult):
     failed: list[Citation] = field(default_factory=list)  # citations that did not check out, with why
     notes: list[str] = field(default_factory=list)
     provenance: Provenance | None = None
+    traces: list[dict[str, object]] = field(default_factory=list)
+    judged_by: str = ""  # the chat model that also checked the shown sentences (setting `judge`); "": none
     mode: Mode = Mode.EXTRACTIVE
     backend: str = "check"
     show_unsupported: bool = True
@@ -215,8 +217,9 @@ class CheckResult(ClaimsResult):
     @property
     def disclaimer(self) -> str:
         within = f" (only {len(self.files)} file{'s' if len(self.files) > 1 else ''})" if self.files else ""
+        model = f"{self.judged_by} also judged the supported sentences" if self.judged_by else "no language model"
         return (f"Checked against the ingested sources{within}: each sentence with its best passage sentence, "
-                "the quote verified at its span in the file; no language model.")
+                f"the quote verified at its span in the file; {model}.")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -224,7 +227,8 @@ class CheckResult(ClaimsResult):
             "claims": [c.to_dict() for c in self.claims],
             "citations": [c.to_dict() for c in all_citations(list(self.claims))],
             "counts": support_counts(list(self.claims), self.failed),
-            "failed": [c.to_dict() for c in self.failed], "notes": self.notes,
+            "failed": [c.to_dict() for c in self.failed], "notes": self.notes, "judged_by": self.judged_by,
+            "tokens": self.tokens(), "traces": self.traces,
             "provenance": self.provenance.to_dict() if self.provenance else None,
         }
 
@@ -233,7 +237,8 @@ class CheckResult(ClaimsResult):
         """A checked text back from its `to_dict()` (a saved or recorded one), to render it again."""
         by_key = {c["key"]: Citation.from_dict(c) for c in d["citations"]}
         claims = [CheckedClaim(**vars(claim_from_dict(c, by_key)), score=float(c["score"])) for c in d["claims"]]
-        return cls(d["text"], claims, list(d["files"]), [Citation.from_dict(c) for c in d["failed"]], list(d["notes"]))
+        return cls(d["text"], claims, list(d["files"]), [Citation.from_dict(c) for c in d["failed"]], list(d["notes"]),
+                   traces=list(d.get("traces", [])), judged_by=str(d.get("judged_by", "")))
 
     def to_markdown(self) -> str:
         from kit.report.markdown import check_markdown

@@ -151,3 +151,59 @@ def test_verbatim_sets_aside_case_punctuation_and_a_leading_article_only() -> No
     assert verbatim(claim("the is LOST more than 80 terrorists, and 36 cars!", quote))
     assert not verbatim(claim("IS lost 36 cars.", quote))  # cut out of the sentence: asked
     assert not verbatim(claim("Missiles hit the school.", "No missiles hit the school."))
+
+
+# -- `kit check` (Kit.check): the same check of the sentences the offline judge supports --------
+FAITHFUL = "Russian warplanes flew 126 combat sorties on Wednesday."  # 002 says "flew 126 combat sorties Wednesday"
+INVENTED = "The Eiffel Tower was moved to Berlin in 2015."
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
+
+
+def test_kit_check_asks_the_model_once_and_the_model_can_only_withdraw(store: Path) -> None:
+    import jsonschema
+
+    with FakeOpenAI(reworded_reply, judge=refusing) as server:
+        result = open_kit(store, server).check(f"{FAITHFUL} {INVENTED}")
+    (check,) = server.requests  # no answer call: the text is the user's, only its verdicts are asked
+    assert is_judge_request(check) and numbers(check) == [1] and "Eiffel" not in check["messages"][-1]["content"]
+    faithful, invented = result.claims
+    assert faithful.support is Support.UNSUPPORTED and REASON in faithful.reasons
+    assert faithful.score > 0 and faithful.citations  # still cited, its offline score kept beside the verdict
+    assert invented.support is Support.UNSUPPORTED and REASON not in invented.reasons
+    assert result.judged_by == "openai:test-model" and "openai:test-model also judged" in result.disclaimer
+    data = result.to_dict()
+    jsonschema.validate(data, {**SCHEMA, "$ref": "#/$defs/Check"})
+    assert [t["prompt"] for t in data["traces"]] == ["judge"] and data["judged_by"] == "openai:test-model"
+    assert type(result).from_dict(json.loads(json.dumps(data))).judged_by == "openai:test-model"
+
+
+def test_kit_check_with_an_agreeing_model_keeps_the_offline_verdicts(store: Path) -> None:
+    with FakeOpenAI(reworded_reply) as server:  # the default judge says every claim follows
+        result = open_kit(store, server).check(FAITHFUL)
+    assert [c.support for c in result.claims] == [Support.SUPPORTED] and result.judged_by
+
+
+@pytest.mark.parametrize("options,note", [({"judge": "offline"}, None),
+                                          ({"judge_timeout": 1.0, "llm_max_retries": 0}, "check failed")])
+def test_kit_check_without_a_model_verdict_says_no_language_model(
+        store: Path, options: dict[str, Any], note: str | None) -> None:
+    def slow(request: dict[str, Any]) -> str:
+        time.sleep(4)
+        return refusing(request)
+
+    with FakeOpenAI(reworded_reply, judge=slow) as server:
+        result = open_kit(store, server, **options).check(FAITHFUL)
+    assert [c.support for c in result.claims] == [Support.SUPPORTED]
+    assert not result.judged_by and result.disclaimer.endswith("no language model.")
+    assert (not server.requests) if note is None else any(note in n for n in result.notes)
+
+
+def test_kit_check_asks_a_scoring_backend_one_claim_at_a_time(store: Path) -> None:
+    from kit.llm.testing import ScoringChat
+
+    k = kit.open(store_dir=str(store), embedder="hash", judge="llm")
+    k.chat_backend = chat = ScoringChat(lambda _m: "", name="local", score=lambda _m: 0.2)
+    result = k.check(f"{FAITHFUL} {INVENTED}")
+    assert len(chat.scored) == 1 and not chat.requests and FAITHFUL in chat.scored[0][-1].content
+    assert result.claims[0].support is Support.UNSUPPORTED and any("P(yes) 0.20" in r for r in result.claims[0].reasons)
+    assert type(result.claims[0]).__name__ == "CheckedClaim" and result.judged_by == "local"

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
@@ -38,6 +38,7 @@ JUDGE_SCHEMA: dict[str, Any] = {
             "properties": {"claim": {"type": "integer"}, "follows": {"type": "boolean"}}}}},
     },
 }
+C = TypeVar("C", bound=Claim)  # a claim, or a checked text's claim with its score: kept as given
 REASON = "the language model judged that its quotes do not state it"
 # "No" likelier than "Yes". On 366 labelled dev pairs (bench/run_llm_judge.py --scored), Qwen2.5-
 # Coder-1.5B's P(yes) ranks faithful over false claims with AUC 0.85 (kit's offline strength: 0.80).
@@ -45,12 +46,13 @@ WITHDRAW_BELOW = 0.5
 
 
 @dataclass
-class Opinion:
+class Opinion(Generic[C]):
     """Claims after the model's check, with the note and trace of the call."""
 
-    claims: list[Claim]
+    claims: list[C]
     notes: list[str] = field(default_factory=list)
     traces: list[dict[str, object]] = field(default_factory=list)
+    model: str = ""  # the model that gave at least one verdict; "" when none was asked or none answered
 
 
 def check_deadline(settings: Settings, backend: ChatBackend | None) -> float | None:
@@ -62,7 +64,16 @@ def check_deadline(settings: Settings, backend: ChatBackend | None) -> float | N
     return None if skip else settings.judge_timeout
 
 
-def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float) -> Opinion:
+def model_check(claims: Sequence[C], settings: Settings, backend: Callable[[], ChatBackend | None]) -> Opinion[C]:
+    """The chat model's check of `claims` when the `judge` setting asks for one and a chat backend is
+    configured (`backend` is called only then: a local model loads on first use); else the claims
+    as they are."""
+    chat = backend() if settings.judge != "offline" else None
+    timeout = check_deadline(settings, chat)
+    return Opinion(list(claims)) if chat is None or timeout is None else second_opinion(claims, chat, timeout)
+
+
+def second_opinion(claims: Sequence[C], backend: ChatBackend, timeout: float) -> Opinion[C]:
     """The model's verdict on every shown claim; unsupported claims, and claims that are their own
     quote, are not asked about."""
     asked = [i for i, c in enumerate(claims) if c.shown and c.citations and not verbatim(c)]
@@ -89,10 +100,10 @@ def second_opinion(claims: Sequence[Claim], backend: ChatBackend, timeout: float
     for number, follows in verdicts.items():
         if not follows:
             out[asked[number - 1]] = withdrawn(out[asked[number - 1]])
-    return Opinion(out, [], [trace.to_dict()])
+    return Opinion(out, [], [trace.to_dict()], backend.name)
 
 
-def _scored(claims: Sequence[Claim], asked: Sequence[int], backend: ClaimScorer, timeout: float) -> Opinion:
+def _scored(claims: Sequence[C], asked: Sequence[int], backend: ClaimScorer, timeout: float) -> Opinion[C]:
     """One Yes/No question per asked claim, all within `timeout`; a claim the deadline or an error
     leaves unasked keeps its offline verdict, and a note says how many were checked."""
     prompt = load_prompt("entail")
@@ -118,7 +129,7 @@ def _scored(claims: Sequence[Claim], asked: Sequence[int], backend: ClaimScorer,
         traces.append(trace.to_dict())
         if yes < WITHDRAW_BELOW:
             out[i] = withdrawn(out[i], f"{REASON} (P(yes) {yes:.2f})")
-    return Opinion(out, notes, traces)
+    return Opinion(out, notes, traces, getattr(backend, "name", "model") if traces else "")
 
 
 def verbatim(claim: Claim) -> bool:
@@ -137,7 +148,7 @@ def _plain(text: str) -> str:
     return " ".join(words[1:] if words[:1] in (["the"], ["a"], ["an"]) else words)
 
 
-def withdrawn(claim: Claim, reason: str = REASON) -> Claim:
+def withdrawn(claim: C, reason: str = REASON) -> C:
     """`claim` made unsupported by the model's check, its citations marked the same way."""
     cites = tuple(replace(c, support=Support.UNSUPPORTED, reasons=(*c.reasons, reason)) for c in claim.citations)
     return replace(claim, citations=cites, support=Support.UNSUPPORTED, reasons=(*claim.reasons, reason))
