@@ -258,3 +258,24 @@ def test_a_number_that_counts_something_else_does_not_answer_how_many(store: Pat
     assert answer.abstained and not answer.shown and [c.text for c in answer.off_question] == [fined]
     assert answer.off_question[0].reasons == (
         "not an answer to the question: no number in it counts what was asked ('how many firms colluded')",)
+
+
+def test_a_claim_copied_from_the_escaped_passage_says_what_the_file_says(tmp_path: Path) -> None:
+    """The prompt shows "&" as "&amp;" (a document cannot close its passage block); a model that
+    copies the sentence as shown writes "&amp;", and kit reads it back as the file's "&"
+    (Qwen2.5-Coder-1.5B on the seeds: "Civil Council &amp; Arab tribal elders..." was hidden)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "yard.txt").write_text("Harris & Sons built the ferry in 1998 for 3 <4 million> euros.\n", encoding="utf-8")
+    kit.open(store_dir=str(tmp_path / "store"), embedder="hash").ingest(folder)
+
+    def copying(request: dict[str, Any]) -> str:
+        key = key_of(request, "ferry")
+        shown = numbered(request, key)[1]
+        assert "Harris &amp; Sons" in shown and "&lt;4 million&gt;" in shown  # what the model sees
+        return json.dumps({"claims": [{"passage": key, "sentence": 1, "text": shown}], "not_in_documents": False})
+
+    answer, _ = ask(tmp_path / "store", copying, "Who built the ferry?")
+    (claim,) = answer.claims
+    assert claim.text == "Harris & Sons built the ferry in 1998 for 3 <4 million> euros."
+    assert claim.support is Support.SUPPORTED and not answer.abstained, claim.reasons

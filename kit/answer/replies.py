@@ -22,6 +22,7 @@ from typing import Any
 from kit.grounding.citations import strip_markers
 from kit.grounding.claims import Draft, answer_drafts
 from kit.llm.base import json_object
+from kit.llm.prompts import copied
 
 # Bounded: a small model under a grammar can repeat one claim until the token limit (the 0.5B
 # model did at 512 tokens); three claims answer any question kit is asked, four leave room.
@@ -96,7 +97,7 @@ def _drafts(items: list[Any], sentence_of: SentenceOf = _no_sentences) -> list[D
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             continue
-        body = strip_markers(item["text"], set())
+        body = copied(strip_markers(item["text"], set()))
         if not any(ch.isalnum() for ch in body):
             continue
         key = _key(item.get("passage"))

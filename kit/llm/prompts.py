@@ -91,6 +91,12 @@ def passage_block(chunk: Chunk, key: int) -> str:
             f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
 
 
+def copied(text: str) -> str:
+    """Text a model copied out of passages as `passage_block` and `numbered_block` show them, with
+    their escapes undone: the prompt says "&amp;" where the file says "&"."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def render_passages(hits: Sequence[Hit]) -> str:
     """Passages as delimited data blocks, keyed 1..n in hit order."""
     return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")

@@ -33,7 +33,7 @@ from kit.grounding.structure.instructions import asks_to_say
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
 from kit.llm.judge import second_opinion
-from kit.llm.prompts import load_prompt, render_passages
+from kit.llm.prompts import copied, load_prompt, render_passages
 from kit.results import Topic, TopicSummary
 from kit.text import key_term_coverage, keywords, plural
 from kit.topics.agreement import compare
@@ -273,7 +273,8 @@ def _draft(item: dict[str, Any]) -> Draft:
     """A map sentence: its text, the passage keys of its quotes, and the quotes."""
     pairs = [(q.get("passage"), str(q.get("quote") or "")) for q in _quotes(item)]
     keys = tuple(dict.fromkeys(k for k, _ in pairs if isinstance(k, int)))
-    return Draft(item["text"].strip(), keys, tuple((k, q) for k, q in pairs if isinstance(k, int) and q.strip()))
+    quotes = tuple((k, q) for k, q in pairs if isinstance(k, int) and q.strip())
+    return Draft(copied(item["text"]).strip(), keys, quotes)
 
 
 def _quotes(item: dict[str, Any]) -> list[dict[str, Any]]:
