@@ -266,7 +266,8 @@ def test_a_claim_copied_from_the_escaped_passage_says_what_the_file_says(tmp_pat
     (Qwen2.5-Coder-1.5B on the seeds: "Civil Council &amp; Arab tribal elders..." was hidden)."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "yard.txt").write_text("Harris & Sons built the ferry in 1998 for 3 <4 million> euros.\n", encoding="utf-8")
+    sentence = "Harris & Sons built the ferry in 1998 for 3 <4 million> euros."
+    (folder / "yard.txt").write_text(sentence + "\n", encoding="utf-8")
     kit.open(store_dir=str(tmp_path / "store"), embedder="hash").ingest(folder)
 
     def copying(request: dict[str, Any]) -> str:
@@ -277,5 +278,19 @@ def test_a_claim_copied_from_the_escaped_passage_says_what_the_file_says(tmp_pat
 
     answer, _ = ask(tmp_path / "store", copying, "Who built the ferry?")
     (claim,) = answer.claims
-    assert claim.text == "Harris & Sons built the ferry in 1998 for 3 <4 million> euros."
+    assert claim.text == sentence
     assert claim.support is Support.SUPPORTED and not answer.abstained, claim.reasons
+
+
+def test_a_claim_sharing_no_word_with_a_what_question_does_not_answer_it(store: Path) -> None:
+    """"What is..." asks for no kind of answer kit can look for, so the question's own words tie a
+    claim to it: a true sentence of the right passage that holds none of them is listed apart
+    (Qwen2.5-Coder-1.5B answered "What is the population of Palmyra?" with "The statement continued,
+    'The Russian Aerospace Forces hit the detected targets.'")."""
+    appeal = "The companies said they would not appeal the decision."
+    fined = "The regulator fined them 40 million euros on Tuesday."
+    answer, _ = ask(store, claims_reply((appeal, appeal, "regulator"), (fined, fined, "regulator")),
+                    "What did the regulator do about the prices?")
+    assert [c.text for c in answer.shown] == [fined] and [c.text for c in answer.off_question] == [appeal]
+    assert answer.off_question[0].reasons == (
+        "not an answer to the question: neither it nor its quote holds a word of the question",)
