@@ -282,15 +282,14 @@ def test_a_claim_copied_from_the_escaped_passage_says_what_the_file_says(tmp_pat
     assert claim.support is Support.SUPPORTED and not answer.abstained, claim.reasons
 
 
-def test_a_claim_sharing_no_word_with_a_what_question_does_not_answer_it(store: Path) -> None:
-    """"What is..." asks for no kind of answer kit can look for, so the question's own words tie a
-    claim to it: a true sentence of the right passage that holds none of them is listed apart
-    (Qwen2.5-Coder-1.5B answered "What is the population of Palmyra?" with "The statement continued,
-    'The Russian Aerospace Forces hit the detected targets.'")."""
+def test_a_question_about_a_measure_asks_for_a_number(store: Path) -> None:
+    """"What is the population of ...?" asks for a number, like "how many": a true sentence of the
+    right passage without one is listed apart (Qwen2.5-Coder-1.5B answered "What is the population
+    of Palmyra?" with "The statement continued, 'The Russian Aerospace Forces hit the detected targets.'")."""
     appeal = "The companies said they would not appeal the decision."
     fined = "The regulator fined them 40 million euros on Tuesday."
     answer, _ = ask(store, claims_reply((appeal, appeal, "regulator"), (fined, fined, "regulator")),
-                    "What did the regulator do about the prices?")
+                    "What was the size of the fine the regulator gave the firms?")
     assert [c.text for c in answer.shown] == [fined] and [c.text for c in answer.off_question] == [appeal]
     assert answer.off_question[0].reasons == (
-        "not an answer to the question: neither it nor its quote holds a word of the question",)
+        "not an answer to the question: it gives no number the question does not already state",)
