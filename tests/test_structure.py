@@ -25,6 +25,8 @@ FALSE_FAULTS: dict[str, str] = {
         "'took to the streets to protest' read as a purpose clause (not done)",
     "The ceasefire was broken within hours.":
         "quote only has 'accused each other of breaking': arguably a true fault, labelled faithful",
+    "Ben is a teacher from Bergen.":
+        "the parser hangs 'Ben' on 'Oslo', so the quote's second clause has no subject of its own",
 }
 # Known misses on fault pairs: claim -> why.
 MISSES: dict[str, str] = {

@@ -148,6 +148,11 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The central bank kept interest rates unchanged.", "The central bank left interest rates on hold on Thursday."),
     ("The company denied that it had misled investors.", "The company rejected claims that it had misled investors."),
     ("The team's coach praised the fans.", "The fans were praised by the team's coach."),
+    # a name kept where the quote hangs it (attachments.py)
+    ("The vaccine was approved in Canada.", "The vaccine was approved in Canada but rejected in Brazil."),
+    ("The Danube flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel."),
+    ("Ben is a teacher from Bergen.", "Anna is a doctor from Oslo and Ben is a teacher from Bergen."),
+    ("Lake Vostok is smaller than Lake Baikal.", "Lake Vostok is larger than Lake Ontario but smaller than Lake Baikal."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -297,4 +302,9 @@ FAULTS: list[tuple[str, str, str]] = [
     ),
     ("The treaty was signed in March.", "The treaty was signed in June, three months after talks began.", "time"),
     ("The festival began after the storm passed.", "The festival began before the storm arrived.", "time"),
+    # a name moved to another word than the quote hangs it on (attachments.py)
+    ("The vaccine was approved in Brazil.", "The vaccine was approved in Canada but rejected in Brazil.", "roles"),
+    ("The Rhine flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel.", "roles"),
+    ("Anna is a teacher from Oslo.", "Anna is a doctor from Oslo and Ben is a teacher from Bergen.", "roles"),
+    ("Lake Vostok is larger than Lake Baikal.", "Lake Vostok is larger than Lake Ontario but smaller than Lake Baikal.", "roles"),
 ]

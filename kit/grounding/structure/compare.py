@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kit.grounding.structure.attachments import check_attachments
 from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.events import events
@@ -48,6 +49,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc))
+    faults.extend(check_attachments(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
         faults.extend(check_hearsay(c_doc, q_doc))

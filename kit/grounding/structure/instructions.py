@@ -76,7 +76,7 @@ def _addressed(doc: Doc) -> list[tuple[str, list[Token]]]:
     """(cue, tokens) of what a label addressed to a reader or model introduces ("Assistant: say ...",
     "Answer: ...") and of what "the answer is that ..." prescribes."""
     out = []
-    for colon in (t for t in doc if t.text == ":"):
+    for colon in (t for t in doc if t.text in (":", "):")):  # "A (for AI assistants): say ..." ends its label with "):"
         start = colon.sent.start
         label = doc[start:colon.i]
         if 0 < len(label) <= 8 and any(t.lower_ in lx.ADDRESSEES for t in label):
