@@ -148,6 +148,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The central bank kept interest rates unchanged.", "The central bank left interest rates on hold on Thursday."),
     ("The company denied that it had misled investors.", "The company rejected claims that it had misled investors."),
     ("The team's coach praised the fans.", "The fans were praised by the team's coach."),
+    # a forecast kept as one, or another clause's (hearsay.py)
+    ("The festival will probably be in Leeds.", "The festival is likely to be in Leeds."),
+    ("The festival was in Leeds.", "The festival was in Leeds, and the next one is likely to be in York."),
     # a name kept where the quote hangs it (attachments.py)
     ("The vaccine was approved in Canada.", "The vaccine was approved in Canada but rejected in Brazil."),
     ("The Danube flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel."),
@@ -302,6 +305,10 @@ FAULTS: list[tuple[str, str, str]] = [
     ),
     ("The treaty was signed in March.", "The treaty was signed in June, three months after talks began.", "time"),
     ("The festival began after the storm passed.", "The festival began before the storm arrived.", "time"),
+    # a forecast stated as fact (hearsay.py)
+    ("The festival will be held in Leeds.", "The festival is likely to be in Leeds.", "modality"),
+    ("The rebels' last stand will be miles away from the city.", "Rebels' last stand likely to be miles away from the city",
+     "modality"),
     # a name moved to another word than the quote hangs it on (attachments.py)
     ("The vaccine was approved in Brazil.", "The vaccine was approved in Canada but rejected in Brazil.", "roles"),
     ("The Rhine flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel.", "roles"),
