@@ -29,6 +29,7 @@ class Location:
 
     dir: Path
     found: bool
+    named: bool = False  # given by --store / KIT_STORE_DIR rather than looked for
 
     @property
     def base(self) -> Path:
@@ -98,7 +99,7 @@ def locate(store_dir: Path | None, cwd: Path | None = None) -> Location:
     here = Path(os.path.abspath(cwd or Path.cwd()))
     if store_dir is not None:
         path = Path(os.path.abspath(here / store_dir))
-        return Location(path, path.is_dir())
+        return Location(path, path.is_dir(), named=True)
     for folder in (here, *here.parents):
         if (folder / STORE_NAME).is_dir():
             return Location(folder / STORE_NAME, True)
@@ -111,6 +112,8 @@ def require(location: Location, cwd: Path | None = None) -> Location:
         return location
     if location.found:
         where = f"{shown(str(location.dir))} holds no kit store"
+    elif location.named:
+        where = f"no kit store at {shown(str(location.dir))}: there is no such folder"
     else:
         here = Path(os.path.abspath(cwd or Path.cwd()))
         where = f"no kit store in {shown(str(here))} or its parents"

@@ -161,6 +161,16 @@ def test_cli_read_without_a_store_is_one_line_and_creates_nothing(tmp_path: Path
         assert list(tmp_path.iterdir()) == []
 
 
+
+def test_a_named_store_that_does_not_exist_is_named_not_the_current_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such"
+    done = subprocess.run([sys.executable, "-m", "kit.cli", "ask", "why?", "--store", str(missing)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                          env={k: v for k, v in __import__("os").environ.items() if not k.startswith("KIT_")})
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"kit: error: no kit store at {missing}: there is no such folder; run `kit ingest")
+    assert list(tmp_path.iterdir()) == []
+
 # -- fingerprint -------------------------------------------------------------------------------------
 
 def test_collection_name_follows_everything_that_changes_vectors() -> None:
