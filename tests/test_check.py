@@ -251,7 +251,7 @@ def test_the_library_refuses_the_same_input(hash_seeds: Path) -> None:
 
 def test_check_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(tmp_path / "none", [FAITHFUL], capsys)
-    assert code == 1 and out == "" and err.count("\n") == 1 and "no kit store in" in err
+    assert code == 1 and out == "" and err.count("\n") == 1 and f"no kit store at {tmp_path / 'none'}" in err
     assert not (tmp_path / "none").exists()
 
 
