@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder, identity
-from kit.errors import EmptyStoreError, InputError, MissingExtraError, NotStoredError
+from kit.errors import EmptyStoreError, InputError, NotStoredError
 from kit.location import Location, is_url, locate, shown
 from kit.progress import Progress, Silent, Stage, progress_for
 from kit.results import Answer, CheckResult, ClaimsResult, Summaries, Topic, Topics, TopicSummary
@@ -186,11 +186,14 @@ class Kit:
         return self.retriever.search(query, k, flt)
 
     def ask(self, question: str, k: int | None = None, files: list[str] | None = None,
-            sections: list[Section] | None = None) -> Answer:
-        """A cited answer to `question`, or an honest "not in the documents"; recorded in the history."""
+            sections: list[Section] | None = None, progress: bool | Progress = False) -> Answer:
+        """A cited answer to `question`, or an honest "not in the documents"; recorded in the history.
+        `progress`: True shows a local model's prompt and reply tokens as it works (a bar on stderr)."""
         from kit.answer.followup import Turn
+        from kit.llm.listen import watching
 
-        return self._ask(Turn(question), k, files, sections)
+        with watching(progress_for(progress, "ask")):  # the bar (a notebook widget too) closes at the end
+            return self._ask(Turn(question), k, files, sections)
 
     def _ask(self, turn: Turn, k: int | None, files: list[str] | None, sections: list[Section] | None,
              session: str | None = None) -> Answer:
@@ -441,9 +444,6 @@ class Kit:
 
     def as_langchain_retriever(self, k: int = 5) -> Any:
         """This kit's search as a LangChain `BaseRetriever` (hits become LangChain Documents)."""
-        try:
-            from kit.integrations.langchain import KitLangChainRetriever
-        except ImportError:
-            raise MissingExtraError.needs("the LangChain retriever", "langchain") from None
+        from kit.integrations import langchain_retriever
 
-        return KitLangChainRetriever(kit=self, k=k)
+        return langchain_retriever(self, k)

@@ -5,6 +5,8 @@ An ingest reports `Stage.READ` (files read, cleaned and chunked, fast) then `Sta
 chunks embedded and written, where the time goes). `kit topics` reports `Stage.FETCH` (stored
 chunks and their vectors read), `Stage.CLUSTER` (the documents grouped, one step) and
 `Stage.LABEL` (topics labelled); `kit summarize` adds `Stage.SUMMARIZE` (a topic at a time).
+While a local model answers (`kit ask`), `Stage.PROMPT` counts the prompt tokens it has read and
+`Stage.WRITE` the tokens it has written so far (no total: a reply ends when the model ends it).
 The terminal and notebook bar is tqdm's (`tqdm.auto` draws a widget in Jupyter); the caller
 closes it on error, so an error never leaves a half-drawn bar, and it ends with one summary line
 named after the command. This module does no work of its own.
@@ -28,6 +30,8 @@ class Stage(StrEnum):
     CLUSTER = "cluster"  # documents (long ones in parts) grouped into topics, in one step
     LABEL = "label"  # topics labelled (shared phrases, headlines, an LLM label when configured)
     SUMMARIZE = "summarize"  # a summary written per topic
+    PROMPT = "prompt"  # a model reading its prompt (tokens; the cached prefix counted as read)
+    WRITE = "write"  # a model writing its reply (tokens so far; the total is not known)
 
 
 class Progress(Protocol):
@@ -55,7 +59,8 @@ class Silent:
 
 _UNITS = {Stage.READ: ("reading files", "file"), Stage.EMBED: ("embedding chunks", "chunk"),
           Stage.FETCH: ("reading vectors", "chunk"), Stage.CLUSTER: ("clustering", "part"),
-          Stage.LABEL: ("labelling topics", "topic"), Stage.SUMMARIZE: ("summarizing topics", "topic")}
+          Stage.LABEL: ("labelling topics", "topic"), Stage.SUMMARIZE: ("summarizing topics", "topic"),
+          Stage.PROMPT: ("reading the prompt", "token"), Stage.WRITE: ("writing the reply", "token")}
 
 
 class Bar:
@@ -73,11 +78,11 @@ class Bar:
 
         self._close()
         self.stage = stage
-        if total <= 0:
+        if total <= 0 and stage is not Stage.WRITE:
             return
         desc, unit = _UNITS[stage]
-        self.bar = tqdm(total=total, desc=desc, unit=unit, file=self.file, leave=False, dynamic_ncols=True,
-                        smoothing=0.1)
+        self.bar = tqdm(total=total if total > 0 else None, desc=desc, unit=unit, file=self.file, leave=False,
+                        dynamic_ncols=True, smoothing=0.1)
 
     def advance(self, n: int, item: str = "") -> None:
         if self.bar is not None:

@@ -30,7 +30,8 @@ from kit.llm.gguf import MAX_ITEMS, GGUFChat, bounded
 from kit.llm.gguf_file import choose_context, model_path, read_header
 from kit.results import Answer
 from kit.types import Citation, Mode, QuoteCheck, Support
-from tests.helpers import SEEDS, kit_free_env, run_kit
+from kit.progress import Stage
+from tests.helpers import SEEDS, Recording, kit_free_env, run_kit
 
 QUESTION = "How many cruise missiles did Russia launch on Friday?"
 UNANSWERABLE = "Which football club won the league in 2017?"
@@ -177,6 +178,21 @@ def assert_kit_guarantees(answer: Answer) -> None:
 def test_ask_through_the_real_model(gguf_kit: Kit, question: str) -> None:
     answer = gguf_kit.ask(question)
     assert_kit_guarantees(answer)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_an_answer_reports_the_prompt_tokens_read_and_each_token_written(gguf_kit: Kit) -> None:
+    progress = Recording()
+    answer = gguf_kit.ask(QUESTION, progress=progress)
+    trace = answer.traces[0]
+    starts = [(e[1], e[2]) for e in progress.events if e[0] == "start"]
+    assert [s for s, _ in starts] == [Stage.PROMPT, Stage.WRITE]
+    read = sum(e[2] for e in progress.stage(Stage.PROMPT))
+    assert 0 < read == starts[0][1] <= trace["prompt_tokens"]  # a prefix cached by an earlier call is not read again
+    written = sum(e[2] for e in progress.stage(Stage.WRITE))
+    assert all(e[2] == 1 for e in progress.stage(Stage.WRITE)) and 0 < written <= trace["completion_tokens"]
+    assert progress.events[-1][0] == "finish"  # the bar is closed when the answer is done
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kit.cli.common import FILTERS, LLM_OPTIONS, Command, format_from, open_kit, positive
+from kit.cli.common import FILTERS, LLM_OPTIONS, PROGRESS, Command, format_from, open_kit, positive, show_progress
 from kit.errors import InputError
 from kit.terminal import say
 from kit.text import plural
@@ -26,7 +26,8 @@ def search(args: argparse.Namespace) -> int:
 def ask(args: argparse.Namespace) -> int:
     from kit.report.text import answer_text
 
-    answer = open_kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections)
+    answer = open_kit(args).ask(args.question, k=args.k, files=args.files, sections=args.sections,
+                                progress=show_progress(args))
     say(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) if args.json else answer_text(answer))
     return 0
 
@@ -109,7 +110,7 @@ COMMANDS = {
     "ask": Command("answer a question with verified citations", ask, [
         (("question",), {"help": "the question"}),
         (("-k",), {"type": positive, "default": None, "help": "passages to read (default 5, KIT_TOP_K)"}),
-        *FILTERS, *LLM_OPTIONS,
+        *FILTERS, *LLM_OPTIONS, PROGRESS,
     ], 'kit ask "How many cruise missiles did Russia launch on Friday?"\n'
        '  kit ask "Who ordered the strikes?" --llm openai --model gpt-4o-mini --json\n'
        '  kit ask "Who ordered the strikes?" --base-url http://127.0.0.1:11434/v1 --model llama3.1'),

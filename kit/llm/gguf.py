@@ -29,6 +29,8 @@ from kit.errors import LLMConfigError, LLMError
 from kit.errors import LLMErrorKind as Kind
 from kit.llm.base import ChatResult, Message, status_kind, yes_share
 from kit.llm.gguf_file import GGUFInfo, choose_context, free_memory, model_error, model_path, read_header
+from kit.llm.listen import watcher
+from kit.progress import Progress, Stage
 from kit.terminal import safe
 
 # Greedy decoding: the same question gives the same reply, which keeps answers reproducible and
@@ -88,6 +90,7 @@ def _start(info: GGUFInfo, context: int, threads: int) -> _Loaded:
     params.model.path = str(info.path)
     params.n_ctx = context
     params.n_parallel = 1  # one slot holds the whole context; kit sends one prompt at a time
+    params.n_batch = 512  # = n_ubatch: the same work, and prompt progress every 512 tokens, not 2,048
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads
     # Threads sleep instead of spinning between steps: on a busy 2-core machine (load 5) spinning
     # threads starved each other, 63 prompt and 3 generated tokens/s, against 302 and 79 without.
@@ -168,10 +171,10 @@ class GGUFChat:
         request: dict[str, Any] = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": self.reply_tokens, "temperature": TEMPERATURE,
-            "stream": True, "stream_options": {"include_usage": True}}
+            "stream": True, "stream_options": {"include_usage": True}, "return_progress": True}
         if json_schema is not None:
             request["response_format"] = {"type": "json_schema", "json_schema": bounded(json_schema)}
-        stream = _Stream()
+        stream = _Stream(watcher())  # the caller's progress, read in the caller's context
         worker = threading.Thread(target=self._generate, args=(request, stream), daemon=True)
         _RUNNING[worker] = stream
         worker.start()
@@ -219,9 +222,13 @@ def _stop_running() -> None:
 
 
 class _Stream:
-    """Collects a streamed reply; the callback's True tells llama.cpp to stop."""
+    """Collects a streamed reply and reports its tokens to `watch`; the callback's True tells
+    llama.cpp to stop."""
 
-    def __init__(self) -> None:
+    def __init__(self, watch: Progress) -> None:
+        self.watch = watch
+        self.read = -1  # prompt tokens reported read; -1 before the first report
+        self.written = 0
         self.parts: list[str] = []
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] = {}
@@ -233,12 +240,33 @@ class _Stream:
         if "error" in chunk or "choices" not in chunk:
             self.error = chunk.get("error", chunk)
             return True
+        if isinstance(chunk.get("prompt_progress"), dict):
+            self._reading(chunk["prompt_progress"])
         for choice in chunk["choices"]:
-            self.parts.append((choice.get("delta") or {}).get("content") or "")
+            self._wrote((choice.get("delta") or {}).get("content") or "")
             self.finish_reason = choice.get("finish_reason") or self.finish_reason
         self.usage = chunk.get("usage") or self.usage
         self.timings = chunk.get("timings") or self.timings
         return self.cancel.is_set()
+
+    def _reading(self, progress: dict[str, Any]) -> None:
+        cached = int(progress.get("cache") or 0)
+        done = int(progress.get("processed") or 0) - cached
+        if self.read < 0:
+            self.watch.start(Stage.PROMPT, int(progress.get("total") or 0) - cached)
+            self.read = 0
+        if done > self.read:
+            self.watch.advance(done - self.read)
+            self.read = done
+
+    def _wrote(self, text: str) -> None:
+        if not text:
+            return
+        if not self.written:
+            self.watch.start(Stage.WRITE, 0)
+        self.parts.append(text)
+        self.written += 1  # one streamed piece per token
+        self.watch.advance(1)
 
     def result(self, chat: GGUFChat) -> ChatResult:
         if self.error is not None:
