@@ -28,9 +28,9 @@ from kit.errors import LLMConfigError, LLMError, LLMErrorKind
 from kit.llm.base import Message
 from kit.llm.gguf import MAX_CHARS, MAX_ITEMS, GGUFChat, bounded
 from kit.llm.gguf_file import choose_context, model_path, read_header
+from kit.progress import Stage
 from kit.results import Answer
 from kit.types import Citation, Mode, QuoteCheck, Support
-from kit.progress import Stage
 from tests.helpers import SEEDS, Recording, kit_free_env, run_kit
 
 QUESTION = "How many cruise missiles did Russia launch on Friday?"
