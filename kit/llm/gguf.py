@@ -1,10 +1,11 @@
 """The `gguf` chat backend: a GGUF model file run in this process by llama.cpp (xllamacpp).
 
 The file is checked first (`gguf_file`); the chat template and context length come from it and
-threads default to the machine's cores. The model loads once per process (one notice on stderr)
-and serves every later call; replies asked for JSON are constrained by the schema (llama.cpp
-turns it into a grammar). Token counts use the model's own tokenizer. A call ends within
-`llm_timeout`: the reply streams token by token and is cancelled at the deadline.
+threads are the cores free before each call (`cores`). The model loads once per process and
+thread count (one notice on stderr) and serves every later call; replies asked for JSON are
+constrained by the schema (llama.cpp turns it into a grammar). Token counts use the model's own
+tokenizer. A call ends within `llm_timeout`: the reply streams token by token and is cancelled at
+the deadline.
 This module does not pack prompts (see budget.py) or parse replies.
 """
 
@@ -14,7 +15,6 @@ import atexit
 import copy
 import importlib.util
 import json
-import os
 import secrets
 import sys
 import threading
@@ -28,7 +28,8 @@ from kit.config import Settings
 from kit.errors import LLMConfigError, LLMError
 from kit.errors import LLMErrorKind as Kind
 from kit.llm.base import ChatResult, Message, status_kind, yes_share
-from kit.llm.gguf_file import GGUFInfo, choose_context, free_memory, model_error, model_path, read_header
+from kit.llm.cores import ThreadChoice
+from kit.llm.gguf_file import GGUFInfo, choose_context, fits_again, free_memory, model_error, model_path, read_header
 from kit.llm.listen import watcher
 from kit.progress import Progress, Stage
 from kit.terminal import safe
@@ -78,11 +79,20 @@ _LOAD_LOCK = threading.Lock()
 
 def load(info: GGUFInfo, context: int, threads: int) -> _Loaded:
     """The llama.cpp server for this file, context and thread count, loaded once per process."""
-    key = (str(info.path.resolve()), context, threads)
+    key = _key(info, context, threads)
     with _LOAD_LOCK:
         if key not in _MODELS:
             _MODELS[key] = _start(info, context, threads)
     return _MODELS[key]
+
+
+def loaded_keys() -> list[tuple[str, int, int]]:
+    """(file, context, threads) of each copy of a model this process has loaded."""
+    return list(_MODELS)
+
+
+def _key(info: GGUFInfo, context: int, threads: int) -> tuple[str, int, int]:
+    return str(info.path.resolve()), context, threads
 
 
 def _start(info: GGUFInfo, context: int, threads: int) -> _Loaded:
@@ -126,8 +136,8 @@ class GGUFChat:
             raise model_error(f"{self.info.path} has no chat template in its metadata; use an instruct/chat "
                               "GGUF (a base model cannot follow kit's prompts)")
         context = choose_context(self.info, settings.llm_context, free_memory())
-        threads = settings.llm_threads or len(os.sched_getaffinity(0))
-        self.model = load(self.info, context, threads)
+        self.threads = ThreadChoice(settings.llm_threads)
+        self.model = load(self.info, context, self.threads.now())
         self.name = f"gguf:{self.info.path.stem}"
         self.parameters: int | None = self.info.parameters  # decides whether it checks claims (judge='auto')
         self.context_window = self.model.context
@@ -135,6 +145,17 @@ class GGUFChat:
         self.timeout = settings.llm_timeout
         self._counts: dict[str, int] = {}
         self.last_timings: dict[str, Any] = {}  # of the last reply, as llama.cpp measured it
+
+    def _suited(self) -> _Loaded:
+        """The model loaded with as many threads as there are free cores now (one copy per thread
+        count, each loaded once; the weights are shared, each copy has its own KV cache). The copy
+        in use stays when another would not fit in free memory."""
+        threads = self.threads.now()
+        if threads != self.model.threads and (
+                _key(self.info, self.model.context, threads) in _MODELS
+                or fits_again(self.info, self.model.context, free_memory())):
+            self.model = load(self.info, self.model.context, threads)
+        return self.model
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` under the model's own tokenizer (llama.cpp's /tokenize)."""
@@ -147,6 +168,7 @@ class GGUFChat:
     def yes_probability(self, messages: Sequence[Message]) -> float:
         """P("Yes") / (P("Yes") + P("No")) for the reply's first token: one forward pass over the
         prompt (its shared prefix cached by llama.cpp), no generation beyond that token."""
+        self._suited()
         data = self._post("/v1/chat/completions", {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": 1, "temperature": TEMPERATURE, "logprobs": True, "top_logprobs": TOP_LOGPROBS})
@@ -180,7 +202,8 @@ class GGUFChat:
         if json_schema is not None:
             request["response_format"] = {"type": "json_schema", "json_schema": bounded(json_schema)}
         stream = _Stream(watcher())  # the caller's progress, read in the caller's context
-        worker = threading.Thread(target=self._generate, args=(request, stream), daemon=True)
+        model = self._suited()
+        worker = threading.Thread(target=self._generate, args=(model, request, stream), daemon=True)
         _RUNNING[worker] = stream
         worker.start()
         worker.join(self.timeout)
@@ -191,9 +214,10 @@ class GGUFChat:
         self.last_timings = stream.timings
         return stream.result(self)
 
-    def _generate(self, request: dict[str, Any], stream: _Stream) -> None:
+    @staticmethod
+    def _generate(model: _Loaded, request: dict[str, Any], stream: _Stream) -> None:
         try:
-            self.model.server.handle_chat_completions(request, stream.on_chunk)
+            model.server.handle_chat_completions(request, stream.on_chunk)
         except Exception as exc:  # reported to the caller as a typed error, not lost in a thread
             stream.error = {"message": type(exc).__name__, "type": "server_error"}
         finally:

