@@ -1,7 +1,7 @@
 """The LLM half through real models (GGUF, llama.cpp in process) beside the extractive default, on the seeds.
 
     python -m bench.run_llm [--model FILE.gguf ...] [--threads 1] [--limit N] [--repeats 5] [--out FILE]
-                            [--squad 20,10] [--seeds/--no-seeds]
+                            [--squad 20,10] [--seeds/--no-seeds] [--busy N]
 
 The extractive default answers every question of the seeds dev set (tests/data/seeds_qa.jsonl,
 8 of 28 unanswerable) first; then each model, in the same run: load time, prompt and generation
@@ -14,6 +14,9 @@ answer quality. With --squad A,U a second set runs the same way: A answerable an
 SQuAD 2.0 dev questions spread evenly over the two shortest articles of
 ../shared/data/squad2_dev_half (each article ingested as one text file; a gold answer is any of
 its answer texts, case aside): questions and documents no prompt or rule was written against.
+With --busy N, N processes spin on N cores while the models run (another user's job on a shared
+machine), so the thread choice (`--threads 0`, the free cores before each call) can be compared
+with a fixed count on the same load.
 Writes FILE (default bench/results/llm.json) after each model and prints a table.
 """
 
@@ -25,6 +28,7 @@ import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "tests/data/seeds_qa.jsonl"
 SQUAD = ROOT.parent / "shared/data/squad2_dev_half/dev-v2.0.json"
 SQUAD_ARTICLES = 2
+SPIN = "import os, sys\nos.sched_setaffinity(0, {int(sys.argv[1])})\nwhile True:\n    pass\n"  # --busy
 ROWS_LOG: list[Path] = []  # --rows-log: each row is also appended here as it is made (a long run keeps them)
 
 
@@ -132,6 +137,7 @@ def answers(store: Path, folder: Path, items: list[QAItem], **options: Any) -> d
                      "prompt_tokens": trace.get("prompt_tokens"),
                      "completion_tokens": trace.get("completion_tokens"),
                      "counted_prompt_tokens": trace.get("counted_prompt_tokens"), "notes": answer.notes,
+                     "threads": getattr(getattr(backend, "model", None), "threads", None),
                      "replies": list(replies)})
         for log in ROWS_LOG:
             with log.open("a", encoding="utf-8") as f:
@@ -187,7 +193,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--pick", default="", help="only these question numbers of each set (0-based, comma-separated)")
     ap.add_argument("--repeats", type=int, default=5, help="speed rounds per model (0: skip)")
-    ap.add_argument("--threads", type=int, default=0, help="llm_threads (0: one per core)")
+    ap.add_argument("--threads", type=int, default=0, help="llm_threads (0: the cores free before each call)")
+    ap.add_argument("--busy", type=int, default=0, help="this many processes spin on as many cores meanwhile")
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--out", default=str(ROOT / "bench/results/llm.json"))
     ap.add_argument("--squad", default="", help="A,U: also A answerable and U unanswerable SQuAD 2.0 questions")
@@ -214,10 +221,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             results["extractive"][name] = answers(Path(tmp) / "store", folder, items, llm="extractive")
     results["models"] = []
-    for path in args.model or [None]:  # written after each model: a long run keeps what it finished
-        results["models"].append(model_run(path, args))
-        results["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
-        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    results["busy_cores"] = args.busy
+    spinners = [subprocess.Popen([sys.executable, "-c", SPIN, str(core)])
+                for core in sorted(os.sched_getaffinity(0))[:args.busy]]
+    try:
+        for path in args.model or [None]:  # written after each model: a long run keeps what it finished
+            results["models"].append(model_run(path, args))
+            results["load_average_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+            Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    finally:
+        for spinner in spinners:
+            spinner.kill()
     for name in args.sets:
         runs = [("extractive", results["extractive"][name])] + [(m["model"], m[name]) for m in results["models"]]
         print(f"\n{name}\n| measure | " + " | ".join(n for n, _ in runs) + " |\n|---|" + "---|" * len(runs))
