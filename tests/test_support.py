@@ -131,3 +131,27 @@ def test_european_thousands_read_both_ways() -> None:
 def test_names_match_their_demonyms_and_hyphen_parts() -> None:
     found = words_of("Russian jets struck near Deir el-Zour.")
     assert found.has_name("Russia") and found.has_name("Zour") and not found.has_name("Brazil")
+
+
+# A SQuAD 2.0 paragraph (CC BY-SA) and the claim Qwen2.5-Coder-0.5B wrote from its second sentence
+# for "Who created ARPANET in the United States?" (bench/results/llm_qwen_squad.json).
+TELENET = ("Telenet was the first FCC-licensed public data network in the United States. It was founded by "
+           "former ARPA IPTO director Larry Roberts as a means of making ARPANET technology public.")
+IT_QUOTE = TELENET.split(". ", 1)[1]
+
+
+def test_a_name_put_where_the_quote_says_it_must_be_the_name_the_passage_gives_it(judge: Judge) -> None:
+    wrong = verdict(judge, "ARPANET was created by former ARPA IPTO director Larry Roberts as a means of making "
+                    "ARPANET technology public.", IT_QUOTE, TELENET)
+    assert wrong[0] is Support.UNSUPPORTED and any("Telenet" in r for r in wrong[1])
+    right = verdict(judge, "Telenet was founded by former ARPA IPTO director Larry Roberts.", IT_QUOTE, TELENET)
+    assert right[0] is not Support.UNSUPPORTED  # partial: the name is in the passage, not the quote
+
+
+@pytest.mark.parametrize("passage", [
+    IT_QUOTE,  # no sentence before the quote: nothing says what "It" is
+    "The network was the first public data network in the country. " + IT_QUOTE,  # not a name
+])
+def test_a_pronoun_the_passage_does_not_name_is_left_as_it_is(judge: Judge, passage: str) -> None:
+    claim = "Telenet was founded by former ARPA IPTO director Larry Roberts."
+    assert judge.judge(claim, [IT_QUOTE], [passage]).support == judge.judge(claim, [IT_QUOTE], [IT_QUOTE]).support

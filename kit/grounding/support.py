@@ -237,7 +237,7 @@ class Judge:
         names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote), self._first_is_name(claim))
         negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
-        faults = self._structure_faults(claim, quote, negation)
+        faults = self._structure_faults(claim, quote, negation, passage)
         if cw.numbers:  # only a claim with a figure can recombine figures; parsing the passage costs ~5 ms
             faults += self._count_faults(claim, passage)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
@@ -251,15 +251,18 @@ class Judge:
             self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60],
             tuple(kinds + [kind for kind, _ in faults]))
 
-    def _structure_faults(self, claim: str, quote: str, negation: list[str]) -> list[tuple[str, str]]:
+    def _structure_faults(self, claim: str, quote: str, negation: list[str],
+                          passage: str = "") -> list[tuple[str, str]]:
         """(kind, reason) of what the claim asserts that the quote's structure does not state (roles,
         polarity, modality, quantifiers, causal links, time); none when the claim is the quote itself.
+        A quote opening with "It"/"He" is read with the name the passage's sentence before gives it.
         A negation the word check already named is not named twice."""
         if not self.structure or " ".join(claim.split()) == " ".join(quote.split()):
             return []
+        from kit.grounding.structure.antecedents import resolved
         from kit.grounding.structure.compare import compare
 
-        return [(f.kind, f.reason) for f in compare(claim, quote)
+        return [(f.kind, f.reason) for f in compare(claim, resolved(claim, quote, passage))
                 if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
     def _first_is_name(self, claim: str) -> bool:

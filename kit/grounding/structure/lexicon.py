@@ -39,6 +39,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "discover,detect,identify,uncover,spot,find",
         "show,demonstrate,prove,establish,suggest,indicate,hint,imply",
         "build,construct,erect",
+        "found,create,set up,co-found,cofound",
         "cancel,scrap,call off",
         "postpone,delay,defer,push back,put off",
         "announce,unveil,disclose",

@@ -33,8 +33,10 @@ class Fit:
 def fit_of(c: Event, q: Event) -> Fit:
     """Compare agent with agent and patient with patient; detect a swap of the two."""
     pairs = [same(c.agent, q.agent), same(c.patient, q.patient)]
-    if not c.transitive or not q.transitive:  # intransitive "prices rose" vs "X raised prices"
-        pairs = [same(c.theme, q.theme)] if (c.transitive != q.transitive) else pairs
+    if c.transitive != q.transitive:  # intransitive "prices rose" vs "X raised prices"
+        # ... but "X won" vs "X won the Tour": the same doer, the object left unsaid
+        doer = same(c.agent, q.agent)
+        pairs = [doer] if doer is Same.YES else [same(c.theme, q.theme)]
     matches = sum(p is Same.YES for p in pairs)
     soft = sum(p is Same.OTHER for p in pairs)
     hard = sum(p is Same.OTHER_NAME for p in pairs)
