@@ -81,7 +81,7 @@ def subject_of(tok: Token, depth: int = 0) -> Token | None:
     """
     own = child(tok, "nsubj", "nsubjpass", "csubj", "expl")
     if own is not None:
-        return resolve(own) if own.lower_ in lx.RELATIVE_PRONOUNS else own
+        return resolve(own) if own.lower_ in lx.RELATIVE_PRONOUNS else fronted_time(own)
     if depth > 4:
         return None
     if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -93,6 +93,20 @@ def subject_of(tok: Token, depth: int = 0) -> Token | None:
         head = tok.head.head if tok.dep_ == "pcomp" else tok.head
         return subject_of(head, depth + 1)
     return None
+
+
+def fronted_time(subject: Token) -> Token:
+    """"A decade after the crisis, Honda and Nissan opened ...": the small parser takes "decade" for
+    the subject and hangs the real one on "crisis" as its conjunct. Then the first name coordinated
+    with the time phrase's object after a comma is the subject; otherwise `subject` itself."""
+    prep = child(subject, "prep")
+    if subject.lemma_.lower() not in lx.TIME_NOUNS or prep is None or prep.lower_ not in ("after", "before", "since"):
+        return subject
+    obj = pobj_of(prep)
+    if obj is None:
+        return subject
+    after_comma = [c for c in obj.conjuncts if c.i > obj.i and any(t.text == "," for t in subject.doc[obj.i:c.i])]
+    return next((c for c in after_comma if c.pos_ == "PROPN"), subject)
 
 
 def roles_of(tok: Token) -> tuple[Token | None, Token | None]:

@@ -308,3 +308,6 @@ ADDRESSEES = frozenset(
 AGAINST_VERBS = frozenset("vote campaign speak side rule argue testify".split())
 # Words that take something out of what a clause says ("open every day except Mondays").
 EXCEPTION_WORDS = frozenset("except excluding excepting barring".split())
+
+# Nouns that measure time: "A decade after the crisis, ..." opens a sentence with one of them.
+TIME_NOUNS = frozenset({"minute", "hour", "day", "week", "month", "year", "decade", "century", "season"})

@@ -142,10 +142,50 @@ def is_name(tok: Token) -> bool:
 
 
 def same(a: Token | None, b: Token | None) -> Same:
-    """Compare two participants by their identifying lemmas. No synonyms, no coreference, no metonymy."""
+    """Compare two participants by their identifying lemmas. No synonyms, no coreference, no metonymy.
+    Coordinated ones ("Honda, Toyota and Nissan") compare member by member: `a` is the same when
+    each of its members is one of `b`'s, and another name when one of its names is none of them."""
     a, b = resolve(a), resolve(b)
     if a is None or b is None:
         return Same.UNKNOWN
+    members_a, members_b = _members(a), _members(b)
+    if len(members_a) == 1 and len(members_b) == 1:
+        return _same_one(a, b)
+    best = [min((_same_member(x, y) for y in members_b), key=_CLOSENESS.index) for x in members_a]
+    if all(v is Same.YES for v in best):
+        return Same.YES
+    return Same.OTHER_NAME if Same.OTHER_NAME in best else Same.OTHER
+
+
+# A member's best counterpart among the other side's members: the same one, else the least different.
+_CLOSENESS = [Same.YES, Same.UNKNOWN, Same.OTHER, Same.OTHER_NAME]
+
+
+def _members(tok: Token) -> list[Token]:
+    """A noun and the nouns coordinated with it ("Honda" -> Honda, Toyota, Nissan); a name's
+    members are names (a parse that coordinates "the crisis, Honda, Toyota" keeps the names)."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return [tok]
+    kinds = ("PROPN",) if tok.pos_ == "PROPN" else ("NOUN", "PROPN")
+    return [tok] + [c for c in tok.conjuncts if c.pos_ in kinds]
+
+
+def _same_member(a: Token, b: Token) -> Same:
+    """Two members of coordinated groups: names by their name words alone (in "Olympics minister
+    Tessa Jowell and Prime Minister Gordon Brown" the shared title does not make them one)."""
+    if not (is_name(a) and is_name(b)):
+        return _same_one(a, b)
+    words_a, words_b = _name_words(a), _name_words(b)
+    return Same.YES if words_a & words_b or acronym_of(a, b) or acronym_of(b, a) else Same.OTHER_NAME
+
+
+def _name_words(tok: Token) -> frozenset[str]:
+    """The proper-noun words of a name: its head and the names compounded with it."""
+    parts = [tok] + [c for c in tok.children if c.dep_ in ("compound", "flat") and is_name(c)]
+    return frozenset(p.lower_ for p in parts if p.lower_ not in lx.ROLE_NOUNS)
+
+
+def _same_one(a: Token, b: Token) -> Same:
     a, b = through_partitive(a), through_partitive(b)
     ia, ib = identity(a), identity(b)
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
