@@ -1,7 +1,7 @@
 """The LLM half through real models (GGUF, llama.cpp in process) beside the extractive default, on the seeds.
 
     python -m bench.run_llm [--model FILE.gguf ...] [--threads 1] [--limit N] [--repeats 5] [--out FILE]
-                            [--squad 20,10] [--seeds/--no-seeds] [--busy N]
+                            [--squad 20,10] [--seeds/--no-seeds] [--busy N] [--summary] [--no-answers]
 
 The extractive default answers every question of the seeds dev set (tests/data/seeds_qa.jsonl,
 8 of 28 unanswerable) first; then each model, in the same run: load time, prompt and generation
@@ -14,6 +14,8 @@ answer quality. With --squad A,U a second set runs the same way: A answerable an
 SQuAD 2.0 dev questions spread evenly over the two shortest articles of
 ../shared/data/squad2_dev_half (each article ingested as one text file; a gold answer is any of
 its answer texts, case aside): questions and documents no prompt or rule was written against.
+With --summary, each model also writes the summary of one named topic per set (`kit summarize
+--topics`, map-reduce through the model): its claims and how many the support check passes.
 With --busy N, N processes spin on N cores while the models run (another user's job on a shared
 machine), so the thread choice (`--threads 0`, the free cores before each call) can be compared
 with a fixed count on the same load.
@@ -169,6 +171,23 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+# One named topic per corpus for --summary: a story of the seeds, the SQuAD sample's first article.
+SUMMARY_TOPICS = {"seeds": "Russian cruise missile strikes in Syria", "squad": "the 1973 oil crisis"}
+
+
+def topic_summary(store: Path, folder: Path, topic: str, **options: Any) -> dict[str, Any]:
+    """`kit summarize --topics TOPIC` over `folder` with these settings: how many of the summary's
+    claims the support check passes, and how long it took."""
+    k = kit.open(store_dir=str(store), **options)
+    k.ingest(folder)
+    started = time.perf_counter()
+    summary = k.summarize([topic])[0]
+    counts = support_counts(summary.claims)
+    return {"topic": topic, "seconds": round(time.perf_counter() - started, 1), "mode": summary.mode.value,
+            "claims": len(summary.claims), **counts, "found": summary.found, "notes": summary.notes,
+            "sentences": [{"text": c.text, "support": c.support.value} for c in summary.claims]}
+
+
 def model_run(path: Path | None, args: argparse.Namespace) -> dict[str, Any]:
     """Speed and answers of one GGUF model (None: the default model)."""
     settings = Settings.load(environ={}, llm="gguf", gguf_model=path, llm_threads=args.threads)
@@ -179,10 +198,14 @@ def model_run(path: Path | None, args: argparse.Namespace) -> dict[str, Any]:
     if args.repeats:
         result.update(speeds(chat, args.repeats))
     del chat
+    options = {"llm": "gguf", "gguf_model": path, "llm_threads": args.threads, "llm_timeout": args.timeout}
     for name, (folder, items) in args.sets.items():
-        with tempfile.TemporaryDirectory() as tmp:
-            result[name] = answers(Path(tmp) / "store", folder, items, llm="gguf", gguf_model=path,
-                                   llm_threads=args.threads, llm_timeout=args.timeout)
+        if args.answers:
+            with tempfile.TemporaryDirectory() as tmp:
+                result[name] = answers(Path(tmp) / "store", folder, items, **options)
+        if args.summary:
+            with tempfile.TemporaryDirectory() as tmp:
+                result[f"{name}_summary"] = topic_summary(Path(tmp) / "store", folder, SUMMARY_TOPICS[name], **options)
     return result
 
 
@@ -200,6 +223,8 @@ def main() -> None:
     ap.add_argument("--squad", default="", help="A,U: also A answerable and U unanswerable SQuAD 2.0 questions")
     ap.add_argument("--no-seeds", dest="seeds", action="store_false", help="skip the seeds dev set")
     ap.add_argument("--rows-log", type=Path, default=None, help="append each answer's row to this JSON-lines file")
+    ap.add_argument("--summary", action="store_true", help="also an LLM summary of one named topic per set")
+    ap.add_argument("--no-answers", dest="answers", action="store_false", help="skip the questions")
     args = ap.parse_args()
     ROWS_LOG.extend([args.rows_log] if args.rows_log else [])
     load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
@@ -217,7 +242,7 @@ def main() -> None:
     results: dict[str, Any] = {"questions": {"seeds": str(QA.relative_to(ROOT)), "squad": f"{SQUAD.name}, "
                                              f"{args.squad or 'not run'} (answerable,unanswerable)"}}
     results["extractive"] = {}
-    for name, (folder, items) in args.sets.items():
+    for name, (folder, items) in args.sets.items() if args.answers else ():
         with tempfile.TemporaryDirectory() as tmp:
             results["extractive"][name] = answers(Path(tmp) / "store", folder, items, llm="extractive")
     results["models"] = []
@@ -232,7 +257,7 @@ def main() -> None:
     finally:
         for spinner in spinners:
             spinner.kill()
-    for name in args.sets:
+    for name in args.sets if args.answers else ():
         runs = [("extractive", results["extractive"][name])] + [(m["model"], m[name]) for m in results["models"]]
         print(f"\n{name}\n| measure | " + " | ".join(n for n, _ in runs) + " |\n|---|" + "---|" * len(runs))
         for key in ("answered_correctly", "answerable", "abstained_on_unanswerable", "unanswerable",

@@ -30,7 +30,7 @@ def every_core_busy() -> Iterator[None]:
 def test_threads_follow_the_free_cores() -> None:
     assert threads_for(None, 2) == 2  # unknown: every core, as before
     assert threads_for(2.0, 2) == threads_for(1.8, 2) == 2
-    assert threads_for(1.6, 2) == threads_for(1.0, 2) == 1  # a core busy a third of the time is not free
+    assert threads_for(1.6, 2) == threads_for(1.0, 2) == 1  # a core busy 40% of the time is not free
     assert threads_for(0.0, 2) == 1  # never none
     assert threads_for(5.9, 8) == 6 and threads_for(12.0, 8) == 8
 

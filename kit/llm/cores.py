@@ -4,9 +4,9 @@ llama.cpp's threads meet at every step of every token. On a 2-core machine where
 held the cores, two threads waited for each other and Qwen2.5-Coder-1.5B wrote 0.2 tokens/s,
 where one thread wrote 4.2 (docs/benchmarks.md). So unless `llm_threads` fixes the count, the gguf
 backend asks before a call how many of the cores this process may run on were idle over a short
-sample of /proc/stat, and runs on that many (at least one). A core counts as free when it was
-idle three quarters of the sample. The choice is kept for a few seconds, so a run of short calls
-(the one-token checks of `judge`) samples once. This module runs no model.
+sample of /proc/stat (its own work counted as idle), and runs on that many (at least one). A core
+counts as free when it was idle three quarters of the sample. The choice is kept for a few
+seconds, so a run of short calls (the one-token checks of `judge`) samples once. This module runs no model.
 """
 
 from __future__ import annotations
@@ -41,14 +41,27 @@ def _idle_and_total(cores: set[int]) -> tuple[int, int] | None:
     return (idle, total) if total else None
 
 
+def _own_ticks() -> int:
+    """CPU time this process has used so far (all its threads, user and system), in the same
+    clock ticks as /proc/stat; 0 if unknown."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of the line
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def idle_cores(cores: set[int], sample: float = SAMPLE_SECONDS) -> float | None:
-    """How many of `cores` were idle over the next `sample` seconds (e.g. 1.6 of 2); None if unknown."""
-    before = _idle_and_total(cores)
+    """How many of `cores` other processes left idle over the next `sample` seconds (e.g. 1.6 of
+    2); None if unknown. This process's own work counts as idle: threads of a search that just
+    ended (embedding, the vector index) wind down within the sample and leave the cores to the model."""
+    before, own_before = _idle_and_total(cores), _own_ticks()
     time.sleep(sample)
-    after = _idle_and_total(cores)
+    after, own_after = _idle_and_total(cores), _own_ticks()
     if before is None or after is None or after[1] <= before[1]:
         return None
-    return len(cores) * (after[0] - before[0]) / (after[1] - before[1])
+    free = after[0] - before[0] + max(0, own_after - own_before)
+    return min(float(len(cores)), len(cores) * free / (after[1] - before[1]))
 
 
 def threads_for(idle: float | None, cores: int) -> int:
