@@ -317,3 +317,12 @@ def test_names_in_groups_are_told_apart_by_their_names_not_their_shared_titles()
              "ambassador Fu Ying and Minister for the Olympics Tessa Jowell at Heathrow Airport.")
     claim = "The torch was met at Heathrow by Olympics minister Tessa Jowell and Prime Minister Gordon Brown."
     assert "roles" in {f.kind for f in compare(claim, quote)}
+
+
+def test_both_of_a_pair_said_of_what_the_quote_says_of_one() -> None:
+    # The 1.5B model's answer on SQuAD, shown as supported before (bench/results/llm_qwen_squad.json).
+    quote = ("Another major difference between X.25 and Frame Relay is that X.25 requires a handshake between the "
+             "communicating parties before any user packets are transmitted.")
+    claim = ("Both X.25 and Frame Relay both require a handshake between the communicating parties before any "
+             "user packets are transmitted.")
+    assert "roles" in {f.kind for f in compare(claim, quote)}
