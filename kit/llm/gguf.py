@@ -260,7 +260,6 @@ class _Stream:
     def __init__(self, watch: Progress) -> None:
         self.watch = watch
         self.read = -1  # prompt tokens reported read; -1 before the first report
-        self.written = 0
         self.parts: list[str] = []
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] = {}
@@ -294,10 +293,9 @@ class _Stream:
     def _wrote(self, text: str) -> None:
         if not text:
             return
-        if not self.written:
+        if not self.parts:
             self.watch.start(Stage.WRITE, 0)
-        self.parts.append(text)
-        self.written += 1  # one streamed piece per token
+        self.parts.append(text)  # one streamed piece per token
         self.watch.advance(1)
 
     def result(self, chat: GGUFChat) -> ChatResult:

@@ -23,7 +23,7 @@ def resolved(claim: str, quote: str, passage: str) -> str:
     if first not in _PRONOUNS or claim.split(maxsplit=1)[0].lower() == first:
         return quote
     at = passage.find(quote.strip()[:80])
-    before = [s for s in sentences(passage[:at])] if at > 0 else []
+    before = sentences(passage[:at]) if at > 0 else []
     if not before:
         return quote
     name = _subject_name(before[-1].text)

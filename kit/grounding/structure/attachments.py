@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kit.grounding.structure.events import subject_of
+from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
 
 
@@ -31,17 +31,8 @@ class Attachment:
     subject: str | None  # the lemma of that word's subject, when it has one
 
 
-def _clause_word(tok: Token) -> Token:
-    """The verb a word belongs to: itself, or up through attributes, complements and conjuncts."""
-    for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
-            return tok
-        tok = tok.head
-    return tok
-
-
 def _subject(head: Token) -> str | None:
-    subject = subject_of(head) or subject_of(_clause_word(head))
+    subject = subject_of(head) or subject_of(toward_verb(head, 4))
     return subject.lemma_.lower() if subject is not None else None
 
 

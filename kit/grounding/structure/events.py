@@ -66,6 +66,16 @@ def pobj_of(prep: Token | None) -> Token | None:
     return child(prep, "pobj") if prep is not None else None
 
 
+def toward_verb(tok: Token, steps: int) -> Token:
+    """The verb a word's clause hangs on: `tok` itself or up to `steps` heads up (through nouns,
+    prepositions, attributes and conjuncts); the last word reached when no verb is that near."""
+    for _ in range(steps):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            return tok
+        tok = tok.head
+    return tok
+
+
 def is_passive(tok: Token) -> bool:
     """Passive: has nsubjpass/auxpass, or is a past participle modifying a noun ("the bridge destroyed by")."""
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):

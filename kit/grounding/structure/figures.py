@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from kit.grounding.structure.events import subject_of
+from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
 
 
 def _verb(num: Token) -> Token | None:
     """The verb of the clause a number sits in (through its noun and prepositions, six steps up)."""
-    tok = num
-    for _ in range(6):
-        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
-            break
-        tok = tok.head
+    tok = toward_verb(num, 6)
     return tok if tok.pos_ in ("VERB", "AUX") else None
 
 
