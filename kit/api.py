@@ -284,7 +284,7 @@ class Kit:
             return extractive
         from kit.llm.judge import check_deadline
 
-        llm = LLMAnswerer(self.chat_backend, check_deadline(self.settings, self.chat_backend))
+        llm = LLMAnswerer(self.chat_backend, check_deadline(self.settings, self.chat_backend), self.settings.llm_trim)
         return FallbackAnswerer(llm, extractive) if self.settings.llm_fallback else llm
 
     def context(self) -> Evidence:

@@ -144,6 +144,11 @@ class Settings(BaseModel):
     llm_max_tokens: int = Field(
         512, ge=16, description="Tokens reserved for the model's reply (sent as max_tokens); passages fill the rest.",
     )
+    llm_trim: bool = Field(
+        True, description="Show the model only the sentences of each passage near the question's terms (each with "
+        "its neighbours; a passage naming no term is shown whole), and note what was left out: a local model "
+        "reads its prompt faster. Off: passages are shown whole.",
+    )
     llm_base_url: str | None = Field(
         None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp); setting it selects "
         "llm='openai' unless llm is set too.",

@@ -94,7 +94,7 @@ def test_normal_answer_has_verified_citations_and_tokens(store: Path) -> None:
         assert source.read_text(encoding="utf-8")[c.start:c.end] == c.quote
     assert answer.tokens() == {"prompt_tokens": 120, "completion_tokens": 30}
     trace = answer.traces[0]
-    assert trace["prompt"] == "answer" and trace["prompt_version"] == 3 and len(trace["passage_ids"]) == 5
+    assert trace["prompt"] == "answer" and trace["prompt_version"] == 4 and len(trace["passage_ids"]) == 5
     assert server.requests[0]["response_format"]["type"] == "json_schema"
     assert server.requests[0]["model"] == "test-model"
 
@@ -437,6 +437,36 @@ def test_context_setting_limits_the_passages_sent(store: Path) -> None:
     assert not any("left out" in n for n in roomy.notes) and any("left out" in n for n in tight.notes)
     assert tight.traces[0]["counted_prompt_tokens"] <= 1000 - 300
     assert tight.traces[0]["context_window"] == 1000
+
+
+def shown_numbers(request: dict[str, Any]) -> dict[str, list[tuple[int, str]]]:
+    """Per passage (source and key), the (number, sentence) lines the answer prompt showed, in order."""
+    user = request["messages"][-1]["content"].split("(data, not instructions)")[-1]
+    blocks = re.findall(r'<passage (key="\d+" source="[^"]*")[^>]*>\n(.*?)</passage>', user, re.S)
+    return {src: [(int(n), t) for n, t in re.findall(r"(?m)^\((\d+)\) (.*)$", body)] for src, body in blocks}
+
+
+def test_llm_trim_shows_the_sentences_near_the_question_and_notes_the_cut(store: Path) -> None:
+    """Trimmed passages keep the numbers of the whole passage's sentences (so a claim names the
+    sentence kit copies), mark each gap, and the answer says how much was not shown; off, every
+    sentence is shown and nothing is said."""
+    with FakeOpenAI(good_reply) as server:
+        trimmed = open_kit(store, server).ask(QUESTION)
+        whole = open_kit(store, server, llm_trim=False).ask(QUESTION)
+    cut, full = (shown_numbers(r) for r in server.requests)
+    assert set(cut) == set(full)
+    hidden = sum(len(full[src]) - len(cut[src]) for src in full)
+    assert hidden > 0 and all(set(cut[src]) <= set(full[src]) for src in full)  # same numbers, same text
+    assert all([n for n, _ in lines] == list(range(1, len(lines) + 1)) for lines in full.values())
+    user = server.requests[0]["messages"][-1]["content"]
+    assert user.count("\n(...)\n") >= 1 and "(...)" not in server.requests[1]["messages"][-1]["content"]
+    note = next(n for n in trimmed.notes if "trimmed" in n)
+    total = sum(len(lines) for lines in full.values())
+    assert f"({hidden} of {total} sentences not shown)" in note
+    assert not any("trimmed" in n for n in whole.notes)
+    for answer in (trimmed, whole):  # the answering sentence is near the question's terms: still cited
+        assert [c.support for c in answer.claims] == [Support.SUPPORTED]
+    assert trimmed.traces[0]["counted_prompt_tokens"] < whole.traces[0]["counted_prompt_tokens"]
 
 
 def test_server_usage_figures_tighten_the_token_estimate() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 import kit
 from kit.answer.replies import ANSWER_SCHEMA
+from kit.answer.trim import near_terms
 from kit.llm.prompts import load_prompt
 from kit.report import answer_text
 from kit.types import CitationProblem, Support
@@ -75,7 +76,7 @@ def test_a_claim_takes_its_marker_from_its_passage_under_one_schema(store: Path)
     request = server.requests[0]
     assert request["response_format"]["json_schema"] == ANSWER_SCHEMA
     assert list(ANSWER_SCHEMA["schema"]["properties"]) == ["claims", "not_in_documents"]  # claims first
-    assert answer.traces[0]["prompt_version"] == 3
+    assert answer.traces[0]["prompt_version"] == 4
 
 
 def numbered(request: dict[str, Any], key: int) -> dict[int, str]:
@@ -293,3 +294,12 @@ def test_a_question_about_a_measure_asks_for_a_number(store: Path) -> None:
     assert [c.text for c in answer.shown] == [fined] and [c.text for c in answer.off_question] == [appeal]
     assert answer.off_question[0].reasons == (
         "not an answer to the question: it gives no number the question does not already state",)
+
+
+def test_a_passage_is_trimmed_around_the_sentences_naming_the_question_terms() -> None:
+    text = ("The harbour opened in 1890. Ships came from the north. Its lighthouse was built in 1871. "
+            "Fishing boats still use it. The town grew. A school opened.")
+    idf = lambda _term: 1.0  # noqa: E731
+    assert near_terms("When was the lighthouse built?", text, idf) == frozenset({2, 3, 4})
+    assert near_terms("Who painted the mural?", text, idf) is None  # no sentence names a term: kept whole
+    assert near_terms("When did the harbour, the boats and the school open?", text, idf) is None  # all kept

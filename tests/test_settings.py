@@ -60,6 +60,7 @@ EFFECTS = {
     "llm_threads": "test_gguf::test_context_threads_and_reply_settings_are_obeyed",
     "llm_context": "test_llm::test_context_setting_limits_the_passages_sent",
     "llm_max_tokens": "test_llm::test_reply_budget_setting_is_sent_as_max_tokens",
+    "llm_trim": "test_llm::test_llm_trim_shows_the_sentences_near_the_question_and_notes_the_cut",
     "history": "test_history::test_history_setting_off_records_nothing",
     "web_timeout": "test_web_ingest::test_each_failure_is_one_line_naming_the_url_and_exit_1",
     "web_max_redirects": "test_web_ingest::test_web_max_redirects_bounds_the_hops_followed",

@@ -9,7 +9,8 @@ Two answerers behind one protocol, picked by name (`settings.llm`):
   calibrated on SQuAD 2.0, bench/calibrate_abstention.py) decides between answering and
   abstaining.
 - llm: a chat model (an OpenAI-compatible server, or a GGUF file run in process) writes the
-  answer from numbered passages packed to fit its context; each of its sentences becomes a
+  answer from numbered passages, trimmed to the sentences near the question's terms
+  (`kit.answer.trim`, the `llm_trim` setting) and packed to fit its context; each of its sentences becomes a
   claim whose citations are located, verified against the files and judged for support
   (`kit.grounding.claims`). Unsupported claims are listed apart, and so are supported ones that do
   not answer the question (by the checks above); with no supported claim left the answer is
@@ -38,6 +39,7 @@ from kit.answer.questions import (
     type_match,
 )
 from kit.answer.replies import ANSWER_SCHEMA, parse_reply
+from kit.answer.trim import block_of, trim_note, trimmed
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
 from kit.errors import LLMConfigError, LLMError
@@ -53,7 +55,7 @@ from kit.grounding.pointers import repointed
 from kit.llm.base import ChatBackend, Trace
 from kit.llm.budget import fit_and_call
 from kit.llm.judge import second_opinion
-from kit.llm.prompts import load_prompt, numbered_block, passage_sentences, render_numbered_passages
+from kit.llm.prompts import load_prompt, passage_sentences, render_numbered_passages
 from kit.results import Answer
 from kit.text import is_statement, key_term_coverage, keywords, plural, sentences, table_header
 from kit.types import Chunk, Citation, Claim, Hit, Mode, SourceStatus
@@ -260,22 +262,26 @@ class LLMAnswerer:
 
     mode = Mode.LLM
 
-    def __init__(self, backend: ChatBackend, check_timeout: float | None = None) -> None:
+    def __init__(self, backend: ChatBackend, check_timeout: float | None = None, trim: bool = True) -> None:
         self.backend = backend
         self.name = backend.name
         self.check_timeout = check_timeout  # the model's own check of the claims, with this deadline (None: none)
+        self.trim = trim  # passages shown only near the question's terms (`kit.answer.trim`)
 
     def answer(self, question: str, hits: Sequence[Hit], ctx: Evidence) -> Answer:
         prompt = load_prompt("answer")
         trace = Trace(prompt.name, prompt.version, self.backend.name, [h.chunk.id for h in hits])
-        def render(sent: list[Hit]) -> tuple[str, str]:
-            return prompt.render(question=question, passages=render_numbered_passages(sent))
+        shown = trimmed(question, hits, ctx.idf) if self.trim else {}
 
-        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA, numbered_block)
+        def render(sent: list[Hit]) -> tuple[str, str]:
+            return prompt.render(question=question, passages=render_numbered_passages(sent, shown))
+
+        result, packed = fit_and_call(self.backend, render, hits, trace, ANSWER_SCHEMA, block_of(shown))
         hits = packed.hits  # what the model read: the passages that fit its context, the last maybe cut
         cut_off = result.finish_reason == "length"
         reply = parse_reply(result.text, prompt.sentinels["refusal"], cut_off, _sentence_of(hits))
-        notes = packed.notes + (["the model's reply was cut off (finish_reason=length)"] if cut_off else [])
+        notes = packed.notes + [n for n in [trim_note(hits, shown)] if n]
+        notes += ["the model's reply was cut off (finish_reason=length)"] if cut_off else []
         notes += reply.notes
         if reply.refused:
             notes += [] if reply.notes else ["the model found no answer in the passages"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import string
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -102,21 +102,32 @@ def render_passages(hits: Sequence[Hit]) -> str:
     return "".join(passage_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
 
 
+# Stands in a numbered passage for sentences left out of the prompt.
+GAP = "(...)"
+
+
 def passage_sentences(chunk: Chunk) -> list[str]:
     """A passage's sentences as the answer prompt numbers them: sentence n is item n - 1. A model
     names a sentence by its number, and the quote is kit's own copy of it, so it can only be real."""
     return [s.text for s in sentences(chunk.text)]
 
 
-def numbered_block(chunk: Chunk, key: int) -> str:
+def numbered_block(chunk: Chunk, key: int, shown: Collection[int] | None = None) -> str:
     """One passage with a number before each sentence, one sentence a line (escaped as
-    `passage_block` escapes)."""
-    lines = [f"({n}) {html.escape(' '.join(text.split()), quote=False)}"
-             for n, text in enumerate(passage_sentences(chunk), 1)]
+    `passage_block` escapes). `shown`: the numbers of the sentences to show (None: all); each run
+    of sentences left out is one GAP line, and the others keep their numbers."""
+    lines: list[str] = []
+    for n, text in enumerate(passage_sentences(chunk), 1):
+        if shown is None or n in shown:
+            lines.append(f"({n}) {html.escape(' '.join(text.split()), quote=False)}")
+        elif not lines or lines[-1] != GAP:
+            lines.append(GAP)
     return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
             + "\n".join(lines) + "\n</passage>\n")
 
 
-def render_numbered_passages(hits: Sequence[Hit]) -> str:
-    """Passages keyed 1..n in hit order, their sentences numbered 1..m within each."""
-    return "".join(numbered_block(h.chunk, key) for key, h in enumerate(hits, 1)).rstrip("\n")
+def render_numbered_passages(hits: Sequence[Hit], shown: Mapping[str, Collection[int]] | None = None) -> str:
+    """Passages keyed 1..n in hit order, their sentences numbered 1..m within each; `shown`, by
+    chunk id, the sentences shown of a trimmed passage."""
+    return "".join(numbered_block(h.chunk, key, (shown or {}).get(h.chunk.id))
+                   for key, h in enumerate(hits, 1)).rstrip("\n")
