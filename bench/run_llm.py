@@ -16,6 +16,8 @@ SQuAD 2.0 dev questions spread evenly over the two shortest articles of
 its answer texts, case aside): questions and documents no prompt or rule was written against.
 With --summary, each model also writes the summary of one named topic per set (`kit summarize
 --topics`, map-reduce through the model): its claims and how many the support check passes.
+With --untrimmed, each model also answers every question from whole passages (llm_trim off), just
+before the trimmed run, and the table shows both.
 With --busy N, N processes spin on N cores while the models run (another user's job on a shared
 machine), so the thread choice (`--threads 0`, the free cores before each call) can be compared
 with a fixed count on the same load.
@@ -200,9 +202,10 @@ def model_run(path: Path | None, args: argparse.Namespace) -> dict[str, Any]:
     del chat
     options = {"llm": "gguf", "gguf_model": path, "llm_threads": args.threads, "llm_timeout": args.timeout}
     for name, (folder, items) in args.sets.items():
-        if args.answers:
+        for trim in ([False] if args.untrimmed else []) + [True] if args.answers else []:
             with tempfile.TemporaryDirectory() as tmp:
-                result[name] = answers(Path(tmp) / "store", folder, items, **options)
+                key = name if trim else f"{name}_untrimmed"
+                result[key] = answers(Path(tmp) / "store", folder, items, llm_trim=trim, **options)
         if args.summary:
             with tempfile.TemporaryDirectory() as tmp:
                 result[f"{name}_summary"] = topic_summary(Path(tmp) / "store", folder, SUMMARY_TOPICS[name], **options)
@@ -225,6 +228,8 @@ def main() -> None:
     ap.add_argument("--rows-log", type=Path, default=None, help="append each answer's row to this JSON-lines file")
     ap.add_argument("--summary", action="store_true", help="also an LLM summary of one named topic per set")
     ap.add_argument("--no-answers", dest="answers", action="store_false", help="skip the questions")
+    ap.add_argument("--untrimmed", action="store_true",
+                    help="also ask each model every question with llm_trim off (whole passages), first")
     args = ap.parse_args()
     ROWS_LOG.extend([args.rows_log] if args.rows_log else [])
     load_before = os.getloadavg()  # others' work on this shared machine shows here, not in our timings
@@ -258,10 +263,13 @@ def main() -> None:
         for spinner in spinners:
             spinner.kill()
     for name in args.sets if args.answers else ():
-        runs = [("extractive", results["extractive"][name])] + [(m["model"], m[name]) for m in results["models"]]
+        runs = [("extractive", results["extractive"][name])] + [
+            (f"{m['model']}{label}", m[key]) for m in results["models"]
+            for key, label in ((f"{name}_untrimmed", " whole"), (name, "")) if key in m]
         print(f"\n{name}\n| measure | " + " | ".join(n for n, _ in runs) + " |\n|---|" + "---|" * len(runs))
         for key in ("answered_correctly", "answerable", "abstained_on_unanswerable", "unanswerable",
-                    "claims_supported", "seconds_per_answer_median", "seconds_per_answer_p95"):
+                    "claims_supported", "seconds_per_answer_median", "seconds_per_answer_p95",
+                    "prompt_tokens_median"):
             print(f"| {key} | " + " | ".join(str(run[key]) for _, run in runs) + " |")
     print(f"load average before/after: {results['load_average_before_after']}", file=sys.stderr)
 

@@ -348,20 +348,30 @@ def _health(settings: Settings, embedder: str, dim: int, samples: int = 20) -> d
 # for one neighbour it can miss a point that is there (seen after concurrent writes), which would
 # call a sound store damaged; asked for 50, its search list is usually wide enough, and a chunk
 # still missed is asked again with 500 (a 230k-chunk store after a kill had one sampled chunk not
-# among the first 50 neighbours and found among 500) before the store is called damaged.
+# among the first 50 neighbours and found among 500) before it counts as unreachable.
 _SELF_QUERY = (50, 500)
+# A chunk whose vector the index holds can still be unreachable in HNSW's graph, whatever the
+# width: among near-duplicate vectors a point can lose every link to it. Seen: 1 or 2 of 603
+# chunks of word-salad files each time the graph is rebuilt on opening (a store under Chroma's sync
+# threshold replays its log with parallel inserts), a different pair each time. So an unreachable
+# chunk alone is approximation, not damage; the graph is called broken when most of the sample is
+# unreachable, and a chunk whose vector is gone is always damage.
+_BROKEN_SHARE = 0.5
 
 
 def _index_problems(store: Any, ids: list[str]) -> list[str]:
-    """Each sampled chunk's own vector must find it, or an identical twin, at similarity 1."""
+    """Each sampled chunk's vector must be in the index, and its own vector must find it (or an
+    identical twin) at similarity 1 for most of the sample."""
     vectors = store.embeddings(ids)
     misses = [cid for cid in ids if cid in vectors]
     for width in _SELF_QUERY:
         misses = [cid for cid in misses
                   if not any(sim >= 0.999 for _c, sim, _v in store.query(vectors[cid], width))]
     lost = [cid for cid in ids if cid not in vectors]
-    out = [f"vector index does not return {len(misses)} of {len(ids)} sampled chunks"] if misses else []
-    return out + ([f"{len(lost)} sampled chunks have no vector"] if lost else [])
+    broken = ids and len(misses) > _BROKEN_SHARE * len(ids)
+    out = [f"vector index does not return {len(misses)} of {len(ids)} sampled chunks"] if broken else []
+    return out + ([f"{plural(len(lost), 'sampled chunk')} {'has' if len(lost) == 1 else 'have'} no vector"]
+                  if lost else [])
 
 
 if __name__ == "__main__":
