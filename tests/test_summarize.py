@@ -270,3 +270,12 @@ def test_a_named_topic_no_passage_is_about_gets_not_in_the_documents(seeds_kit: 
     off, on = seeds_kit.summarize(["football transfers", "cruise missiles"])
     assert not off.found and off.claims == [] and off.text == TopicSummary.NOT_FOUND
     assert on.found and on.shown
+
+
+@pytest.mark.parametrize("reply", ['{"sentences": []}', "I cannot summarise this."], ids=["no sentence", "not JSON"])
+def test_a_model_that_writes_nothing_leaves_a_note_not_a_blank_summary(seeds_kit: Kit, reply: str) -> None:
+    topic = seeds_topic(seeds_kit, 3)
+    summary = llm_summary(topic, FunctionChat(lambda _messages: reply), seeds_kit.embedder, seeds_kit.context())
+    assert not summary.claims
+    assert f"the model wrote no sentence about this topic from its {len(topic.chunks)} passages" in " ".join(
+        summary.notes)

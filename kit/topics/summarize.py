@@ -219,6 +219,9 @@ def llm_summary(topic: Topic, backend: ChatBackend, embedder: Embedder, evidence
         opinion = second_opinion(claims, backend, check_timeout)
         claims, traces, fitted = opinion.claims, traces + opinion.traces, fitted + opinion.notes
     summary = TopicSummary(topic, number_citations(claims), Mode.LLM, backend.name, traces=traces, notes=fitted)
+    if not claims:  # passages about the topic were found: an empty summary is the model's, and says so
+        summary.notes.append(f"the model wrote no sentence about this topic from its {plural(len(chunks), 'passage')}; "
+                             "the extractive summary (llm 'extractive') quotes them")
     if failed:
         summary.notes.append(f"{len(failed)} quotes rejected: passage key not given, quote not in its passage, "
                              "or source changed")
