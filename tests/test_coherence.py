@@ -134,3 +134,36 @@ def test_a_batch_parse_is_the_same_parse() -> None:
         alone = pipeline()(text)
         assert [(t.text, t.pos_, t.dep_, t.head.i) for t in parse(text)] == \
                [(t.text, t.pos_, t.dep_, t.head.i) for t in alone]
+
+
+def test_only_the_candidates_the_selection_may_choose_are_parsed_and_the_choice_is_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A topic has more candidates than the selection's pool: the openings of the others are never
+    parsed, and the summary is the one a full read of every opening gives."""
+    from kit.topics import coherence
+    from kit.topics.salience import Candidate
+    from kit.topics.selection import MAX_CANDIDATES, Selection, select
+    from kit.types import Chunk
+
+    sentences = []
+    for n in range(100):  # pairs: a sentence naming its subject, then one that refers back to it
+        sentences += [f"The council of town {n} met on day {n} to vote on the harbour plan.",
+                      f"It approved {n} new berths and the {n} ferries after a long debate."]
+    text = " ".join(sentences)
+    chunk = Chunk("p", "a.txt", 0, len(text), "article", text, "0")
+    cands, start = [], 0
+    for rank, sentence in enumerate(sentences):
+        start = text.index(sentence, start)
+        concepts = frozenset({f"town{rank // 2}", f"berths{rank // 2}"} if rank % 2 else {f"town{rank // 2}"})
+        cands.append(Candidate(chunk, start, start + len(sentence), sentence, rank, concepts))
+        start += len(sentence)
+    weights = {f"town{n}": 1.0 / (n + 1) for n in range(100)} | {f"berths{n}": 0.5 / (n + 1) for n in range(100)}
+    parsed: list[str] = []
+    real = coherence.parse_many
+    monkeypatch.setattr(coherence, "parse_many", lambda texts: (parsed.extend(texts), real(texts))[1])
+    lazy = select(Selection(cands, weights, None, 6, requires=coherence.Antecedents(cands)))
+    assert 0 < len(parsed) <= MAX_CANDIDATES < len(cands)
+    full = dict(coherence.Antecedents(cands))  # every opening read
+    assert len(full) == 100 and all(full[i] == i - 1 for i in full)
+    assert select(Selection(cands, weights, None, 6, requires=full)) == lazy
+    assert all(i - 1 in lazy for i in lazy if i % 2)  # "It approved..." only with its council sentence

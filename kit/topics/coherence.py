@@ -13,13 +13,14 @@ crews" say it themselves); or a first-person speaker ("I want to make clear...")
 a quotation opened in an earlier sentence. Quoted speech is not followed into
 (a pronoun inside a quotation is its speaker's). This module does not choose sentences: it
 gives the selection (`kit.topics.selection`) each such sentence's antecedent, the candidate
-just before it in its passage, so both are chosen or neither.
+just before it in its passage, so both are chosen or neither; only the candidates the selection
+may choose are read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from kit.grounding.structure.parser import parse, parse_many
@@ -106,18 +107,41 @@ def _in_quote(text: str, at: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-def antecedents(cands: Sequence[Candidate]) -> dict[int, int | None]:
+class Antecedents(Mapping[int, int | None]):
     """For each candidate that refers back, the candidate right before it in its passage (only
-    whitespace between them), or None when that sentence is not one a summary may quote."""
-    out: dict[int, int | None] = {}
-    # One batch through the parser: a topic has about 190 candidates, and one call each took
-    # 2.7 times as long as the batch (0.92 s against 0.34 s for 34 news sentences).
-    parse_many([t for c in cands if _needs_parse(t := c.text.strip().lstrip("\"“‘'("))])
-    by_end = {(c.passage.id, c.end): i for i, c in enumerate(cands)}
-    for i, c in enumerate(cands):
-        if not refers_back(c.text):
-            continue
-        gap = c.passage.text[:c.start]
-        prev_end = len(gap.rstrip())
-        out[i] = by_end.get((c.passage.id, prev_end))
-    return out
+    whitespace between them), or None when that sentence is not one a summary may quote. Read on
+    demand: the selection asks only about the candidates it may choose (about a third of a
+    topic's), and `prepare` parses those in one batch, so the rest are never parsed."""
+
+    def __init__(self, cands: Sequence[Candidate]) -> None:
+        self.cands = cands
+        self._by_end = {(c.passage.id, c.end): i for i, c in enumerate(cands)}
+        self._read: dict[int, tuple[bool, int | None]] = {}  # index -> (refers back, antecedent)
+
+    def prepare(self, indexes: Iterable[int]) -> None:
+        """Read these candidates, parsing the ones that need it in one batch (spaCy's pipe: a
+        topic's 190 candidates one call each took 2.7 times as long as the batch)."""
+        todo = [i for i in dict.fromkeys(indexes) if i not in self._read]
+        parse_many([t for i in todo if _needs_parse(t := self.cands[i].text.strip().lstrip("\"“‘'("))])
+        for i in todo:
+            c = self.cands[i]
+            prev_end = len(c.passage.text[:c.start].rstrip())
+            self._read[i] = (refers_back(c.text), self._by_end.get((c.passage.id, prev_end)))
+
+    def __contains__(self, i: object) -> bool:
+        if not isinstance(i, int) or not 0 <= i < len(self.cands):
+            return False
+        self.prepare([i])
+        return self._read[i][0]
+
+    def __getitem__(self, i: int) -> int | None:
+        if i not in self:
+            raise KeyError(i)
+        return self._read[i][1]
+
+    def __iter__(self) -> Iterator[int]:
+        self.prepare(range(len(self.cands)))
+        return iter([i for i in range(len(self.cands)) if self._read[i][0]])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -21,6 +21,7 @@ from datetime import date
 
 import numpy as np
 
+from kit.topics.coherence import Antecedents
 from kit.topics.salience import Candidate
 
 # The problem is bounded in size, never by the wall clock, so the same topic gives the same
@@ -65,7 +66,10 @@ def _pool(problem: Selection, banned: frozenset[int]) -> list[int]:
     """Candidates worth considering: the MAX_CANDIDATES densest in value per word."""
     pool = [i for i in range(len(problem.cands)) if i not in banned and _fits(problem, i)]
     pool.sort(key=lambda i: (-_value(problem, i) / problem.cands[i].words, i))
-    return _with_antecedents(problem, sorted(pool[:MAX_CANDIDATES]))
+    pool = sorted(pool[:MAX_CANDIDATES])
+    if isinstance(problem.requires, Antecedents):
+        problem.requires.prepare(pool)  # one parse batch for the pool; no other candidate is read
+    return _with_antecedents(problem, pool)
 
 
 def _with_antecedents(problem: Selection, pool: list[int]) -> list[int]:
@@ -107,8 +111,8 @@ def _solve(problem: Selection, pool: list[int]) -> list[int] | None:
     rows += [({where[a]: 1.0, where[b]: 1.0}, -np.inf, 1.0) for a, b in problem.redundant
              if a in where and b in where]
     # s_i - s_antecedent <= 0: a sentence that refers back comes with the one it refers to.
-    rows += [({where[i]: 1.0, where[j]: -1.0}, -np.inf, 0.0) for i, j in problem.requires.items()
-             if i in where and j is not None and j in where]
+    rows += [({where[i]: 1.0, where[before]: -1.0}, -np.inf, 0.0) for i in pool if i in problem.requires
+             if (before := problem.requires[i]) is not None and before in where]
     matrix = lil_matrix((len(rows), n))
     for r, (coefs, _, _) in enumerate(rows):
         for j, v in coefs.items():

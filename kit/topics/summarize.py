@@ -39,7 +39,7 @@ from kit.text import key_term_coverage, keywords, plural
 from kit.topics.agreement import compare
 from kit.topics.cache import TopicCache
 from kit.topics.cluster import ctfidf_labels
-from kit.topics.coherence import antecedents
+from kit.topics.coherence import Antecedents
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.topics.selection import Selection, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
@@ -86,7 +86,7 @@ def extractive_summary(topic: Topic, embedder: Embedder, evidence: Evidence, max
 def _problem(cands: list[Candidate], vectors: np.ndarray, max_sentences: int, max_words: int | None,
              titles: Sequence[str] = ()) -> Selection:
     weights = _shipped_model().bigram_weights(concept_features(cands, centrality(vectors), titles))
-    return Selection(cands, weights, max_words, max_sentences, near_copies(cands, vectors), antecedents(cands))
+    return Selection(cands, weights, max_words, max_sentences, near_copies(cands, vectors), Antecedents(cands))
 
 
 @lru_cache(maxsize=1)
