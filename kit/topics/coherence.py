@@ -122,6 +122,8 @@ class Antecedents(Mapping[int, int | None]):
         """Read these candidates, parsing the ones that need it in one batch (spaCy's pipe: a
         topic's 190 candidates one call each took 2.7 times as long as the batch)."""
         todo = [i for i in dict.fromkeys(indexes) if i not in self._read]
+        if not todo:
+            return
         parse_many([t for i in todo if _needs_parse(t := self.cands[i].text.strip().lstrip("\"“‘'("))])
         for i in todo:
             c = self.cands[i]

@@ -74,6 +74,8 @@ def parse_many(texts: list[str]) -> None:
     """Parse `texts` in one batch (spaCy's pipe: about a third of the time of one call each), so
     that `parse` of each returns at once; the same parses as one at a time."""
     todo = [t for t in dict.fromkeys(texts) if t not in _BATCHED][:_BATCHED_MAX]
+    if not todo:
+        return
     if len(_BATCHED) + len(todo) > _BATCHED_MAX:
         _BATCHED.clear()
     with _LOCK:
