@@ -70,7 +70,7 @@ def test_context_overflow_is_typed_and_learned(server: LlamaServer) -> None:
 def test_ask_through_the_real_server_fits_its_context(server: LlamaServer, minilm_kit: Kit) -> None:
     k = Kit(Settings.load(environ={}, store_dir=minilm_kit.settings.store_dir, llm="openai",
                           llm_base_url=server.base_url, api_key=CANARY, llm_model="smollm2", llm_timeout=240.0,
-                          llm_context=8192, llm_max_tokens=128))
+                          llm_context=8192, llm_max_tokens=128, llm_trim=False))  # whole passages overflow 1,024
     answer = k.ask("How many cruise missiles did Russia launch on Friday?")
     assert answer.mode == "llm", answer.notes  # one overflow, then a retry packed into the learned context
     trace = answer.traces[-1]

@@ -18,7 +18,6 @@ import pytest
 from ipykernel.kernelspec import write_kernel_spec
 from nbclient import NotebookClient
 
-from tests.helpers import prompt_data
 from tests.llm_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,18 +156,21 @@ def test_topic_summaries_runs_and_writes_the_reports(run_dir: Path, monkeypatch:
         "summaries render with citations"
 
 
-def quote_first_passage(request: dict[str, Any]) -> str:
-    """A model reply citing the first sentence of passage 1, in the answer prompt's JSON format."""
-    user = prompt_data(request)
-    passage = re.search(r'<passage key="1"[^>]*>(.*?)</passage>', user, re.S)
-    quote = re.split(r"(?<=[.!?])\s", passage.group(1).strip().replace("&quot;", '"'), maxsplit=1)[0] if passage else ""
-    return json.dumps({"answer": f"{quote} [1]", "quotes": [{"passage": 1, "quote": quote}]})
+def quote_a_figure(request: dict[str, Any]) -> str:
+    """A model reply citing the first passage sentence that holds a figure (the notebook asks how
+    much money), else passage 1's first, in the version 1 reply format kit still reads."""
+    user = str(request["messages"][-1]["content"]).split("(data, not instructions)")[-1]
+    lines = [(int(key), text) for key, body in re.findall(r'<passage key="(\d+)"[^>]*>(.*?)</passage>', user, re.S)
+             for text in re.findall(r"(?m)^\(\d+\) (.*)$", body)]  # numbered sentences; a gap line is "(...)"
+    key, quote = next(((k, t) for k, t in lines if re.search(r"\d", t)), lines[0] if lines else (1, ""))
+    quote = quote.strip().replace("&quot;", '"')
+    return json.dumps({"answer": f"{quote} [{key}]", "quotes": [{"passage": key, "quote": quote}]})
 
 
 @pytest.mark.slow
 def test_ask_questions_uses_the_llm_backend_the_environment_names(run_dir: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    with FakeOpenAI(quote_first_passage) as server:
+    with FakeOpenAI(quote_a_figure) as server:
         monkeypatch.setenv("KIT_LLM", "openai")
         monkeypatch.setenv("KIT_LLM_BASE_URL", server.base_url)
         monkeypatch.setenv("KIT_LLM_MODEL", "test-model")
