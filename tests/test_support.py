@@ -11,7 +11,8 @@ import pytest
 import kit
 from kit import calibration
 from kit.embeddings import HashEmbedder
-from kit.grounding.support import CALIBRATION, Judge, Thresholds, decide, words_of
+from kit.grounding.support import CALIBRATION, Judge, Thresholds, clause_parts, decide
+from kit.grounding.wording import words_of
 from kit.numbers import numbers, values
 from kit.types import Support
 
@@ -155,3 +156,42 @@ def test_a_name_put_where_the_quote_says_it_must_be_the_name_the_passage_gives_i
 def test_a_pronoun_the_passage_does_not_name_is_left_as_it_is(judge: Judge, passage: str) -> None:
     claim = "Telenet was founded by former ARPA IPTO director Larry Roberts."
     assert judge.judge(claim, [IT_QUOTE], [passage]).support == judge.judge(claim, [IT_QUOTE], [IT_QUOTE]).support
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The firm was losing one and a half million dollars a week, and its shares fell.",
+     "The firm was losing $1.5 million a week, and its shares fell."),
+    ("Prices rose by 12 percent in March.", "Prices rose 12% in March."),
+    ("The new engine delivers 300 horsepower.", "The new engine delivers 300 hp."),
+    ("The village lies 40 km from the border.", "The village lies 40 kilometres from the border."),
+    ("Japan pledged 500,000,000 USD in aid.", "Japan pledged a half-billion dollars in aid."),
+])
+def test_a_unit_or_number_spelled_another_way_is_the_same(judge: Judge, claim: str, quote: str) -> None:
+    assert verdict(judge, claim, quote, quote) == (Support.SUPPORTED, ())
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The firm was losing two and a half million dollars a week, and its shares fell.",
+     "The firm was losing $1.5 million a week, and its shares fell."),
+    ("Prices rose by 21 percent in March.", "Prices rose 12% in March."),
+    ("The new engine delivers 300 horsepower.", "The new engine delivers 300 kg of thrust."),
+    ("The village lies 40 km from the border.", "The village lies 40 miles from the border."),
+])
+def test_another_figure_or_unit_is_still_a_fault(judge: Judge, claim: str, quote: str) -> None:
+    assert verdict(judge, claim, quote, quote)[0] is Support.UNSUPPORTED
+
+
+def test_a_clause_is_never_cut_inside_a_number() -> None:
+    assert clause_parts("It lost one and a half million dollars and two hundred and five men") == [
+        "It lost one and a half million dollars", "two hundred and five men"]
+
+
+@pytest.mark.parametrize(("claim", "quote", "shown"), [
+    ("Islamic State fighters tried again to reach Palmyra.", "IS militants tried again to reach Palmyra.", True),
+    ("Islamic State fighters tried again to reach Palmyra.", "ISIL militants tried again to reach Palmyra.", True),
+    ("The United States sent aid to the region.", "The U.S. sent aid to the region.", True),
+    ("The United Nations sent aid to the region.", "The US sent aid to the region.", False),
+])
+def test_a_name_the_quote_writes_as_its_initials_is_in_the_quote(judge: Judge, claim: str, quote: str,
+                                                                 shown: bool) -> None:
+    assert (verdict(judge, claim, quote, quote)[0] is Support.SUPPORTED) is shown

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 
-from kit.grounding.support import words_of
+from kit.grounding.wording import words_of
 from kit.numbers import numbers
 from kit.text import STOPWORDS, key_term_coverage, match_stem
 from kit.types import Chunk

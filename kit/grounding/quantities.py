@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kit.grounding.units import spellings, unit_name
 from kit.numbers import Number, numbers, same_value, values
 from kit.text import STOPWORDS
 
@@ -23,7 +24,8 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
     quoted = numbers(quote)  # read once, for every number of the claim
     for n in numbers(claim, include_one=False):
         if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
-            reasons += _bound_conflict(claim, n, quote, quoted) + _counts_another_thing(claim, n, quote, quoted)
+            reasons += (_bound_conflict(claim, n, quote, quoted) + _counts_another_thing(claim, n, quote, quoted)
+                        + _another_unit(claim, n, quote, quoted))
             continue
         bound = _BOUND.search(claim[:n.start])
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
@@ -58,6 +60,15 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
     return [f"the quote counts {same[0].text} {_unit(quote, same[0].end)}, and {other.text} {unit}"]
 
 
+def _another_unit(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
+    """The quote gives the claim's figure only in another unit: "300 horsepower" / "300 kg"."""
+    unit = _unit(claim, n.end)
+    units = {_unit(quote, m.end) for m in quoted if same_value(m.value, n.value)}
+    if not spellings(unit) or not units or unit in units or not all(spellings(u) for u in units):
+        return []
+    return [f"the quote gives {n.text} in {sorted(units)[0]}, not {unit}"]
+
+
 def _a_thing(word: str) -> bool:
     """A word that names what is counted ("trucks"), not a preposition, a digit or a letter."""
     return len(word) >= 3 and word.isalpha() and word not in STOPWORDS
@@ -71,7 +82,11 @@ def _unit(text: str, end: int) -> str:
     """The word after a number ("people", "%", "days"), so that "over 18 days" is not read against
     "38 contests"."""
     m = re.match(r"\s*([%\w]+)", text[end:])
-    return m.group(1).lower().rstrip("s") if m else ""
+    if m is None:
+        return ""
+    word = m.group(1).lower()
+    name = unit_name(word)  # "%" is "percent", "USD" "dollar"
+    return name if name != word else word.rstrip("s")
 
 
 def _direction(bound: str | None) -> int:

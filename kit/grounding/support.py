@@ -22,7 +22,6 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from itertools import pairwise
 
 import numpy as np
 
@@ -31,26 +30,19 @@ from kit.embeddings import Embedder
 from kit.grounding.negation import NEGATIONS, negation_reasons
 from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
-from kit.grounding.spelling import fold, near_name
-from kit.numbers import same_value, spelled_out_as_digits, values
-from kit.text import STOPWORDS, match_stem, sentences, stem
+from kit.grounding.spelling import near_name
+from kit.grounding.wording import TOKEN, Words, abbreviated, bare, claim_names, has_name, has_word, words_of
+from kit.numbers import numbers, spelled_out_as_digits
+from kit.text import STOPWORDS, sentences, stem
 from kit.types import Support
 
 CALIBRATION = "support"  # kit/calibration/support.json
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
-# Titles and honorifics are capitalised but say nothing the quote must repeat ("President Putin"
-# is supported by "Putin").
-_TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
-king queen prince princess pope sir lord lady senator sen governor gov mayor chairman chief commander lieutenant
-lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
 # Connectives and vague adverbs carry no fact a quote must repeat ("Although X, Y" restates "X, but
 # Y"); what they can change (cause, time order, hedges) is the structural check's to judge.
 _LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
 already usually generally indeed even around toward towards along several various different overall entire
 later earlier thus""".split())
-_CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
-_DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
 # Clauses are split at punctuation and at words that join statements.
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
                            re.IGNORECASE)
@@ -85,34 +77,15 @@ class Judgement:
     score: float | None = None  # calibrated probability that the quotes support the claim (kit.grounding.score)
 
 
-@dataclass(frozen=True)
-class Words:
-    """A text's tokens as the check compares them: inflections, number values and demonyms
-    ("Russian" mentions Russia) match."""
-
-    stems: frozenset[str]
-    lower: tuple[str, ...]  # every token lower-cased, in order
-    numbers: frozenset[float]
-    paraphrased: frozenset[str] = frozenset()  # claim words this text says in other words (kit.grounding.paraphrase)
-
-    def has_name(self, name: str) -> bool:
-        return _has_name(name, self)
-
-
-def words_of(text: str) -> Words:
-    text = fold(text)
-    tokens = [t.rstrip(".") for t in _TOKEN.findall(text)]
-    lower = tuple(_split_contraction(t.lower()) for t in tokens)
-    parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
-    joined = [a + b for a, b in pairwise(lower) if a.isalpha() and b.isalpha()]  # "back packs" is "backpacks"
-    money = [_CURRENCIES[ch] for ch in _CURRENCIES if ch in text]  # "$500 million" says "500 million dollars"
-    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined, *money]) | frozenset(
-        t.replace(".", "") for t in lower)
-    return Words(stems, lower, frozenset(values(text)))
-
-
-def _split_contraction(token: str) -> str:
-    return "n't" if token.endswith(("n't", "n’t")) else token
+def clause_parts(claim: str) -> list[str]:
+    """The claim cut at punctuation and joining words, never inside a number ("one and a half million")."""
+    inside = [(n.start, n.end) for n in numbers(claim)]
+    parts, at = [], 0
+    for m in _CLAUSE_BREAK.finditer(claim):
+        if not any(a <= m.start() and m.end() <= b for a, b in inside):
+            parts.append(claim[at:m.start()])
+            at = m.end()
+    return [*parts, claim[at:]]
 
 
 @dataclass(frozen=True)
@@ -211,11 +184,11 @@ class Judge:
         those sharing most of the claim's words (per character) first."""
         sents = sentences(passage)
         words = self._content_words(claim)
-        covers = [frozenset(w for w in words if _has_word(w, words_of(x.text))) for x in sents]
+        covers = [frozenset(w for w in words if has_word(w, words_of(x.text))) for x in sents]
 
         def shared(span: tuple[int, int]) -> float:
             found = words_of(passage[span[0]:span[1]])
-            return sum(self._weight(w) for w in words if _has_word(w, found)) / (span[1] - span[0] + 200)
+            return sum(self._weight(w) for w in words if has_word(w, found)) / (span[1] - span[0] + 200)
 
         # A pair only when each sentence brings a claim word the other lacks: else the better one
         # alone is the evidence (a heading such as "Finances" before it only dilutes it).
@@ -242,7 +215,7 @@ class Judge:
             faults += self._count_faults(claim, passage)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
         kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
-        clauses = [(p.strip(), cws) for p in _CLAUSE_BREAK.split(claim) if len(cws := self._content_words(p)) >= 2]
+        clauses = [(p.strip(), cws) for p in clause_parts(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
         return Signals(
             tuple(hard), tuple(names_soft), self._coverage(words, qw), self._coverage(words, pw),
@@ -296,16 +269,17 @@ class Judge:
         """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a
         derivation or a synonym (read through the parse, so only with the structural check on), or
         a name spelled one letter apart ("Aleppo" / "Alepo")."""
-        missing = [w for w in words if not _has_word(w, found)]
+        missing = [w for w in words if not has_word(w, found)]
         if not missing:
             return found
-        near = {n.lower() for n in _names(claim) if not _has_name(n, found) and near_name(n, found.stems)}
+        near = {n.lower() for n in claim_names(claim) if not has_name(n, found) and near_name(n, found.stems)}
+        near |= abbreviated(claim, text)
         same = set()
         if self.structure:
             from kit.grounding.paraphrase import Equivalents, lemmas_by_word
 
             by_word, equivalents = lemmas_by_word(claim), Equivalents(text)
-            same = {w for w in missing if equivalents.covers(by_word.get(_bare(w), ()))}
+            same = {w for w in missing if equivalents.covers(by_word.get(bare(w), ()))}
         return replace(found, paraphrased=frozenset(near | same))
 
     def _swapped(self, claim: str, quote: str) -> Callable[[str], str | None]:
@@ -318,7 +292,7 @@ class Judge:
 
     def _content_words(self, text: str) -> list[str]:
         text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
-        return [t for t in dict.fromkeys(t.lower() for t in _TOKEN.findall(text))
+        return [t for t in dict.fromkeys(t.lower() for t in TOKEN.findall(text))
                 if t.rstrip(".") not in STOPWORDS and t not in NEGATIONS and t.rstrip(".") not in _LIGHT
                 and any(ch.isalnum() for ch in t)]
 
@@ -327,7 +301,7 @@ class Judge:
 
     def _coverage(self, words: list[str], found: Words) -> float:
         total = sum(self._weight(w) for w in words)
-        return sum(self._weight(w) for w in words if _has_word(w, found)) / total if total else 1.0
+        return sum(self._weight(w) for w in words if has_word(w, found)) / total if total else 1.0
 
     def _similarity(self, claim: str, quotes: Sequence[str]) -> float:
         """Cosine of the claim to the closest quote sentence (or whole quote); -1 without an embedder."""
@@ -351,13 +325,13 @@ class Judge:
 def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None], first_name: bool = False
                   ) -> tuple[list[str], list[str]]:
     hard, soft = [], []
-    plain = set(_names(claim))
-    for name in _names(claim, first_name):
+    plain = set(claim_names(claim))
+    for name in claim_names(claim, first_name):
         # A first word only the tagger calls a name ("Zebras migrate") is checked only when the
         # passage holds it: the name swapped in from the sentence beside the quote ("Mensah").
-        if _has_name(name, qw) or (name not in plain and not _has_name(name, pw)):
+        if has_name(name, qw) or (name not in plain and not has_name(name, pw)):
             continue
-        if not _has_name(name, pw):
+        if not has_name(name, pw):
             hard.append(f"name {name} not in the passage")
         elif (other := swapped(name)) is not None:  # not the quote's way of saying it: another name
             hard.append(f"name {name} is in the passage, but the quote has {other} in its place")
@@ -366,74 +340,3 @@ def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str
     return hard, soft
 
 
-def _bare(word: str) -> str:
-    """A content word as the parse spells it: no final full stop, no possessive."""
-    w = fold(word.rstrip(".").lower()).replace("’", "'")
-    return w[:-2] if w.endswith("'s") else w
-
-
-def _has_word(word: str, found: Words) -> bool:
-    if word in found.paraphrased or _bare(word) in found.paraphrased:
-        return True
-    w = fold(word.rstrip(".").lower())
-    if "-" in w.strip("-") and all(_has_word(p, found) for p in w.split("-") if p):
-        return True  # "submarine-launched": "launched from submarines"
-    if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
-        vals = values(w)
-        return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
-    if match_stem(w) in found.stems or w.replace(".", "") in found.stems:
-        return True
-    return (b := _bare(w)).isalpha() and len(b) >= 4 and _has_name(b, found)  # "Iranians" / "Iran"
-
-
-def _names(claim: str, first_name: bool = False) -> list[str]:
-    """Capitalised words of the claim that name something, in order. A capitalised first word
-    counts only when the next word is capitalised too ("Vladimir Putin said") or the parser tags
-    it a proper noun (`first_name`: "Mensah was given the prize"): otherwise it is as likely an
-    ordinary word starting the sentence, and coverage judges it instead."""
-    tokens = [(m.start(), m.group().rstrip(".")) for m in _TOKEN.finditer(claim)]
-    out = []
-    for i, (at, tok) in enumerate(tokens):
-        if not tok[:1].isupper() or tok.lower() in _TITLES or tok.lower() in STOPWORDS or tok.isdigit():
-            continue
-        first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
-        next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
-                    and not claim[at + len(tok):tokens[i + 1][0]].strip())  # "Previously, Astana": no
-        if first and not next_cap and not (first_name and i == 0):
-            continue
-        out.append(tok)
-    return list(dict.fromkeys(out))
-
-
-def _has_name(name: str, found: Words) -> bool:
-    if name.lower() in found.paraphrased:
-        return True
-    key = fold(name.lower()).replace("’", "'")
-    key = key[:-2] if key.endswith("'s") else key
-    compact = key.replace(".", "")
-    if compact in found.stems or match_stem(key) in found.stems:
-        return True
-    if not compact.isalpha() or len(compact) < 4:
-        return _is_initials(compact, found)
-    return any(_demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
-
-
-def _demonym_match(a: str, b: str) -> bool:
-    """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
-    other (or the other less its last vowel) plus a demonym suffix."""
-    short, long_ = sorted((a, b), key=len)
-    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
-    return any(long_ == s + suffix for s in stems for suffix in _DEMONYM_SUFFIXES)
-
-
-def _is_initials(acronym: str, found: Words) -> bool:
-    """"US" in a claim is backed by "United States" in the quote."""
-    if not (2 <= len(acronym) <= 5):
-        return False
-    words = [w for w in found.lower if w not in STOPWORDS or w in ("of", "for")]
-    letters = acronym.lower()
-    for i in range(len(words)):
-        seq = [w for w in words[i:i + len(letters) + 2] if w not in ("of", "for", "the", "and")]
-        if "".join(w[0] for w in seq[:len(letters)]) == letters:
-            return True
-    return False

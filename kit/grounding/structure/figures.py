@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
+from kit.grounding.units import unit_name
 
 
 def _verb(num: Token) -> Token | None:
@@ -56,7 +57,7 @@ def _counted(doc: Doc) -> dict[str, set[str]]:
     """For each number counting a noun ("300 pupils"), the lemmas of the nouns it counts in `doc`."""
     out: dict[str, set[str]] = {}
     for num in (t for t in doc if t.dep_ == "nummod" and t.head.pos_ == "NOUN"):
-        out.setdefault(_key(num), set()).add(num.head.lemma_.lower())
+        out.setdefault(_key(num), set()).add(unit_name(num.head.lemma_))  # "%" and "percent": one noun
     return out
 
 

@@ -1,0 +1,145 @@
+"""A text's words as the support check compares them (`kit.grounding.support`): tokens with
+inflections, number values, unit spellings and demonyms ("Russian" mentions Russia); whether a
+claim word or name is among them; and which capitalised words of a claim name something.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from kit.grounding.spelling import fold
+from kit.grounding.units import SIGNS, spellings
+from kit.numbers import same_value, values
+from kit.text import STOPWORDS, match_stem
+
+# A figure with thousands separators is one token ("500,000,000"), so it is matched by value.
+TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
+# Titles and honorifics are capitalised but say nothing the quote must repeat ("President Putin"
+# is supported by "Putin").
+_TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
+king queen prince princess pope sir lord lady senator sen governor gov mayor chairman chief commander lieutenant
+lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
+_DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
+
+@dataclass(frozen=True)
+class Words:
+    """A text's tokens as the check compares them: inflections, number values and demonyms
+    ("Russian" mentions Russia) match."""
+
+    stems: frozenset[str]
+    lower: tuple[str, ...]  # every token lower-cased, in order
+    numbers: frozenset[float]
+    paraphrased: frozenset[str] = frozenset()  # claim words this text says in other words (kit.grounding.paraphrase)
+
+    def has_name(self, name: str) -> bool:
+        return has_name(name, self)
+
+
+def words_of(text: str) -> Words:
+    text = fold(text)
+    tokens = [t.rstrip(".") for t in TOKEN.findall(text)]
+    lower = tuple(_split_contraction(t.lower()) for t in tokens)
+    parts = [p for t in lower if "-" in t for p in t.split("-") if p]  # "el-Zour" also mentions "Zour"
+    joined = [a + b for a, b in pairwise(lower) if a.isalpha() and b.isalpha()]  # "back packs" is "backpacks"
+    # "$500 million" says "500 million dollars", "70%" says "70 percent", "10,000 hp" "horsepower"
+    units = [u for t in lower for u in spellings(t)] + [u for sign in SIGNS if sign in text for u in spellings(sign)]
+    stems = frozenset(match_stem(t) for t in [*lower, *parts, *joined, *units]) | frozenset(
+        t.replace(".", "") for t in lower)
+    return Words(stems, lower, frozenset(values(text)))
+
+
+def _split_contraction(token: str) -> str:
+    return "n't" if token.endswith(("n't", "n’t")) else token
+
+
+# A run of capitalised words ("Islamic State", "Islamic State of Iraq and the Levant").
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|the)\s+)*[A-Z][a-z]+)+")
+
+
+def abbreviated(claim: str, text: str) -> set[str]:
+    """The words of the claim's multi-word names that `text` writes as initials: "Islamic State" as
+    "IS" (or "ISIS", "ISIL": the initials and at most two letters more), "United States" as "US"."""
+    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", text.replace(".", "")))
+    out: set[str] = set()
+    for run in _NAME_RUN.finditer(claim):
+        words = run.group().split()
+        words = words[1:] if words[0] == "The" else words
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if any(a.startswith(initials) and len(a) - len(initials) <= 2 for a in acronyms):
+            out |= {w.lower() for w in words if w[0].isupper()}
+    return out
+
+
+def bare(word: str) -> str:
+    """A content word as the parse spells it: no final full stop, no possessive."""
+    w = fold(word.rstrip(".").lower()).replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
+def has_word(word: str, found: Words) -> bool:
+    if word in found.paraphrased or bare(word) in found.paraphrased:
+        return True
+    w = fold(word.rstrip(".").lower())
+    if "-" in w.strip("-") and all(has_word(p, found) for p in w.split("-") if p):
+        return True  # "submarine-launched": "launched from submarines"
+    if any(ch.isdigit() for ch in w):  # numbers are judged by value, not spelling
+        vals = values(w)
+        return not vals or any(same_value(v, f) for v in vals for f in found.numbers) or w in found.stems
+    if match_stem(w) in found.stems or w.replace(".", "") in found.stems:
+        return True
+    return (b := bare(w)).isalpha() and len(b) >= 4 and has_name(b, found)  # "Iranians" / "Iran"
+
+
+def claim_names(claim: str, first_name: bool = False) -> list[str]:
+    """Capitalised words of the claim that name something, in order. A capitalised first word
+    counts only when the next word is capitalised too ("Vladimir Putin said") or the parser tags
+    it a proper noun (`first_name`: "Mensah was given the prize"): otherwise it is as likely an
+    ordinary word starting the sentence, and coverage judges it instead."""
+    tokens = [(m.start(), m.group().rstrip(".")) for m in TOKEN.finditer(claim)]
+    out = []
+    for i, (at, tok) in enumerate(tokens):
+        if not tok[:1].isupper() or tok.lower() in _TITLES or tok.lower() in STOPWORDS or tok.isdigit():
+            continue
+        first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
+        next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
+                    and not claim[at + len(tok):tokens[i + 1][0]].strip())  # "Previously, Astana": no
+        if first and not next_cap and not (first_name and i == 0):
+            continue
+        out.append(tok)
+    return list(dict.fromkeys(out))
+
+
+def has_name(name: str, found: Words) -> bool:
+    if name.lower() in found.paraphrased:
+        return True
+    key = fold(name.lower()).replace("’", "'")
+    key = key[:-2] if key.endswith("'s") else key
+    compact = key.replace(".", "")
+    if compact in found.stems or match_stem(key) in found.stems:
+        return True
+    if not compact.isalpha() or len(compact) < 4:
+        return is_initials(compact, found)
+    return any(_demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
+
+
+def _demonym_match(a: str, b: str) -> bool:
+    """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
+    other (or the other less its last vowel) plus a demonym suffix."""
+    short, long_ = sorted((a, b), key=len)
+    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
+    return any(long_ == s + suffix for s in stems for suffix in _DEMONYM_SUFFIXES)
+
+
+def is_initials(acronym: str, found: Words) -> bool:
+    """"US" in a claim is backed by "United States" in the quote."""
+    if not (2 <= len(acronym) <= 5):
+        return False
+    words = [w for w in found.lower if w not in STOPWORDS or w in ("of", "for")]
+    letters = acronym.lower()
+    for i in range(len(words)):
+        seq = [w for w in words[i:i + len(letters) + 2] if w not in ("of", "for", "the", "and")]
+        if "".join(w[0] for w in seq[:len(letters)]) == letters:
+            return True
+    return False
