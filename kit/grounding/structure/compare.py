@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 from kit.grounding.structure.attachments import check_attachments
 from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.copula import check_copulas
+from kit.grounding.structure.dates import check_date_order
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_events, check_figures
@@ -56,4 +57,5 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
     faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))
+    faults.extend(check_date_order(c_doc))
     return list(dict.fromkeys(faults))

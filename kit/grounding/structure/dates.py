@@ -1,0 +1,73 @@
+"""Dates in an impossible order: a claim that puts an event dated May 25 "after" one dated May 29.
+
+A claim joining two events with "after" or "before" orders them; when each side carries its own
+date and the dates run the other way, the claim cannot be what any source says, whatever the
+quote holds. Only explicit dates are read ("May 25", "25 May 2015", "October 20, 1973", "1805"),
+on both sides of the cue, the one nearest the cue on each side; a side without a date, or dates
+that cannot be compared (a year on one side only), are left to the other checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from kit.grounding.structure.fault import Fault
+
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTH = {name: n for n, name in enumerate(_MONTH_NAMES, 1)} | {
+    name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)} | {"sept": 9}
+_M = "|".join(sorted(_MONTH, key=len, reverse=True))
+_YEAR = r"(?:1[5-9]|20)\d\d"
+_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_M})\b\.?|(?P<m2>{_M})\b\.?\s+(?P<d2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y1>{_YEAR})\b)?|\b(?P<y2>{_YEAR})\b", re.IGNORECASE)
+
+Date = tuple[int | None, int, int]  # (year or None, month or 0, day or 0)
+
+
+def dates(text: str) -> list[tuple[Date, str]]:
+    """The explicit dates of `text`, in order, each with its wording."""
+    out: list[tuple[Date, str]] = []
+    for m in _DATE.finditer(text):
+        if m.group("y2"):
+            out.append(((int(m.group("y2")), 0, 0), m.group()))
+            continue
+        month = _MONTH[(m.group("m1") or m.group("m2")).lower()]
+        day = int(m.group("d1") or m.group("d2"))
+        if 1 <= day <= 31:
+            out.append(((int(m.group("y1")) if m.group("y1") else None, month, day), m.group()))
+    return out
+
+
+def earlier(a: Date, b: Date) -> bool | None:
+    """Whether `a` is strictly before `b`; None when they cannot be compared."""
+    if (a[0] is None) != (b[0] is None):
+        return None
+    if a[1] == 0 or b[1] == 0:  # a year alone: only the years compare
+        return None if a[0] is None else a[0] < b[0]  # type: ignore[operator]
+    return (a[0] or 0, a[1], a[2]) < (b[0] or 0, b[1], b[2])
+
+
+def check_date_order(claim: Doc) -> list[Fault]:
+    """An "after" or "before" of the claim whose two sides carry dates in the other order."""
+    for t in claim:
+        if t.lower_ not in ("after", "before") or t.dep_ not in ("prep", "mark"):
+            continue
+        sent = t.sent
+        left, right = claim[sent.start:t.i].text, claim[t.i + 1:sent.end].text
+        opening = t.i == sent.start
+        if opening:  # "After A, B" says what "B after A" says; A is the clause up to the comma
+            head, _, rest = right.partition(",")
+            left, right = rest, head
+        mine, theirs = dates(left), dates(right)
+        if not mine or not theirs:
+            continue
+        (a, a_text), (b, b_text) = mine[0] if opening else mine[-1], theirs[0]  # the dates nearest the cue
+        wrong = earlier(a, b) if t.lower_ == "after" else earlier(b, a)
+        if wrong:
+            return [Fault("time", f'"{t.text}" joins events dated {a_text} and {b_text}, whose dates '
+                                  f'run the other way')]
+    return []
