@@ -8,6 +8,8 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    ("The talks produced a withdrawal from parts of the valley.",
+     "The talks produced a troop withdrawal from parts of the valley."),
     # sports
     ("Valencia were beaten by Sevilla on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("Sevilla defeated Valencia.", "Sevilla beat Valencia 2-1 on Sunday."),
@@ -270,6 +272,8 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The flood damaged all the crops.", "The flood damaged crops across the region.", "quantifier"),
     ("The building was destroyed.", "The building was partly destroyed by the blast.", "quantifier"),
     ("The team won every match this season.", "The team won most of its matches this season.", "quantifier"),
+    ("The talks produced a complete withdrawal from the valley.",
+     "The talks produced a troop withdrawal from parts of the valley.", "quantifier"),
     # causal
     (
         "Shares fell because the company cut its forecast.",

@@ -73,12 +73,25 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
             if cq.rank == 0:
                 if qq.rank is not None and qq.rank > 0:
                     faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote "{qq.word} {m.text}"'))
+            elif cq.rank == 4 and qq.rank is None and (part := _over_a_part(m)) is not None:
+                said = m.doc[m.i:part.right_edge.i + 1].text
+                faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote "{said}"'))
             elif qq.rank is not None and qq.rank < cq.rank:
                 faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{qq.word} {m.text}"'))
             elif qq.rank is None and not qq.definite and m.tag_ in ("NNS", "NNPS"):
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             break
     return faults
+
+
+def _over_a_part(noun: Token) -> Token | None:
+    """The partitive an event noun is said of ("a withdrawal from parts of the Sinai": "parts"),
+    so that "a complete withdrawal" is more than the quote says."""
+    for prep in (c for c in noun.children if c.dep_ == "prep"):
+        for obj in (o for o in prep.children if o.dep_ == "pobj"):
+            if 1 <= lx.QUANT_WORDS.get(obj.lower_, 4) <= 2 and any(c.lower_ == "of" for c in obj.children):
+                return obj
+    return None
 
 
 def _excepted(doc: Doc) -> dict[str, Token]:
