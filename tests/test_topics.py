@@ -332,3 +332,16 @@ def test_summary_sections_setting_reads_a_list_and_refuses_unknown_sections() ->
     assert got == ("article", "sidebar")
     with pytest.raises(ConfigError, match="summary_sections"):
         Settings.load(environ={"KIT_SUMMARY_SECTIONS": "adverts"})
+
+
+def test_the_silhouette_is_scikit_learns_including_a_point_alone() -> None:
+    from scipy.spatial.distance import pdist, squareform
+    from sklearn.metrics import silhouette_score
+
+    from kit.topics.cluster import silhouette
+
+    rng = np.random.default_rng(7)
+    distances = squareform(pdist(rng.normal(size=(30, 6)), metric="cosine"))
+    for labels in (rng.integers(1, 5, size=30), np.array([1] + [2] * 14 + [3] * 15)):
+        assert silhouette(distances, labels) == pytest.approx(
+            silhouette_score(distances, labels, metric="precomputed"), abs=1e-12)

@@ -203,15 +203,19 @@ class Judge:
         quote = " … ".join(q for q in quotes if q.strip())
         if not quote:
             return NO_QUOTE
-        passage = self._stated(" … ".join(p for p in passages if p.strip())) or quote
+        # A claim that is its quote (an extractive answer or summary sentence) says nothing the quote
+        # does not: its passage, which only excuses what the quote lacks, is not read (nor parsed).
+        verbatim = " ".join(claim.split()) == " ".join(quote.split())
+        passage = quote if verbatim else self._stated(" … ".join(p for p in passages if p.strip())) or quote
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         words = self._content_words(claim)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
-        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote), self._first_is_name(claim))
+        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote),
+                                               not verbatim and self._first_is_name(claim))
         negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation, passage)
-        if cw.numbers:  # only a claim with a figure can recombine figures; parsing the passage costs ~5 ms
+        if cw.numbers and not verbatim:  # only a claim with a figure can recombine figures (~5 ms a passage)
             faults += self._count_faults(claim, passage)
         hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
         kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)

@@ -150,13 +150,12 @@ def _linkage(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def choose_k(tree: np.ndarray, distances: np.ndarray, n: int) -> int:
     """The larger of the best-silhouette cut and the count of groups more alike than average."""
     from scipy.cluster.hierarchy import fcluster
-    from sklearn.metrics import silhouette_score
 
     scores: dict[int, float] = {}
     for k in range(2, min(MAX_TOPICS, n - 1) + 1):
         labels = fcluster(tree, t=k, criterion="maxclust")
         if len(set(labels)) >= 2:
-            scores.setdefault(len(set(labels)), float(silhouette_score(distances, labels, metric="precomputed")))
+            scores.setdefault(len(set(labels)), silhouette(distances, labels))
     best = max(scores.values(), default=-2.0)
     # The fewest topics whose silhouette is within SILHOUETTE_TIE of the best: cuts that close
     # explain the data equally well, and fewer topics read better.
@@ -164,6 +163,21 @@ def choose_k(tree: np.ndarray, distances: np.ndarray, n: int) -> int:
     # Centred cosine 0 is the corpus average: groups less alike than that are different stories.
     apart = len(set(fcluster(tree, t=1.0, criterion="distance")))
     return max(best_k, min(apart, MAX_TOPICS))
+
+
+def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette of `labels` over a square distance matrix (Rousseeuw 1987, as scikit-learn
+    computes it: 0 for a point alone in its cluster); here so a run need not import scikit-learn."""
+    _, index = np.unique(labels, return_inverse=True)
+    member = np.eye(int(index.max()) + 1)[index]  # n x k one-hot
+    sizes = member.sum(axis=0)
+    sums = distances @ member  # each point's total distance to each cluster
+    own = sizes[index] - 1
+    a = sums[np.arange(len(index)), index] / np.maximum(own, 1)
+    others = np.where(member.astype(bool), np.inf, sums / sizes)
+    b = others.min(axis=1)
+    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
 
 
 def _assign(vectors: np.ndarray, sample: np.ndarray, labels: np.ndarray) -> np.ndarray:
