@@ -206,6 +206,9 @@ def test_hearsay_stated_as_fact(claim: str, quote: str) -> None:
 @pytest.mark.parametrize(("claim", "quote"), [
     ("The mill reportedly closed in March.", "It is reported that the mill closed in March."),
     ("Reports say the mill closed in March.", "It is reported that the mill closed in March."),
+    ("The mill is said to have closed in March.", "It is reported that the mill closed in March."),
+    ("According to reports, the mill closed in March.", "It is reported that the mill closed in March."),
+    ("The mill is believed to have closed in March.", "It is reported that the mill closed in March."),
     # the hedge covers the next sentence's fraud, not the arrest the claim restates
     ("The clerk was arrested in Lyon on Monday.",
      "The clerk was arrested in Lyon on Monday. It is alleged that he took part in the fraud."),

@@ -22,7 +22,8 @@ _HEDGE = re.compile(
     r"\bit(?:'s|’s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:reported|alleged|rumou?red|claimed)\s+that\b",
     re.IGNORECASE)
 # What in a claim keeps the hedge: the same words, or a report as the source.
-_KEPT = re.compile(r"\b(?:report\w*|alleg\w*|purported\w*|rumou?r\w*|unconfirmed|claim\w*)\b", re.IGNORECASE)
+_KEPT = re.compile(r"\b(?:report\w*|alleg\w*|purported\w*|rumou?r\w*|unconfirmed|claim\w*|supposed\w*|according\s+to"
+                   r"|(?:said|believed|thought|understood)\s+to)\b", re.IGNORECASE)  # "is said to be losing"
 # "likely to be": a forecast of a state, where no event of the claim's matches the quote's copula
 # ("The last stand will be miles away" from "last stand likely to be miles away from Raqqa").
 _LIKELY = re.compile(r"\b(?:likely|unlikely|probably|possibly|expected)\s+to\s+be\b", re.IGNORECASE)
