@@ -48,3 +48,16 @@ def test_a_fraction_of_a_scale_is_that_fraction() -> None:
     assert [n.value for n in numbers("a quarter of a million tonnes, three quarters of a billion")] == [2.5e5, 7.5e8]
     assert reasons("The fund lost a million dollars.", "The fund lost half a million dollars.") != []
     assert reasons("The city pledged 500 million euros.", "The city pledged a half-billion euros.") == []
+
+
+QUOTE_PARTS = "Ten warships are now deployed for the operation, six of them in the Mediterranean."
+
+
+@pytest.mark.parametrize(("claim", "faulty"), [
+    ("Six warships are now deployed for the operation.", True),  # the part given to the whole
+    ("Six warships are in the Mediterranean.", False),  # what the quote says of the part
+    ("Six of the ten warships are in the Mediterranean.", False),
+    ("Ten warships are deployed for the operation.", False),
+])
+def test_a_figure_the_quote_gives_as_a_part_is_not_the_whole(claim: str, faulty: bool) -> None:
+    assert bool(reasons(claim, QUOTE_PARTS)) is faulty

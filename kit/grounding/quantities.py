@@ -52,12 +52,37 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
     if not _a_thing(unit):
         return []
     same = [m for m in quoted if same_value(m.value, n.value)]
-    if not same or any(not _a_thing(_unit(quote, m.end)) or _same_thing(_unit(quote, m.end), unit) for m in same):
+    # "ten warships ..., six of them in the Mediterranean": six is a part of the claim's thing, and
+    # the claim that says what the part does ("six are in the Mediterranean") is about the part.
+    parts = [(m, tail) for m in same if (tail := _partitive(quote, m.end)) is not None]
+    if any(_shares_a_word(claim, tail) for _, tail in parts):
+        return []
+    whole = [m for m in same if m not in {m for m, _ in parts}]
+    if not same or any(not _a_thing(_unit(quote, m.end)) or _same_thing(_unit(quote, m.end), unit) for m in whole):
         return []
     other = next((m for m in quoted if not same_value(m.value, n.value) and _unit(quote, m.end) == unit), None)
     if other is None:
         return []
+    if parts:
+        word = re.match(r"\s*([%\w]+)", quote[other.end:])
+        part, said = parts[0]
+        return [f"the quote counts {other.text} {word.group(1) if word else unit}, {part.text} of them{said}"]
     return [f"the quote counts {same[0].text} {_unit(quote, same[0].end)}, and {other.text} {unit}"]
+
+
+_PARTITIVE = re.compile(r"\s+of\s+(?:them|those|these|which|whom)\b([^.;,]*)", re.IGNORECASE)
+
+
+def _partitive(quote: str, end: int) -> str | None:
+    """What the quote says of a figure given as a part ("six of them in the Mediterranean": " in the
+    Mediterranean"), or None when the figure is no part."""
+    m = _PARTITIVE.match(quote, end)
+    return m.group(1).rstrip() if m else None
+
+
+def _shares_a_word(claim: str, text: str) -> bool:
+    mine = {w.lower() for w in re.findall(r"[A-Za-z]+", claim)} - STOPWORDS
+    return any(w.lower() in mine for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS)
 
 
 def _another_unit(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
