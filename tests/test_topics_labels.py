@@ -107,3 +107,31 @@ def test_the_seeds_keep_three_topics_with_their_labels(minilm_kit: Kit) -> None:
         # A label is a headline or shared phrase of the topic's own documents, never another topic's.
         assert t.label.lower().split()[0] in body.lower(), t.label
         assert all(re.search(rf"\b{re.escape(w)}\b", body) for term in t.keywords for w in term.split()), t.keywords
+
+
+def test_a_shared_word_that_names_nothing_is_no_label() -> None:
+    # Every article of the story says "donated" and three of four name the Red Cross, which another
+    # story names too: "donated" scores higher, but a verb is no label.
+    stories = {"gift": [
+        "Residents donated blankets to the Red Cross on Monday after the floods.",
+        "A local bakery donated bread, and the Red Cross handed it out at the school.",
+        "Farmers donated hay for the animals. The Red Cross thanked them on Friday.",
+        "Pupils donated their pocket money after the floods had closed their school.",
+    ], "storm": [
+        "The storm cut power to the coast. The Red Cross opened a shelter in the town hall.",
+        "Winds of 120 km/h tore roofs off houses near the harbour.",
+        "Ferries stayed in port as the storm moved north along the coast.",
+        "Engineers restored power to most homes by Sunday evening.",
+    ]}
+    texts = document_texts(_chunks(stories))
+    phrases, df = document_phrases(texts)
+    assert shared_label([f"gift_{n}.txt" for n in range(4)], phrases, df, texts) == "Red Cross"
+
+
+def test_names_a_thing_reads_the_phrase_where_it_is_used() -> None:
+    from kit.topics.phrases import names_a_thing
+
+    assert names_a_thing("abu ghraib prison", ["Guards at the Abu Ghraib prison were charged."])
+    assert not names_a_thing("donated", ["Residents donated blankets."])
+    assert not names_a_thing("price oil", ["They would price oil in dollars from then on."])
+    assert not names_a_thing("early", ["The rains came early this year."])

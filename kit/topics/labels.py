@@ -19,6 +19,7 @@ import numpy as np
 
 from kit.embeddings import Embedder
 from kit.text import STOPWORDS
+from kit.topics.phrases import names_a_thing
 from kit.topics.salience import headlines
 from kit.types import Chunk
 
@@ -34,8 +35,8 @@ def readable_label(chunks: Sequence[Chunk], centre: np.ndarray, centroids: Seque
     """The label for a topic whose chunks are `chunks` (most central first), or None."""
     text = " ".join(c.text for c in chunks[:200])
     options = _headline_options(chunks, text)
-    if not options:
-        options = key_phrases(text)
+    if not options:  # phrases of the text that name something ("price oil" of "they would price oil" does not)
+        options = [o for o in key_phrases(text) if names_a_thing(o, [text])]
     if not options:
         return None
     if embedder is None:

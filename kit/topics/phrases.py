@@ -105,9 +105,47 @@ def shared_label(topic_docs: Sequence[str], phrases: Mapping[str, Counter[str]],
         # Ties (common in a small corpus) go to the longer phrase, then the one used more often.
         return shared[p] / len(docs) * idf, len(p.split()), uses[p]
 
-    best = specific(max(shared, key=score), shared)
+    best = named(sorted(shared, key=score, reverse=True), shared, [texts[d] for d in docs])
+    if best is None:
+        return None
     label = spelling(best, [texts[d] for d in docs])
     return label[:1].upper() + label[1:]
+
+
+# Shared phrases tried, best scored first, for one that names something.
+NAMES_TRIED = 8
+
+
+def named(ranked: Sequence[str], shared: Mapping[str, float], texts: Sequence[str]) -> str | None:
+    """The first of `ranked` that names a thing where the texts use it, made `specific` when the
+    longer phrase names one; None when none of the first NAMES_TRIED does."""
+    for phrase in ranked[:NAMES_TRIED]:
+        longer = specific(phrase, shared)  # "Olympic" names nothing; "Olympic Games" does
+        if longer != phrase and names_a_thing(longer, texts):
+            return longer
+        if names_a_thing(phrase, texts):
+            return phrase
+    return None
+
+
+def names_a_thing(phrase: str, texts: Sequence[str]) -> bool:
+    """Whether `phrase`, in the first sentence of `texts` that uses it, is a noun phrase: no verb in
+    it and a noun or a name last ("Abu Ghraib prison", "Bombings"; not "Donated", "Early" or the
+    "price oil" of "they would price oil")."""
+    from kit.grounding.structure.parser import parse
+
+    pattern = re.compile(r"(?<![\w-])" + r"\W+".join(map(re.escape, phrase.split())) + r"(?![\w-])", re.IGNORECASE)
+    for text in texts:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        end = min(x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0)
+        doc = parse(text[start:end + 1].strip())
+        offset = start + (len(text[start:end + 1]) - len(text[start:end + 1].lstrip()))
+        span = [t for t in doc if m.start() <= offset + t.idx < m.end()]
+        return bool(span) and span[-1].pos_ in ("NOUN", "PROPN") and not any(t.pos_ in ("VERB", "AUX") for t in span)
+    return True  # not found as written: nothing says otherwise
 
 
 def specific(best: str, shared: Mapping[str, float]) -> str:

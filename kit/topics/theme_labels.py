@@ -24,7 +24,7 @@ import numpy as np
 
 from kit.results import Topic
 from kit.theme import Theme
-from kit.topics.phrases import MIN_DOCS, MIN_SHARE, PHRASE_CHARS, specific, spelling
+from kit.topics.phrases import MIN_DOCS, MIN_SHARE, PHRASE_CHARS, named, spelling
 from kit.topics.reading import Reading, as_written, dedupe_terms
 from kit.topics.themes import theme_groups
 
@@ -82,8 +82,11 @@ def theme_label(stories: Sequence[Sequence[str]], phrases: Mapping[str, Counter[
     def score(p: str) -> tuple[float, int]:
         return shared[p] * math.log(1 + len(phrases) / max(df.get(p, 0), inside[p])), len(p.split())
 
-    best = specific(max(shared, key=score), shared)
-    label = spelling(best, [texts[d] for s in docs for d in s[:PATHS]])
+    read = [texts[d] for s in docs for d in s[:PATHS]]
+    best = named(sorted(shared, key=score, reverse=True), shared, read)
+    if best is None:
+        return None
+    label = spelling(best, read)
     return label[:1].upper() + label[1:]
 
 
