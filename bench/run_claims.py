@@ -6,8 +6,9 @@ For every labelled pair, in one run:
 - judge, quote: kit's judge on the pair's quote (and any further quote a merged claim relies
   on), with the paragraphs around each quote (at most ~1,500 characters) as its passage;
 - judge, search: the judge finds its own evidence: the document cut into ~1,000-character
-  passages, `candidate_signals` over each; shown when some candidate span is judged supported
-  or partial, strength the highest of any span;
+  passages, `candidate_signals` over each, and the span `Kit.check` would cite
+  (`kit.grounding.check.best_of`); shown when that span is judged supported or partial,
+  strength its score;
 - cosine: MiniLM cosine between the claim and the quote (quote mode), or the document's best
   sentence (search mode);
 - token F1: lower-cased word tokens of the claim against the quote, or the best sentence.
@@ -44,7 +45,8 @@ from bench.claims_data import DEFAULT_EXCLUDE, SETS, SPLITS, ClaimPair, Library,
 from bench.claims_metrics import best_threshold, summary
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder
-from kit.grounding.support import Judge, Judgement, Signals, Thresholds, decide
+from kit.grounding.check import best_of
+from kit.grounding.support import Judge, Judgement, Signals, Thresholds
 from kit.text import keywords, sentences
 from kit.types import Support
 
@@ -148,17 +150,20 @@ def judge_quote(judge: Judge, p: ClaimPair) -> Scored:
 
 
 def judge_search(judge: Judge, p: ClaimPair) -> Scored:
-    """Shown when some candidate span is; strength the highest of any span; detail the best span."""
-    best: tuple[bool, float, str] | None = None
-    top, scored = 0.0, False
+    """The span `Kit.check` would cite (`kit.grounding.check.best_of` over every passage's candidate
+    spans): shown when its verdict is, strength its score; detail that span."""
+    judged: list[tuple[Judgement, Signals]] = []
+    spans: list[str] = []
     for passage in passages(p.document):
         for (a, b), signals in judge.candidate_signals(p.claim, passage):
-            judgement = decide(signals, judge.thresholds)
-            verdict = f"{judgement.support.value}: {passage[a:b]}"
-            key = (judgement.support in SHOWN, strength(judgement, signals), verdict)
-            top, scored = max(top, key[1]), has_score(judgement)
-            best = key if best is None or key[:2] > best[:2] else best
-    return Scored(top, bool(best and best[0]), best[2][:100] if best else "no candidate", scored)
+            judged.append((judge.verdict(signals), signals))
+            spans.append(passage[a:b])
+    chosen = best_of(judged)
+    if chosen is None:
+        return Scored(0.0, False, "no candidate")
+    judgement, signals = judged[chosen]
+    return Scored(strength(judgement, signals), judgement.support in SHOWN,
+                  f"{judgement.support.value}: {spans[chosen]}"[:100], has_score(judgement))
 
 
 # -- baselines -----------------------------------------------------------------------------------

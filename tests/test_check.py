@@ -17,8 +17,8 @@ import pytest
 from kit.api import Kit
 from kit.cli import main
 from kit.errors import InputError
-from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, rank, score_of
-from kit.grounding.support import Judgement
+from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, best_of, rank, score_of
+from kit.grounding.support import Judgement, Signals
 from kit.report import check_html, check_markdown
 from kit.results import CheckResult
 from kit.types import CheckedClaim, CitationProblem, Claim, QuoteCheck, Support
@@ -260,3 +260,17 @@ def test_checked_claims_keep_the_claims_contract() -> None:
     valid(claim.to_dict(), "CheckedClaim")
     plain = Claim(claim.text, claim.citations, claim.support, claim.reasons)
     assert claim.to_dict() == {**valid(plain.to_dict(), "Claim"), "score": 0.0} and isinstance(claim, Claim)
+
+
+def _judged(support: Support, score: float, coverage: float, hard: tuple[str, ...] = ()) -> tuple[Judgement, Signals]:
+    return Judgement(support, hard, score=score), Signals(hard, (), coverage, 1.0, coverage, 1.0, 0.8, 5, "")
+
+
+def test_a_partial_span_does_not_excuse_the_fault_the_closest_span_names() -> None:
+    partial = _judged(Support.PARTIAL, 0.6, 0.6)
+    faulty = _judged(Support.UNSUPPORTED, 0.3, 0.9, ('the quote gives this as planned ("would")',))
+    assert best_of([partial, faulty]) == 1  # the span holding most of the claim, and its fault
+    assert best_of([partial, faulty, _judged(Support.SUPPORTED, 0.7, 0.8)]) == 2  # a span that says it wins
+    assert best_of([partial, _judged(Support.UNSUPPORTED, 0.3, 0.5, ("number 5 not in the quote",))]) == 0
+    assert best_of([partial, _judged(Support.UNSUPPORTED, 0.2, 0.9)]) == 0  # low coverage alone is no fault
+    assert best_of([]) is None

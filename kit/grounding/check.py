@@ -19,7 +19,7 @@ from pathlib import Path
 from kit.errors import InputError
 from kit.grounding.citations import cite_in_chunk
 from kit.grounding.claims import Evidence, number_citations, quoted_claim
-from kit.grounding.support import Judge, Judgement
+from kit.grounding.support import Judge, Judgement, Signals
 from kit.text import keywords, sentences
 from kit.types import CheckedClaim, Chunk, Citation, Hit, Support
 
@@ -99,17 +99,34 @@ def score_of(j: Judgement) -> float:
 
 
 def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | None:
-    """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best (the
-    first, in retrieval order, of equals); None when no span shares a content word with it."""
-    found = []
+    """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best
+    (`best_of`); None when no span shares a content word with it."""
+    found: list[tuple[Candidate, Signals]] = []
     words = set(keywords(sentence))
     for hit in hits:
         for (start, end), signals in judge.candidate_signals(sentence, hit.chunk.text):
             # A word of its own, not only one said in other words ("moved" / "heading"): else the
             # span is no evidence, and the claim is "not in the documents".
             if signals.content_words and signals.coverage > 0 and words & set(keywords(hit.chunk.text[start:end])):
-                found.append(Candidate(hit.chunk, start, end, judge.verdict(signals)))
-    return max(found, key=lambda c: rank(c.judgement), default=None)
+                found.append((Candidate(hit.chunk, start, end, judge.verdict(signals)), signals))
+    chosen = best_of([(c.judgement, signals) for c, signals in found])
+    return None if chosen is None else found[chosen][0]
+
+
+def best_of(judged: Sequence[tuple[Judgement, Signals]]) -> int | None:
+    """Which of the judged spans backs a claim best: the highest verdict (supported > partial >
+    unsupported), then score, the first of equals. A partial span does not excuse what the span
+    holding more of the claim's words contradicts (a number, a name, a negation, roles, modality:
+    "ISIS units have withdrawn" where that span says they "would be allowed to withdraw"): that
+    span is the evidence, and its fault the verdict."""
+    if not judged:
+        return None
+    best = max(range(len(judged)), key=lambda i: rank(judged[i][0]))
+    if judged[best][0].support is Support.PARTIAL:
+        closest = max(range(len(judged)), key=lambda i: judged[i][1].coverage)
+        if judged[closest][1].hard and judged[closest][1].coverage > judged[best][1].coverage:
+            return closest
+    return best
 
 
 def check_sentence(sentence: str, hits: Sequence[Hit], evidence: Evidence, key: int = 1
