@@ -329,3 +329,14 @@ def test_both_of_a_pair_said_of_what_the_quote_says_of_one() -> None:
     claim = ("Both X.25 and Frame Relay both require a handshake between the communicating parties before any "
              "user packets are transmitted.")
     assert "roles" in {f.kind for f in compare(claim, quote)}
+
+
+@pytest.mark.parametrize(("claim", "faulty"), [
+    ("In the province alone, 80,000 people died.", True),
+    ("The province alone may have lost as many as 80,000 people.", False),
+    ("Up to 80,000 people died in the province.", False),
+    ("An estimated 80,000 people died in the province.", False),
+])
+def test_a_figure_the_quote_says_only_may_be_so_is_not_a_count(claim: str, faulty: bool) -> None:
+    quote = "Near the epicentre, the province alone may have as many as 80,000 deaths."
+    assert ("modality" in [f.kind for f in compare(claim, quote)]) is faulty

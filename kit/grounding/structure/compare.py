@@ -11,7 +11,7 @@ from kit.grounding.structure.dates import check_date_order
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_events, check_figures
-from kit.grounding.structure.hearsay import check_hearsay
+from kit.grounding.structure.hearsay import check_hearsay, check_hedged_figures
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
@@ -53,7 +53,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_attachments(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
-        faults.extend(check_hearsay(c_doc, q_doc))
+        faults.extend(check_hearsay(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
     faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))

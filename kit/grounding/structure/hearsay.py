@@ -15,8 +15,10 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from kit.grounding.structure.events import toward_verb
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import content_lemmas
+from kit.numbers import values
 
 _HEDGE = re.compile(
     r"\bit(?:'s|’s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:reported|alleged|rumou?red|claimed)\s+that\b",
@@ -58,3 +60,31 @@ def _clause(doc: Doc, at: int) -> list[Token] | None:
     likely to be", the noun of a headline "X likely to be")."""
     span = doc.char_span(at, at + 1, alignment_mode="expand")
     return list(span[0].head.subtree) if span is not None and len(span) else None
+
+
+_MODALS = frozenset({"may", "might", "could"})
+# What in a claim keeps a figure's hedge: a modal or a word that says the figure is not a count.
+_KEPT_FIGURE = re.compile(r"\b(?:may|might|could|possibl\w*|perhaps|maybe|likely|up to|as many as|estimat\w*|"
+                          r"expect\w*|feared|believed|thought)\b", re.IGNORECASE)
+
+
+def _hedged(num: Token) -> bool:
+    """Whether the verb a figure's clause hangs on is under "may", "might" or "could" ("Aceh alone
+    may have as many as 80,000 deaths")."""
+    verb = toward_verb(num, 6)
+    return verb.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
+def check_hedged_figures(claim: Doc, quote: Doc) -> list[Fault]:
+    """A figure the quote says only may be so ("may have as many as 80,000 deaths") that the claim
+    states as a count, with no hedge of its own."""
+    if _KEPT_FIGURE.search(claim.text):
+        return []
+    hedged = [(values(t.text), t) for t in quote if t.like_num and any(ch.isdigit() for ch in t.text) and _hedged(t)]
+    for num in (t for t in claim if t.like_num and any(ch.isdigit() for ch in t.text)):
+        mine = values(num.text)  # "80.000" is 80,000 too
+        for theirs, tok in hedged:
+            if mine & theirs:
+                return [Fault("modality", f'the quote says only that the figure may be so ("{toward_verb(tok, 6).text} '
+                                          f'... {tok.text}"); the claim states it as a count')]
+    return []
