@@ -8,6 +8,9 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    ("Sales peaked in the second half of the decade.", "Sales peaked in the latter half of the decade."),
+    ("The storm flooded schools and the library.",
+     "The storm flooded several buildings of the town, like schools and the library."),
     ("The talks produced a withdrawal from parts of the valley.",
      "The talks produced a troop withdrawal from parts of the valley."),
     # sports
@@ -274,6 +277,13 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The team won every match this season.", "The team won most of its matches this season.", "quantifier"),
     ("The talks produced a complete withdrawal from the valley.",
      "The talks produced a troop withdrawal from parts of the valley.", "quantifier"),
+    ("The storm flooded all of the town's schools.",
+     "The storm flooded several buildings of the town, like schools and the library.", "quantifier"),
+    ("The style took hold in the latter half of the 12th century.",
+     "The style first took hold in the first half of the 12th century.", "time"),
+    ("Sales peaked in the late 1990s.", "Sales peaked in the early 1990s.", "time"),
+    ("The harbour is the busiest in the region.",
+     "It has been said that the harbour is the busiest in the region.", "modality"),
     # causal
     (
         "Shares fell because the company cut its forecast.",

@@ -20,6 +20,7 @@ from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
     check_alternatives,
     check_exceptions,
+    check_parts,
     check_quantifiers,
     check_superlatives,
 )
@@ -48,6 +49,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_exceptions(c_doc, q_doc))
     faults.extend(check_alternatives(c_doc, q_doc))
     faults.extend(check_superlatives(c_doc, q_doc))
+    faults.extend(check_parts(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc))
     faults.extend(check_attachments(c_doc, q_doc))

@@ -21,7 +21,7 @@ from kit.grounding.structure.words import content_lemmas
 from kit.numbers import values
 
 _HEDGE = re.compile(
-    r"\bit(?:'s|’s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:reported|alleged|rumou?red|claimed)\s+that\b",
+    r"\bit(?:'s|’s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:reported|alleged|rumou?red|claimed|said)\s+that\b",
     re.IGNORECASE)
 # What in a claim keeps the hedge: the same words, or a report as the source.
 _KEPT = re.compile(r"\b(?:report\w*|alleg\w*|purported\w*|rumou?r\w*|unconfirmed|claim\w*|supposed\w*|according\s+to"

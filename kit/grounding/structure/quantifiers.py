@@ -73,6 +73,9 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
             if cq.rank == 0:
                 if qq.rank is not None and qq.rank > 0:
                     faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote "{qq.word} {m.text}"'))
+            elif cq.rank == 4 and qq.rank is None and (example := _an_example(m)) is not None:
+                faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote gives examples '
+                                                  f'("{example} {np_text(m)}")'))
             elif cq.rank == 4 and qq.rank is None and (part := _over_a_part(m)) is not None:
                 said = m.doc[m.i:part.right_edge.i + 1].text
                 faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote "{said}"'))
@@ -82,6 +85,43 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             break
     return faults
+
+
+_EXAMPLES = ("like", "including", "such as")
+
+
+def _an_example(noun: Token) -> str | None:
+    """The word that makes a noun an example ("targets, like oil refineries": "like"), if it is one."""
+    for up in [noun, *list(noun.ancestors)[:3]]:
+        if up.dep_ == "pobj" and up.head.lower_ in ("like", "including"):
+            return up.head.lower_
+        if up.dep_ == "pobj" and up.head.lower_ == "as" and up.head.i > 0 and up.doc[up.head.i - 1].lower_ == "such":
+            return "such as"
+    return None
+
+
+# Which part of a whole ("the first half", "the latter half", "the late 1990s"): words of one class
+# name the same part.
+_PART_CLASSES = ({"first", "initial", "opening", "earliest"}, {"second", "latter"}, {"last", "final", "closing"},
+                 {"early"}, {"late"}, {"third"}, {"fourth"})
+_PART_CLASS = {w: n for n, group in enumerate(_PART_CLASSES) for w in group}
+
+
+def check_parts(claim: Doc, quote: Doc) -> list[Fault]:
+    """The claim names another part of the same whole than the quote ("the latter half of the 10th
+    century" / "the first half"), a part of a kind the quote names nowhere."""
+    said: dict[str, set[int]] = {}
+    words: dict[str, str] = {}
+    for t in quote:
+        if t.lower_ in _PART_CLASS and t.dep_ == "amod" and t.head.pos_ == "NOUN":
+            said.setdefault(t.head.lemma_.lower(), set()).add(_PART_CLASS[t.lower_])
+            words[t.head.lemma_.lower()] = f"{t.text} {t.head.text}"
+    used = {_PART_CLASS[t.lower_] for t in quote if t.lower_ in _PART_CLASS}  # "their last five" names no noun
+    for t in claim:
+        noun = t.head.lemma_.lower()
+        if t.lower_ in _PART_CLASS and t.dep_ == "amod" and noun in said and _PART_CLASS[t.lower_] not in used:
+            return [Fault("time", f'the quote says "{words[noun]}", not "{t.text} {t.head.text}"')]
+    return []
 
 
 def _over_a_part(noun: Token) -> Token | None:
