@@ -31,6 +31,18 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|.*$", re.MULTILINE)
 _TABLE_SEPARATOR = re.compile(r"[ \t]*\|[ \t|:-]*-[ \t|:-]*")
 
 
+def escaped(text: str) -> str:
+    """Text as a prompt shows a passage: "&", "<" and ">" escaped, so that a document cannot close
+    its passage block and pose as instructions."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def copied(text: str) -> str:
+    """Text a model copied out of a prompt's passages (`escaped`), with the escapes undone: the prompt
+    says "&amp;" where the file says "&". The exact inverse of `escaped`: no other entity is decoded."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def stem(word: str) -> str:
     """A very light English stemmer: plural and possessive endings only."""
     if word.endswith(("'s", "’s")):

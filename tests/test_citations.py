@@ -11,6 +11,7 @@ from kit.corpus.files import content_sha256
 from kit.corpus.sources import SourceReader
 from kit.grounding.citations import cite_in_chunk, locate, markers, strip_markers, verify
 from kit.llm.prompts import render_passages
+from kit.text import copied, escaped
 from kit.types import Chunk, Citation, CitationProblem, Hit, QuoteCheck
 
 TEXT = "Troops left Raqqa on Friday.\nThe  convoy \u201cmoved\u201d south & east of the city."
@@ -76,3 +77,14 @@ def test_verify_without_a_file_hash_says_the_quote_moved(source: tuple[SourceRea
     reader, _ = source
     moved = Citation(1, "a.txt", 106, 116, "article", "left Raqqa")
     assert verify(moved, reader).problem is CitationProblem.NOT_AT_SPAN
+
+
+def test_only_the_prompts_own_escapes_are_undone() -> None:
+    # The prompt escapes "&", "<" and ">" and nothing else, so a quote with another entity is not
+    # what the model was shown: it must not match the file's character.
+    text = 'He said "no" & left <quietly>.'
+    c = chunk(text)
+    assert cite_in_chunk(1, c, "&quot;no&quot; &amp; left") is None
+    found = cite_in_chunk(1, c, '"no" &amp; left &lt;quietly&gt;')
+    assert found is not None and found.quote == '"no" & left <quietly>'
+    assert copied(escaped(text)) == text

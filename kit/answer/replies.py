@@ -22,7 +22,7 @@ from typing import Any
 from kit.grounding.citations import strip_markers
 from kit.grounding.claims import Draft, answer_drafts
 from kit.llm.base import json_object
-from kit.llm.prompts import copied
+from kit.text import copied
 
 # Bounded: a small model under a grammar can repeat one claim until the token limit (the 0.5B
 # model did at 512 tokens); three claims answer any question kit is asked, four leave room.

@@ -11,12 +11,12 @@ verifies. It does not retrieve or call models.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from kit.corpus.sources import SourceReader
+from kit.text import copied
 from kit.types import Chunk, Citation, CitationProblem, QuoteCheck, SourceStatus
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -68,11 +68,12 @@ def locate(haystack: str, needle: str) -> tuple[int, int, str] | None:
 def cite_in_chunk(key: int, chunk: Chunk, quote: str) -> Citation | None:
     """A citation for `quote` inside `chunk`, with the span in the raw file; None if absent.
 
-    Passages reach the model HTML-escaped (see `kit.llm.prompts.render_passages`), so a quote copied from the
-    prompt may say `&amp;` where the file says `&`: it is matched unescaped as well."""
+    Passages reach the model escaped (`kit.text.escaped`), so a quote copied from the prompt may say
+    `&amp;` where the file says `&`: it is matched with those escapes undone as well (`kit.text.copied`),
+    and with no other entity decoded: the model never saw one that the file does not hold."""
     found = locate(chunk.text, quote)
     if found is None and "&" in quote:
-        found = locate(chunk.text, html.unescape(quote))
+        found = locate(chunk.text, copied(quote))
     if found is None:
         return None
     return cite_span(key, chunk, *found)

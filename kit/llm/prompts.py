@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from kit.errors import PromptError
-from kit.text import sentences
+from kit.text import escaped, sentences
 from kit.types import Chunk, Hit
 
 # Inside the package, so an installed kit has them; in a checkout it links to prompts/.
@@ -88,13 +88,7 @@ def passage_block(chunk: Chunk, key: int) -> str:
     """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
     document from closing the block and posing as instructions."""
     return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
-            f"{html.escape(chunk.text, quote=False)}\n</passage>\n")
-
-
-def copied(text: str) -> str:
-    """Text a model copied out of passages as `passage_block` and `numbered_block` show them, with
-    their escapes undone: the prompt says "&amp;" where the file says "&"."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            f"{escaped(chunk.text)}\n</passage>\n")
 
 
 def render_passages(hits: Sequence[Hit]) -> str:
@@ -119,7 +113,7 @@ def numbered_block(chunk: Chunk, key: int, shown: Collection[int] | None = None)
     lines: list[str] = []
     for n, text in enumerate(passage_sentences(chunk), 1):
         if shown is None or n in shown:
-            lines.append(f"({n}) {html.escape(' '.join(text.split()), quote=False)}")
+            lines.append(f"({n}) {escaped(' '.join(text.split()))}")
         elif not lines or lines[-1] != GAP:
             lines.append(GAP)
     return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'

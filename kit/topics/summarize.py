@@ -33,9 +33,9 @@ from kit.grounding.structure.instructions import asks_to_say
 from kit.llm.base import ChatBackend, Message, Trace, json_object, traced_call
 from kit.llm.budget import line_groups, passage_batches
 from kit.llm.judge import second_opinion
-from kit.llm.prompts import copied, load_prompt, render_passages
+from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
-from kit.text import key_term_coverage, keywords, plural
+from kit.text import copied, key_term_coverage, keywords, plural
 from kit.topics.agreement import compare
 from kit.topics.cache import TopicCache
 from kit.topics.cluster import ctfidf_labels
