@@ -12,8 +12,9 @@ attribution, judged in attribution.py: dropping it is how summaries are written,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kit.grounding.structure.events import toward_verb
 from kit.grounding.structure.fault import Fault
@@ -40,26 +41,38 @@ def check_hearsay(claim: Doc, quote: Doc) -> list[Fault]:
     words = content_lemmas(claim)
     if not words:
         return []
-    # "it is reported that" hedges what follows it; "likely to be", the clause it sits in (the subject comes first)
-    for hedge, kept, why in ((_HEDGE, _KEPT, "only passes it on"), (_LIKELY, _KEPT_LIKELY, "only expects it")):
+    for hedge, kept, scope, why in _HEDGES:
         if kept.search(claim.text):
             continue
         for sent in quote.sents:
             m = hedge.search(sent.text)
             if m is None:
                 continue
-            hedged = (quote.char_span(sent.start_char + m.end(), sent.end_char, alignment_mode="expand")
-                      if hedge is _HEDGE else _clause(quote, sent.start_char + m.start()))
+            hedged = scope(quote, sent, m)
             if hedged is not None and len(words & content_lemmas(hedged)) >= _SHARE * len(words):
                 return [Fault("modality", f'the quote {why} ("{m.group()}"); the claim states it as fact')]
     return []
 
 
-def _clause(doc: Doc, at: int) -> list[Token] | None:
-    """The clause of the word at character `at`: the subtree of what it modifies ("is" in "X is
-    likely to be", the noun of a headline "X likely to be")."""
+def _after(doc: Doc, sent: Span, m: re.Match[str]) -> Span | None:
+    """What "it is reported that" hedges: the rest of its sentence."""
+    return doc.char_span(sent.start_char + m.end(), sent.end_char, alignment_mode="expand")
+
+
+def _clause(doc: Doc, sent: Span, m: re.Match[str]) -> list[Token] | None:
+    """What "likely to be" hedges: the clause it sits in, the subtree of what it modifies ("is" in
+    "X is likely to be", the noun of a headline "X likely to be"); the subject comes first."""
+    at = sent.start_char + m.start()
     span = doc.char_span(at, at + 1, alignment_mode="expand")
     return list(span[0].head.subtree) if span is not None and len(span) else None
+
+
+# Each hedge with what in a claim keeps it, the part of the quote it governs, and what it does.
+_HEDGES: tuple[tuple[re.Pattern[str], re.Pattern[str],
+                     Callable[[Doc, Span, re.Match[str]], Span | list[Token] | None], str], ...] = (
+    (_HEDGE, _KEPT, _after, "only passes it on"),
+    (_LIKELY, _KEPT_LIKELY, _clause, "only expects it"),
+)
 
 
 _MODALS = frozenset({"may", "might", "could"})
