@@ -7,11 +7,16 @@ different name, the claim has swapped one name for another, and that is no parap
 
 A slot is the word a name hangs from and how: its head's lemma and dependency ("declared ... Japan":
 object of "declare"), and for the object of a preposition, the preposition and what it attaches to
-("in" under "target"). Not handled: a name moved to another construction ("Putin ordered" / "as
+("in" under "target"). The parse may read one wording two ways ("declared Israel a nonfriendly
+country" with Israel the subject of "country", "declared Japan a ..." with Japan the object), so a
+name is also swapped when claim and quote read word for word the same around it and the quote has
+another name there. Not handled: a name moved to another construction ("Putin ordered" / "as
 ordered by Putin"), or a slot the quote fills with a pronoun or a common noun (those pass as before).
 """
 
 from __future__ import annotations
+
+from difflib import SequenceMatcher
 
 from spacy.tokens import Doc, Token
 
@@ -51,4 +56,36 @@ def swapped_name(claim: str, quote: str, name: str) -> str | None:
             head = q.head if q.dep_ in ("compound", "flat") and is_name(q.head) else q
             return " ".join(t.text for t in head.subtree
                             if t is head or (t.dep_ in ("compound", "flat") and is_name(t)))
+    return in_the_same_words(c_doc, q_doc, key)
+
+
+_CONTEXT = 2  # words read the same on each side of the name
+_LONGEST = 3  # words of a name
+
+
+def in_the_same_words(c_doc: Doc, q_doc: Doc, key: str) -> str | None:
+    """The quote's name where the claim has `key`, when the words on both sides of it are the
+    same in both (two on each side, or one side that starts or ends the sentence) and the quote's
+    words in its place are a name the claim does not use."""
+    c_toks = [t for t in c_doc if not t.is_punct]
+    q_toks = [t for t in q_doc if not t.is_punct]
+    claim_words = {t.lower_ for t in c_toks}
+    ops = SequenceMatcher(None, [t.lower_ for t in c_toks], [t.lower_ for t in q_toks], autojunk=False).get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(ops):
+        mine, theirs = c_toks[i1:i2], q_toks[j1:j2]
+        if op != "replace" or key not in {t.lower_ for t in mine} or not 0 < len(theirs) <= _LONGEST \
+                or len(mine) > _LONGEST or not all(is_name(t) for t in (*mine, *theirs)) \
+                or any(t.lower_ in claim_words for t in theirs):
+            continue
+        before = ops[n - 1] if n else None
+        after = ops[n + 1] if n + 1 < len(ops) else None
+        if _same_side(before, i1 == 0) and _same_side(after, i2 == len(c_toks)):
+            return " ".join(t.text for t in theirs)
     return None
+
+
+def _same_side(op: tuple[str, int, int, int, int] | None, at_edge: bool) -> bool:
+    """Whether the words next to the name read the same in both (or the claim's sentence ends there)."""
+    if op is None:
+        return at_edge
+    return op[0] == "equal" and (op[2] - op[1] >= _CONTEXT or at_edge)
