@@ -19,7 +19,8 @@ SHARED = {"config", "errors", "types", "report", "location", "text", "numbers", 
           "progress", "crash", "embeddings", "calibration", "evaluate", "findings"}
 # The one renderer (kit.report.*) is imported lazily by what it renders (types, results); the plain data
 # it renders as part of them (findings) sits in that circle through kit.types.
-RENDERED = {"kit.types", "kit.results", "kit.findings"}
+RENDERED = {"kit.types", "kit.results", "kit.results.answer", "kit.results.check", "kit.results.claims",
+            "kit.results.topics", "kit.findings"}
 MAX_LINES = 450
 MAX_TOP_LEVEL = 20
 
@@ -96,7 +97,7 @@ def stage(module: str) -> str | None:
 
 def test_no_import_circle_but_the_renderers() -> None:
     found = circles(graph())
-    assert all(all(m in RENDERED or m.startswith(("kit.report.", "kit.results.")) for m in c) for c in found), found
+    assert all(all(m in RENDERED or m.startswith("kit.report.") for m in c) for c in found), found
 
 
 def test_arrows_between_stages_point_down() -> None:

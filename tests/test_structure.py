@@ -169,6 +169,7 @@ def test_a_speaker_who_did_it_or_stays_a_speaker_is_no_fault(claim: str, quote: 
     # The same words around it, however the parse reads the two: "declared X a ... country".
     ("In 1974 the two governments declared Chile a hostile country.",
      "In 1974 the two governments declared Peru a hostile country to press it.", "Chile", "Peru"),
+    ("In Chile the army closed the border.", "In Peru the army closed the border.", "Chile", "Peru"),
 ])
 def test_a_name_swapped_for_another_in_the_same_place(claim: str, quote: str, name: str, other: str) -> None:
     assert swapped_name(claim, quote, name) == other
@@ -179,7 +180,7 @@ def test_a_name_swapped_for_another_in_the_same_place(claim: str, quote: str, na
     ("Norway's exports fell.", "Its exports fell.", "Norway"),  # a pronoun
     ("The ferry to Tallinn was cancelled.", "The ferry to Tallinn and Riga was cancelled.", "Tallinn"),
     # Different words around it: not the same place in the sentence.
-    ("The talks in Geneva ended on Monday.", "Talks ended in Vienna, days before Geneva.", "Geneva"),
+    ("Voters in Ohio backed the plan.", "Critics in Texas backed the plan.", "Ohio"),  # one word alike before it
 ])
 def test_no_swap_when_the_quote_names_nothing_else_there(claim: str, quote: str, name: str) -> None:
     assert swapped_name(claim, quote, name) is None

@@ -8,7 +8,6 @@ measures quality on MultiLing 2011).
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from kit.llm.budget import passage_batches
 from kit.llm.prompts import load_prompt
 from kit.llm.testing import FunctionChat
 from kit.results import Topic, TopicSummary
-from kit.text import sentences
+from kit.text import copied, sentences
 from kit.topics.summarize import extractive_summary, llm_summary
 from kit.types import Support
 from tests.helpers import SEEDS
@@ -122,7 +121,7 @@ def test_sentence_budget_is_respected(seeds_kit: Kit) -> None:
 def passages(messages: Sequence[Message]) -> dict[int, str]:
     user = messages[-1].content
     found = re.findall(r'<passage key="(\d+)"[^>]*>\n(.*?)\n</passage>', user, re.S)
-    return {int(k): html.unescape(body) for k, body in found}
+    return {int(k): copied(body) for k, body in found}
 
 
 def claim_sentences(text: str, n: int) -> list[str]:

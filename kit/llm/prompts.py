@@ -87,7 +87,7 @@ def all_prompts(directory: Path = PROMPT_DIR) -> list[Prompt]:
 def passage_block(chunk: Chunk, key: int) -> str:
     """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
     document from closing the block and posing as instructions."""
-    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{html.escape(chunk.section)}">\n'
             f"{escaped(chunk.text)}\n</passage>\n")
 
 
@@ -116,7 +116,7 @@ def numbered_block(chunk: Chunk, key: int, shown: Collection[int] | None = None)
             lines.append(f"({n}) {escaped(' '.join(text.split()))}")
         elif not lines or lines[-1] != GAP:
             lines.append(GAP)
-    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{chunk.section}">\n'
+    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{html.escape(chunk.section)}">\n'
             + "\n".join(lines) + "\n</passage>\n")
 
 

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from spacy.tokens import Doc, Token
+
 from kit.grounding.structure.parser import parse, parse_many
 from kit.topics.salience import Candidate
 
@@ -34,11 +36,12 @@ _DEMONSTRATIVE = {"this", "that", "these", "those", "such", "there"}
 _THIRD_PERSON = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _DETERMINING = {"this", "these", "those", "such"}  # "In humans, this response..."
-# "...uses this network type": after the verb, "this", "these" or "those" before a noun points back
-# too, unless the noun is a time the reader shares ("this year", "these days").
+# "...uses this network type": "this", "these" or "those" before a noun points back wherever it
+# stands, unless the noun is a time the reader shares ("this year", "these days", "this term").
 _POINTING = {"this", "these", "those"}
 _NOW = frozenset("""year week month day morning afternoon evening night time times season summer winter spring
-autumn fall weekend century decade quarter hour minute moment era period days""".split())
+autumn fall weekend century decade quarter hour minute moment era period days semester term session tournament
+campaign cycle""".split())
 # "In addition, ...", "The agency, however, said", "Note, however, ...": a linking word or phrase
 # set off by a comma at the start, or by commas within the first clause (up to 60 characters).
 _LINK_WORDS = (r"however|meanwhile|nevertheless|nonetheless|therefore|instead|consequently|moreover|furthermore"
@@ -84,18 +87,21 @@ def refers_back(sentence: str) -> bool:
                for t in doc[:verb] if not _in_quote(doc.text, t.idx)) or _points_back(doc)
 
 
-def _points_back(doc: Any) -> bool:
-    """Whether "this", "these" or "those" determines a noun that is no shared time ("this year")
-    and that the sentence has not named before it ("a network type ... this network type",
-    "classifying problems ... those classes": a word of the same first five letters) nor defines
-    after it ("those nations that have the greatest emissions")."""
-    for t in doc:
-        noun = t.head.lemma_.lower()
-        if (t.lower_ in _POINTING and t.dep_ == "det" and t.head.pos_ == "NOUN" and noun not in _NOW
-                and not _in_quote(doc.text, t.idx) and not any(c.dep_ in ("relcl", "acl") for c in t.head.children)
-                and not any(u.lemma_.lower()[:5] == noun[:5] for u in doc[:t.i])):
-            return True
-    return False
+def _points_back(doc: Doc) -> bool:
+    """Whether "this", "these" or "those" determines a noun that is no shared time ("this year",
+    "this term") and that the sentence has not named before it ("a network type ... this network
+    type", "classifying problems ... those classes": a word of the same first five letters) nor
+    defines after it ("those nations that have the greatest emissions")."""
+    return any(t.lower_ in _POINTING and t.dep_ == "det" and t.head.pos_ == "NOUN" and not _in_quote(doc.text, t.idx)
+               and _unnamed(t.head) for t in doc)
+
+
+def _unnamed(noun: Token) -> bool:
+    """Whether a noun after a demonstrative needs an earlier sentence to say which one it is."""
+    lemma = noun.lemma_.lower()
+    if lemma in _NOW or noun.dep_ == "npadvmod" or any(c.dep_ in ("relcl", "acl") for c in noun.children):
+        return False
+    return not any(u.lemma_.lower()[:5] == lemma[:5] for u in noun.doc[:noun.i] if u.i < noun.left_edge.i)
 
 
 def _needs_parse(text: str) -> bool:

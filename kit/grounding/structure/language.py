@@ -10,6 +10,7 @@ check runs (support.Judge), anything else gets a fault saying why it could not b
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -29,16 +30,18 @@ def _stop_words(code: str) -> frozenset[str]:
     """spaCy's stop words of one language, loaded from their own file: importing them as a module
     runs the language's package first, whose tokenizer exceptions take 1.6 s to build (French)."""
     lang = importlib.util.find_spec("spacy.lang")
-    assert lang is not None and lang.submodule_search_locations is not None
+    if lang is None or lang.submodule_search_locations is None:
+        raise ImportError("spaCy's language data (spacy.lang) is not installed")
     path = Path(next(iter(lang.submodule_search_locations))) / code / "stop_words.py"
     spec = importlib.util.spec_from_file_location(f"kit_stop_words_{code}", path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"spaCy's stop words for {code!r} are missing: {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return frozenset(str(w) for w in module.STOP_WORDS)
 
 
-FOREIGN = {code: _stop_words(code) - STOP_WORDS for code in OTHER_LANGUAGES}
+FOREIGN: Mapping[str, frozenset[str]] = {code: _stop_words(code) - STOP_WORDS for code in OTHER_LANGUAGES}
 
 
 def not_english(doc: Doc) -> bool:

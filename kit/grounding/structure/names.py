@@ -61,11 +61,12 @@ def swapped_name(claim: str, quote: str, name: str) -> str | None:
 
 _CONTEXT = 2  # words read the same on each side of the name
 _LONGEST = 3  # words of a name
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, claim from, claim to, quote from, quote to)
 
 
 def in_the_same_words(c_doc: Doc, q_doc: Doc, key: str) -> str | None:
-    """The quote's name where the claim has `key`, when the words on both sides of it are the
-    same in both (two on each side, or one side that starts or ends the sentence) and the quote's
+    """The quote's name where the claim has `key`, when the words on each side of it read the same
+    in both (two words, or fewer that reach the start or the end of both texts) and the quote's
     words in its place are a name the claim does not use."""
     c_toks = [t for t in c_doc if not t.is_punct]
     q_toks = [t for t in q_doc if not t.is_punct]
@@ -73,19 +74,29 @@ def in_the_same_words(c_doc: Doc, q_doc: Doc, key: str) -> str | None:
     ops = SequenceMatcher(None, [t.lower_ for t in c_toks], [t.lower_ for t in q_toks], autojunk=False).get_opcodes()
     for n, (op, i1, i2, j1, j2) in enumerate(ops):
         mine, theirs = c_toks[i1:i2], q_toks[j1:j2]
-        if op != "replace" or key not in {t.lower_ for t in mine} or not 0 < len(theirs) <= _LONGEST \
-                or len(mine) > _LONGEST or not all(is_name(t) for t in (*mine, *theirs)) \
-                or any(t.lower_ in claim_words for t in theirs):
+        if op != "replace" or key not in {t.lower_ for t in mine} or not _names_only(mine, theirs, claim_words):
             continue
         before = ops[n - 1] if n else None
         after = ops[n + 1] if n + 1 < len(ops) else None
-        if _same_side(before, i1 == 0) and _same_side(after, i2 == len(c_toks)):
+        if _read_alike(before, at_start=True) and _read_alike(after, at_start=False, ends=(len(c_toks), len(q_toks))):
             return " ".join(t.text for t in theirs)
     return None
 
 
-def _same_side(op: tuple[str, int, int, int, int] | None, at_edge: bool) -> bool:
-    """Whether the words next to the name read the same in both (or the claim's sentence ends there)."""
+def _names_only(mine: list[Token], theirs: list[Token], claim_words: set[str]) -> bool:
+    """Whether both sides are short names and the quote's is one the claim does not use."""
+    return (0 < len(theirs) <= _LONGEST and len(mine) <= _LONGEST and all(is_name(t) for t in (*mine, *theirs))
+            and not any(t.lower_ in claim_words for t in theirs))
+
+
+def _read_alike(op: Opcode | None, at_start: bool, ends: tuple[int, int] = (0, 0)) -> bool:
+    """Whether the words beside the name read the same: `_CONTEXT` equal words, or fewer equal
+    words that reach the start (or the end) of both texts. With none, the name itself must be at
+    that edge of both, which the caller's opcode then is (None here)."""
     if op is None:
-        return at_edge
-    return op[0] == "equal" and (op[2] - op[1] >= _CONTEXT or at_edge)
+        return True
+    tag, i1, i2, j1, j2 = op
+    if tag != "equal":
+        return False
+    reaches = (i1 == 0 and j1 == 0) if at_start else (i2, j2) == ends
+    return i2 - i1 >= _CONTEXT or reaches
