@@ -31,7 +31,8 @@ CLAIMS = ROOT / "bench" / "data" / "claims"
 # ../shared/data beside the checkout, found as bench/pool.py finds it (a worktree may sit deeper)
 DATA: Path | None = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), None)
 
-SETS = ("seeds-llm", "squad-restated", "multiling-human", "multiling-model", "qwen-seeds", "multiling-qwen")
+SETS = ("seeds-llm", "squad-restated", "multiling-human", "multiling-model", "qwen-seeds", "multiling-qwen",
+        "squad-llm")
 FLAGS = ("echo", "fragment", "borderline", "duplicate")
 DEFAULT_EXCLUDE = frozenset({"fragment"})
 SPLITS = ("dev", "test")

@@ -20,7 +20,8 @@ UNSUPPORTED_KINDS = {"role_reversal", "modality", "invented_cause", "time_order"
                      "recombined", "wrong_number", "wrong_bound", "wrong_name", "wrong_speaker", "negation",
                      "embellished", "extrapolation", "off_document", "other"}
 LOCAL = ("seeds-llm", "qwen-seeds")  # documents in the repository's seeds/
-SHARED = ("squad-restated", "multiling-human", "multiling-model", "multiling-qwen")  # documents in ../shared/data
+# documents in ../shared/data
+SHARED = ("squad-restated", "multiling-human", "multiling-model", "multiling-qwen", "squad-llm")
 HAVE_DATA = cd.DATA is not None and (cd.DATA / "squad2_dev_half").is_dir() and (cd.DATA / "multiling2011_en").is_dir()
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="../shared/data (SQuAD 2.0 dev half, MultiLing 2011) not found")
 
@@ -52,7 +53,7 @@ def test_human_summary_text_is_not_stored() -> None:
 
 def test_splits_go_by_article_and_topic() -> None:
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in cd.rows("squad-restated"):
+    for row in cd.rows("squad-restated") + cd.rows("squad-llm"):
         groups[("squad", row["doc"].split(":")[1])].add(row["split"])
     for name in ("multiling-human", "multiling-model", "multiling-qwen"):
         for row in cd.rows(name):
