@@ -161,6 +161,10 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The Danube flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel."),
     ("Ben is a teacher from Bergen.", "Anna is a doctor from Oslo and Ben is a teacher from Bergen."),
     ("Lake Vostok is smaller than Lake Baikal.", "Lake Vostok is larger than Lake Ontario but smaller than Lake Baikal."),
+    # "only" where the quote gives one thing, "rather than" as the quote has it, "not only"
+    ("The fund was set up only to repair the bridge.", "The fund was set up to repair the bridge."),
+    ("The board chose rail rather than road.", "The board chose rail rather than road for the freight."),
+    ("Not only the pilots went on strike.", "The pilots and the cabin crew went on strike."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -328,4 +332,16 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The Rhine flows past Ulm.", "The river that flows past Ulm is the Danube, while the Rhine flows past Basel.", "roles"),
     ("Anna is a teacher from Oslo.", "Anna is a doctor from Oslo and Ben is a teacher from Bergen.", "roles"),
     ("Lake Vostok is larger than Lake Baikal.", "Lake Vostok is larger than Lake Ontario but smaller than Lake Baikal.", "roles"),
+    # "all" before the words the quote quantifies less, however the parse hangs it (quantifiers.py)
+    ("Critics said that all small, family-run farms were losing money.",
+     "Critics said that some small, family-run farms were losing money.", "quantifier"),
+    # "only X" where the quote gives X and more (quantifiers.py)
+    ("The fund was set up solely to repair the bridge.", "The fund was set up to repair the bridge and to widen the road.",
+     "quantifier"),
+    ("Only the pilots went on strike.", "The pilots and the cabin crew went on strike.", "quantifier"),
+    # what the quote sets aside, preferred (contrast.py)
+    ("The board chose rail rather than road for the freight.", "The board chose road rather than rail for the freight.",
+     "roles"),
+    ("Clinics should treat the cause instead of the symptoms.", "Clinics should treat the symptoms instead of the cause.",
+     "roles"),
 ]

@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 
 from kit.grounding.structure.attachments import check_attachments
 from kit.grounding.structure.attribution import check_attribution
+from kit.grounding.structure.contrast import check_preference
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.dates import check_date_order
 from kit.grounding.structure.events import events
@@ -20,6 +21,7 @@ from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
     check_alternatives,
     check_exceptions,
+    check_exclusive,
     check_parts,
     check_quantifiers,
     check_superlatives,
@@ -48,6 +50,8 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
     faults.extend(check_alternatives(c_doc, q_doc))
+    faults.extend(check_exclusive(c_doc, q_doc))
+    faults.extend(check_preference(c_doc, q_doc))
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_parts(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))

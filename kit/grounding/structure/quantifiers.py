@@ -84,7 +84,40 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
             elif qq.rank is None and not qq.definite and m.tag_ in ("NNS", "NNPS"):
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             break
-    return faults
+    return faults or _in_the_same_words(claim, quote)
+
+
+_REACH = 5  # words after a quantifier read to find its noun
+
+
+def _in_the_same_words(claim: Doc, quote: Doc) -> list[Fault]:
+    """"all" or "most" before the same words, up to the same noun, as the quote's lesser quantifier,
+    read from the words when the parse loses the noun ("all secular, Westernizing Muslims" against
+    "many secular, Westernizing Muslims": the comma between the adjectives hangs "all" on "secular")."""
+    for t in claim:
+        rank = lx.QUANT_WORDS.get(t.lower_)
+        if rank is None or rank < 3:
+            continue
+        after = _up_to_the_noun(t)
+        for u in quote:
+            theirs = lx.QUANT_WORDS.get(u.lower_)
+            if theirs is not None and theirs < rank and after and _up_to_the_noun(u) == after:
+                said = f"{u.text} {' '.join(after)}"
+                return [Fault("quantifier", f'the claim says "{t.lower_}", the quote only "{said}"')]
+    return []
+
+
+def _up_to_the_noun(tok: Token) -> tuple[str, ...]:
+    """The words after a token up to and with the first noun (punctuation skipped), lower-cased;
+    none when no noun comes within `_REACH` words."""
+    words: list[str] = []
+    for t in (t for t in tok.doc[tok.i + 1:] if not t.is_punct):
+        words.append(t.lower_)
+        if t.pos_ in ("NOUN", "PROPN"):
+            return tuple(words)
+        if len(words) == _REACH:
+            break
+    return ()
 
 
 _EXAMPLES = ("like", "including", "such as")
@@ -202,6 +235,30 @@ def _alternatives(doc: Doc) -> list[tuple[set[str], bool]]:
         either = any(t.lower_ == "either" for t in cc.sent)
         out.append(({g.lemma_.lower() for g in group}, either))
     return out
+
+
+_EXCLUSIVE = frozenset("only solely exclusively purely merely".split())
+_BEFORE_TARGET = frozenset({"DET", "PART", "AUX", "PRON"})  # "only the pilots", "solely to repair", "only their"
+
+
+def check_exclusive(claim: Doc, quote: Doc) -> list[Fault]:
+    """The claim says "only X" ("developed solely to explore alternatives") where the quote gives X
+    with something else ("to explore alternatives ... and to support research"). "Not only" is no
+    claim of exclusivity, nor "only later" (when, not how much); a quote that says "only" itself is
+    left to the other checks."""
+    if any(t.lower_ in _EXCLUSIVE for t in quote):
+        return []
+    for t in claim:
+        if t.lower_ not in _EXCLUSIVE or (t.i > 0 and t.doc[t.i - 1].lower_ == "not"):
+            continue
+        target = next((u for u in claim[t.i + 1:t.i + 5] if u.pos_ in ("VERB", "NOUN", "PROPN")), None)
+        if target is None or any(u.pos_ not in _BEFORE_TARGET for u in claim[t.i + 1:target.i]):
+            continue
+        for m in quote:
+            if m.lemma_.lower() == target.lemma_.lower() and m.pos_ == target.pos_ and m.conjuncts:
+                others = ", ".join(c.text for c in m.conjuncts)
+                return [Fault("quantifier", f'the claim says "{t.lower_} {target.text}", the quote also "{others}"')]
+    return []
 
 
 def check_alternatives(claim: Doc, quote: Doc) -> list[Fault]:
