@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kit.embeddings import HashEmbedder
-from kit.grounding.paraphrase import Equivalents, derived, lemmas_by_word
+from kit.grounding.paraphrase import Equivalents, derived, lemmas_by_word, naming_words
 from kit.grounding.spelling import fold, near_name, one_letter_apart
 from kit.grounding.support import Judge
 from kit.types import Support
@@ -135,3 +135,20 @@ def test_currency_signs_demonyms_and_directions(judge: Judge) -> None:
     assert coverage(judge, "Kenya's donors gave 40 million dollars.", quote) == 1.0
     assert coverage(judge, "The convoy turned south.", quote) == 1.0
     assert coverage(judge, "Donors gave 40 million euros.", quote) < 1.0
+
+
+@pytest.mark.parametrize(("claim", "words"), [
+    ("The port, now called Tema, grew fast.", {"called"}),
+    ("Iqbal, regarded as the father of the state, wrote poems.", {"regarded"}),
+    ("The island, known as Rapa Nui, is remote.", {"known"}),
+    ("Critics called him a traitor.", set()),  # an act with an object, not a name
+    ("The mayor called for calm.", set()),
+])
+def test_verbs_that_only_name_or_regard_need_no_word_in_the_quote(claim: str, words: set[str]) -> None:
+    assert naming_words(claim) == words
+
+
+def test_a_naming_verb_the_quote_lacks_costs_no_coverage(judge: Judge) -> None:
+    quote = "The port of Tema grew fast in the 1960s."
+    assert coverage(judge, "The port, now called Tema, grew fast in the 1960s.", quote) == 1.0
+    assert coverage(judge, "The port, now closed, grew fast in the 1960s.", quote) < 1.0

@@ -134,6 +134,23 @@ class Equivalents:
         return False
 
 
+# Verbs that only say what a thing is called or taken for ("the company now called KPN", "regarded
+# as the father of"): a claim that adds one states no more than the quote (it states less).
+_NAMING = frozenset("call name know regard consider describe see view dub term".split())
+
+
+def naming_words(text: str) -> frozenset[str]:
+    """The words of `text` that are such a verb: one of _NAMING with "as" or a predicate after it and
+    no object of its own ("called him a traitor" names an act, not a name)."""
+    out = set()
+    for t in parse(text):
+        deps = {c.dep_ for c in t.children}
+        if t.lemma_.lower() in _NAMING and t.pos_ == "VERB" and "dobj" not in deps and (
+                "oprd" in deps or any(c.dep_ == "prep" and c.lower_ == "as" for c in t.children)):
+            out.add(t.lower_)
+    return frozenset(out)
+
+
 def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:
     """Each lower-cased word of `text` with its lemmas as the parse reads it there (with a verb's
     particle: "pull out"), and the word itself; a proper noun only as written, marked "=name"."""

@@ -280,10 +280,10 @@ class Judge:
         near |= abbreviated(claim, text)
         same = set()
         if self.structure:
-            from kit.grounding.paraphrase import Equivalents, lemmas_by_word
+            from kit.grounding.paraphrase import Equivalents, lemmas_by_word, naming_words
 
-            by_word, equivalents = lemmas_by_word(claim), Equivalents(text)
-            same = {w for w in missing if equivalents.covers(by_word.get(bare(w), ()))}
+            by_word, equivalents, naming = lemmas_by_word(claim), Equivalents(text), naming_words(claim)
+            same = {w for w in missing if bare(w) in naming or equivalents.covers(by_word.get(bare(w), ()))}
         return replace(found, paraphrased=frozenset(near | same))
 
     def _swapped(self, claim: str, quote: str) -> Callable[[str], str | None]:
