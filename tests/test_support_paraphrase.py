@@ -138,13 +138,14 @@ def test_currency_signs_demonyms_and_directions(judge: Judge) -> None:
 
 
 @pytest.mark.parametrize(("claim", "words"), [
-    ("The port, now called Tema, grew fast.", {"called"}),
-    ("Iqbal, regarded as the father of the state, wrote poems.", {"regarded"}),
-    ("The island, known as Rapa Nui, is remote.", {"known"}),
-    ("Critics called him a traitor.", set()),  # an act with an object, not a name
-    ("The mayor called for calm.", set()),
+    ("The port, now called Tema, grew fast.", {"called": ("Tema",)}),
+    ("Iqbal, regarded as the father of the state, wrote poems.", {"regarded": ("father", "state")}),
+    ("The island, known as Rapa Nui, is remote.", {"known": ("Rapa", "Nui")}),
+    ("Critics called him a traitor.", {}),  # an act with an object, not a name
+    ("The mayor called for calm.", {}),
 ])
-def test_verbs_that_only_name_or_regard_need_no_word_in_the_quote(claim: str, words: set[str]) -> None:
+def test_verbs_that_only_name_or_regard_need_no_word_in_the_quote(claim: str, words: dict[str, tuple[str, ...]]
+                                                                    ) -> None:
     assert naming_words(claim) == words
 
 
@@ -152,3 +153,6 @@ def test_a_naming_verb_the_quote_lacks_costs_no_coverage(judge: Judge) -> None:
     quote = "The port of Tema grew fast in the 1960s."
     assert coverage(judge, "The port, now called Tema, grew fast in the 1960s.", quote) == 1.0
     assert coverage(judge, "The port, now closed, grew fast in the 1960s.", quote) < 1.0
+    # ... only when the quote has the name it gives: "called Accra" is a fact of its own
+    assert coverage(judge, "The port, now called Accra, grew fast in the 1960s.", quote) < coverage(
+        judge, "The port, now Accra, grew fast in the 1960s.", quote)

@@ -139,16 +139,17 @@ class Equivalents:
 _NAMING = frozenset("call name know regard consider describe see view dub term".split())
 
 
-def naming_words(text: str) -> frozenset[str]:
-    """The words of `text` that are such a verb: one of _NAMING with "as" or a predicate after it and
-    no object of its own ("called him a traitor" names an act, not a name)."""
-    out = set()
+def naming_words(text: str) -> dict[str, tuple[str, ...]]:
+    """The words of `text` that are such a verb, each with the words of the name or role it gives
+    ("called" -> ("KPN",)): one of _NAMING with "as" or a predicate after it and no object of its own
+    ("called him a traitor" names an act, not a name). The verb is only as good as those words."""
+    out: dict[str, tuple[str, ...]] = {}
     for t in parse(text):
         deps = {c.dep_ for c in t.children}
-        if t.lemma_.lower() in _NAMING and t.pos_ == "VERB" and "dobj" not in deps and (
-                "oprd" in deps or any(c.dep_ == "prep" and c.lower_ == "as" for c in t.children)):
-            out.add(t.lower_)
-    return frozenset(out)
+        given = [c for c in t.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
+        if t.lemma_.lower() in _NAMING and t.pos_ == "VERB" and "dobj" not in deps and given:
+            out[t.lower_] = tuple(w.text for g in given for w in g.subtree if w.is_alpha and not w.is_stop)
+    return out
 
 
 def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:

@@ -283,7 +283,8 @@ class Judge:
             from kit.grounding.paraphrase import Equivalents, lemmas_by_word, naming_words
 
             by_word, equivalents, naming = lemmas_by_word(claim), Equivalents(text), naming_words(claim)
-            same = {w for w in missing if bare(w) in naming or equivalents.covers(by_word.get(bare(w), ()))}
+            same = {w for w in missing if equivalents.covers(by_word.get(bare(w), ())) or (
+                bare(w) in naming and all(has_word(n, found) for n in naming[bare(w)]))}
         return replace(found, paraphrased=frozenset(near | same))
 
     def _swapped(self, claim: str, quote: str) -> Callable[[str], str | None]:
