@@ -70,6 +70,13 @@ def test_a_negation_in_a_part_the_claim_leaves_out_is_no_mismatch(judge: Judge) 
     assert verdict(judge, "Injectors became popular in the 1850s.", quote, quote)[0] is Support.SUPPORTED
 
 
+def test_what_is_no_longer_done_has_stopped(judge: Judge) -> None:
+    quote = "The ministry is no longer publishing daily figures, but weekly ones."
+    assert verdict(judge, "The ministry has stopped publishing daily figures.", quote, quote)[0] is Support.SUPPORTED
+    kept = verdict(judge, "The ministry is publishing daily figures.", quote, quote)
+    assert kept[0] is Support.UNSUPPORTED and "the quote says 'no' but the claim does not" in kept[1]
+
+
 def test_an_unrelated_claim_shares_nothing(judge: Judge) -> None:
     support, reasons = verdict(judge, "Zebras migrate north every spring.")
     assert support is Support.UNSUPPORTED and reasons == ("no content words shared with the quote",)

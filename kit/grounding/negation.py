@@ -38,13 +38,23 @@ def _dropped_negation(claim: Sequence[str], quote: Sequence[str]) -> str | None:
     ("members (not votes) representing"), says nothing about the claim."""
     a = [match_stem(t) for t in claim]
     b = [match_stem(t) for t in quote]
-    aligned = [j for _, j in _lcs(a, b)]
-    for left, right in pairwise(aligned):
+    for (ci, left), (cj, right) in pairwise(_lcs(a, b)):
         gap = quote[left + 1:right]
         negations = [t for t in gap if t in NEGATIONS]
-        if negations and all(t in NEGATIONS or t in STOPWORDS or t in AUXILIARIES for t in gap):
+        if negations and all(t in NEGATIONS or t in STOPWORDS or t in AUXILIARIES for t in gap) \
+                and not _ceased(gap, claim[ci + 1:cj]):
             return negations[0]
     return None
+
+
+# "no longer counting" restated as "stopped counting": what has ceased is not a dropped negation.
+_CEASING = frozenset(match_stem(w) for w in "stop stopped cease ceased quit halt halted end ended".split())
+
+
+def _ceased(gap: Sequence[str], claim_gap: Sequence[str]) -> bool:
+    """Whether the quote's gap says "no longer" (or "not ... any longer") and the claim's, in its
+    place, a verb of ceasing."""
+    return "longer" in gap and any(match_stem(t) in _CEASING for t in claim_gap)
 
 
 def _lcs(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:

@@ -74,7 +74,12 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
     "begin,beginning,start",
     "choose,choice",
     "lose,loss",
+    "free,release,liberate",
+    "seize,capture,detain",
+    "suspend,freeze,halt",
+    "next,following,subsequent",
 ))
+_CEASED = frozenset({"stop", "cease", "quit", "halt"})
 _GROUPS_OF: dict[str, frozenset[str]] = {}
 for _i, _g in enumerate((*lx.SYNONYM_GROUPS, *_GROUPS)):
     for _w in _g:
@@ -113,6 +118,8 @@ class Equivalents:
         common = [t for t in words if t.pos_ != "PROPN"]  # "State" of "Islamic State" is not "say"
         lemmas = {t.lemma_.lower() for t in common} | {t.lower_ for t in words}
         lemmas |= {f"{t.lemma_.lower()} {c.lower_}" for t in common for c in t.children if c.dep_ == "prt"}
+        if "no longer" in doc.text.lower() or "not any longer" in doc.text.lower():
+            lemmas |= _CEASED  # "is no longer counting" says "stopped counting"
         self.lemmas = frozenset(lemmas)
         # Derivations only from common words: "statement" is not said by the "State" of "Islamic State"
         self.common = frozenset(t.lemma_.lower() for t in common) | {t.lower_ for t in common}

@@ -165,6 +165,10 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The fund was set up only to repair the bridge.", "The fund was set up to repair the bridge."),
     ("The board chose rail rather than road.", "The board chose rail rather than road for the freight."),
     ("Not only the pilots went on strike.", "The pilots and the cabin crew went on strike."),
+    # "due to" before a verb schedules, it does not cause; a date told of by "which is when"
+    ("The lease is due to expire in 2030.", "The lease expires in 2030, the council said."),
+    ("The first lease is due to end in 2030.",
+     "The council is expected to draw up a plan for after 2030, which is when the first lease is going to end."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [

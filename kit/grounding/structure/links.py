@@ -121,6 +121,8 @@ def links(doc: Doc) -> list[Link]:
                 continue
             if cue == "as" and doc[start].dep_ != "mark":
                 continue
+            if cue == "due to" and end < len(doc) and doc[end].tag_ == "VB":
+                continue  # "is due to run out", "due to be released": scheduled, not caused
             if cue == "and" and doc[start].dep_ != "cc":
                 continue
             inner, outer = clause_sides(doc, start, end, sent)

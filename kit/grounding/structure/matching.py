@@ -226,7 +226,7 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
     for kind in ("weekday", "month", "year"):
         cv = {(v, r) for k, v, r in cd if k == kind}
         qv = {(v, r) for k, v, r in qd if k == kind}
-        if cv and not qv:
+        if cv and not qv and not _told_of_a_date(q.token):
             for other in quote:
                 if other.token is q.token or same_concept(c, other) or attached(other.token, q.token):
                     continue
@@ -242,6 +242,13 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
         elif any(cr != qr and {cr, qr} == {"before", "after"} for v, cr in cv for w, qr in qv if v == w):
             faults.append(Fault("time", f'before/after differs for the date: "{q.text()}"'))
     return faults
+
+
+def _told_of_a_date(tok: Token) -> bool:
+    """Whether the event sits in a clause that tells of a date ("after 2012, which is when the phase
+    runs out"): that date is the event's too, whatever else it hangs on."""
+    return any(a.dep_ == "relcl" and (a.head.like_num or a.head.lower_ in lx.MONTHS | lx.WEEKDAYS)
+               for a in [tok, *tok.ancestors])
 
 
 # Nominal modality: "talks on a deal", "a possible merger"
