@@ -1,0 +1,47 @@
+"""Who did it, when the quote does not say: "A plaque ... was also unveiled" restated as "unveiled by
+Prince Charles". A passive with no doer leaves the doer open; a claim that names one adds a fact,
+even when it names the quote's speaker ("was canceled, according to the mayor" is no cancelling by
+the mayor).
+The passage around the quote may state it (an earlier sentence: "Prince Charles unveiled a
+plaque"): then the quote only lacks it, and the claim is partly supported, as for any name the
+passage holds. When the passage names the doer but not as the doer of that event, the claim has
+joined a name of the passage to an event it does not tell of.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kit.grounding.structure.events import Event, events, is_passive, phrase_of
+from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.matching import best_match, same_concept
+from kit.grounding.structure.parser import parse
+from kit.grounding.structure.words import Same, is_name, same
+
+
+def check_added_doers(claim: Doc, quote: Doc, passage: str) -> list[Fault]:
+    """A roles fault for each named doer of a claim event whose quote event is a passive with no
+    doer, unless an event of the passage has that doer."""
+    quote_events = events(quote)
+    faults: list[Fault] = []
+    for c in events(claim):
+        q = _doerless_match(c, quote_events)
+        if q is None or c.agent is None:
+            continue
+        if not any(same_concept(c, p) and same(c.agent, p.agent) is Same.YES for p in events(parse(passage))):
+            faults.append(Fault("roles", f'the quote does not say who did it: "{q.text()}"; '
+                                         f"the claim names {phrase_of(c.agent)}"))
+    return faults
+
+
+def _doerless_match(c: Event, quote: list[Event]) -> Event | None:
+    """The quote's passive event without a doer that a claim event with a named doer restates."""
+    if c.derived or c.attributed is not None or c.agent is None or not is_name(c.agent) or c.patient is None:
+        return None
+    best = best_match(c, quote)
+    if best is None:
+        return None
+    q, _ = best
+    if q.agent is not None or not is_passive(q.token) or same(c.patient, q.patient) is Same.OTHER:
+        return None
+    return q
