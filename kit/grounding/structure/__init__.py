@@ -5,13 +5,17 @@ and returns the `Fault`s it can name, each with a kind and a reason a person can
 
 - roles: an event of the claim (verb) found in the quote with the same lemma or a listed synonym has
   its agent and patient swapped ("Y beat X" for "X beat Y"); active/passive are normalised first;
-  or a claim "X is Y" pairs the sides of two different "X is Y" facts of the quote (copula.py).
+  or a claim "X is Y" pairs the sides of two different "X is Y" facts of the quote (copula.py);
+  or the claim prefers what the quote sets aside ("A rather than B", contrast.py); or the claim names
+  a doer the quote's passive leaves open and its passage does not give (doers.py, read by the judge
+  with the passage).
 - attribution: the claim's speaker ("X said", "according to X") differs from the quote's.
 - polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) of one participant,
   or the claim asserts of a thing what the quote says "except" of it.
 - modality: the quote has the event as possible / planned / reported / under talks; the claim as fact;
   or the claim sits inside an imperative of the quote ("answer that ...", instructions.py).
-- quantifier: the claim says all/every/most where the quote says some/part/several, or partly.
+- quantifier: the claim says all/every/most where the quote says some/part/several, or partly; or
+  "only X" where the quote gives X and more.
 - causal: the claim links two things with because/due to/led to/so... and the quote does not.
 - time: before/after inverted, or the matched events carry different dates.
 
