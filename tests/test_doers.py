@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kit.embeddings import HashEmbedder
 from kit.grounding.structure.doers import check_added_doers
+from kit.grounding.structure.events import events
 from kit.grounding.structure.parser import parse
 from kit.grounding.support import Judge
 from kit.types import Support
@@ -13,7 +14,7 @@ QUOTE = "A bronze plaque with the names of the crew was also unveiled."
 
 
 def faults(claim: str, passage: str) -> list[str]:
-    return [f.kind for f in check_added_doers(parse(claim), parse(QUOTE), passage)]
+    return [f.kind for f in check_added_doers(events(parse(claim)), events(parse(QUOTE)), passage)]
 
 
 def test_a_doer_the_quote_leaves_open_is_a_fault() -> None:

@@ -238,12 +238,8 @@ class Judge:
             return []
         from kit.grounding.structure.antecedents import resolved
         from kit.grounding.structure.compare import compare
-        from kit.grounding.structure.doers import check_added_doers
-        from kit.grounding.structure.parser import parse
 
-        read = resolved(claim, quote, passage)
-        faults = compare(claim, read) + check_added_doers(parse(claim), parse(read), passage or quote)
-        return [(f.kind, f.reason) for f in faults
+        return [(f.kind, f.reason) for f in compare(claim, resolved(claim, quote, passage), passage or quote)
                 if not (negation and f.kind == "polarity" and "negation" in f.reason)]
 
     def _first_is_name(self, claim: str) -> bool:

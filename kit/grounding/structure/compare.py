@@ -9,6 +9,7 @@ from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.contrast import check_preference
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.dates import check_date_order
+from kit.grounding.structure.doers import check_added_doers
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_events, check_figures
@@ -28,12 +29,13 @@ from kit.grounding.structure.quantifiers import (
 )
 
 
-def compare(claim: str, quote: str) -> list[Fault]:
-    """Faults where the claim asserts something the quote does not state, read from both parses."""
-    return compare_docs(parse(claim), parse(quote))
+def compare(claim: str, quote: str, passage: str | None = None) -> list[Fault]:
+    """Faults where the claim asserts something the quote does not state, read from both parses.
+    With the `passage` around the quote, also a doer the quote leaves open (doers.py)."""
+    return compare_docs(parse(claim), parse(quote), passage)
 
 
-def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
+def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fault]:
     """compare() on texts already parsed (so a caller can nlp.pipe many pairs)."""
     unread = check_language(c_doc, q_doc)
     if unread:
@@ -64,4 +66,6 @@ def compare_docs(c_doc: Doc, q_doc: Doc) -> list[Fault]:
     faults.extend(check_causal(cl, ql))
     faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))
     faults.extend(check_date_order(c_doc))
+    if passage is not None:
+        faults.extend(check_added_doers(cev, qev, passage))
     return list(dict.fromkeys(faults))

@@ -10,7 +10,7 @@ joined a name of the passage to an event it does not tell of.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from collections.abc import Sequence
 
 from kit.grounding.structure.events import Event, events, is_passive, phrase_of
 from kit.grounding.structure.fault import Fault
@@ -19,22 +19,23 @@ from kit.grounding.structure.parser import parse
 from kit.grounding.structure.words import Same, is_name, same
 
 
-def check_added_doers(claim: Doc, quote: Doc, passage: str) -> list[Fault]:
+def check_added_doers(claim: Sequence[Event], quote: Sequence[Event], passage: str) -> list[Fault]:
     """A roles fault for each named doer of a claim event whose quote event is a passive with no
-    doer, unless an event of the passage has that doer."""
-    quote_events = events(quote)
+    doer, unless an event of the passage has that doer. The passage is read once, when needed."""
+    told: list[Event] | None = None
     faults: list[Fault] = []
-    for c in events(claim):
-        q = _doerless_match(c, quote_events)
+    for c in claim:
+        q = _doerless_match(c, quote)
         if q is None or c.agent is None:
             continue
-        if not any(same_concept(c, p) and same(c.agent, p.agent) is Same.YES for p in events(parse(passage))):
+        told = events(parse(passage)) if told is None else told
+        if not any(same_concept(c, p) and same(c.agent, p.agent) is Same.YES for p in told):
             faults.append(Fault("roles", f'the quote does not say who did it: "{q.text()}"; '
                                          f"the claim names {phrase_of(c.agent)}"))
     return faults
 
 
-def _doerless_match(c: Event, quote: list[Event]) -> Event | None:
+def _doerless_match(c: Event, quote: Sequence[Event]) -> Event | None:
     """The quote's passive event without a doer that a claim event with a named doer restates."""
     if c.derived or c.attributed is not None or c.agent is None or not is_name(c.agent) or c.patient is None:
         return None
