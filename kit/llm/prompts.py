@@ -87,8 +87,12 @@ def all_prompts(directory: Path = PROMPT_DIR) -> list[Prompt]:
 def passage_block(chunk: Chunk, key: int) -> str:
     """One passage as a prompt shows it: a delimited data block under its key. Escaping keeps a
     document from closing the block and posing as instructions."""
-    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{html.escape(chunk.section)}">\n'
-            f"{escaped(chunk.text)}\n</passage>\n")
+    return f"{_opening(chunk, key)}{escaped(chunk.text)}\n</passage>\n"
+
+
+def _opening(chunk: Chunk, key: int) -> str:
+    """A passage block's opening tag, its attributes escaped (a path or heading is the document's text)."""
+    return f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{html.escape(chunk.section)}">\n'
 
 
 def render_passages(hits: Sequence[Hit]) -> str:
@@ -116,8 +120,7 @@ def numbered_block(chunk: Chunk, key: int, shown: Collection[int] | None = None)
             lines.append(f"({n}) {escaped(' '.join(text.split()))}")
         elif not lines or lines[-1] != GAP:
             lines.append(GAP)
-    return (f'<passage key="{key}" source="{html.escape(chunk.path)}" section="{html.escape(chunk.section)}">\n'
-            + "\n".join(lines) + "\n</passage>\n")
+    return _opening(chunk, key) + "\n".join(lines) + "\n</passage>\n"
 
 
 def render_numbered_passages(hits: Sequence[Hit], shown: Mapping[str, Collection[int]] | None = None) -> str:
