@@ -45,10 +45,10 @@ from bench.claims_data import DEFAULT_EXCLUDE, SETS, SPLITS, ClaimPair, Library,
 from bench.claims_metrics import best_threshold, summary
 from kit.config import Settings
 from kit.embeddings import Embedder, get_embedder
-from kit.grounding.check import best_of
+from kit.grounding.check import best_span
 from kit.grounding.support import Judge, Judgement, Signals, Thresholds
 from kit.text import keywords, sentences
-from kit.types import Support
+from kit.types import Chunk, Hit, Support
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "claims.json"
@@ -150,20 +150,21 @@ def judge_quote(judge: Judge, p: ClaimPair) -> Scored:
 
 
 def judge_search(judge: Judge, p: ClaimPair) -> Scored:
-    """The span `Kit.check` would cite (`kit.grounding.check.best_of` over every passage's candidate
-    spans): shown when its verdict is, strength its score; detail that span."""
-    judged: list[tuple[Judgement, Signals]] = []
-    spans: list[str] = []
-    for passage in passages(p.document):
-        for (a, b), signals in judge.candidate_signals(p.claim, passage):
-            judged.append((judge.verdict(signals), signals))
-            spans.append(passage[a:b])
-    chosen = best_of(judged)
+    """The evidence `Kit.check` would cite (`kit.grounding.check.best_span` over the document's
+    passages, each a chunk of one file in its order): shown when its verdict is, strength its
+    score; detail its spans."""
+    at, hits = 0, []
+    for n, passage in enumerate(passages(p.document)):
+        hits.append(Hit(Chunk(str(n), p.doc, at, at + len(passage), "article", passage, ""), 0.0))
+        at += len(passage) + 2
+    chosen = best_span(p.claim, hits, judge)
     if chosen is None:
         return Scored(0.0, False, "no candidate")
-    judgement, signals = judged[chosen]
-    return Scored(strength(judgement, signals), judgement.support in SHOWN,
-                  f"{judgement.support.value}: {spans[chosen]}"[:100], has_score(judgement))
+    judgement, quotes = chosen.judgement, [s.text for s in chosen.spans]
+    value = judgement.score if judgement.score is not None else strength(
+        judgement, judge.signals(p.claim, quotes, [s.chunk.text for s in chosen.spans]))
+    return Scored(value, judgement.support in SHOWN,
+                  f"{judgement.support.value}: {' … '.join(quotes)}"[:100], has_score(judgement))
 
 
 # -- baselines -----------------------------------------------------------------------------------

@@ -16,9 +16,11 @@ import pytest
 
 from kit.api import Kit
 from kit.cli import main
+from kit.embeddings import HashEmbedder
 from kit.errors import InputError
 from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, best_of, rank, score_of
-from kit.grounding.support import Judgement, Signals
+from kit.grounding.structure.links import links_two_events
+from kit.grounding.support import Judge, Judgement, Signals
 from kit.report import check_html, check_markdown
 from kit.results import CheckResult
 from kit.types import CheckedClaim, CitationProblem, Claim, QuoteCheck, Support
@@ -274,3 +276,69 @@ def test_a_partial_span_does_not_excuse_the_fault_the_closest_span_names() -> No
     assert best_of([partial, _judged(Support.UNSUPPORTED, 0.3, 0.5, ("number 5 not in the quote",))]) == 0
     assert best_of([partial, _judged(Support.UNSUPPORTED, 0.2, 0.9)]) == 0  # low coverage alone is no fault
     assert best_of([]) is None
+
+
+# -- evidence from two sentences apart -----------------------------------------------------------
+
+BAKERY = ("The Verde bakery opened in Porto in 1998. It sells bread and pastries to cafes across the city. "
+          "Its ovens burn olive wood brought from Lisbon. Ana Costa has run the Verde bakery since 2010.\n")
+
+
+@pytest.fixture(scope="module")
+def bakery(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    root = tmp_path_factory.mktemp("bakery")
+    (root / "docs").mkdir()
+    (root / "docs" / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    k = open_hash(root / ".kit")
+    k.ingest(root / "docs")
+    return k
+
+
+def test_a_sentence_that_merges_two_sentences_apart_cites_both(bakery: Kit, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    result = bakery.check("The Verde bakery, which opened in Porto in 1998, has been run by Ana Costa since 2010.")
+    [claim] = result.claims
+    assert claim.support is Support.SUPPORTED, claim.reasons
+    assert [c.quote for c in claim.citations] == ["The Verde bakery opened in Porto in 1998.",
+                                                 "Ana Costa has run the Verde bakery since 2010."]
+    assert [c.key for c in claim.citations] == [1, 2]
+    assert_at_span(bakery, result)
+    saved = tmp_path / "check.json"
+    saved.write_text(json.dumps(valid(result.to_dict(), "Check")), encoding="utf-8")
+    assert main(["verify", str(saved), "--embedder", "hash"]) == 0  # re-judged on both quotes
+    assert "all checks pass" in capsys.readouterr().out
+
+
+def test_each_clause_of_a_merged_sentence_is_said_by_one_sentence_on_its_own() -> None:
+    first, last = "The Verde bakery opened in Porto in 1998.", "Ana Costa has run the Verde bakery since 2010."
+    judge = Judge(HashEmbedder())
+    assert judge.clauses_apart("The Verde bakery, which opened in Porto in 1998, has been run by Ana Costa.",
+                               [first, last])
+    assert not judge.clauses_apart("The Verde bakery, which opened in Porto in 2010, is run by Ana Costa.",
+                                   [first, last])  # the figure of one clause from the other sentence
+    assert not judge.clauses_apart("The Verde bakery opened in Lisbon in 1998, and Ana Costa has run it since 2010.",
+                                   [first, last + " Its olive wood comes from Lisbon."])  # a name filled in
+    assert not judge.clauses_apart("Ana Costa runs the Verde bakery in Porto.", [first, last])  # one clause
+
+
+@pytest.mark.parametrize(("text", "links"), [
+    ("Ana Costa took over the bakery after it opened.", True),
+    ("The fire led to the closure.", True),
+    ("The bakery closed because the ovens failed.", True),
+    ("The bakery was sold before the owner retired.", True),
+    ("Ana Costa has run the bakery since 2010.", False),  # a cue before a date ties an event to a time
+    ("It reopened after May 5.", False),
+    ("The bakery opened in 1998 and sells bread.", False),
+])
+def test_a_causal_or_temporal_cue_links_two_events(text: str, links: bool) -> None:
+    assert links_two_events(text) is links
+
+
+@pytest.mark.parametrize("text", [
+    "The Verde bakery opened in Porto in 2010.",  # one clause: its figure from the other sentence
+    "The Verde bakery, which opened in Lisbon in 1998, has been run by Ana Costa since 2010.",  # a name from a third
+    "Ana Costa took over the Verde bakery after it opened in Porto in 1998.",  # a link neither sentence states
+])
+def test_words_recombined_across_sentences_are_not_supported(bakery: Kit, text: str) -> None:
+    [claim] = bakery.check(text).claims
+    assert claim.support is not Support.SUPPORTED

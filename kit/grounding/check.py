@@ -4,7 +4,9 @@ For each sentence of the text, the passages retrieved for it (the caller retriev
 `Kit.check`) are split into sentences and pairs of neighbouring sentences
 (`Judge.candidate_signals`), each span gets a verdict and a score (`Judge.verdict`), and the best span becomes the
 claim's citation: located in its chunk, verified at its span in the file and judged, the way an
-extractive answer's citations are (`kit.grounding.claims.quoted_claim`). A sentence that no
+extractive answer's citations are (`kit.grounding.claims.cited_claim`). A sentence that merges two
+sentences apart in one file (each of its clauses said by one of them, no cause or time order
+linking them) is cited with both when no single span supports it. A sentence that no
 retrieved span shares a content word with is unsupported, "not in the documents".
 It also reads a draft file and refuses input it cannot check (empty, too long, binary), each
 with one line. This module does not retrieve, call a language model or write anything.
@@ -17,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.errors import InputError
-from kit.grounding.citations import cite_in_chunk
-from kit.grounding.claims import Evidence, number_citations, quoted_claim
+from kit.grounding.citations import cite_span
+from kit.grounding.claims import Evidence, cited_claim, number_citations
+from kit.grounding.structure.links import links_two_events
 from kit.grounding.support import Judge, Judgement, Signals
 from kit.text import keywords, sentences
 from kit.types import CheckedClaim, Chunk, Citation, Hit, Support
@@ -35,12 +38,28 @@ NO_CONTENT = "no content word to check it by"
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A span of a retrieved chunk (offsets in `chunk.text`) and the judge's verdict on it."""
+class Span:
+    """A span of a retrieved chunk (offsets in `chunk.text`)."""
 
     chunk: Chunk
     start: int
     end: int
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start:self.end]
+
+    @property
+    def place(self) -> tuple[str, int, int]:
+        """Where it is: the file and the span in the raw file."""
+        return (self.chunk.path, *self.chunk.raw_span(self.start, self.end))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The evidence for a sentence, one span or two apart in one file, and the judge's verdict on it."""
+
+    spans: tuple[Span, ...]
     judgement: Judgement
 
 
@@ -100,7 +119,8 @@ def score_of(j: Judgement) -> float:
 
 def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | None:
     """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best
-    (`best_of`); None when no span shares a content word with it."""
+    (`best_of`), or, when none supports it, two sentences apart in one file that do together
+    (`joined`); None when no span shares a content word with it."""
     found: list[tuple[Candidate, Signals]] = []
     words = set(keywords(sentence))
     for hit in hits:
@@ -108,9 +128,50 @@ def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | N
             # A word of its own, not only one said in other words ("moved" / "heading"): else the
             # span is no evidence, and the claim is "not in the documents".
             if signals.content_words and signals.coverage > 0 and words & set(keywords(hit.chunk.text[start:end])):
-                found.append((Candidate(hit.chunk, start, end, judge.verdict(signals)), signals))
+                found.append((Candidate((Span(hit.chunk, start, end),), judge.verdict(signals)), signals))
     chosen = best_of([(c.judgement, signals) for c, signals in found])
+    if chosen is not None and found[chosen][0].judgement.support is not Support.SUPPORTED:
+        together = [(c, s) for c, s in joined(sentence, found, judge) if c.judgement.support is Support.SUPPORTED]
+        if together:
+            return max(together, key=lambda f: rank(f[0].judgement))[0]
     return None if chosen is None else found[chosen][0]
+
+
+# How many of the best-covering spans are tried two at a time (6 pairs).
+_JOINED = 4
+
+
+def joined(sentence: str, found: Sequence[tuple[Candidate, Signals]], judge: Judge
+           ) -> list[tuple[Candidate, Signals]]:
+    """Two spans apart in one file judged together, in the file's order, for a sentence that merges
+    what they say ("X, who did Y" from "X did Z" ... "X did Y"): a pair of the spans that cover most
+    of it, each bringing a word of the sentence the other lacks. The judge reads the pair's structure
+    as it reads one quote, so words recombined across them are faulted, not added up."""
+    if links_two_events(sentence):
+        return []
+    words = set(keywords(sentence))
+    best = sorted(found, key=lambda f: -f[1].coverage)
+    spans = list(dict.fromkeys(c.spans[0] for c, _ in best if len(c.spans) == 1))[:_JOINED]
+    out = []
+    for i, a in enumerate(spans):
+        for b in spans[i + 1:]:
+            if a.chunk.path != b.chunk.path or _overlap(a, b):
+                continue
+            first, second = sorted((a, b), key=lambda x: x.place)
+            says = [words & set(keywords(x.text)) for x in (first, second)]
+            if says[0] - says[1] and says[1] - says[0] and judge.clauses_apart(sentence, [first.text, second.text]):
+                signals = judge.signals(sentence, [first.text, second.text], _passages(first, second))
+                out.append((Candidate((first, second), judge.verdict(signals)), signals))
+    return out
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    (_, a0, a1), (_, b0, b1) = a.place, b.place
+    return a0 < b1 and b0 < a1
+
+
+def _passages(first: Span, second: Span) -> list[str]:
+    return list(dict.fromkeys([first.chunk.text, second.chunk.text]))
 
 
 def best_of(judged: Sequence[tuple[Judgement, Signals]]) -> int | None:
@@ -137,10 +198,8 @@ def check_sentence(sentence: str, hits: Sequence[Hit], evidence: Evidence, key: 
     if best is None:
         why = NOT_IN_DOCUMENTS if keywords(sentence) else NO_CONTENT
         return CheckedClaim(sentence, (), Support.UNSUPPORTED, (why,)), []
-    citation = cite_in_chunk(key, best.chunk, best.chunk.text[best.start:best.end])
-    if citation is None:  # cannot happen: the quote is the chunk's own text
-        return CheckedClaim(sentence, (), Support.UNSUPPORTED, (NOT_IN_DOCUMENTS,)), []
-    claim, failed = quoted_claim(citation, best.chunk.text, evidence, text=sentence)
+    cited = [(cite_span(key + n, s.chunk, s.start, s.end), s.chunk.text) for n, s in enumerate(best.spans)]
+    claim, failed = cited_claim(sentence, cited, evidence)
     score = score_of(best.judgement) if claim.citations else 0.0
     return CheckedClaim(claim.text, claim.citations, claim.support, claim.reasons, round(score, 4)), failed
 

@@ -198,7 +198,7 @@ def make_claim(text: str, cited: Sequence[_Cited], evidence: Evidence, failed: S
         v = evidence.judge.judge(text, [c.quote], [passage])
         judged.append(replace(c, support=v.support, reasons=v.reasons))
     if len(kept) > 1:  # one citation's verdict is already the claim's (same arguments)
-        v = evidence.judge.judge(text, [c.quote for c, _ in kept], [p for _, p in kept])
+        v = evidence.judge.judge(text, [c.quote for c, _ in kept], list(dict.fromkeys(p for _, p in kept)))
     return Claim(text, tuple(judged), v.support, tuple(dict.fromkeys(v.reasons + notes))), failed
 
 
@@ -206,6 +206,12 @@ def quoted_claim(citation: Citation, passage: str, evidence: Evidence, text: str
                  ) -> tuple[Claim, list[Citation]]:
     """A claim that is its own quote (extractive answers and summaries), checked the same way."""
     return make_claim(text or " ".join(citation.quote.split()), [_Cited(citation, passage)], evidence)
+
+
+def cited_claim(text: str, cited: Sequence[tuple[Citation, str]], evidence: Evidence
+                ) -> tuple[Claim, list[Citation]]:
+    """`text` cited with each (citation, the chunk it is in) and checked the same way."""
+    return make_claim(text, [_Cited(c, passage) for c, passage in cited], evidence)
 
 
 def number_citations(claims: list[C], shown_first: bool = True) -> list[C]:

@@ -198,6 +198,20 @@ class Judge:
         ranked = sorted(spans, key=lambda sp: -shared(sp))[:6]  # the rest share too little to support it
         return [(sp, self.signals(claim, [passage[sp[0]:sp[1]]], [passage])) for sp in ranked]
 
+    def clauses_apart(self, claim: str, quotes: Sequence[str]) -> bool:
+        """Whether each clause of `claim` is said by one of `quotes` on its own: at least the
+        coverage threshold of its content words (read with their paraphrases), and every name and
+        figure of it. A claim that merges what several sentences say, not one that fills a clause of
+        one with a word of another ("declared Israel" where one sentence has "declared Japan" and
+        another names Israel)."""
+        found = [self._paraphrased(claim, self._content_words(claim), words_of(q), q) for q in quotes]
+        clauses = [(p, cws) for p in clause_parts(claim) if (cws := self._content_words(p))]
+        return len(clauses) > 1 and all(any(self._says(p, cws, f) for f in found) for p, cws in clauses)
+
+    def _says(self, clause: str, words: list[str], found: Words) -> bool:
+        return (self._coverage(words, found) >= self.thresholds.coverage
+                and all(has_name(n, found) for n in claim_names(clause)) and words_of(clause).numbers <= found.numbers)
+
     # -- signals ---------------------------------------------------------------------------
     def signals(self, claim: str, quotes: Sequence[str], passages: Sequence[str] = ()) -> Signals:
         quote = " … ".join(q for q in quotes if q.strip())

@@ -4,6 +4,7 @@ states the claim's links in the same direction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,6 +26,27 @@ class Link:
     first: frozenset[str]
     second: frozenset[str]
     text: str
+
+
+# Words that tie one event to another as its cause, effect or time ("led to", "after").
+_LINK_CUES = (*lx.CAUSE_FOLLOWS, *lx.EFFECT_FOLLOWS, *lx.LATER_FOLLOWS, *lx.EARLIER_FOLLOWS, *lx.SEQUENCE)
+_CAUSAL_FORMS = frozenset("led leads leading caused causes causing resulted results resulting triggered sparked "
+                          "prompted provoked forced".split())
+
+
+def links_two_events(text: str) -> bool:
+    """Whether `text` ties an event to another by a causal or temporal cue, read from its words
+    alone (no parse): a claim whose parts two separate sentences state says more than either, the
+    link between them, which neither states. A cue before a date ("since 2010", "after May") ties
+    an event to a time, not to another event."""
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    cues = {tuple(c.split()) for c in _LINK_CUES}
+    for i in range(len(words)):
+        for n in (1, 2, 3, 4):
+            after = words[i + n] if i + n < len(words) else ""
+            if tuple(words[i:i + n]) in cues and not (after.isdigit() or after in lx.MONTHS or after in lx.WEEKDAYS):
+                return True
+    return bool(_CAUSAL_FORMS & set(words))
 
 
 def find_cue(sent: Span, cues: Sequence[str]) -> list[tuple[int, int, str]]:
