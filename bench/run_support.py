@@ -67,8 +67,9 @@ def all_signals(pairs: list[Pair], judge: Judge) -> list[list[Signals]]:
     """Per pair, the signals of its quote, or of every candidate sentence for a bare marker.
     Cached under /tmp by the pairs and the code that computes signals."""
     digest = hashlib.sha256(json.dumps([asdict(p) for p in pairs]).encode())
-    for module in ("grounding/support", "numbers", "text"):
-        digest.update((ROOT / "kit" / f"{module}.py").read_bytes())
+    code = sorted((ROOT / "kit" / "grounding").rglob("*.py")) + [ROOT / "kit" / f"{m}.py" for m in ("numbers", "text")]
+    for module in code:  # every module the judge reads: a change in any of them is a new run
+        digest.update(module.read_bytes())
     cache = CACHE / f"signals-{judge_name(judge)}-{digest.hexdigest()[:16]}.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())

@@ -5,8 +5,9 @@
 and "4203" does not match "4,200". Used by the support check and by agreement between sources.
 "One and a half million" is 1.5e6, "half a million" and "a half-billion" 5e5 and 5e8, "a quarter
 of a million" 2.5e5. It does not handle other fractions in words ("two thirds"), ranges as one
-value, or word ordinals
-("first" is too often not a number to count as one).
+value. Word ordinals count from "fourth" ("the seventeenth century" is 17, "twenty-first" 21);
+"first", "second" and "third" alone are too often no number ("first, ..."; "a second") to count,
+and "a fifth" is a fraction, not counted either.
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ _WORD_SCALES = "hundred|thousand|million|billion|trillion"
 _AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+"
 _WORD_NUMBER = rf"(?:{_WORDS}|{_WORD_SCALES})(?:(?:[-\s]+|{_AND})(?:{_WORDS}|{_WORD_SCALES}))*"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_ORDINALS = {"fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+             "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+             "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+             "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80,
+             "ninetieth": 90, "hundredth": 100, "thousandth": 1000}
+_LOW_ORDINALS = {"first": 1, "second": 2, "third": 3}
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "seventeenth", "twenty-first", not "a fifth" or "two fifths" (fractions).
+_ORDINAL = re.compile(
+    rf"(?<![\w.])(?<!\ba )(?<!\bone )(?:(?P<tens>{_TENS})[-\s])?"
+    rf"(?P<ord>{'|'.join(sorted(_ORDINALS, key=len, reverse=True))}|(?<=[-\s])(?:first|second|third))(?![\w])",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(
     rf"(?<![\w.])(?:(?P<digits>{_DIGITS})(?:st|nd|rd|th)?(?:\s*(?P<scale>{_WORD_SCALES})\b|(?P<short>bn|mn|m|k)\b)?"
     rf"|(?P<words>{_WORD_NUMBER}))(?![\w])",
@@ -51,6 +65,7 @@ def numbers(text: str, include_one: bool = True) -> list[Number]:
     halves += [Number(_FRACTIONS[re.sub(r"[-\s]+", " ", m.group("part").lower())] * SCALES[m.group("scale").lower()],
                       m.start(), m.end(), m.group())
                for m in _FRACTION.finditer(text) if not any(h.start <= m.start() < h.end for h in halves)]
+    halves += [n for n in _ordinals(text) if not any(h.start <= n.start < h.end for h in halves)]
     out = list(halves)
     for m in _NUMBER.finditer(text):
         value = _value(m)
@@ -59,6 +74,18 @@ def numbers(text: str, include_one: bool = True) -> list[Number]:
         if not any(h.start <= m.start() < h.end for h in halves):
             out.append(Number(value, m.start(), m.end(), m.group()))
     return sorted(out, key=lambda n: n.start)
+
+
+def _ordinals(text: str) -> list[Number]:
+    out = []
+    for m in _ORDINAL.finditer(text):
+        word = m.group("ord").lower()
+        if m.group("tens") is None and word in _LOW_ORDINALS:
+            continue  # "first" alone, or "second" after a hyphen of something else
+        value = _ORDINALS.get(word) or _LOW_ORDINALS[word]
+        out.append(Number(float(value + (UNITS[m.group("tens").lower()] if m.group("tens") else 0)),
+                          m.start(), m.end(), m.group()))
+    return out
 
 
 # "one and a half million", "2 and a half years": a whole number, a half, and maybe a scale.

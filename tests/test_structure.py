@@ -346,3 +346,21 @@ def test_both_of_a_pair_said_of_what_the_quote_says_of_one() -> None:
 def test_a_figure_the_quote_says_only_may_be_so_is_not_a_count(claim: str, faulty: bool) -> None:
     quote = "Near the epicentre, the province alone may have as many as 80,000 deaths."
     assert ("modality" in [f.kind for f in compare(claim, quote)]) is faulty
+
+
+def test_a_figure_given_to_a_noun_the_text_gives_another_figure_is_recombined() -> None:
+    from kit.grounding.structure.figures import check_counts
+    from kit.grounding.structure.parser import parse
+
+    text = parse("The plan covers the years after 2030. The ministers hoped it would set a deadline of 2027 for the "
+                 "first cuts.")
+    [fault] = check_counts(parse("The ministers hoped to set 2030 as the deadline for the first cuts."), text)
+    assert fault.kind == "roles" and "2027" in fault.reason and "deadline" in fault.reason
+    assert check_counts(parse("The ministers hoped to set 2027 as the deadline."), text) == []
+    assert check_counts(parse("The deadline is 2027."), text) == []
+    # The figure's own sentence names the noun: given to it, however the parse reads it.
+    donors = parse("Chile has promised 60.5 million USD. Peru gave 2 billion USD last year.")
+    assert check_counts(parse("Chile promises to raise 60.5 million USD."), donors) == []
+    # A figure in words is the same figure in digits.
+    assert check_counts(parse("The blast killed 52 people."), parse("Fifty-two people were killed in the blast, "
+                                                                    "and 700 people were hurt.")) == []

@@ -77,6 +77,19 @@ def test_what_is_no_longer_done_has_stopped(judge: Judge) -> None:
     assert kept[0] is Support.UNSUPPORTED and "the quote says 'no' but the claim does not" in kept[1]
 
 
+def test_a_verb_that_negates_its_complement_says_not(judge: Judge) -> None:
+    quote = "The mayor failed to attend the opening of the bridge."
+    assert verdict(judge, "The mayor did not attend the opening of the bridge.", quote, quote)[0] is Support.SUPPORTED
+    quote = "Farmers sold their grain early to avoid being caught by the frost."
+    assert verdict(judge, "Farmers sold their grain early so as not to be caught by the frost.", quote,
+                   quote)[0] is Support.SUPPORTED
+    # Only the verb it negates: "failed a test" is no "not", nor "refused to allow" one for "not face".
+    assert verdict(judge, "The rider did not fail a test.", "The rider failed a test.")[0] is Support.UNSUPPORTED
+    assert verdict(judge, "The port did not face a blockade.", "The port faced a blockade, having refused to "
+                   "allow ships to face inspection.")[0] is Support.UNSUPPORTED
+    assert verdict(judge, "The mayor did not refuse to sign.", "The mayor refused to sign.")[0] is Support.UNSUPPORTED
+
+
 def test_an_unrelated_claim_shares_nothing(judge: Judge) -> None:
     support, reasons = verdict(judge, "Zebras migrate north every spring.")
     assert support is Support.UNSUPPORTED and reasons == ("no content words shared with the quote",)
@@ -127,6 +140,8 @@ def test_shipped_thresholds_are_the_calibrated_ones() -> None:
     ("18 missiles", [18.0]), ("eighteen missiles", [18.0]), ("$1.5 million", [1.5e6]), ("4,203 died", [4203.0]),
     ("twenty-five and two hundred and five", [25.0, 205.0]), ("between five and six", [5.0, 6.0]),
     ("the 25th of May", [25.0]), ("1.5bn", [1.5e9]),
+    ("the seventeenth century", [17.0]), ("the twenty-first century", [21.0]), ("in its fifth year", [5.0]),
+    ("first, he said", []), ("the second round", []), ("a fifth of the vote", []),  # no number, or a fraction
 ])
 def test_numbers_in_digits_words_and_scales(text: str, expected: list[float]) -> None:
     assert [n.value for n in numbers(text)] == expected

@@ -156,3 +156,31 @@ def test_a_naming_verb_the_quote_lacks_costs_no_coverage(judge: Judge) -> None:
     # ... only when the quote has the name it gives: "called Accra" is a fact of its own
     assert coverage(judge, "The port, now called Accra, grew fast in the 1960s.", quote) < coverage(
         judge, "The port, now Accra, grew fast in the 1960s.", quote)
+
+
+@pytest.fixture(scope="module")
+def minilm_judge() -> Judge:
+    from kit.config import Settings
+    from kit.embeddings import get_embedder
+
+    return Judge(get_embedder(Settings.load(environ={})))
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The museum's director vanished in March.", "The museum's director disappeared in March."),
+    ("The farm grows cheaper grain than its rivals.", "The farm grows less costly grain than its rivals."),
+])
+def test_a_word_the_embedder_puts_beside_a_quote_word_is_said_by_it(minilm_judge: Judge, claim: str,
+                                                                     quote: str) -> None:
+    assert minilm_judge.signals(claim, [quote], [quote]).coverage == 1.0
+    assert Judge(HashEmbedder()).signals(claim, [quote], [quote]).coverage < 1.0  # no such judge without vectors
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The church was built in the seventeenth century.", "The church was built in the eighteenth century."),
+    ("Wheat prices rose sharply in March.", "Wheat prices fell sharply in March."),
+    ("The mayor of Lyon opened the bridge.", "The mayor of Nice opened the bridge."),
+])
+def test_ordinals_names_and_opposites_are_not_near_words(minilm_judge: Judge, claim: str, quote: str) -> None:
+    assert minilm_judge.judge(claim, [quote], [quote]).support is Support.UNSUPPORTED
+    assert minilm_judge.signals(claim, [quote], [quote]).coverage < 1.0

@@ -15,16 +15,45 @@ AUXILIARIES = frozenset("""do does did is are was were be been being has have ha
 could may might must ever yet longer""".split())
 
 
+# Verbs that say their complement did not happen ("failed to attend", "to avoid being targeted"):
+# a quote with one, of a verb the claim has, may well say what the claim says with "not"; whether
+# it does, the parse judges (kit.grounding.structure reads them as negation of the verb they govern).
+NEGATING_VERBS = frozenset(match_stem(w) for w in """fail failed fails failing refuse refused refuses refusing
+decline declined declines declining avoid avoided avoids avoiding refrain refrained refrains refraining
+neglect neglected neglects neglecting""".split())
+
+
 def negation_reasons(claim: Sequence[str], quote: Sequence[str]) -> list[str]:
     """A negation one side says and the other does not, given both sides' lower-cased tokens."""
     claim_neg = [t for t in claim if t in NEGATIONS]
-    quote_neg = [t for t in quote if t in NEGATIONS]
+    quote_neg = [t for t in quote if t in NEGATIONS] + _negating(quote, claim)
     if claim_neg and not quote_neg:
         return [f"the claim says '{claim_neg[0]}' but the quote does not"]
     if quote_neg and not claim_neg:
         dropped = _dropped_negation(claim, quote)
         return [f"the quote says '{dropped}' but the claim does not"] if dropped else []
     return []
+
+
+def _negating(quote: Sequence[str], claim: Sequence[str]) -> list[str]:
+    """The quote's negating verbs ("failed to", "refused to", "to avoid") of the very word the claim
+    negates: "failed to attend" for "did not attend", not "failed a test", nor "refused to allow"
+    for "did not face"."""
+    negated = {match_stem(w) for i, t in enumerate(claim) if t in NEGATIONS for w in _next_content(claim, i)[:1]}
+    out = []
+    for i, t in enumerate(quote):
+        if match_stem(t) not in NEGATING_VERBS:
+            continue
+        rest = _next_content(quote, i)
+        joined = i + 1 < len(quote) and (quote[i + 1] in ("to", "from") or quote[i + 1].endswith("ing"))
+        if joined and rest and match_stem(rest[0]) in negated:
+            out.append(t)
+    return out
+
+
+def _next_content(tokens: Sequence[str], i: int) -> list[str]:
+    """The words after token i, up to four, less function words and auxiliaries."""
+    return [w for w in tokens[i + 1:i + 5] if w not in STOPWORDS and w not in AUXILIARIES and w not in NEGATIONS]
 
 
 def _dropped_negation(claim: Sequence[str], quote: Sequence[str]) -> str | None:

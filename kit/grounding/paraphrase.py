@@ -123,6 +123,7 @@ class Equivalents:
         self.lemmas = frozenset(lemmas)
         # Derivations only from common words: "statement" is not said by the "State" of "Islamic State"
         self.common = frozenset(t.lemma_.lower() for t in common) | {t.lower_ for t in common}
+        self.plain = common_words(text)
         self.groups = frozenset(g for lemma in lemmas - {t.lower_ for t in words if t.pos_ == "PROPN"}
                                 for g in groups(lemma))
 
@@ -157,6 +158,15 @@ def naming_words(text: str) -> dict[str, tuple[str, ...]]:
         if t.lemma_.lower() in _NAMING and t.pos_ == "VERB" and "dobj" not in deps and given:
             out[t.lower_] = tuple(w.text for g in given for w in g.subtree if w.is_alpha and not w.is_stop)
     return out
+
+
+def common_words(text: str) -> frozenset[str]:
+    """The lower-cased words of `text` whose meaning another word may carry: no name (a proper noun,
+    or a capital letter inside a sentence: "Shia", "Islamic"), figure or ordinal ("seventeenth" is
+    not "eighteenth" however alike they read), stop word or word of two letters."""
+    return frozenset(t.lower_ for t in parse(text)
+                     if t.is_alpha and t.pos_ != "PROPN" and (t.is_lower or t.is_sent_start)
+                     and not t.like_num and not t.is_stop and len(t) > 2)
 
 
 def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:

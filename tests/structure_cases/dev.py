@@ -8,6 +8,10 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    # the planning of a thing is no plan; "went on" is no "going to"
+    ("Although it was planned to last two days, the festival went on for a week.",
+     "The festival, planned to last two days, was a success, however it went on for a week."),
+    ("The festival was a success.", "The festival was a success, however it went on for a week."),
     ("Sales peaked in the second half of the decade.", "Sales peaked in the latter half of the decade."),
     ("The storm flooded schools and the library.",
      "The storm flooded several buildings of the town, like schools and the library."),

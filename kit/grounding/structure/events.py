@@ -183,12 +183,15 @@ class Context:
             self.level, self.cue, self.category = level, cue, category
 
 
-def markers(node: Token, ctx: Context, own: bool) -> None:
-    """Modal auxiliaries, hedging adverbs, "if", "possible that" and irrealis modifiers on one node.
+def markers(node: Token, ctx: Context, own: bool, event: Token | None = None) -> None:
+    """Modal auxiliaries, hedging adverbs, "if", "possible that" and irrealis modifiers on one node;
+    never the `event` itself ("the struggle, planned to last 48 hours": the planning is no plan).
 
     Does not see hedges outside the event's own clause chain (e.g. a later sentence saying "unconfirmed").
     """
     for c in node.children:
+        if c == event:
+            continue
         word = c.lower_
         if c.dep_ == "aux" and word in lx.MODAL_AUX and (own or lx.MODAL_AUX[word] == 1 or node.pos_ == "VERB"):
             ctx.lower(lx.MODAL_AUX[word], word, "plan" if lx.MODAL_AUX[word] == 2 else "hedge")
@@ -241,7 +244,8 @@ def governors(tok: Token, ctx: Context) -> None:
                 ctx.lower(1, node.text, "report")
             elif (lemma in lx.FINDING_WEAK and link == "ccomp") or (lemma in lx.BELIEF and link in ("ccomp", "xcomp")):
                 ctx.lower(1, node.text, "hedge")
-            elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp"):
+            elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp") and (
+                    lemma != "go" or (link == "xcomp" and node.lower_ == "going")):  # "going to", not "went on"
                 if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp"):
                     ctx.lower(lx.PLAN_HEADS[lemma], node.text, "plan")  # "decided not to X": X not done
             elif (lemma in lx.NEG_IMPLICATIVE and link == "xcomp") or (link == "xcomp" and own_negation(node)):
@@ -261,7 +265,7 @@ def governors(tok: Token, ctx: Context) -> None:
                     and node.head.lemma_.lower() in lx.SPEECH_DENY
                 ):
                     ctx.negated = not ctx.negated
-            markers(node, ctx, own=False)
+            markers(node, ctx, own=False, event=tok)
 
 
 def according_to(doc: Doc) -> list[tuple[Token, Token]]:

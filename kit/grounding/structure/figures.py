@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
 from kit.grounding.units import unit_name
+from kit.numbers import values
 
 
 def _verb(num: Token) -> Token | None:
@@ -53,26 +54,64 @@ def check_figures(claim: Doc, quote: Doc) -> list[Fault]:
     return []
 
 
-def _counted(doc: Doc) -> dict[str, set[str]]:
-    """For each number counting a noun ("300 pupils"), the lemmas of the nouns it counts in `doc`."""
-    out: dict[str, set[str]] = {}
-    for num in (t for t in doc if t.dep_ == "nummod" and t.head.pos_ == "NOUN"):
-        out.setdefault(_key(num), set()).add(unit_name(num.head.lemma_))  # "%" and "percent": one noun
+def _named(num: Token) -> Token | None:
+    """The noun a figure gives a value to: the noun it counts ("300 pupils"), the noun it is "of"
+    ("a target date of 2009"), what it is set "as" ("set 2012 as the target date") or what it is
+    ("the target date is 2009")."""
+    head = num.head
+    if num.dep_ == "nummod" and head.pos_ == "NOUN":
+        return head
+    if num.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return head.head
+    if num.dep_ == "dobj":
+        return next((o for p in head.children if p.dep_ == "prep" and p.lower_ == "as"
+                     for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"), None)
+    if num.dep_ == "attr" and head.lemma_ == "be":
+        return next((s for s in head.children if s.dep_ == "nsubj" and s.pos_ == "NOUN"), None)
+    return None
+
+
+def _value(num: Token) -> float | None:
+    """The value of the figure a number word heads, with its parts ("60.5 million": 60,500,000)."""
+    found = values(" ".join(t.text for t in num.subtree if t.like_num))
+    return max(found) if found else None
+
+
+def _counted(doc: Doc) -> dict[float, set[str]]:
+    """For each figure giving a value to a noun ("300 pupils"), the lemmas of those nouns in `doc`."""
+    out: dict[float, set[str]] = {}
+    for num in (t for t in doc if t.like_num):  # a part of a figure ("60.5" of "60.5 million") names no noun
+        if (noun := _named(num)) is not None and (value := _value(num)) is not None:
+            out.setdefault(value, set()).add(unit_name(noun.lemma_))  # "%" and "percent": one noun
+    return out
+
+
+def _nouns_beside(doc: Doc) -> dict[float, set[str]]:
+    """For each figure of `doc`, the nouns of the sentences it is in: a figure whose sentence names
+    the noun may give it to that noun in a way the parse does not read ("promised 60.5 million USD")."""
+    out: dict[float, set[str]] = {}
+    for sent in doc.sents:
+        nouns = {unit_name(t.lemma_) for t in sent if t.pos_ in ("NOUN", "PROPN")}
+        for value in values(sent.text):
+            out.setdefault(value, set()).update(nouns)
     return out
 
 
 def check_counts(claim: Doc, text: Doc) -> list[Fault]:
-    """A number the claim gives to one noun ("25 pupils") where the text gives it to another ("25
-    teachers") and gives that noun a number of its own ("300 pupils"): figures recombined across
-    the text's sentences, which a word check over the whole passage would find all there."""
+    """A figure the claim gives to one noun ("25 pupils") where the text has it elsewhere ("25
+    teachers", "after 2012") and gives that noun a figure of its own ("300 pupils", "a target date
+    of 2009"), never this one: figures recombined across the text's sentences, which a word check
+    over the whole passage would find all there."""
     theirs = _counted(text)
+    beside = _nouns_beside(text)
     faults = []
     for key, nouns in _counted(claim).items():
         for noun in nouns:
             other = {k for k, ns in theirs.items() if noun in ns and k != key}
-            if key in theirs and noun not in theirs[key] and other:
-                faults.append(Fault("roles", f'the sources give {key} to "{"/".join(sorted(theirs[key]))}" and '
-                                             f'{sorted(other)[0]} to "{noun}"'))
+            elsewhere = key in theirs or (key in beside and noun not in beside[key])
+            if elsewhere and noun not in theirs.get(key, ()) and other:
+                where = f'to "{"/".join(sorted(theirs[key]))}"' if key in theirs else "elsewhere"
+                faults.append(Fault("roles", f'the sources give {key:g} {where} and {sorted(other)[0]:g} to "{noun}"'))
     return faults
 
 

@@ -138,7 +138,7 @@ def links(doc: Doc) -> list[Link]:
         ):
             if cue == "so" and (
                 doc[start].dep_ not in ("advmod", "cc", "mark")
-                or (end < len(doc) and doc[end].lower_ in ("that", "far", "much", "many", "called", "long"))
+                or (end < len(doc) and doc[end].lower_ in ("that", "far", "much", "many", "called", "long", "as"))
             ):
                 continue
             if cue == "as" and doc[start].dep_ != "mark":
