@@ -281,7 +281,8 @@ def test_a_partial_span_does_not_excuse_the_fault_the_closest_span_names() -> No
 # -- evidence from two sentences apart -----------------------------------------------------------
 
 BAKERY = ("The Verde bakery opened in Porto in 1998. It sells bread and pastries to cafes across the city. "
-          "Its ovens burn olive wood brought from Lisbon. Ana Costa has run the Verde bakery since 2010.\n")
+          "Its ovens burn olive wood brought from Lisbon. Ana Costa has run the Verde bakery since 2010. "
+          "The Rosa bakery, the oldest in the city, closed in 2015.\n")
 
 
 @pytest.fixture(scope="module")
@@ -338,7 +339,8 @@ def test_a_causal_or_temporal_cue_links_two_events(text: str, links: bool) -> No
     "The Verde bakery opened in Porto in 2010.",  # one clause: its figure from the other sentence
     "The Verde bakery, which opened in Lisbon in 1998, has been run by Ana Costa since 2010.",  # a name from a third
     "Ana Costa took over the Verde bakery after it opened in Porto in 1998.",  # a link neither sentence states
+    "The Verde bakery, the oldest in the city, opened in Porto in 1998.",  # said of the Rosa bakery
 ])
 def test_words_recombined_across_sentences_are_not_supported(bakery: Kit, text: str) -> None:
     [claim] = bakery.check(text).claims
-    assert claim.support is not Support.SUPPORTED
+    assert claim.support is Support.UNSUPPORTED  # not even partial: the passage says it of something else

@@ -8,6 +8,9 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    # an appositive is a fact "X is Y", matched either way round
+    ("The captain, Smith, scored twice.", "Smith, the captain, scored twice."),
+    ("Smith, the team captain, scored twice.", "Team captain Smith scored twice in the final."),
     # the planning of a thing is no plan; "went on" is no "going to"
     ("Although it was planned to last two days, the festival went on for a week.",
      "The festival, planned to last two days, was a success, however it went on for a week."),
@@ -176,6 +179,10 @@ FAITHFUL: list[tuple[str, str]] = [
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
+    # an appositive said of another name in the sentence beside
+    ("Smith, the team captain, scored twice.", "Smith scored twice. Jones, the team captain, was injured.", "roles"),
+    ("The Verde bakery, the oldest in the city, opened in 1998.",
+     "The Verde bakery opened in 1998. The Rosa bakery, the oldest in the city, closed.", "roles"),
     # roles
     ("Valencia beat Sevilla.", "Sevilla beat Valencia 2-1 on Sunday.", "roles"),
     ("Sevilla were beaten by Valencia.", "Sevilla beat Valencia 2-1.", "roles"),

@@ -1,5 +1,8 @@
 """Facts of the form "X is Y" ("Paris is the capital of France"), compared as a pair of sides.
 
+An appositive is such a fact too ("Smith, the team captain": Smith is the team captain); one
+that the quote gives to another name ("Jones, the team captain") is recombined.
+
 A claim that pairs the sides of two different copular facts of its quote ("Berlin is the capital
 of France" from "Paris is the capital of France, and Berlin is the capital of Germany") keeps every
 word of the quote and says what neither fact says. A claim fact is matched when one quote fact has
@@ -68,6 +71,25 @@ def copulas(doc: Doc) -> list[Copula]:
     return out
 
 
+def _appositives(doc: Doc) -> list[Copula]:
+    """ "X, the Y" as the fact "X is Y" ("Smith, the team captain, scored"): the noun with its own
+    words (less the appositive and any clause on it), and the appositive."""
+    out = []
+    # A description ("the team captain", "the oldest in the city"), not a place ("Miami, Florida").
+    described = [t for t in doc if t.dep_ == "appos" and t.pos_ in ("NOUN", "ADJ") and t.head.pos_ in ("NOUN", "PROPN")]
+    for appos in described:
+        head = appos.head
+        inner = {t.i for c in head.children if c.dep_ in ("appos", "relcl", "acl", "prep", "punct", "cc", "conj")
+                 for t in c.subtree}
+        subj = [t for t in head.subtree if t.i not in inner]
+        attr = list(appos.subtree)
+        if _lemmas(subj) and _lemmas(attr):
+            lo, hi = min(t.i for t in subj + attr), max(t.i for t in subj + attr)
+            out.append(Copula(appos, _lemmas(subj), _lemmas(attr), (_lemmas(subj, True), _lemmas(attr, True)),
+                              doc[lo:hi + 1].text))
+    return out
+
+
 def _matches(claim: Copula, quote: Copula) -> bool:
     return ((claim.subject <= quote.subject and claim.attribute <= quote.attribute)
             or (claim.subject <= quote.attribute and claim.attribute <= quote.subject))
@@ -98,4 +120,25 @@ def check_copulas(claim: Doc, quote: Doc) -> list[Fault]:
         near = _split_across(c, facts)
         if near is not None:
             faults.append(Fault("roles", f'recombined: the quote says "{near.text}"'))
+    return faults + check_appositives(claim, quote, facts)
+
+
+def check_appositives(claim: Doc, text: Doc, facts: list[Copula] | None = None) -> list[Fault]:
+    """Claim appositives ("Smith, the team captain") that `text` gives to another name and never
+    to the claim's ("Jones, the team captain"); `facts`: the text's copulas, when read already."""
+    described = (copulas(text) if facts is None else facts) + _appositives(text)
+    named = _lemmas(list(claim), names=True)
+    faults = []
+    for c in _appositives(claim):
+        if not any(_matches(c, q) for q in described) and (near := _said_of_another(c, described, named)) is not None:
+            faults.append(Fault("roles", f'recombined: the quote says "{near.text}"'))
     return faults
+
+
+def _said_of_another(claim: Copula, facts: list[Copula], named: frozenset[str]) -> Copula | None:
+    """The quote fact that gives the claim's attribute to another name, one the claim never names
+    ("Jones, the team captain" for "Smith, the team captain")."""
+    for fact in facts:
+        if claim.names[0] and fact.names[0] and not fact.names[0] & named and claim.attribute <= fact.attribute:
+            return fact
+    return None
