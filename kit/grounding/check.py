@@ -21,7 +21,6 @@ from pathlib import Path
 from kit.errors import InputError
 from kit.grounding.citations import cite_span
 from kit.grounding.claims import Evidence, cited_claim, number_citations
-from kit.grounding.structure.links import links_two_events
 from kit.grounding.support import Judge, Judgement, Signals
 from kit.text import keywords, sentences
 from kit.types import CheckedClaim, Chunk, Citation, Hit, Support
@@ -147,6 +146,8 @@ def joined(sentence: str, found: Sequence[tuple[Candidate, Signals]], judge: Jud
     what they say ("X, who did Y" from "X did Z" ... "X did Y"): a pair of the spans that cover most
     of it, each bringing a word of the sentence the other lacks. The judge reads the pair's structure
     as it reads one quote, so words recombined across them are faulted, not added up."""
+    from kit.grounding.structure.links import links_two_events  # spaCy: not for a draft refused unread
+
     if links_two_events(sentence):
         return []
     words = set(keywords(sentence))
