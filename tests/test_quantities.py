@@ -61,3 +61,28 @@ QUOTE_PARTS = "Ten warships are now deployed for the operation, six of them in t
 ])
 def test_a_figure_the_quote_gives_as_a_part_is_not_the_whole(claim: str, faulty: bool) -> None:
     assert bool(reasons(claim, QUOTE_PARTS)) is faulty
+
+
+ELECTED = "Ware was elected in 1805, and Webber became president two years later."
+
+
+@pytest.mark.parametrize(("claim", "quote", "faulty"), [
+    ("Webber became president in 1807.", ELECTED, False),
+    ("Webber became president in 1808.", ELECTED, True),
+    ("The treaty was signed in 1946.", "The war ended in 1945. The following year, the treaty was signed.", False),
+    ("The bridge opened in 1998.", "The bridge opened in 1999, a year after the tunnel.", True),  # the other way
+    ("The tunnel opened in 1998.", "The bridge opened in 1999. The tunnel had opened a year earlier.", False),
+])
+def test_a_year_counted_from_the_quotes_year_is_that_year(claim: str, quote: str, faulty: bool) -> None:
+    assert bool(reasons(claim, quote)) is faulty
+
+
+@pytest.mark.parametrize(("claim", "faulty"), [
+    ("Jets struck three provinces.", False),
+    ("Jets struck 3 provinces.", False),
+    ("Jets struck four provinces.", True),
+    ("Jets struck three cities.", True),  # the list names provinces
+])
+def test_a_count_of_the_names_the_quote_lists_is_that_count(claim: str, faulty: bool) -> None:
+    assert bool(reasons(claim, "Jets struck targets in the provinces of Raqqa, Idlib and Aleppo.")) is faulty
+    assert bool(reasons(claim, "Jets struck targets in Raqqa, Idlib and Aleppo provinces.")) is faulty

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kit.grounding.units import spellings, unit_name
-from kit.numbers import Number, numbers, same_value, values
+from kit.numbers import Number, numbers, same_value, values, words_value
 from kit.text import STOPWORDS
 
 
@@ -30,6 +30,8 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
         bound = _BOUND.search(claim[:n.start])
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
                                      and _unit(quote, m.end) == _unit(claim, n.end) for m in quoted):
+            continue
+        if n.value in _years_reckoned(quote, quoted) or _listed(n.value, _unit(claim, n.end), quote):
             continue
         reasons.append(f"number {n.text} not in the quote")
     return reasons
@@ -92,6 +94,45 @@ def _another_unit(claim: str, n: Number, quote: str, quoted: list[Number]) -> li
     if not spellings(unit) or not units or unit in units or not all(spellings(u) for u in units):
         return []
     return [f"the quote gives {n.text} in {sorted(units)[0]}, not {unit}"]
+
+
+# A span of years counted from a year the quote gives: "elected in 1805, and ... two years later".
+_SPAN = re.compile(r"\b(?:(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+"
+                   r"(?P<way>later|after(?:wards?)?|on|earlier|before|previously|prior)"
+                   r"|the\s+(?P<adjacent>following|next|previous|preceding)\s+year)\b", re.IGNORECASE)
+_EARLIER = {"earlier", "before", "previously", "prior", "previous", "preceding"}
+
+
+def _years_reckoned(quote: str, quoted: list[Number]) -> set[float]:
+    """Years the quote gives by counting from one of its own ("in 1805 ... two years later": 1807)."""
+    years = [m for m in quoted if m.value.is_integer() and 1000 <= m.value <= 2100 and re.fullmatch(r"\d{4}", m.text)]
+    out: set[float] = set()
+    for span in _SPAN.finditer(quote) if years else ():
+        count = span.group("count")
+        step = 1 if count is None or count.lower() in ("a", "an") else words_value(count) or float(count)
+        way = (span.group("way") or span.group("adjacent")).lower()
+        sign = -1 if way in _EARLIER else 1
+        out |= {y.value + sign * step for y in years if y.end <= span.start()}
+    return out
+
+
+# Names listed as the members of what a claim counts: "the provinces of Raqqa, Idlib and Aleppo".
+_NAME = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
+_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or)\s+{_NAME}")
+
+
+def _listed(count: float, thing: str, quote: str) -> bool:
+    """Whether the quote names exactly `count` members of `thing`, listed beside its word ("three
+    provinces": "the provinces of Raqqa, Idlib and Aleppo", "Raqqa, Idlib and Aleppo provinces")."""
+    if not _a_thing(thing) or not 2 <= count <= 12:
+        return False
+    for word in re.finditer(rf"\b{re.escape(thing[:5])}\w*", quote, re.IGNORECASE):
+        after = re.match(rf"\s+(?:of|in|including|such as)?\s*(?:the\s+)?({_LIST.pattern})", quote[word.end():])
+        before = [m for m in _LIST.finditer(quote[:word.start()]) if not quote[m.end():word.start()].strip()]
+        for listed in ([after.group(1)] if after else []) + [m.group() for m in before]:
+            if len(re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed)) == count:
+                return True
+    return False
 
 
 def _a_thing(word: str) -> bool:

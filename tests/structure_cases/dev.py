@@ -176,6 +176,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The lease is due to expire in 2030.", "The lease expires in 2030, the council said."),
     ("The first lease is due to end in 2030.",
      "The council is expected to draw up a plan for after 2030, which is when the first lease is going to end."),
+    # a participle on a noun of intent is a deed, not a goal ("a target utilizing drones")
+    ("He said a raid using several drones on a depot in Homs killed over sixty fighters.",
+     "He added that a raid on a target in Homs utilizing multiple drones had killed more than 60 fighters."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -359,4 +362,13 @@ FAULTS: list[tuple[str, str, str]] = [
      "roles"),
     ("Clinics should treat the cause instead of the symptoms.", "Clinics should treat the symptoms instead of the cause.",
      "roles"),
+    # a passive's by-phrase names the doer even when the parse loses its subject (matching.py)
+    ("In the second half of the 19th century the Whig movement, with its stress on trade, was eclipsed by the Liberal "
+     "Union and its focus on reform.",
+     "Scholars argue that politics shifted in the second half of the 19th century when the Liberal Union and its focus "
+     "on reform was eclipsed by the Whig movement with its stress on trade.", "roles"),
+    # what an allegation's clause says is alleged, not done
+    ("The court held that the firm had breached a 1991 decree on alarms.",
+     "The court held that the firm could defend itself from allegations that it had not complied with a decree from "
+     "1991 about alarms.", "modality"),
 ]

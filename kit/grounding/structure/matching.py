@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.events import Context, Event, markers, subject_of
+from kit.grounding.structure.events import Context, Event, child, markers, subject_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import Same, canon, opposite_axis, repair_lemma, resolve, same
 
@@ -33,6 +33,11 @@ class Fit:
 def fit_of(c: Event, q: Event) -> Fit:
     """Compare agent with agent and patient with patient; detect a swap of the two."""
     pairs = [same(c.agent, q.agent), same(c.patient, q.patient)]
+    if q.transitive and _by_agent_only(c):
+        # "X was eclipsed by Y" whose subject the parser lost: the by-phrase still names the doer
+        doer = pairs[0]
+        return Fit(int(doer is Same.YES), int(doer is Same.OTHER), int(doer is Same.OTHER_NAME),
+                   doer is not Same.YES and same(c.agent, q.patient) is Same.YES)
     if c.transitive != q.transitive:  # intransitive "prices rose" vs "X raised prices"
         # ... but "X won" vs "X won the Tour": the same doer, the object left unsaid
         doer = same(c.agent, q.agent)
@@ -47,6 +52,11 @@ def fit_of(c: Event, q: Event) -> Fit:
         both_known = resolve(c.agent) is not None and resolve(c.patient) is not None
         swapped = (a_to_p and p_to_a) or ((a_to_p or p_to_a) and matches == 0 and both_known)
     return Fit(matches, soft, hard, swapped)
+
+
+def _by_agent_only(e: Event) -> bool:
+    """A passive event whose doer is named by "by" and whose undergoer the parse did not find."""
+    return not e.derived and e.patient is None and e.agent is not None and child(e.token, "agent") is not None
 
 
 def fit_rank(fit: Fit) -> float:
@@ -299,6 +309,8 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
         for _ in range(4):
             if node.dep_ not in ("pobj", "prep", "compound", "dobj", "acl") or node.head is node:
                 break
+            if node.dep_ == "acl" and _participle(node):  # "a target utilizing missiles": a deed, no goal
+                break
             node = node.head
             lemma = node.lemma_.lower()
             if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
@@ -306,6 +318,12 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
         if ctx.level < 3:
             return [Fault("modality", f'the quote only mentions "{np_text(t)}" under "{ctx.cue}", not as done')]
     return []
+
+
+def _participle(verb: Token) -> bool:
+    """A participle hung on a noun ("a target utilizing missiles"), not the noun's content clause
+    ("allegations that it had not complied") nor its goal ("a target to cut emissions")."""
+    return verb.tag_ in ("VBG", "VBN") and child(verb, "nsubj", "nsubjpass", "mark") is None
 
 
 def np_text(t: Token) -> str:
