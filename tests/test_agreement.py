@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from kit.api import Kit
 from kit.topics.agreement import compare, facts
+from kit.topics.datelines import dateline
 from kit.types import Citation
 
 
@@ -226,3 +228,25 @@ def test_figures_of_merely_related_sentences_are_not_a_difference() -> None:
 ])
 def test_a_hedged_figure_the_other_satisfies_is_not_a_difference(a: str, b: str) -> None:
     assert compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.9))[1] == []
+
+
+def test_figures_of_files_dated_on_different_days_are_not_a_difference() -> None:
+    a = "The quake struck at a depth of 10 kilometers, the USGS said."
+    b = "The quake struck at a depth of 28.4 kilometers, the USGS said."
+    cites = [cite("a.txt", a), cite("b.txt", b)]
+    same_day = {"a.txt": date(2010, 5, 21), "b.txt": date(2010, 5, 21)}
+    other_day = {"a.txt": date(2010, 5, 21), "b.txt": date(2010, 7, 15)}
+    assert len(compare(cites, unit_vectors(2, 0.9), dated=same_day)[1]) == 1
+    assert len(compare(cites, unit_vectors(2, 0.9), dated={"a.txt": date(2010, 5, 21)})[1]) == 1  # b undated
+    assert compare(cites, unit_vectors(2, 0.9), dated=other_day)[1] == []
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("New earthquake hits Chile\n\nFriday, May 21, 2010 \n\nA strong earthquake hit Chile.", date(2010, 5, 21)),
+    ("Talks resume\n21 May 2010\nThe talks resumed.", date(2010, 5, 21)),
+    ("2010-05-21\nThe talks resumed.", date(2010, 5, 21)),
+    ("Yukos owes tax\n\nYukos said on May 21, 2010 that it would appeal.", None),  # a date in a sentence
+    ("Title\n\nFebruary 30, 2010\n\nText.", None),
+])
+def test_a_dateline_is_a_date_on_a_line_of_its_own_at_the_top(text: str, day: date | None) -> None:
+    assert dateline(text) == day

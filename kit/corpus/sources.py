@@ -46,6 +46,12 @@ class SourceReader:
         view = self._file(rel)[1]
         return None if view is None else view.raw
 
+    def opening(self, rel: str, width: int = 400) -> str | None:
+        """The first `width` characters of the file as ingest read it (for HTML, the page's text);
+        None when the file cannot be read."""
+        view = self._file(rel)[1]
+        return None if view is None else view.text[:width]
+
     def at_span(self, rel: str, start: int, end: int) -> str | None:
         """What raw[start:end] of the file reads as, as ingest read it: the raw text itself, or for
         HTML the page's text there (None when the span starts or ends in markup)."""

@@ -11,8 +11,9 @@ do not name different subjects before the figures ("Holmes, 35" / "Radcliffe, 31
 name different years; then they agree when the numbers match. They differ when the numbers do
 not, neither sentence also states the other's figure, and the names around the figures do not
 set them apart ("northwest of Cauquenes" / "northwest of Talca"), the sentences are alike as
-reports of one fact are (SAME_REPORT) and a hedged figure ("at least two", "nearly 80") does
-not already allow the other. Near-identical sentences from
+reports of one fact are (SAME_REPORT), a hedged figure ("at least two", "nearly 80") does
+not already allow the other, and the two files are not dated on different days (a toll updated, a
+later aftershock: another time, not another account). Near-identical sentences from
 different files agree outright. Each agreement is listed once, and never in the words of a
 sentence that is also one side of a difference. Works on sentences already cited, so every
 reported agreement or difference carries verified quotes. This module does not summarise.
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -129,8 +131,12 @@ def _value(token: str) -> float:
 
 
 def compare(citations: Sequence[Citation], vectors: np.ndarray, same_topic: float = 0.55,
-            same_claim: float = 0.9) -> tuple[list[Agreement], list[Difference]]:
-    """Agreements and differences between citations from different files."""
+            same_claim: float = 0.9, dated: Mapping[str, date] | None = None
+            ) -> tuple[list[Agreement], list[Difference]]:
+    """Agreements and differences between citations from different files. `dated`: the dateline of
+    each file that has one (kit.topics.datelines); figures from files dated on different days are
+    of different times, never a difference."""
+    dated = dated or {}
     agreements: list[Agreement] = []
     differences: list[Difference] = []
     seen: set[tuple[str, str]] = set()
@@ -141,7 +147,8 @@ def compare(citations: Sequence[Citation], vectors: np.ndarray, same_topic: floa
             sim = float(vectors[i] @ vectors[j])
             if a.path == b.path or sim < same_topic:
                 continue
-            _compare_pair(a, b, sim, same_claim, agreements, differences, seen, common)
+            same_day = a.path not in dated or b.path not in dated or dated[a.path] == dated[b.path]
+            _compare_pair(a, b, sim, same_claim, agreements, differences, seen, common, may_differ=same_day)
     return _distinct(agreements, differences), differences
 
 
@@ -168,7 +175,8 @@ def _distinct(agreements: list[Agreement], differences: list[Difference]) -> lis
 
 
 def _compare_pair(a: Citation, b: Citation, sim: float, same_claim_at: float, agreements: list[Agreement],
-                  differences: list[Difference], seen: set[tuple[str, str]], common: frozenset[str]) -> None:
+                  differences: list[Difference], seen: set[tuple[str, str]], common: frozenset[str],
+                  may_differ: bool = True) -> None:
     same_claim = sim >= same_claim_at
     fa, fb = facts(a.quote), facts(b.quote)
     for x in fa:
@@ -179,7 +187,7 @@ def _compare_pair(a: Citation, b: Citation, sim: float, same_claim_at: float, ag
             if x.value == y.value:
                 seen.add(key)
                 agreements.append(Agreement(_statement(a), (a, b)))
-            elif sim >= SAME_REPORT and not _allows(a.quote, x, y) and not _allows(b.quote, y, x) \
+            elif may_differ and sim >= SAME_REPORT and not _allows(a.quote, x, y) and not _allows(b.quote, y, x) \
                     and _differs(a.quote, x, b.quote, y, fa, fb):
                 seen.add(key)
                 differences.append(Difference(x.noun, ((x.text, a), (y.text, b))))

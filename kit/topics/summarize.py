@@ -40,6 +40,7 @@ from kit.topics.agreement import compare
 from kit.topics.cache import TopicCache
 from kit.topics.cluster import ctfidf_labels
 from kit.topics.coherence import Antecedents
+from kit.topics.datelines import dateline
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.topics.selection import Selection, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
@@ -135,7 +136,9 @@ def _add_comparison(summary: TopicSummary, cands: list[Candidate], vectors: np.n
     kept, _ = verify_all([c for _, c in located], reader)
     ok = {(c.path, c.start) for c in kept}
     rows = [(i, c) for i, c in located if (c.path, c.start) in ok]
-    agreements, differences = compare([c for _, c in rows], vectors[[i for i, _ in rows]])
+    dated = {path: day for path in {c.path for _, c in rows}
+             if (opening := reader.opening(path)) is not None and (day := dateline(opening)) is not None}
+    agreements, differences = compare([c for _, c in rows], vectors[[i for i, _ in rows]], dated=dated)
     summary.agreements, summary.differences = agreements[:8], differences[:8]
 
 
