@@ -184,3 +184,9 @@ def test_a_word_the_embedder_puts_beside_a_quote_word_is_said_by_it(minilm_judge
 def test_ordinals_names_and_opposites_are_not_near_words(minilm_judge: Judge, claim: str, quote: str) -> None:
     assert minilm_judge.judge(claim, [quote], [quote]).support is Support.UNSUPPORTED
     assert minilm_judge.signals(claim, [quote], [quote]).coverage < 1.0
+
+
+def test_is_to_with_a_verb_says_planned() -> None:
+    assert Equivalents("More than 100 sorties are to be flown.").covers(lemmas_by_word("planned")["planned"])
+    assert Equivalents("The minister is to visit Paris.").covers(lemmas_by_word("plans")["plans"])
+    assert not Equivalents("The minister is visiting Paris.").covers(lemmas_by_word("plans")["plans"])

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.tokens import Token
+
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.parser import parse
 
@@ -80,6 +82,14 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
     "next,following,subsequent",
 ))
 _CEASED = frozenset({"stop", "cease", "quit", "halt"})
+_PLANNED = frozenset({"plan", "schedule"})
+
+
+def _be_to(t: Token) -> bool:
+    """ "is to" with a verb after it ("are to be flown", "is to visit"): what is arranged to happen."""
+    doc = t.doc
+    return (t.lemma_ == "be" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "to"
+            and doc[t.i + 2].tag_ == "VB")
 _GROUPS_OF: dict[str, frozenset[str]] = {}
 for _i, _g in enumerate((*lx.SYNONYM_GROUPS, *_GROUPS)):
     for _w in _g:
@@ -120,6 +130,8 @@ class Equivalents:
         lemmas |= {f"{t.lemma_.lower()} {c.lower_}" for t in common for c in t.children if c.dep_ == "prt"}
         if "no longer" in doc.text.lower() or "not any longer" in doc.text.lower():
             lemmas |= _CEASED  # "is no longer counting" says "stopped counting"
+        if any(_be_to(t) for t in doc):
+            lemmas |= _PLANNED  # "more than 100 sorties are to be flown" says they are planned
         self.lemmas = frozenset(lemmas)
         # Derivations only from common words: "statement" is not said by the "State" of "Islamic State"
         self.common = frozenset(t.lemma_.lower() for t in common) | {t.lower_ for t in common}

@@ -121,10 +121,10 @@ def has_name(name: str, found: Words) -> bool:
         return True
     if not compact.isalpha() or len(compact) < 4:
         return is_initials(compact, found)
-    return any(_demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
+    return any(demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
 
 
-def _demonym_match(a: str, b: str) -> bool:
+def demonym_match(a: str, b: str) -> bool:
     """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
     other (or the other less its last vowel) plus a demonym suffix."""
     short, long_ = sorted((a, b), key=len)

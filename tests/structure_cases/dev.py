@@ -179,6 +179,17 @@ FAITHFUL: list[tuple[str, str]] = [
     # a participle on a noun of intent is a deed, not a goal ("a target utilizing drones")
     ("He said a raid using several drones on a depot in Homs killed over sixty fighters.",
      "He added that a raid on a target in Homs utilizing multiple drones had killed more than 60 fighters."),
+    # a figure with the day the quote gives it, beside another day's figure (figures.py)
+    ("Warplanes flew 126 sorties on Wednesday.",
+     "Overall, warplanes flew 126 sorties Wednesday, and on Thursday, more than 100 sorties are to be flown."),
+    ("The mill employed 900 workers in 2004.", "In 2003 the mill employed 1,200 workers, and in 2004 it employed 900."),
+    # "after the summit" when the quote has the summit done
+    ("The bank cut rates after the summit in Rome.", "After last week's summit in Rome, the bank cut rates."),
+    # what the quote says with certainty, beside an elided hedge
+    ("Imports will keep rising this winter.", "Imports will keep rising this winter, as might exports."),
+    # a people for its country, speaking or acting (words.py, attribution.py)
+    ("The Iranians stated that the crew were in good health.", "Iran stated on Tuesday that the crew are in good health."),
+    ("The Iranians seized the tanker.", "Iran seized the tanker."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -371,4 +382,22 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The court held that the firm had breached a 1991 decree on alarms.",
      "The court held that the firm could defend itself from allegations that it had not complied with a decree from "
      "1991 about alarms.", "modality"),
+    # a figure moved to the day the quote gives another figure (figures.py)
+    ("Warplanes flew 126 sorties on Thursday.",
+     "Overall, warplanes flew 126 sorties Wednesday, and on Thursday, more than 100 sorties are to be flown.", "time"),
+    ("The mill employed 1,200 workers in 2004.",
+     "In 2003 the mill employed 1,200 workers, and in 2004 it employed 900.", "time"),
+    # the claim's date on another telling of the event, with another name in its roles
+    ("The Comet, launched in 1901 for the Cunard Line, won the Blue Riband.",
+     "In 1901 the yard launched the Herald for the Cunard Line, and in 1905 it launched the Comet, which won the Blue "
+     "Riband.", "time"),
+    # "after the summit" when the quote has the summit only planned (matching.py)
+    ("The bank cut rates after the summit in Rome.",
+     "The minister is set to travel to Rome next week for a summit, and the bank has already cut rates.", "modality"),
+    # what an elided clause hedges ("as might exports"), stated as sure (hearsay.py)
+    ("Exports will keep rising this winter.", "Imports will keep rising this winter, as might exports.", "modality"),
+    # another people than the quote's country
+    ("The Iraqis stated that the crew were in good health.", "Iran stated on Tuesday that the crew are in good health.",
+     "attribution"),
+    ("The Iraqis seized the tanker.", "Iran seized the tanker.", "roles"),
 ]

@@ -11,6 +11,7 @@ from kit.grounding.structure.events import Event, according_to, speaker_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import best_match
 from kit.grounding.structure.words import Same, is_name, resolve
+from kit.grounding.wording import demonym_match
 
 
 def speakers_of(doc: Doc) -> list[Token]:
@@ -39,8 +40,8 @@ def same_speaker(a: Token, b: Token) -> Same:
     wb, nb = speaker_words(b)
     if not wa or not wb:
         return Same.UNKNOWN
-    if wa & wb:
-        return Same.YES
+    if wa & wb or any(demonym_match(x, y) for x in wa for y in wb if min(len(x), len(y)) >= 4):
+        return Same.YES  # "the Iranians" said what "Iran" said
     if na != nb and (wa | wb) & lx.ROLE_NOUNS:
         return Same.UNKNOWN  # "Osei" vs "the finance minister": may be one person
     return Same.OTHER

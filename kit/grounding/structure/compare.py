@@ -12,12 +12,12 @@ from kit.grounding.structure.dates import check_date_order
 from kit.grounding.structure.doers import check_added_doers
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.figures import check_figure_events, check_figures
-from kit.grounding.structure.hearsay import check_hearsay, check_hedged_figures
+from kit.grounding.structure.figures import check_figure_dates, check_figure_events, check_figures
+from kit.grounding.structure.hearsay import check_elided_hedges, check_hearsay, check_hedged_figures
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
-from kit.grounding.structure.matching import check_event, check_findings, nominal_modality
+from kit.grounding.structure.matching import check_event, check_findings, nominal_modality, presupposed_events
 from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
     check_alternatives,
@@ -48,6 +48,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
         faults.extend(check_event(c, qev))
         faults.extend(nominal_modality(c, q_doc, qev))
     faults.extend(check_findings(c_doc, q_doc))
+    faults.extend(presupposed_events(c_doc, q_doc))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
@@ -57,11 +58,13 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(check_superlatives(c_doc, q_doc))
     faults.extend(check_parts(c_doc, q_doc))
     faults.extend(check_copulas(c_doc, q_doc))
-    faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc))
+    faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc)
+                  or check_figure_dates(c_doc, q_doc))
     faults.extend(check_attachments(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
-        faults.extend(check_hearsay(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc))
+        faults.extend(check_hearsay(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc)
+                      or check_elided_hedges(q_doc, cev))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
     faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))

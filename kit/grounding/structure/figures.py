@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.matching import dates_of
 from kit.grounding.units import unit_name
 from kit.numbers import values
 
@@ -140,4 +141,25 @@ def check_figure_events(claim: Doc, quote: Doc) -> list[Fault]:
         if own:
             return [Fault("roles", f'the quote gives {num.text} to "{theirs[0].lemma_}" and {own[0].text} '
                                    f'to "{mine.lemma_}"')]
+    return []
+
+
+def check_figure_dates(claim: Doc, quote: Doc) -> list[Fault]:
+    """A figure the quote dates one day (or month, or year) and the claim another, one the quote
+    gives to another clause ("flew 126 sorties Wednesday, and on Thursday, more than 100 are to
+    be flown" restated as "flew 126 sorties on Thursday"). Dates are those hung on the clause's
+    verb (`dates_of`); "after 2009" is a bound, not a date, and is left alone."""
+    verbs = [t for t in quote if t.pos_ in ("VERB", "AUX")]
+    dated = {v: {(k, d) for k, d, rel in dates_of(v) if rel == "at"} for v in verbs}
+    for num in _figures(claim):
+        mine = _verb(num)
+        if mine is None:
+            continue
+        said = {(k, d) for k, d, rel in dates_of(mine) if rel == "at"}
+        for theirs in (v for t in _figures(quote) if _key(t) == _key(num) and (v := _verb(t)) is not None):
+            for kind, day in said - dated.get(theirs, set()):
+                given = sorted(d for k, d in dated.get(theirs, set()) if k == kind)
+                if given and any((kind, day) in ds for v, ds in dated.items() if v is not theirs):
+                    return [Fault("time", f"the quote gives {num.text} to {given[0].capitalize()}, "
+                                          f"and {day.capitalize()} to another clause")]
     return []

@@ -12,13 +12,13 @@ attribution, judged in attribution.py: dropping it is how summaries are written,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from kit.grounding.structure.events import toward_verb
+from kit.grounding.structure.events import Event, toward_verb
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.words import content_lemmas
+from kit.grounding.structure.words import content_lemmas, resolve
 from kit.numbers import values
 
 _HEDGE = re.compile(
@@ -100,4 +100,26 @@ def check_hedged_figures(claim: Doc, quote: Doc) -> list[Fault]:
             if mine & theirs:
                 return [Fault("modality", f'the quote says only that the figure may be so ("{toward_verb(tok, 6).text} '
                                           f'... {tok.text}"); the claim states it as a count')]
+    return []
+
+
+# "X will climb, as may Y": Y shares the verb, hedged by the modal the elided clause keeps.
+_ELIDED = frozenset({"may", "might", "could"})
+
+
+def check_elided_hedges(quote: Doc, claim_events: Sequence[Event]) -> list[Fault]:
+    """A claim that states as fact (or as sure to come) what the quote hedges in an elided clause:
+    "deaths from disease will continue to climb" from "the toll will continue to climb, as may
+    deaths from disease"."""
+    for t in quote:
+        if t.lower_ != "as" or t.i + 2 >= len(quote) or quote[t.i + 1].lower_ not in _ELIDED:
+            continue
+        noun = next((u for u in quote[t.i + 2:t.i + 6] if u.pos_ in ("NOUN", "PROPN")), None)
+        if noun is None:
+            continue
+        for e in claim_events:
+            doer = resolve(e.agent if e.agent is not None else e.patient)
+            if doer is not None and doer.lemma_.lower() == noun.lemma_.lower() and e.level > 1:
+                return [Fault("modality", f'the quote says only that {noun.text} {quote[t.i + 1].text} do so '
+                                          f'("{quote[t.i:noun.i + 1].text}")')]
     return []

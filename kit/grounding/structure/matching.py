@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.events import Context, Event, child, markers, subject_of
+from kit.grounding.structure.events import Context, Event, child, governors, markers, subject_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import Same, canon, opposite_axis, repair_lemma, resolve, same
 
@@ -245,13 +245,22 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
                     break
         if not cv or not qv:
             continue
-        if not {v for v, _ in cv} & {v for v, _ in qv}:
+        if not {v for v, _ in cv} & {v for v, _ in qv} and not _dated_again(c, q, quote, kind, {v for v, _ in cv}):
             faults.append(
                 Fault("time", f'different date: the quote says {", ".join(sorted(v for v, _ in qv))} ("{q.text()}")')
             )
         elif any(cr != qr and {cr, qr} == {"before", "after"} for v, cr in cv for w, qr in qv if v == w):
             faults.append(Fault("time", f'before/after differs for the date: "{q.text()}"'))
     return faults
+
+
+def _dated_again(c: Event, q: Event, quote: Sequence[Event], kind: str, days: set[str]) -> bool:
+    """Whether the quote tells the claim's event again, on the claim's date ("employed 1,200 in
+    2003, and in 2004 it employed 900") with no other name in its roles: which telling the claim
+    restates is for its figures to say, not the date check ("built the Rocket in 1829" is no
+    telling of "the Rocket, built in 1825" for "built the Locomotion in 1825")."""
+    return any(o is not q and same_concept(c, o) and fit_of(c, o).consistent
+               and days & {v for k, v, _ in dates_of(o.token) if k == kind} for o in quote)
 
 
 def _told_of_a_date(tok: Token) -> bool:
@@ -318,6 +327,35 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
         if ctx.level < 3:
             return [Fault("modality", f'the quote only mentions "{np_text(t)}" under "{ctx.cue}", not as done')]
     return []
+
+
+_SINCE = frozenset({"after", "following", "since"})
+
+
+def presupposed_events(claim: Doc, quote: Doc) -> list[Fault]:
+    """A claim that dates something after an event ("ordered it after Hollande's talks in Moscow")
+    takes that event as done; a quote that names it only as planned or possible ("is set to travel
+    to Moscow next week for talks") does not say it happened."""
+    for t in claim:
+        if t.pos_ != "NOUN" or t.dep_ != "pobj" or t.head.lower_ not in _SINCE or t.lemma_.lower() in lx.TIME_NOUNS:
+            continue
+        if _level(t) < 3:  # "will act after the talks": the claim takes nothing as done either
+            continue
+        told = [u for u in quote if u.pos_ == "NOUN" and u.lemma_.lower() == t.lemma_.lower()]
+        if told and all(_level(u) < 3 for u in told):
+            ctx = Context()
+            governors(told[0], ctx)
+            said = {"hedge": "possible", "report": "reported"}.get(ctx.category, "planned")
+            return [Fault("modality", f'the quote gives "{np_text(told[0])}" only as {said} ("{ctx.cue}"), '
+                                      f'not as done')]
+    return []
+
+
+def _level(noun: Token) -> int:
+    """How certain the words governing a noun make it: 3 done, 2 planned, 1 possible."""
+    ctx = Context()
+    governors(noun, ctx)
+    return ctx.level
 
 
 def _participle(verb: Token) -> bool:

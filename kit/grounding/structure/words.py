@@ -10,6 +10,7 @@ from enum import Enum
 from spacy.tokens import Token
 
 from kit.grounding.structure import lexicon as lx
+from kit.grounding.wording import demonym_match
 
 
 def known_words() -> frozenset[str]:
@@ -191,6 +192,8 @@ def _same_one(a: Token, b: Token) -> Same:
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
     if ha & hb or ha & ib or hb & ia or (ia & ib) - lx.GENERIC_NOUNS or acronym_of(a, b) or acronym_of(b, a):
         return Same.YES
+    if is_name(a) and is_name(b) and len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_):
+        return Same.YES  # "the Iranians" / "Iran"
     if is_name(a) and is_name(b):
         return Same.OTHER_NAME
     return Same.OTHER
