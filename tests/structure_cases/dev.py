@@ -190,6 +190,14 @@ FAITHFUL: list[tuple[str, str]] = [
     # a people for its country, speaking or acting (words.py, attribution.py)
     ("The Iranians stated that the crew were in good health.", "Iran stated on Tuesday that the crew are in good health."),
     ("The Iranians seized the tanker.", "Iran seized the tanker."),
+    # in other words, as done, and the claim's own "expected" is its hedge (matching.py)
+    ("Norway deployed two frigates to the strait.", "Norway sent two frigates to the strait and may send more."),
+    ("The route is expected to be lined by crowds.", "It is expected that the route will be lined by crowds."),
+    # the one it is done for, said in the passive
+    ("The villagers were sent blankets by the charity.", "The charity sent blankets to the villagers."),
+    # a noun that tells the event the same way round as the claim's verb or noun (nominals.py)
+    ("Peru invaded Chile in 1880.", "The invasion of Chile by Peru began in 1880."),
+    ("Sparta's siege of Athens lasted a year.", "Sparta besieged Athens, and the siege of Athens by Sparta lasted a year."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -400,4 +408,15 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The Iraqis stated that the crew were in good health.", "Iran stated on Tuesday that the crew are in good health.",
      "attribution"),
     ("The Iraqis seized the tanker.", "Iran seized the tanker.", "roles"),
+    # stated as done in another verb than the quote's plan or possibility (matching.py)
+    ("Norway deployed two frigates to the strait.", "Norway is considering sending two frigates to the strait.",
+     "modality"),
+    ("The merger talks collapsed.", "The merger talks could fail.", "modality"),
+    # the doer and the one it is done for trade places (matching.py)
+    ("The villagers sent blankets to the charity.", "The charity sent blankets to the villagers.", "roles"),
+    ("The families left a wreath for the mayor.", "The mayor left a wreath for the families.", "roles"),
+    # a noun that tells the event the other way round (nominals.py)
+    ("Peru invaded Chile in 1880.", "The invasion of Peru by Chile began in 1880.", "roles"),
+    ("Sparta's raid on Athens failed.", "Athens's raid on Sparta failed.", "roles"),
+    ("Athens attacked Sparta.", "Sparta's attack on Athens was repelled.", "roles"),
 ]

@@ -51,7 +51,26 @@ def fit_of(c: Event, q: Event) -> Fit:
         p_to_a = same(c.patient, q.agent) is Same.YES and pairs[1] is not Same.YES
         both_known = resolve(c.agent) is not None and resolve(c.patient) is not None
         swapped = (a_to_p and p_to_a) or ((a_to_p or p_to_a) and matches == 0 and both_known)
+        swapped = swapped or _giver_and_taker_swapped(c, q)
     return Fit(matches, soft, hard, swapped)
+
+
+def _recipient(e: Event) -> Token | None:
+    """Whom a transitive event is done to or for ("sent flowers to the families", "left a tribute for
+    them"): the object of "to" or "for" on the verb."""
+    heads = [e.token] + ([e.patient] if e.patient is not None else [])  # "a tribute for the families"
+    prep = next((c for h in heads for c in h.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "for")),
+                None)
+    obj = child(prep, "pobj") if prep is not None else None
+    return obj if obj is not None and obj.pos_ in ("NOUN", "PROPN") else None
+
+
+def _giver_and_taker_swapped(c: Event, q: Event) -> bool:
+    """"The families sent flowers to the Duchess" against "the Duchess sent flowers to the families":
+    the doer and the one it is done for trade places."""
+    theirs, mine = _recipient(q), _recipient(c)
+    return (theirs is not None and mine is not None and same(c.agent, theirs) is Same.YES
+            and same(mine, q.agent) is Same.YES)
 
 
 def _by_agent_only(e: Event) -> bool:
@@ -106,7 +125,7 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
             return [Fault("polarity", f'the quote says the opposite ({axis}): "{q.text()}"')]
         return []
     if best is None:
-        return []
+        return hedged_in_other_words(c, quote)
     q, fit = best
     if fit.swapped:
         return [Fault("roles", f'roles reversed: the quote says "{q.text()}"')]
@@ -151,6 +170,31 @@ def compare_matched(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fau
         faults.append(Fault("quantifier", f'the quote does not say "{c.degree}": "{q.text()}"'))
     faults.extend(compare_dates(c, q, quote))
     return faults
+
+
+def hedged_in_other_words(c: Event, quote: Sequence[Event]) -> list[Fault]:
+    """The claim states as done what the quote, in another verb, gives only as planned, possible or
+    reported: "Russia deployed troops" from "Russia is considering sending troops". The quote's
+    events with the claim event's participants (both of them; the one of an intransitive verb) are
+    the same event in other words; when none of them is stated as done, the claim says more."""
+    if c.level < 3 or c.negated or c.attributed is not None or c.lemma in _MODAL_VERBS:
+        return []  # "the route is expected to be lined": the claim's own "expected" is no deed
+    told = [q for q in quote if not q.derived and _same_participants(c, q)]
+    if not told or any(q.level >= 3 for q in told):
+        return []
+    return compare_certainty(c, min(told, key=lambda q: q.level))
+
+
+_MODAL_VERBS = lx.SPEECH | lx.BELIEF | lx.FINDING_WEAK | lx.FINDING_STRONG | frozenset(lx.PLAN_HEADS)
+
+
+def _same_participants(c: Event, q: Event) -> bool:
+    named = [p for p in (c.agent, c.patient) if p is not None]
+    if not named or any(resolve(p) is None or resolve(p).pos_ == "PRON" for p in named):  # type: ignore[union-attr]
+        return False
+    if c.transitive != q.transitive:
+        return False
+    return all(same(a, b) is Same.YES for a, b in ((c.agent, q.agent), (c.patient, q.patient)) if a is not None)
 
 
 def compare_certainty(c: Event, q: Event) -> list[Fault]:
