@@ -344,3 +344,11 @@ def test_a_causal_or_temporal_cue_links_two_events(text: str, links: bool) -> No
 def test_words_recombined_across_sentences_are_not_supported(bakery: Kit, text: str) -> None:
     [claim] = bakery.check(text).claims
     assert claim.support is Support.UNSUPPORTED  # not even partial: the passage says it of something else
+
+
+def test_with_no_span_that_backs_it_the_span_the_claim_is_about_is_cited() -> None:
+    unrelated = _judged(Support.UNSUPPORTED, 0.35, 0.3, ("a part of the claim is not in the quote",))
+    about = _judged(Support.UNSUPPORTED, 0.2, 0.9, ('the quote says "part of"',))
+    assert best_of([unrelated, about]) == 1
+    assert best_of([about, unrelated]) == 0
+    assert best_of([unrelated, about, _judged(Support.SUPPORTED, 0.6, 0.7)]) == 2  # a span that says it wins

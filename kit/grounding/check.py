@@ -177,13 +177,17 @@ def _passages(first: Span, second: Span) -> list[str]:
 
 def best_of(judged: Sequence[tuple[Judgement, Signals]]) -> int | None:
     """Which of the judged spans backs a claim best: the highest verdict (supported > partial >
-    unsupported), then score, the first of equals. A partial span does not excuse what the span
+    unsupported), then score, the first of equals. When none backs it, the span holding most of
+    the claim's words, whose reason says what is wrong ("the quote says 'part of'"), not a
+    sentence that shares a few of its words. A partial span does not excuse what the span
     holding more of the claim's words contradicts (a number, a name, a negation, roles, modality:
     "ISIS units have withdrawn" where that span says they "would be allowed to withdraw"): that
     span is the evidence, and its fault the verdict."""
     if not judged:
         return None
     best = max(range(len(judged)), key=lambda i: rank(judged[i][0]))
+    if judged[best][0].support is Support.UNSUPPORTED:  # the span the claim is about, and what is wrong with it
+        return max(range(len(judged)), key=lambda i: (judged[i][1].coverage, rank(judged[i][0])))
     if judged[best][0].support is Support.PARTIAL:
         closest = max(range(len(judged)), key=lambda i: judged[i][1].coverage)
         if judged[closest][1].hard and judged[closest][1].coverage > judged[best][1].coverage:

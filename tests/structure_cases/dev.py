@@ -198,6 +198,8 @@ FAITHFUL: list[tuple[str, str]] = [
     # a noun that tells the event the same way round as the claim's verb or noun (nominals.py)
     ("Peru invaded Chile in 1880.", "The invasion of Chile by Peru began in 1880."),
     ("Sparta's siege of Athens lasted a year.", "Sparta besieged Athens, and the siege of Athens by Sparta lasted a year."),
+    # a settling verb with what it settles, settled in the quote too
+    ("The unions agreed on a pay rise.", "After long talks the unions agreed on a pay rise."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -419,4 +421,7 @@ FAULTS: list[tuple[str, str, str]] = [
     ("Peru invaded Chile in 1880.", "The invasion of Peru by Chile began in 1880.", "roles"),
     ("Sparta's raid on Athens failed.", "Athens's raid on Sparta failed.", "roles"),
     ("Athens attacked Sparta.", "Sparta's attack on Athens was repelled.", "roles"),
+    # agreed on what the quote has only under talks (matching.py)
+    ("The rebels and the army have agreed on a ceasefire in the north.",
+     "Reports say the rebels and the army are holding talks over a possible ceasefire in the north.", "modality"),
 ]

@@ -350,7 +350,7 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
     """
     if c.level < 3 or c.negated or any(same_concept(c, q) for q in quote_events):
         return []
-    targets = set(NOMINALS.get(c.lemma, ()))
+    targets = set(NOMINALS.get(c.lemma, ())) | {o.lemma_.lower() for o in _settled(c)}
     if c.patient is not None and resolve(c.patient) is not None:
         targets.add(resolve(c.patient).lemma_.lower())  # type: ignore[union-attr]
     for t in quote:
@@ -406,6 +406,18 @@ def _participle(verb: Token) -> bool:
     """A participle hung on a noun ("a target utilizing missiles"), not the noun's content clause
     ("allegations that it had not complied") nor its goal ("a target to cut emissions")."""
     return verb.tag_ in ("VBG", "VBN") and child(verb, "nsubj", "nsubjpass", "mark") is None
+
+
+_SETTLING = frozenset({"agree", "decide", "settle", "vote", "sign", "approve"})
+
+
+def _settled(c: Event) -> list[Token]:
+    """What a settling verb settles through a preposition ("agreed with ISIS on the withdrawal":
+    the withdrawal), a thing the quote may name only under talks."""
+    if c.lemma not in _SETTLING:
+        return []
+    return [o for p in c.token.children if p.dep_ == "prep" and p.lower_ in ("on", "to", "over", "for", "upon")
+            for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
 
 
 def np_text(t: Token) -> str:
