@@ -190,3 +190,19 @@ def test_is_to_with_a_verb_says_planned() -> None:
     assert Equivalents("More than 100 sorties are to be flown.").covers(lemmas_by_word("planned")["planned"])
     assert Equivalents("The minister is to visit Paris.").covers(lemmas_by_word("plans")["plans"])
     assert not Equivalents("The minister is visiting Paris.").covers(lemmas_by_word("plans")["plans"])
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The new tram is cheaper than the bus.", "The new tram is more expensive than the bus."),
+    ("The convoy headed east towards the border.", "The convoy headed west towards the border."),
+    ("The trucks left the depot in daylight.", "The trucks left the depot under the cover of darkness."),
+])
+def test_a_word_whose_opposite_the_quote_says_is_refused(minilm_judge: Judge, claim: str, quote: str) -> None:
+    # word vectors put these close (cheaper / expensive 0.81, east / west 0.79): the opposite is named
+    j = minilm_judge.judge(claim, [quote], [quote])
+    assert j.support is Support.UNSUPPORTED and any("the quote says" in r for r in j.reasons)
+
+
+def test_an_opposite_turned_by_less_or_not_is_the_same_sense(minilm_judge: Judge) -> None:
+    quote = "The new tram is less costly than the bus."
+    assert minilm_judge.judge("The new tram is cheaper than the bus.", [quote], [quote]).support is Support.SUPPORTED

@@ -82,6 +82,45 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
     "next,following,subsequent",
 ))
 _CEASED = frozenset({"stop", "cease", "quit", "halt"})
+# Words of opposite sense that word vectors put close ("cheaper" / "expensive" 0.81, "east" /
+# "west" 0.79): a claim word the quote does not say, whose opposite it says, is the claim saying
+# the opposite. Verbs and adjectives of events have their axes in `structure.lexicon.AXES`.
+_OPPOSITES = tuple(tuple(pair.split("/")) for pair in (
+    "cheap/expensive", "cheap/costly", "east/west", "north/south", "eastern/western", "northern/southern",
+    "northeast/southwest", "northwest/southeast", "day/night", "daylight/darkness", "daytime/night",
+    "light/dark", "dawn/dusk", "man/woman", "male/female", "boy/girl", "husband/wife", "father/mother",
+    "son/daughter", "brother/sister", "high/low", "upper/lower", "early/late", "earlier/later", "first/last",
+    "minimum/maximum", "young/old", "junior/senior", "inside/outside", "internal/external", "indoor/outdoor",
+    "domestic/foreign", "public/private", "majority/minority", "rich/poor", "wealthy/poor", "large/small",
+    "big/small", "long/short", "wide/narrow", "full/empty", "hot/cold", "warm/cold", "wet/dry", "heavy/light",
+    "fast/slow", "easy/difficult", "easy/hard", "modern/ancient", "urban/rural", "past/future", "import/export",
+    "arrival/departure", "arrive/depart", "enter/exit", "ally/enemy", "friend/foe", "friend/enemy",
+    "winner/loser", "attack/defence", "attack/defense", "offensive/defensive", "peace/war", "civilian/military",
+    "upstream/downstream", "uphill/downhill", "maximum/minimum", "top/bottom", "front/rear", "left/right",
+    "land/sea", "air/ground", "plus/minus", "positive/negative", "optimistic/pessimistic", "calm/violent",
+    "peaceful/violent", "legal/illegal", "official/unofficial", "formal/informal", "temporary/permanent",
+    "partial/total", "partial/complete", "partly/fully", "partly/completely", "rise/fall", "increase/decrease",
+    "gain/loss", "profit/loss", "surplus/deficit", "buyer/seller", "lender/borrower", "employer/employee",
+    "teacher/student", "parent/child", "host/guest", "home/away", "inbound/outbound", "incoming/outgoing",
+))
+TURNING = frozenset({"less", "least", "not", "no", "never", "hardly", "barely", "nor", "neither"})
+_OPPOSITE_OF: dict[str, frozenset[str]] = {}
+for _a, _b in _OPPOSITES:
+    _OPPOSITE_OF[_a] = _OPPOSITE_OF.get(_a, frozenset()) | {_b}
+    _OPPOSITE_OF[_b] = _OPPOSITE_OF.get(_b, frozenset()) | {_a}
+
+
+def said_opposite(lemmas: Iterable[str], quote: Equivalents) -> str | None:
+    """The quote's word of opposite sense to a claim word with these `lemmas`, when the quote says
+    one ("darkness" for "daylight", "expensive" for "cheaper"); None otherwise."""
+    for lemma in lemmas:
+        for other in _OPPOSITE_OF.get(lemma.lstrip("="), ()):
+            found = next((w for w in quote.common - quote.lessened
+                          if w == other or (len(w) > _MIN_BASE and derived(other, w))), None)
+            if found is not None:
+                return found
+    return None
+
 _PLANNED = frozenset({"plan", "schedule"})
 
 
@@ -136,6 +175,9 @@ class Equivalents:
         # Derivations only from common words: "statement" is not said by the "State" of "Islamic State"
         self.common = frozenset(t.lemma_.lower() for t in common) | {t.lower_ for t in common}
         self.plain = common_words(text)
+        # Words a diminisher or negation turns ("less costly", "not expensive"): not their own sense.
+        self.lessened = frozenset(w for t in common if t.i > 0 and doc[t.i - 1].lower_ in TURNING
+                                  for w in (t.lemma_.lower(), t.lower_))
         self.groups = frozenset(g for lemma in lemmas - {t.lower_ for t in words if t.pos_ == "PROPN"}
                                 for g in groups(lemma))
 

@@ -226,6 +226,7 @@ class Judge:
         passage = quote if verbatim else self._stated(" … ".join(p for p in passages if p.strip())) or quote
         cw, qw, pw = words_of(claim), words_of(quote), words_of(passage)
         words = self._content_words(claim)
+        opposites = self._opposites(claim, [w for w in words if not has_word(w, qw)], quote)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
         names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote),
                                                not verbatim and self._first_is_name(claim))
@@ -236,8 +237,9 @@ class Judge:
             faults += self._count_faults(claim, passage)
         if not verbatim and passage != quote:  # what "the passage says it" would excuse, said of another
             faults += [f for f in self._described_faults(claim, passage) if f not in faults]
-        hard = numbers_ + names_hard + negation + [reason for _, reason in faults]
-        kinds = ["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
+        hard = numbers_ + names_hard + negation + opposites + [reason for _, reason in faults]
+        kinds = (["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
+                 + ["polarity"] * len(opposites))
         clauses = [(p.strip(), cws) for p in clause_parts(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
         return Signals(
@@ -322,6 +324,23 @@ class Judge:
             same |= self._close_words([w for w in missing if w not in same and w not in near], claim,
                                       equivalents.plain)
         return replace(found, paraphrased=frozenset(near | same))
+
+    def _opposites(self, claim: str, missing: list[str], quote: str) -> list[str]:
+        """A claim word the quote does not say, nor a synonym of it, whose opposite the quote says
+        ("in daylight" / "under the cover of darkness"): the claim says the opposite."""
+        if not self.structure or not missing:
+            return []
+        from kit.grounding.paraphrase import TURNING, Equivalents, lemmas_by_word, said_opposite
+        from kit.grounding.structure.parser import parse
+
+        turned = {t.lower_ for t in parse(claim) if t.i > 0 and t.doc[t.i - 1].lower_ in TURNING}  # "not cheap"
+        by_word, equivalents = lemmas_by_word(claim), Equivalents(quote)
+        out = []
+        for w in (w for w in missing if bare(w) not in turned):
+            lemmas = by_word.get(bare(w), frozenset())
+            if not equivalents.covers(lemmas) and (other := said_opposite(lemmas, equivalents)) is not None:
+                out.append(f'the quote says "{other}", the claim "{bare(w)}"')
+        return out
 
     def _close_words(self, missing: list[str], claim: str, quote_words: frozenset[str]) -> set[str]:
         """Which of the `missing` claim words mean much what a word of the quote means: their MiniLM

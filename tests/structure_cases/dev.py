@@ -200,6 +200,8 @@ FAITHFUL: list[tuple[str, str]] = [
     ("Sparta's siege of Athens lasted a year.", "Sparta besieged Athens, and the siege of Athens by Sparta lasted a year."),
     # a settling verb with what it settles, settled in the quote too
     ("The unions agreed on a pay rise.", "After long talks the unions agreed on a pay rise."),
+    # "according to X" keeps X's estimate (matching.py)
+    ("According to the survey, farmers earn two dollars a day.", "The survey estimated that farmers earn two dollars a day."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -424,4 +426,9 @@ FAULTS: list[tuple[str, str, str]] = [
     # agreed on what the quote has only under talks (matching.py)
     ("The rebels and the army have agreed on a ceasefire in the north.",
      "Reports say the rebels and the army are holding talks over a possible ceasefire in the north.", "modality"),
+    # ... but not X's suspicion or X's "may"
+    ("According to the police, the driver fled the scene.", "The police suspect that the driver fled the scene.",
+     "modality"),
+    ("According to the police, the driver fled the scene.", "The police say the driver may have fled the scene.",
+     "modality"),
 ]

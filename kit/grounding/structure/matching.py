@@ -202,8 +202,8 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
     ("X said/claimed...") is not faulted for the quote's "X claimed"; "suggested" vs "proved" is graded.
     """
     q_level, cue = q.level, q.cue
-    if q.category == "report" and c.attributed is not None:
-        q_level = 3
+    if c.attributed is not None and (q.category == "report" or _reckoned(q)):
+        q_level = 3  # "according to the FT, militants reap $1.5m" from "the FT estimated that militants reap"
     c_lemma, q_lemma = c.lemma, q.lemma
     if c_lemma in lx.FINDING_STRONG and q_lemma in lx.FINDING_WEAK:
         return [Fault("modality", f'the quote only says "{q.token.text}", the claim "{c.token.text}"')]
@@ -213,6 +213,15 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
         )
         return [Fault("modality", f'the quote gives this as {what} ("{cue}"): "{q.text()}"')]
     return []
+
+
+_RECKONING = lx.SPEECH_NEUTRAL | frozenset({"estimate", "believe", "think", "reckon", "calculate"})
+
+
+def _reckoned(q: Event) -> bool:
+    """Whether the quote's hedge is the verb of someone saying or reckoning it ("estimated that"):
+    a claim that names whose word it is ("according to X") keeps that hedge."""
+    return any(a.text == q.cue and a.lemma_.lower() in _RECKONING for a in q.token.ancestors)
 
 
 def finding_verbs(doc: Doc) -> list[Token]:
