@@ -202,6 +202,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The unions agreed on a pay rise.", "After long talks the unions agreed on a pay rise."),
     # "according to X" keeps X's estimate (matching.py)
     ("According to the survey, farmers earn two dollars a day.", "The survey estimated that farmers earn two dollars a day."),
+    # an attempt in vain, then the deed in the quote's own words; the attempt itself
+    ("The rebels took the fort.", "The rebels stormed the fort twice in vain before finally taking it in May."),
+    ("The rebels besieged the fort.", "The rebels besieged the fort, but to no avail."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -431,4 +434,8 @@ FAULTS: list[tuple[str, str, str]] = [
      "modality"),
     ("According to the police, the driver fled the scene.", "The police say the driver may have fled the scene.",
      "modality"),
+    # won what the quote's attempt failed to win (matching.py)
+    ("In 1410 the duke's army captured the castle at Mirow.",
+     "In 1410 the duke's army marched north and laid siege to the castle at Mirow with new cannon, but to no avail.",
+     "polarity"),
 ]

@@ -17,7 +17,13 @@ from kit.grounding.structure.hearsay import check_elided_hedges, check_hearsay, 
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
-from kit.grounding.structure.matching import check_event, check_findings, nominal_modality, presupposed_events
+from kit.grounding.structure.matching import (
+    check_event,
+    check_findings,
+    failed_attempts,
+    nominal_modality,
+    presupposed_events,
+)
 from kit.grounding.structure.nominals import check_nominal_roles
 from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
@@ -50,6 +56,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
         faults.extend(nominal_modality(c, q_doc, qev))
     faults.extend(check_findings(c_doc, q_doc))
     faults.extend(presupposed_events(c_doc, q_doc))
+    faults.extend(failed_attempts(cev, q_doc, qev))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
     faults.extend(check_nominal_roles(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))

@@ -417,6 +417,29 @@ def _participle(verb: Token) -> bool:
     return verb.tag_ in ("VBG", "VBN") and child(verb, "nsubj", "nsubjpass", "mark") is None
 
 
+# An attempt the quote says came to nothing ("besieged Dyrrachium ..., but to no avail").
+_IN_VAIN = re.compile(r"\b(?:to no avail|in vain|without success|unsuccessfully|came to nothing)\b", re.IGNORECASE)
+_SUCCEEDING = frozenset("capture take seize win conquer secure reach achieve succeed overrun occupy retake persuade "
+                        "convince rescue".split())
+
+
+def failed_attempts(claim_events: Sequence[Event], quote: Doc, quote_events: Sequence[Event]) -> list[Fault]:
+    """A claim that something was won, taken or reached, of a thing the quote's sentence names in
+    an attempt it says failed, with no verb of succeeding of its own."""
+    for sent in quote.sents:
+        said = _IN_VAIN.search(sent.text)
+        if said is None:
+            continue
+        named = {t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN")}
+        succeeded = {q.lemma for q in quote_events if q.token.sent == sent}
+        for c in claim_events:
+            theme = resolve(c.theme)
+            if (c.lemma in _SUCCEEDING and not c.negated and theme is not None
+                    and theme.lemma_.lower() in named and not succeeded & {c.lemma, canon(c.lemma)}):
+                return [Fault("polarity", f'the quote says the attempt came to nothing ("{said.group()}")')]
+    return []
+
+
 _SETTLING = frozenset({"agree", "decide", "settle", "vote", "sign", "approve"})
 
 
