@@ -85,24 +85,19 @@ _CEASED = frozenset({"stop", "cease", "quit", "halt"})
 # Words of opposite sense that word vectors put close ("cheaper" / "expensive" 0.81, "east" /
 # "west" 0.79): a claim word the quote does not say, whose opposite it says, is the claim saying
 # the opposite. Verbs and adjectives of events have their axes in `structure.lexicon.AXES`.
-_OPPOSITES = tuple(tuple(pair.split("/")) for pair in (
-    "cheap/expensive", "cheap/costly", "east/west", "north/south", "eastern/western", "northern/southern",
-    "northeast/southwest", "northwest/southeast", "day/night", "daylight/darkness", "daytime/night",
-    "light/dark", "dawn/dusk", "man/woman", "male/female", "boy/girl", "husband/wife", "father/mother",
-    "son/daughter", "brother/sister", "high/low", "upper/lower", "early/late", "earlier/later", "first/last",
-    "minimum/maximum", "young/old", "junior/senior", "inside/outside", "internal/external", "indoor/outdoor",
-    "domestic/foreign", "public/private", "majority/minority", "rich/poor", "wealthy/poor", "large/small",
-    "big/small", "long/short", "wide/narrow", "full/empty", "hot/cold", "warm/cold", "wet/dry", "heavy/light",
-    "fast/slow", "easy/difficult", "easy/hard", "modern/ancient", "urban/rural", "past/future", "import/export",
-    "arrival/departure", "arrive/depart", "enter/exit", "ally/enemy", "friend/foe", "friend/enemy",
-    "winner/loser", "attack/defence", "attack/defense", "offensive/defensive", "peace/war", "civilian/military",
-    "upstream/downstream", "uphill/downhill", "maximum/minimum", "top/bottom", "front/rear", "left/right",
-    "land/sea", "air/ground", "plus/minus", "positive/negative", "optimistic/pessimistic", "calm/violent",
-    "peaceful/violent", "legal/illegal", "official/unofficial", "formal/informal", "temporary/permanent",
-    "partial/total", "partial/complete", "partly/fully", "partly/completely", "rise/fall", "increase/decrease",
-    "gain/loss", "profit/loss", "surplus/deficit", "buyer/seller", "lender/borrower", "employer/employee",
-    "teacher/student", "parent/child", "host/guest", "home/away", "inbound/outbound", "incoming/outgoing",
-))
+_OPPOSITES = tuple(tuple(pair.split("/")) for pair in """
+cheap/expensive cheap/costly east/west north/south eastern/western northern/southern northeast/southwest
+northwest/southeast day/night daylight/darkness daytime/night light/dark dawn/dusk man/woman male/female boy/girl
+husband/wife father/mother son/daughter brother/sister high/low upper/lower early/late earlier/later first/last
+minimum/maximum young/old junior/senior inside/outside internal/external indoor/outdoor domestic/foreign
+public/private majority/minority rich/poor wealthy/poor large/small big/small long/short wide/narrow full/empty
+hot/cold warm/cold wet/dry heavy/light fast/slow easy/difficult easy/hard modern/ancient urban/rural past/future
+import/export arrival/departure arrive/depart enter/exit ally/enemy friend/foe friend/enemy winner/loser
+offensive/defensive upstream/downstream uphill/downhill top/bottom front/rear plus/minus positive/negative
+optimistic/pessimistic calm/violent peaceful/violent legal/illegal official/unofficial formal/informal
+temporary/permanent partial/total partial/complete partly/fully partly/completely rise/fall increase/decrease
+gain/loss profit/loss surplus/deficit buyer/seller lender/borrower employer/employee teacher/student parent/child
+host/guest inbound/outbound incoming/outgoing""".split())
 TURNING = frozenset({"less", "least", "not", "no", "never", "hardly", "barely", "nor", "neither"})
 _OPPOSITE_OF: dict[str, frozenset[str]] = {}
 for _a, _b in _OPPOSITES:
@@ -121,6 +116,7 @@ def said_opposite(lemmas: Iterable[str], quote: Equivalents) -> str | None:
                 return found
     return None
 
+
 _PLANNED = frozenset({"plan", "schedule"})
 
 
@@ -129,6 +125,8 @@ def _be_to(t: Token) -> bool:
     doc = t.doc
     return (t.lemma_ == "be" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "to"
             and doc[t.i + 2].tag_ == "VB")
+
+
 _GROUPS_OF: dict[str, frozenset[str]] = {}
 for _i, _g in enumerate((*lx.SYNONYM_GROUPS, *_GROUPS)):
     for _w in _g:
