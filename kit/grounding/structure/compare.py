@@ -17,13 +17,7 @@ from kit.grounding.structure.hearsay import check_elided_hedges, check_hearsay, 
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, links
-from kit.grounding.structure.matching import (
-    check_event,
-    check_findings,
-    failed_attempts,
-    nominal_modality,
-    presupposed_events,
-)
+from kit.grounding.structure.matching import check_event, check_findings
 from kit.grounding.structure.nominals import check_nominal_roles
 from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
@@ -34,6 +28,7 @@ from kit.grounding.structure.quantifiers import (
     check_quantifiers,
     check_superlatives,
 )
+from kit.grounding.structure.unrealised import failed_attempts, nominal_modality, presupposed_events
 
 
 def compare(claim: str, quote: str, passage: str | None = None) -> list[Fault]:

@@ -298,7 +298,7 @@ def is_reporting(tok: Token) -> bool:
 def predicate_tokens(doc: Doc) -> list[Token]:
     """Verbs, copular predicates ("was a failure", "is safe") and adjectives on an antonym axis.
 
-    Nominal events ("the merger", "talks on a deal") are not events here; see nominal_modality.
+    Nominal events ("the merger", "talks on a deal") are not events here; see unrealised.nominal_modality.
     """
     out = []
     for t in doc:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from kit.grounding.paraphrase import derived
 from kit.grounding.structure.events import Event, child, pobj_of
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.matching import NOMINALS
+from kit.grounding.structure.unrealised import NOMINALS
 from kit.grounding.structure.words import Same, same
 
 
