@@ -205,6 +205,17 @@ FAITHFUL: list[tuple[str, str]] = [
     # an attempt in vain, then the deed in the quote's own words; the attempt itself
     ("The rebels took the fort.", "The rebels stormed the fort twice in vain before finally taking it in May."),
     ("The rebels besieged the fort.", "The rebels besieged the fort, but to no avail."),
+    # the doer named as in the quote, the owner too
+    ("The burglar damaged the museum's van.", "A lone burglar damaged the van of the Kestrel Museum."),
+    ("Apple released its new phone.", "The company released Apple's new phone on Friday."),
+    # what the editor's gloss says is read with it
+    ("The Hollis Relief Board is a charity linked to the city council.",
+     "A spokesman for the Port Authority announced on May 2 that the Hollis Relief Board [a charity linked to the "
+     "city council] and local churches work to feed and shelter families from the flooded district."),
+    # the speaker and the doer as in the quote, an editor's gloss in brackets aside (attribution.py)
+    ("On May 2, the Port Authority announced that the Hollis Relief Board was working to shelter families.",
+     "A spokesman for the Port Authority announced on May 2 that the Hollis Relief Board [a charity linked to the "
+     "city council] and local churches work to feed and shelter families from the flooded district."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -438,4 +449,10 @@ FAULTS: list[tuple[str, str, str]] = [
     ("In 1410 the duke's army captured the castle at Mirow.",
      "In 1410 the duke's army marched north and laid siege to the castle at Mirow with new cannon, but to no avail.",
      "polarity"),
+    # the claim's doer is, in the quote, only whose the thing done to is (matching.py)
+    ("The Kestrel Museum damaged the van.", "A lone burglar damaged the van of the Kestrel Museum.", "roles"),
+    # the speaker and the doer trade places (attribution.py)
+    ("On May 2, the Hollis Relief Board announced that the Port Authority was working to shelter families.",
+     "A spokesman for the Port Authority announced on May 2 that the Hollis Relief Board [a charity linked to the "
+     "city council] and local churches work to feed and shelter families from the flooded district.", "roles"),
 ]

@@ -9,8 +9,8 @@ from spacy.tokens import Doc, Token
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, according_to, speaker_of
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.matching import best_match
-from kit.grounding.structure.words import Same, is_name, resolve
+from kit.grounding.structure.matching import best_match, same_concept
+from kit.grounding.structure.words import Same, is_name, phrase_of, resolve, same
 from kit.grounding.wording import demonym_match
 
 
@@ -64,6 +64,12 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
             for b in [best_match(c, qev)]
             if b is not None and b[1].consistent and b[0].attributed is not None
         ]
+        swapped = _speaker_and_doer_swapped(spk, cev, qev, quote_speakers or _speakers_misread(quote))
+        if swapped is not None:
+            speaker, q = swapped
+            faults.append(Fault("roles", f'roles reversed: the quote has "{phrase_of(speaker)}" say that '
+                                         f'"{q.text()}"'))
+            continue
         others = linked or quote_speakers
         if not others:
             words, _ = speaker_words(spk)
@@ -77,6 +83,33 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
                 Fault("attribution", f'the quote attributes this to "{np_text_full(other)}", not "{np_text_full(spk)}"')
             )
     return faults
+
+
+def _speaker_and_doer_swapped(spk: Token, claim_events: Sequence[Event], qev: Sequence[Event],
+                              quote_speakers: Sequence[Token]) -> tuple[Token, Event] | None:
+    """"The Council announced that the coalition evacuates civilians" from "a spokesman for the
+    coalition announced that the Council evacuates civilians": (the quote's speaker, its event) when
+    the quote's event of the same deed has the claim's speaker for its doer, and is said by a
+    speaker whose words hold a name of the claim's doer."""
+    for c in claim_events:
+        doer = resolve(c.agent)
+        if doer is None or same(doer, spk) is Same.YES:
+            continue
+        named = {t.lemma_.lower() for t in doer.subtree if is_name(t)}  # "US-led coalition": US
+        for q in qev:
+            if not same_concept(c, q) or same(q.agent, spk) is not Same.YES:
+                continue
+            for speaker in [q.attributed] if q.attributed is not None else quote_speakers:
+                if named & speaker_words(speaker)[0]:
+                    return speaker, q
+    return None
+
+
+def _speakers_misread(doc: Doc) -> list[Token]:
+    """Speakers of speech verbs the small parser hung on a noun ("a spokesman for the coalition
+    announced that ...", read as "the coalition [which was] announced"): the noun."""
+    return [t.head for t in doc if t.lemma_.lower() in lx.SPEECH and t.dep_ == "acl"
+            and any(c.dep_ == "ccomp" for c in t.children)]
 
 
 def np_text_full(t: Token) -> str:

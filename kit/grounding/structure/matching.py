@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, child, subject_of
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.words import Same, canon, opposite_axis, repair_lemma, resolve, same
+from kit.grounding.structure.words import Same, canon, is_name, opposite_axis, repair_lemma, resolve, same
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         and best[1].consistent
         and (best[1].matches > 0 or (best[1].soft == 0 and c.lemma == best[0].lemma))
     ):
-        return speaker_made_doer(c, best[0]) + compare_matched(c, best[0], quote)
+        return speaker_made_doer(c, best[0]) + doer_made_owner(c, best[0]) + compare_matched(c, best[0], quote)
     anti = antonym_event(c, quote)
     if anti is not None:
         q, axis = anti
@@ -153,6 +153,23 @@ def speaker_made_doer(c: Event, q: Event) -> list[Fault]:
     if q.transitive or same(c.patient, q.theme) is not Same.YES or same(c.agent, q.attributed) is not Same.YES:
         return []
     return [Fault("roles", f'the quote has {q.attributed.text} say it, not do it: "{q.text()}"')]
+
+
+def doer_made_owner(c: Event, q: Event) -> list[Fault]:
+    """"The Trade Delegation damaged the property" from "a perpetrator damaged the property of the
+    Trade Delegation": the claim's named doer is, in the quote, whose the undergoer is, and the
+    quote's doer is someone else. A doer that may be the name in other words ("the company", "the
+    minister") is left alone."""
+    mine, theirs, undergoer = resolve(c.agent), resolve(q.agent), resolve(q.patient)
+    if mine is None or theirs is None or undergoer is None or not is_name(mine) or is_name(theirs):
+        return []
+    if theirs.pos_ == "PRON" or theirs.lemma_.lower() in lx.GENERIC_NOUNS | lx.ROLE_NOUNS:
+        return []
+    if same(mine, theirs) is Same.OTHER and any(
+            is_name(t) and same(mine, t) is Same.YES for t in undergoer.subtree if t is not undergoer):
+        return [Fault("roles", f'different doer: the quote says "{q.text()}", and names {mine.text} only as whose '
+                               f'{undergoer.text} it is')]
+    return []
 
 
 def compare_matched(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
