@@ -455,4 +455,6 @@ FAULTS: list[tuple[str, str, str]] = [
     ("On May 2, the Hollis Relief Board announced that the Port Authority was working to shelter families.",
      "A spokesman for the Port Authority announced on May 2 that the Hollis Relief Board [a charity linked to the "
      "city council] and local churches work to feed and shelter families from the flooded district.", "roles"),
+    # the claim's date on the same deed of another doer
+    ("The tunnel opened in 1932.", "The bridge opened in 1932 and the tunnel opened in 1958.", "time"),
 ]

@@ -326,11 +326,17 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
 
 def _dated_again(c: Event, q: Event, quote: Sequence[Event], kind: str, days: set[str]) -> bool:
     """Whether the quote tells the claim's event again, on the claim's date ("employed 1,200 in
-    2003, and in 2004 it employed 900") with no other name in its roles: which telling the claim
+    2003, and in 2004 it employed 900") with its doer: which telling the claim
     restates is for its figures to say, not the date check ("built the Rocket in 1829" is no
     telling of "the Rocket, built in 1825" for "built the Locomotion in 1825")."""
-    return any(o is not q and same_concept(c, o) and fit_of(c, o).consistent
+    return any(o is not q and same_concept(c, o) and _same_roles(c, o)
                and days & {v for k, v, _ in dates_of(o.token) if k == kind} for o in quote)
+
+
+def _same_roles(c: Event, o: Event) -> bool:
+    """The same doer or one the quote does not name ("it"), and no other name for the undergoer:
+    "the tunnel opened in 1932" is no telling of "the bridge opened in 1932"."""
+    return same(c.agent, o.agent) in (Same.YES, Same.UNKNOWN) and same(c.patient, o.patient) is not Same.OTHER_NAME
 
 
 def _told_of_a_date(tok: Token) -> bool:
