@@ -22,6 +22,7 @@ UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
           "m": 1e6, "mn": 1e6, "bn": 1e9, "k": 1e3}
 _WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+TENS = tuple(w for w, v in UNITS.items() if v >= 20)  # "twenty" ... "ninety"
 _WORD_SCALES = "hundred|thousand|million|billion|trillion"
 # A word number is a run of number words joined by spaces or hyphens, or by "and" right after a
 # scale ("two hundred and five"); "five and six" stays two numbers.
@@ -34,10 +35,9 @@ _ORDINALS = {"fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ni
              "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80,
              "ninetieth": 90, "hundredth": 100, "thousandth": 1000}
 _LOW_ORDINALS = {"first": 1, "second": 2, "third": 3}
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "seventeenth", "twenty-first", not "a fifth" or "two fifths" (fractions).
 _ORDINAL = re.compile(
-    rf"(?<![\w.])(?<!\ba )(?<!\bone )(?:(?P<tens>{_TENS})[-\s])?"
+    rf"(?<![\w.])(?<!\ba )(?<!\bone )(?:(?P<tens>{'|'.join(TENS)})[-\s])?"
     rf"(?P<ord>{'|'.join(sorted(_ORDINALS, key=len, reverse=True))}|(?<=[-\s])(?:first|second|third))(?![\w])",
     re.IGNORECASE,
 )

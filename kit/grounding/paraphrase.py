@@ -16,6 +16,7 @@ the lists and the derivational suffixes are matched by spelling only, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -192,6 +193,12 @@ class Equivalents:
             if len(lemma) > _MIN_BASE and any(derived(lemma, q) for q in self.common if q[:3] == lemma[:3]):
                 return True
         return False
+
+
+@lru_cache(maxsize=512)
+def equivalents(text: str) -> Equivalents:
+    """`Equivalents(text)`, read once per text (the opposites check and the word check both ask)."""
+    return Equivalents(text)
 
 
 # Verbs that only say what a thing is called or taken for ("the company now called KPN", "regarded

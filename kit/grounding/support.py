@@ -316,13 +316,12 @@ class Judge:
         near |= abbreviated(claim, text)
         same = set()
         if self.structure:
-            from kit.grounding.paraphrase import Equivalents, lemmas_by_word, naming_words
+            from kit.grounding.paraphrase import equivalents, lemmas_by_word, naming_words
 
-            by_word, equivalents, naming = lemmas_by_word(claim), Equivalents(text), naming_words(claim)
-            same = {w for w in missing if equivalents.covers(by_word.get(bare(w), ())) or (
+            by_word, said, naming = lemmas_by_word(claim), equivalents(text), naming_words(claim)
+            same = {w for w in missing if said.covers(by_word.get(bare(w), ())) or (
                 bare(w) in naming and all(has_word(n, found) for n in naming[bare(w)]))}
-            same |= self._close_words([w for w in missing if w not in same and w not in near], claim,
-                                      equivalents.plain)
+            same |= self._close_words([w for w in missing if w not in same and w not in near], claim, said.plain)
         return replace(found, paraphrased=frozenset(near | same))
 
     def _opposites(self, claim: str, missing: list[str], quote: str) -> list[str]:
@@ -330,15 +329,15 @@ class Judge:
         ("in daylight" / "under the cover of darkness"): the claim says the opposite."""
         if not self.structure or not missing:
             return []
-        from kit.grounding.paraphrase import TURNING, Equivalents, lemmas_by_word, said_opposite
+        from kit.grounding.paraphrase import TURNING, equivalents, lemmas_by_word, said_opposite
         from kit.grounding.structure.parser import parse
 
         turned = {t.lower_ for t in parse(claim) if t.i > 0 and t.doc[t.i - 1].lower_ in TURNING}  # "not cheap"
-        by_word, equivalents = lemmas_by_word(claim), Equivalents(quote)
+        by_word, said = lemmas_by_word(claim), equivalents(quote)
         out = []
         for w in (w for w in missing if bare(w) not in turned):
             lemmas = by_word.get(bare(w), frozenset())
-            if not equivalents.covers(lemmas) and (other := said_opposite(lemmas, equivalents)) is not None:
+            if not said.covers(lemmas) and (other := said_opposite(lemmas, said)) is not None:
                 out.append(f'the quote says "{other}", the claim "{bare(w)}"')
         return out
 

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 
 from kit.findings import Agreement, Difference
-from kit.numbers import UNITS, words_value
+from kit.numbers import TENS, UNITS, words_value
 from kit.text import STOPWORDS, match_stem, stem
 from kit.types import Citation
 
@@ -38,10 +38,9 @@ from kit.types import Citation
 _UNITS = (*(w for w in UNITS if w != "dozen"), "hundred")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SUFFIX = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}  # "$9.3bn", "£56m": written onto the figure
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _DIGIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Compounds ("twenty-five") come first: otherwise "twenty" and then "five" match on their own.
-_NUM = (r"(?:\d[\d,]*(?:\.\d+)?|(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_DIGIT_WORDS) + r")\b|"
+_NUM = (r"(?:\d[\d,]*(?:\.\d+)?|(?:" + "|".join(TENS) + r")[-\s](?:" + "|".join(_DIGIT_WORDS) + r")\b|"
         + "|".join(_UNITS) + r")")
 _FACT = re.compile(rf"(?<![\w$€£.])(\$|€|£)?({_NUM})"
                    rf"(?:({'|'.join(_SUFFIX)})\b|(\s+hundred)?(?:\s+({'|'.join(_SCALE)}))?\b)", re.IGNORECASE)

@@ -56,6 +56,7 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
     faults: list[Fault] = []
     quote_speakers = speakers_of(quote)
     quote_words = {t.lemma_.lower() for t in quote}
+    speakers = quote_speakers or _speakers_misread(quote)  # for a speaker and a doer trading places
     for spk in speakers_of(claim):
         linked = [
             b[0].attributed
@@ -64,7 +65,7 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
             for b in [best_match(c, qev)]
             if b is not None and b[1].consistent and b[0].attributed is not None
         ]
-        swapped = _speaker_and_doer_swapped(spk, cev, qev, quote_speakers or _speakers_misread(quote))
+        swapped = _speaker_and_doer_swapped(spk, cev, qev, speakers)
         if swapped is not None:
             speaker, q = swapped
             faults.append(Fault("roles", f'roles reversed: the quote has "{phrase_of(speaker)}" say that '

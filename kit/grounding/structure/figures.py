@@ -149,14 +149,14 @@ def check_figure_dates(claim: Doc, quote: Doc) -> list[Fault]:
     gives to another clause ("flew 126 sorties Wednesday, and on Thursday, more than 100 are to
     be flown" restated as "flew 126 sorties on Thursday"). Dates are those hung on the clause's
     verb (`dates_of`); "after 2009" is a bound, not a date, and is left alone."""
-    verbs = [t for t in quote if t.pos_ in ("VERB", "AUX")]
-    dated = {v: {(k, d) for k, d, rel in dates_of(v) if rel == "at"} for v in verbs}
-    for num in _figures(claim):
-        mine = _verb(num)
-        if mine is None:
-            continue
-        said = {(k, d) for k, d, rel in dates_of(mine) if rel == "at"}
-        for theirs in (v for t in _figures(quote) if _key(t) == _key(num) and (v := _verb(t)) is not None):
+    claimed = [(num, said) for num in _figures(claim) if (mine := _verb(num)) is not None
+               and (said := {(k, d) for k, d, rel in dates_of(mine) if rel == "at"})]
+    if not claimed:  # most claims date no figure: the quote's verbs are not read
+        return []
+    dated = {v: {(k, d) for k, d, rel in dates_of(v) if rel == "at"} for v in quote if v.pos_ in ("VERB", "AUX")}
+    verbs_of = [(_key(t), v) for t in _figures(quote) if (v := _verb(t)) is not None]
+    for num, said in claimed:
+        for theirs in (v for key, v in verbs_of if key == _key(num)):
             for kind, day in said - dated.get(theirs, set()):
                 given = sorted(d for k, d in dated.get(theirs, set()) if k == kind)
                 if given and any((kind, day) in ds for v, ds in dated.items() if v is not theirs):
