@@ -31,6 +31,7 @@ from kit.grounding.negation import NEGATIONS, negation_reasons
 from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
 from kit.grounding.spelling import near_name
+from kit.grounding.voice import unframed
 from kit.grounding.wording import TOKEN, Words, abbreviated, bare, claim_names, has_name, has_word, words_of
 from kit.numbers import numbers, spelled_out_as_digits
 from kit.text import STOPWORDS, sentences, stem
@@ -220,6 +221,7 @@ class Judge:
         quote = " … ".join(q for q in quotes if q.strip())
         if not quote:
             return NO_QUOTE
+        claim = unframed(claim)  # "The article says X" asserts X
         # A claim that is its quote (an extractive answer or summary sentence) says nothing the quote
         # does not: its passage, which only excuses what the quote lacks, is not read (nor parsed).
         verbatim = " ".join(claim.split()) == " ".join(quote.split())
