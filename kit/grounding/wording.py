@@ -92,6 +92,13 @@ def has_word(word: str, found: Words) -> bool:
     return (b := bare(w)).isalpha() and len(b) >= 4 and has_name(b, found)  # "Iranians" / "Iran"
 
 
+# Words that open a sentence as a link or a setting, never as a name ("Although Kurdish drones...").
+_OPENERS = frozenset("""although though despite whereas however meanwhile moreover furthermore additionally
+nevertheless nonetheless consequently therefore hence thus since following amid unlike overall notably currently
+recently previously later earlier initially finally eventually instead indeed besides likewise similarly
+""".split())
+
+
 def claim_names(claim: str, first_name: bool = False) -> list[str]:
     """Capitalised words of the claim that name something, in order. A capitalised first word
     counts only when the next word is capitalised too ("Vladimir Putin said") or the parser tags
@@ -105,7 +112,7 @@ def claim_names(claim: str, first_name: bool = False) -> list[str]:
         first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
         next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
                     and not claim[at + len(tok):tokens[i + 1][0]].strip())  # "Previously, Astana": no
-        if first and not next_cap and not (first_name and i == 0):
+        if first and (tok.lower() in _OPENERS or (not next_cap and not (first_name and i == 0))):
             continue
         out.append(tok)
     return list(dict.fromkeys(out))

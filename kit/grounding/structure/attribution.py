@@ -27,8 +27,9 @@ def speakers_of(doc: Doc) -> list[Token]:
 
 def speaker_words(tok: Token) -> tuple[frozenset[str], bool]:
     """Identifying lemmas of a speaker phrase (whole phrase minus generic words), and whether it names."""
-    toks = [t for t in tok.subtree if t.pos_ in ("NOUN", "PROPN")]
-    words = frozenset(t.lemma_.lower() for t in toks) - lx.GENERIC_NOUNS
+    toks = [t for t in tok.subtree if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in lx.GENERIC_NOUNS]
+    # a capitalised word also as written: the small parser may read "Thucydides" as a plural noun
+    words = frozenset(t.lemma_.lower() for t in toks) | {t.lower_ for t in toks if t.text[:1].isupper()}
     return words, any(is_name(t) for t in toks)
 
 

@@ -11,6 +11,7 @@ from spacy.tokens import Token
 
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.wording import demonym_match
+from kit.text import stem
 
 
 def known_words() -> frozenset[str]:
@@ -190,13 +191,26 @@ def _same_one(a: Token, b: Token) -> Same:
     a, b = through_partitive(a), through_partitive(b)
     ia, ib = identity(a), identity(b)
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
-    if ha & hb or ha & ib or hb & ia or (ia & ib) - lx.GENERIC_NOUNS or acronym_of(a, b) or acronym_of(b, a):
+    if ha & hb or ha & ib or hb & ia or acronym_of(a, b) or acronym_of(b, a):
+        return Same.YES
+    # Two names that share a word but each have one of their own ("Louis Pasteur" / "Pierre-Louis
+    # Maupertuis", "United States" / "United Nations") are two; one inside the other ("the Olympic
+    # Committee" / "Olympic Committee President Jacques Rogge") may be one.
+    shared = (ia & ib) - lx.GENERIC_NOUNS
+    if shared and (not (is_name(a) and is_name(b)) or _names_within(a, b)):
         return Same.YES
     if is_name(a) and is_name(b) and len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_):
         return Same.YES  # "the Iranians" / "Iran"
     if is_name(a) and is_name(b):
         return Same.OTHER_NAME
     return Same.OTHER
+
+
+def _names_within(a: Token, b: Token) -> bool:
+    """Whether the name words of one name are all words of the other's."""
+    wa, wb = {stem(w) for w in _name_words(a)}, {stem(w) for w in _name_words(b)}
+    ia, ib = {stem(w) for w in identity(a)}, {stem(w) for w in identity(b)}
+    return bool(wa and wb) and (wa <= ib or wb <= ia)  # "Summer Olympics" in "Summer Olympic Games"
 
 
 def acronym_of(short: Token, long: Token) -> bool:
