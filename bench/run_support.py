@@ -103,13 +103,16 @@ class Table:
         self.coverage = np.array([s.coverage for s in flat])
         self.clause = np.array([s.clause for s in flat])
         self.similarity = np.array([s.similarity for s in flat])
+        self.one_word_short = np.array([s.one_word_short for s in flat])
         self.words = np.array([s.content_words for s in flat])
 
     def supported(self, t: Thresholds) -> np.ndarray:
         """Per pair: is some candidate judged supported under `t` (the logic of `decide`)."""
         covered = (self.coverage >= t.coverage) | (
             (self.coverage >= t.paraphrase_coverage) & (self.similarity >= t.paraphrase_similarity))
-        content_ok = (self.words == 0) | ((self.coverage > 0) & covered & (self.clause >= t.clause)
+        clause_ok = (self.clause >= t.clause) | (self.one_word_short & (self.clause >= t.close_clause)
+                                                 & (self.similarity >= t.close_similarity))
+        content_ok = (self.words == 0) | ((self.coverage > 0) & covered & clause_ok
                                            & ~((self.similarity >= 0) & (self.similarity < t.min_similarity)))
         ok = ~self.hard & ~self.soft & content_ok
         per_pair = np.zeros(self.n, dtype=bool)

@@ -24,6 +24,7 @@ def test_one_and_a_half_million_is_one_point_five_million() -> None:
     ("Nearly 60 trucks were hit.", "58 trucks were hit."),
     ("Fewer than 80 people came.", "Only 75 people came."),
     ("More than 80 people came.", "More than 80 people came."),
+    ("Nearly 100 people came.", "About 100 people came."),
     ("The IS lost 36 cars.", "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks."),
 ])
 def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) -> None:
@@ -36,6 +37,7 @@ def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) ->
     ("More than 100 people died.", "90 people died."),
     ("More than 100 people died in 2015.", "In 2015, 90 people died."),  # the year is no evidence
     ("Nearly 60 trucks were hit.", "40 trucks were hit."),
+    ("The state spent nearly 100 billion dollars.", "The state spent over 100 billion dollars."),
     ("Athletes competed over 18 days.", "The Games lasted 16 days, with 38 contests."),
     ("IS lost 80 fuel trucks.", "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks."),
 ])

@@ -85,20 +85,23 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
 _CEASED = frozenset({"stop", "cease", "quit", "halt"})
 # Words of opposite sense that word vectors put close ("cheaper" / "expensive" 0.81, "east" /
 # "west" 0.79): a claim word the quote does not say, whose opposite it says, is the claim saying
-# the opposite. Verbs and adjectives of events have their axes in `structure.lexicon.AXES`.
+# the opposite. Verbs and adjectives of events have their axes in `structure.lexicon.AXES`. Words of
+# one relation seen from its two ends (husband / wife, buyer / seller, winner / loser) are no
+# opposites: "she and her husband" restates "the wife of X"; a swap of them is the roles check's.
 _OPPOSITES = tuple(tuple(pair.split("/")) for pair in """
 cheap/expensive cheap/costly east/west north/south eastern/western northern/southern northeast/southwest
 northwest/southeast day/night daylight/darkness daytime/night light/dark dawn/dusk man/woman male/female boy/girl
-husband/wife father/mother son/daughter brother/sister high/low upper/lower early/late earlier/later first/last
+father/mother son/daughter brother/sister high/low upper/lower early/late earlier/later first/last
 minimum/maximum young/old junior/senior inside/outside internal/external indoor/outdoor domestic/foreign
 public/private majority/minority rich/poor wealthy/poor large/small big/small long/short wide/narrow full/empty
 hot/cold warm/cold wet/dry heavy/light fast/slow easy/difficult easy/hard modern/ancient urban/rural past/future
-import/export arrival/departure arrive/depart enter/exit ally/enemy friend/foe friend/enemy winner/loser
+import/export arrival/departure arrive/depart enter/exit ally/enemy friend/foe friend/enemy
 offensive/defensive upstream/downstream uphill/downhill top/bottom front/rear plus/minus positive/negative
 optimistic/pessimistic calm/violent peaceful/violent legal/illegal official/unofficial formal/informal
 temporary/permanent partial/total partial/complete partly/fully partly/completely rise/fall increase/decrease
-gain/loss profit/loss surplus/deficit buyer/seller lender/borrower employer/employee teacher/student parent/child
-host/guest inbound/outbound incoming/outgoing""".split())
+gain/loss profit/loss surplus/deficit inbound/outbound incoming/outgoing slightly/significantly slightly/heavily
+slightly/severely slightly/seriously slightly/badly slight/significant slight/serious slight/severe minor/major
+mild/severe mildly/severely lightly/heavily""".split())
 TURNING = frozenset({"less", "least", "not", "no", "never", "hardly", "barely", "nor", "neither"})
 _OPPOSITE_OF: dict[str, frozenset[str]] = {}
 for _a, _b in _OPPOSITES:
@@ -165,7 +168,7 @@ class Equivalents:
         words = [t for t in doc if t.is_alpha]
         common = [t for t in words if t.pos_ != "PROPN"]  # "State" of "Islamic State" is not "say"
         lemmas = {t.lemma_.lower() for t in common} | {t.lower_ for t in words}
-        lemmas |= {f"{t.lemma_.lower()} {c.lower_}" for t in common for c in t.children if c.dep_ == "prt"}
+        lemmas |= {form for t in common for form in with_particles(t)}
         if "no longer" in doc.text.lower() or "not any longer" in doc.text.lower():
             lemmas |= _CEASED  # "is no longer counting" says "stopped counting"
         if any(_be_to(t) for t in doc):
@@ -228,6 +231,17 @@ def common_words(text: str) -> frozenset[str]:
                      and not t.like_num and not t.is_stop and len(t) > 2)
 
 
+# Particles the parser may read as adverbs ("pulled back" with "back" an advmod).
+_PARTICLES = frozenset({"back", "out", "off", "up", "down", "away"})
+
+
+def with_particles(t: Token) -> set[str]:
+    """A verb's lemma with its particle ("pull out"), also one the parser read as an adverb right
+    after it ("pulled back")."""
+    return {f"{t.lemma_.lower()} {c.lower_}" for c in t.children
+            if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _PARTICLES and c.i == t.i + 1)}
+
+
 def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:
     """Each lower-cased word of `text` with its lemmas as the parse reads it there (with a verb's
     particle: "pull out"), and the word itself; a proper noun only as written, marked "=name"."""
@@ -239,6 +253,6 @@ def lemmas_by_word(text: str) -> dict[str, frozenset[str]]:
             out.setdefault(t.lower_, set()).add(f"={t.lower_}")
             continue
         forms = {t.lower_, t.lemma_.lower()}
-        forms |= {f"{t.lemma_.lower()} {c.lower_}" for c in t.children if c.dep_ == "prt"}
+        forms |= with_particles(t)
         out.setdefault(t.lower_, set()).update(forms)
     return {w: frozenset(f) for w, f in out.items()}

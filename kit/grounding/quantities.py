@@ -155,6 +155,9 @@ def _unit(text: str, end: int) -> str:
     return name if name != word else word.rstrip("s")
 
 
+_APPROACHING = frozenset({"nearly", "almost"})  # "nearly 100": just under it
+
+
 def _direction(bound: str | None) -> int:
     """+1 for a lower bound ("more than"), -1 for an upper one ("fewer than"), 0 otherwise."""
     return 1 if bound in _ABOVE else -1 if bound in _BELOW else 0
@@ -164,14 +167,16 @@ def _bound_conflict(claim: str, n: Number, quote: str, quoted: list[Number]) -> 
     """The claim bounds its number the other way than the quote bounds the same figure ("fewer than
     80" / "more than 80"), or strictly where the quote gives the figure itself ("more than 80" / "80")."""
     mine = _BOUND.search(claim[:n.start])
-    side = _direction(mine.group(1).lower() if mine else None)
+    bound = mine.group(1).lower() if mine else ""
+    side = -1 if bound in _APPROACHING else _direction(bound or None)
     if not side:
         return []
     for m in quoted:
         if same_value(m.value, n.value):
             theirs = _BOUND.search(quote[:m.start])
             their_side = _direction(theirs.group(1).lower() if theirs else None)
-            bound = mine.group(1).lower() if mine else ""
+            if bound in _APPROACHING and their_side != 1:
+                return []  # "nearly 100" of "100" or "about 100" may be a rounding; of "over 100" it is not
             if their_side == side or (not their_side and (_ABOVE | _BELOW).get(bound)):
                 return []
             said = f"{theirs.group(1)} {m.text}" if theirs else m.text

@@ -43,7 +43,7 @@ CALIBRATION = "support"  # kit/calibration/support.json
 # Y"); what they can change (cause, time order, hedges) is the structural check's to judge.
 _LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
 already usually generally indeed even around toward towards along several various different overall entire
-later earlier thus""".split())
+later earlier thus since therefore hence consequently""".split())
 # Clauses are split at punctuation and at words that join statements.
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
                            re.IGNORECASE)
@@ -61,6 +61,12 @@ class Thresholds:
     # A claim word this close (cosine, MiniLM) to a quote word is said by it; chosen on the dev half of
     # bench/data/claims (0.6 showed more faults, 0.8 recovered fewer true claims).
     word_similarity: float = 0.7
+    # A clause that lacks one word (no figure) and has this share of its words in the quote passes
+    # when the claim as a whole is at least `close_similarity` close to it: a reworded short clause
+    # ("which covers 209 acres" for "its 209-acre campus") misses one word in three. Chosen on the dev
+    # half of bench/data/claims.
+    close_clause: float = 0.5
+    close_similarity: float = 0.9
 
     @classmethod
     def load(cls, name: str = CALIBRATION) -> Thresholds:
@@ -110,6 +116,7 @@ class Signals:
     content_words: int
     weakest_clause: str
     hard_kinds: tuple[str, ...] = ()  # what each hard reason is about: number, name, negation, roles, modality...
+    one_word_short: bool = False  # the weakest clause lacks one word of the quote's, and no figure
 
     def to_dict(self) -> dict[str, float]:
         return {"coverage": self.coverage, "passage_coverage": self.passage_coverage, "clause": self.clause,
@@ -130,9 +137,11 @@ def decide(s: Signals, t: Thresholds) -> Judgement:
     elif s.content_words:
         covered = s.coverage >= t.coverage or (
             s.coverage >= t.paraphrase_coverage and s.similarity >= t.paraphrase_similarity)
-        if not covered or s.clause < t.clause:
+        clause_short = s.clause < t.clause and not (
+            s.one_word_short and s.clause >= t.close_clause and s.similarity >= t.close_similarity)
+        if not covered or clause_short:
             why = [f"only {s.coverage:.0%} of the claim's content is in the quote"] if not covered else []
-            if s.clause < t.clause:
+            if clause_short:
                 why.append(f"a part of the claim is not in the quote ('{s.weakest_clause}')")
             in_passage = s.passage_coverage >= t.coverage and s.passage_clause >= t.clause
             (soft if in_passage else hard).extend([f"{w}; the passage says it" for w in why] if in_passage else why)
@@ -243,13 +252,15 @@ class Judge:
         kinds = (["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
                  + ["polarity"] * len(opposites))
         clauses = [(p.strip(), cws) for p in clause_parts(claim) if len(cws := self._content_words(p)) >= 2]
-        by_clause = [(self._coverage(cws, qw), c) for c, cws in clauses]
+        by_clause = [(self._coverage(cws, qw), c, cws) for c, cws in clauses]
+        weakest = min(by_clause, default=(1.0, claim, words), key=lambda x: x[0])
+        unsaid = [w for w in weakest[2] if not has_word(w, qw)]
         return Signals(
             tuple(hard), tuple(names_soft), self._coverage(words, qw), self._coverage(words, pw),
-            min((cov for cov, _ in by_clause), default=1.0),
-            min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
-            self._similarity(claim, quotes), len(words), min(by_clause, default=(1.0, claim))[1][:60],
-            tuple(kinds + [kind for kind, _ in faults]))
+            weakest[0], min((self._coverage(cws, pw) for _, cws in clauses), default=1.0),
+            self._similarity(claim, quotes), len(words), weakest[1][:60],
+            tuple(kinds + [kind for kind, _ in faults]),
+            len(unsaid) == 1 and not any(ch.isdigit() for ch in unsaid[0]))
 
     def _structure_faults(self, claim: str, quote: str, negation: list[str],
                           passage: str = "") -> list[tuple[str, str]]:
@@ -338,9 +349,10 @@ class Judge:
         by_word, said = lemmas_by_word(claim), equivalents(quote)
         out = []
         for w in (w for w in missing if bare(w) not in turned):
-            lemmas = by_word.get(bare(w), frozenset())
-            if not said.covers(lemmas) and (other := said_opposite(lemmas, said)) is not None:
-                out.append(f'the quote says "{other}", the claim "{bare(w)}"')
+            for part in bare(w).split("-")[-1:] if "-" in w else [bare(w)]:  # "resource-rich": rich
+                lemmas = by_word.get(part, frozenset())
+                if not said.covers(lemmas) and (other := said_opposite(lemmas, said)) is not None:
+                    out.append(f'the quote says "{other}", the claim "{bare(w)}"')
         return out
 
     def _close_words(self, missing: list[str], claim: str, quote_words: frozenset[str]) -> set[str]:

@@ -216,6 +216,23 @@ FAITHFUL: list[tuple[str, str]] = [
     ("On May 2, the Port Authority announced that the Hollis Relief Board was working to shelter families.",
      "A spokesman for the Port Authority announced on May 2 that the Hollis Relief Board [a charity linked to the "
      "city council] and local churches work to feed and shelter families from the flooded district."),
+    # "could" of what someone was able to do is no hedge (matching.py)
+    ("Survivors were able to nurse the sick.", "Survivors could nurse the sick without falling ill again."),
+    # a verb that links its object to a state is no leaving or staying (matching.py)
+    ("The storm left the old lighthouse unharmed.", "The old lighthouse remained unharmed by the storm."),
+    # a name inside the other's name may be the same (words.py)
+    ("The Nordic Sailing Council declared the regatta closed.",
+     "Nordic Sailing Council President Jan Moller declared the regatta closed on Sunday."),
+    # a quote of several sentences may tell the earlier event second, with a flashback or dates (links.py)
+    ("The ferry sank after the storm hit the coast.",
+     "The ferry sank on Tuesday. The storm had hit the coast the night before."),
+    ("The mayor resigned after the audit.", "The mayor resigned on 4 May. The audit was published on 2 May."),
+    # "the beams" points back to the steel beams named before (modifiers.py)
+    ("On Monday the crew repaired the steel beams.", "The crew bought steel beams in May. On Monday the crew repaired "
+     "the beams."),
+    # "the following day" is a day, not a link between events (links.py)
+    ("The fair opened in the square, and the parade ran the following day through the old town.",
+     "The parade ran through the old town on Sunday. The fair had opened in the square the day before."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -457,4 +474,23 @@ FAULTS: list[tuple[str, str, str]] = [
      "city council] and local churches work to feed and shelter families from the flooded district.", "roles"),
     # the claim's date on the same deed of another doer
     ("The tunnel opened in 1932.", "The bridge opened in 1932 and the tunnel opened in 1958.", "time"),
+    # "X is Y" where the quote's verb with Y for object is hedged (matching.py)
+    ("Saffron is the costliest spice by weight.", "Saffron probably remains the costliest spice by weight.",
+     "modality"),
+    # two names that share a word only: their heads tell them apart (words.py)
+    ("In 1750 Jean Duval observed that goats were immune to the venom.",
+     "In 1750 Pierre-Jean Moreau de Lacoste observed that goats were immune to the venom.", "roles"),
+    ("Anna Berg signed the treaty for the city.", "Anna Lund signed the treaty for the city.", "roles"),
+    # what "having" tells came first is dated after the rest (dates.py)
+    ("In 1840 the mill became a museum, having closed in 1852.",
+     "The mill closed in 1840 and became a museum in 1852.", "time"),
+    # an order the quote's sentences tell the other way round, and nothing orders otherwise (links.py)
+    ("The guild built the hall before the council granted the charter.",
+     "The council granted the charter to the guild. The guild then built the hall by the river.", "time"),
+    # a word the quote gives to the same thing in another sentence, moved onto the claim's (modifiers.py)
+    ("The mayor asked the army to plan a night patrol with the navy.",
+     "The army has started to plan patrols with the navy, as the mayor asked. An aide said there was no talk "
+     "of a night patrol yet.", "roles"),
+    # a thing the quote names only with a hedge (hearsay.py)
+    ("The crew included Finns, Danes and Poles.", "The crew included Finns, Danes and possibly Poles.", "modality"),
 ]

@@ -15,10 +15,15 @@ from kit.grounding.structure.doers import check_added_doers
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_dates, check_figure_events, check_figures
-from kit.grounding.structure.hearsay import check_elided_hedges, check_hearsay, check_hedged_figures
+from kit.grounding.structure.hearsay import (
+    check_elided_hedges,
+    check_hearsay,
+    check_hedged_figures,
+    check_hedged_nouns,
+)
 from kit.grounding.structure.instructions import check_instructions
 from kit.grounding.structure.language import check_language
-from kit.grounding.structure.links import check_causal, check_order, links
+from kit.grounding.structure.links import check_causal, check_order, check_told_order, links
 from kit.grounding.structure.matching import check_event, check_findings
 from kit.grounding.structure.nominals import check_nominal_roles
 from kit.grounding.structure.parser import parse
@@ -83,10 +88,11 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
         faults.extend(check_hearsay(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc)
-                      or check_elided_hedges(q_doc, cev))
+                      or check_elided_hedges(q_doc, cev) or check_hedged_nouns(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
-    faults.extend(check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1))
+    order = check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1)
+    faults.extend(order or check_told_order(cl, q_doc))
     faults.extend(check_date_order(c_doc))
     if passage is not None:
         faults.extend(check_added_doers(cev, qev, passage))

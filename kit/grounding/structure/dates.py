@@ -52,7 +52,28 @@ def earlier(a: Date, b: Date) -> bool | None:
 
 
 def check_date_order(claim: Doc) -> list[Fault]:
-    """An "after" or "before" of the claim whose two sides carry dates in the other order."""
+    """An "after" or "before" of the claim whose two sides carry dates in the other order, or a
+    "having done" dated later than the clause it comes before."""
+    return _joined_out_of_order(claim) or _perfect_out_of_order(claim)
+
+
+def _perfect_out_of_order(claim: Doc) -> list[Fault]:
+    """"In 1529 Warsaw became the seat, having first hosted it in 1569": what "having" tells was
+    done before the rest of the sentence, here dated after it."""
+    for t in claim:
+        verb = t.head
+        if t.lower_ != "having" or t.dep_ != "aux" or verb.tag_ != "VBN" or verb.dep_ != "advcl":
+            continue
+        inside = {u.i for u in verb.subtree}
+        rest = " ".join(u.text for u in verb.sent if u.i not in inside)
+        done, then = dates(claim[verb.left_edge.i:verb.right_edge.i + 1].text), dates(rest)
+        if done and then and earlier(then[-1][0], done[0][0]):
+            return [Fault("time", f'"having {verb.text}" is dated {done[0][1]}, after {then[-1][1]} of the '
+                                  f'event it came before')]
+    return []
+
+
+def _joined_out_of_order(claim: Doc) -> list[Fault]:
     for t in claim:
         if t.lower_ not in ("after", "before") or t.dep_ not in ("prep", "mark"):
             continue

@@ -207,6 +207,11 @@ def markers(node: Token, ctx: Context, own: bool, event: Token | None = None) ->
             )
 
 
+# Adjectives that give what their infinitive names as open to do, not done ("quick to" and "enough to"
+# say it was done).
+_FREE_TO = frozenset({"free", "able", "capable"})
+
+
 def governors(tok: Token, ctx: Context) -> None:
     """Walk up from an event through the words that govern it, collecting negation/certainty/speaker.
 
@@ -222,7 +227,7 @@ def governors(tok: Token, ctx: Context) -> None:
     ):
         ctx.lower(2, "in order to", "plan")
     while hops < 8 and node.dep_ in ("xcomp", "ccomp", "acl", "pcomp", "prep", "conj", "pobj", "relcl", "advcl"):
-        link, node, hops = node.dep_, node.head, hops + 1
+        below, link, node, hops = node, node.dep_, node.head, hops + 1
         if link == "conj" and (child(tok, "nsubj", "nsubjpass") is not None and hops == 1):
             break
         if link == "advcl":
@@ -250,6 +255,8 @@ def governors(tok: Token, ctx: Context) -> None:
                     ctx.lower(lx.PLAN_HEADS[lemma], node.text, "plan")  # "decided not to X": X not done
             elif (lemma in lx.NEG_IMPLICATIVE and link == "xcomp") or (link == "xcomp" and own_negation(node)):
                 ctx.negated = not ctx.negated
+            elif link == "xcomp" and lemma in _FREE_TO and any(c.tag_ == "TO" for c in below.children):
+                ctx.lower(1, node.text, "hedge")  # "free to fight", "able to nurse": may do, not did
             markers(node, ctx, own=False)
         elif node.pos_ in ("NOUN", "PROPN") and link in ("acl", "prep", "pcomp", "pobj"):
             if lemma in lx.IRREALIS_NOUNS:

@@ -123,3 +123,22 @@ def check_elided_hedges(quote: Doc, claim_events: Sequence[Event]) -> list[Fault
                 return [Fault("modality", f'the quote says only that {noun.text} {quote[t.i + 1].text} do so '
                                           f'("{quote[t.i:noun.i + 1].text}")')]
     return []
+
+
+_NOUN_HEDGES = frozenset({"possibly", "probably", "perhaps", "maybe", "reportedly", "allegedly", "apparently",
+                          "presumably", "supposedly", "purportedly"})
+
+
+def check_hedged_nouns(claim: Doc, quote: Doc) -> list[Fault]:
+    """A thing the quote names only with a hedge ("included Danes, Norwegians, possibly Swedes")
+    that the claim names without one: the claim states what the quote only thinks may be so. A
+    hedge on a verb is the matched events' to judge (matching.py)."""
+    if _KEPT_LIKELY.search(claim.text) or _KEPT.search(claim.text):
+        return []
+    mine = {t.lemma_.lower() for t in claim if t.pos_ in ("NOUN", "PROPN", "NUM")}
+    for t in quote:
+        head = t.head
+        if t.lower_ in _NOUN_HEDGES and t.dep_ == "advmod" and head.pos_ in ("NOUN", "PROPN", "NUM") \
+                and head.lemma_.lower() in mine:
+            return [Fault("modality", f'the quote says only "{t.text} {head.text}"; the claim states it as so')]
+    return []

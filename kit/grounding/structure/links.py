@@ -147,6 +147,8 @@ def links(doc: Doc) -> list[Link]:
                 continue  # "is due to run out", "due to be released": scheduled, not caused
             if cue == "and" and doc[start].dep_ != "cc":
                 continue
+            if cue == "following" and doc[start].dep_ == "amod":
+                continue  # "the following day": a day, not a link
             inner, outer = clause_sides(doc, start, end, sent)
             if cue in lx.EFFECT_FOLLOWS and start == sent.start and si > 0:
                 outer = content_lemmas(sents[si - 1])
@@ -229,3 +231,43 @@ def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_se
                     for q in quote_links):
                 faults.append(Fault("time", f'the quote does not order these ("{c.cue}")'))
     return faults
+
+
+# What marks a sentence as telling something earlier than the one before it ("had left", "days earlier").
+_FLASHBACK = frozenset({"earlier", "before", "previously", "prior", "ago", "already", "since"})
+
+
+def check_told_order(claim_links: Sequence[Link], quote: Doc) -> list[Fault]:
+    """A "before"/"after"/"then" of the claim between two events the quote tells in two sentences
+    the other way round ("Saudi Arabia joined before Libya announced" against "Libya announced ...
+    Saudi Arabia joined ..."), with nothing in the quote that orders them otherwise: no link, no
+    dates on both, no flashback in the sentence told second ("had left", "days earlier")."""
+    sents = list(quote.sents)
+    if len(sents) < 2:
+        return []
+    said = [content_lemmas(s) for s in sents]
+    for c in (c for c in claim_links if c.kind == "temporal" and c.first and c.second):
+        earlier, later = _told_in(c.first, said), _told_in(c.second, said)
+        if earlier is None or later is None or earlier <= later:
+            continue
+        told_second = sents[earlier]
+        if any(t.lower_ in _FLASHBACK or (t.lemma_ == "have" and t.dep_ == "aux" and t.head.tag_ == "VBN")
+               for t in told_second):
+            continue
+        if _dated(sents[earlier]) and _dated(sents[later]):
+            continue
+        return [Fault("time", f'the quote tells these the other way round ("{c.cue}"): "{sents[later].text}" '
+                              f'comes before "{told_second.text}"')]
+    return []
+
+
+def _told_in(side: frozenset[str], said: Sequence[frozenset[str]]) -> int | None:
+    """The one sentence that says most of a side (at least two of its words, and more than any other)."""
+    scores = sorted(((len(side & words), i) for i, words in enumerate(said)), reverse=True)
+    best, second = scores[0], scores[1] if len(scores) > 1 else (0, -1)
+    return best[1] if best[0] >= 2 and best[0] > second[0] else None
+
+
+def _dated(sent: Span) -> bool:
+    """Whether the sentence gives its time ("on October 20, 1973", "on Monday", "last week")."""
+    return any(t.ent_type_ in ("DATE", "TIME") for t in sent)

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, child, subject_of
 from kit.grounding.structure.fault import Fault
+from kit.grounding.structure.modifiers import moved_modifier
 from kit.grounding.structure.words import Same, canon, is_name, opposite_axis, repair_lemma, resolve, same
 
 
@@ -98,7 +99,7 @@ def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
     """A quote event on the opposite side of an axis, about the same participant."""
     for q in quote:
         axis = opposite_axis(c.lemma, q.lemma)
-        if axis is None:
+        if axis is None or _linking(c) or _linking(q):
             continue
         fit = fit_of(c, q)
         theme, agent = same(c.theme, q.theme), same(c.agent, q.agent)
@@ -109,6 +110,12 @@ def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
     return None
 
 
+def _linking(e: Event) -> bool:
+    """A verb that links its subject or object to a state ("left the convoy unscathed", "remained
+    untouched"): the state says what happened, not the verb's own sense (leaving, staying)."""
+    return e.token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("oprd", "acomp", "attr") for c in e.token.children)
+
+
 def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     """Roles, polarity, certainty, degree and dates of one claim event against the quote."""
     best = best_match(c, quote)
@@ -117,7 +124,8 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         and best[1].consistent
         and (best[1].matches > 0 or (best[1].soft == 0 and c.lemma == best[0].lemma))
     ):
-        return speaker_made_doer(c, best[0]) + doer_made_owner(c, best[0]) + compare_matched(c, best[0], quote)
+        return (speaker_made_doer(c, best[0]) + doer_made_owner(c, best[0]) + moved_modifier(c, best[0])
+                + compare_matched(c, best[0], quote))
     anti = antonym_event(c, quote)
     if anti is not None:
         q, axis = anti
@@ -196,13 +204,22 @@ def hedged_in_other_words(c: Event, quote: Sequence[Event]) -> list[Fault]:
     the same event in other words; when none of them is stated as done, the claim says more."""
     if c.level < 3 or c.negated or c.attributed is not None or c.lemma in _MODAL_VERBS:
         return []  # "the route is expected to be lined": the claim's own "expected" is no deed
-    told = [q for q in quote if not q.derived and _same_participants(c, q)]
+    told = [q for q in quote if not q.derived and (_same_participants(c, q) or _copula_told(c, q))]
     if not told or any(q.level >= 3 for q in told):
         return []
     return compare_certainty(c, min(told, key=lambda q: q.level))
 
 
 _MODAL_VERBS = lx.SPEECH | lx.BELIEF | lx.FINDING_WEAK | lx.FINDING_STRONG | frozenset(lx.PLAN_HEADS)
+
+
+def _copula_told(c: Event, q: Event) -> bool:
+    """"X is the oldest form" told by a verb whose object is that noun, with X as its doer: "X
+    probably represents the oldest form"."""
+    done_to = resolve(q.patient)
+    if c.token.dep_ != "attr" or c.agent is None or done_to is None:
+        return False
+    return done_to.lemma_.lower() == c.token.lemma_.lower() and same(c.agent, q.agent) is Same.YES
 
 
 def _same_participants(c: Event, q: Event) -> bool:
