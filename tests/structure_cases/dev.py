@@ -233,6 +233,9 @@ FAITHFUL: list[tuple[str, str]] = [
     # "the following day" is a day, not a link between events (links.py)
     ("The fair opened in the square, and the parade ran the following day through the old town.",
      "The parade ran through the old town on Sunday. The fair had opened in the square the day before."),
+    # the claim keeps the quote's hedge on a thing (hearsay.py)
+    ("The crew included Finns, Danes and apparently Poles.", "The crew included Finns, Danes and apparently Poles."
+     " It sailed in May."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
