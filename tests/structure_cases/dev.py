@@ -223,6 +223,7 @@ FAITHFUL: list[tuple[str, str]] = [
     # a name inside the other's name may be the same (words.py)
     ("The Nordic Sailing Council declared the regatta closed.",
      "Nordic Sailing Council President Jan Moller declared the regatta closed on Sunday."),
+    ("The next Winter Paralympics will be held in Oslo.", "The next Winter Paralympic Games will be held in Oslo."),
     # a quote of several sentences may tell the earlier event second, with a flashback or dates (links.py)
     ("The ferry sank after the storm hit the coast.",
      "The ferry sank on Tuesday. The storm had hit the coast the night before."),
@@ -478,15 +479,15 @@ FAULTS: list[tuple[str, str, str]] = [
     # the claim's date on the same deed of another doer
     ("The tunnel opened in 1932.", "The bridge opened in 1932 and the tunnel opened in 1958.", "time"),
     # "X is Y" where the quote's verb with Y for object is hedged (matching.py)
-    ("Saffron is the costliest spice by weight.", "Saffron probably remains the costliest spice by weight.",
+    ("Saffron is the costliest spice by weight.", "Saffron probably represents the costliest spice by weight.",
      "modality"),
     # two names that share a word only: their heads tell them apart (words.py)
     ("In 1750 Jean Duval observed that goats were immune to the venom.",
      "In 1750 Pierre-Jean Moreau de Lacoste observed that goats were immune to the venom.", "roles"),
     ("Anna Berg signed the treaty for the city.", "Anna Lund signed the treaty for the city.", "roles"),
     # what "having" tells came first is dated after the rest (dates.py)
-    ("In 1840 the mill became a museum, having closed in 1852.",
-     "The mill closed in 1840 and became a museum in 1852.", "time"),
+    ("In 1840 the mill became a museum, having closed in 1852.", "The old mill closed and later became a museum.",
+     "time"),
     # an order the quote's sentences tell the other way round, and nothing orders otherwise (links.py)
     ("The guild built the hall before the council granted the charter.",
      "The council granted the charter to the guild. The guild then built the hall by the river.", "time"),

@@ -92,7 +92,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))
     order = check_order(cl, ql, one_sentence=len(list(q_doc.sents)) == 1)
-    faults.extend(order or check_told_order(cl, q_doc))
+    faults.extend(order or check_told_order(cl, ql, q_doc))
     faults.extend(check_date_order(c_doc))
     if passage is not None:
         faults.extend(check_added_doers(cev, qev, passage))

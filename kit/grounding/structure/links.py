@@ -237,7 +237,7 @@ def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_se
 _FLASHBACK = frozenset({"earlier", "before", "previously", "prior", "ago", "already", "since"})
 
 
-def check_told_order(claim_links: Sequence[Link], quote: Doc) -> list[Fault]:
+def check_told_order(claim_links: Sequence[Link], quote_links: Sequence[Link], quote: Doc) -> list[Fault]:
     """A "before"/"after"/"then" of the claim between two events the quote tells in two sentences
     the other way round ("Saudi Arabia joined before Libya announced" against "Libya announced ...
     Saudi Arabia joined ..."), with nothing in the quote that orders them otherwise: no link, no
@@ -247,6 +247,8 @@ def check_told_order(claim_links: Sequence[Link], quote: Doc) -> list[Fault]:
         return []
     said = [content_lemmas(s) for s in sents]
     for c in (c for c in claim_links if c.kind == "temporal" and c.first and c.second):
+        if any(link_direction(c, q)[0] > 0 for q in quote_links if q.kind != "loose"):
+            continue  # the quote links the two in the claim's order
         earlier, later = _told_in(c.first, said), _told_in(c.second, said)
         if earlier is None or later is None or earlier <= later:
             continue
