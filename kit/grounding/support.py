@@ -32,18 +32,27 @@ from kit.grounding.quantities import number_reasons
 from kit.grounding.score import ScoreModel
 from kit.grounding.spelling import near_name
 from kit.grounding.voice import unframed
-from kit.grounding.wording import TOKEN, Words, abbreviated, bare, claim_names, has_name, has_word, words_of
+from kit.grounding.wording import (
+    CONNECTIVES,
+    TOKEN,
+    Words,
+    abbreviated,
+    bare,
+    claim_names,
+    has_name,
+    has_word,
+    words_of,
+)
 from kit.numbers import numbers, spelled_out_as_digits
 from kit.text import STOPWORDS, sentences, stem
 from kit.types import Support
 
 CALIBRATION = "support"  # kit/calibration/support.json
 
-# Connectives and vague adverbs carry no fact a quote must repeat ("Although X, Y" restates "X, but
-# Y"); what they can change (cause, time order, hedges) is the structural check's to judge.
-_LIGHT = frozenset("""although though whereas however furthermore moreover meanwhile also finally actually still
-already usually generally indeed even around toward towards along several various different overall entire
-later earlier thus since therefore hence consequently""".split())
+# Connectives and vague adverbs carry no fact a quote must repeat; what connectives can change
+# (cause, time order, hedges) is the structural check's to judge.
+_LIGHT = CONNECTIVES | frozenset("""also actually still already usually generally even around toward towards along
+several various different entire""".split())
 # Clauses are split at punctuation and at words that join statements.
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
                            re.IGNORECASE)
@@ -349,10 +358,9 @@ class Judge:
         by_word, said = lemmas_by_word(claim), equivalents(quote)
         out = []
         for w in (w for w in missing if bare(w) not in turned):
-            for part in bare(w).split("-")[-1:] if "-" in w else [bare(w)]:  # "resource-rich": rich
-                lemmas = by_word.get(part, frozenset())
-                if not said.covers(lemmas) and (other := said_opposite(lemmas, said)) is not None:
-                    out.append(f'the quote says "{other}", the claim "{bare(w)}"')
+            lemmas = by_word.get(bare(w).rsplit("-", 1)[-1], frozenset())  # "resource-rich": rich
+            if not said.covers(lemmas) and (other := said_opposite(lemmas, said)) is not None:
+                out.append(f'the quote says "{other}", the claim "{bare(w)}"')
         return out
 
     def _close_words(self, missing: list[str], claim: str, quote_words: frozenset[str]) -> set[str]:

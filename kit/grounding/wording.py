@@ -92,11 +92,13 @@ def has_word(word: str, found: Words) -> bool:
     return (b := bare(w)).isalpha() and len(b) >= 4 and has_name(b, found)  # "Iranians" / "Iran"
 
 
+# Words that join or order statements and state no fact of their own ("Although X, Y" restates "X,
+# but Y"); what they can change (cause, time order) is the structural check's to judge.
+CONNECTIVES = frozenset("""although though whereas however furthermore moreover meanwhile consequently therefore
+hence thus since indeed finally later earlier overall""".split())
 # Words that open a sentence as a link or a setting, never as a name ("Although Kurdish drones...").
-_OPENERS = frozenset("""although though despite whereas however meanwhile moreover furthermore additionally
-nevertheless nonetheless consequently therefore hence thus since following amid unlike overall notably currently
-recently previously later earlier initially finally eventually instead indeed besides likewise similarly
-""".split())
+_OPENERS = CONNECTIVES | frozenset("""despite additionally nevertheless nonetheless following amid unlike notably
+currently recently previously initially eventually instead besides likewise similarly""".split())
 
 
 def claim_names(claim: str, first_name: bool = False) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, toward_verb
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import content_lemmas, resolve
@@ -125,8 +126,9 @@ def check_elided_hedges(quote: Doc, claim_events: Sequence[Event]) -> list[Fault
     return []
 
 
-_NOUN_HEDGES = frozenset({"possibly", "probably", "perhaps", "maybe", "reportedly", "allegedly", "apparently",
-                          "presumably", "supposedly", "purportedly"})
+# The hedging adverbs of events, on a thing; "likely", "potentially" and "seemingly" before a noun
+# grade a quality ("likely winners", "potentially deadly strain") more than they doubt the thing.
+_NOUN_HEDGES = frozenset(lx.HEDGE_ADV) - {"likely", "potentially", "seemingly"}
 
 
 def check_hedged_nouns(claim: Doc, quote: Doc) -> list[Fault]:

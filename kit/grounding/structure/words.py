@@ -197,7 +197,7 @@ def _same_one(a: Token, b: Token) -> Same:
     # Maupertuis", "United States" / "United Nations") are two; one inside the other ("the Olympic
     # Committee" / "Olympic Committee President Jacques Rogge") may be one.
     shared = (ia & ib) - lx.GENERIC_NOUNS
-    if shared and (not (is_name(a) and is_name(b)) or _names_within(a, b)):
+    if shared and (not (is_name(a) and is_name(b)) or _names_within(a, b, ia, ib)):
         return Same.YES
     if is_name(a) and is_name(b) and len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_):
         return Same.YES  # "the Iranians" / "Iran"
@@ -206,11 +206,11 @@ def _same_one(a: Token, b: Token) -> Same:
     return Same.OTHER
 
 
-def _names_within(a: Token, b: Token) -> bool:
-    """Whether the name words of one name are all words of the other's."""
+def _names_within(a: Token, b: Token, ia: frozenset[str], ib: frozenset[str]) -> bool:
+    """Whether the name words of one name are all words of the other's identity (`ia`, `ib`)."""
     wa, wb = {stem(w) for w in _name_words(a)}, {stem(w) for w in _name_words(b)}
-    ia, ib = {stem(w) for w in identity(a)}, {stem(w) for w in identity(b)}
-    return bool(wa and wb) and (wa <= ib or wb <= ia)  # "Summer Olympics" in "Summer Olympic Games"
+    sa, sb = {stem(w) for w in ia}, {stem(w) for w in ib}
+    return bool(wa and wb) and (wa <= sb or wb <= sa)  # "Summer Olympics" in "Summer Olympic Games"
 
 
 def acronym_of(short: Token, long: Token) -> bool:
