@@ -91,6 +91,19 @@ def oracle(c: Case) -> dict[str, float]:
     return {x: fs.reference_share(x, refs) for s in c.cands for x in s.concepts if " " in x}
 
 
+def doc_frequency(floor: int) -> Callable[[Case], dict[str, float]]:
+    """Gillick & Favre's own weights: the number of documents stating a bigram, from `floor` on."""
+    def run(c: Case) -> dict[str, float]:
+        n = len({s.path for s in c.cands})
+        out = {}
+        for x, f in c.features.items():
+            df = round(float(f[2]) * n)
+            if " " in x and df >= floor:
+                out[x] = float(df)
+        return out
+    return run
+
+
 def scaled(values: np.ndarray) -> np.ndarray:
     return values / values.max() if len(values) and values.max() > 0 else values
 
@@ -145,7 +158,7 @@ def main() -> None:
     topics = ev.gold_topics(k, chosen)
     embedder = ev.CachedEmbedder(k.embedder)
     cases = {m: [case(t.chunks, r, texts, embedder, m) for t, r in zip(topics, chosen, strict=True)]
-             for m in (8, 6, 12)}
+             for m in (8, 6, 10, 12)}
     fit_rows = [r for n, r in enumerate(rows) if n % 2 == 0]
     fit_cases = cases[8] if parity == 0 else [case(t.chunks, r, texts, embedder) for t, r in zip(
         ev.gold_topics(k, fit_rows), fit_rows, strict=True)]
@@ -156,6 +169,9 @@ def main() -> None:
     variants: list[tuple[str, int, Variant]] = [
         ("shipped", 8, ilp(bigrams(model))),
         ("oracle bigram weights (upper bound)", 8, ilp(oracle)),
+        ("document frequency, 2+ documents", 8, ilp(doc_frequency(2))),
+        ("document frequency, 3+ documents", 8, ilp(doc_frequency(3))),
+        ("document frequency, 3+, sentences of 10+ words", 10, ilp(doc_frequency(3))),
         ("+ single words x0.2", 8, ilp(with_words(model, words, 0.2))),
         ("+ single words x1.0", 8, ilp(with_words(model, words, 1.0))),
         ("+ position bonus 0.3", 8, ilp(bigrams(model), lambda c: 0.3 / (1 + np.array([s.rank for s in c.cands])))),
