@@ -4,10 +4,11 @@
 "$3bn" all become values, so a claim's "18 missiles" matches a quote's "eighteen missiles"
 and "4203" does not match "4,200". Used by the support check and by agreement between sources.
 "One and a half million" is 1.5e6, "half a million" and "a half-billion" 5e5 and 5e8, "a quarter
-of a million" 2.5e5. It does not handle other fractions in words ("two thirds"), ranges as one
-value. Word ordinals count from "fourth" ("the seventeenth century" is 17, "twenty-first" 21);
-"first", "second" and "third" alone are too often no number ("first, ..."; "a second") to count,
-and "a fifth" is a fraction, not counted either.
+of a million" 2.5e5. Fractions of a whole ("two-thirds of the voters", "half the staff") are
+read apart, as shares in percent (`shares`); ranges are not read as one value. Word ordinals
+count from "fourth" ("the seventeenth century" is 17, "twenty-first" 21); "first", "second" and
+"third" alone are too often no number ("first, ..."; "a second") to count, and "a fifth" is a
+fraction, not counted either.
 """
 
 from __future__ import annotations
@@ -97,6 +98,36 @@ _HALF = re.compile(rf"(?<![\w.])(?P<whole>{_WORDS}|\d+) and a half(?:\s+(?P<scal
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75}
 _FRACTION = re.compile(rf"(?<![\w.])(?:(?:a|one)\s+)?(?P<part>half|quarter|three[-\s]+quarters)"
                        rf"(?:\s+of)?(?:\s+an?)?[-\s]+(?P<scale>{_WORD_SCALES})\b", re.IGNORECASE)
+
+
+# "two-thirds of", "a quarter of the", "half the", "three fifths": a share of a whole, not a count (the
+# "two" of "two-thirds" is no figure of its own).
+_PARTS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+          "ninth": 9, "tenth": 10}
+_SHARE = re.compile(
+    rf"(?<![\w.])(?:(?P<num>a|an|one|{'|'.join(w for w in UNITS if 2 <= UNITS[w] <= 9)})[-\s]+)?"
+    rf"(?P<part>halves|half|(?:third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?)"
+    rf"(?=\s+(?:of|the|its|their|his|her)\b)", re.IGNORECASE)
+# "the second half of the year", "the first half": a part of a time or place, not a share of a whole.
+_PART_OF_TIME = re.compile(r"\b(?:the|first|second|latter|former|last|final|other|top|bottom|back|front)\s+$",
+                           re.IGNORECASE)
+
+
+def shares(text: str) -> list[Number]:
+    """Fractions of a whole in words, as percent: "two-thirds of the voters" 66.7, "half the
+    staff" 50. A denominator needs its numerator ("a third", "two-thirds") except "half"; one
+    followed by a scale ("half a million") is a number (`numbers`), not a share."""
+    out = []
+    for m in _SHARE.finditer(text):
+        word, num = m.group("part").lower(), (m.group("num") or "").lower()
+        part = "half" if word == "halves" else word.removesuffix("s")
+        if not num and (part != "half" or _PART_OF_TIME.search(text[:m.start()])):
+            continue  # "thirds of" alone, the "Fourth of July", "the second half of the year"
+        top = 1 if num in ("", "a", "an", "one") else UNITS[num]
+        if (top == 1) == (word != part) or top >= _PARTS[part]:
+            continue  # "a thirds", "two third", "five quarters"
+        out.append(Number(100.0 * top / _PARTS[part], m.start(), m.end(), m.group()))
+    return out
 
 
 def _half(m: re.Match[str]) -> float | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kit.embeddings import HashEmbedder
 from kit.grounding.quantities import number_reasons
-from kit.numbers import numbers, values
+from kit.grounding.support import Judge
+from kit.numbers import numbers, shares, values
+from kit.types import Support
 
 
 def reasons(claim: str, quote: str) -> list[str]:
@@ -88,3 +91,54 @@ def test_a_year_counted_from_the_quotes_year_is_that_year(claim: str, quote: str
 def test_a_count_of_the_names_the_quote_lists_is_that_count(claim: str, faulty: bool) -> None:
     assert bool(reasons(claim, "Jets struck targets in the provinces of Raqqa, Idlib and Aleppo.")) is faulty
     assert bool(reasons(claim, "Jets struck targets in Raqqa, Idlib and Aleppo provinces.")) is faulty
+
+
+def test_a_share_in_words_is_read_as_a_percentage() -> None:
+    found = {s.text: round(s.value, 1) for s in shares(
+        "Two-thirds of the voters, half the staff, a third of its land and three quarters of the seats; "
+        "half a million people, the Fourth of July, the second half of the year, thirds of them.")}
+    assert found == {"Two-thirds": 66.7, "half": 50.0, "a third": 33.3, "three quarters": 75.0}
+
+
+@pytest.mark.parametrize(("claim", "quote", "faulty"), [
+    ("Two-thirds of the voters backed it.", "About 67 percent of the voters backed it.", False),
+    ("A third of the voters backed it.", "32% of the voters backed it.", False),
+    ("Half the staff left.", "Some 51 per cent of the staff left.", False),
+    ("Two-thirds of the voters backed it.", "Two thirds of the voters backed it.", False),
+    ("67% of the voters backed it.", "Two-thirds of the voters backed it.", False),
+    ("Two-thirds of the voters backed it.", "About 57 percent of the voters backed it.", True),
+    ("Four-fifths of the voters backed it.", "85 percent of the voters backed it.", True),
+    ("Half of the town was destroyed.", "Much of the town was destroyed.", True),
+    ("Half of the town was destroyed.", "A third of the town was destroyed.", True),
+])
+def test_a_share_is_supported_by_the_same_share_or_a_close_percentage(claim: str, quote: str, faulty: bool) -> None:
+    assert bool(reasons(claim, quote)) is faulty
+
+
+def test_the_words_of_a_share_are_no_missing_content() -> None:
+    # "Two" of "two-thirds" was read as the number 2 the quote lacks, and "thirds" as a word it lacks.
+    verdict = Judge(HashEmbedder()).judge("Two-thirds of the voters backed the plan.",
+                                          ["About 67 percent of the voters backed the plan."],
+                                          ["About 67 percent of the voters backed the plan."])
+    assert verdict.support is Support.SUPPORTED
+
+
+@pytest.mark.parametrize(("claim", "quote", "faulty"), [
+    ("More than four-fifths of its buildings were destroyed.", "85% of its buildings were destroyed.", False),
+    ("More than half of the voters backed it.", "About 55 percent of the voters backed it.", False),
+    ("More than half of the voters backed it.", "About 45 percent of the voters backed it.", True),
+    ("Less than a third of the voters backed it.", "About 35 percent of the voters backed it.", True),
+])
+def test_a_bounded_share_is_supported_within_its_bound(claim: str, quote: str, faulty: bool) -> None:
+    assert bool(reasons(claim, quote)) is faulty
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Nearly 60 trucks were hit by the strikes.", "58 trucks were hit by the strikes."),
+    ("Nearly half of the voters backed the plan.", "About 48 percent of the voters backed the plan."),
+])
+def test_the_bound_before_a_figure_is_checked_with_the_figure_not_as_a_word(claim: str, quote: str) -> None:
+    judge = Judge(HashEmbedder())
+    assert judge.judge(claim, [quote], [quote]).support is Support.SUPPORTED
+    assert judge.judge(claim, [quote.replace("58", "Over 60").replace("About 48", "Over 55")],
+                       [quote]).support is Support.UNSUPPORTED

@@ -9,7 +9,7 @@ import pytest
 
 from kit.embeddings import HashEmbedder
 from kit.grounding.paraphrase import Equivalents, derived, lemmas_by_word, naming_words
-from kit.grounding.spelling import fold, near_name, one_letter_apart
+from kit.grounding.spelling import accents_apart, fold, near_name, one_letter_apart, unaccented
 from kit.grounding.support import Judge
 from kit.types import Support
 
@@ -116,6 +116,37 @@ def test_a_misspelt_name_in_the_quote_is_found(judge: Judge) -> None:
     claim = "Rescue teams reached Tbilisi and François Martin's village by noon."
     assert judge.judge(claim, [quote], [quote]).support in SHOWN
     assert judge.judge("Rescue teams reached Tripoli by noon.", [quote], [quote]).support is Support.UNSUPPORTED
+
+
+def test_a_name_written_without_its_accents_is_the_same_participant(judge: Judge) -> None:
+    # The structural check read "Erdogan" and "Erdoğan" as two people: every role compared failed.
+    quote = "Erdoğan accused the Kurdish leaders of treason, Müller told reporters in São Paulo."
+    assert judge.judge("Erdogan accused the Kurdish leaders of treason.", [quote], [quote]).support in SHOWN
+    assert judge.judge("Muller told reporters in Sao Paulo.", [quote], [quote]).support in SHOWN
+    reversed_ = judge.judge("The Kurdish leaders accused Erdogan of treason.", [quote], [quote])
+    assert reversed_.support is Support.UNSUPPORTED and any("roles" in r for r in reversed_.reasons)
+    assert judge.judge("Erdoğan accused the Kurdish leaders.", ["Muller accused the Kurdish leaders."],
+                       ["Muller accused the Kurdish leaders."]).support is Support.UNSUPPORTED
+
+
+def test_accents_apart_and_unaccented() -> None:
+    assert accents_apart("Erdogan spoke.", ["Erdoğan spoke."]) and accents_apart("Erdoğan spoke.", ["Erdogan spoke."])
+    assert not accents_apart("Erdoğan spoke.", ["Erdoğan spoke."]) and not accents_apart("He spoke.", ["Zoë spoke."])
+    assert unaccented("Erdoğan … 5 km² ½") == "Erdogan … 5 km² ½"  # only accents go, not "…", "²" or "½"
+
+
+def test_a_name_one_letter_off_is_the_same_participant(judge: Judge) -> None:
+    quote = "Mueller scored twice for Bayern."
+    assert judge.signals("Muller scored twice for Bayern.", [quote], [quote]).hard == ()
+    assert judge.signals("Miller scored twice for Bayern.", [quote], [quote]).hard != ()  # "ue" / "i": two letters
+    assert judge.judge("Bayern scored twice for Muller.", [quote], [quote]).support is Support.UNSUPPORTED
+
+
+def test_a_speaker_named_by_initials_is_the_speaker_named_in_full(judge: Judge) -> None:
+    quote = "The deal is dead, the European Union said."
+    assert judge.judge("The EU said the deal was dead.", [quote], [quote]).support is Support.SUPPORTED
+    other = judge.judge("The UN said the deal was dead.", [quote], [quote])
+    assert other.support is Support.UNSUPPORTED and any("attributes" in r for r in other.reasons)
 
 
 def test_compounds_written_apart_or_hyphenated(judge: Judge) -> None:

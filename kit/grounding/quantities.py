@@ -13,16 +13,22 @@ from __future__ import annotations
 import re
 
 from kit.grounding.units import spellings, unit_name
-from kit.numbers import Number, numbers, same_value, values, words_value
+from kit.numbers import Number, numbers, same_value, shares, values, words_value
 from kit.text import STOPWORDS
 
 
 def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
     """Why the numbers of `claim` are not those of `quote` (whose values are `found`): a figure the
     quote does not give, gives bounded the other way, or gives to another thing."""
-    reasons: list[str] = []
     quoted = numbers(quote)  # read once, for every number of the claim
+    parts, their_parts = shares(claim), shares(quote)
+    reasons = [f"share {s.text} not in the quote" for s in parts
+               if not _share_given(s.value, _BOUND.search(claim[:s.start]), quote, quoted, their_parts)]
     for n in numbers(claim, include_one=False):
+        if any(s.start <= n.start < s.end for s in parts):
+            continue  # the "two" of "two-thirds": the share is checked as a whole
+        if _unit(claim, n.end) == "percent" and any(_close_share(n.value, s.value) for s in their_parts):
+            continue  # "67%" for "two-thirds"
         if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
             reasons += (_bound_conflict(claim, n, quote, quoted) + _counts_another_thing(claim, n, quote, quoted)
                         + _another_unit(claim, n, quote, quoted))
@@ -37,11 +43,43 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
     return reasons
 
 
+# Shares in words are rounded: "two-thirds" says 63 to 70 percent, "a third" 30 to 37.
+_SHARE_SLACK = 4.0
+
+
+def _close_share(a: float, b: float) -> bool:
+    return abs(a - b) <= _SHARE_SLACK
+
+
+def _share_given(value: float, bound: re.Match[str] | None, quote: str, quoted: list[Number],
+                 their_parts: list[Number]) -> bool:
+    """Whether the quote gives a share of `value` percent, in words or as a percentage, or one
+    within the claim's bound ("more than four-fifths": 85%)."""
+    given = [s.value for s in their_parts] + [m.value for m in quoted if _unit(quote, m.end) == "percent"]
+    word = bound.group(1).lower() if bound else ""
+    if _direction(word or None):
+        return any(_within(word, value, v) for v in given)
+    return any(_close_share(value, v) for v in given)
+
+
 # A bound before a claim's number ("more than 100", "nearly 60"): the quote's figure need not be
 # the same, only within the bound ("116 people" supports "more than 100 people").
 _BOUND = re.compile(r"\b(more than|over|above|in excess of|at least|upwards of|fewer than|less than|under|below|"
                     r"up to|at most|nearly|almost|about|around|roughly|approximately|close to|some)\s+[$£€]?\s*$",
                     re.IGNORECASE)
+
+
+def figure_words(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that `number_reasons` checks as figures, not as words: shares in words
+    ("two-thirds") and the bound before a figure or a share ("nearly 60", "more than half")."""
+    spans = [(s.start, s.end) for s in shares(text)]
+    for start in sorted({n.start for n in numbers(text)} | {s for s, _ in spans}):
+        bound = _BOUND.search(text[:start])
+        if bound is not None:
+            spans.append((bound.start(1), bound.end(1)))
+    return sorted(spans)
+
+
 _ABOVE = {"more than": False, "over": False, "above": False, "in excess of": False, "at least": True,
           "upwards of": True}  # True: the figure itself is within the bound
 _BELOW = {"fewer than": False, "less than": False, "under": False, "below": False, "up to": True, "at most": True}
@@ -147,10 +185,10 @@ def _same_thing(a: str, b: str) -> bool:
 def _unit(text: str, end: int) -> str:
     """The word after a number ("people", "%", "days"), so that "over 18 days" is not read against
     "38 contests"."""
-    m = re.match(r"\s*([%\w]+)", text[end:])
+    m = re.match(r"\s*(per\s+cent\b|[%\w]+)", text[end:])
     if m is None:
         return ""
-    word = m.group(1).lower()
+    word = re.sub(r"\s+", "", m.group(1).lower())  # "per cent": "percent"
     name = unit_name(word)  # "%" is "percent", "USD" "dollar"
     return name if name != word else word.rstrip("s")
 

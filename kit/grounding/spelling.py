@@ -1,14 +1,16 @@
 """Spelling variants that name the same thing: accents dropped ("François" / "Francois") and one
 letter off ("Aleppo" / "Alepo", "Tabqa" / "Taqbqa"), as news text and model output write names.
 
-Used by the support judge for names only: for ordinary words one letter is often a different word
-("planned" / "planted").
+Used by the support judge: a claim and a quote whose words differ only in accents are judged
+without accents on both sides; one letter off counts for names only (for ordinary words one
+letter is often a different word: "planned" / "planted").
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 MIN_LETTERS = 6  # shorter names differ by one letter too often ("Mali" / "Bali")
 
@@ -18,6 +20,30 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def unaccented(text: str) -> str:
+    """`text` without accents on its letters, nothing else changed (canonical decomposition:
+    "…", "²" and "½" stay as they are)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", text)
+                                                if not unicodedata.combining(ch)))
+
+
+_ACCENTED = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
+
+
+def accents_apart(claim: str, texts: Sequence[str]) -> bool:
+    """Whether a word of `claim` and a word of `texts` differ only in accents ("Erdogan" /
+    "Erdoğan", "Muller" / "Müller"): the claim then names what the texts name."""
+    theirs = " ".join(texts)
+    mine, other = set(_ACCENTED.findall(claim)), set(_ACCENTED.findall(theirs))
+    if not mine and not other:
+        return False
+    words_mine, words_other = set(re.findall(r"\w+", claim)), set(re.findall(r"\w+", theirs))
+    return (any(w not in words_other and unaccented(w) in words_other for w in mine)
+            or any(w not in words_mine and unaccented(w) in words_mine for w in other))
 
 
 def one_letter_apart(a: str, b: str) -> bool:

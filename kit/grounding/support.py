@@ -28,9 +28,9 @@ import numpy as np
 from kit import calibration
 from kit.embeddings import Embedder
 from kit.grounding.negation import NEGATIONS, negation_reasons
-from kit.grounding.quantities import number_reasons
+from kit.grounding.quantities import figure_words, number_reasons
 from kit.grounding.score import ScoreModel
-from kit.grounding.spelling import near_name
+from kit.grounding.spelling import accents_apart, near_name, unaccented
 from kit.grounding.voice import unframed
 from kit.grounding.wording import (
     CONNECTIVES,
@@ -41,6 +41,7 @@ from kit.grounding.wording import (
     claim_names,
     has_name,
     has_word,
+    is_initials,
     words_of,
 )
 from kit.numbers import numbers, spelled_out_as_digits
@@ -240,6 +241,8 @@ class Judge:
         if not quote:
             return NO_QUOTE
         claim = unframed(claim)  # "The article says X" asserts X
+        if accents_apart(claim, [*quotes, *passages]):  # "Erdogan" for "Erdoğan" names the same man
+            claim, quote, passages = unaccented(claim), unaccented(quote), [unaccented(p) for p in passages]
         # A claim that is its quote (an extractive answer or summary sentence) says nothing the quote
         # does not: its passage, which only excuses what the quote lacks, is not read (nor parsed).
         verbatim = " ".join(claim.split()) == " ".join(quote.split())
@@ -336,6 +339,7 @@ class Judge:
             return found
         near = {n.lower() for n in claim_names(claim) if not has_name(n, found) and near_name(n, found.stems)}
         near |= abbreviated(claim, text)
+        near |= {a.lower() for a in re.findall(r"\b[A-Z]{2,5}\b", claim) if is_initials(a.lower(), found)}  # "EU"
         same = set()
         if self.structure:
             from kit.grounding.paraphrase import equivalents, lemmas_by_word, naming_words
@@ -387,6 +391,8 @@ class Judge:
         return lambda name: swapped_name(claim, quote, name)
 
     def _content_words(self, text: str) -> list[str]:
+        for start, end in reversed(figure_words(text)):  # "two-thirds", "nearly": checked by number_reasons
+            text = text[:start] + " " + text[end:]
         text = spelled_out_as_digits(text)  # "ten thousand" is one word, 10000, matched by value
         return [t for t in dict.fromkeys(t.lower() for t in TOKEN.findall(text))
                 if t.rstrip(".") not in STOPWORDS and t not in NEGATIONS and t.rstrip(".") not in _LIGHT

@@ -10,7 +10,7 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, according_to, speaker_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import best_match, same_concept
-from kit.grounding.structure.words import Same, is_name, phrase_of, resolve, same
+from kit.grounding.structure.words import Same, acronym_of, is_name, phrase_of, resolve, same
 from kit.grounding.wording import demonym_match
 
 
@@ -43,6 +43,8 @@ def same_speaker(a: Token, b: Token) -> Same:
         return Same.UNKNOWN
     if wa & wb or any(demonym_match(x, y) for x in wa for y in wb if min(len(x), len(y)) >= 4):
         return Same.YES  # "the Iranians" said what "Iran" said
+    if acronym_of(a, b) or acronym_of(b, a):
+        return Same.YES  # "the UN" said what "the United Nations" said
     if na != nb and (wa | wb) & lx.ROLE_NOUNS:
         return Same.UNKNOWN  # "Osei" vs "the finance minister": may be one person
     return Same.OTHER

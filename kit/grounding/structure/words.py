@@ -9,6 +9,7 @@ from enum import Enum
 
 from spacy.tokens import Token
 
+from kit.grounding.spelling import near_name
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.wording import demonym_match
 from kit.text import stem
@@ -193,6 +194,8 @@ def _same_one(a: Token, b: Token) -> Same:
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
     if ha & hb or ha & ib or hb & ia or acronym_of(a, b) or acronym_of(b, a):
         return Same.YES
+    if is_name(a) and is_name(b) and near_name(a.lower_, {b.lower_}):
+        return Same.YES  # one spelled a letter off the other: "Mueller" / "Muller", "Alepo" / "Aleppo"
     # Two names that share a word but each have one of their own ("Louis Pasteur" / "Pierre-Louis
     # Maupertuis", "United States" / "United Nations") are two; one inside the other ("the Olympic
     # Committee" / "Olympic Committee President Jacques Rogge") may be one.
