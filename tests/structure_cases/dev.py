@@ -23,6 +23,8 @@ FAITHFUL: list[tuple[str, str]] = [
     # sports
     ("Valencia were beaten by Sevilla on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("Sevilla defeated Valencia.", "Sevilla beat Valencia 2-1 on Sunday."),
+    ("The tribunal struck down the fishing ban.", "The fishing ban was struck down by the tribunal on Friday."),
+    ("The council voted for the harbour levy.", "The harbour levy passed after the council voted for it."),
     (
         "The Wildcats signed the veteran goalkeeper Tomas Brandt.",
         "Veteran goalkeeper Tomas Brandt was signed by the Wildcats on a two-year deal.",
@@ -497,4 +499,7 @@ FAULTS: list[tuple[str, str, str]] = [
      "of a night patrol yet.", "roles"),
     # a thing the quote names only with a hedge (hearsay.py)
     ("The crew included Finns, Danes and Poles.", "The crew included Finns, Danes and possibly Poles.", "modality"),
+    # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)
+    ("The council voted against the harbour levy.", "The council voted for the harbour levy on Monday.", "polarity"),
+    ("The tribunal upheld the fishing ban.", "The tribunal overturned the fishing ban.", "polarity"),
 ]

@@ -120,6 +120,8 @@ AXES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
         ("legality", "legal,lawful,constitutional", "illegal,unlawful,unconstitutional"),
         ("presence", "include,present", "exclude,absent,omit"),
         ("tenure", "stay,remain", "leave,quit,depart,resign,step down"),
+        ("ruling", "uphold,sustain,affirm,reinstate", "overturn,overrule,reverse,strike down,quash,annul,invalidate,"
+                   "repeal,revoke,rescind"),
     )
 )
 
