@@ -25,6 +25,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # unless the word before the period is a short abbreviation or an initial ("U.S.", "Col.").
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[A-Z“\"•\-])")
 _ABBREV = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:vs|etc|approx|No|St|Mt))\.$")
+# An ellipsis in brackets marks words an editor left out ("The [...] conference must agree"), and one
+# before a lower-case word ("he said ... it would") a pause: neither ends the sentence.
+_OMISSION = re.compile(r"[\[(]\.{3}[\])]")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
 # A Markdown table row ("| Velden – Ostby | 8.00 euros | 4.00 euros |") is a sentence of its own: a line that
 # starts with a pipe and holds another. Its separator row ("|---|--:|") has no letters, so it is no sentence.
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|.*$", re.MULTILINE)
@@ -117,6 +121,8 @@ def _prose(out: list[Sentence], text: str, start: int, end: int) -> None:
     for m in _SENT_END.finditer(text, start, end):
         if text[m.start()] == "." and _ABBREV.search(text[max(0, m.start() - 12):m.start() + 1]):
             continue
+        if _OMISSION.match(text, m.start() - 1) or (m.group().startswith("...") and _LOWER_NEXT.match(text, m.end())):
+            continue  # "The [...] conference", "said ... that it": words left out, the sentence goes on
         _append(out, text, begin, m.end())
         begin = m.end()
     _append(out, text, begin, end)

@@ -16,6 +16,8 @@ from kit.types import Support
     ("One commenter wrote that the bridge reopened in May.", "The bridge reopened in May."),
     ("The post's headline says the bridge reopened in May.", "The bridge reopened in May."),
     ("The news story notes that the bridge reopened in May.", "The bridge reopened in May."),
+    ("The bridge reopened in May, according to the article.", "The bridge reopened in May."),
+    ("The bridge reopened in May, the report says.", "The bridge reopened in May."),
 ])
 def test_the_document_as_speaker_is_set_aside(claim: str, rest: str) -> None:
     assert unframed(claim) == rest
@@ -26,6 +28,9 @@ def test_the_document_as_speaker_is_set_aside(claim: str, rest: str) -> None:
     "The ministry said the bridge reopened in May.",
     "The report was published in May.",
     "The article says.",
+    "The bridge reopened in May, according to the Danish report.",
+    "The bridge reopened, according to the article, in May.",  # a frame inside the sentence is left
+    "It reopened, the article says.",  # nothing would be left to judge
 ])
 def test_other_speakers_and_sentences_are_kept(claim: str) -> None:
     assert unframed(claim) == claim

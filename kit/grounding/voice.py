@@ -1,6 +1,7 @@
 """A claim that names the document itself as its speaker ("The article says ...", "According to the
-report, ...", "One commenter wrote that ..."): what it asserts is the rest, which the quote must
-say; the frame is no speaker the quote has to name, nor words it has to repeat."""
+report, ...", "One commenter wrote that ...", "..., the article says."): what it asserts is the
+rest, which the quote must say; the frame is no speaker the quote has to name, nor words it has to
+repeat."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ _FRAMES = (
     re.compile(rf"^(?:according to|as|in|per)\s+{_WHICH}\s*,\s*", re.IGNORECASE),
     re.compile(rf"^{_WHICH}\s+{_SAYS}\s*,?\s*", re.IGNORECASE),
 )
+# The same frame closing the claim: "..., according to the article." / "..., the report says."
+_CLOSING = re.compile(rf"\s*,\s*(?:(?:according to|as|per)\s+{_WHICH}(?:\s+{_SAYS})?|{_WHICH}\s+{_SAYS})"
+                      rf"\s*(?=[.!]?[\"'”’]?\s*$)", re.IGNORECASE)
 
 
 def unframed(claim: str) -> str:
@@ -29,4 +33,7 @@ def unframed(claim: str) -> str:
             rest = claim.lstrip()[m.end():]
             if len(rest.split()) >= 3:
                 return rest[:1].upper() + rest[1:]
+    m = _CLOSING.search(claim)
+    if m is not None and len(claim[:m.start()].split()) >= 3:
+        return claim[:m.start()] + claim[m.end():]
     return claim
