@@ -191,3 +191,25 @@ def test_stories_of_two_directions_form_two_themes_and_noise_forms_none() -> Non
 
 def test_the_sign_test_needs_five_documents_at_the_least() -> None:
     assert sign_test(4, 4) > 0.05 and sign_test(5, 5) < 0.05 and sign_test(6, 10) > 0.05
+
+
+def test_a_theme_label_names_what_its_stories_share_and_the_rest_does_not() -> None:
+    from collections import Counter
+
+    from kit.topics.theme_labels import stories_label, theme_label
+
+    stories = [[f"a{i}" for i in range(4)], [f"b{i}" for i in range(4)]]
+    rest = [f"r{i}" for i in range(8)]
+    texts = {d: "The bakery strike began at dawn. Time passed slowly." for s in stories for d in s}
+    texts |= {d: "Time will tell." for d in rest}
+    phrases = {d: Counter({"bakery strike": 1, "time": 1}) for s in stories for d in s}
+    phrases |= {d: Counter({"time": 1} if int(d[1]) < 5 else {"weather": 1}) for d in rest}
+    df = {"bakery strike": 8, "time": 13, "weather": 3}
+    assert theme_label(stories, phrases, df, texts) == "Bakery strike"
+    # "time" is in every document of the theme but also in 5 of the 8 others: commoner in the theme,
+    # but not twice as common, so it names no theme and the label falls back
+    for d in phrases:
+        phrases[d].pop("bakery strike", None)
+    assert theme_label(stories, phrases, {"time": 13, "weather": 3}, texts) is None
+    assert stories_label(["Olympic Games", "Tour de France"]) == "Olympic Games and Tour de France"
+    assert stories_label(["Haiti", "Chile", "Tsunami", "Olympics", "Tour"]) == "Haiti, Chile and 3 more"
