@@ -24,6 +24,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("Valencia were beaten by Sevilla on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("Sevilla defeated Valencia.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("The tribunal struck down the fishing ban.", "The fishing ban was struck down by the tribunal on Friday."),
+    # a reported fact may drop its source; a view keeps its holder
+    ("The flooding closed four streets.", "The mayor said the flooding closed four streets."),
+    ("The mayor says a new harbour wall is needed.", "Mayor Ines Varga says a new harbour wall is needed."),
     ("The council voted for the harbour levy.", "The harbour levy passed after the council voted for it."),
     (
         "The Wildcats signed the veteran goalkeeper Tomas Brandt.",
@@ -502,4 +505,9 @@ FAULTS: list[tuple[str, str, str]] = [
     # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)
     ("The council voted against the harbour levy.", "The council voted for the harbour levy on Monday.", "polarity"),
     ("The tribunal upheld the fishing ban.", "The tribunal overturned the fishing ban.", "polarity"),
+    # a judgement the quote gives as someone's view, stated as fact by a claim naming no one (views.py)
+    ("A new harbour wall is needed to stop the flooding.",
+     "Mayor Ines Varga says a new harbour wall is needed to stop the flooding.", "attribution"),
+    ("Dredging the channel first is of great importance.",
+     "Dredging the channel first is of great importance, said the port engineer.", "attribution"),
 ]

@@ -36,6 +36,7 @@ from kit.grounding.structure.quantifiers import (
     check_superlatives,
 )
 from kit.grounding.structure.unrealised import failed_attempts, nominal_modality, presupposed_events
+from kit.grounding.structure.views import check_views
 from kit.text import keywords
 
 
@@ -73,6 +74,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(presupposed_events(c_doc, q_doc))
     faults.extend(failed_attempts(cev, q_doc, qev))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
+    faults.extend(check_views(c_doc, q_doc))
     faults.extend(check_nominal_roles(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))
     faults.extend(check_exceptions(c_doc, q_doc))
