@@ -28,6 +28,8 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The flooding closed four streets.", "The mayor said the flooding closed four streets."),
     ("The mayor says a new harbour wall is needed.", "Mayor Ines Varga says a new harbour wall is needed."),
     ("The council voted for the harbour levy.", "The harbour levy passed after the council voted for it."),
+    ("The council voted against the harbour levy in 2010.",
+     "In 2010 the council voted for the first time against the harbour levy."),  # a vote for a time is no stance
     (
         "The Wildcats signed the veteran goalkeeper Tomas Brandt.",
         "Veteran goalkeeper Tomas Brandt was signed by the Wildcats on a two-year deal.",

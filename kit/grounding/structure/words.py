@@ -48,8 +48,10 @@ def lemma_of(tok: Token) -> str:
     base = repair_lemma(tok)
     if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
         return "oppose"
-    if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
-        return "support"  # "voted for the bill" / "voted against it"
+    if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "for" and not any(
+            g.dep_ == "pobj" and g.lemma_.lower() in lx.TIME_NOUNS | {"time"} for g in c.children)
+            for c in tok.children):
+        return "support"  # "voted for the bill" / "voted against it", not "voted for the first time"
     prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
     return f"{base} {prt[0]}" if prt else base
 
