@@ -142,3 +142,15 @@ def test_the_bound_before_a_figure_is_checked_with_the_figure_not_as_a_word(clai
     assert judge.judge(claim, [quote], [quote]).support is Support.SUPPORTED
     assert judge.judge(claim, [quote.replace("58", "Over 60").replace("About 48", "Over 55")],
                        [quote]).support is Support.UNSUPPORTED
+
+
+@pytest.mark.parametrize(("claim", "quote", "supported"), [
+    ("The siege lasted ten years.", "The siege lasted a decade.", True),
+    ("The siege lasted twenty years.", "The siege lasted two decades.", True),
+    ("The siege lasted fifty years.", "The siege lasted half a century.", True),
+    ("The siege lasted twelve years.", "The siege lasted a decade.", False),
+    ("The siege killed ten people.", "The siege lasted a decade.", False),
+])
+def test_a_span_of_years_in_words_is_that_many_years(claim: str, quote: str, supported: bool) -> None:
+    verdict = Judge(HashEmbedder()).judge(claim, [quote], [quote])
+    assert (verdict.support is Support.SUPPORTED) is supported

@@ -37,7 +37,8 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
                                      and _unit(quote, m.end) == _unit(claim, n.end) for m in quoted):
             continue
-        if n.value in _years_reckoned(quote, quoted) or _listed(n.value, _unit(claim, n.end), quote):
+        if (n.value in _years_reckoned(quote, quoted) or _listed(n.value, _unit(claim, n.end), quote)
+                or (_unit(claim, n.end) == "year" and n.value in years_in_words(quote))):
             continue
         reasons.append(f"number {n.text} not in the quote")
     return reasons
@@ -151,6 +152,22 @@ def _years_reckoned(quote: str, quoted: list[Number]) -> set[float]:
         way = (span.group("way") or span.group("adjacent")).lower()
         sign = -1 if way in _EARLIER else 1
         out |= {y.value + sign * step for y in years if y.end <= span.start()}
+    return out
+
+
+# "a decade", "two decades", "half a century": a span of years in words.
+_SPAN_WORDS = re.compile(r"\b(?:(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|\d)\s+"
+                         r"|(?P<half>half\s+a)\s+)(?P<unit>decades?|centur(?:y|ies))\b", re.IGNORECASE)
+
+
+def years_in_words(quote: str) -> set[float]:
+    """The spans of years the quote gives in words ("a decade" is 10 years, "two centuries" 200)."""
+    out = set()
+    for m in _SPAN_WORDS.finditer(quote):
+        size = 10.0 if m.group("unit").lower().startswith("decade") else 100.0
+        count = 0.5 if m.group("half") else (1.0 if m.group("count").lower() in ("a", "an")
+                                              else words_value(m.group("count")) or float(m.group("count")))
+        out.add(count * size)
     return out
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from kit import calibration
 from kit.embeddings import Embedder
 from kit.grounding.negation import NEGATIONS, negation_reasons
-from kit.grounding.quantities import figure_words, number_reasons
+from kit.grounding.quantities import figure_words, number_reasons, years_in_words
 from kit.grounding.score import ScoreModel
 from kit.grounding.spelling import accents_apart, near_name, unaccented
 from kit.grounding.voice import unframed
@@ -44,7 +44,7 @@ from kit.grounding.wording import (
     is_initials,
     words_of,
 )
-from kit.numbers import numbers, spelled_out_as_digits
+from kit.numbers import numbers, same_value, spelled_out_as_digits, values
 from kit.text import STOPWORDS, sentences, stem
 from kit.types import Support
 
@@ -340,6 +340,9 @@ class Judge:
         near = {n.lower() for n in claim_names(claim) if not has_name(n, found) and near_name(n, found.stems)}
         near |= abbreviated(claim, text)
         near |= {a.lower() for a in re.findall(r"\b[A-Z]{2,5}\b", claim) if is_initials(a.lower(), found)}  # "EU"
+        if spans := years_in_words(text):  # "ten years" for "a decade"
+            near |= {w for w in missing if bare(w) in ("year", "years")
+                     or any(same_value(v, span) for v in values(w) for span in spans)}
         same = set()
         if self.structure:
             from kit.grounding.paraphrase import equivalents, lemmas_by_word, naming_words

@@ -26,6 +26,8 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The tribunal struck down the fishing ban.", "The fishing ban was struck down by the tribunal on Friday."),
     # a reported fact may drop its source; a view keeps its holder
     ("The flooding closed four streets.", "The mayor said the flooding closed four streets."),
+    ("A few of the ferry crews joined the strike.", "Most of the ferry crews joined the strike."),
+    ("Only some of the stalls reopened.", "Some of the stalls reopened on Friday."),
     ("The mayor says a new harbour wall is needed.", "Mayor Ines Varga says a new harbour wall is needed."),
     ("The council voted for the harbour levy.", "The harbour levy passed after the council voted for it."),
     ("The council voted against the harbour levy in 2010.",
@@ -507,6 +509,9 @@ FAULTS: list[tuple[str, str, str]] = [
     # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)
     ("The council voted against the harbour levy.", "The council voted for the harbour levy on Monday.", "polarity"),
     ("The tribunal upheld the fishing ban.", "The tribunal overturned the fishing ban.", "polarity"),
+    # "few" and "only some" say no more than some: a fault where the quote says most or all (quantifiers.py)
+    ("Few of the ferry crews joined the strike.", "Most of the ferry crews joined the strike.", "quantifier"),
+    ("Only some of the stalls reopened.", "All of the stalls reopened on Friday.", "quantifier"),
     # a judgement the quote gives as someone's view, stated as fact by a claim naming no one (views.py)
     ("A new harbour wall is needed to stop the flooding.",
      "Mayor Ines Varga says a new harbour wall is needed to stop the flooding.", "attribution"),

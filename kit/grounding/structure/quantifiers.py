@@ -18,6 +18,16 @@ class Quant:
     rank: int | None
     word: str
     definite: bool
+    at_most: bool = False  # "few", "only some", "just a handful": not many, let alone most
+
+
+def _at_most(noun: Token, word: Token) -> bool:
+    """Whether a quantifier of some says no more than some: bare "few" (not "a few"), or one
+    under "only" or "just" ("only a few residents", "only some of the residents")."""
+    near = [*word.children, *noun.children]
+    if word.lower_ == "few" and not any(g.lower_ == "a" for g in near):
+        return True
+    return any(g.dep_ == "advmod" and g.lower_ in ("only", "just") for g in near)
 
 
 def quantifier_of(noun: Token) -> Quant:
@@ -31,7 +41,7 @@ def quantifier_of(noun: Token) -> Quant:
         rank = lx.QUANT_WORDS[q.lower_]
         if any(c.lower_ in ("almost", "nearly") for c in q.children) and rank == 4:
             rank = 3
-        return Quant(rank, q.lower_ + " of", True)
+        return Quant(rank, q.lower_ + " of", True, rank <= PART and _at_most(q, q))
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.like_num:
         return Quant(PART, f"{head.head.text} of", True)  # "12 of the 40 members": a part of them
     definite = False
@@ -43,7 +53,7 @@ def quantifier_of(noun: Token) -> Quant:
                 rank = 3
             if word == "few" and any(g.lower_ == "a" for g in noun.children):
                 rank = 1
-            return Quant(rank, word, False)
+            return Quant(rank, word, False, rank == PART and _at_most(noun, c))
         said = [g.lower_ for g in c.children if g.lower_ in lx.QUANT_WORDS] if c.dep_ == "nummod" else []
         if said:
             return Quant(lx.QUANT_WORDS[said[0]], f"{said[0]} {c.text}", False)  # "all 40 members"
@@ -63,6 +73,9 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
         if n.pos_ not in ("NOUN", "PROPN"):
             continue
         cq = quantifier_of(n)
+        if cq.at_most:
+            faults += _more_than_said(n, cq, quote)
+            continue
         if cq.rank is None or 1 <= cq.rank <= 2:
             continue
         lemma = n.lemma_.lower()
@@ -85,6 +98,17 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             break
     return faults or _in_the_same_words(claim, quote)
+
+
+def _more_than_said(noun: Token, cq: Quant, quote: Doc) -> list[Fault]:
+    """The claim's "few" or "only some" of a noun the quote says most or all of."""
+    for m in quote:
+        if m.lemma_.lower() == noun.lemma_.lower() and m.pos_ in ("NOUN", "PROPN"):
+            qq = quantifier_of(m)
+            if qq.rank is not None and qq.rank >= 3:
+                return [Fault("quantifier", f'the claim says only "{cq.word}", the quote "{qq.word} {m.text}"')]
+            return []
+    return []
 
 
 _REACH = 5  # words after a quantifier read to find its noun
