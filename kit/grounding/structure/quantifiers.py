@@ -1,4 +1,5 @@
-"""How much of a thing: all/every/most in the claim where the quote says less."""
+"""How much of a thing: all/every/most in the claim where the quote says less, and few/only some
+where the quote says most or all."""
 
 from __future__ import annotations
 
