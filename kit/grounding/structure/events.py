@@ -371,6 +371,11 @@ def converses(ev: Event) -> list[Event]:
         out.append(
             Event(ev.token, lose, ev.patient, None, ev.negated, ev.level, ev.cue, ev.category, ev.attributed, "", True)
         )
+    if ev.lemma in lx.CONVERSES and ev.agent is None and ev.patient is not None:
+        # "The rebels were defeated" says the rebels lost, whoever beat them: an event of its own,
+        # judged like any other ("the rebels won" says the opposite).
+        out.append(Event(ev.token, lx.CONVERSES[ev.lemma][1], ev.patient, None, ev.negated, ev.level, ev.cue,
+                         ev.category, ev.attributed, ""))
     if ev.lemma == "lose":
         to = pobj_of(next((c for c in ev.token.children if c.dep_ == "prep" and c.lower_ == "to"), None))
         if to is not None and ev.agent is not None:
