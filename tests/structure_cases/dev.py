@@ -24,6 +24,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("Valencia were beaten by Sevilla on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("Sevilla defeated Valencia.", "Sevilla beat Valencia 2-1 on Sunday."),
     ("Valencia were beaten on Sunday.", "Sevilla beat Valencia 2-1 on Sunday."),
+    ("Tariffs were imposed on Norway.", "Iceland imposed tariffs on Norway in March."),
+    ("The blackout was blamed on the grid operator.",
+     "The port authority blamed the grid operator for the blackout."),
     ("The tribunal struck down the fishing ban.", "The fishing ban was struck down by the tribunal on Friday."),
     # a reported fact may drop its source; a view keeps its holder
     ("The flooding closed four streets.", "The mayor said the flooding closed four streets."),
@@ -510,6 +513,10 @@ FAULTS: list[tuple[str, str, str]] = [
     # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)
     ("The council voted against the harbour levy.", "The council voted for the harbour levy on Monday.", "polarity"),
     ("The tribunal upheld the fishing ban.", "The tribunal overturned the fishing ban.", "polarity"),
+    # what a doerless passive is done on is, in the quote, the doer (matching.target_made_doer)
+    ("Tariffs were imposed on Norway.", "Norway imposed tariffs on Iceland in March.", "roles"),
+    ("The blackout was blamed on the port authority.",
+     "The port authority blamed the grid operator for the blackout.", "roles"),
     # beaten with no one named as the victor still lost: the opposite of won (events.converses)
     ("The Wildcats were beaten in the final.", "The Wildcats won the final on penalties.", "polarity"),
     # "few" and "only some" say no more than some: a fault where the quote says most or all (quantifiers.py)

@@ -124,8 +124,10 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         and best[1].consistent
         and (best[1].matches > 0 or (best[1].soft == 0 and c.lemma == best[0].lemma))
     ):
-        return (speaker_made_doer(c, best[0]) + doer_made_owner(c, best[0]) + moved_modifier(c, best[0])
-                + compare_matched(c, best[0], quote))
+        return (speaker_made_doer(c, best[0]) + doer_made_owner(c, best[0]) + target_made_doer(c, best[0])
+                + moved_modifier(c, best[0]) + compare_matched(c, best[0], quote))
+    if best is not None and best[0].lemma == c.lemma and (turned := target_made_doer(c, best[0])):
+        return turned  # the same verb, its doer the claim's target (the rest need not fit)
     anti = antonym_event(c, quote)
     if anti is not None:
         q, axis = anti
@@ -161,6 +163,19 @@ def speaker_made_doer(c: Event, q: Event) -> list[Fault]:
     if q.transitive or same(c.patient, q.theme) is not Same.YES or same(c.agent, q.attributed) is not Same.YES:
         return []
     return [Fault("roles", f'the quote has {q.attributed.text} say it, not do it: "{q.text()}"')]
+
+
+def target_made_doer(c: Event, q: Event) -> list[Fault]:
+    """"Sanctions were imposed on Russia" from "Russia imposed sanctions on the EU", "the attack was
+    blamed on Ukraine" from "Ukraine blamed Russia for the attack": what the claim's doerless
+    passive is done on or against is, in the quote, the one who does it."""
+    if c.agent is not None or resolve(q.agent) is None:
+        return []
+    for prep in (p for p in c.token.children if p.dep_ == "prep" and p.lower_ in ("on", "upon", "against")):
+        target = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        if target is not None and same(target, q.agent) is Same.YES:
+            return [Fault("roles", f'the quote has {target.text} do it: "{q.text()}"')]
+    return []
 
 
 def doer_made_owner(c: Event, q: Event) -> list[Fault]:
