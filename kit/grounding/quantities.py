@@ -27,7 +27,8 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
     for n in numbers(claim, include_one=False):
         if any(s.start <= n.start < s.end for s in parts):
             continue  # the "two" of "two-thirds": the share is checked as a whole
-        if _unit(claim, n.end) == "percent" and any(_close_share(n.value, s.value) for s in their_parts):
+        unit = _unit(claim, n.end)
+        if unit == "percent" and any(_close_share(n.value, s.value) for s in their_parts):
             continue  # "67%" for "two-thirds"
         if any(same_value(c, v) for c in {n.value} | _readings(n.text) for v in found):
             reasons += (_bound_conflict(claim, n, quote, quoted) + _counts_another_thing(claim, n, quote, quoted)
@@ -35,10 +36,10 @@ def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]
             continue
         bound = _BOUND.search(claim[:n.start])
         if bound is not None and any(_within(bound.group(1).lower(), n.value, m.value)
-                                     and _unit(quote, m.end) == _unit(claim, n.end) for m in quoted):
+                                     and _unit(quote, m.end) == unit for m in quoted):
             continue
-        if (n.value in _years_reckoned(quote, quoted) or _listed(n.value, _unit(claim, n.end), quote)
-                or (_unit(claim, n.end) == "year" and n.value in years_in_words(quote))):
+        if (n.value in _years_reckoned(quote, quoted) or _listed(n.value, unit, quote)
+                or (unit == "year" and n.value in years_in_words(quote))):
             continue
         reasons.append(f"number {n.text} not in the quote")
     return reasons

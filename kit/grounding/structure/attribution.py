@@ -16,12 +16,17 @@ from kit.grounding.wording import demonym_match
 
 def speakers_of(doc: Doc) -> list[Token]:
     """Subjects of speech verbs that introduce a clause, and X of "according to X"."""
-    out = [spk for _, spk in according_to(doc)]
+    return [spk for _, spk in according_to(doc)] + [spk for _, spk in reports(doc)]
+
+
+def reports(doc: Doc) -> list[tuple[Token, Token]]:
+    """(speech verb, its speaker) for each speech verb of `doc` that introduces a clause."""
+    out = []
     for t in doc:
         if t.lemma_.lower() in lx.SPEECH and t.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in t.children):
             s = speaker_of(t)
             if s is not None:
-                out.append(s)
+                out.append((t, s))
     return out
 
 

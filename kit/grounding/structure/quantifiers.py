@@ -79,10 +79,8 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
             continue
         if cq.rank is None or 1 <= cq.rank <= 2:
             continue
-        lemma = n.lemma_.lower()
-        for m in quote:
-            if m.lemma_.lower() != lemma or m.pos_ not in ("NOUN", "PROPN"):
-                continue
+        m = _mention(n, quote)
+        if m is not None:
             qq = quantifier_of(m)
             if cq.rank == 0:
                 if qq.rank is not None and qq.rank > 0:
@@ -97,19 +95,24 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{qq.word} {m.text}"'))
             elif qq.rank is None and not qq.definite and m.tag_ in ("NNS", "NNPS"):
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
-            break
     return faults or _in_the_same_words(claim, quote)
+
+
+def _mention(noun: Token, quote: Doc) -> Token | None:
+    """The quote's first noun with the lemma of the claim's `noun`."""
+    lemma = noun.lemma_.lower()
+    return next((m for m in quote if m.lemma_.lower() == lemma and m.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _more_than_said(noun: Token, cq: Quant, quote: Doc) -> list[Fault]:
     """The claim's "few" or "only some" of a noun the quote says most or all of."""
-    for m in quote:
-        if m.lemma_.lower() == noun.lemma_.lower() and m.pos_ in ("NOUN", "PROPN"):
-            qq = quantifier_of(m)
-            if qq.rank is not None and qq.rank >= 3:
-                return [Fault("quantifier", f'the claim says only "{cq.word}", the quote "{qq.word} {m.text}"')]
-            return []
-    return []
+    m = _mention(noun, quote)
+    if m is None:
+        return []
+    qq = quantifier_of(m)
+    if qq.rank is None or qq.rank < 3:
+        return []
+    return [Fault("quantifier", f'the claim says only "{cq.word}", the quote "{qq.word} {m.text}"')]
 
 
 _REACH = 5  # words after a quantifier read to find its noun

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.attribution import speakers_of
-from kit.grounding.structure.events import according_to, speaker_of
+from kit.grounding.structure.attribution import reports, speakers_of
+from kit.grounding.structure.events import according_to
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import phrase_of
 
@@ -45,13 +44,11 @@ def judgement(head: Token) -> str | None:
 def reported_views(doc: Doc) -> dict[str, Token]:
     """The judging words of clauses `doc` gives as someone's view, with whose."""
     out: dict[str, Token] = {}
-    for t in doc:
-        if t.lemma_.lower() in lx.SPEECH and t.pos_ == "VERB":
-            speaker = speaker_of(t)
-            for clause in (c for c in t.children if c.dep_ == "ccomp"):
-                word = judgement(clause)
-                if word is not None and speaker is not None:
-                    out.setdefault(word, speaker)
+    for verb, speaker in reports(doc):
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            word = judgement(clause)
+            if word is not None:
+                out.setdefault(word, speaker)
     for gov, speaker in according_to(doc):
         word = judgement(gov)
         if word is not None:

@@ -46,12 +46,13 @@ def repair_lemma(tok: Token) -> str:
 def lemma_of(tok: Token) -> str:
     """Lower-case lemma, with a verb's particle ("lay off"). Does not join other multiword verbs."""
     base = repair_lemma(tok)
-    if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "against" for c in tok.children):
-        return "oppose"
-    if base in lx.AGAINST_VERBS and any(c.dep_ == "prep" and c.lower_ == "for" and not any(
-            g.dep_ == "pobj" and g.lemma_.lower() in lx.TIME_NOUNS | {"time"} for g in c.children)
-            for c in tok.children):
-        return "support"  # "voted for the bill" / "voted against it", not "voted for the first time"
+    if base in lx.AGAINST_VERBS:
+        preps = [c for c in tok.children if c.dep_ == "prep"]
+        if any(p.lower_ == "against" for p in preps):
+            return "oppose"
+        if any(p.lower_ == "for" and not any(g.dep_ == "pobj" and g.lemma_.lower() in lx.TIME_NOUNS | {"time"}
+                                             for g in p.children) for p in preps):
+            return "support"  # "voted for the bill" / "voted against it", not "voted for the first time"
     prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
     return f"{base} {prt[0]}" if prt else base
 
