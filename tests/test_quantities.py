@@ -29,6 +29,8 @@ def test_one_and_a_half_million_is_one_point_five_million() -> None:
     ("More than 80 people came.", "More than 80 people came."),
     ("Nearly 100 people came.", "About 100 people came."),
     ("The IS lost 36 cars.", "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks."),
+    ("More than 2,000 people have been evacuated.", "The number evacuated keeps rising, passing 2,000 people."),
+    ("Over 500 homes were damaged.", "Damaged homes have topped 500, officials said."),
 ])
 def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) -> None:
     assert reasons(claim, quote) == []
@@ -43,6 +45,7 @@ def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) ->
     ("The state spent nearly 100 billion dollars.", "The state spent over 100 billion dollars."),
     ("Athletes competed over 18 days.", "The Games lasted 16 days, with 38 contests."),
     ("IS lost 80 fuel trucks.", "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks."),
+    ("Fewer than 2,000 people have been evacuated.", "The number evacuated keeps rising, passing 2,000 people."),
 ])
 def test_a_figure_outside_the_bound_or_bounded_the_other_way_is_a_reason(claim: str, quote: str) -> None:
     assert reasons(claim, quote)

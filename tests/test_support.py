@@ -88,6 +88,10 @@ def test_a_verb_that_negates_its_complement_says_not(judge: Judge) -> None:
     assert verdict(judge, "The port did not face a blockade.", "The port faced a blockade, having refused to "
                    "allow ships to face inspection.")[0] is Support.UNSUPPORTED
     assert verdict(judge, "The mayor did not refuse to sign.", "The mayor refused to sign.")[0] is Support.UNSUPPORTED
+    # ... or the same verb in the synonym lists: "refuses to release" says "not freed"
+    quote = "The guards refused to release the two fishermen."
+    assert verdict(judge, "The guards did not free the two fishermen.", quote, quote)[0] is Support.SUPPORTED
+    assert verdict(judge, "The guards did not feed the two fishermen.", quote, quote)[0] is Support.UNSUPPORTED
 
 
 def test_an_unrelated_claim_shares_nothing(judge: Judge) -> None:

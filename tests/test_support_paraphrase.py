@@ -253,3 +253,34 @@ def test_a_sentence_opening_link_word_is_no_name(judge: Judge) -> None:
     quote = "Despite Kurdish and American drones above the town, the convoy was not hit."
     claim = "Although Kurdish and American drones were above the town, the convoy was not hit."
     assert not any("Although" in r for r in judge.judge(claim, [quote], [quote]).reasons)
+
+
+@pytest.mark.parametrize(("claim", "quote", "shown"), [
+    # one country, named another way ("Britain", "the UK", "British", "Britons")
+    ("Britain protested to the embassy.", "The UK protested to the embassy on Monday.", True),
+    ("The coastguards detained two Britons.", "The coastguards detained two British fishermen.", True),
+    ("Spain protested to the embassy.", "The UK protested to the embassy on Monday.", False),
+    # "developing" is not "industrialized"
+    ("The plan asks developing nations to cut emissions by 2030.",
+     "The plan asks industrialized nations to cut emissions by 2030.", False),
+])
+def test_names_of_one_country_and_opposite_groups(judge: Judge, claim: str, quote: str, shown: bool) -> None:
+    assert (judge.judge(claim, [quote], [quote]).support in SHOWN) is shown
+
+
+def test_a_title_in_the_quote_is_no_other_name_for_the_claims_first_name(judge: Judge) -> None:
+    passage = ("The review by Vice Admiral Sir Tom Hale was published on Monday. The review by Admiral Hale found "
+               "gaps in training.")
+    quote = "The review by Admiral Hale found gaps in training."
+    verdict = judge.judge("The review by Tom Hale found gaps in training.", [quote], [passage])
+    assert verdict.reasons == ("name Tom is in the passage but not in the quote",)
+    other = judge.judge("The review by Tom Hale found gaps in training.", [quote], [quote])
+    assert other.support not in SHOWN  # a first name no text around the quote gives
+
+
+def test_counts_given_to_groups_with_from_are_not_swapped(judge: Judge) -> None:
+    quote = "The eight soldiers, five from the Rangers and three from the Marines, returned on Monday."
+    swapped = judge.judge("The patrol, five Marines and three Rangers, returned on Monday.", [quote], [quote])
+    assert swapped.support not in SHOWN and any("Marines" in r or "marines" in r for r in swapped.reasons)
+    kept = judge.judge("The patrol, five Rangers and three Marines, returned on Monday.", [quote], [quote])
+    assert not any("the sources give" in r for r in kept.reasons)

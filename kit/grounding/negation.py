@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
+from kit.grounding.paraphrase import groups
 from kit.text import STOPWORDS, match_stem
 
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
@@ -39,16 +40,26 @@ def _negating(quote: Sequence[str], claim: Sequence[str]) -> list[str]:
     """The quote's negating verbs ("failed to", "refused to", "to avoid") of the very word the claim
     negates: "failed to attend" for "did not attend", not "failed a test", nor "refused to allow"
     for "did not face"."""
-    negated = {match_stem(w) for i, t in enumerate(claim) if t in NEGATIONS for w in _next_content(claim, i)[:1]}
+    negated = [w for i, t in enumerate(claim) if t in NEGATIONS for w in _next_content(claim, i)[:1]]
     out = []
     for i, t in enumerate(quote):
         if match_stem(t) not in NEGATING_VERBS:
             continue
         rest = _next_content(quote, i)
         joined = i + 1 < len(quote) and (quote[i + 1] in ("to", "from") or quote[i + 1].endswith("ing"))
-        if joined and rest and match_stem(rest[0]) in negated:
+        if joined and rest and any(_same_verb(rest[0], w) for w in negated):
             out.append(t)
     return out
+
+
+def _same_verb(a: str, b: str) -> bool:
+    """The same verb, or one of the synonym lists' ("refused to release" for "not freed")."""
+    return match_stem(a) == match_stem(b) or any(groups(x) & groups(y) for x in _bases(a) for y in _bases(b))
+
+
+def _bases(word: str) -> set[str]:
+    """The forms a verb's lemma may take under its endings ("freed": free, "releasing": release)."""
+    return {word, word[:-1], word[:-2], word[:-3], word[:-3] + "e"}
 
 
 def _next_content(tokens: Sequence[str], i: int) -> list[str]:

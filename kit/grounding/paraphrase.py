@@ -101,7 +101,8 @@ optimistic/pessimistic calm/violent peaceful/violent legal/illegal official/unof
 temporary/permanent partial/total partial/complete partly/fully partly/completely rise/fall increase/decrease
 gain/loss profit/loss surplus/deficit inbound/outbound incoming/outgoing slightly/significantly slightly/heavily
 slightly/severely slightly/seriously slightly/badly slight/significant slight/serious slight/severe minor/major
-mild/severe mildly/severely lightly/heavily""".split())
+mild/severe mildly/severely lightly/heavily developing/developed developing/industrialized
+developing/industrialised developing/industrial""".split())
 TURNING = frozenset({"less", "least", "not", "no", "never", "hardly", "barely", "nor", "neither"})
 _OPPOSITE_OF: dict[str, frozenset[str]] = {}
 for _a, _b in _OPPOSITES:

@@ -66,7 +66,8 @@ def _share_given(value: float, bound: re.Match[str] | None, quote: str, quoted: 
 
 # A bound before a claim's number ("more than 100", "nearly 60"): the quote's figure need not be
 # the same, only within the bound ("116 people" supports "more than 100 people").
-_BOUND = re.compile(r"\b(more than|over|above|in excess of|at least|upwards of|fewer than|less than|under|below|"
+_BOUND = re.compile(r"\b(more than|over|above|in excess of|at least|upwards of|beyond|passing|surpassing|exceeding|"
+                    r"topping|surpassed|exceeded|topped|fewer than|less than|under|below|"
                     r"up to|at most|nearly|almost|about|around|roughly|approximately|close to|some)\s+[$£€]?\s*$",
                     re.IGNORECASE)
 
@@ -83,7 +84,9 @@ def figure_words(text: str) -> list[tuple[int, int]]:
 
 
 _ABOVE = {"more than": False, "over": False, "above": False, "in excess of": False, "at least": True,
-          "upwards of": True}  # True: the figure itself is within the bound
+          "upwards of": True,  # True: the figure itself is within the bound
+          **dict.fromkeys(("beyond", "passing", "surpassing", "exceeding", "topping", "surpassed", "exceeded",
+                           "topped"), False)}  # "the toll ..., passing 80,000": more than 80,000
 _BELOW = {"fewer than": False, "less than": False, "under": False, "below": False, "up to": True, "at most": True}
 
 

@@ -18,7 +18,7 @@ from kit.text import STOPWORDS, match_stem
 TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
 # Titles and honorifics are capitalised but say nothing the quote must repeat ("President Putin"
 # is supported by "Putin").
-_TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
+TITLES = frozenset("""mr mrs ms dr prof president prime minister secretary general gen col colonel chancellor
 king queen prince princess pope sir lord lady senator sen governor gov mayor chairman chief commander lieutenant
 lt sergeant sgt captain capt admiral professor judge justice rev saint st deputy foreign defence defense""".split())
 _DEMONYM_SUFFIXES = ("n", "an", "ian", "ese", "ish", "i", "ic", "ns", "ans", "ians")
@@ -109,7 +109,7 @@ def claim_names(claim: str, first_name: bool = False) -> list[str]:
     tokens = [(m.start(), m.group().rstrip(".")) for m in TOKEN.finditer(claim)]
     out = []
     for i, (at, tok) in enumerate(tokens):
-        if not tok[:1].isupper() or tok.lower() in _TITLES or tok.lower() in STOPWORDS or tok.isdigit():
+        if not tok[:1].isupper() or tok.lower() in TITLES or tok.lower() in STOPWORDS or tok.isdigit():
             continue
         first = i == 0 or re.search(r"[.!?:]\s*[\"'“‘(]?\s*$", claim[:at]) is not None
         next_cap = (i + 1 < len(tokens) and tokens[i + 1][1][:1].isupper()
@@ -128,14 +128,46 @@ def has_name(name: str, found: Words) -> bool:
     compact = key.replace(".", "")
     if compact in found.stems or match_stem(key) in found.stems:
         return True
+    if _nation_in(compact, found):
+        return True
     if not compact.isalpha() or len(compact) < 4:
         return is_initials(compact, found)
     return any(demonym_match(compact, other) for other in found.stems if other[:3] == compact[:3])
 
 
+# Countries whose names, people and adjectives are not one word plus a suffix ("Britain",
+# "British", "Britons", "the UK"). "US" stays out: as a word it is also "us"; so does France, named
+# by "Tour de France" and "Air France" as often as by the French.
+_NATIONS = tuple(frozenset(g.split(",")) for g in (
+    "britain,british,briton,britons,uk,united kingdom,great britain", "netherlands,dutch,holland",
+"switzerland,swiss", "spain,spanish,spaniard,spaniards",
+    "greece,greek,greeks", "denmark,danish,dane,danes", "sweden,swedish,swede,swedes",
+    "finland,finnish,finn,finns", "poland,polish,pole,poles", "ireland,irish", "wales,welsh",
+    "scotland,scottish,scot,scots", "norway,norwegian,norwegians", "philippines,filipino,filipinos",
+    "thailand,thai,thais", "afghanistan,afghan,afghans", "kazakhstan,kazakh,kazakhs", "germany,german,germans",
+    "england,english", "iceland,icelandic,icelander,icelanders", "new zealand,new zealander,new zealanders"))
+
+
+def same_nation(a: str, b: str) -> bool:
+    """"Britain" and "British" (or "UK", "Britons"), "France" and "French": one country."""
+    return a != b and any(a in g and b in g for g in _NATIONS)
+
+
+def _nation_in(name: str, found: Words) -> bool:
+    """The quote names the claim's country another way ("Britain" / "the UK", "British")."""
+    group = next((g for g in _NATIONS if name in g), None)
+    if group is None:
+        return False
+    said = set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
+    return bool(group & said)
+
+
 def demonym_match(a: str, b: str) -> bool:
     """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
-    other (or the other less its last vowel) plus a demonym suffix."""
+    other (or the other less its last vowel) plus a demonym suffix; or one country's other name
+    (`same_nation`)."""
+    if same_nation(a, b):
+        return True
     short, long_ = sorted((a, b), key=len)
     stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
     return any(long_ == s + suffix for s in stems for suffix in _DEMONYM_SUFFIXES)

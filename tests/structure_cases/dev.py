@@ -8,6 +8,28 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    # "due to" before a verb is a schedule, not a cause; what is sought or demanded is not said done
+    ("The Oslo talks are due to end on Friday, with delegates seeking a 10% cut in quotas.",
+     "The Oslo talks are due to end on Friday. Delegates want a target of a 10% cut in quotas."),
+    ("The union is seeking a 5% pay rise.", "The union wants to set a target of a 5% pay rise."),
+    # of two speakers, the one whose words the claim gives; "U.N." is "UN"; an estimate has a speaker too
+    ("A UN official said the crossing might reopen by May.",
+     "A harbour spokesman speculated that repairs could take a year, and a U.N. official said the crossing "
+     "might reopen by May."),
+    ("Five million people lack clean water, the WHO says.",
+     "The toll passed 9,000, according to local reports. The World Health Organization (WHO) estimates that "
+     "five million people lack clean water."),
+    # one country, named another way; a "when" clause shares the date of the clause it hangs on
+    ("The trawler was boarded by coastguards on Tuesday while fishing in what Britain says were British waters.",
+     "On Tuesday, the trawler had been fishing, in what the UK called British waters, when it was boarded by "
+     "coastguards."),
+    # pressing for a deed in other words, or obliging in the quote too
+    ("The council asked residents to save water.", "The council encouraged residents to save water."),
+    ("The rules require shops to close at ten.", "Under the rules, shops are required to close at ten."),
+    # "most" of another verb says no less than all of this one
+    ("All the passengers were rescued.", "The passengers were rescued by the coastguard, and most were taken to hospital."),
+    # "were able to" in the past says it was done
+    ("Engineers traced the fault.", "Engineers were able to trace the fault after testing every cable."),
     # an appositive is a fact "X is Y", matched either way round
     ("The captain, Smith, scored twice.", "Smith, the captain, scored twice."),
     ("Smith, the team captain, scored twice.", "Team captain Smith scored twice in the final."),
@@ -527,4 +549,24 @@ FAULTS: list[tuple[str, str, str]] = [
      "Mayor Ines Varga says a new harbour wall is needed to stop the flooding.", "attribution"),
     ("Dredging the channel first is of great importance.",
      "Dredging the channel first is of great importance, said the port engineer.", "attribution"),
+    # the speaker whose clause the claim restates, of two in the quote (attribution._closest_report)
+    ("A harbour spokesman said the crossing might reopen by May.",
+     "A harbour spokesman speculated that repairs could take a year, and a ferry official said the crossing "
+     "might reopen by May.", "attribution"),
+    ("Five million people lack clean water, the Red Cross says.",
+     "The toll passed 9,000, according to the Red Cross. The World Health Organization (WHO) estimates that "
+     "five million people lack clean water.", "attribution"),
+    # a lesser quantifier standing for the noun, of the same verb (quantifiers._said_alone)
+    ("All of the safety findings will be acted on by June.",
+     "The port said it was committed to acting on the safety findings and expects the great majority to be "
+     "acted on by June.", "quantifier"),
+    # a doer named by "by" on a participle, whatever else the two clauses have (matching.fit_of)
+    ("The exhibition, organised by the Lindqvist Foundation, opens on Friday.",
+     "Organised by the Harbour Trust, the exhibition opens on Friday.", "roles"),
+    # obliging where the quote only presses or lets (obligation.py)
+    ("The new law requires landlords to install smoke alarms.",
+     "The new law encourages landlords to install smoke alarms.", "modality"),
+    ("The city ordered residents to leave.", "The city urged residents to leave their homes.", "modality"),
+    # "able to" in the present: may do, not did
+    ("Engineers traced the fault.", "Engineers are able to trace the fault by testing every cable.", "modality"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -11,7 +11,7 @@ from kit.grounding.structure.events import Event, according_to, speaker_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import best_match, same_concept
 from kit.grounding.structure.words import Same, acronym_of, is_name, phrase_of, resolve, same
-from kit.grounding.wording import demonym_match
+from kit.grounding.wording import demonym_match, same_nation
 
 
 def speakers_of(doc: Doc) -> list[Token]:
@@ -35,7 +35,7 @@ def speaker_words(tok: Token) -> tuple[frozenset[str], bool]:
     toks = [t for t in tok.subtree if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in lx.GENERIC_NOUNS]
     # a capitalised word also as written: the small parser may read "Thucydides" as a plural noun
     words = frozenset(t.lemma_.lower() for t in toks) | {t.lower_ for t in toks if t.text[:1].isupper()}
-    return words, any(is_name(t) for t in toks)
+    return words | {w.replace(".", "") for w in words if "." in w}, any(is_name(t) for t in toks)  # "U.N." is "UN"
 
 
 def same_speaker(a: Token, b: Token) -> Same:
@@ -46,7 +46,7 @@ def same_speaker(a: Token, b: Token) -> Same:
     wb, nb = speaker_words(b)
     if not wa or not wb:
         return Same.UNKNOWN
-    if wa & wb or any(demonym_match(x, y) for x in wa for y in wb if min(len(x), len(y)) >= 4):
+    if wa & wb or any(demonym_match(x, y) for x in wa for y in wb if min(len(x), len(y)) >= 4 or same_nation(x, y)):
         return Same.YES  # "the Iranians" said what "Iran" said
     if acronym_of(a, b) or acronym_of(b, a):
         return Same.YES  # "the UN" said what "the United Nations" said
@@ -79,10 +79,10 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
             faults.append(Fault("roles", f'roles reversed: the quote has "{phrase_of(speaker)}" say that '
                                          f'"{q.text()}"'))
             continue
-        others = linked or quote_speakers
+        others = linked or _closest_report(spk, claim, quote) or quote_speakers
         if not others:
             words, _ = speaker_words(spk)
-            if words and not words & quote_words:
+            if words and not words & quote_words and not any(same_nation(w, q) for w in words for q in quote_words):
                 faults.append(Fault("attribution", f'the quote does not attribute this to "{np_text_full(spk)}"'))
             continue
         verdicts = [same_speaker(spk, o) for o in others]
@@ -92,6 +92,64 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
                 Fault("attribution", f'the quote attributes this to "{np_text_full(other)}", not "{np_text_full(spk)}"')
             )
     return faults
+
+
+_CONTENT = frozenset({"NOUN", "PROPN", "NUM", "VERB", "ADJ"})
+
+
+_VOICING = lx.BELIEF | lx.FINDING_STRONG | lx.FINDING_WEAK
+
+
+def _voices(doc: Doc) -> list[tuple[Token, frozenset[str]]]:
+    """(speaker, content lemmas of what it says) for each "X said that ...", "according to X" and
+    "X estimates that ..." of `doc`."""
+    out = [(s, _lemmas(_said(v))) for v, s in reports(doc)]
+    for gov, s in according_to(doc):
+        aside = set(s.head.head.subtree)  # "according to X" itself
+        out.append((s, _lemmas(t for t in gov.subtree if t not in aside)))
+    for v in doc:
+        if v.lemma_.lower() in _VOICING and v.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in v.children):
+            thinker = speaker_of(v)
+            if thinker is not None:
+                out.append((thinker, _lemmas(_said(v))))
+    return out
+
+
+_ASIDE = frozenset({"while", "whereas", "although", "though"})
+
+
+def _said(verb: Token) -> list[Token]:
+    """The words of the clause a verb of saying introduces, less a clause set against it ("..., while
+    it is estimated that ...") and what another verb of saying inside it introduces."""
+    said = [t for c in verb.children if c.dep_ == "ccomp" for t in c.subtree]
+    aside = {t for u in said if _set_apart(u) for t in u.subtree}
+    return [t for t in said if t not in aside]
+
+
+def _set_apart(u: Token) -> bool:
+    if u.dep_ == "advcl" and any(m.lower_ in _ASIDE for m in u.children):
+        return True
+    return u.lemma_.lower() in lx.SPEECH | _VOICING and any(c.dep_ == "ccomp" for c in u.children)
+
+
+def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:
+    return frozenset(t.lemma_.lower() for t in tokens if t.pos_ in _CONTENT and not t.is_stop)
+
+
+def _closest_report(spk: Token, claim: Doc, quote: Doc) -> list[Token]:
+    """When the quote gives words to several speakers ("X speculated that ..., and Y said that ...",
+    "... according to X. Y estimates that ..."), the one whose clause shares the most words with
+    what the claim has `spk` say, when it shares at least twice as many as any other; none when the
+    claim's clause is unknown or no speaker is clearly the closest."""
+    said = next((words for s, words in _voices(claim) if s == spk), frozenset())
+    heard = _voices(quote)
+    if not said or len(heard) < 2:
+        return []
+    shared = sorted(((len(said & words), n) for n, (_, words) in enumerate(heard)), reverse=True)
+    (best, at), (second, _) = shared[0], shared[1]
+    if best < 2 * max(second, 1):
+        return []  # no clear closest: any of them may be the one
+    return [heard[at][0]]
 
 
 def _speaker_and_doer_swapped(spk: Token, claim_events: Sequence[Event], qev: Sequence[Event],

@@ -26,6 +26,7 @@ from kit.grounding.structure.language import check_language
 from kit.grounding.structure.links import check_causal, check_order, check_told_order, links
 from kit.grounding.structure.matching import check_event, check_findings
 from kit.grounding.structure.nominals import check_nominal_roles
+from kit.grounding.structure.obligation import check_obligation
 from kit.grounding.structure.parser import parse
 from kit.grounding.structure.quantifiers import (
     check_alternatives,
@@ -71,6 +72,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
         faults.extend(check_event(c, qev))
         faults.extend(nominal_modality(c, q_doc, qev))
     faults.extend(check_findings(c_doc, q_doc))
+    faults.extend(check_obligation(c_doc, q_doc))
     faults.extend(presupposed_events(c_doc, q_doc))
     faults.extend(failed_attempts(cev, q_doc, qev))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))

@@ -131,6 +131,8 @@ def roles_of(tok: Token) -> tuple[Token | None, Token | None]:
         if patient is None:
             patient = tok.head if tok.dep_ == "acl" else subject_of(tok)
         return agent, resolve(patient)
+    if tok.tag_ == "VBN" and child(tok, "agent") is not None:  # ", organised by X, artists will ...": X organised
+        return pobj_of(child(tok, "agent")), None
     agent = subject_of(tok)
     patient = child(tok, "dobj")
     if tok.dep_ == "amod" and child(tok, "nsubj") is not None:

@@ -60,8 +60,13 @@ def _named(num: Token) -> Token | None:
     ("a target date of 2009"), what it is set "as" ("set 2012 as the target date") or what it is
     ("the target date is 2009")."""
     head = num.head
-    if num.dep_ == "nummod" and head.pos_ == "NOUN":
+    if num.dep_ == "nummod" and (head.pos_ == "NOUN" or head.tag_ == "NNPS"):  # "eight Royal Marines"
         return head
+    if num.dep_ in ("appos", "conj", "nsubj", "dobj"):  # "eight from the Royal Navy"
+        source = next((o for p in num.children if p.dep_ == "prep" and p.lower_ == "from"
+                       for o in p.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")), None)
+        if source is not None:
+            return source
     if num.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         return head.head
     if num.dep_ == "dobj":
@@ -74,7 +79,7 @@ def _named(num: Token) -> Token | None:
 
 def _value(num: Token) -> float | None:
     """The value of the figure a number word heads, with its parts ("60.5 million": 60,500,000)."""
-    found = values(" ".join(t.text for t in num.subtree if t.like_num))
+    found = values(" ".join(t.text for t in num.subtree if t.like_num and (t is num or t.dep_ != "conj")))
     return max(found) if found else None
 
 

@@ -143,7 +143,7 @@ def links(doc: Doc) -> list[Link]:
                 continue
             if cue == "as" and doc[start].dep_ != "mark":
                 continue
-            if cue == "due to" and end < len(doc) and doc[end].tag_ == "VB":
+            if cue == "due to" and end < len(doc) and (doc[end].tag_ == "VB" or doc[end - 1].dep_ == "aux"):
                 continue  # "is due to run out", "due to be released": scheduled, not caused
             if cue == "and" and doc[start].dep_ != "cc":
                 continue

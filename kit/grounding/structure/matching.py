@@ -41,8 +41,8 @@ def fit_of(c: Event, q: Event) -> Fit:
                    doer is not Same.YES and same(c.agent, q.patient) is Same.YES)
     if c.transitive != q.transitive:  # intransitive "prices rose" vs "X raised prices"
         # ... but "X won" vs "X won the Tour": the same doer, the object left unsaid
-        doer = same(c.agent, q.agent)
-        pairs = [doer] if doer is Same.YES else [same(c.theme, q.theme)]
+        doer = same(c.agent, q.agent)  # two named doers are two, whatever the objects ("organised by X")
+        pairs = [doer] if doer in (Same.YES, Same.OTHER_NAME) else [same(c.theme, q.theme)]
     matches = sum(p is Same.YES for p in pairs)
     soft = sum(p is Same.OTHER for p in pairs)
     hard = sum(p is Same.OTHER_NAME for p in pairs)
@@ -253,6 +253,8 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
     q_level, cue = q.level, q.cue
     if c.attributed is not None and (q.category == "report" or _reckoned(q)):
         q_level = 3  # "according to the FT, militants reap $1.5m" from "the FT estimated that militants reap"
+    if cue == "able" and _managed(q):
+        q_level = 3  # "police were able to trace them": they traced them
     c_lemma, q_lemma = c.lemma, q.lemma
     if c_lemma in lx.FINDING_STRONG and q_lemma in lx.FINDING_WEAK:
         return [Fault("modality", f'the quote only says "{q.token.text}", the claim "{c.token.text}"')]
@@ -262,6 +264,12 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
         )
         return [Fault("modality", f'the quote gives this as {what} ("{cue}"): "{q.text()}"')]
     return []
+
+
+def _managed(q: Event) -> bool:
+    """Whether the quote's "able to" is in the past ("were able to trace"), which says it was done."""
+    able = next((a for a in q.token.ancestors if a.lower_ == "able"), None)
+    return able is not None and any(b.lemma_ == "be" and b.tag_ == "VBD" for b in (able.head, *able.children))
 
 
 _RECKONING = lx.SPEECH_NEUTRAL | frozenset({"estimate", "believe", "think", "reckon", "calculate"})
@@ -385,5 +393,16 @@ def np_text(t: Token) -> str:
 def attached(a: Token, b: Token) -> bool:
     """Whether one event is a participle inside the other's phrase ("destroyed 18 trucks carrying oil
     on Friday"): a date on either may belong to both, as the parser's attachment of a date is a guess.
-    A relative clause ("which had been held since 1890") has a time of its own."""
-    return (a.dep_ == "acl" and a in b.subtree) or (b.dep_ == "acl" and b in a.subtree)
+    So is a clause of the same moment ("On March 23 they had been inspecting a ship when they were
+    surrounded"). A relative clause ("which had been held since 1890") has a time of its own."""
+    return _inside(a, b) or _inside(b, a)
+
+
+_SAME_MOMENT = frozenset({"when", "while", "as"})
+
+
+def _inside(a: Token, b: Token) -> bool:
+    if a.dep_ == "acl" and a in b.subtree:
+        return True
+    return a.dep_ == "advcl" and a.head == b and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _SAME_MOMENT for c in a.children)

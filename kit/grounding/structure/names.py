@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.parser import parse
 from kit.grounding.structure.words import is_name
+from kit.grounding.wording import TITLES
 
 
 def slot(tok: Token) -> tuple[str, ...]:
@@ -52,7 +53,7 @@ def swapped_name(claim: str, quote: str, name: str) -> str | None:
     key = name.lower()
     places = {slot(t) for t in _names(c_doc) if t.lower_ == key}
     for q in _names(q_doc):
-        if q.lower_ not in claim_words and slot(q) in places:
+        if q.lower_ not in claim_words and slot(q) in places and q.lower_.rstrip(".") not in TITLES:
             head = q.head if q.dep_ in ("compound", "flat") and is_name(q.head) else q
             return " ".join(t.text for t in head.subtree
                             if t is head or (t.dep_ in ("compound", "flat") and is_name(t)))
@@ -86,7 +87,8 @@ def in_the_same_words(c_doc: Doc, q_doc: Doc, key: str) -> str | None:
 def _names_only(mine: list[Token], theirs: list[Token], claim_words: set[str]) -> bool:
     """Whether both sides are short names and the quote's is one the claim does not use."""
     return (0 < len(theirs) <= _LONGEST and len(mine) <= _LONGEST and all(is_name(t) for t in (*mine, *theirs))
-            and not any(t.lower_ in claim_words for t in theirs))
+            and not any(t.lower_ in claim_words for t in theirs)
+            and not all(t.lower_.rstrip(".") in TITLES for t in theirs))  # "General Fulton" for "Sir Rob Fulton"
 
 
 def _read_alike(op: Opcode | None, at_start: bool, ends: tuple[int, int] = (0, 0)) -> bool:

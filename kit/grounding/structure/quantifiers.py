@@ -95,7 +95,22 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{qq.word} {m.text}"'))
             elif qq.rank is None and not qq.definite and m.tag_ in ("NNS", "NNPS"):
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
+            elif qq.rank is None and (less := _said_alone(m, cq.rank)) is not None:
+                faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{np_text(less)}"'))
     return faults or _in_the_same_words(claim, quote)
+
+
+def _said_alone(mention: Token, rank: int) -> Token | None:
+    """A lesser quantifier standing for the mentioned noun later in its sentence, of the same verb
+    ("implementing the recommendations ... he expects the great majority to be implemented"); "the
+    passengers were rescued, and most were taken to hospital" says no less than all were rescued."""
+    verb = (mention.head.head if mention.head.pos_ == "ADP" else mention.head).lemma_.lower()  # "acting on them"
+    for t in mention.sent:
+        if (t.i > mention.i and t.pos_ in ("NOUN", "ADJ", "PRON") and lx.QUANT_WORDS.get(t.lower_, rank) < rank
+                and lx.QUANT_WORDS[t.lower_] > 0 and not any(c.lower_ == "of" for c in t.children)
+                and t.dep_ in ("nsubj", "nsubjpass", "dobj") and t.head.lemma_.lower() == verb):
+            return t
+    return None
 
 
 def _mention(noun: Token, quote: Doc) -> Token | None:

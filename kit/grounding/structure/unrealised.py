@@ -41,6 +41,12 @@ NOMINALS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Verbs whose object is wanted, asked for or promised, not done ("seeking a cut", "demanded the
+# release"): a quote that has that object under a call or a target says as much.
+_WANTING = frozenset("""seek want demand request urge ask call press push propose plan intend aim pledge promise vow
+    hope wish offer threaten suggest recommend favour favor advocate""".split())
+
+
 def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> list[Fault]:
     """A claim asserted as fact whose event the quote names only as talks/plans/a possibility.
 
@@ -48,7 +54,7 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
     irrealis noun ("negotiations on a deal") or with an irrealis modifier ("possible merger").
     Only runs when no verb of the same concept is in the quote.
     """
-    if c.level < 3 or c.negated or any(same_concept(c, q) for q in quote_events):
+    if c.level < 3 or c.negated or c.lemma in _WANTING or any(same_concept(c, q) for q in quote_events):
         return []
     targets = set(NOMINALS.get(c.lemma, ())) | {o.lemma_.lower() for o in _settled(c)}
     if c.patient is not None and resolve(c.patient) is not None:

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from kit.grounding.spelling import near_name
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.wording import demonym_match
+from kit.grounding.wording import demonym_match, same_nation
 from kit.text import stem
 
 
@@ -207,7 +207,8 @@ def _same_one(a: Token, b: Token) -> Same:
     shared = (ia & ib) - lx.GENERIC_NOUNS
     if shared and (not (is_name(a) and is_name(b)) or _names_within(a, b, ia, ib)):
         return Same.YES
-    if is_name(a) and is_name(b) and len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_):
+    if is_name(a) and is_name(b) and (same_nation(a.lower_, b.lower_) or (
+            len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_))):
         return Same.YES  # "the Iranians" / "Iran"
     if is_name(a) and is_name(b):
         return Same.OTHER_NAME
