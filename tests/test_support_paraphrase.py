@@ -284,3 +284,12 @@ def test_counts_given_to_groups_with_from_are_not_swapped(judge: Judge) -> None:
     assert swapped.support not in SHOWN and any("Marines" in r or "marines" in r for r in swapped.reasons)
     kept = judge.judge("The patrol, five Rangers and three Marines, returned on Monday.", [quote], [quote])
     assert not any("the sources give" in r for r in kept.reasons)
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("The charity says it will refund the money.", "The charity says it will return the money."),
+    ("The minister restated his opposition to the plan.", "The minister reaffirmed his opposition to the plan."),
+    ("Detectives studied hours of CCTV footage.", "Police studied hours of CCTV video."),
+])
+def test_news_wording_in_the_synonym_lists_is_covered(judge: Judge, claim: str, quote: str) -> None:
+    assert coverage(judge, claim, quote) == 1.0
