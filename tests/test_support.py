@@ -4,6 +4,8 @@ by bench/run_support.py; these tests pin what each rule guarantees."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,12 @@ def test_a_clause_is_never_cut_inside_a_number() -> None:
 def test_a_name_the_quote_writes_as_its_initials_is_in_the_quote(judge: Judge, claim: str, quote: str,
                                                                  shown: bool) -> None:
     assert (verdict(judge, claim, quote, quote)[0] is Support.SUPPORTED) is shown
+
+
+def test_importing_the_judge_leaves_spacy_to_the_parser() -> None:
+    """spaCy is imported only by the parser, which hides torch from it: imported anywhere else
+    first, thinc pulls torch in and a cold `kit check` takes over a second longer."""
+    code = ("import sys, kit.cli, kit.grounding.support, kit.grounding.check, kit.grounding.negation\n"
+            "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

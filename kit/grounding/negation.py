@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from kit.grounding.paraphrase import groups
 from kit.text import STOPWORDS, match_stem
 
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without",
@@ -54,7 +53,11 @@ def _negating(quote: Sequence[str], claim: Sequence[str]) -> list[str]:
 
 def _same_verb(a: str, b: str) -> bool:
     """The same verb, or one of the synonym lists' ("refused to release" for "not freed")."""
-    return match_stem(a) == match_stem(b) or any(groups(x) & groups(y) for x in _bases(a) for y in _bases(b))
+    if match_stem(a) == match_stem(b):
+        return True
+    from kit.grounding.paraphrase import groups  # loads the parser: only when a verb is to be compared
+
+    return any(groups(x) & groups(y) for x in _bases(a) for y in _bases(b))
 
 
 def _bases(word: str) -> set[str]:
