@@ -28,6 +28,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The rules require shops to close at ten.", "Under the rules, shops are required to close at ten."),
     # "most" of another verb says no less than all of this one
     ("All the passengers were rescued.", "The passengers were rescued by the coastguard, and most were taken to hospital."),
+    # a day told relative to another, the same way in other words
+    ("The talks resumed the following week.", "The talks resumed the next week."),
+    ("The ferry crew were flown home that night.", "That night the ferry crew were flown home."),
     # "were able to" in the past says it was done
     ("Engineers traced the fault.", "Engineers were able to trace the fault after testing every cable."),
     # an appositive is a fact "X is Y", matched either way round
@@ -563,6 +566,10 @@ FAULTS: list[tuple[str, str, str]] = [
     # a doer named by "by" on a participle, whatever else the two clauses have (matching.fit_of)
     ("The exhibition, organised by the Lindqvist Foundation, opens on Friday.",
      "Organised by the Harbour Trust, the exhibition opens on Friday.", "roles"),
+    # the same day against the next one (matching.relative_day)
+    ("The ferry crew were flown home the same night.", "The following morning the ferry crew were flown home.",
+     "time"),
+    ("The harbour master resigned the next day.", "The harbour master resigned on the same day.", "time"),
     # obliging where the quote only presses or lets (obligation.py)
     ("The new law requires landlords to install smoke alarms.",
      "The new law encourages landlords to install smoke alarms.", "modality"),

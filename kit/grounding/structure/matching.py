@@ -343,6 +343,9 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
     """
     cd, qd = dates_of(c.token), dates_of(q.token)
     faults = []
+    mine, theirs = relative_day(c.token), relative_day(q.token)
+    if mine is not None and theirs is not None and mine[0] != theirs[0]:
+        faults.append(Fault("time", f'the quote says "{theirs[1]}", the claim "{mine[1]}": "{q.text()}"'))
     for kind in ("weekday", "month", "year"):
         cv = {(v, r) for k, v, r in cd if k == kind}
         qv = {(v, r) for k, v, r in qd if k == kind}
@@ -362,6 +365,24 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
         elif any(cr != qr and {cr, qr} == {"before", "after"} for v, cr in cv for w, qr in qv if v == w):
             faults.append(Fault("time", f'before/after differs for the date: "{q.text()}"'))
     return faults
+
+
+_PERIODS = frozenset("day night morning evening afternoon week month year".split())
+_RELATIVE = {"same": "same", "following": "next", "next": "next", "subsequent": "next", "previous": "previous",
+             "preceding": "previous"}
+
+
+def relative_day(tok: Token) -> tuple[str, str] | None:
+    """("same" | "next" | "previous", its words) for a time an event is told at relative to another
+    ("flown to Tehran the same night", "the following morning"), or None."""
+    times = [c for c in tok.children if c.dep_ in ("npadvmod", "tmod")]
+    times += [o for p in tok.children if p.dep_ == "prep" and p.lower_ in ("on", "in", "during")
+              for o in p.children if o.dep_ == "pobj"]  # "on the same day"
+    for c in times:
+        word = next((m for m in c.children if m.dep_ == "amod" and m.lower_ in _RELATIVE), None)
+        if word is not None and c.lemma_.lower() in _PERIODS:
+            return _RELATIVE[word.lower_], f"{word.text} {c.text}"
+    return None
 
 
 def _dated_again(c: Event, q: Event, quote: Sequence[Event], kind: str, days: set[str]) -> bool:
