@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.events import Event, according_to, speaker_of
+from kit.grounding.structure.events import Event, according_to, is_reporting, speaker_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import best_match, same_concept
 from kit.grounding.structure.words import Same, acronym_of, is_name, phrase_of, resolve, same
@@ -97,21 +97,14 @@ def check_attribution(claim: Doc, quote: Doc, cev: Sequence[Event], qev: Sequenc
 _CONTENT = frozenset({"NOUN", "PROPN", "NUM", "VERB", "ADJ"})
 
 
-_VOICING = lx.BELIEF | lx.FINDING_STRONG | lx.FINDING_WEAK
-
-
 def _voices(doc: Doc) -> list[tuple[Token, frozenset[str]]]:
-    """(speaker, content lemmas of what it says) for each "X said that ...", "according to X" and
-    "X estimates that ..." of `doc`."""
-    out = [(s, _lemmas(_said(v))) for v, s in reports(doc)]
+    """(speaker, content lemmas of what it says) for each "X said that ...", "X estimates that ..."
+    and "according to X" of `doc`."""
+    out = [(s, _lemmas(_said(v))) for v in doc
+           if v.pos_ == "VERB" and is_reporting(v) and (s := speaker_of(v)) is not None]
     for gov, s in according_to(doc):
         aside = set(s.head.head.subtree)  # "according to X" itself
         out.append((s, _lemmas(t for t in gov.subtree if t not in aside)))
-    for v in doc:
-        if v.lemma_.lower() in _VOICING and v.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in v.children):
-            thinker = speaker_of(v)
-            if thinker is not None:
-                out.append((thinker, _lemmas(_said(v))))
     return out
 
 
@@ -122,14 +115,9 @@ def _said(verb: Token) -> list[Token]:
     """The words of the clause a verb of saying introduces, less a clause set against it ("..., while
     it is estimated that ...") and what another verb of saying inside it introduces."""
     said = [t for c in verb.children if c.dep_ == "ccomp" for t in c.subtree]
-    aside = {t for u in said if _set_apart(u) for t in u.subtree}
+    aside = {t for u in said if is_reporting(u) or (u.dep_ == "advcl" and any(m.lower_ in _ASIDE for m in u.children))
+             for t in u.subtree}
     return [t for t in said if t not in aside]
-
-
-def _set_apart(u: Token) -> bool:
-    if u.dep_ == "advcl" and any(m.lower_ in _ASIDE for m in u.children):
-        return True
-    return u.lemma_.lower() in lx.SPEECH | _VOICING and any(c.dep_ == "ccomp" for c in u.children)
 
 
 def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:

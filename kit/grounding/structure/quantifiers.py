@@ -106,8 +106,8 @@ def _said_alone(mention: Token, rank: int) -> Token | None:
     passengers were rescued, and most were taken to hospital" says no less than all were rescued."""
     verb = (mention.head.head if mention.head.pos_ == "ADP" else mention.head).lemma_.lower()  # "acting on them"
     for t in mention.sent:
-        if (t.i > mention.i and t.pos_ in ("NOUN", "ADJ", "PRON") and lx.QUANT_WORDS.get(t.lower_, rank) < rank
-                and lx.QUANT_WORDS[t.lower_] > 0 and not any(c.lower_ == "of" for c in t.children)
+        if (t.i > mention.i and t.pos_ in ("NOUN", "ADJ", "PRON") and 0 < lx.QUANT_WORDS.get(t.lower_, rank) < rank
+                and not any(c.lower_ == "of" for c in t.children)
                 and t.dep_ in ("nsubj", "nsubjpass", "dobj") and t.head.lemma_.lower() == verb):
             return t
     return None
