@@ -27,15 +27,15 @@ FALSE_FAULTS: dict[str, str] = {
         "quote only has 'accused each other of breaking': arguably a true fault, labelled faithful",
     "Ben is a teacher from Bergen.":
         "the parser hangs 'Ben' on 'Oslo', so the quote's second clause has no subject of its own",
+    "Norway deployed two frigates to the strait.": "WordNet 3.0 links no sense of 'deploy' to 'send'",
+    "Chen Lu retained her world title.": "WordNet 3.0 links no sense of 'retain' to 'defend' (a title)",
 }
 # Known misses on fault pairs: claim -> why.
 MISSES: dict[str, str] = {
-    "The coral reef is dying.": "dying/recovering is not an antonym pair in the lexicon",
     "The roof was completely destroyed.": "destroyed vs damaged: different verbs, no degree scale",
     "Denver traded their quarterback to the Giants.": "converse verbs (trade to / acquire) are not mapped",
     "The lawyer arrested the opposition leader.": "different common nouns (lawyer/police) are not a fault",
     "The club's owner said the manager would leave.": "speakers share the possessor 'club'",
-    "The judge upheld the case.": "upheld/dismissed is not an antonym pair in the lexicon",
     "The two companies ended their partnership.": "'discussing an end to' is not an irrealis frame",
     "The striker has signed for Ajax.": "'understood to be close to' is not a hedge in the lexicon",
     "The supermarket chain raised wages for most of its staff.": "staff/employees: quantifiers need the same noun",

@@ -31,6 +31,7 @@ _GROUPS = tuple(frozenset(g.split(",")) for g in (
     "give,grant,award,provide,hand",
     "try,attempt,seek,bid",
     "fighter,militant,insurgent,rebel,combatant,gunman",
+    "fire,launch",
     "soldier,troop,serviceman",
     "continue,remain,still,keep",
     "insist,maintain",

@@ -8,6 +8,17 @@ The prototype was tuned while looking at these; cases_heldout.py was written aft
 from __future__ import annotations
 
 FAITHFUL: list[tuple[str, str]] = [
+    # both outcomes in the quote, one after the other; the one seen from its other end
+    ("The fishermen seized by the navy were freed on Friday.",
+     "The navy detained the fishermen in March and released them on Friday."),
+    ("The crew were freed after nine days.", "The crew landed in Lisbon on Friday, following their release after nine days."),
+    ("The dairy sold its cheese unit to Arla.", "Arla bought the dairy's cheese unit."),
+    # another verb with a sense of the quote's ("rebuked" is a way to criticise), or a verb made of
+    # a linking one and its state ("found guilty")
+    ("The judge rebuked the two lawyers.", "The judge criticised the two lawyers."),
+    ("The bells of the abbey rang at noon.", "The bells of the abbey tolled at noon."),
+    ("The singer was convicted of tax fraud.", "The singer was found guilty of tax fraud."),
+    ("The ministry circulated the report.", "The ministry distributed the report."),
     # "due to" before a verb is a schedule, not a cause; what is sought or demanded is not said done
     ("The Oslo talks are due to end on Friday, with delegates seeking a 10% cut in quotas.",
      "The Oslo talks are due to end on Friday. Delegates want a target of a 10% cut in quotas."),
@@ -278,6 +289,22 @@ FAITHFUL: list[tuple[str, str]] = [
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
+    # another outcome of the same kind of event, about the same participants
+    ("Two climbers were killed by the avalanche.", "Two climbers were hurt by the avalanche on Sunday.", "polarity"),
+    ("The regional election has been called off.", "The regional election has been postponed until June.",
+     "polarity"),
+    ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
+    ("The senate passed the water bill.", "The senate debated the water bill for six hours.", "polarity"),
+    ("The refugees arrived in Calais at dawn.", "The refugees left Calais at dawn.", "polarity"),
+    ("The coastguard released the trawler's crew.", "The coastguard detained the trawler's crew.", "polarity"),
+    ("The brewery sold its Danish plant.", "The brewery bought a Danish plant.", "polarity"),
+    ("The coach resigned after the defeat.", "The coach was sacked after the defeat.", "polarity"),
+    # the same participants, a verb no sense of which names the quote's event
+    ("The council renovated the old library.", "The council demolished the old library.", "polarity"),
+    ("The ferry capsized off the coast.", "The ferry docked off the coast.", "polarity"),
+    ("The orchestra recorded the symphony in Vienna.", "The orchestra premiered the symphony in Vienna.",
+     "polarity"),
+    ("A second parcel was intercepted at the depot.", "A second parcel exploded at the depot.", "polarity"),
     # an appositive said of another name in the sentence beside
     ("Smith, the team captain, scored twice.", "Smith scored twice. Jones, the team captain, was injured.", "roles"),
     ("The Verde bakery, the oldest in the city, opened in 1998.",

@@ -89,7 +89,7 @@ AXES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
             "allow,permit,let,authorize,authorise,legalize,legalise,approve,enable",
             "block,ban,prohibit,forbid,bar,veto,prevent,outlaw",
         ),
-        ("acceptance", "accept,approve,endorse,adopt,ratify,embrace", "reject,refuse,turn down,rebuff,veto,spurn"),
+        ("acceptance", "accept,approve,endorse,adopt,ratify,embrace,sign", "reject,refuse,turn down,rebuff,veto,spurn"),
         ("damage", "destroy,demolish,raze,wreck,flatten,level,damage", "spare,preserve,save,protect,intact,undamaged"),
         (
             "front",
@@ -124,6 +124,25 @@ AXES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
                    "repeal,revoke,rescind"),
     )
 )
+
+# Other outcomes of one kind of event: no opposites, but as different ("injured" is not "killed",
+# "postponed" is not "cancelled", "charged" is not "convicted"). Read as AXES are.
+CONTRASTS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
+    (name, frozenset(pos.split(",")), frozenset(neg.split(",")))
+    for name, pos, neg in (
+        ("casualty", "injure,wound,hurt", "kill"),
+        ("schedule", "postpone,delay,defer,reschedule,push back", "cancel,scrap,call off,abandon"),
+        ("custody", "arrest,detain,jail,imprison,capture,kidnap,abduct,seize", "release,free,let go,set free"),
+        ("trial", "accuse,charge,indict,suspect", "convict,sentence"),
+        ("law-making", "propose,introduce,table,draft,debate,consider,discuss", "pass,enact"),
+        ("movement", "enter,arrive,reach,return", "leave,exit,depart,flee,escape"),
+        ("aim", "hit,strike", "miss"),
+        ("trade", "buy,purchase,acquire", "sell"),
+        ("departure", "resign,quit,step down", "fire,sack,dismiss,oust"),
+    )
+)
+CONTRAST_NAMES = frozenset(name for name, _, _ in CONTRASTS)
+CONVERSE_AXES = frozenset({"trade"})  # "X sold Y to Z" is "Z bought Y from X": only one doer's two deeds differ
 
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 

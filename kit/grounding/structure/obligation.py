@@ -14,6 +14,11 @@ _PRESS = frozenset("encourage urge ask invite advise recommend suggest allow per
                    "persuade".split())
 
 
+def pressed_alike(a: str, b: str) -> bool:
+    """Whether two verbs (lemmas) press a deed on someone alike: both oblige, or both press or let."""
+    return any(a in kind and b in kind for kind in (_OBLIGE, _PRESS))
+
+
 def check_obligation(claim: Doc, quote: Doc) -> list[Fault]:
     """A claim verb of obliging (not in the quote) whose "to do" clause or its object the quote has
     under a verb of pressing or letting: the quote says less than the claim."""

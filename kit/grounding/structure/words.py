@@ -19,7 +19,7 @@ def known_words() -> frozenset[str]:
     words: set[str] = set()
     for g in lx.SYNONYM_GROUPS:
         words |= g
-    for _, pos, neg in lx.AXES:
+    for _, pos, neg in (*lx.AXES, *lx.CONTRASTS):
         words |= pos | neg
     words |= lx.SPEECH | lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF | set(lx.PLAN_HEADS) | lx.NEG_IMPLICATIVE
     return frozenset(words)
@@ -67,7 +67,8 @@ def canon(lemma: str) -> str:
 
 def axis_sides(lemma: str) -> dict[str, int]:
     """Antonym axes a lemma lies on: axis name -> +1 or -1."""
-    return {name: (1 if lemma in pos else -1) for name, pos, neg in lx.AXES if lemma in pos or lemma in neg}
+    return {name: (1 if lemma in pos else -1) for name, pos, neg in (*lx.AXES, *lx.CONTRASTS)
+            if lemma in pos or lemma in neg}
 
 
 def prefix_antonyms(a: str, b: str) -> bool:
