@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kit.grounding.paraphrase import derived, groups
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure import senses
 from kit.grounding.structure.events import Event, child, is_reporting, subject_of
@@ -265,14 +266,11 @@ def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     exploded", "Blair hosted the memorial" / "Blair attended the memorial"), when no word of the
     quote says the claim's verb (the same or a derived word, a listed synonym, a related sense):
     the quote says something else happened to them."""
-    from kit.grounding.paraphrase import derived, groups  # spaCy-free callers need not load the lists
-
     verb = _verb(c.token)
     if (c.derived or c.token.pos_ != "VERB" or verb in _GENERAL or is_reporting(c.token) or _linking(c)
             or not senses.known(verb)):
         return []
-    said = [t for doc in {id(q.token.doc): q.token.doc for q in quote}.values() for t in doc
-            if t.pos_ in ("VERB", "NOUN", "ADJ")]
+    said = _words(quote)
     words = {repair_lemma(t) for t in said} | {_verb(t) for t in said if t.pos_ == "VERB"}
     if any(w == verb or derived(verb, w) or canon(w) == canon(verb) or groups(w) & groups(verb)
            or pressed_alike(verb, w) or (senses.known(w) and senses.related(verb, w)) for w in words):
