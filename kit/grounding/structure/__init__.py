@@ -12,8 +12,8 @@ and returns the `Fault`s it can name, each with a kind and a reason a person can
 - attribution: the claim's speaker ("X said", "according to X") differs from the quote's.
 - polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) or other outcomes
   of one kind of event (lexicon.CONTRASTS) of one participant, or a verb no sense of which names the
-  quote's event with the same participants (senses.py, WordNet 3.0), or the claim asserts of a thing
-  what the quote says "except" of it.
+  quote's event with the same participants (predicates.py, senses.py: WordNet 3.0), or the claim
+  asserts of a thing what the quote says "except" of it.
 - modality: the quote has the event as possible / planned / reported / under talks; the claim as fact;
   or the claim sits inside an imperative of the quote ("answer that ...", instructions.py).
 - quantifier: the claim says all/every/most where the quote says some/part/several, or partly; or

@@ -297,6 +297,12 @@ def degree_of(tok: Token) -> str:
     return ""
 
 
+def is_linking(e: Event) -> bool:
+    """A verb that links its subject or object to a state ("left the convoy unscathed", "remained
+    untouched"): the state says what happened, not the verb's own sense (leaving, staying)."""
+    return e.token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("oprd", "acomp", "attr") for c in e.token.children)
+
+
 def is_reporting(tok: Token) -> bool:
     """A speech verb introducing a clause ("X said that..."): its content is checked, not the verb."""
     return tok.lemma_.lower() in lx.SPEECH | lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF and any(

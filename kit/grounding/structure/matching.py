@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kit.grounding.paraphrase import derived, groups
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure import senses
-from kit.grounding.structure.events import Event, child, is_reporting, subject_of
+from kit.grounding.structure.events import Event, child, is_linking, subject_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.modifiers import moved_modifier
-from kit.grounding.structure.obligation import pressed_alike
+from kit.grounding.structure.predicates import other_event, said_words
 from kit.grounding.structure.words import Same, axis_sides, canon, is_name, opposite_axis, repair_lemma, resolve, same
 
 
@@ -104,11 +102,11 @@ def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
     "detained ... until they are released" tells both."""
     for q in quote:
         axis = opposite_axis(c.lemma, q.lemma)
-        if axis is None or _linking(c) or _linking(q) or not _about_same(c, q, axis):
+        if axis is None or is_linking(c) or is_linking(q) or not _about_same(c, q, axis):
             continue
         side = axis_sides(c.lemma).get(axis)
         if axis not in lx.CONTRAST_NAMES or not any(axis_sides(repair_lemma(t)).get(axis) == side
-                                                    for t in _words(quote)):
+                                                    for t in said_words(quote)):
             return q, axis
     return None
 
@@ -121,17 +119,6 @@ def _about_same(c: Event, q: Event, axis: str) -> bool:
     if axis in lx.CONVERSE_AXES:
         return fit.hard == 0 and agent is Same.YES
     return fit.hard == 0 and ((agent is not Same.OTHER_NAME and Same.YES in (theme, agent)) or fit.matches > 0)
-
-
-def _words(quote: Sequence[Event]) -> list[Token]:
-    docs = {id(e.token.doc): e.token.doc for e in quote}
-    return [t for doc in docs.values() for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")]
-
-
-def _linking(e: Event) -> bool:
-    """A verb that links its subject or object to a state ("left the convoy unscathed", "remained
-    untouched"): the state says what happened, not the verb's own sense (leaving, staying)."""
-    return e.token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("oprd", "acomp", "attr") for c in e.token.children)
 
 
 def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
@@ -254,70 +241,6 @@ def _copula_told(c: Event, q: Event) -> bool:
     if c.token.dep_ != "attr" or c.agent is None or done_to is None:
         return False
     return done_to.lemma_.lower() == c.token.lemma_.lower() and same(c.agent, q.agent) is Same.YES
-
-
-# Verbs too general to name an event of their own ("made an attempt", "took place").
-_GENERAL = frozenset("be have do make take get give go come put let become seem keep hold see say tell".split())
-
-
-def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
-    """The quote's event with the claim event's participants (both; the one of an intransitive
-    verb), in a verb no sense of which names the claim's ("A bomb was discovered" / "A bomb
-    exploded", "Blair hosted the memorial" / "Blair attended the memorial"), when no word of the
-    quote says the claim's verb (the same or a derived word, a listed synonym, a related sense):
-    the quote says something else happened to them."""
-    verb = _verb(c.token)
-    if (c.derived or c.token.pos_ != "VERB" or verb in _GENERAL or is_reporting(c.token) or _linking(c)
-            or not senses.known(verb)):
-        return []
-    said = _words(quote)
-    words = {repair_lemma(t) for t in said} | {_verb(t) for t in said if t.pos_ == "VERB"}
-    if any(w == verb or derived(verb, w) or canon(w) == canon(verb) or groups(w) & groups(verb)
-           or pressed_alike(verb, w) or (senses.known(w) and senses.related(verb, w)) for w in words):
-        return []
-    told = [q for q in quote if not q.derived and q.token.pos_ == "VERB" and _verb(q.token) not in _GENERAL
-            and not is_reporting(q.token) and not _linking(q) and senses.known(_verb(q.token)) and _told_of(c, q)]
-    if not told:
-        return []
-    q = told[0]
-    return [Fault("polarity", f'the quote says "{q.token.text}", not "{c.token.text}": "{q.text()}"')]
-
-
-def _verb(t: Token) -> str:
-    """A verb's lemma as written, with its particle ("wiped out"); not the sense it is read in
-    elsewhere ("voted against" is "oppose" to the polarity check)."""
-    prt = [c.lower_ for c in t.children if c.dep_ == "prt"]
-    return " ".join([repair_lemma(t), *prt[:1]])
-
-
-def _told_of(c: Event, q: Event) -> bool:
-    """Whether the quote event is about the claim event's participants and no others: the same
-    doer and undergoer, or, of an intransitive verb and a passive one without a doer, the same
-    thing it happens to ("a bomb was discovered" / "a bomb exploded")."""
-    def slots(e: Event) -> tuple[Token | None, ...]:
-        return (e.theme,) if e.patient is None or e.agent is None else (e.agent, e.patient)
-
-    mine, theirs = slots(c), slots(q)
-    return len(mine) == len(theirs) and all(
-        p is not None and o is not None and resolve(p) is not None and resolve(p).pos_ != "PRON"  # type: ignore[union-attr]
-        and same(p, o) is Same.YES and _named_alike(p, o) for p, o in zip(mine, theirs, strict=True))
-
-
-def _named_alike(a: Token, b: Token) -> bool:
-    """Whether one participant's words (its head and the words that qualify it) are all among the
-    other's: "the convoy" / "the first convoy of terrorists", not "an Early Action program" /
-    "its early admissions program"."""
-    def core(t: Token) -> set[str]:
-        return {w.lemma_.lower() for w in (t, *(x for x in t.children if x.dep_ in _QUALIFIERS))
-                if w.pos_ in ("NOUN", "PROPN", "ADJ", "NUM")}
-
-    def words(t: Token) -> set[str]:
-        return {w.lemma_.lower() for w in t.subtree}
-
-    return core(a) <= words(b) or core(b) <= words(a)
-
-
-_QUALIFIERS = frozenset({"compound", "amod", "nummod", "poss", "nmod"})
 
 
 def _same_participants(c: Event, q: Event) -> bool:
