@@ -14,7 +14,7 @@ from kit.grounding.structure import senses
 from kit.grounding.structure.events import Event, is_linking, is_reporting
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.obligation import pressed_alike
-from kit.grounding.structure.words import Same, canon, repair_lemma, resolve, same
+from kit.grounding.structure.words import Same, canon, repair_lemma, resolve, same, written_lemma
 
 
 def said_words(quote: Sequence[Event]) -> list[Token]:
@@ -33,28 +33,25 @@ def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     exploded", "Blair hosted the memorial" / "Blair attended the memorial"), when no word of the
     quote says the claim's verb (the same or a derived word, a listed synonym, a related sense):
     the quote says something else happened to them."""
-    verb = _verb(c.token)
-    if (c.derived or c.token.pos_ != "VERB" or verb in _GENERAL or is_reporting(c.token) or is_linking(c)
-            or not senses.known(verb)):
+    verb = written_lemma(c.token)
+    if not _names_an_event(c):
         return []
     said = said_words(quote)
-    words = {repair_lemma(t) for t in said} | {_verb(t) for t in said if t.pos_ == "VERB"}
+    words = {repair_lemma(t) for t in said} | {written_lemma(t) for t in said if t.pos_ == "VERB"}
     if any(w == verb or derived(verb, w) or canon(w) == canon(verb) or groups(w) & groups(verb)
            or pressed_alike(verb, w) or (senses.known(w) and senses.related(verb, w)) for w in words):
         return []
-    told = [q for q in quote if not q.derived and q.token.pos_ == "VERB" and _verb(q.token) not in _GENERAL
-            and not is_reporting(q.token) and not is_linking(q) and senses.known(_verb(q.token)) and _told_of(c, q)]
-    if not told:
+    q = next((q for q in quote if _names_an_event(q) and _told_of(c, q)), None)
+    if q is None:
         return []
-    q = told[0]
     return [Fault("polarity", f'the quote says "{q.token.text}", not "{c.token.text}": "{q.text()}"')]
 
 
-def _verb(t: Token) -> str:
-    """A verb's lemma as written, with its particle ("wiped out"); not the sense it is read in
-    elsewhere ("voted against" is "oppose" to the polarity check)."""
-    prt = [c.lower_ for c in t.children if c.dep_ == "prt"]
-    return " ".join([repair_lemma(t), *prt[:1]])
+def _names_an_event(e: Event) -> bool:
+    """A verb of its own, with a sense WordNet holds: not derived, general, linking or reporting."""
+    verb = written_lemma(e.token)
+    return (not e.derived and e.token.pos_ == "VERB" and verb not in _GENERAL and not is_reporting(e.token)
+            and not is_linking(e) and senses.known(verb))
 
 
 def _told_of(c: Event, q: Event) -> bool:

@@ -53,7 +53,14 @@ def lemma_of(tok: Token) -> str:
         if any(p.lower_ == "for" and not any(g.dep_ == "pobj" and g.lemma_.lower() in lx.TIME_NOUNS | {"time"}
                                              for g in p.children) for p in preps):
             return "support"  # "voted for the bill" / "voted against it", not "voted for the first time"
+    return written_lemma(tok)
+
+
+def written_lemma(tok: Token) -> str:
+    """Lower-case lemma with a verb's particle ("wiped out"), as written: not the sense `lemma_of`
+    reads a vote in ("voted against" is "oppose")."""
     prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    base = repair_lemma(tok)
     return f"{base} {prt[0]}" if prt else base
 
 
