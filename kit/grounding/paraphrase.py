@@ -134,9 +134,9 @@ for _a, _b in _OPPOSITES:
 def said_opposite(lemmas: Iterable[str], quote: Equivalents) -> str | None:
     """The quote's word of opposite sense to a claim word with these `lemmas`, when the quote says
     one ("darkness" for "daylight", "expensive" for "cheaper"); None otherwise."""
-    for lemma in lemmas:
-        for other in _OPPOSITE_OF.get(lemma.lstrip("="), ()):
-            found = next((w for w in quote.common - quote.lessened
+    for lemma in sorted(lemmas):  # sets: read in one order, so a run names the same word as the last
+        for other in sorted(_OPPOSITE_OF.get(lemma.lstrip("="), ())):
+            found = next((w for w in sorted(quote.common - quote.lessened)
                           if w == other or (len(w) > _MIN_BASE and derived(other, w))), None)
             if found is not None:
                 return found
