@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ import kit
 import kit.topics.cluster as topics_module
 from kit.api import Kit
 from kit.embeddings import HashEmbedder
-from kit.llm.testing import ScriptedChat
+from kit.llm.base import Message
+from kit.llm.testing import FunctionChat
 from kit.results import Topic
 from kit.text import keywords
 from kit.topics.cluster import MIN_TOPIC_CHARS, cluster, ctfidf_labels, discover
@@ -211,26 +213,64 @@ def test_kit_topics_on_a_folder_of_one_to_three_files(tmp_path: Path, n: int) ->
 
 # -- LLM labels -------------------------------------------------------------------------------
 
-def test_llm_label_is_used_and_traced(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def _labeller(replies: dict[str, str]) -> FunctionChat:
+    """A model that answers by the subject of the passages it is shown (bread, volcano, chess)."""
+    def reply(messages: Sequence[Message]) -> str:
+        user = messages[-1].content.lower()
+        return next((text for word, text in replies.items() if word in user), "")
+    return FunctionChat(reply, "scripted")
+
+
+def _subjects_kit(tmp_path: Path) -> Kit:
     write_subjects(tmp_path / "docs")
-    k = kit.open(store_dir=str(tmp_path / "store"), embedder="hash", llm="extractive")
+    k = kit.open(store_dir=str(tmp_path / "store"), llm="extractive")  # the real MiniLM embedder
     k.ingest(tmp_path / "docs")
-    chat = ScriptedChat(['"Baking bread at home"\nThese passages are about bread.', "", "Volcanic eruptions"])
+    return k
+
+
+def _by_subject(topics: list[Topic]) -> dict[str, Topic]:
+    return {Path(t.documents[0]).name.split("_")[0]: t for t in topics}
+
+
+def test_llm_label_is_used_and_traced(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    k = _subjects_kit(tmp_path)
+    chat = _labeller({"dough": '"Bread from flour and water"\nThese passages are about bread.',
+                      "lava": "Label: Volcanic eruptions", "chess": ""})
     k.chat_backend = chat
     caplog.set_level(logging.INFO, logger="kit.trace")
-    topics = k.topics(k=3)
-    assert len(topics) == 3 and not chat.replies  # one call per topic
-    assert topics[0].title == topics[0].llm_label == "Baking bread at home"
-    assert topics[1].title == topics[1].label  # an empty reply falls back to the keyword label
-    assert topics[2].title == "Volcanic eruptions"
-    assert all(t.label and t.keywords for t in topics)  # the offline label and keywords are kept alongside
+    topics = _by_subject(k.topics(k=3))
+    assert len(topics) == 3 and len(chat.requests) == 3  # one call per topic
+    bread, volcano, chess = topics["bread"], topics["volcano"], topics["chess"]
+    assert bread.title == bread.llm_label == "Bread from flour and water"  # first line, quotes off
+    assert volcano.title == volcano.llm_label == "Volcanic eruptions"
+    assert chess.title == chess.label and chess.llm_label is None  # an empty reply: kit's own label
+    assert all(t.label and t.keywords for t in topics.values())  # the offline label and keywords are kept alongside
     traces = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kit.trace"]
     assert [t["prompt"] for t in traces] == ["topic_label"] * 3
-    for topic, trace, request in zip(topics, traces, chat.requests, strict=True):
+    by_first = {t.chunks[0].id: t for t in topics.values()}
+    for trace, request in zip(traces, chat.requests, strict=True):
+        topic = by_first[trace["passage_ids"][0]]
         assert trace["passage_ids"] == [c.id for c in topic.chunks[:3]] and trace["model"] == "scripted"
         user = request[-1].content
         assert ", ".join(topic.keywords) in user
         assert " ".join(topic.chunks[0].text.split())[:300] in user
+
+
+@pytest.mark.parametrize("reply", [
+    "bread, dough, flour, loaf, yeast",  # the keywords it was shown, as a list
+    "Volcanic eruptions",  # another topic's label
+    "Stock market crash",  # words the topic's passages never use
+    "Baking bread at home",  # words few of its documents use ("home" none)
+    "Bread dough with 500 grams of flour",  # a figure: one document's detail
+    "An open crumb",  # words of its passages, but none of the words that set the topic apart
+    "Hot water and gas",  # a bread keyword and words its passages use, but nearer another topic
+    "This topic is about how people make bread in their kitchens every single day",  # a sentence
+])
+def test_a_model_label_that_does_not_name_its_topic_is_not_shown(tmp_path: Path, reply: str) -> None:
+    k = _subjects_kit(tmp_path)
+    k.chat_backend = _labeller({"dough": reply})
+    bread = _by_subject(k.topics(k=3))["bread"]
+    assert bread.llm_label is None and bread.title == bread.label
 
 
 # -- stories, sections and clustering ---------------------------------------------------------

@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kit.embeddings import Embedder
-from kit.llm.base import ChatBackend, Message, Trace, traced_call
-from kit.llm.prompts import load_prompt
+from kit.llm.base import ChatBackend
 from kit.progress import Progress, Silent, Stage
 from kit.results import Topic
 from kit.topics.cache import TopicCache
 from kit.topics.labels import readable_label
+from kit.topics.llm_labels import llm_label
 from kit.topics.phrases import shared_label
 from kit.topics.reading import Reading, as_written, ctfidf_labels, ranked_terms, read_corpus
 from kit.topics.theme_labels import with_themes
@@ -279,21 +279,10 @@ def build_topics(chunks: Sequence[Chunk], vectors: np.ndarray, groups: list[list
                  or readable_label(topic_chunks, centre, centroids, embedder)
                  or ", ".join(words[:3]) or f"topic {n}")
         topic = Topic(n, label, tuple(words), topic_chunks, None, docs)
-        topics.append(topic.with_llm_label(llm_label(topic, backend)) if backend is not None else topic)
+        named = llm_label(topic, backend, centre, centroids, embedder) if backend is not None else None
+        topics.append(topic.with_llm_label(named) if named else topic)
         progress.advance(1, label)
     return topics
-
-
-def llm_label(topic: Topic, backend: ChatBackend) -> str:
-    """A short human label for a topic from its keywords and most central passages."""
-    prompt = load_prompt("topic_label")
-    examples = "\n".join(f"- {' '.join(c.text.split())[:300]}" for c in topic.chunks[:3])
-    system, user = prompt.render(keywords=", ".join(topic.keywords), passages=examples)
-    trace = Trace(prompt.name, prompt.version, backend.name, [c.id for c in topic.chunks[:3]])
-    result = traced_call(backend, [Message("system", system), Message("user", user)], trace)
-    # The first line only, then its quotes (stripping the whole reply first left a closing quote).
-    label = result.text.strip().splitlines()[0].strip().strip('"“”\'') if result.text.strip() else ""
-    return label[:80] or topic.label
 
 
 def named_topic(name: str, search: Callable[[str, int], list[Hit]], n: int, number: int = 1) -> Topic:
