@@ -9,6 +9,7 @@ by bench/eval_topics.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kit.api import Kit
 from kit.embeddings import Embedder
 from kit.findings import TopicChange
 from kit.llm.testing import ScriptedChat
+from kit.store.integrity import KEY, load_sealed, sealed
 from kit.topics.cache import FILE
 from tests.test_topics import SUBJECTS, write_subjects
 
@@ -121,6 +123,21 @@ def test_summaries_another_kit_version_chose_are_made_again(tmp_path: Path, corp
     embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
     k.summarize(topics)
     assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # 99.0.0's are not ours either
+
+
+def test_a_model_label_an_older_kit_cached_unchecked_is_dropped(tmp_path: Path, corpus: Path) -> None:
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.topics(k=3)
+    path = tmp_path / "store" / FILE
+    data = load_sealed(path)
+    data.pop(KEY)
+    data["version"] = 5  # as the kit before model labels were checked wrote it
+    data["topics"] = [{**t, "llm_label": "bread, dough, flour, loaf, yeast"} for t in data["topics"]]
+    path.write_text(json.dumps(sealed(data)), encoding="utf-8")
+    topics = open_kit(tmp_path).topics(k=3)
+    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
+    assert all(t.llm_label is None and t.title == t.label for t in topics)
 
 
 def test_a_new_subject_becomes_a_new_topic(tmp_path: Path, corpus: Path) -> None:

@@ -44,8 +44,9 @@ from kit.version import __version__
 # the sha256 of its content; a file that fails it is dropped. 4: labels are phrases the documents
 # share and keywords written words; a version-3 file holds headlines and stems, so it is not reused.
 # 5: extractive summaries never quote a sentence telling its reader what to say; a version-4 file
-# may hold one planted for a model, so its summaries are made again.
-VERSION = 5
+# may hold one planted for a model, so its summaries are made again. 6: a model's label is kept
+# only when it checks out against its topic; a version-5 file is read with its model labels dropped.
+VERSION = 6
 FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
@@ -80,8 +81,10 @@ class TopicCache:
             # A cache edited or damaged on disk is dropped whole: a claim whose text changed after
             # it was judged must never be shown with the verdict the old text earned.
             data = load_sealed(self.path, legacy_ok=False)
-            if data.get("version") != VERSION:
+            if data.get("version") not in (VERSION, 5):
                 return None
+            if data["version"] == 5:  # its model labels were never checked
+                data["topics"] = [{**t, "llm_label": None} for t in data["topics"]]
             # Summaries another kit version chose are dropped (topics and change baselines stay):
             # after an upgrade an unchanged topic gets the new summarizer's summary, not the old one.
             summaries = data.get("summaries", {}) if data.get("kit") == __version__ else {}
