@@ -97,7 +97,8 @@ def score_set(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
                    **ev.peer_texts(cands, idf, [texts[d] for d in row["doc_ids"]], f"{row['doc_ids'][0]}.txt", BUDGET)}
         scores = {s: ev.rouge(t, refs) for s, t in outputs.items()}
         per.append({"cluster": row["cluster"], **{s: {m: round(v[m]["recall"], 4) for m in ev.METRICS}
-                                                  for s, v in scores.items()}})
+                                                  for s, v in scores.items()},
+                    "kit_sentences": [c.text for c in summary.shown]})
         ev.log(f"  {row['cluster']}: " + "  ".join(f"{s} {per[-1][s]['rouge1']:.3f}/{per[-1][s]['rouge2']:.3f}"
                                                   for s in SYSTEMS))
     means = {s: {m: round(float(np.mean([p[s][m] for p in per])), 4) for m in ev.METRICS} for s in SYSTEMS}

@@ -42,6 +42,17 @@ from kit.topics.coherence import refers_back
     # "this", "these", "those" before a noun after the verb points back as well.
     "Most national networks adopted this switching method within a decade.",
     "An analyst said there could be many deaths from an earthquake of this strength.",
+    # One of a series an earlier sentence began; more of what it said ("also", "again" on the
+    # main verb); "that" pointing at a noun; "In particular," and "Again,".
+    "The second round of talks ended without a deal.",
+    "The next morning the rescuers reached the village.",
+    "Interpol also reported a fire near the port.",
+    "Regulators can also fine banks that break the rule.",
+    "Ministers of both countries met again in Geneva to sign the text.",
+    "Investigators traced that signal to a ship off the coast.",
+    "Fishing was banned along that stretch of the coast.",
+    "In particular, the rule covers imports of steel.",
+    "Again, the minister declined to comment.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)
@@ -66,6 +77,13 @@ def test_openings_that_refer_back(sentence: str) -> None:
     "Yukos reported record profits this year.",
     "Complexity theory sorts problems into classes and relates those classes to each other.",
     "The Bali conference gathered those nations that emit the most greenhouse gases.",
+    # A capitalised ordinal is a name; "that" opening a clause; "also known as", "see also".
+    "The Second World War ended in Europe in May 1945.",
+    "The second-largest city of the country lies on the coast.",
+    "Officials said that part of the bridge had collapsed overnight.",
+    "Cells that divide rapidly are hit hardest by the treatment.",
+    "Paracetamol, also known as acetaminophen, relieves mild pain.",
+    "Lyon (see also Rhône) is the third city of France by population.",
 ])
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not refers_back(sentence)

@@ -65,6 +65,24 @@ def test_candidates_are_exact_spans_without_furniture() -> None:
     assert [c.rank for c in cands] == [0, 1, 2]
 
 
+def test_a_line_that_does_not_end_like_a_sentence_is_no_candidate() -> None:
+    """Headlines of other stories, captions and text a page cut off keep their function words,
+    so only the missing full stop tells them apart; reference marks after a full stop do not
+    count against it, nor does a closing quotation mark."""
+    raw = ("The harbour authority closed the northern port on Tuesday after a storm damaged two cranes.\n\n"
+           "Related news\n\n"
+           "Ferry operator offers refunds to passengers stranded by the storm at the northern port\n\n"
+           "Engineers expect the repairs to the two damaged cranes to take at least three weeks.[citation needed]\n\n"
+           "The harbour master said the port would reopen \"as soon as the cranes are safe to use again\"\n\n"
+           "A crane operator said the wind had torn the roof off the control cabin of the old crane, which was re")
+    texts = [c.text for c in candidates(doc_chunks(raw, size=400, overlap=0))]
+    assert texts == [
+        "The harbour authority closed the northern port on Tuesday after a storm damaged two cranes.",
+        "Engineers expect the repairs to the two damaged cranes to take at least three weeks.[citation needed]",
+        "The harbour master said the port would reopen \"as soon as the cranes are safe to use again\"",
+    ]
+
+
 def test_passages_merge_overlapping_chunks_into_raw_spans() -> None:
     # Overlapping chunks that cut sentences in the middle, given out of order.
     spans = [(150, 290), (0, 100), (60, 180)]

@@ -6,7 +6,9 @@ sentence it refers to comes just before it. Read from spaCy's parse (`kit.ground
 parser`): before the first verb, a third-person personal or possessive pronoun that is not an
 expletive "it"; or a first word that is a coordinating conjunction, a linking adverb or a
 demonstrative, or a linking phrase ("In addition,"), or a linking adverb set off after the
-subject ("The agency, however, said"); or "the N-year-old", "the former/latter"; or a subject
+subject ("The agency, however, said"); or "the N-year-old", "the former/latter", "the second/
+next/final ..."; or "also" or "again" on the main verb ("Police also found..."); or "this",
+"these", "those" or a pointing "that" before a noun anywhere ("traced that signal"); or a subject
 that is "the" and a bare common noun ("The company said...", "The statement added...": which
 company, only an earlier sentence says; "The Scottish Parliament" or "The main goal for search
 crews" say it themselves); or a first-person speaker ("I want to make clear...") or the tail of
@@ -36,9 +38,9 @@ _DEMONSTRATIVE = {"this", "that", "these", "those", "such", "there"}
 _THIRD_PERSON = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _DETERMINING = {"this", "these", "those", "such"}  # "In humans, this response..."
-# "...uses this network type": "this", "these" or "those" before a noun points back wherever it
-# stands, unless the noun is a time the reader shares ("this year", "these days", "this term").
-_POINTING = {"this", "these", "those"}
+# "...uses this network type", "traced that signal": a demonstrative before a noun points back
+# wherever it stands, unless the noun is a time the reader shares ("this year", "these days").
+_POINTING = {"this", "these", "those", "that"}
 _NOW = frozenset("""year week month day morning afternoon evening night time times season summer winter spring
 autumn fall weekend century decade quarter hour minute moment era period days semester term session tournament
 campaign cycle""".split())
@@ -46,12 +48,15 @@ campaign cycle""".split())
 # set off by a comma at the start, or by commas within the first clause (up to 60 characters).
 _LINK_WORDS = (r"however|meanwhile|nevertheless|nonetheless|therefore|instead|consequently|moreover|furthermore"
                r"|in addition|as a result|by contrast|in turn|in fact|at the same time|on the other hand|even so"
-               r"|for example|for instance|in such (?:a|an|cases?|situations?)")
+               r"|for example|for instance|in such (?:a|an|cases?|situations?)|in particular|again")
 _LINK_PHRASE = re.compile(rf"^(?:(?:{_LINK_WORDS})\b[^,;:]{{0,20}},|[^,;:\"“]{{1,60}},\s*(?:{_LINK_WORDS})\s*,)", re.I)
 # "A fourth bomb exploded", "Another of the roles", "A further aftershock": one more of something
 # an earlier sentence counted ("Another Country", a title, is capitalised; "a second-hand" is one word).
 _ONE_MORE = re.compile(r"^(?:another\s+[a-z]|(?:a|an)\s+(?:second|third|fourth|fifth|sixth|further|other)\s)")
 _AGE_OR_ROLE = re.compile(r"^the\s+(?:\d+-year-old|former|latter|same|other|two|three|pair|duo|trio)\b", re.I)
+# "The second main legislative body is...", "The next day": one of a series an earlier sentence
+# began ("The Second World War", a name, is capitalised; "the second-largest" is one word).
+_NEXT_OF = re.compile(r"^[Tt]he\s+(?:second|third|fourth|fifth|sixth|next|remaining|final)\s")
 
 
 # "The company said", "The statement added": "the", a lower-case word, then one that is no
@@ -62,8 +67,8 @@ _BARE_THE = re.compile(r"^[Tt]he\s+[a-z][a-z-]*\s+(?!(?:of|in|for|from|at|on|wit
 def refers_back(sentence: str) -> bool:
     """Whether the sentence's opening refers to something only an earlier sentence names."""
     text = sentence.strip().lstrip("\"“‘'(")
-    if _AGE_OR_ROLE.match(text) or _LINK_PHRASE.match(text) or _ONE_MORE.match(text.lower()[:1] + text[1:]) \
-            or _ends_a_quotation(sentence):
+    if _AGE_OR_ROLE.match(text) or _NEXT_OF.match(text) or _LINK_PHRASE.match(text) \
+            or _ONE_MORE.match(text.lower()[:1] + text[1:]) or _ends_a_quotation(sentence):
         return True
     if not _needs_parse(text):
         return False  # nothing that could refer back: no parse needed (most sentences)
@@ -84,7 +89,18 @@ def refers_back(sentence: str) -> bool:
     # "In humans, this response is...": a demonstrative that determines a noun before the verb.
     return any((t.text.lower() in pronouns and t.pos_ in ("PRON", "DET") and t.dep_ != "expl")
                or (t.text.lower() in _DETERMINING and t.dep_ in ("det", "amod", "predet"))
-               for t in doc[:verb] if not _in_quote(doc.text, t.idx)) or _points_back(doc)
+               for t in doc[:verb] if not _in_quote(doc.text, t.idx)) or _points_back(doc) or _adds_to(doc)
+
+
+def _adds_to(doc: Doc) -> bool:
+    """Whether "also" or "again" modifies the sentence's main verb ("Police also found...", "The
+    test can also be used on..."): more of something an earlier sentence said. Not in a clause
+    of its own ("which also makes cars") nor "also known as", "see also"."""
+    return any(t.lower_ in ("also", "again") and t.dep_ == "advmod" and t.head.dep_ in ("ROOT", "conj")
+               and t.head.head.dep_ == "ROOT" and not _in_quote(doc.text, t.idx)
+               and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("known", "called", "named"))
+               and not (t.i and doc[t.i - 1].lower_ == "see")
+               for t in doc)
 
 
 def _points_back(doc: Doc) -> bool:
@@ -93,7 +109,16 @@ def _points_back(doc: Doc) -> bool:
     type", "classifying problems ... those classes": a word of the same first five letters) nor
     defines after it ("those nations that have the greatest emissions")."""
     return any(t.lower_ in _POINTING and t.dep_ == "det" and t.head.pos_ == "NOUN" and not _in_quote(doc.text, t.idx)
-               and _unnamed(t.head) for t in doc)
+               and _unnamed(t.head) and (t.lower_ != "that" or _pointing_that(t)) for t in doc)
+
+
+def _pointing_that(that: Token) -> bool:
+    """Whether "that" before a noun points ("to that point", "traced that signal") rather than opens
+    a clause ("its position that part of a paragraph needed...", "cells that engulf"), however
+    parsed: after a preposition, or after a verb whose object the noun is."""
+    before = that.doc[that.i - 1] if that.i else None
+    return before is None or before.pos_ == "ADP" or (
+        before.pos_ == "VERB" and that.head.dep_ == "dobj" and that.head.head.i == before.i)
 
 
 def _unnamed(noun: Token) -> bool:
@@ -108,7 +133,7 @@ def _needs_parse(text: str) -> bool:
     """Whether only the parse can tell if this opening (quotes and brackets stripped) refers back."""
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
     first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
-    return bool(words & (_THIRD_PERSON | _FIRST_PERSON | _DETERMINING)
+    return bool(words & (_THIRD_PERSON | _FIRST_PERSON | _DETERMINING | _POINTING | {"also", "again"})
                 or first in _LINKING | _DEMONSTRATIVE or _BARE_THE.match(text))
 
 

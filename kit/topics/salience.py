@@ -133,10 +133,24 @@ def _looks_like_headline(line: str) -> bool:
 
 
 def quotable(text: str) -> bool:
-    """A statement that is not a question, a link or a line the reader would skip."""
+    """A statement that is not a question, a link or a line the reader would skip, and that
+    ends like a sentence."""
     flat = " ".join(text.split())
     return (is_statement(flat) and not flat.endswith(("?", "?”", '?"', ":")) and not _URL.search(flat)
-            and sum(ch.isalpha() for ch in flat) >= 0.6 * len(flat))
+            and sum(ch.isalpha() for ch in flat) >= 0.6 * len(flat) and ends_a_sentence(flat))
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether `text` ends with a full stop (or ! or …) or a closing quotation mark, after any
+    reference marks ("[citation needed]", "[3]", ":212–219"). A summary sentence must: the
+    lines that do not are headlines ("Airbus offers funding to search for black boxes"), links to
+    other stories, captions, list lead-ins and text a page cut off ("residents of Mosul, which
+    was re"), which `is_statement` lets through when they keep their function words."""
+    return bool(_SENTENCE_END.search(_REFERENCE_TAIL.sub("", text)))
+
+
+_REFERENCE_TAIL = re.compile(r"(?:\s*\[[^\]]{1,40}\]|:\s?\d[\d,–—-]*(?::\d[\d,–—-]*)*)+$")
+_SENTENCE_END = re.compile(r"(?:[.!…][\"'”’)\]]*|[\"”’])$")
 
 
 def _lead_trim(text: str) -> int:
