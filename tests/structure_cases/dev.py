@@ -286,6 +286,13 @@ FAITHFUL: list[tuple[str, str]] = [
     # the claim keeps the quote's hedge on a thing (hearsay.py)
     ("The crew included Finns, Danes and apparently Poles.", "The crew included Finns, Danes and apparently Poles."
      " It sailed in May."),
+    # a hedge or condition kept in other words; a time clause as a gerund or a finite clause
+    ("The alleged gunmen fled in a grey van.", "The two alleged gunmen fled in a grey van."),
+    ("Police arrested a man suspected of arson at his home.", "The suspected arsonist was arrested at his home."),
+    ("The airline will refund every passenger if the inquiry finds it at fault.",
+     "If the inquiry finds it at fault, the airline will refund every passenger."),
+    ("The draft is expected to be revised before it is signed on Friday.",
+     "The draft is expected to be revised several times before being signed on Friday."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -603,4 +610,10 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The city ordered residents to leave.", "The city urged residents to leave their homes.", "modality"),
     # "able to" in the present: may do, not did
     ("Engineers traced the fault.", "Engineers are able to trace the fault by testing every cable.", "modality"),
+    # what the quote only asks for, grants on a condition, or says of someone only "alleged" (events.py, hearsay.py)
+    ("The residents saved water all summer.", "The council urged the residents to save water all summer.", "modality"),
+    ("The airline will refund every passenger.",
+     "If the inquiry finds it at fault, the airline will refund every passenger.", "modality"),
+    ("The two gunmen fled in a grey van.", "The two alleged gunmen fled in a grey van.", "modality"),
+    ("The arsonist was arrested at his home.", "The suspected arsonist was arrested at his home.", "modality"),
 ]

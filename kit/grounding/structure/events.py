@@ -23,7 +23,7 @@ class Event:
     negated: bool
     level: int  # 3 fact, 2 planned/future, 1 possible/reported
     cue: str  # the word that lowered the level ("may", "plans", "allegedly")
-    category: str  # "", "hedge", "plan", "report"
+    category: str  # "", "hedge", "plan", "report", "condition", "asked"
     attributed: Token | None  # the speaker, when the event is said by someone
     degree: str  # "", "partly", "almost", "completely"
     derived: bool = False  # made from a converse ("X beat Y" -> "Y lost")
@@ -201,6 +201,8 @@ def markers(node: Token, ctx: Context, own: bool, event: Token | None = None) ->
             ctx.lower(lx.HEDGE_ADV[word], word, "report" if word in ("reportedly", "allegedly") else "hedge")
         elif c.dep_ == "mark" and word in ("if", "whether", "unless"):
             ctx.lower(1, word, "hedge")
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+            ctx.lower(1, "if", "condition")  # "If we admitted it, we would be flown home": only on that condition
         elif c.dep_ == "acomp" and c.lemma_.lower() in ("possible", "likely", "unlikely", "probable") and not own:
             ctx.lower(1, c.text, "hedge")
         elif c.dep_ in ("amod", "acl") and c.lower_ in lx.IRREALIS_MODIFIERS and node.pos_ in ("NOUN", "PROPN"):
@@ -209,6 +211,8 @@ def markers(node: Token, ctx: Context, own: bool, event: Token | None = None) ->
             )
 
 
+# Prepositions of time whose gerund is an adverbial clause: it keeps its own certainty.
+_WHEN = frozenset("before after until till since upon following during".split())
 # Adjectives that give what their infinitive names as open to do, not done ("quick to" and "enough to"
 # say it was done).
 _FREE_TO = frozenset({"free", "able", "capable"})
@@ -232,8 +236,8 @@ def governors(tok: Token, ctx: Context) -> None:
         below, link, node, hops = node, node.dep_, node.head, hops + 1
         if link == "conj" and (child(tok, "nsubj", "nsubjpass") is not None and hops == 1):
             break
-        if link == "advcl":
-            break
+        if link == "advcl" or (link == "pcomp" and node.lower_ in _WHEN):
+            break  # "...before being finalized" is a time, as "before it is finalized" is
         lemma = repair_lemma(node)
         if link == "relcl":
             break
@@ -254,7 +258,8 @@ def governors(tok: Token, ctx: Context) -> None:
             elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp") and (
                     lemma != "go" or (link == "xcomp" and node.lower_ == "going")):  # "going to", not "went on"
                 if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp"):
-                    ctx.lower(lx.PLAN_HEADS[lemma], node.text, "plan")  # "decided not to X": X not done
+                    category = "asked" if lemma in lx.DIRECTIVES else "plan"
+                    ctx.lower(lx.PLAN_HEADS[lemma], node.text, category)  # "decided not to X": X not done
             elif (lemma in lx.NEG_IMPLICATIVE and link == "xcomp") or (link == "xcomp" and own_negation(node)):
                 ctx.negated = not ctx.negated
             elif link == "xcomp" and lemma in _FREE_TO and any(c.tag_ == "TO" for c in below.children):

@@ -129,18 +129,23 @@ def check_elided_hedges(quote: Doc, claim_events: Sequence[Event]) -> list[Fault
 # The hedging adverbs of events, on a thing; "likely", "potentially" and "seemingly" before a noun
 # grade a quality ("likely winners", "potentially deadly strain") more than they doubt the thing.
 _NOUN_HEDGES = frozenset(lx.HEDGE_ADV) - {"likely", "potentially", "seemingly"}
+# Adjectives that say a person or thing is so only by someone's account ("the alleged bombers").
+_ALLEGED = frozenset("alleged suspected presumed purported supposed reputed would-be".split())
+_SUSPECTED = re.compile(r"\b(?:suspect\w*|presum\w*|accus\w*|reputed\w*|would-be)\b", re.IGNORECASE)
 
 
 def check_hedged_nouns(claim: Doc, quote: Doc) -> list[Fault]:
-    """A thing the quote names only with a hedge ("included Danes, Norwegians, possibly Swedes")
-    that the claim names without one: the claim states what the quote only thinks may be so. A
-    hedge on a verb is the matched events' to judge (matching.py)."""
-    if _KEPT_LIKELY.search(claim.text) or _KEPT.search(claim.text) or any(t.lower_ in _NOUN_HEDGES for t in claim):
+    """A thing the quote names only with a hedge ("included Danes, Norwegians, possibly Swedes"),
+    or someone it calls only "alleged" or "suspected" ("the alleged gunmen"), that the claim
+    names without one: the claim states what the quote only thinks may be so. A hedge on a verb
+    is the matched events' to judge (matching.py)."""
+    if _KEPT_LIKELY.search(claim.text) or _KEPT.search(claim.text) or _SUSPECTED.search(claim.text) \
+            or any(t.lower_ in _NOUN_HEDGES for t in claim):
         return []
     mine = {t.lemma_.lower() for t in claim if t.pos_ in ("NOUN", "PROPN", "NUM")}
     for t in quote:
         head = t.head
-        if t.lower_ in _NOUN_HEDGES and t.dep_ == "advmod" and head.pos_ in ("NOUN", "PROPN", "NUM") \
-                and head.lemma_.lower() in mine:
+        hedged = (t.lower_ in _NOUN_HEDGES and t.dep_ == "advmod") or (t.lower_ in _ALLEGED and t.dep_ == "amod")
+        if hedged and head.pos_ in ("NOUN", "PROPN", "NUM") and head.lemma_.lower() in mine:
             return [Fault("modality", f'the quote says only "{t.text} {head.text}"; the claim states it as so')]
     return []

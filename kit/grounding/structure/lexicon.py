@@ -159,7 +159,7 @@ CONVERSES: dict[str, tuple[str, str]] = {
 # Reporting verbs whose subject is a speaker. Neutral ones keep the content's certainty.
 SPEECH_NEUTRAL = frozenset(
     """say tell state add note announce report write explain declare stress confirm admit
-acknowledge warn insist told""".split()
+acknowledge warn insist told maintain assert reiterate""".split()
 )
 SPEECH_DOUBT = frozenset("claim allege argue speculate contend".split())
 SPEECH_DENY = frozenset("deny dispute refute reject dismiss".split())
@@ -202,7 +202,10 @@ PLAN_HEADS: dict[str, int] = {
         for w in """hope want seek consider threaten try attempt mull weigh likely unlikely eager keen willing
     offer push possible probable""".split()
     },
+    **{w: 1 for w in "urge ask request encourage invite advise appeal press call demand".split()},
 }
+# Heads of PLAN_HEADS that ask someone else to do it ("urged the public to write"): asked, not done.
+DIRECTIVES = frozenset("urge ask request encourage invite advise appeal press call demand".split())
 IRREALIS_NOUNS: dict[str, int] = {
     **{w: 2 for w in "proposal plan pledge promise intention schedule".split()},
     **{

@@ -264,12 +264,16 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
     c_lemma, q_lemma = c.lemma, q.lemma
     if c_lemma in lx.FINDING_STRONG and q_lemma in lx.FINDING_WEAK:
         return [Fault("modality", f'the quote only says "{q.token.text}", the claim "{c.token.text}"')]
+    if q.category == "condition" and _CONDITIONAL.search(c.token.doc.text):
+        return []  # the claim states a condition of its own ("..., or Britain will act")
     if c.level > q_level:
-        what = {"plan": "planned or expected", "hedge": "possible", "report": "reported or alleged"}.get(
-            q.category, "uncertain"
-        )
+        what = {"plan": "planned or expected", "hedge": "possible", "report": "reported or alleged",
+                "condition": "so only on a condition", "asked": "asked for, not done"}.get(q.category, "uncertain")
         return [Fault("modality", f'the quote gives this as {what} ("{cue}"): "{q.text()}"')]
     return []
+
+
+_CONDITIONAL = re.compile(r"\b(?:if|unless|otherwise|provided|in case|as long as|only when|or)\b", re.IGNORECASE)
 
 
 def _managed(q: Event) -> bool:
