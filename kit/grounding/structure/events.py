@@ -256,7 +256,8 @@ def governors(tok: Token, ctx: Context) -> None:
             elif (lemma in lx.FINDING_WEAK and link == "ccomp") or (lemma in lx.BELIEF and link in ("ccomp", "xcomp")):
                 ctx.lower(1, node.text, "hedge")
             elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp") and (
-                    lemma != "go" or (link == "xcomp" and node.lower_ == "going")):  # "going to", not "went on"
+                    lemma != "go" or (link == "xcomp" and node.lower_ == "going")) and (  # "going to", not "went on"
+                    lemma not in lx.DIRECTIVES or hops == 1):  # "urged them to make what he called...": "make"
                 if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp"):
                     category = "asked" if lemma in lx.DIRECTIVES else "plan"
                     ctx.lower(lx.PLAN_HEADS[lemma], node.text, category)  # "decided not to X": X not done
