@@ -65,8 +65,8 @@ def wiki_texts() -> dict[str, str]:
 def open_set(name: str) -> tuple[Kit, Path, dict[str, str]]:
     """The set's documents as files (one per document id) in a store reused between runs."""
     if name == "news":
-        k, corpus, _, _ = ev.open_multiling(ev.WORK)
-        return k, corpus, news_texts()
+        k, corpus, docs, _ = ev.open_multiling(ev.WORK)
+        return k, corpus, {d["doc_id"]: d["text"] for d in docs}
     texts = wiki_texts()
     corpus = WORK / name / "corpus"
     for doc_id, text in texts.items():

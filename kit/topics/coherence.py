@@ -129,11 +129,15 @@ def _unnamed(noun: Token) -> bool:
     return not any(u.lemma_.lower()[:5] == lemma[:5] for u in noun.doc[:noun.i] if u.i < noun.left_edge.i)
 
 
+# Words that may make a sentence refer back wherever they stand: only the parse can tell.
+_TRIGGERS = frozenset(_THIRD_PERSON | _FIRST_PERSON | _DETERMINING | _POINTING | {"also", "again"})
+
+
 def _needs_parse(text: str) -> bool:
     """Whether only the parse can tell if this opening (quotes and brackets stripped) refers back."""
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
     first = next(iter(re.findall(r"[A-Za-z]+", text)), "").lower()
-    return bool(words & (_THIRD_PERSON | _FIRST_PERSON | _DETERMINING | _POINTING | {"also", "again"})
+    return bool(words & _TRIGGERS
                 or first in _LINKING | _DEMONSTRATIVE or _BARE_THE.match(text))
 
 

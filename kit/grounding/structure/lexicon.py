@@ -190,6 +190,8 @@ HEDGE_ADV: dict[str, int] = {
     for w in """reportedly allegedly possibly probably perhaps maybe potentially
 apparently supposedly purportedly likely presumably seemingly""".split()
 }
+# Heads of PLAN_HEADS that ask someone else to do it ("urged the public to write"): asked, not done.
+DIRECTIVES = frozenset("urge ask request encourage invite advise appeal press call demand".split())
 # Heads taking an infinitive / clause: "plans to X", "is expected to X", "threatened to X".
 PLAN_HEADS: dict[str, int] = {
     **{
@@ -202,10 +204,8 @@ PLAN_HEADS: dict[str, int] = {
         for w in """hope want seek consider threaten try attempt mull weigh likely unlikely eager keen willing
     offer push possible probable""".split()
     },
-    **{w: 1 for w in "urge ask request encourage invite advise appeal press call demand".split()},
+    **{w: 1 for w in DIRECTIVES},
 }
-# Heads of PLAN_HEADS that ask someone else to do it ("urged the public to write"): asked, not done.
-DIRECTIVES = frozenset("urge ask request encourage invite advise appeal press call demand".split())
 IRREALIS_NOUNS: dict[str, int] = {
     **{w: 2 for w in "proposal plan pledge promise intention schedule".split()},
     **{
