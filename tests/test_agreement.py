@@ -64,7 +64,7 @@ def unit_vectors(n: int, similarity: float) -> np.ndarray:
 def test_same_figure_in_two_files_agrees_and_different_figures_differ() -> None:
     cites = [cite("a.txt", "Russia fired 18 cruise missiles at ISIS positions."),
              cite("b.txt", "Eighteen cruise missiles were launched on Friday."),
-             cite("c.txt", "The ministry said 26 cruise missiles hit their targets.")]
+             cite("c.txt", "The ministry said Russia fired 26 cruise missiles on Friday.")]
     # Reports of one fact are alike as such (0.92 in MiniLM for two reports of a tax claim).
     agreements, differences = compare(cites, unit_vectors(3, 0.9))
     assert [(a.citations[0].path, a.citations[1].path) for a in agreements] == [("a.txt", "b.txt")]
@@ -91,7 +91,7 @@ def test_unrelated_sentences_are_not_compared() -> None:
     assert compare(cites, unit_vectors(2, 0.3)) == ([], [])
     # Similar enough to compare, but the counted noun is all they share: not the same subject.
     assert compare(cites, unit_vectors(2, 0.9)) == ([], [])
-    museum = [cites[0], cite("b.txt", "Engineers said 40 cruise missiles were fired.")]
+    museum = [cites[0], cite("b.txt", "Engineers said Russia fired 40 cruise missiles.")]
     agreements, differences = compare(museum, unit_vectors(2, 0.9))
     assert not agreements and [d.subject for d in differences] == ["missile"]
 
@@ -212,10 +212,25 @@ def test_figures_of_merely_related_sentences_are_not_a_difference() -> None:
     # From MultiLing (the 2004 tsunami and the 2010 Haiti earthquake in one topic): both count the
     # homeless, but of two events. Such pairs were 0.56-0.66 alike in MiniLM; a report of the same
     # figure ("Yukos faces a $27.5bn tax claim" / "Yukos owes a $24bn tax claim") 0.92.
-    cites = [cite("a.txt", "The confirmed death toll passed 121,000, and 5 million people were homeless."),
-             cite("b.txt", "The earthquake is estimated to have made 1.5 million people homeless.")]
+    cites = [cite("a.txt", "In Haiti the confirmed death toll passed 121,000, and 5 million people were homeless."),
+             cite("b.txt", "The earthquake in Haiti is estimated to have made 1.5 million people homeless.")]
     assert compare(cites, unit_vectors(2, 0.64))[1] == []
     assert [d.subject for d in compare(cites, unit_vectors(2, 0.9))[1]] == ["people"]
+
+
+def test_figures_that_no_shared_name_ties_to_one_thing_are_not_a_difference() -> None:
+    # From the audit of MultiLing (bench/audit_summaries.py): the depths of two Chilean quakes, a
+    # 5.7 aftershock "10 kilometers" deep and another "44.3 kilometers", shown as one fact reported
+    # two ways. The subject of one is "the earthquake", of the other "It": nothing says they are one.
+    a = ("USGS updated their information later, and specified the earthquake reached a 5.7 magnitude, with a "
+         "depth of 10 kilometers, and the epicenter was located 70km at the northwest of Curicó.")
+    b = ("It occurred at a depth of 44.3 kilometers (27.5 miles), and the epicenter was located 45 kilometers "
+         "southwest of San Antonio.")
+    assert compare([cite("a.txt", a), cite("b.txt", b)], unit_vectors(2, 0.9))[1] == []
+    named = b.replace("It occurred", "The USGS said it occurred")
+    shown = [sorted(t for t, _ in d.versions) for d in compare([cite("a.txt", a), cite("b.txt", named)],
+                                                                 unit_vectors(2, 0.9))[1]]
+    assert ["10 kilometers", "44.3 kilometers miles"] in shown
 
 
 @pytest.mark.parametrize("a,b", [

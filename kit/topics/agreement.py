@@ -9,8 +9,9 @@ within four words of both figures ("tax claim" / "tax claim", not "sale price" /
 word a fifth of the topic's sentences use, "earthquake" in an earthquake topic, does not count),
 do not name different subjects before the figures ("Holmes, 35" / "Radcliffe, 31") and do not
 name different years; then they agree when the numbers match. They differ when the numbers do
-not, neither sentence also states the other's figure, and the names around the figures do not
-set them apart ("northwest of Cauquenes" / "northwest of Talca"), the sentences are alike as
+not, neither sentence also states the other's figure, both name the subject or place of the
+figure with a name they share ("Yukos", not "northwest of Cauquenes" / "northwest of Talca",
+nor a depth of "the earthquake" / "it"), the sentences are alike as
 reports of one fact are (SAME_REPORT), a hedged figure ("at least two", "nearly 80") does
 not already allow the other, and the two files are not dated on different days (a toll updated, a
 later aftershock: another time, not another account). Near-identical sentences from
@@ -197,14 +198,20 @@ def _compare_pair(a: Citation, b: Citation, sim: float, same_claim_at: float, ag
 
 def _differs(a: str, x: Fact, b: str, y: Fact, fa: list[Fact], fb: list[Fact]) -> bool:
     """Two figures of the same quantity differ only when neither sentence also states the other
-    figure ("395,000 euro raised ... 150,000 euro pledged" in both is two agreements) and the
-    places and names around them do not set them apart ("65 kilometers northwest of Cauquenes" /
-    "34 kilometers northwest of Talca")."""
+    figure ("395,000 euro raised ... 150,000 euro pledged" in both is two agreements) and both
+    name whose or where the figure is with a name they share ("Yukos faces a $27.5bn tax claim" /
+    "Yukos owes $24bn"). Without one, two figures of one kind are as often of two things: "the
+    earthquake reached 5.7, with a depth of 10 kilometers" / "It occurred at a depth of 44.3
+    kilometers" are two Chilean quakes, "65 kilometers northwest of Cauquenes" / "34 kilometers
+    northwest of Talca" two places."""
     if any(f.noun == x.noun and f.value == y.value for f in fa) or any(
             f.noun == y.noun and f.value == x.value for f in fb):
         return False
-    names_a, names_b = names_before(a, x.start) | _names_after(a, x), names_before(b, y.start) | _names_after(b, y)
-    return not (names_a and names_b and not names_a & names_b)
+    return bool(_names_around(a, x) & _names_around(b, y))
+
+
+def _names_around(sentence: str, fact: Fact) -> set[str]:
+    return names_before(sentence, fact.start) | _names_after(sentence, fact)
 
 
 def _allows(sentence: str, fact: Fact, other: Fact) -> bool:
