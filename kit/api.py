@@ -401,7 +401,7 @@ class Kit:
     def _summarize(self, topics: list[Topic] | list[str] | None, max_sentences: int, max_words: int | None,
                    bar: Progress) -> Summaries:
         from kit.store.history import RunKind
-        from kit.topics.summarize import topic_names
+        from kit.topics.named import topic_names
 
         named = bool(topics) and all(isinstance(t, str) for t in topics or [])
         if not topics:

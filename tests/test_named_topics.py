@@ -1,5 +1,5 @@
 """Named topics stay on topic: a sentence enters a named topic's summary only when its passage
-is about the name (the share of the name's key terms in it: `kit.topics.summarize.ON_TOPIC`,
+is about the name (the share of the name's key terms in it: `kit.topics.named.ON_TOPIC`,
 chosen on `bench/dev_named_topics.py`); fewer sentences rather than off-topic ones; a name no
 passage is about lists no sources and no keywords. A real store of small files on disk."""
 
@@ -102,9 +102,43 @@ def test_two_of_three_key_terms_are_not_the_topic() -> None:
     # "stock market crash" retrieved a passage on the Warsaw Stock Exchange's history (stock and
     # market, no crash) on a corpus where "crash" is common (a plane crash): off topic.
     from kit.text import key_term_coverage
-    from kit.topics.summarize import ON_TOPIC
+    from kit.topics.named import ON_TOPIC
 
     passage = "Warsaw's first stock exchange was established in 1817. It is the largest market in the region."
     assert key_term_coverage("stock market crash", passage, lambda term: 1.0) < ON_TOPIC
     assert key_term_coverage("stock market crash", passage + " Shares fell in the crash of 1929.",
                              lambda term: 1.0) >= ON_TOPIC
+
+
+
+AID = {
+    "pledges.txt": "Governments pledged more than four billion dollars to the victims of the Indian Ocean tsunami. "
+                   "Japan gave five hundred million dollars, the largest single pledge. Norway and Germany also "
+                   "gave large sums. Officials said the earthquake relief office in Jakarta would handle the money.",
+    "ngos.txt": "Charities raised record sums for the tsunami victims in Aceh and Sri Lanka. Aid workers said "
+                "clean water was the most urgent need. Donors in Japan and Europe gave through the Red Cross.",
+    "fishing.txt": "Fishing villages on the coast of Sri Lanka began to rebuild their boats. The tsunami destroyed "
+                   "most of the fleet. A charity from Japan paid for new nets.",
+}
+
+
+@pytest.fixture(scope="module")
+def aid(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    root = tmp_path_factory.mktemp("aid")
+    folder = root / "docs"
+    folder.mkdir()
+    for name, text in AID.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    k = kit.open(store_dir=str(root / "store"), llm="extractive")  # the shipped MiniLM
+    k.ingest(folder)
+    return k
+
+
+def test_a_name_whose_words_the_documents_use_for_another_story_is_not_in_them(aid: Kit) -> None:
+    # A passage holds "Japan", "earthquake" and "tsunami": every key term, of another story (a donor
+    # to the 2004 tsunami). No sentence says anything near a Japanese earthquake and tsunami.
+    (summary,) = aid.summarize(["Japan earthquake and tsunami"])
+    assert not summary.found and summary.claims == [] and summary.topic.documents == ()
+    (present,) = aid.summarize(["pledges to tsunami victims"])
+    assert present.found and present.shown and present.topic.documents
+

@@ -10,14 +10,14 @@ merges the supported ones while keeping their passage keys, so a topic larger th
 window still works and citations survive. Every claim's citations are verified against the files
 and judged for support (`kit.grounding.claims`); unsupported claims are listed apart, never shown as part
 of the summary. A named topic is summarised from the retrieved passages about its name only
-(`about`): fewer sentences rather than off-topic ones; when no passage is about it, it gets
-"not in the documents" with no sources and no keywords. This module
+(`kit.topics.named`): fewer sentences rather than off-topic ones; when no passage is about it, it
+gets "not in the documents" with no sources and no keywords. This module
 does not cluster.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,6 @@ import numpy as np
 
 from kit.corpus.sources import SourceReader
 from kit.embeddings import Embedder
-from kit.errors import InputError
 from kit.grounding.citations import cite_in_chunk, verify_all
 from kit.grounding.claims import Draft, Evidence, build_claims, number_citations, quoted_claim, source_notes
 from kit.grounding.structure.instructions import asks_to_say
@@ -35,28 +34,16 @@ from kit.llm.budget import line_groups, passage_batches
 from kit.llm.judge import second_opinion
 from kit.llm.prompts import load_prompt, render_passages
 from kit.results import Topic, TopicSummary
-from kit.text import copied, key_term_coverage, keywords, plural
+from kit.text import copied, plural
 from kit.topics.agreement import compare
 from kit.topics.cache import TopicCache
-from kit.topics.cluster import ctfidf_labels
 from kit.topics.coherence import Antecedents
 from kit.topics.datelines import dateline
+from kit.topics.named import about
 from kit.topics.salience import Candidate, ConceptModel, candidates, centrality, concept_features, headlines, passages
 from kit.topics.selection import Selection, near_copies, reading_order, select
 from kit.types import Chunk, Citation, Claim, Hit, Mode, Section, Support
 
-# A retrieved passage is about a named topic when it holds more than this idf-weighted share of
-# the name's key terms (of two terms, both unless one is far rarer; of three, all but a common
-# one). On bench/dev_named_topics.py (10 MultiLing stories named as a reader would, 16 SQuAD
-# articles by title, 15 absent names, 12 passages each) 0.67 is the smallest share past which a
-# higher one keeps no fewer passages of absent names: 1 (an EU-law passage on football
-# transfers, which is about them), against 5 at 0.6 (the share chosen when there were 5 absent
-# names: "stock market crash" kept the Warsaw Stock Exchange). Precision 0.988, recall 0.839 of
-# the on-topic passages retrieved (0.989 and 0.868 at 0.6).
-ON_TOPIC = 0.67
-# A topic name is a few words ("Haiti earthquake", "Royal Navy sailors seized by Iran": 33
-# characters); past this it is a pasted text, and the report would carry it as a heading.
-MAX_NAME_CHARS = 200
 # Without a word budget, the sentence cap alone would favour the longest sentences (they hold
 # the most concepts); 20 words a sentence is a news sentence's typical length.
 WORDS_PER_SENTENCE = 20
@@ -156,32 +143,6 @@ def sections_note(topic: Topic) -> list[str]:
     if not used:
         return []
     return [f"includes text from {' and '.join(names[s] for s in used)} (setting summary_sections)"]
-
-
-def topic_names(names: Sequence[str]) -> list[str]:
-    """The names as given, or InputError for one with nothing to look for: empty, only common
-    words ("the": no key term, so every retrieved passage would count as about it) or a pasted text."""
-    for name in names:
-        shown = " ".join(name.split())
-        if not shown:
-            raise InputError('a topic name is empty; give --topics the words a topic is about, e.g. "Haiti earthquake"')
-        if len(shown) > MAX_NAME_CHARS:
-            raise InputError(f"a topic name is {len(shown):,} characters long; give --topics a name of at most "
-                             f"{MAX_NAME_CHARS} (a few words, e.g. \"Haiti earthquake\")")
-        if not keywords(shown):
-            raise InputError(f'topic name "{shown}" has only common words, nothing to look for; give --topics '
-                             'the words a topic is about, e.g. "Haiti earthquake"')
-    return list(names)
-
-
-def about(topic: Topic, idf: Callable[[str], float]) -> Topic:
-    """A named topic with only the retrieved passages about its name, and its keywords and
-    documents from those alone (none when no passage is). Retrieval always returns something:
-    "Yukos" on a news corpus also brings a pole-vault record and an election observer, whose
-    sentences must not enter the summary, nor its sources."""
-    kept = tuple(c for c in topic.chunks if key_term_coverage(topic.title, c.text, idf) >= ON_TOPIC)
-    words = ctfidf_labels([[c.text for c in kept]])[0] if kept else []
-    return replace(topic, chunks=kept, keywords=tuple(words), documents=tuple(dict.fromkeys(c.path for c in kept)))
 
 
 # -- LLM map-reduce -------------------------------------------------------------------------
@@ -311,7 +272,7 @@ def summary_for(topic: Topic, ctx: Evidence, named: bool, sections: Sequence[Sec
     else the extractive summary, reused from the last run when the topic's chunks are the same."""
     mode, backend = (Mode.LLM, chat.name) if chat is not None else (Mode.EXTRACTIVE, "extractive")
     topic = in_sections(topic, sections)
-    topic = about(topic, ctx.idf) if named else topic
+    topic = about(topic, ctx.idf, embedder) if named else topic
     if named and not topic.chunks:
         return TopicSummary(topic, [], mode, backend, found=False,
                             notes=[f"no ingested passage is about \"{topic.title}\""])
