@@ -28,16 +28,20 @@ FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def news(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    root = tmp_path_factory.mktemp("news")
+def stored(root: Path, files: dict[str, str], **settings: str) -> Kit:
+    """A store on disk of `files`, ingested."""
     folder = root / "docs"
     folder.mkdir()
-    for name, text in FILES.items():
+    for name, text in files.items():
         (folder / name).write_text(text + "\n", encoding="utf-8")
-    k = kit.open(store_dir=str(root / "store"), embedder="hash", llm="extractive")
+    k = kit.open(store_dir=str(root / "store"), llm="extractive", **settings)
     k.ingest(folder)
     return k
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    return stored(tmp_path_factory.mktemp("news"), FILES, embedder="hash")
 
 
 def test_a_named_topic_quotes_only_passages_about_it(news: Kit) -> None:
@@ -124,14 +128,7 @@ AID = {
 
 @pytest.fixture(scope="module")
 def aid(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    root = tmp_path_factory.mktemp("aid")
-    folder = root / "docs"
-    folder.mkdir()
-    for name, text in AID.items():
-        (folder / name).write_text(text + "\n", encoding="utf-8")
-    k = kit.open(store_dir=str(root / "store"), llm="extractive")  # the shipped MiniLM
-    k.ingest(folder)
-    return k
+    return stored(tmp_path_factory.mktemp("aid"), AID)  # the shipped MiniLM
 
 
 def test_a_name_whose_words_the_documents_use_for_another_story_is_not_in_them(aid: Kit) -> None:
