@@ -53,6 +53,11 @@ from kit.topics.coherence import refers_back
     "Fishing was banned along that stretch of the coast.",
     "In particular, the rule covers imports of steel.",
     "Again, the minister declined to comment.",
+    # A sequence adverb on the main verb: after an event an earlier sentence told.
+    "The Iranian government then stated that British ships had entered its waters before.",
+    "Rebel leaders later recanted the statement.",
+    "The reduced-pressure steam is then condensed and pumped back into the boiler.",
+    "Eleven member states subsequently adopted the charter.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)
@@ -84,6 +89,10 @@ def test_openings_that_refer_back(sentence: str) -> None:
     "Cells that divide rapidly are hit hardest by the treatment.",
     "Paracetamol, also known as acetaminophen, relieves mild pain.",
     "Lyon (see also Rhône) is the third city of France by population.",
+    # ... unless the sentence sets the earlier point itself.
+    "If the valve opens under pressure, steam then escapes into the condenser.",
+    "Water is first heated in a boiler and then expands in the cylinder.",
+    "After the vote in March, ministers later met in Brussels.",
 ])
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not refers_back(sentence)

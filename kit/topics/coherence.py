@@ -89,7 +89,8 @@ def refers_back(sentence: str) -> bool:
     # "In humans, this response is...": a demonstrative that determines a noun before the verb.
     return any((t.text.lower() in pronouns and t.pos_ in ("PRON", "DET") and t.dep_ != "expl")
                or (t.text.lower() in _DETERMINING and t.dep_ in ("det", "amod", "predet"))
-               for t in doc[:verb] if not _in_quote(doc.text, t.idx)) or _points_back(doc) or _adds_to(doc)
+               for t in doc[:verb] if not _in_quote(doc.text, t.idx)) or _points_back(doc) or _adds_to(doc) \
+        or _follows_on(doc)
 
 
 def _adds_to(doc: Doc) -> bool:
@@ -100,6 +101,20 @@ def _adds_to(doc: Doc) -> bool:
                and t.head.head.dep_ == "ROOT" and not _in_quote(doc.text, t.idx)
                and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("known", "called", "named"))
                and not (t.i and doc[t.i - 1].lower_ == "see")
+               for t in doc)
+
+
+# Adverbs that put the main event after one an earlier sentence told ("The Iranian government then
+# stated", "Egeland later recanted his statement"), unless the sentence sets that earlier point
+# itself ("If ..., then", "After ..., he later", "first ... then").
+_SEQUENCE = frozenset({"then", "later", "afterwards", "subsequently", "thereafter"})
+_OWN_START = frozenset({"if", "when", "once", "first", "initially", "after", "before", "until", "since", "by"})
+
+
+def _follows_on(doc: Doc) -> bool:
+    """Whether a sequence adverb modifies the main verb with no earlier point in the sentence."""
+    return any(t.lower_ in _SEQUENCE and t.dep_ == "advmod" and t.head.dep_ == "ROOT"
+               and not _in_quote(doc.text, t.idx) and not any(u.lower_ in _OWN_START for u in doc[:t.i])
                for t in doc)
 
 
@@ -130,7 +145,7 @@ def _unnamed(noun: Token) -> bool:
 
 
 # Words that may make a sentence refer back wherever they stand: only the parse can tell.
-_TRIGGERS = frozenset(_THIRD_PERSON | _FIRST_PERSON | _DETERMINING | _POINTING | {"also", "again"})
+_TRIGGERS = frozenset(_THIRD_PERSON | _FIRST_PERSON | _DETERMINING | _POINTING | _SEQUENCE | {"also", "again"})
 
 
 def _needs_parse(text: str) -> bool:
