@@ -58,6 +58,9 @@ from kit.topics.coherence import refers_back
     "Rebel leaders later recanted the statement.",
     "The reduced-pressure steam is then condensed and pumped back into the boiler.",
     "Eleven member states subsequently adopted the charter.",
+    "Eventually the rebels were forced to surrender.",
+    "Ultimately the campaign to overthrow the council failed.",
+    "In 1965 a data network based on this voice-phone network was built for the sales offices.",
 ])
 def test_openings_that_refer_back(sentence: str) -> None:
     assert refers_back(sentence)

@@ -33,7 +33,8 @@ from kit.topics.salience import Candidate
 # Openings that link to what came before: "However, ...", "Meanwhile ...".
 _LINKING = {"however", "meanwhile", "also", "still", "instead", "nevertheless", "nonetheless", "therefore",
             "thus", "furthermore", "moreover", "besides", "otherwise", "then", "later", "afterwards", "likewise",
-            "similarly", "consequently", "accordingly", "yet", "so", "and", "but", "or", "nor", "hence"}
+            "similarly", "consequently", "accordingly", "yet", "so", "and", "but", "or", "nor", "hence",
+            "eventually", "ultimately", "finally", "subsequently", "thereafter", "afterward"}
 _DEMONSTRATIVE = {"this", "that", "these", "those", "such", "there"}
 _THIRD_PERSON = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
@@ -141,7 +142,9 @@ def _unnamed(noun: Token) -> bool:
     lemma = noun.lemma_.lower()
     if lemma in _NOW or noun.dep_ == "npadvmod" or any(c.dep_ in ("relcl", "acl") for c in noun.children):
         return False
-    return not any(u.lemma_.lower()[:5] == lemma[:5] for u in noun.doc[:noun.i] if u.i < noun.left_edge.i)
+    # Named before, unless the earlier word heads the phrase this one sits in ("a data network based
+    # on this voice-phone network": another network, the one the sentence never named).
+    return not any(u.lemma_.lower()[:5] == lemma[:5] for u in noun.doc[:noun.left_edge.i] if u not in noun.ancestors)
 
 
 # Words that may make a sentence refer back wherever they stand: only the parse can tell.

@@ -289,6 +289,10 @@ FAITHFUL: list[tuple[str, str]] = [
     # a hedge or condition kept in other words; a time clause as a gerund or a finite clause
     ("The alleged gunmen fled in a grey van.", "The two alleged gunmen fled in a grey van."),
     ("Police arrested a man suspected of arson at his home.", "The suspected arsonist was arrested at his home."),
+    ("A man believed to be the cell's leader was arrested in Leeds.",
+     "A man believed to be the leader of the cell was arrested in Leeds."),
+    ("A man was arrested in Leeds.", "A man believed to be the leader of the cell was arrested in Leeds."),
+    ("The storm killed twenty people.", "The storm, believed to be the strongest in decades, killed twenty people."),
     ("The airline will refund every passenger if the inquiry finds it at fault.",
      "If the inquiry finds it at fault, the airline will refund every passenger."),
     ("The draft is expected to be revised before it is signed on Friday.",
@@ -616,4 +620,10 @@ FAULTS: list[tuple[str, str, str]] = [
      "If the inquiry finds it at fault, the airline will refund every passenger.", "modality"),
     ("The two gunmen fled in a grey van.", "The two alleged gunmen fled in a grey van.", "modality"),
     ("The arsonist was arrested at his home.", "The suspected arsonist was arrested at his home.", "modality"),
+    # who someone is, only by someone's belief or account (hearsay.py)
+    ("The leader of the cell was arrested in Leeds.",
+     "A man believed to be the leader of the cell was arrested in Leeds.", "modality"),
+    ("Divers recovered the body of the missing pilot.",
+     "Divers recovered a body thought to be that of the missing pilot.", "modality"),
+    ("Police arrested two members of the gang.", "Police arrested two men said to be members of the gang.", "modality"),
 ]

@@ -148,4 +148,32 @@ def check_hedged_nouns(claim: Doc, quote: Doc) -> list[Fault]:
         hedged = (t.lower_ in _NOUN_HEDGES and t.dep_ == "advmod") or (t.lower_ in _ALLEGED and t.dep_ == "amod")
         if hedged and head.pos_ in ("NOUN", "PROPN", "NUM") and head.lemma_.lower() in mine:
             return [Fault("modality", f'the quote says only "{t.text} {head.text}"; the claim states it as so')]
+    for hedge, said in _believed_to_be(quote):
+        if said.lemma_.lower() in mine and not any(u.lemma_.lower() == hedge.lemma_.lower() for u in claim):
+            return [Fault("modality", f'the quote says only "{hedge.text} to be ... {said.text}"; '
+                                      "the claim states it as so")]
     return []
+
+
+# "A man believed to be the leader", "two men said to be members of the gang": who someone is, by
+# someone's belief or account only ("is understood to be" also defines: "A computational problem
+# is understood to be a task that...").
+_BELIEVED = frozenset("believed thought said reported presumed rumoured rumored claimed feared".split())
+
+
+def _believed_to_be(quote: Doc) -> list[tuple[Token, Token]]:
+    """(hedging participle, the noun it hedges) for each "believed to be N" of the quote; "that of
+    N" names N ("a body thought to be that of the pilot")."""
+    out = []
+    for t in quote:
+        if t.lower_ != "to" or not t.i or quote[t.i - 1].lower_ not in _BELIEVED or t.i + 2 >= len(quote) \
+                or quote[t.i + 1].lower_ != "be":
+            continue
+        noun = next((u for u in quote[t.i + 2:t.i + 7] if u.pos_ in ("NOUN", "PROPN")), None)
+        if noun is not None and noun.lower_ == "that":
+            noun = None
+        if noun is None and t.i + 3 < len(quote) and quote[t.i + 2].lower_ == "that":
+            noun = next((u for u in quote[t.i + 3:t.i + 8] if u.pos_ in ("NOUN", "PROPN")), None)
+        if noun is not None:
+            out.append((quote[t.i - 1], noun))
+    return out
