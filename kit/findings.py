@@ -20,13 +20,17 @@ class TopicChange(StrEnum):
 
 @dataclass(frozen=True)
 class Agreement:
-    """Two or more sources stating the same thing: the statement, and each source's verified quote."""
+    """Two or more sources stating the same thing, each with its verified quote. `fact`: the figure
+    they share ("18 cruise missiles", as the first source words it) when that is all they agree on;
+    the sentences around it may each say more. None when the sentences themselves are near-identical,
+    and `statement` is what they state."""
 
     statement: str
     citations: tuple[Citation, ...]
+    fact: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"statement": self.statement, "citations": [c.to_dict() for c in self.citations]}
+        return {"statement": self.statement, "fact": self.fact, "citations": [c.to_dict() for c in self.citations]}
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,20 @@ def test_agreements_and_differences_are_rendered_with_their_sources() -> None:
     assert "26 cruise missiles" in md and "26 cruise missiles" in page
 
 
+def test_a_shared_figure_is_shown_with_each_sources_own_sentence() -> None:
+    # Two reports agree on a figure and each says more ("killed about 200,000 and affected three
+    # million" / "200,000 killed ... 1.5 million homeless"): "stated by" both under one source's
+    # sentence credited the other with words it never wrote.
+    a = Citation(1, "a.txt", 0, 60, "article", "The quake killed about 200,000 people and affected three million.")
+    b = Citation(2, "b.txt", 0, 70, "article", "As many as 200,000 people were killed and 1.5 million left homeless.")
+    summary = made_summary()
+    summary.agreements = [Agreement(a.quote, (a, b), "200,000 people")]
+    for text in (report_markdown([summary]), report_html([summary])):
+        agree = text.split("Sources agree")[1].split("Sources differ")[0]
+        assert "200,000 people:" in agree and "stated by" not in agree
+        assert "affected three million" in agree and "1.5 million left homeless" in agree
+
+
 def test_sections_stand_apart_and_unsupported_claims_are_listed_not_shown() -> None:
     md, page = report_markdown([made_summary()]), report_html([made_summary()])
     for text in (md, page):

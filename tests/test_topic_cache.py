@@ -125,6 +125,25 @@ def test_summaries_another_kit_version_chose_are_made_again(tmp_path: Path, corp
     assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # 99.0.0's are not ours either
 
 
+def test_summaries_an_older_cache_version_holds_are_made_again(tmp_path: Path, corpus: Path) -> None:
+    """A version-6 file's agreements lack the figure the sources share (they would be shown as
+    one source's sentence "stated by" both): its summaries are made again, its topics kept."""
+    k = open_kit(tmp_path)
+    k.ingest(corpus)
+    k.summarize(k.topics(k=3))
+    path = tmp_path / "store" / FILE
+    data = load_sealed(path)
+    data.pop(KEY)
+    data["version"] = 6
+    path.write_text(json.dumps(sealed(data)), encoding="utf-8")
+    k = open_kit(tmp_path)
+    topics = k.topics(k=3)
+    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
+    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
+    k.summarize(topics)
+    assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # summaries made afresh
+
+
 def test_a_model_label_an_older_kit_cached_unchecked_is_dropped(tmp_path: Path, corpus: Path) -> None:
     k = open_kit(tmp_path)
     k.ingest(corpus)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from kit.findings import Agreement
 from kit.report.common import (
     FLAG,
     VERDICT,
@@ -216,9 +217,16 @@ def _source_html(c: Citation, links: Links | None) -> str:
 def _agreements_html(summary: TopicSummary, links: Links | None) -> str:
     if not summary.agreements:
         return ""
-    items = "".join(f"<li>“{_e(a.statement)}” — stated by " + "; ".join(_source_html(c, links) for c in a.citations)
-                    + "</li>" for a in summary.agreements)
+    items = "".join(_agreement_html(a, links) for a in summary.agreements)
     return f"<div class='kit-section'><h4>Sources agree</h4><ul>{items}</ul></div>"
+
+
+def _agreement_html(a: Agreement, links: Links | None) -> str:
+    """As in Markdown: a shared figure with each source's own sentence, or a near-identical statement."""
+    if a.fact is not None:
+        return f"<li>{_e(a.fact)}: " + "; ".join(f"“{_e(c.quote)}” ({_source_html(c, links)})" for c in a.citations) \
+            + "</li>"
+    return f"<li>“{_e(a.statement)}” — stated by " + "; ".join(_source_html(c, links) for c in a.citations) + "</li>"
 
 
 def _differences_html(summary: TopicSummary, links: Links | None) -> str:

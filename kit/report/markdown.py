@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from kit.findings import Agreement
 from kit.report.common import FLAG, VERDICT, change_note, counts_line, name, one_line, place, size, themes_of, visible
 from kit.results import Answer, CheckResult, Topic, TopicSummary
 from kit.text import plural
@@ -96,16 +97,23 @@ def summary_markdown(summary: TopicSummary) -> str:
         lines += ["### Citations", ""] + [_md_citation(c) for c in summary.citations] + [""]
     lines += _md_unsupported(summary.listed_apart)
     if summary.agreements:
-        lines += ["### Sources agree", ""] + [
-            f"- \"{md(one_line(a.statement, 240))}\": stated by "
-            + "; ".join(f"{_code(c.path)} [{c.start}:{c.end}]" for c in a.citations)
-            for a in summary.agreements] + [""]
+        lines += ["### Sources agree", ""] + [_md_agreement(a) for a in summary.agreements] + [""]
     if summary.differences:
         lines += ["### Sources differ", ""] + [
             f"- {md(d.subject)}: " + "; ".join(f"{md(text)} ({_code(c.path)} [{c.start}:{c.end}])"
                                            for text, c in d.versions)
             for d in summary.differences] + [""]
     return "\n".join([*lines, f"_{counts_line(summary.claims)}_", ""])
+
+
+def _md_agreement(a: Agreement) -> str:
+    """A shared figure with each source's own sentence (each may say more than the other); a
+    statement the sources make near-identically, with the sources."""
+    if a.fact is not None:
+        return f"- {md(a.fact)}: " + "; ".join(f"\"{md(one_line(c.quote, 200))}\" ({_code(c.path)} [{c.start}:{c.end}])"
+                                              for c in a.citations)
+    return (f"- \"{md(one_line(a.statement, 240))}\": stated by "
+            + "; ".join(f"{_code(c.path)} [{c.start}:{c.end}]" for c in a.citations))
 
 
 def report_markdown(summaries: list[TopicSummary], provenance: Provenance | None = None,

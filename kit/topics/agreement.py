@@ -96,31 +96,37 @@ def facts(sentence: str) -> list[Fact]:
                 or sentence[max(0, m.start() - 1):m.start()] in ("-", "–", ":", "/") \
                 or _TOKEN.findall(sentence[:m.start()])[-1:] in ([w.capitalize()] for w in _MONTHS):
             continue  # a year, a clock time, a model name, a range, a share or a date ("February 27")
-        words = _counted_words(sentence[m.end():])
+        written = _counted_words(sentence[m.end():])
+        words = [w.lower() for w in written]
         noun = {"$": "usd", "€": "eur", "£": "gbp"}.get(currency or "") or _head(words)
         if len(noun) < 3 or noun in _SKIP_NOUNS or (words and words[0] in _MONTHS):
             continue  # a one-letter unit ("3 m") says too little of what is measured
         scale = _SUFFIX.get((m.group(3) or "").lower(), 1) * _SCALE.get((m.group(5) or "").lower(), 1)
         value = _value(number) * (100 if m.group(4) else 1) * scale
-        text = (m.group(0) + " " + " ".join(words[:2])).strip() if not currency else m.group(0)
+        # What is counted, as written, up to its noun: "Fifteen British sailors", "5 million people".
+        text = m.group(0) if currency else " ".join([m.group(0), *written[:_head_index(words) + 1]])
         out.append(Fact(value, noun, text, m.start(), m.end()))
     return out
 
 
 def _counted_words(rest: str) -> list[str]:
-    """Up to three words right after a number, stopping at the first function word."""
+    """Up to three words right after a number, as written, stopping at the first function word."""
     words = []
     for w in _AFTER.findall(rest[:40])[:3]:
         if w.lower() in STOPWORDS or w.lower() in _UNITS:
             break
-        words.append(w.lower())
+        words.append(w)
     return words
 
 
+def _head_index(words: list[str]) -> int:
+    """Where the counted noun is among lower-cased words: the first plural, else the first word."""
+    return next((i for i, w in enumerate(words) if len(w) > 3 and w.endswith("s") and not w.endswith("ss")), 0)
+
+
 def _head(words: list[str]) -> str:
-    """The counted noun: the first plural among the words, else the first word."""
-    plural = next((w for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")), None)
-    return stem(plural or (words[0] if words else ""))
+    """The counted noun, stemmed (see `_head_index`)."""
+    return stem(words[_head_index(words)]) if words else ""
 
 
 def _value(token: str) -> float:
@@ -165,12 +171,12 @@ def _common_words(sentences: Sequence[str]) -> frozenset[str]:
 def _distinct(agreements: list[Agreement], differences: list[Difference]) -> list[Agreement]:
     """Each statement once, and never a sentence that is also one side of a difference."""
     conflicting = {" ".join(c.quote.split()) for d in differences for _, c in d.versions}
-    out: dict[str, Agreement] = {}
+    out: dict[tuple[str, str | None], Agreement] = {}
     for a in agreements:
         # Shown in the words of a source whose sentence is not also one side of a difference.
         wording = next((w for c in a.citations if (w := _statement(c)) not in conflicting), None)
-        if wording is not None and wording not in out:
-            out[wording] = Agreement(wording, a.citations)
+        if wording is not None and (wording, a.fact) not in out:
+            out[(wording, a.fact)] = Agreement(wording, a.citations, a.fact)
     return list(out.values())
 
 
@@ -186,7 +192,7 @@ def _compare_pair(a: Citation, b: Citation, sim: float, same_claim_at: float, ag
                 continue
             if x.value == y.value:
                 seen.add(key)
-                agreements.append(Agreement(_statement(a), (a, b)))
+                agreements.append(Agreement(_statement(a), (a, b), x.text))
             elif may_differ and sim >= SAME_REPORT and not _allows(a.quote, x, y) and not _allows(b.quote, y, x) \
                     and _differs(a.quote, x, b.quote, y, fa, fb):
                 seen.add(key)

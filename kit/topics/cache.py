@@ -46,7 +46,9 @@ from kit.version import __version__
 # 5: extractive summaries never quote a sentence telling its reader what to say; a version-4 file
 # may hold one planted for a model, so its summaries are made again. 6: a model's label is kept
 # only when it checks out against its topic; a version-5 file is read with its model labels dropped.
-VERSION = 6
+# 7: an agreement on a figure carries the figure, shown with each source's own sentence; a file of
+# version 5 or 6 keeps its topics and change baselines, and its summaries are made again.
+VERSION = 7
 FILE = TOPICS_CACHE
 RECLUSTER_SHARE = 0.25  # past this share of changed documents, incremental assignment drifts: cluster afresh
 
@@ -81,13 +83,14 @@ class TopicCache:
             # A cache edited or damaged on disk is dropped whole: a claim whose text changed after
             # it was judged must never be shown with the verdict the old text earned.
             data = load_sealed(self.path, legacy_ok=False)
-            if data.get("version") not in (VERSION, 5):
+            if data.get("version") not in (VERSION, 6, 5):
                 return None
             if data["version"] == 5:  # its model labels were never checked
                 data["topics"] = [{**t, "llm_label": None} for t in data["topics"]]
             # Summaries another kit version chose are dropped (topics and change baselines stay):
             # after an upgrade an unchanged topic gets the new summarizer's summary, not the old one.
-            summaries = data.get("summaries", {}) if data.get("kit") == __version__ else {}
+            summaries = data.get("summaries", {}) if data.get("kit") == __version__ and data["version"] == VERSION \
+                else {}
             return Previous(data["key"], np.asarray(data["mean"], dtype=np.float32), data["topics"],
                             summaries, dict(data.get("seen", {})))
         except (OSError, ValueError, KeyError, TypeError, DamagedFileError):
@@ -242,7 +245,7 @@ def summary_from_dict(data: dict[str, Any], topic: Topic) -> TopicSummary:
     cites = {int(c["key"]): Citation.from_dict(c) for c in data["citations"]}
     claims = [Claim(c["text"], tuple(cites[k] for k in c["citations"]), Support(c["support"]), tuple(c["reasons"]))
               for c in data["claims"]]
-    agreements = [Agreement(a["statement"], tuple(Citation.from_dict(c) for c in a["citations"]))
+    agreements = [Agreement(a["statement"], tuple(Citation.from_dict(c) for c in a["citations"]), a.get("fact"))
                   for a in data["agreements"]]
     differences = [Difference(d["subject"], tuple((v["says"], Citation.from_dict(v["citation"]))
                                                   for v in d["versions"])) for d in data["differences"]]
