@@ -103,6 +103,16 @@ def test_unchanged_topics_keep_their_extractive_summary(tmp_path: Path, corpus: 
     assert any("blitz" in c.quote for c in second["chess"].citations) or second["chess"].text != first["chess"].text
 
 
+def summarized_afresh(k: Kit) -> bool:
+    """Whether, with the cached topics still counted unchanged, their summaries are made again
+    (their sentences embedded anew) rather than read from the cache."""
+    topics = k.topics(k=3)
+    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
+    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
+    k.summarize(topics)
+    return len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]
+
+
 def test_summaries_another_kit_version_chose_are_made_again(tmp_path: Path, corpus: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """After an upgrade an unchanged topic gets the summarizer of the running kit; its topics and
@@ -111,12 +121,7 @@ def test_summaries_another_kit_version_chose_are_made_again(tmp_path: Path, corp
     k.ingest(corpus)
     k.summarize(k.topics(k=3))
     monkeypatch.setattr("kit.topics.cache.__version__", "99.0.0")
-    k = open_kit(tmp_path)
-    topics = k.topics(k=3)
-    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
-    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
-    k.summarize(topics)
-    assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # summaries made afresh
+    assert summarized_afresh(open_kit(tmp_path))
     monkeypatch.undo()
     k = open_kit(tmp_path)
     topics = k.topics(k=3)
@@ -136,12 +141,7 @@ def test_summaries_an_older_cache_version_holds_are_made_again(tmp_path: Path, c
     data.pop(KEY)
     data["version"] = 6
     path.write_text(json.dumps(sealed(data)), encoding="utf-8")
-    k = open_kit(tmp_path)
-    topics = k.topics(k=3)
-    assert all(t.change is TopicChange.UNCHANGED for t in topics)  # the cached topics still count
-    embedded_before = len(k._embedder.texts)  # type: ignore[union-attr]
-    k.summarize(topics)
-    assert len(k._embedder.texts) > embedded_before  # type: ignore[union-attr]  # summaries made afresh
+    assert summarized_afresh(open_kit(tmp_path))
 
 
 def test_a_model_label_an_older_kit_cached_unchecked_is_dropped(tmp_path: Path, corpus: Path) -> None:
