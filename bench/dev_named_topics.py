@@ -110,8 +110,8 @@ def found_table(title: str, found: list[tuple[str, bool, bool, bool]]) -> None:
     print(f"\n{title}\n")
     print("| rule | present names found | absent names found (with sources listed) |")
     print("|---|---|---|")
-    for label, col in ((f"key-term share >= {ON_TOPIC}", 2), (f"and a sentence at cosine {SAYS_IT} ({MENTIONS} "
-                                                               "with two passages)", 3)):
+    for label, col in ((f"key-term share >= {ON_TOPIC}", 2), (f"and the name said, or a sentence at cosine {SAYS_IT} "
+                                                               f"({MENTIONS} with two passages)", 3)):
         present = [f for f in found if f[1]]
         wrong = [f[0] for f in found if not f[1] and f[col]]
         missed = [f[0] for f in present if not f[col]]

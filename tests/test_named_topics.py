@@ -123,6 +123,8 @@ AID = {
                 "clean water was the most urgent need. Donors in Japan and Europe gave through the Red Cross.",
     "fishing.txt": "Fishing villages on the coast of Sri Lanka began to rebuild their boats. The tsunami destroyed "
                    "most of the fleet. A charity from Japan paid for new nets.",
+    "dairy.txt": "Parmalat founder Calisto Tanzi was sentenced to ten years in prison for fraud. The dairy "
+                 "group collapsed in 2003 with debts of fourteen billion euros.",
 }
 
 
@@ -139,3 +141,10 @@ def test_a_name_whose_words_the_documents_use_for_another_story_is_not_in_them(a
     (present,) = aid.summarize(["pledges to tsunami victims"])
     assert present.found and present.shown and present.topic.documents
 
+
+
+def test_a_lone_name_a_passage_says_is_in_the_documents(aid: Kit) -> None:
+    # A name alone is far in meaning from any sentence that mentions it (MiniLM puts "Parmalat"
+    # 0.41 from the sentence on its founder's sentence): said word for word, it is there.
+    (summary,) = aid.summarize(["Parmalat"])
+    assert summary.found and summary.shown and [Path(p).name for p in summary.topic.documents] == ["dairy.txt"]
