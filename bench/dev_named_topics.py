@@ -33,7 +33,8 @@ import kit
 from bench.eval_topics import DATA, WORK, open_multiling
 from kit.api import Kit
 from kit.text import key_term_coverage, keywords
-from kit.topics.named import MENTIONS, ON_TOPIC, SAYS_IT, in_documents
+from kit.topics.cluster import named_topic
+from kit.topics.named import MENTIONS, ON_TOPIC, SAYS_IT, about
 
 NAMES_FILE = Path(__file__).parent / "data" / "named_topics.json"
 
@@ -75,14 +76,14 @@ def rows_for(k: Kit, story: dict[str, str], names: dict[str, str],
     idf = k.context().idf
     rows: list[tuple[float, bool | None]] = []
     for topic, name in [*names.items(), *((None, n) for n in absent)]:
-        hits = k.search(name, k=12)
-        for hit in hits:
-            on = None if topic is None else story[Path(hit.chunk.path).stem] == topic
-            share = key_term_coverage(name, hit.chunk.text, idf)
+        retrieved = named_topic(name, lambda q, n: k.search(q, k=n), 12)  # as `kit summarize --topics` does
+        for chunk in retrieved.chunks:
+            on = None if topic is None else story[Path(chunk.path).stem] == topic
+            share = key_term_coverage(name, chunk.text, idf)
             rows.append((share, on))
             ALL_TERMS.append((share if len(set(keywords(name))) > 3 or share >= 0.999 else -1.0, on))
-        kept = [h.chunk for h in hits if key_term_coverage(name, h.chunk.text, idf) >= ON_TOPIC]
-        FOUND.append((name, topic is not None, bool(kept), bool(kept) and in_documents(name, kept, k.embedder)))
+        FOUND.append((name, topic is not None, bool(about(retrieved, idf).chunks),
+                      bool(about(retrieved, idf, k.embedder).chunks)))
     return rows
 
 

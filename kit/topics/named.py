@@ -88,7 +88,8 @@ def _words(text: str) -> str:
 
 def in_documents(name: str, passages: Sequence[Chunk], embedder: Embedder) -> bool:
     """Whether the passages that hold the name's key terms say the topic itself (see the module)."""
-    if not embedder.name.startswith(CALIBRATED_FOR) or any(_words(name) in _words(c.text) for c in passages):
+    said_as_is = _words(name)
+    if not embedder.name.startswith(CALIBRATED_FOR) or any(said_as_is in _words(c.text) for c in passages):
         return True
     said = [s.text for c in passages for s in sentences(c.text)]
     vectors = embedder.embed([name, *said])
