@@ -86,7 +86,8 @@ def timed_topics(store: Path) -> tuple[float, float, list[dict[str, Any]]]:
 def nmi(topics: list[dict[str, Any]], gold: dict[str, str]) -> float:
     from sklearn.metrics import normalized_mutual_info_score
 
-    assigned = {d: t["number"] for t in topics for d in t["documents"]}
+    # kit names a file by its path from the folder ingested, "corpus/squad/...": gold's keys start inside it.
+    assigned = {d.removeprefix("corpus/"): t["number"] for t in topics for d in t["documents"]}
     paths = sorted(gold)
     return float(normalized_mutual_info_score([gold[p] for p in paths], [assigned.get(p, -1) for p in paths]))
 

@@ -10,7 +10,9 @@ corpus' theme stay apart. Neither reading has a fitted parameter; on random 5-20
 subsets of MultiLing the pair recovers the stories better than either alone (bench/README.md).
 Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the nearest topic,
 so the cost stays bounded on large corpora; there, a topic of more than `REFINE_ABOVE` units
-is clustered again on its own, since the strongest split of a large corpus is often by genre.
+is clustered again on its own, since the strongest split of a large corpus is often by genre:
+the topic of most documents first, cut to fit when it holds more stories than `MAX_TOPICS` leaves
+room for.
 
 Labels: the phrase most of the topic's documents share and the rest do not (`kit.topics.phrases`),
 else the topic's most central headline (recased when shouting), else its most central key
@@ -88,28 +90,34 @@ def centred(vectors: np.ndarray) -> np.ndarray:
     return np.asarray(out / np.where(norms == 0, 1.0, norms))
 
 
-def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
+def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0,
+            documents: Sequence[str] | None = None) -> np.ndarray:
     """A topic label per row: average linkage on centred vectors, k fixed or chosen; with k
     chosen, a topic of more than REFINE_ABOVE units is clustered again on its own (centred on its
     own mean), until MAX_TOPICS: on a large corpus the strongest split is often by genre (news,
-    encyclopedia, manuals), and each genre holds many stories."""
+    encyclopedia, manuals), and each genre holds many stories. `documents` names each row's
+    document: the topic of most documents is split first (a few long manuals make many units,
+    a thousand short articles few)."""
     labels = _flat(vectors, k, seed)
-    return labels if k is not None else _refine(vectors, labels, seed)
+    return labels if k is not None else _refine(vectors, labels, seed, documents)
 
 
-def _refine(vectors: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray:
+def _refine(vectors: np.ndarray, labels: np.ndarray, seed: int, documents: Sequence[str] | None = None) -> np.ndarray:
     labels = labels.copy()
+    docs = list(documents) if documents is not None else [str(i) for i in range(len(labels))]
     final: set[int] = set()
     while len(set(labels.tolist())) < MAX_TOPICS:
-        sizes = {t: int((labels == t).sum()) for t in set(labels.tolist()) - final}
-        big = [t for t, n in sizes.items() if n > REFINE_ABOVE]
+        rows_of = {t: np.flatnonzero(labels == t) for t in set(labels.tolist()) - final}
+        big = [t for t, rows in rows_of.items() if len(rows) > REFINE_ABOVE]
         if not big:
             break
-        target = max(big, key=lambda t: sizes[t])
-        rows = np.flatnonzero(labels == target)
+        target = max(big, key=lambda t: (len({docs[i] for i in rows_of[t]}), len(rows_of[t]), -t))
+        rows = rows_of[target]
         sub = _flat(vectors[rows], None, seed)
         room = MAX_TOPICS - len(set(labels.tolist())) + 1
-        if len(set(sub.tolist())) < 2 or len(set(sub.tolist())) > room:
+        if len(set(sub.tolist())) > room:  # more stories than room: the coarser cut that fits
+            sub = _flat(vectors[rows], room, seed)
+        if len(set(sub.tolist())) < 2:
             final.add(target)
             continue
         labels[rows] = sub + int(labels.max()) + 1
@@ -205,7 +213,8 @@ def discover(chunks: Sequence[Chunk], vectors: np.ndarray, k: int | None = None,
     progress.start(Stage.CLUSTER, len(parts))
     plan = cache.plan(keys, matrix) if cache is not None else None
     if plan is None:
-        labels = cluster(matrix, None if k is None else min(k, len(parts)))
+        labels = cluster(matrix, None if k is None else min(k, len(parts)),
+                         documents=[chunks[u.chunks[0]].path for u in parts])
         by_label: dict[int, list[int]] = {}
         for i, label in enumerate(labels):
             by_label.setdefault(int(label), []).append(i)
