@@ -189,6 +189,22 @@ def test_stories_of_two_directions_form_two_themes_and_noise_forms_none() -> Non
     assert theme_groups(noise, [list(range(i, i + 6)) for i in range(0, 30, 6)]) == []
 
 
+def test_a_genre_holding_most_stories_is_read_for_its_own_themes() -> None:
+    # News (four stories: two on sport, two on disasters) beside two manuals. Centred on the whole
+    # corpus every news story leans to every other, and news would be one theme of four; read on
+    # its own, it holds the two themes a reader names. The manuals (not most stories) stay one.
+    rng = np.random.default_rng(4)
+    axes = np.eye(24)
+    rows, stories = [], []
+    for genre, theme, story in [(0, 1, 2), (0, 1, 3), (0, 4, 5), (0, 4, 6), (10, 11, 12), (10, 11, 13)]:
+        block = 3 * axes[genre] + axes[theme] + 0.8 * axes[story] + rng.normal(0, 0.15, (6, 24))
+        stories.append(list(range(len(rows), len(rows) + 6)))
+        rows.extend(block)
+    x = np.array(rows) - np.mean(rows, axis=0)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    assert sorted(map(sorted, theme_groups(x, stories))) == [[0, 1], [2, 3], [4, 5]]
+
+
 def test_the_sign_test_needs_five_documents_at_the_least() -> None:
     assert sign_test(4, 4) > 0.05 and sign_test(5, 5) < 0.05 and sign_test(6, 10) > 0.05
 

@@ -18,7 +18,10 @@ A group of stories is a theme when all three hold (no fitted parameter):
   least evidence there is, so two of the seeds' stories (four documents at most) never form one.
 "Documents" are the clustering's units: a long document counts once per run of 8 chunks.
 A group that fails is split into the two it was merged from, and each is tried again; a story in
-no theme stands alone. This module neither clusters documents nor labels themes (`kit.topics.theme_labels`).
+no theme stands alone. A theme holding most of the corpus' stories (but not all) is a genre: news
+beside package manuals. Its stories are then read on their own, centred on their mean, and the
+themes found among them, when there are two or more, replace it.
+This module neither clusters documents nor labels themes (`kit.topics.theme_labels`).
 """
 
 from __future__ import annotations
@@ -52,8 +55,24 @@ def theme_groups(vectors: np.ndarray, stories: Sequence[Sequence[int]]) -> list[
     means = np.stack([x[list(g)].mean(axis=0) for g in stories])
     sizes = np.array([len(g) for g in stories], dtype=np.float64)
     root = tree(means @ means.T, sizes)
-    found = [list(n.stories) for n in _themes(root, x, means, sizes, stories)]
+    found = []
+    for node in _themes(root, x, means, sizes, stories):
+        group = list(node.stories)
+        most = len(stories) / 2 < len(group) < len(stories)  # most of the stories, but not all (that is the corpus)
+        inner = _inside(x, [stories[i] for i in group]) if most else []
+        found += [[group[i] for i in t] for t in inner] if len(inner) >= 2 else [group]
     return sorted(found, key=lambda g: (-sum(len(stories[i]) for i in g), min(g)))
+
+
+def _inside(x: np.ndarray, stories: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The themes among `stories`, their documents centred on their own mean: a group holding most
+    of the corpus' stories is a genre (news beside manuals), and its headings are what sets its
+    stories apart from each other, as a topic too large is clustered again on its own."""
+    rows = [r for g in stories for r in g]
+    sub = x[rows] - x[rows].mean(axis=0)
+    sub /= np.maximum(np.linalg.norm(sub, axis=1, keepdims=True), 1e-12)
+    at = np.cumsum([0, *[len(g) for g in stories]])
+    return theme_groups(sub, [list(range(int(at[i]), int(at[i + 1]))) for i in range(len(stories))])
 
 
 def tree(sims: np.ndarray, sizes: np.ndarray) -> Node:
