@@ -320,6 +320,9 @@ def test_each_clause_of_a_merged_sentence_is_said_by_one_sentence_on_its_own() -
     assert not judge.clauses_apart("The Verde bakery opened in Lisbon in 1998, and Ana Costa has run it since 2010.",
                                    [first, last + " Its olive wood comes from Lisbon."])  # a name filled in
     assert not judge.clauses_apart("Ana Costa runs the Verde bakery in Porto.", [first, last])  # one clause
+    # a name set beside one sentence's title, taken from the other where it has another title
+    owner, buyer = "The Verde bakery in Porto was run by its founder, Rui Costa.", "Ana Costa bought it in 2010."
+    assert not judge.clauses_apart("The Verde bakery in Porto was run by its founder, Ana Costa.", [owner, buyer])
 
 
 @pytest.mark.parametrize(("text", "links"), [

@@ -229,7 +229,16 @@ class Judge:
         another names Israel)."""
         found = [self._paraphrased(claim, self._content_words(claim), words_of(q), q) for q in quotes]
         clauses = [(p, cws) for p in clause_parts(claim) if (cws := self._content_words(p))]
-        return len(clauses) > 1 and all(any(self._says(p, cws, f) for f in found) for p, cws in clauses)
+        return (len(clauses) > 1 and all(any(self._says(p, cws, f) for f in found) for p, cws in clauses)
+                and not self._name_from_elsewhere(claim, quotes, found))
+
+    def _name_from_elsewhere(self, claim: str, quotes: Sequence[str], found: Sequence[Words]) -> bool:
+        """Whether a claim name one quote lacks stands where that quote has another name: the name
+        came from the other sentence ("the duke of Antioch, Alexius Komnenos" from "the duke of
+        Antioch, Isaac Komnenos" and "the general Alexius Komnenos"), even when the claim's
+        clauses split at the name."""
+        return any(self._swapped(claim, q)(name) is not None for q, f in zip(quotes, found, strict=True)
+                   for name in claim_names(claim) if not has_name(name, f))
 
     def _says(self, clause: str, words: list[str], found: Words) -> bool:
         return (self._coverage(words, found) >= self.thresholds.coverage
