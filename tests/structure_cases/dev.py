@@ -297,6 +297,9 @@ FAITHFUL: list[tuple[str, str]] = [
      "If the inquiry finds it at fault, the airline will refund every passenger."),
     ("The draft is expected to be revised before it is signed on Friday.",
      "The draft is expected to be revised several times before being signed on Friday."),
+    # a speaker's "said" restated as "confirmed"; "showed that" as "demonstrated that"
+    ("Police confirmed that two men were arrested.", "Two men were arrested, police said."),
+    ("The survey demonstrated that rents rose in every district.", "The survey showed that rents rose in every district."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -626,4 +629,12 @@ FAULTS: list[tuple[str, str, str]] = [
     ("Divers recovered the body of the missing pilot.",
      "Divers recovered a body thought to be that of the missing pilot.", "modality"),
     ("Police arrested two members of the gang.", "Police arrested two men said to be members of the gang.", "modality"),
+    # a finding made settled: "confirmed" for "speculated", "proven" for "believed", or for a quote
+    # that tells the event with no word of finding or saying; two joined sentences that give the
+    # claim's name to another's title
+    ("A harbour spokesman confirmed that the toll could pass 900.",
+     "A harbour spokesman speculated that the toll could pass 900.", "modality"),
+    ("The inspectors proved that the dam had cracked.", "The inspectors believe that the dam had cracked.", "modality"),
+    ("The footage confirmed that the guards had left the gate open.",
+     "In the footage the gate stands open, and the guards are nowhere to be seen.", "modality"),
 ]

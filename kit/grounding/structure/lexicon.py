@@ -165,8 +165,11 @@ SPEECH_DOUBT = frozenset("claim allege argue speculate contend".split())
 SPEECH_DENY = frozenset("deny dispute refute reject dismiss".split())
 SPEECH = SPEECH_NEUTRAL | SPEECH_DOUBT | SPEECH_DENY
 # Verbs of finding: not speech (their subject is a study, not a speaker), but graded for certainty.
-FINDING_STRONG = frozenset("show demonstrate prove establish confirm find reveal".split())
+FINDING_STRONG = frozenset("show demonstrate prove establish confirm find reveal verify".split())
 FINDING_WEAK = frozenset("suggest indicate hint imply".split())
+# Verbs that make what follows settled ("confirmed that", "proved that"): a claim may use one only
+# where its quote says so with a verb of finding too.
+CONFIRMING = frozenset("confirm prove verify establish demonstrate".split())
 # Mental-state / expectation heads that make their clause uncertain (level 1).
 BELIEF = frozenset("believe think suspect fear predict forecast estimate assume guess hope expect".split())
 

@@ -293,27 +293,36 @@ def _reckoned(q: Event) -> bool:
 
 def finding_verbs(doc: Doc) -> list[Token]:
     """Verbs of finding or belief introducing a clause ("the study showed that", "researchers believe")."""
-    words = lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF
+    words = lx.FINDING_STRONG | lx.FINDING_WEAK | lx.BELIEF | lx.SPEECH_DOUBT
     return [t for t in doc if repair_lemma(t) in words and any(c.dep_ == "ccomp" for c in t.children)]
 
 
+_UNSURE = lx.FINDING_WEAK | lx.BELIEF | lx.SPEECH_DOUBT
+
+
 def check_findings(claim: Doc, quote: Doc) -> list[Fault]:
-    """ "showed/proved/found that" in the claim where the quote's finder only "suggested/believes".
+    """ "showed/proved/found that" in the claim where the quote's finder only "suggested/believes"
+    or "speculated", or, for "confirmed / proved / established that", where the quote has no
+    word of finding or saying at all ("Autopsies have confirmed that the jet broke apart" from "Autopsies
+    revealed ... probably broke up", "it has been proven that" from "it is believed that").
 
     The two verbs are paired by their subjects (unknown subjects pair); the clauses they introduce
     are compared separately by the event checks.
     """
     faults = []
+    said = {repair_lemma(t) for t in quote}
     for c in finding_verbs(claim):
         if repair_lemma(c) not in lx.FINDING_STRONG:
             continue
         for q in finding_verbs(quote):
-            if repair_lemma(q) in lx.FINDING_WEAK | lx.BELIEF and same(subject_of(c), subject_of(q)) not in (
-                Same.OTHER_NAME,
-                Same.OTHER,
-            ):
+            if repair_lemma(q) in _UNSURE and same(subject_of(c), subject_of(q)) not in (Same.OTHER_NAME, Same.OTHER):
                 faults.append(Fault("modality", f'the quote only says "{q.text}" where the claim says "{c.text}"'))
                 break
+        else:
+            # "said" may be restated as "confirmed"; a quote that only tells the event may not.
+            if repair_lemma(c) in lx.CONFIRMING and not said & (lx.FINDING_STRONG | lx.SPEECH_NEUTRAL):
+                faults.append(Fault("modality", f'the quote does not say it was {c.lemma_.lower()}ed: '
+                                                f'the claim says "{c.text}"'))
     return faults
 
 
