@@ -27,6 +27,7 @@ import numpy as np
 
 from kit import calibration
 from kit.embeddings import Embedder
+from kit.grounding.excuses import count_faults, described_faults
 from kit.grounding.negation import NEGATIONS, negation_reasons
 from kit.grounding.quantities import figure_words, number_reasons, years_in_words
 from kit.grounding.score import ScoreModel
@@ -265,10 +266,10 @@ class Judge:
         negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation, passage)
-        if cw.numbers and not verbatim:  # only a claim with a figure can recombine figures (~5 ms a passage)
-            faults += self._count_faults(claim, passage)
-        if not verbatim and passage != quote:  # what "the passage says it" would excuse, said of another
-            faults += [f for f in self._described_faults(claim, passage) if f not in faults]
+        if self.structure and not verbatim and cw.numbers:  # figures recombined (~5 ms a passage)
+            faults += count_faults(claim, passage)
+        if self.structure and not verbatim and passage != quote:  # what "the passage says it" would excuse
+            faults += [f for f in described_faults(claim, passage) if f not in faults]
         hard = numbers_ + names_hard + negation + opposites + [reason for _, reason in faults]
         kinds = (["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
                  + ["polarity"] * len(opposites))
@@ -313,31 +314,6 @@ class Judge:
         from kit.grounding.structure.instructions import stated_part
 
         return stated_part(passage)
-
-    def _count_faults(self, claim: str, passage: str) -> list[tuple[str, str]]:
-        """Figures recombined across the passage's sentences ("25 pupils" from "300 pupils. ... 25
-        teachers"): read over the passage, since that is where "the passage says it" looks."""
-        if not self.structure:
-            return []
-        from kit.grounding.structure.figures import check_counts
-        from kit.grounding.structure.parser import parse
-
-        return [(f.kind, f.reason) for f in check_counts(parse(claim), parse(passage))]
-
-    def _described_faults(self, claim: str, passage: str) -> list[tuple[str, str]]:
-        """A claim appositive the passage gives to another name ("Smith, the team captain" where the
-        passage has "Jones, the team captain"): read over the passage, since that is where "the
-        passage says it" looks."""
-        if not self.structure:
-            return []
-        from kit.grounding.structure.copula import check_appositives
-        from kit.grounding.structure.parser import parse
-
-        c_doc = parse(claim)
-        if not any(t.dep_ == "appos" for t in c_doc):
-            return []
-        return [(f.kind, f.reason.replace("the quote says", "the passage says"))
-                for f in check_appositives(c_doc, parse(passage))]
 
     def _paraphrased(self, claim: str, words: list[str], found: Words, text: str) -> Words:
         """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a
