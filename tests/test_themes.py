@@ -229,3 +229,5 @@ def test_a_theme_label_names_what_its_stories_share_and_the_rest_does_not() -> N
     assert theme_label(stories, phrases, {"time": 13, "weather": 3}, texts) is None
     assert stories_label(["Olympic Games", "Tour de France"]) == "Olympic Games and Tour de France"
     assert stories_label(["Haiti", "Chile", "Tsunami", "Olympics", "Tour"]) == "Haiti, Chile and 3 more"
+    headlines = ["7.0 magnitude earthquake strikes off Haitian coast", 'British sailors detained by Iran "to be tried"']
+    assert stories_label([*headlines, "Oil", "July"]) == "7.0 magnitude earthquake strikes off Haitian coast and 3 more"

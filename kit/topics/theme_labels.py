@@ -31,6 +31,8 @@ from kit.topics.themes import theme_groups
 
 # How many times commoner in a theme's stories than in the rest of the corpus its label must be.
 LIFT = 2.0
+# The longest label a theme is named by when it lists its stories (a headline runs to 12 words).
+LABEL_WORDS = 10
 # Documents read to spell a theme's keywords as written: enough to see each word's usual form,
 # and bounded, since a theme can hold most of a 1,000-file corpus.
 PATHS = 200
@@ -97,10 +99,16 @@ def theme_label(stories: Sequence[Sequence[str]], phrases: Mapping[str, Counter[
 def stories_label(labels: Sequence[str]) -> str:
     """A theme named by its largest stories when its documents share no phrase that could name it:
     "Olympic Games and Tour de France", "Haiti, Chile and 4 more" (its keywords, listed beside the
-    label, would say it again, and common words such as "time" or "team" name nothing)."""
-    if len(labels) <= 3:
-        return ", ".join(labels[:-1]) + " and " + labels[-1]
-    return f"{labels[0]}, {labels[1]} and {len(labels) - 2} more"
+    label, would say it again, and common words such as "time" or "team" name nothing). Stories
+    named by whole headlines are listed only while the label stays within LABEL_WORDS words:
+    "7.0 magnitude earthquake strikes off Haitian coast and 4 more", not two headlines and a list."""
+    for shown in range(min(len(labels), 3 if len(labels) <= 3 else 2), 0, -1):
+        rest = len(labels) - shown
+        label = (", ".join(labels[:shown - 1]) + " and " + labels[shown - 1] if rest == 0
+                 else ", ".join(labels[:shown]) + f" and {rest} more")
+        if shown == 1 or len(label.split()) <= LABEL_WORDS:
+            return label
+    return labels[0]
 
 
 def with_themes(topics: Sequence[Topic], groups: Sequence[Sequence[int]], vectors: np.ndarray,
