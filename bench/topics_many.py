@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -64,19 +62,6 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def timed_topics(store: Path) -> tuple[float, float, list[dict[str, Any]]]:
-    """Wall and CPU seconds of a fresh `kit topics --json` process with the offline defaults."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIT_")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run([*ev.kit_cli(), "topics", "--store", str(store), "--json"], check=True,
-                          capture_output=True, text=True, env=env, cwd=ev.ROOT)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return wall, cpu, json.loads(done.stdout)
-
-
 def main() -> None:
     corpus, store = WORK / "corpus", WORK / "store"
     files = build_corpus(corpus)
@@ -86,7 +71,8 @@ def main() -> None:
     for _ in range(3):
         (store / FILE).unlink(missing_ok=True)
         load = os.getloadavg()[0]
-        wall, cpu, topics = timed_topics(store)
+        offline = {k: v for k, v in os.environ.items() if not k.startswith("KIT_")}  # the defaults
+        wall, cpu, topics = ts.timed_topics(store, offline)
         runs.append({"wall": round(wall, 2), "cpu": round(cpu, 2), "load_avg_1min": round(load, 2)})
         ev.log(f"kit topics (cold): {wall:.1f} s wall, {cpu:.1f} s CPU, {len(topics)} topics, load {load:.1f}")
     themes = sorted({(t["theme"]["number"], t["theme"]["label"], len(t["theme"]["stories"])) for t in topics

@@ -72,11 +72,13 @@ def env() -> dict[str, str]:
     return out
 
 
-def timed_topics(store: Path) -> tuple[float, float, list[dict[str, Any]]]:
+def timed_topics(store: Path, environ: dict[str, str] | None = None) -> tuple[float, float, list[dict[str, Any]]]:
+    """Wall and CPU seconds of a fresh `kit topics --json` process (with `environ`, else this
+    bench's settings), and its topics."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([*ev.kit_cli(), "topics", "--store", str(store), "--json"], check=True,
-                          capture_output=True, text=True, env=env(), cwd=ev.ROOT)
+                          capture_output=True, text=True, env=env() if environ is None else environ, cwd=ev.ROOT)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)

@@ -39,6 +39,7 @@ from kit.topics.llm_labels import llm_label
 from kit.topics.phrases import shared_label
 from kit.topics.reading import Reading, as_written, ctfidf_labels, ranked_terms, read_corpus
 from kit.topics.theme_labels import with_themes
+from kit.topics.themes import centred
 from kit.types import Chunk, Hit
 
 # Chunks shorter than this (a lone headline, a signature) carry too little to place in a topic.
@@ -81,13 +82,6 @@ def units(chunks: Sequence[Chunk], vectors: np.ndarray) -> list[Unit]:
 def _unit_vector(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     mean = (vectors * weights[:, None]).sum(axis=0)
     return mean / (float(np.linalg.norm(mean)) or 1.0)
-
-
-def centred(vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors minus their mean, renormalised (what the documents do not all share)."""
-    out = vectors - vectors.mean(axis=0)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return np.asarray(out / np.where(norms == 0, 1.0, norms))
 
 
 def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0,

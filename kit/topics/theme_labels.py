@@ -102,13 +102,16 @@ def stories_label(labels: Sequence[str]) -> str:
     label, would say it again, and common words such as "time" or "team" name nothing). Stories
     named by whole headlines are listed only while the label stays within LABEL_WORDS words:
     "7.0 magnitude earthquake strikes off Haitian coast and 4 more", not two headlines and a list."""
-    for shown in range(min(len(labels), 3 if len(labels) <= 3 else 2), 0, -1):
-        rest = len(labels) - shown
-        label = (", ".join(labels[:shown - 1]) + " and " + labels[shown - 1] if rest == 0
-                 else ", ".join(labels[:shown]) + f" and {rest} more")
-        if shown == 1 or len(label.split()) <= LABEL_WORDS:
-            return label
-    return labels[0]
+    listed = [_listed(labels, shown) for shown in range(len(labels) if len(labels) <= 3 else 2, 0, -1)]
+    return next((label for label in listed if len(label.split()) <= LABEL_WORDS), listed[-1])
+
+
+def _listed(labels: Sequence[str], shown: int) -> str:
+    """The first `shown` labels, and how many more: "A, B and C", "A, B and 3 more"."""
+    rest = len(labels) - shown
+    if rest == 0:
+        return ", ".join(labels[:shown - 1]) + " and " + labels[shown - 1]
+    return ", ".join(labels[:shown]) + f" and {rest} more"
 
 
 def with_themes(topics: Sequence[Topic], groups: Sequence[Sequence[int]], vectors: np.ndarray,

@@ -45,9 +45,16 @@ class Node:
     parts: tuple[Node, ...] = ()
 
 
+def centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors minus their mean, renormalised (what the documents do not all share)."""
+    out = vectors - vectors.mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.asarray(out / np.where(norms == 0, 1.0, norms))
+
+
 def theme_groups(vectors: np.ndarray, stories: Sequence[Sequence[int]]) -> list[list[int]]:
     """The themes of stories given as row indexes into `vectors` (one row per document, centred on
-    the corpus mean and of unit length, as `kit.topics.cluster.centred` gives them), each a list of
+    the corpus mean and of unit length, as `centred` gives them), each a list of
     story indexes (two or more), most documents first; stories in no theme are absent."""
     if len(stories) < 2:
         return []
@@ -69,8 +76,7 @@ def _inside(x: np.ndarray, stories: Sequence[Sequence[int]]) -> list[list[int]]:
     of the corpus' stories is a genre (news beside manuals), and its headings are what sets its
     stories apart from each other, as a topic too large is clustered again on its own."""
     rows = [r for g in stories for r in g]
-    sub = x[rows] - x[rows].mean(axis=0)
-    sub /= np.maximum(np.linalg.norm(sub, axis=1, keepdims=True), 1e-12)
+    sub = centred(x[rows])
     at = np.cumsum([0, *[len(g) for g in stories]])
     return theme_groups(sub, [list(range(int(at[i]), int(at[i + 1]))) for i in range(len(stories))])
 

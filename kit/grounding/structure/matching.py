@@ -310,10 +310,9 @@ def check_findings(claim: Doc, quote: Doc) -> list[Fault]:
     are compared separately by the event checks.
     """
     faults = []
-    said = {repair_lemma(t) for t in quote}
-    for c in finding_verbs(claim):
-        if repair_lemma(c) not in lx.FINDING_STRONG:
-            continue
+    strong = [c for c in finding_verbs(claim) if repair_lemma(c) in lx.FINDING_STRONG]
+    said = {repair_lemma(t) for t in quote} if strong else set()
+    for c in strong:
         for q in finding_verbs(quote):
             if repair_lemma(q) in _UNSURE and same(subject_of(c), subject_of(q)) not in (Same.OTHER_NAME, Same.OTHER):
                 faults.append(Fault("modality", f'the quote only says "{q.text}" where the claim says "{c.text}"'))
