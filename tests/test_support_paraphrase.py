@@ -293,3 +293,30 @@ def test_counts_given_to_groups_with_from_are_not_swapped(judge: Judge) -> None:
 ])
 def test_news_wording_in_the_synonym_lists_is_covered(judge: Judge, claim: str, quote: str) -> None:
     assert coverage(judge, claim, quote) == 1.0
+
+
+def test_a_clause_in_other_words_is_said_by_the_quote(minilm_judge: Judge) -> None:
+    quote = "The minister keeps pointing out that the summit is not meant to produce a new trade agreement."
+    claim = "The minister keeps stressing that the summit is not intended to yield a new trade agreement."
+    signals = minilm_judge.signals(claim, [quote], [quote])
+    assert signals.clause < minilm_judge.thresholds.clause  # the words alone do not say it
+    assert signals.short_clause_similarity >= minilm_judge.thresholds.clause_paraphrase
+    assert minilm_judge.judge(claim, [quote], [quote]).support is Support.SUPPORTED
+
+
+@pytest.mark.parametrize("claim", [
+    "The ferry operator cut its timetable, running a larger winter service.",  # a comparative
+    "The ferry operator cut its timetable, running more sailings in the cold months.",  # a quantity
+    "The ferry operator cut its timetable, raising its winter sailings.",  # a direction
+])
+def test_a_clause_whose_missing_word_is_a_degree_is_never_excused_by_its_meaning(minilm_judge: Judge,
+                                                                                   claim: str) -> None:
+    quote = "The ferry operator trimmed its timetable, with a reduced service in winter."
+    assert minilm_judge.signals(claim, [quote], [quote]).short_clause_similarity == -1.0
+    assert minilm_judge.judge(claim, [quote], [quote]).support is not Support.SUPPORTED
+
+
+def test_a_reworded_clause_with_a_name_the_quote_lacks_is_not_excused(minilm_judge: Judge) -> None:
+    quote = "The minister keeps pointing out that the summit is not meant to produce a new trade agreement."
+    claim = "The minister keeps stressing that the Geneva summit is not intended to yield a new trade agreement."
+    assert minilm_judge.judge(claim, [quote], [quote]).support is not Support.SUPPORTED
