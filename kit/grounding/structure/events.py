@@ -145,9 +145,21 @@ def roles_of(tok: Token) -> tuple[Token | None, Token | None]:
             patient = child(clause, "nsubj")  # "allowed the protest to go ahead"
     if patient is not None and patient.lower_ in lx.RELATIVE_PRONOUNS:
         patient = resolve(patient)
-    elif patient is None and tok.dep_ == "relcl" and agent is not tok.head:
-        patient = tok.head  # "the goal Lindqvist scored"
+    elif patient is None and tok.dep_ == "relcl" and agent is not tok.head and not _when_or_where(tok):
+        patient = tok.head  # "the goal Lindqvist scored", not "the moment the ward reopened"
     return resolve(agent), patient
+
+
+# Nouns a relative clause tells the time, place, manner or reason of: "the day the war ended" ends no
+# day. Time is still the object of a verb that uses it up ("the hours they spent").
+_SETTING_NOUNS = lx.TIME_NOUNS | frozenset({"moment", "time", "night", "morning", "evening", "instant", "place", "way",
+                                            "reason"})
+_TIME_TAKING = frozenset({"spend", "waste", "take", "lose", "save", "need", "devote", "give", "use", "buy"})
+
+
+def _when_or_where(verb: Token) -> bool:
+    """Whether a relative clause's head noun is when, where, how or why its verb happens."""
+    return verb.head.lemma_.lower() in _SETTING_NOUNS and verb.lemma_.lower() not in _TIME_TAKING
 
 
 def own_negation(tok: Token) -> bool:
