@@ -300,6 +300,13 @@ FAITHFUL: list[tuple[str, str]] = [
     # a speaker's "said" restated as "confirmed"; "showed that" as "demonstrated that"
     ("Police confirmed that two men were arrested.", "Two men were arrested, police said."),
     ("The survey demonstrated that rents rose in every district.", "The survey showed that rents rose in every district."),
+    # a relative clause telling when or where: "the moment the ward reopened" reopens no moment
+    ("The bells rang at the exact minute the ward reopened.",
+     "The bells chimed at the precise moment the ward was reopened."),
+    ("Crowds gathered on the day the bridge reopened.", "Crowds gathered on the day that the bridge was reopened."),
+    # a verb read as written: "settle" is no inflection of "set"
+    ("The city is still seeking to settle the dispute with the drivers.",
+     "The city is still trying to resolve the dispute with the drivers."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [

@@ -36,11 +36,18 @@ def repair_lemma(tok: Token) -> str:
     base = tok.lemma_.lower()
     if base in KNOWN or tok.pos_ not in ("VERB", "NOUN", "ADJ", "AUX"):
         return base
-    w = tok.lower_
-    for cand in (w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-2] + "e" if w.endswith("ed") else "", w[:-4]):
-        if cand in KNOWN and len(cand) >= 3:
-            return cand
-    return base
+    return next((c for c in _uninflected(tok.lower_) if c in KNOWN and len(c) >= 3), base)
+
+
+def _uninflected(word: str) -> list[str]:
+    """The forms `word` may have without an ending it has ("hopes": hope; "stopped": stop; "hoping":
+    hope), itself first. A word without an ending has only itself: "settle" is not "set"."""
+    out = [word]
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending):
+            stem = word[:-len(ending)]
+            out += [stem, stem + "e"] + ([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])
+    return out
 
 
 def lemma_of(tok: Token) -> str:
