@@ -364,3 +364,11 @@ def test_a_figure_given_to_a_noun_the_text_gives_another_figure_is_recombined() 
     # A figure in words is the same figure in digits.
     assert check_counts(parse("The blast killed 52 people."), parse("Fifty-two people were killed in the blast, "
                                                                     "and 700 people were hurt.")) == []
+
+
+def test_a_refusal_does_not_negate_what_its_verb_is_about() -> None:
+    from kit.grounding.structure.events import events
+    from kit.grounding.structure.parser import parse
+
+    found = {e.lemma: e.negated for e in events(parse("The union refused to bargain over getting the workers back."))}
+    assert found["bargain"] and not found["get"]

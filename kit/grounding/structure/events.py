@@ -244,8 +244,10 @@ def governors(tok: Token, ctx: Context) -> None:
         and lemma_of(node) not in lx.RESULT_INFINITIVES
     ):
         ctx.lower(2, "in order to", "plan")
+    inside_argument = False  # "refused to bargain over getting them back" does not refuse the getting
     while hops < 8 and node.dep_ in ("xcomp", "ccomp", "acl", "pcomp", "prep", "conj", "pobj", "relcl", "advcl"):
         below, link, node, hops = node, node.dep_, node.head, hops + 1
+        inside_argument = inside_argument or link in ("pcomp", "pobj")
         if link == "conj" and (child(tok, "nsubj", "nsubjpass") is not None and hops == 1):
             break
         if link == "advcl" or (link == "pcomp" and node.lower_ in _WHEN):
@@ -273,7 +275,7 @@ def governors(tok: Token, ctx: Context) -> None:
                 if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp"):
                     category = "asked" if lemma in lx.DIRECTIVES else "plan"
                     ctx.lower(lx.PLAN_HEADS[lemma], node.text, category)  # "decided not to X": X not done
-            elif (lemma in lx.NEG_IMPLICATIVE and link == "xcomp") or (link == "xcomp" and own_negation(node)):
+            elif link == "xcomp" and not inside_argument and (lemma in lx.NEG_IMPLICATIVE or own_negation(node)):
                 ctx.negated = not ctx.negated
             elif link == "xcomp" and lemma in _FREE_TO and any(c.tag_ == "TO" for c in below.children):
                 ctx.lower(1, node.text, "hedge")  # "free to fight", "able to nurse": may do, not did
