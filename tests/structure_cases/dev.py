@@ -304,6 +304,9 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The bells rang at the exact minute the ward reopened.",
      "The bells chimed at the precise moment the ward was reopened."),
     ("Crowds gathered on the day the bridge reopened.", "Crowds gathered on the day that the bridge was reopened."),
+    # "declined to", "failed to": the event is the infinitive's, not said otherwise by "did not"
+    ("The club declined to comment on the sale.", "The club did not comment on the sale."),
+    ("The striker failed to score in the final.", "The striker did not score in the final."),
     # a verb read as written: "settle" is no inflection of "set"
     ("The city is still seeking to settle the dispute with the drivers.",
      "The city is still trying to resolve the dispute with the drivers."),

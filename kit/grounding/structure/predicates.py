@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from spacy.tokens import Token
 
 from kit.grounding.paraphrase import derived, groups
+from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure import senses
 from kit.grounding.structure.events import Event, is_linking, is_reporting
 from kit.grounding.structure.fault import Fault
@@ -48,10 +49,15 @@ def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
 
 
 def _names_an_event(e: Event) -> bool:
-    """A verb of its own, with a sense WordNet holds: not derived, general, linking or reporting."""
+    """A verb of its own, with a sense WordNet holds: not derived, general, linking or reporting, nor
+    one that only says its infinitive did not happen ("declined to comment": the comment is the event)."""
     verb = written_lemma(e.token)
     return (not e.derived and e.token.pos_ == "VERB" and verb not in _GENERAL and not is_reporting(e.token)
-            and not is_linking(e) and senses.known(verb))
+            and not is_linking(e) and senses.known(verb) and not _not_done_frame(e.token))
+
+
+def _not_done_frame(verb: Token) -> bool:
+    return repair_lemma(verb) in lx.NEG_IMPLICATIVE and any(c.dep_ == "xcomp" for c in verb.children)
 
 
 def _told_of(c: Event, q: Event) -> bool:
