@@ -307,6 +307,9 @@ FAITHFUL: list[tuple[str, str]] = [
     # "declined to", "failed to": the event is the infinitive's, not said otherwise by "did not"
     ("The club declined to comment on the sale.", "The club did not comment on the sale."),
     ("The striker failed to score in the final.", "The striker did not score in the final."),
+    # "could not" in the past says it did not happen; "unable to" says so too
+    ("Doctors were unable to save the patient.", "Doctors could not save the patient."),
+    ("The crew did not reach the summit.", "The crew could not reach the summit."),
     # a verb read as written: "settle" is no inflection of "set"
     ("The city is still seeking to settle the dispute with the drivers.",
      "The city is still trying to resolve the dispute with the drivers."),
@@ -318,6 +321,9 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The regional election has been called off.", "The regional election has been postponed until June.",
      "polarity"),
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
+    # "could not" says it did not happen; "unable to" that it did not
+    ("Doctors saved the patient.", "Doctors could not save the patient.", "polarity"),
+    ("The crew were unable to reach the summit.", "The crew reached the summit on Friday.", "polarity"),
     ("The senate passed the water bill.", "The senate debated the water bill for six hours.", "polarity"),
     ("The refugees arrived in Calais at dawn.", "The refugees left Calais at dawn.", "polarity"),
     ("The coastguard released the trawler's crew.", "The coastguard detained the trawler's crew.", "polarity"),

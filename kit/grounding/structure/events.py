@@ -207,6 +207,8 @@ def markers(node: Token, ctx: Context, own: bool, event: Token | None = None) ->
         if c == event:
             continue
         word = c.lower_
+        if c.dep_ == "aux" and word == "could" and any(n.dep_ == "neg" for n in node.children):
+            continue  # "could not save him": he was not saved, no possibility
         if c.dep_ == "aux" and word in lx.MODAL_AUX and (own or lx.MODAL_AUX[word] == 1 or node.pos_ == "VERB"):
             ctx.lower(lx.MODAL_AUX[word], word, "plan" if lx.MODAL_AUX[word] == 2 else "hedge")
         elif c.dep_ == "advmod" and word in lx.HEDGE_ADV:

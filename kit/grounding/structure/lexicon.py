@@ -226,7 +226,7 @@ IRREALIS_MODIFIERS: dict[str, int] = {
     would-be prospective probable supposed purported""".split()
     },
 }
-NEG_IMPLICATIVE = frozenset("fail refuse decline neglect avoid cease".split())
+NEG_IMPLICATIVE = frozenset("fail refuse decline neglect avoid cease unable".split())
 ALMOST = frozenset("almost nearly narrowly".split())
 PARTIAL_ADV = frozenset("partly partially largely mostly half".split())
 TOTAL_ADV = frozenset("completely fully entirely totally wholly".split())
