@@ -321,6 +321,8 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The regional election has been called off.", "The regional election has been postponed until June.",
      "polarity"),
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
+    # the same event on another day, its undergoer named another way ("the group" for "the crew")
+    ("The crew were flown to Lisbon the same night.", "The following morning the group was flown to Lisbon.", "time"),
     # "could not" says it did not happen; "unable to" that it did not
     ("Doctors saved the patient.", "Doctors could not save the patient.", "polarity"),
     ("The crew were unable to reach the summit.", "The crew reached the summit on Friday.", "polarity"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.words import axis_sides, lemma_of, phrase_of, repair_lemma, resolve
+from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
 
 @dataclass(frozen=True)
@@ -415,3 +415,8 @@ def converses(ev: Event) -> list[Event]:
                 )
             )
     return out
+
+
+def same_concept(c: Event, q: Event) -> bool:
+    """Whether two events are told by the same verb or by verbs of one synonym group."""
+    return canon(c.lemma) == canon(q.lemma) or c.lemma == q.lemma

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from kit.grounding.structure.event_dates import dates_of
 from kit.grounding.structure.events import subject_of, toward_verb
 from kit.grounding.structure.fault import Fault
-from kit.grounding.structure.matching import dates_of
 from kit.grounding.units import unit_name
 from kit.numbers import values
 

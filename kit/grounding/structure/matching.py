@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
-from kit.grounding.structure.events import Event, child, is_linking, subject_of
+from kit.grounding.structure.event_dates import compare_dates, other_day
+from kit.grounding.structure.events import Event, child, is_linking, same_concept, subject_of
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.modifiers import moved_modifier
 from kit.grounding.structure.predicates import other_event, said_words
-from kit.grounding.structure.words import Same, axis_sides, canon, is_name, opposite_axis, repair_lemma, resolve, same
+from kit.grounding.structure.words import Same, axis_sides, is_name, opposite_axis, repair_lemma, resolve, same
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,6 @@ def fit_rank(fit: Fit) -> float:
     return fit.matches - 0.5 * fit.soft - 2 * fit.hard - 3 * fit.swapped
 
 
-def same_concept(c: Event, q: Event) -> bool:
-    return canon(c.lemma) == canon(q.lemma) or c.lemma == q.lemma
-
-
 def best_match(c: Event, quote: Sequence[Event]) -> tuple[Event, Fit] | None:
     """The quote event of the same concept whose participants fit best."""
     cands = [(q, fit_of(c, q)) for q in quote if same_concept(c, q)]
@@ -133,6 +130,8 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
                 + moved_modifier(c, best[0]) + compare_matched(c, best[0], quote))
     if best is not None and best[0].lemma == c.lemma and (turned := target_made_doer(c, best[0])):
         return turned  # the same verb, its doer the claim's target (the rest need not fit)
+    if best is not None and best[0].lemma == c.lemma and best[1].consistent and (day := other_day(c, best[0])):
+        return day  # "the crew were flown ... the same night" / "the group was flown ... the following morning"
     anti = antonym_event(c, quote)
     if anti is not None:
         q, axis = anti
@@ -325,123 +324,5 @@ def check_findings(claim: Doc, quote: Doc) -> list[Fault]:
     return faults
 
 
-# Dates
-
-
-YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-
-
-def dates_of(tok: Token) -> set[tuple[str, str, str]]:
-    """(kind, value, relation) for weekdays, months and years attached to an event.
-
-    relation is "at", "before" or "after". Relative dates ("last year", "next month"), ranges and
-    times of day are not read; a date elsewhere in the sentence is not tied to this event.
-    """
-    out: set[tuple[str, str, str]] = set()
-    for c in tok.children:
-        if c.dep_ not in ("prep", "npadvmod", "tmod", "advmod") or c.pos_ == "VERB":
-            continue
-        rel = {"before": "before", "after": "after", "until": "before", "since": "after"}.get(c.lower_, "at")
-        for t in c.subtree:
-            if t.pos_ == "VERB" and t is not c:
-                break
-            low = t.lower_
-            if low in lx.WEEKDAYS:
-                out.add(("weekday", low, rel))
-            elif low in lx.MONTHS and (t.pos_ == "PROPN" or low != "may"):
-                out.add(("month", low, rel))
-            elif YEAR.match(low):
-                out.add(("year", low, rel))
-    return out
-
-
-def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
-    """Different weekday/month/year on the same event, "before" vs "after" the same date, or the
-    claim's date found on another event of the quote ("held since 1890, returned on Friday").
-    """
-    cd, qd = dates_of(c.token), dates_of(q.token)
-    faults = []
-    mine, theirs = relative_day(c.token), relative_day(q.token)
-    if mine is not None and theirs is not None and mine[0] != theirs[0]:
-        faults.append(Fault("time", f'the quote says "{theirs[1]}", the claim "{mine[1]}": "{q.text()}"'))
-    for kind in ("weekday", "month", "year"):
-        cv = {(v, r) for k, v, r in cd if k == kind}
-        qv = {(v, r) for k, v, r in qd if k == kind}
-        if cv and not qv and not _told_of_a_date(q.token):
-            for other in quote:
-                if other.token is q.token or same_concept(c, other) or attached(other.token, q.token):
-                    continue
-                if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token) if k == kind}:
-                    faults.append(Fault("time", f'the quote gives that date to another event: "{other.text()}"'))
-                    break
-        if not cv or not qv:
-            continue
-        if not {v for v, _ in cv} & {v for v, _ in qv} and not _dated_again(c, q, quote, kind, {v for v, _ in cv}):
-            faults.append(
-                Fault("time", f'different date: the quote says {", ".join(sorted(v for v, _ in qv))} ("{q.text()}")')
-            )
-        elif any(cr != qr and {cr, qr} == {"before", "after"} for v, cr in cv for w, qr in qv if v == w):
-            faults.append(Fault("time", f'before/after differs for the date: "{q.text()}"'))
-    return faults
-
-
-_PERIODS = frozenset("day night morning evening afternoon week month year".split())
-_RELATIVE = {"same": "same", "following": "next", "next": "next", "subsequent": "next", "previous": "previous",
-             "preceding": "previous"}
-
-
-def relative_day(tok: Token) -> tuple[str, str] | None:
-    """("same" | "next" | "previous", its words) for a time an event is told at relative to another
-    ("flown to Tehran the same night", "the following morning"), or None."""
-    times = [c for c in tok.children if c.dep_ in ("npadvmod", "tmod")]
-    times += [o for p in tok.children if p.dep_ == "prep" and p.lower_ in ("on", "in", "during")
-              for o in p.children if o.dep_ == "pobj"]  # "on the same day"
-    for c in times:
-        word = next((m for m in c.children if m.dep_ == "amod" and m.lower_ in _RELATIVE), None)
-        if word is not None and c.lemma_.lower() in _PERIODS:
-            return _RELATIVE[word.lower_], f"{word.text} {c.text}"
-    return None
-
-
-def _dated_again(c: Event, q: Event, quote: Sequence[Event], kind: str, days: set[str]) -> bool:
-    """Whether the quote tells the claim's event again, on the claim's date ("employed 1,200 in
-    2003, and in 2004 it employed 900") with its doer: which telling the claim
-    restates is for its figures to say, not the date check ("built the Rocket in 1829" is no
-    telling of "the Rocket, built in 1825" for "built the Locomotion in 1825")."""
-    return any(o is not q and same_concept(c, o) and _same_roles(c, o)
-               and days & {v for k, v, _ in dates_of(o.token) if k == kind} for o in quote)
-
-
-def _same_roles(c: Event, o: Event) -> bool:
-    """The same doer or one the quote does not name ("it"), and no other name for the undergoer:
-    "the tunnel opened in 1932" is no telling of "the bridge opened in 1932"."""
-    return same(c.agent, o.agent) in (Same.YES, Same.UNKNOWN) and same(c.patient, o.patient) is not Same.OTHER_NAME
-
-
-def _told_of_a_date(tok: Token) -> bool:
-    """Whether the event sits in a clause that tells of a date ("after 2012, which is when the phase
-    runs out"): that date is the event's too, whatever else it hangs on."""
-    return any(a.dep_ == "relcl" and (a.head.like_num or a.head.lower_ in lx.MONTHS | lx.WEEKDAYS)
-               for a in [tok, *tok.ancestors])
-
-
 def np_text(t: Token) -> str:
     return t.doc[t.left_edge.i : t.i + 1].text
-
-
-def attached(a: Token, b: Token) -> bool:
-    """Whether one event is a participle inside the other's phrase ("destroyed 18 trucks carrying oil
-    on Friday"): a date on either may belong to both, as the parser's attachment of a date is a guess.
-    So is a clause of the same moment ("On March 23 they had been inspecting a ship when they were
-    surrounded"). A relative clause ("which had been held since 1890") has a time of its own."""
-    return _inside(a, b) or _inside(b, a)
-
-
-_SAME_MOMENT = frozenset({"when", "while", "as"})
-
-
-def _inside(a: Token, b: Token) -> bool:
-    if a.dep_ == "acl" and a in b.subtree:
-        return True
-    return a.dep_ == "advcl" and a.head == b and any(
-        c.dep_ in ("mark", "advmod") and c.lower_ in _SAME_MOMENT for c in a.children)
