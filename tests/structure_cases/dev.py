@@ -310,6 +310,9 @@ FAITHFUL: list[tuple[str, str]] = [
     # "could not" in the past says it did not happen; "unable to" says so too
     ("Doctors were unable to save the patient.", "Doctors could not save the patient."),
     ("The crew did not reach the summit.", "The crew could not reach the summit."),
+    # "denied attacking" denies the attack as "denied that they attacked" does; "yet to" is not yet
+    ("The rebels denied attacking the convoy.", "The rebels said they had not attacked the convoy."),
+    ("The victims have not yet been identified.", "The victims are yet to be identified."),
     # a verb read as written: "settle" is no inflection of "set"
     ("The city is still seeking to settle the dispute with the drivers.",
      "The city is still trying to resolve the dispute with the drivers."),
@@ -321,6 +324,8 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The regional election has been called off.", "The regional election has been postponed until June.",
      "polarity"),
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
+    ("The rebels attacked the convoy.", "The rebels denied attacking the convoy.", "polarity"),
+    ("The regulators approved the merger.", "The regulators have yet to approve the merger.", "polarity"),
     # the same event on another day, its undergoer named another way ("the group" for "the crew")
     ("The crew were flown to Lisbon the same night.", "The following morning the group was flown to Lisbon.", "time"),
     # "could not" says it did not happen; "unable to" that it did not

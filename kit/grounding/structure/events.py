@@ -258,8 +258,12 @@ def governors(tok: Token, ctx: Context) -> None:
         if link == "relcl":
             break
         if link in ("xcomp", "ccomp", "pcomp", "prep", "acl", "conj") and node.pos_ in ("VERB", "AUX", "ADJ"):
-            if lemma in lx.SPEECH_DENY and link in ("ccomp", "pcomp", "prep"):
-                ctx.negated = not ctx.negated
+            if link == "xcomp" and lemma in ("be", "have") and any(
+                    c.dep_ == "advmod" and c.lower_ == "yet" for c in (*node.children, *below.children)):
+                ctx.negated = not ctx.negated  # "are yet to be identified": not identified
+            elif lemma in lx.SPEECH_DENY and (link in ("ccomp", "pcomp", "prep")
+                                              or (link == "xcomp" and below.tag_ == "VBG")):
+                ctx.negated = not ctx.negated  # "denied that they attacked", "denied attacking"
                 ctx.speaker = ctx.speaker or speaker_of(node)
             elif lemma in lx.SPEECH and link in ("ccomp", "conj"):
                 ctx.speaker = ctx.speaker or speaker_of(node)
