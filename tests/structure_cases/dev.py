@@ -326,6 +326,11 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
     ("The rebels attacked the convoy.", "The rebels denied attacking the convoy.", "polarity"),
     ("The regulators approved the merger.", "The regulators have yet to approve the merger.", "polarity"),
+    # what the quote only calls or looks for, stated as done
+    ("The opposition launched an inquiry into the deal.", "The opposition called for an inquiry into the deal.",
+     "modality"),
+    ("Rescuers found the two missing climbers.", "Rescuers are still searching for the two missing climbers.",
+     "modality"),
     # the same event on another day, its undergoer named another way ("the group" for "the crew")
     ("The crew were flown to Lisbon the same night.", "The following morning the group was flown to Lisbon.", "time"),
     # "could not" says it did not happen; "unable to" that it did not

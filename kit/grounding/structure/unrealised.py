@@ -70,10 +70,13 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
                 break
             if node.dep_ == "acl" and _participle(node):  # "a target utilizing missiles": a deed, no goal
                 break
-            node = node.head
+            below, node = node, node.head
             lemma = node.lemma_.lower()
             if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
                 ctx.lower(lx.IRREALIS_NOUNS[lemma], node.text, "plan")
+            elif node.pos_ == "VERB" and _asked_for(node, below):
+                ctx.lower(2, node.text, "asked")
+                break
         if ctx.level < 3:
             return [Fault("modality", f'the quote only mentions "{np_text(t)}" under "{ctx.cue}", not as done')]
     return []
@@ -106,6 +109,20 @@ def _level(noun: Token) -> int:
     ctx = Context()
     governors(noun, ctx)
     return ctx.level
+
+
+# Verbs whose object (or "for" phrase) is sought, not had: "called for an inquiry", "demanded new
+# measures", "are looking for the hikers".
+_SEEKING_FOR = frozenset("call look search hunt press push ask appeal campaign lobby".split())
+_SEEKING = frozenset("demand seek request propose want recommend advocate".split())
+
+
+def _asked_for(verb: Token, below: Token) -> bool:
+    """Whether `below` (a preposition or object of `verb`) is what the verb asks or looks for."""
+    lemma = verb.lemma_.lower()
+    if below.dep_ == "prep" and below.lower_ == "for":
+        return lemma in _SEEKING_FOR
+    return below.dep_ == "dobj" and lemma in _SEEKING
 
 
 def _participle(verb: Token) -> bool:
