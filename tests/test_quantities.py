@@ -157,3 +157,13 @@ def test_the_bound_before_a_figure_is_checked_with_the_figure_not_as_a_word(clai
 def test_a_span_of_years_in_words_is_that_many_years(claim: str, quote: str, supported: bool) -> None:
     verdict = Judge(HashEmbedder()).judge(claim, [quote], [quote])
     assert (verdict.support is Support.SUPPORTED) is supported
+
+
+@pytest.mark.parametrize(("claim", "quote", "faulty"), [
+    ("The airport was closed for two days.", "The airport was closed for two hours.", True),
+    ("The trial lasted 6 weeks.", "The trial lasted 6 months.", True),
+    ("The airport was closed for two days.", "The airport was closed for 2 days.", False),
+    ("The siege lasted 48 hours.", "The siege lasted 48 hrs, police said.", False),
+])
+def test_a_span_of_time_in_another_unit_is_another_figure(claim: str, quote: str, faulty: bool) -> None:
+    assert bool(reasons(claim, quote)) is faulty

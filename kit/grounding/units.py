@@ -1,5 +1,5 @@
 """Units written as words, abbreviations or signs: "70%" is "70 percent", "10,000 hp" is "10,000
-horsepower", "$500 million" is "500 million dollars" and "500,000,000 USD".
+horsepower", "$500 million" is "500 million dollars" and "500,000,000 USD"; spans of time too.
 
 The support judge reads a claim's words in its quote (`wording.words_of`), and the quantity checks
 compare what two figures count (`quantities`, `structure.figures`); both ask here so that a unit
@@ -26,6 +26,16 @@ _GROUPS = (
     ("tonne", "ton"),
     ("foot", "ft", "feet"),
     ("mile",),
+    # spans of time: "closed for two days" is not "for two hours"
+    ("second", "secs"),
+    ("minute", "mins"),
+    ("hour", "hrs"),
+    ("day",),
+    ("week",),
+    ("month",),
+    ("year", "yrs"),
+    ("decade",),
+    ("century", "centuries"),
 )
 _NAME = {form: group[0] for group in _GROUPS for form in group}
 _WORDS = {group[0]: tuple(f for f in group if f.isalpha()) for group in _GROUPS}
