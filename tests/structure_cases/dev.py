@@ -313,6 +313,9 @@ FAITHFUL: list[tuple[str, str]] = [
     # "denied attacking" denies the attack as "denied that they attacked" does; "yet to" is not yet
     ("The rebels denied attacking the convoy.", "The rebels said they had not attacked the convoy."),
     ("The victims have not yet been identified.", "The victims are yet to be identified."),
+    # a step down a scale restates it: "damaged" of "destroyed", "kept his lead" of "extended his lead"
+    ("The storm damaged the old pier.", "The storm destroyed the old pier."),
+    ("The rider kept his lead.", "The rider extended his lead to two minutes."),
     # a verb read as written: "settle" is no inflection of "set"
     ("The city is still seeking to settle the dispute with the drivers.",
      "The city is still trying to resolve the dispute with the drivers."),
@@ -326,6 +329,9 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
     ("The rebels attacked the convoy.", "The rebels denied attacking the convoy.", "polarity"),
     ("The regulators approved the merger.", "The regulators have yet to approve the merger.", "polarity"),
+    # a step up a scale from the quote's verb: "destroyed" for "damaged", a change for "kept"
+    ("The storm destroyed the old pier.", "The storm damaged the old pier.", "polarity"),
+    ("The central bank raised interest rates.", "The central bank kept interest rates on hold.", "polarity"),
     # what the quote only calls or looks for, stated as done
     ("The opposition launched an inquiry into the deal.", "The opposition called for an inquiry into the deal.",
      "modality"),

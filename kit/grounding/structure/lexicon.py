@@ -142,6 +142,18 @@ CONTRASTS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
     )
 )
 CONTRAST_NAMES = frozenset(name for name, _, _ in CONTRASTS)
+
+# Outcomes of which one says more than the other: the claim's stronger verb is not supported by the
+# quote's weaker one ("destroyed" from "damaged", "extended his lead" from "kept his lead"), while the
+# weaker restates the stronger. (name, weaker, stronger)
+SCALES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = tuple(
+    (name, frozenset(weak.split(",")), frozenset(strong.split(",")))
+    for name, weak, strong in (
+        ("destruction", "damage,hit,harm", "destroy,demolish,raze,flatten"),
+        ("change", "keep,retain,hold,maintain,freeze",
+         "extend,raise,increase,cut,reduce,lower,lift,widen,narrow,expand,shorten,double,halve"),
+    )
+)
 CONVERSE_AXES = frozenset({"trade"})  # "X sold Y to Z" is "Z bought Y from X": only one doer's two deeds differ
 
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")

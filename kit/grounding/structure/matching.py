@@ -108,6 +108,18 @@ def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
     return None
 
 
+def weaker_event(c: Event, quote: Sequence[Event]) -> Event | None:
+    """A quote event, about the same participant, one step down a scale from the claim's (lexicon.SCALES):
+    "damaged" for the claim's "destroyed", when no word of the quote says the claim's."""
+    for name, weak, strong in lx.SCALES:
+        if c.lemma not in strong or c.negated or any(repair_lemma(t) in strong for t in said_words(quote)):
+            continue
+        told = next((q for q in quote if q.lemma in weak and not q.negated and _about_same(c, q, name)), None)
+        if told is not None:
+            return told
+    return None
+
+
 def _about_same(c: Event, q: Event, axis: str) -> bool:
     """Whether two events are about the same participant, none of them another's. Of a relation
     seen from either end ("sold ... to X" / "X bought"), only the same doer."""
@@ -139,6 +151,8 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
             said = "another outcome" if axis in lx.CONTRAST_NAMES else "the opposite"
             return [Fault("polarity", f'the quote says {said} ({axis}): "{q.text()}"')]
         return []
+    if (weaker := weaker_event(c, quote)) is not None:
+        return [Fault("polarity", f'the quote says only "{weaker.token.text}": "{weaker.text()}"')]
     if best is None:
         return hedged_in_other_words(c, quote) or other_event(c, quote)
     q, fit = best

@@ -40,12 +40,18 @@ def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     said = said_words(quote)
     words = {repair_lemma(t) for t in said} | {written_lemma(t) for t in said if t.pos_ == "VERB"}
     if any(w == verb or derived(verb, w) or canon(w) == canon(verb) or groups(w) & groups(verb)
-           or pressed_alike(verb, w) or (senses.known(w) and senses.related(verb, w)) for w in words):
+           or pressed_alike(verb, w) or (senses.known(w) and senses.related(verb, w)) or _says_less(verb, w)
+           for w in words):
         return []
     q = next((q for q in quote if _names_an_event(q) and _told_of(c, q)), None)
     if q is None:
         return []
     return [Fault("polarity", f'the quote says "{q.token.text}", not "{c.token.text}": "{q.text()}"')]
+
+
+def _says_less(verb: str, other: str) -> bool:
+    """Whether `verb` is a step down a scale from `other` ("damaged" of "destroyed"): it restates it."""
+    return any(verb in weak and other in strong for _, weak, strong in lx.SCALES)
 
 
 def _names_an_event(e: Event) -> bool:
