@@ -329,6 +329,8 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
     ("The rebels attacked the convoy.", "The rebels denied attacking the convoy.", "polarity"),
     ("The regulators approved the merger.", "The regulators have yet to approve the merger.", "polarity"),
+    # an order the quote tells with a "later" that closes its clause
+    ("The treaty was signed before the war began.", "The war began, and the treaty was signed two years later.", "time"),
     # a step up a scale from the quote's verb: "destroyed" for "damaged", a change for "kept"
     ("The storm destroyed the old pier.", "The storm damaged the old pier.", "polarity"),
     ("The central bank raised interest rates.", "The central bank kept interest rates on hold.", "polarity"),

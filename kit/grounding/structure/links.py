@@ -150,6 +150,8 @@ def links(doc: Doc) -> list[Link]:
             if cue == "following" and doc[start].dep_ == "amod":
                 continue  # "the following day": a day, not a link
             inner, outer = clause_sides(doc, start, end, sent)
+            if cue in lx.SEQUENCE and not inner:  # "A, and B two years later": the cue closes B
+                inner, outer = _closing_sides(doc, start, sent, sents[si - 1] if si > 0 else None)
             if cue in lx.EFFECT_FOLLOWS and start == sent.start and si > 0:
                 outer = content_lemmas(sents[si - 1])
             text = sent.text
@@ -166,6 +168,16 @@ def links(doc: Doc) -> list[Link]:
             if cue in lx.CO_OCCURRENCE:
                 out.append(Link("loose", cue, inner, outer, text))
     return out
+
+
+def _closing_sides(doc: Doc, start: int, sent: Span, before: Span | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(later, earlier) for a cue that ends its clause ("the war began, and the treaty was signed
+    two years later"): the clause holding the cue, and what comes before it in the sentence (or the
+    sentence before, when the cue's clause is the whole sentence)."""
+    breaks = [i for i in range(sent.start + 1, start) if doc[i].lower_ in (",", ";", "and", "but")]
+    if breaks:
+        return content_lemmas(doc[breaks[-1] + 1:start]), content_lemmas(doc[sent.start:breaks[-1]])
+    return content_lemmas(doc[sent.start:start]), content_lemmas(before) if before is not None else frozenset()
 
 
 def overlap_count(a: frozenset[str], b: frozenset[str]) -> int:
