@@ -313,6 +313,8 @@ FAITHFUL: list[tuple[str, str]] = [
     # "denied attacking" denies the attack as "denied that they attacked" does; "yet to" is not yet
     ("The rebels denied attacking the convoy.", "The rebels said they had not attacked the convoy."),
     ("The victims have not yet been identified.", "The victims are yet to be identified."),
+    # one gift in two verbs of giving, the doer named by a "by" the parser hangs on the gift
+    ("The head teacher was presented with a bouquet by the parents.", "The parents handed a bouquet to the head teacher."),
     # a step down a scale restates it: "damaged" of "destroyed", "kept his lead" of "extended his lead"
     ("The storm damaged the old pier.", "The storm destroyed the old pier."),
     ("The rider kept his lead.", "The rider extended his lead to two minutes."),
@@ -329,6 +331,9 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor's brother was convicted of bribery.", "The mayor's brother was charged with bribery.", "polarity"),
     ("The rebels attacked the convoy.", "The rebels denied attacking the convoy.", "polarity"),
     ("The regulators approved the merger.", "The regulators have yet to approve the merger.", "polarity"),
+    # giver and receiver traded, in two verbs of giving
+    ("The parents presented the head teacher with a bouquet.", "The head teacher left a bouquet for the parents.",
+     "roles"),
     # an order the quote tells with a "later" that closes its clause
     ("The treaty was signed before the war began.", "The war began, and the treaty was signed two years later.", "time"),
     # a step up a scale from the quote's verb: "destroyed" for "damaged", a change for "kept"

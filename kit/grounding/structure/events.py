@@ -126,7 +126,7 @@ def roles_of(tok: Token) -> tuple[Token | None, Token | None]:
     events ("the acquisition of X by Y").
     """
     if is_passive(tok):
-        agent = pobj_of(child(tok, "agent"))
+        agent = pobj_of(child(tok, "agent")) or _by_under_with(tok)
         patient = child(tok, "nsubjpass")
         if patient is None:
             patient = tok.head if tok.dep_ == "acl" else subject_of(tok)
@@ -160,6 +160,14 @@ _TIME_TAKING = frozenset({"spend", "waste", "take", "lose", "save", "need", "dev
 def _when_or_where(verb: Token) -> bool:
     """Whether a relative clause's head noun is when, where, how or why its verb happens."""
     return verb.head.lemma_.lower() in _SETTING_NOUNS and verb.lemma_.lower() not in _TIME_TAKING
+
+
+def _by_under_with(verb: Token) -> Token | None:
+    """The doer of "was presented with a tribute by the families", whose "by" the small parser
+    hangs on the "with" object."""
+    obj = pobj_of(next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"), None))
+    by = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"), None) if obj is not None else None
+    return pobj_of(by)
 
 
 def own_negation(tok: Token) -> bool:

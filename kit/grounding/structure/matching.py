@@ -69,11 +69,33 @@ def _recipient(e: Event) -> Token | None:
 
 
 def _giver_and_taker_swapped(c: Event, q: Event) -> bool:
-    """"The families sent flowers to the Duchess" against "the Duchess sent flowers to the families":
-    the doer and the one it is done for trade places."""
-    theirs, mine = _recipient(q), _recipient(c)
+    """"The families sent flowers to the Duchess" against "the Duchess sent flowers to the families"
+    (or "the families presented the Duchess with flowers" against "the Duchess left flowers for the
+    families"): the doer and the one it is done for trade places."""
+    theirs, mine = _taker(q), _taker(c)
     return (theirs is not None and mine is not None and same(c.agent, theirs) is Same.YES
             and same(mine, q.agent) is Same.YES)
+
+
+# Verbs of giving whose undergoer is the one given to, the gift in "with": "presented X with Y".
+_GIVING_WITH = frozenset({"present", "provide", "supply", "furnish", "reward"})
+_GIVING = _GIVING_WITH | frozenset({"give", "hand", "leave", "send", "offer", "donate", "award", "grant", "lend",
+                                     "deliver", "bring", "pay"})
+
+
+def _taker(e: Event) -> Token | None:
+    """Whom a giving event gives to: its "to"/"for" phrase, or the undergoer of "presented X with"."""
+    if e.lemma in _GIVING_WITH and any(c.dep_ == "prep" and c.lower_ == "with" for c in e.token.children):
+        return resolve(e.patient)
+    return _recipient(e)
+
+
+def given_the_other_way(c: Event, quote: Sequence[Event]) -> Event | None:
+    """A quote event of giving, in another verb, whose giver is the claim's taker and whose taker the
+    claim's giver."""
+    if c.lemma not in _GIVING:
+        return None
+    return next((q for q in quote if q.lemma in _GIVING and _giver_and_taker_swapped(c, q)), None)
 
 
 def _by_agent_only(e: Event) -> bool:
@@ -151,6 +173,8 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
             said = "another outcome" if axis in lx.CONTRAST_NAMES else "the opposite"
             return [Fault("polarity", f'the quote says {said} ({axis}): "{q.text()}"')]
         return []
+    if (given := given_the_other_way(c, quote)) is not None:
+        return [Fault("roles", f'giver and receiver reversed: the quote says "{given.text()}"')]
     if (weaker := weaker_event(c, quote)) is not None:
         return [Fault("polarity", f'the quote says only "{weaker.token.text}": "{weaker.text()}"')]
     if best is None:
