@@ -246,13 +246,14 @@ def _superlatives(doc: Doc) -> dict[str, Token]:
 
 
 def _one_among_several(tok: Token) -> bool:
-    """The superlative ranks something as one of a group ("among the most", "one of the cities with
-    the highest", "the second lowest"), not as the first."""
+    """The superlative ranks something as one of a group ("among the most", "including the best",
+    "one of the cities with the highest", "the second lowest"), not as the first."""
     before = [t for t in tok.doc[max(0, tok.i - 2): tok.i] if t.lower_ != "the"]
     if any(t.lower_ in _ORDINALS for t in before):
         return True
     for up in list(tok.ancestors)[:5]:
-        if up.lower_ == "among" or (up.lower_ in ("one", "some") and any(c.lower_ == "of" for c in up.children)):
+        if up.lower_ in ("among", "including") or (up.lower_ in ("one", "some")
+                                                   and any(c.lower_ == "of" for c in up.children)):
             return True
     return False
 
