@@ -313,6 +313,8 @@ FAITHFUL: list[tuple[str, str]] = [
     # "denied attacking" denies the attack as "denied that they attacked" does; "yet to" is not yet
     ("The rebels denied attacking the convoy.", "The rebels said they had not attacked the convoy."),
     ("The victims have not yet been identified.", "The victims are yet to be identified."),
+    # a forecast: "expects profits to rise" is as sure as "said they would rise"
+    ("The company said profits would rise next year.", "The firm expects profits to increase next year."),
     # "including" ranks one of several as "among" does
     ("The film won three awards, including best director.", "The film took three prizes, among them best director."),
     # one gift in two verbs of giving, the doer named by a "by" the parser hangs on the gift

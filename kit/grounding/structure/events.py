@@ -278,9 +278,12 @@ def governors(tok: Token, ctx: Context) -> None:
                 if lemma in lx.SPEECH_DOUBT:
                     ctx.lower(1, node.text, "report")
             elif link == "xcomp" and is_passive(node) and lemma in lx.SPEECH | lx.BELIEF:
-                ctx.lower(1, node.text, "report")  # "is alleged / said / believed to have"
+                expected = lemma in lx.EXPECTING  # "is expected to": a plan; "is alleged / said / believed to": hearsay
+                ctx.lower(2 if expected else 1, node.text, "plan" if expected else "report")
             elif lemma == "accuse" and link in ("prep", "pcomp"):
                 ctx.lower(1, node.text, "report")
+            elif lemma in lx.EXPECTING and link in ("ccomp", "xcomp"):
+                ctx.lower(2, node.text, "plan")  # "expects profits to rise": a forecast, as "said they would rise"
             elif (lemma in lx.FINDING_WEAK and link == "ccomp") or (lemma in lx.BELIEF and link in ("ccomp", "xcomp")):
                 ctx.lower(1, node.text, "hedge")
             elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp") and (

@@ -184,6 +184,8 @@ FINDING_WEAK = frozenset("suggest indicate hint imply".split())
 CONFIRMING = frozenset("confirm prove verify establish demonstrate".split())
 # Mental-state / expectation heads that make their clause uncertain (level 1).
 BELIEF = frozenset("believe think suspect fear predict forecast estimate assume guess hope expect".split())
+# Beliefs about what is to come: no surer than a plan, but no less ("expects profits to rise").
+EXPECTING = frozenset("expect predict forecast anticipate".split())
 
 # Certainty levels: 3 asserted as fact, 2 planned / future / obligation, 1 possible / reported / hoped.
 MODAL_AUX: dict[str, int] = {
