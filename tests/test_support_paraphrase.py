@@ -320,3 +320,10 @@ def test_a_reworded_clause_with_a_name_the_quote_lacks_is_not_excused(minilm_jud
     quote = "The minister keeps pointing out that the summit is not meant to produce a new trade agreement."
     claim = "The minister keeps stressing that the Geneva summit is not intended to yield a new trade agreement."
     assert minilm_judge.judge(claim, [quote], [quote]).support is not Support.SUPPORTED
+
+
+def test_a_name_cut_short_is_the_same_name_and_a_longer_country_is_not(judge: Judge) -> None:
+    quote = "The team manager said: Vino denies any blood manipulation."
+    assert judge.judge("The team manager said Vinokourov denies any blood manipulation.", [quote], [quote]).support \
+        is Support.SUPPORTED
+    assert not near_name("Nigeria", ["niger"]) and not near_name("Mali", ["malibu"])

@@ -60,8 +60,16 @@ def one_letter_apart(a: str, b: str) -> bool:
 
 def near_name(name: str, spellings: Iterable[str]) -> bool:
     """`name` is one of `spellings` (lower case) one letter off, with the same first letter, the
-    longer of the two at least MIN_LETTERS letters ("Tabqa" / "Taqbqa", not "Mali" / "Bali")."""
+    longer of the two at least MIN_LETTERS letters ("Tabqa" / "Taqbqa", not "Mali" / "Bali"), or
+    cut short of it (`short_form`)."""
     key = fold(name.lower()).replace("’", "'").removesuffix("'s")
     return key.isalpha() and len(key) >= MIN_LETTERS - 1 and any(
-        other[:1] == key[:1] and max(len(key), len(other)) >= MIN_LETTERS and one_letter_apart(key, other)
-        for other in spellings)
+        (other[:1] == key[:1] and max(len(key), len(other)) >= MIN_LETTERS and one_letter_apart(key, other))
+        or short_form(key, other) for other in spellings)
+
+
+def short_form(a: str, b: str) -> bool:
+    """One name the other cut short ("Vino" for "Vinokourov"): a prefix of at least four letters and
+    at most 60% of the full name's length, so not "Niger" for "Nigeria"."""
+    short, full = sorted((a, b), key=len)
+    return len(short) >= 4 and len(short) <= 0.6 * len(full) and full.startswith(short)
