@@ -327,3 +327,11 @@ def test_a_name_cut_short_is_the_same_name_and_a_longer_country_is_not(judge: Ju
     assert judge.judge("The team manager said Vinokourov denies any blood manipulation.", [quote], [quote]).support \
         is Support.SUPPORTED
     assert not near_name("Nigeria", ["niger"]) and not near_name("Mali", ["malibu"])
+
+
+def test_a_capital_standing_for_its_government_is_that_country_but_not_as_a_place(judge: Judge) -> None:
+    quote = "The British government claims that the confessions were extracted under duress."
+    actor = "London maintains that the confessions were extracted under duress."
+    place = "In London, the government claims that the confessions were extracted under duress."
+    assert judge.judge(actor, [quote], [quote]).support is Support.SUPPORTED
+    assert judge.judge(place, [quote], [quote]).support is Support.UNSUPPORTED

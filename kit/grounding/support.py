@@ -40,6 +40,7 @@ from kit.grounding.wording import (
     Words,
     abbreviated,
     bare,
+    capital_for_country,
     claim_names,
     has_name,
     has_word,
@@ -205,8 +206,7 @@ class Judge:
         return replace(decide(signals, self.thresholds), score=score)
 
     def supporting_sentence(self, claim: str, passage: str) -> tuple[int, int] | None:
-        """Span in `passage` of the sentence (or pair of neighbouring sentences) that supports
-        `claim`, best covered first; None when none does."""
+        """Span in `passage` of the sentence (or neighbouring pair) supporting `claim`, best first; else None."""
         return next((span for span, s in self.candidate_signals(claim, passage)
                      if decide(s, self.thresholds).support is Support.SUPPORTED), None)
 
@@ -294,10 +294,9 @@ class Judge:
 
     def _structure_faults(self, claim: str, quote: str, negation: list[str],
                           passage: str = "") -> list[tuple[str, str]]:
-        """(kind, reason) of what the claim asserts that the quote's structure does not state (roles,
-        polarity, modality, quantifiers, causal links, time); none when the claim is the quote itself.
-        A quote opening with "It"/"He" is read with the name the passage's sentence before gives it.
-        A negation the word check already named is not named twice."""
+        """(kind, reason) of what the claim asserts that the quote's structure does not state (roles, polarity,
+        modality, quantifiers, causal links, time); none when the claim is the quote itself. A quote opening
+        with "It"/"He" is read with the name the passage's sentence before gives it; a negation named once."""
         if not self.structure or " ".join(claim.split()) == " ".join(quote.split()):
             return []
         from kit.grounding.structure.antecedents import resolved
@@ -324,13 +323,14 @@ class Judge:
         return stated_part(passage)
 
     def _paraphrased(self, claim: str, words: list[str], found: Words, text: str) -> Words:
-        """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a
-        derivation or a synonym (read through the parse, so only with the structural check on), or
-        a name spelled one letter apart ("Aleppo" / "Alepo")."""
+        """`found` knowing which of the claim's `words` `text` says in other words: a lemma, a derivation or a
+        synonym (read through the parse, with the structural check on), a name one letter apart ("Aleppo" /
+        "Alepo") or cut short, or a capital for its country ("Washington said" / "the US said")."""
         missing = [w for w in words if not has_word(w, found)]
         if not missing:
             return found
         near = {n.lower() for n in claim_names(claim) if not has_name(n, found) and near_name(n, found.stems)}
+        near |= {w for w in missing if capital_for_country(w, claim, found)}
         near |= abbreviated(claim, text)
         near |= {a.lower() for a in re.findall(r"\b[A-Z]{2,5}\b", claim) if is_initials(a.lower(), found)}  # "EU"
         if spans := years_in_words(text):  # "ten years" for "a decade"

@@ -184,3 +184,37 @@ def is_initials(acronym: str, found: Words) -> bool:
         if "".join(w[0] for w in seq[:len(letters)]) == letters:
             return True
     return False
+
+
+# Capitals that name their country's government ("Washington restated its opposition"), each with
+# the ways a quote names the country.
+_CAPITALS = {
+    "washington": ("us", "u.s", "u.s.", "united states", "america", "american", "americans"),
+    "london": ("uk", "britain", "british", "united kingdom"),
+    "moscow": ("russia", "russian", "russians", "kremlin"),
+    "beijing": ("china", "chinese"),
+    "tehran": ("iran", "iranian", "iranians"),
+    "paris": ("france", "french"),
+    "berlin": ("germany", "german"),
+    "tokyo": ("japan", "japanese"),
+    "damascus": ("syria", "syrian"),
+    "ankara": ("turkey", "turkish"),
+    "kyiv": ("ukraine", "ukrainian"),
+    "kiev": ("ukraine", "ukrainian"),
+    "baghdad": ("iraq", "iraqi"),
+    "brussels": ("eu", "european union"),
+}
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|around|across|inside|of)\s+(?:central\s+)?$",
+                           re.IGNORECASE)
+
+
+def capital_for_country(name: str, claim: str, found: Words) -> bool:
+    """Whether the claim's `name` is a capital standing for its country's government ("Washington
+    said", "London maintains") and the quote names that country. A capital after a preposition of
+    place ("protests in London") is the city, which the country does not say."""
+    key = name.lower().removesuffix("'s").removesuffix("’s")
+    if key not in _CAPITALS:
+        return False
+    said = set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
+    return bool(said & set(_CAPITALS[key])) and not any(
+        _PLACE_BEFORE.search(claim[:m.start()]) for m in re.finditer(rf"\b{re.escape(key)}", claim, re.IGNORECASE))
