@@ -343,6 +343,9 @@ FAULTS: list[tuple[str, str, str]] = [
     # a step up a scale from the quote's verb: "destroyed" for "damaged", a change for "kept"
     ("The storm destroyed the old pier.", "The storm damaged the old pier.", "polarity"),
     ("The central bank raised interest rates.", "The central bank kept interest rates on hold.", "polarity"),
+    # what the quote only urges, done by some of those urged ("members of the public" are of "the public")
+    ("Members of the public have written to their MPs.", "Survivors have urged the public to write to their MPs.",
+     "modality"),
     # what the quote only calls or looks for, stated as done
     ("The opposition launched an inquiry into the deal.", "The opposition called for an inquiry into the deal.",
      "modality"),

@@ -277,7 +277,7 @@ QUANT_WORDS: dict[str, int] = {
 }
 PARTITIVE_HEADS = frozenset(
     """part parts portion section minority majority bulk half most some several many few much
-all each none one rest number handful dozens""".split()
+all each none one rest number handful dozens members member""".split()
 )
 
 # Words that name a speaker or participant without identifying it ("officials said").
