@@ -104,6 +104,7 @@ class Table:
         self.clause = np.array([s.clause for s in flat])
         self.similarity = np.array([s.similarity for s in flat])
         self.one_word_short = np.array([s.one_word_short for s in flat])
+        self.reworded = np.array([s.short_clause_similarity for s in flat])
         self.words = np.array([s.content_words for s in flat])
 
     def supported(self, t: Thresholds) -> np.ndarray:
@@ -111,7 +112,8 @@ class Table:
         covered = (self.coverage >= t.coverage) | (
             (self.coverage >= t.paraphrase_coverage) & (self.similarity >= t.paraphrase_similarity))
         clause_ok = (self.clause >= t.clause) | (self.one_word_short & (self.clause >= t.close_clause)
-                                                 & (self.similarity >= t.close_similarity))
+                                                 & (self.similarity >= t.close_similarity)) | (
+            self.reworded >= t.clause_paraphrase)
         content_ok = (self.words == 0) | ((self.coverage > 0) & covered & clause_ok
                                            & ~((self.similarity >= 0) & (self.similarity < t.min_similarity)))
         ok = ~self.hard & ~self.soft & content_ok
