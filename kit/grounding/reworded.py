@@ -1,5 +1,5 @@
 """Clauses of a claim said in other words: a clause whose words the quote mostly lacks, close in
-meaning (MiniLM cosine) to a sentence or clause of the quotes. An embedding does not tell "more
+meaning (MiniLM cosine) to a sentence or clause of the quotes whose words it replaces. An embedding does not tell "more
 crossings" from "fewer crossings", nor "raised fares" from "cut fares": a clause that lacks a word
 of degree, quantity, direction or negation is never excused this way.
 """
@@ -30,11 +30,18 @@ def loaded(clause: str, found: Words) -> bool:
                                                   or t.lemma_.lower() in direction) for t in parse(clause))
 
 
-def least_similarity(clauses: Sequence[str], parts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> float:
-    """The least cosine of `clauses`, each to its closest of `parts`; 1 without clauses."""
+def least_similarity(clauses: Sequence[str], parts: Sequence[str], embed: Callable[[list[str]], np.ndarray],
+                     replaced: Callable[[str], bool]) -> float:
+    """The least cosine of `clauses`, each to its closest of `parts`; 1 without clauses. -1 when that
+    part has no word the claim replaced (`replaced(part)`): a clause that only adds words to what the
+    quote says ("grew into a nationwide uprising by pattern recognition receptors") is no rewording."""
     if not clauses:
         return 1.0
     if not parts:
         return -1.0
     vectors = embed([*clauses, *parts])
-    return float((vectors[len(clauses):] @ vectors[:len(clauses)].T).max(axis=0).min())
+    sims = vectors[len(clauses):] @ vectors[:len(clauses)].T  # (parts, clauses)
+    best = sims.argmax(axis=0)
+    if not all(replaced(parts[j]) for j in best):
+        return -1.0
+    return float(sims.max(axis=0).min())

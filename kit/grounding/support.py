@@ -42,12 +42,13 @@ from kit.grounding.wording import (
     bare,
     capital_for_country,
     claim_names,
+    clause_parts,
     has_name,
     has_word,
     is_initials,
     words_of,
 )
-from kit.numbers import numbers, same_value, spelled_out_as_digits, values
+from kit.numbers import same_value, spelled_out_as_digits, values
 from kit.text import STOPWORDS, sentences, stem
 from kit.types import Support
 
@@ -58,9 +59,6 @@ CALIBRATION = "support"  # kit/calibration/support.json
 _LIGHT = CONNECTIVES | frozenset("""also actually still already usually generally even around toward towards along
 several various different entire""".split())
 # Clauses are split at punctuation and at words that join statements.
-_CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
-                           re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -102,17 +100,6 @@ class Judgement:
     reasons: tuple[str, ...]
     signals: dict[str, float] = field(default_factory=dict)
     score: float | None = None  # calibrated probability that the quotes support the claim (kit.grounding.score)
-
-
-def clause_parts(claim: str) -> list[str]:
-    """The claim cut at punctuation and joining words, never inside a number ("one and a half million")."""
-    inside = [(n.start, n.end) for n in numbers(claim)]
-    parts, at = [], 0
-    for m in _CLAUSE_BREAK.finditer(claim):
-        if not any(a <= m.start() and m.end() <= b for a, b in inside):
-            parts.append(claim[at:m.start()])
-            at = m.end()
-    return [*parts, claim[at:]]
 
 
 @dataclass(frozen=True)
@@ -290,7 +277,7 @@ class Judge:
             self._similarity(claim, quotes), len(words), weakest[1][:60],
             tuple(kinds + [kind for kind, _ in faults]),
             len(unsaid) == 1 and not any(ch.isdigit() for ch in unsaid[0]),
-            self._reworded([(c, cws) for cover, c, cws in by_clause if cover < self.thresholds.clause], quotes, qw))
+            self._reworded([(c, cws) for cover, c, cws in by_clause if cover < self.thresholds.clause], quotes, qw, cw))
 
     def _structure_faults(self, claim: str, quote: str, negation: list[str],
                           passage: str = "") -> list[tuple[str, str]]:
@@ -410,7 +397,8 @@ class Judge:
         vectors = self._embed([claim, *parts])
         return float(max(vectors[1:] @ vectors[0]))
 
-    def _reworded(self, clauses: list[tuple[str, list[str]]], quotes: Sequence[str], found: Words) -> float:
+    def _reworded(self, clauses: list[tuple[str, list[str]]], quotes: Sequence[str], found: Words, said: Words
+                  ) -> float:
         """How close the clauses short of words are to the quotes' (kit.grounding.reworded); -1 unread."""
         if not clauses:
             return 1.0
@@ -418,7 +406,8 @@ class Judge:
             return -1.0
         parts = list(dict.fromkeys([s.text for q in quotes for s in sentences(q)] + [
             p.strip() for q in quotes for p in clause_parts(q) if len(self._content_words(p)) >= 2]))
-        return least_similarity([c for c, _ in clauses], parts, self._embed)
+        return least_similarity([c for c, _ in clauses], parts, self._embed,
+                                lambda part: any(not has_word(w, said) for w in self._content_words(part)))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]

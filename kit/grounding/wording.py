@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from kit.grounding.spelling import fold
 from kit.grounding.units import SIGNS, spellings
-from kit.numbers import same_value, values
+from kit.numbers import numbers, same_value, values
 from kit.text import STOPWORDS, match_stem
 
 # A figure with thousands separators is one token ("500,000,000"), so it is matched by value.
@@ -218,3 +218,18 @@ def capital_for_country(name: str, claim: str, found: Words) -> bool:
     said = set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
     return bool(said & set(_CAPITALS[key])) and not any(
         _PLACE_BEFORE.search(claim[:m.start()]) for m in re.finditer(rf"\b{re.escape(key)}", claim, re.IGNORECASE))
+
+
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s(?:and|but|while|whereas|although|though|because|which|so)\s",
+                           re.IGNORECASE)
+
+
+def clause_parts(claim: str) -> list[str]:
+    """The claim cut at punctuation and joining words, never inside a number ("one and a half million")."""
+    inside = [(n.start, n.end) for n in numbers(claim)]
+    parts, at = [], 0
+    for m in _CLAUSE_BREAK.finditer(claim):
+        if not any(a <= m.start() and m.end() <= b for a, b in inside):
+            parts.append(claim[at:m.start()])
+            at = m.end()
+    return [*parts, claim[at:]]
