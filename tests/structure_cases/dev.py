@@ -313,6 +313,8 @@ FAITHFUL: list[tuple[str, str]] = [
     # "denied attacking" denies the attack as "denied that they attacked" does; "yet to" is not yet
     ("The rebels denied attacking the convoy.", "The rebels said they had not attacked the convoy."),
     ("The victims have not yet been identified.", "The victims are yet to be identified."),
+    # how long it went on, told by when it ended
+    ("The strike lasted two weeks.", "After two weeks the strike ended."),
     # a forecast: "expects profits to rise" is as sure as "said they would rise"
     ("The company said profits would rise next year.", "The firm expects profits to increase next year."),
     # "including" ranks one of several as "among" does

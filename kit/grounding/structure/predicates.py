@@ -24,8 +24,9 @@ def said_words(quote: Sequence[Event]) -> list[Token]:
     return [t for doc in docs.values() for t in doc if t.pos_ in ("VERB", "NOUN", "ADJ")]
 
 
-# Verbs too general to name an event of their own ("made an attempt", "took place").
-_GENERAL = frozenset("be have do make take get give go come put let become seem keep hold see say tell".split())
+# Verbs too general to name an event of their own ("made an attempt", "took place"), or that tell how
+# long one went on ("the strike lasted two weeks" / "after two weeks the strike ended").
+_GENERAL = frozenset("be have do make take get give go come put let become seem keep hold see say tell last".split())
 
 
 def other_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
