@@ -308,6 +308,7 @@ def test_a_clause_in_other_words_is_said_by_the_quote(minilm_judge: Judge) -> No
     "The ferry operator cut its timetable, running a larger winter service.",  # a comparative
     "The ferry operator cut its timetable, running more sailings in the cold months.",  # a quantity
     "The ferry operator cut its timetable, raising its winter sailings.",  # a direction
+    "The ferry operator cut its timetable, running a reduced service next winter.",  # a time
 ])
 def test_a_clause_whose_missing_word_is_a_degree_is_never_excused_by_its_meaning(minilm_judge: Judge,
                                                                                    claim: str) -> None:

@@ -1,7 +1,8 @@
 """Clauses of a claim said in other words: a clause whose words the quote mostly lacks, close in
 meaning (MiniLM cosine) to a sentence or clause of the quotes whose words it replaces. An embedding does not tell "more
-crossings" from "fewer crossings", nor "raised fares" from "cut fares": a clause that lacks a word
-of degree, quantity, direction or negation is never excused this way.
+crossings" from "fewer crossings", nor "raised fares" from "cut fares", nor "this year" from "next
+year": a clause that lacks a word of degree, quantity, direction, time or negation is never excused
+this way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from kit.grounding.wording import Words, has_word
 _DEGREE_TAGS = frozenset({"JJR", "JJS", "RBR", "RBS"})
 _QUANTITY = frozenset("all every each none only some most least few several many much any both either half "
                       "whole entire always sometimes rarely seldom first last".split())
+# Words that place an event in time relative to now: "this year" is not "next year".
+_WHEN = frozenset("this next last previous past coming following recent recently ago yesterday today tomorrow "
+                  "tonight already yet still soon".split())
 
 
 def loaded(clause: str, found: Words) -> bool:
@@ -26,7 +30,7 @@ def loaded(clause: str, found: Words) -> bool:
     from kit.grounding.structure.parser import parse
 
     direction = next(pos | neg for name, pos, neg in AXES if name == "direction")
-    return any(not has_word(t.lower_, found) and (t.tag_ in _DEGREE_TAGS or t.lower_ in _QUANTITY | NEGATIONS
+    return any(not has_word(t.lower_, found) and (t.tag_ in _DEGREE_TAGS or t.lower_ in _QUANTITY | _WHEN | NEGATIONS
                                                   or t.lemma_.lower() in direction) for t in parse(clause))
 
 

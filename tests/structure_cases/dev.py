@@ -348,6 +348,8 @@ FAULTS: list[tuple[str, str, str]] = [
     # what the quote only urges, done by some of those urged ("members of the public" are of "the public")
     ("Members of the public have written to their MPs.", "Survivors have urged the public to write to their MPs.",
      "modality"),
+    # what the quote's passive only plans, stated as held
+    ("A second referendum was held this spring.", "A second referendum is planned for next spring.", "modality"),
     # what the quote only calls or looks for, stated as done
     ("The opposition launched an inquiry into the deal.", "The opposition called for an inquiry into the deal.",
      "modality"),

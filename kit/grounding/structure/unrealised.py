@@ -64,6 +64,8 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
             continue
         ctx = Context()
         markers(t, ctx, own=False)
+        if t.dep_ == "nsubjpass" and t.head.lemma_.lower() in _PLANNING:  # "a second vote is planned"
+            ctx.lower(2, t.head.text, "plan")
         node = t
         for _ in range(4):
             if node.dep_ not in ("pobj", "prep", "compound", "dobj", "acl") or node.head is node:
@@ -110,6 +112,9 @@ def _level(noun: Token) -> int:
     governors(noun, ctx)
     return ctx.level
 
+
+# Verbs whose passive subject is planned, not done: "a second vote is planned for next year".
+_PLANNING = frozenset("plan schedule expect propose intend envisage foresee slate".split())
 
 # Verbs whose object (or "for" phrase) is sought, not had: "called for an inquiry", "demanded new
 # measures", "are looking for the hikers".
