@@ -25,7 +25,7 @@ _WHEN = frozenset("this next last previous past coming following recent recently
 
 def loaded(clause: str, found: Words) -> bool:
     """Whether a word of `clause` that the quote (its words `found`) lacks is one of degree,
-    quantity, direction or negation: "more", "fewer", "all", "raised", "not"."""
+    quantity, direction, time or negation: "more", "fewer", "all", "raised", "next", "not"."""
     from kit.grounding.structure.lexicon import AXES
     from kit.grounding.structure.parser import parse
 

@@ -158,8 +158,12 @@ def _nation_in(name: str, found: Words) -> bool:
     group = next((g for g in _NATIONS if name in g), None)
     if group is None:
         return False
-    said = set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
-    return bool(group & said)
+    return bool(group & _said_phrases(found))
+
+
+def _said_phrases(found: Words) -> set[str]:
+    """The quote's lower-cased words and pairs of neighbouring words ("united kingdom")."""
+    return set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
 
 
 def demonym_match(a: str, b: str) -> bool:
@@ -215,8 +219,7 @@ def capital_for_country(name: str, claim: str, found: Words) -> bool:
     key = name.lower().removesuffix("'s").removesuffix("’s")
     if key not in _CAPITALS:
         return False
-    said = set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
-    return bool(said & set(_CAPITALS[key])) and not any(
+    return bool(_said_phrases(found) & set(_CAPITALS[key])) and not any(
         _PLACE_BEFORE.search(claim[:m.start()]) for m in re.finditer(rf"\b{re.escape(key)}", claim, re.IGNORECASE))
 
 
