@@ -335,20 +335,38 @@ def test_large_corpora_cluster_a_sample_and_assign_the_rest(monkeypatch: pytest.
     assert len(labels) == 240 and normalized_mutual_info_score(truth, labels) > 0.95
 
 
+def _news_refined_beside(other: np.ndarray, other_docs: list[str], news: np.ndarray) -> np.ndarray:
+    """The labels `_refine` gives the news rows of a corpus first split into two genres."""
+    vectors = np.vstack([other, news])
+    documents = other_docs + [f"article{i}" for i in range(len(news))]
+    labels = topics_module._refine(vectors, np.array([0] * len(other) + [1] * len(news)), 0, documents)
+    assert len(set(labels.tolist())) == topics_module.MAX_TOPICS
+    return labels[len(other):]
+
+
 def test_the_genre_of_many_documents_is_split_before_long_manuals() -> None:
     # A mixed corpus split by genre first: three long manuals make 216 units in 27 tight groups,
     # 150 short articles 150 units in 6 stories. Refined by units, the manuals took the room up to
-    # MAX_TOPICS and the 6 stories stayed one topic; refined by documents, the stories come first
+    # MAX_TOPICS and the 6 stories stayed one topic; read per document, the stories come first
     # and the manuals get the cut that fits.
     rng = np.random.default_rng(4)
     manuals, _ = _groups(8, [rng.standard_normal(64) for _ in range(27)], 0.2, seed=5)
     news, truth = _groups(25, [rng.standard_normal(64) for _ in range(6)], 0.3, seed=6)
-    vectors = np.vstack([manuals, news])
-    documents = [f"manual{i % 3}" for i in range(len(manuals))] + [f"article{i}" for i in range(len(news))]
-    genres = np.array([0] * len(manuals) + [1] * len(news))
-    labels = topics_module._refine(vectors, genres, 0, documents)
-    assert len(set(labels.tolist())) == topics_module.MAX_TOPICS
-    assert normalized_mutual_info_score(truth, labels[len(manuals):]) == 1.0
+    labels = _news_refined_beside(manuals, [f"manual{i % 3}" for i in range(len(manuals))], news)
+    assert normalized_mutual_info_score(truth, labels) == 1.0
+
+
+def test_the_genre_that_mixes_stories_is_split_before_one_of_alike_documents() -> None:
+    # A mixed corpus split by genre first: 240 package descriptions, alike (one boilerplate
+    # direction) in 40 small groups, and 120 news articles in 6 unrelated stories. Refined by
+    # document count, the packages took the room up to MAX_TOPICS and the stories stayed merged;
+    # refined by how far the documents spread, the stories come first.
+    rng = np.random.default_rng(7)
+    boilerplate = 4 * rng.standard_normal(64)
+    packages, _ = _groups(6, [boilerplate + rng.standard_normal(64) for _ in range(40)], 0.2, seed=8)
+    news, truth = _groups(20, [rng.standard_normal(64) for _ in range(6)], 0.3, seed=9)
+    labels = _news_refined_beside(packages, [f"package{i}" for i in range(len(packages))], news)
+    assert normalized_mutual_info_score(truth, labels) == 1.0
 
 
 def test_forced_k_gives_k_topics() -> None:

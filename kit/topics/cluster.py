@@ -11,8 +11,9 @@ subsets of MultiLing the pair recovers the stories better than either alone (ben
 Past `SAMPLE` units the clustering runs on a fixed sample and the rest join the nearest topic,
 so the cost stays bounded on large corpora; there, a topic of more than `REFINE_ABOVE` units
 is clustered again on its own, since the strongest split of a large corpus is often by genre:
-the topic of most documents first, cut to fit when it holds more stories than `MAX_TOPICS` leaves
-room for.
+the topic whose documents spread most first (a genre of news stories before one of package
+descriptions alike in their boilerplate), cut to fit when it holds more stories than `MAX_TOPICS`
+leaves room for.
 
 Labels: the phrase most of the topic's documents share and the rest do not (`kit.topics.phrases`),
 else the topic's most central headline (recased when shouting), else its most central key
@@ -90,8 +91,8 @@ def cluster(vectors: np.ndarray, k: int | None = None, seed: int = 0,
     chosen, a topic of more than REFINE_ABOVE units is clustered again on its own (centred on its
     own mean), until MAX_TOPICS: on a large corpus the strongest split is often by genre (news,
     encyclopedia, manuals), and each genre holds many stories. `documents` names each row's
-    document: the topic of most documents is split first (a few long manuals make many units,
-    a thousand short articles few)."""
+    document: the topic whose documents spread most is split first (`_alike`), read per document,
+    since a few long manuals make many units and a thousand short articles few."""
     labels = _flat(vectors, k, seed)
     return labels if k is not None else _refine(vectors, labels, seed, documents)
 
@@ -105,7 +106,7 @@ def _refine(vectors: np.ndarray, labels: np.ndarray, seed: int, documents: Seque
         big = [t for t, rows in rows_of.items() if len(rows) > REFINE_ABOVE]
         if not big:
             break
-        target = max(big, key=lambda t: (len({docs[i] for i in rows_of[t]}), len(rows_of[t]), -t))
+        target = min(big, key=lambda t: (_alike(vectors, rows_of[t], docs), -len(rows_of[t]), t))
         rows = rows_of[target]
         sub = _flat(vectors[rows], None, seed)
         room = MAX_TOPICS - len(set(labels.tolist())) + 1
@@ -116,6 +117,19 @@ def _refine(vectors: np.ndarray, labels: np.ndarray, seed: int, documents: Seque
             continue
         labels[rows] = sub + int(labels.max()) + 1
     return np.unique(labels, return_inverse=True)[1]
+
+
+def _alike(vectors: np.ndarray, rows: np.ndarray, docs: Sequence[str]) -> float:
+    """How alike a topic's documents are (each the mean of its units among `rows`): the length of
+    their mean vector, 1 when all point one way, lower the more they spread. Documents, not units:
+    the chapters of three long manuals are three documents, each much like the others, however
+    far apart the chapters are."""
+    by_doc: dict[str, list[int]] = {}
+    for i in rows:
+        by_doc.setdefault(docs[int(i)], []).append(int(i))
+    means = np.stack([vectors[ix].mean(axis=0) for ix in by_doc.values()])
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    return float(np.linalg.norm(means.mean(axis=0)))
 
 
 def _flat(vectors: np.ndarray, k: int | None = None, seed: int = 0) -> np.ndarray:
