@@ -372,3 +372,10 @@ def test_a_refusal_does_not_negate_what_its_verb_is_about() -> None:
 
     found = {e.lemma: e.negated for e in events(parse("The union refused to bargain over getting the workers back."))}
     assert found["bargain"] and not found["get"]
+
+
+def test_a_blank_line_ends_a_sentence() -> None:
+    from kit.grounding.structure.parser import parse
+
+    doc = parse("Monday, May 5, 2008\n\nThe storm killed two people on Friday.")
+    assert [s.text.strip() for s in doc.sents] == ["Monday, May 5, 2008", "The storm killed two people on Friday."]

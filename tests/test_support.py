@@ -79,6 +79,17 @@ def test_what_is_no_longer_done_has_stopped(judge: Judge) -> None:
     assert kept[0] is Support.UNSUPPORTED and "the quote says 'no' but the claim does not" in kept[1]
 
 
+def test_a_word_of_lacking_restates_without(judge: Judge) -> None:
+    quote = "About two million villagers lack clean water after the floods."
+    claim = "About two million villagers are without clean water after the floods."
+    assert verdict(judge, claim, quote, quote) == (Support.SUPPORTED, ())
+    assert verdict(judge, "About two million villagers lack clean water after the floods.",
+                   "About two million villagers are left with no clean water after the floods.")[0] is Support.SUPPORTED
+    # "not" is no "without": not lacking it is having it
+    negated = verdict(judge, "About two million villagers did not lack clean water after the floods.", quote, quote)
+    assert negated[0] is Support.UNSUPPORTED and "the claim says 'not' but the quote does not" in negated[1]
+
+
 def test_a_verb_that_negates_its_complement_says_not(judge: Judge) -> None:
     quote = "The mayor failed to attend the opening of the bridge."
     assert verdict(judge, "The mayor did not attend the opening of the bridge.", quote, quote)[0] is Support.SUPPORTED
@@ -160,6 +171,9 @@ def test_european_thousands_read_both_ways() -> None:
 def test_names_match_their_demonyms_and_hyphen_parts() -> None:
     found = words_of("Russian jets struck near Deir el-Zour.")
     assert found.has_name("Russia") and found.has_name("Zour") and not found.has_name("Brazil")
+    # a point of the compass and its adjective name one region; another point does not
+    south = words_of("The quake struck South Asia on Sunday.")
+    assert south.has_name("Southern") and not south.has_name("Northern")
 
 
 # A SQuAD 2.0 paragraph (CC BY-SA) and the claim Qwen2.5-Coder-0.5B wrote from its second sentence

@@ -23,10 +23,19 @@ decline declined declines declining avoid avoided avoids avoiding refrain refrai
 neglect neglected neglects neglecting""".split())
 
 
+# Words that say a thing is missing: "going without food" is "lacking food", as "no water" is.
+PRIVATIVE = frozenset("lack lacks lacked lacking absence absent devoid".split())
+_ABSENT = frozenset({"without", "no"})  # the negations a privative word restates
+
+
 def negation_reasons(claim: Sequence[str], quote: Sequence[str]) -> list[str]:
     """A negation one side says and the other does not, given both sides' lower-cased tokens."""
     claim_neg = [t for t in claim if t in NEGATIONS]
     quote_neg = [t for t in quote if t in NEGATIONS] + _negating(quote, claim)
+    if claim_neg and not quote_neg and set(claim_neg) <= _ABSENT:
+        quote_neg = [t for t in quote if t in PRIVATIVE]
+    elif quote_neg and not claim_neg and set(quote_neg) <= _ABSENT:
+        claim_neg = [t for t in claim if t in PRIVATIVE]
     if claim_neg and not quote_neg:
         return [f"the claim says '{claim_neg[0]}' but the quote does not"]
     if quote_neg and not claim_neg:

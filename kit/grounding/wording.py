@@ -166,13 +166,18 @@ def _said_phrases(found: Words) -> set[str]:
     return set(found.lower) | {" ".join(p) for p in pairwise(found.lower)}
 
 
+_COMPASS = frozenset("north south east west".split())
+
+
 def demonym_match(a: str, b: str) -> bool:
     """"russia"/"russian", "iran"/"iranian", "china"/"chinese", "kurd"/"kurdish": one is the
     other (or the other less its last vowel) plus a demonym suffix; or one country's other name
-    (`same_nation`)."""
+    (`same_nation`); or a point of the compass and its adjective ("south"/"southern")."""
     if same_nation(a, b):
         return True
     short, long_ = sorted((a, b), key=len)
+    if short in _COMPASS and long_ == short + "ern":  # "Southern Asia" is "South Asia"
+        return True
     stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
     return any(long_ == s + suffix for s in stems for suffix in _DEMONYM_SUFFIXES)
 

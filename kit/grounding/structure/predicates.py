@@ -75,9 +75,28 @@ def _told_of(c: Event, q: Event) -> bool:
         return (e.theme,) if e.patient is None or e.agent is None else (e.agent, e.patient)
 
     mine, theirs = slots(c), slots(q)
+    if len(mine) == 1 and len(theirs) == 2 and _intransitive(c):  # "people died" / "people lack food"
+        theirs = (q.agent,)
     return len(mine) == len(theirs) and all(
         p is not None and o is not None and resolve(p) is not None and resolve(p).pos_ != "PRON"  # type: ignore[union-attr]
         and same(p, o) is Same.YES and _named_alike(p, o) for p, o in zip(mine, theirs, strict=True))
+
+
+# What makes a verb more than its doer's: an object, a clause, a complement ("describes it as"); an
+# adverbial clause too, where the parser hides a misread object ("describes undergraduate admission").
+_COMPLEMENTS = frozenset({"dobj", "dative", "xcomp", "ccomp", "attr", "oprd", "acomp", "prt", "advcl"})
+
+
+# Prepositions of a verb's circumstances (cause, place, time), not of its object ("relied on the idea").
+_CIRCUMSTANCES = frozenset("from of in at during after before since until near".split())
+
+
+def _intransitive(e: Event) -> bool:
+    """A doer and its verb alone, asserted ("5 million people have died of hunger"): not a negated
+    one ("did not play" may be "missed"), nor one with an object, a clause, or a preposition that
+    may carry its object ("relied on the idea", "described it as")."""
+    return e.agent is not None and not e.negated and not any(
+        c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ not in _CIRCUMSTANCES) for c in e.token.children)
 
 
 def _named_alike(a: Token, b: Token) -> bool:

@@ -97,7 +97,34 @@ def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
                 faults.append(Fault("quantifier", f'the quote does not say "{cq.word}": "{np_text(m)}"'))
             elif qq.rank is None and (less := _said_alone(m, cq.rank)) is not None:
                 faults.append(Fault("quantifier", f'the claim says "{cq.word}", the quote only "{np_text(less)}"'))
-    return faults or _in_the_same_words(claim, quote)
+    return faults or _in_the_same_words(claim, quote) or _one_or_many(claim, quote)
+
+
+# "the same route" is one; "several routes", "different routes" are more than one.
+_ONE = frozenset({"same"})
+_MANY = frozenset("several various different separate multiple many distinct".split())
+
+
+def _one_or_many(claim: Doc, quote: Doc) -> list[Fault]:
+    """One thing for many, or many for one: "all taking the same route" where the quote's motorcades
+    "took several routes", or "by different routes" where it says "the same route"."""
+    for n in claim:
+        words = _modifiers(n)
+        m = _mention(n, quote) if n.pos_ == "NOUN" and words & (_ONE | _MANY) else None
+        if m is None:
+            continue
+        theirs = _modifiers(m)
+        if (words & _ONE and theirs & _MANY and m.tag_ == "NNS") or (words & _MANY and theirs & _ONE):
+            said = n.head if n.dep_ == "compound" else n
+            return [Fault("quantifier", f'the claim says "{np_text(said)}", the quote "{np_text(m)}"')]
+    return []
+
+
+def _modifiers(noun: Token) -> set[str]:
+    """A noun's adjectives and determiners, with its head's when it is read as a compound ("the
+    same road north" parsed as a kind of "north")."""
+    nodes = [noun, noun.head] if noun.dep_ == "compound" else [noun]
+    return {c.lower_ for n in nodes for c in n.children if c.dep_ in ("amod", "det")}
 
 
 def _said_alone(mention: Token, rank: int) -> Token | None:

@@ -54,11 +54,13 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
     irrealis noun ("negotiations on a deal") or with an irrealis modifier ("possible merger").
     Only runs when no verb of the same concept is in the quote.
     """
-    if c.level < 3 or c.negated or c.lemma in _WANTING or any(same_concept(c, q) for q in quote_events):
+    if (c.level < 3 or c.negated or c.lemma in _WANTING | _REFUSING
+            or any(same_concept(c, q) for q in quote_events)):
         return []
     targets = set(NOMINALS.get(c.lemma, ())) | {o.lemma_.lower() for o in _settled(c)}
-    if c.patient is not None and resolve(c.patient) is not None:
-        targets.add(resolve(c.patient).lemma_.lower())  # type: ignore[union-attr]
+    patient = resolve(c.patient) if c.patient is not None else None
+    if patient is not None and not _irrealis(patient):  # "accepted India's proposed changes": still proposed
+        targets.add(patient.lemma_.lower())
     for t in quote:
         if t.lemma_.lower() not in targets or t.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -68,12 +70,17 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
             ctx.lower(2, t.head.text, "plan")
         node = t
         for _ in range(4):
+            if _called_for(node):  # "calls for a number of measures to ...": parsed as a "for ... to" clause
+                ctx.lower(2, node.head.head.text, "asked")
+                break
             if node.dep_ not in ("pobj", "prep", "compound", "dobj", "acl") or node.head is node:
                 break
             if node.dep_ == "acl" and _participle(node):  # "a target utilizing missiles": a deed, no goal
                 break
             below, node = node, node.head
             lemma = node.lemma_.lower()
+            if node.pos_ == "NOUN" and lemma not in {*lx.IRREALIS_NOUNS, *targets, *lx.PARTITIVE_HEADS}:
+                break  # "calling for the release of the sailors": the release is asked for, not the sailors
             if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
                 ctx.lower(lx.IRREALIS_NOUNS[lemma], node.text, "plan")
             elif node.pos_ == "VERB" and _asked_for(node, below):
@@ -82,6 +89,17 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
         if ctx.level < 3:
             return [Fault("modality", f'the quote only mentions "{np_text(t)}" under "{ctx.cue}", not as done')]
     return []
+
+
+# Verbs whose object need not exist or happen: "rejected an inquiry" says no inquiry was held.
+_REFUSING = frozenset("reject refuse oppose block deny dismiss veto resist decline ban forbid prevent".split())
+
+
+def _irrealis(noun: Token) -> bool:
+    """Whether the claim itself names its object as only planned or possible ("proposed changes", "the
+    changes India proposed")."""
+    return any((c.dep_ in ("amod", "acl") and c.lower_ in lx.IRREALIS_MODIFIERS)
+               or (c.dep_ == "relcl" and c.lemma_.lower() in lx.PLAN_HEADS) for c in noun.children)
 
 
 _SINCE = frozenset({"after", "following", "since"})
@@ -128,6 +146,15 @@ def _asked_for(verb: Token, below: Token) -> bool:
     if below.dep_ == "prep" and below.lower_ == "for":
         return lemma in _SEEKING_FOR
     return below.dep_ == "dobj" and lemma in _SEEKING
+
+
+def _called_for(noun: Token) -> bool:
+    """Whether `noun` is the subject of a "for ... to" clause of a verb of seeking ("Oxfam calls for
+    measures to help"; "urged for the talks to resume"): what is called for, not what was done."""
+    clause = noun.head
+    return (noun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ in ("advcl", "xcomp", "ccomp")
+            and any(c.dep_ == "mark" and c.lower_ == "for" for c in clause.children)
+            and clause.head.lemma_.lower() in _SEEKING_FOR)
 
 
 def _participle(verb: Token) -> bool:
