@@ -93,7 +93,8 @@ def _from_its_own_date(tok: Token, days: set[str]) -> str | None:
     """The words placing an event a step from the date its text gives elsewhere ("Thursday, November
     29, 2007 ... The conference begins next week"), when the claim dates the event on that date
     itself ("begins on November 29, 2007"): the words that shift it, else None."""
-    said = {t.lower_ for t in tok.doc if t not in tok.subtree}
+    own = {t.i for t in tok.subtree}
+    said = {t.lower_ for t in tok.doc if t.i not in own}
     if not days <= said:
         return None
     shift = relative_day(tok)

@@ -156,7 +156,7 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     """Roles, polarity, certainty, degree and dates of one claim event against the quote."""
     best = best_match(c, quote)
     if best is not None and (placed := _placed_alike(c, best[0], quote)) is not None:
-        best = (placed, best[1])  # "not included in the roadmap" / "... included in the preamble"
+        best = (placed, fit_of(c, placed))  # "not included in the roadmap" / "... included in the preamble"
     if (
         best is not None
         and best[1].consistent
