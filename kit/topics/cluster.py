@@ -127,8 +127,7 @@ def _alike(vectors: np.ndarray, rows: np.ndarray, docs: Sequence[str]) -> float:
     by_doc: dict[str, list[int]] = {}
     for i in rows:
         by_doc.setdefault(docs[int(i)], []).append(int(i))
-    means = np.stack([vectors[ix].mean(axis=0) for ix in by_doc.values()])
-    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    means = np.stack([_unit_vector(vectors[ix], np.ones(len(ix))) for ix in by_doc.values()])
     return float(np.linalg.norm(means.mean(axis=0)))
 
 

@@ -61,6 +61,7 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
     patient = resolve(c.patient) if c.patient is not None else None
     if patient is not None and not _irrealis(patient):  # "accepted India's proposed changes": still proposed
         targets.add(patient.lemma_.lower())
+    passable = {*lx.IRREALIS_NOUNS, *targets, *lx.PARTITIVE_HEADS}  # nouns the climb goes through
     for t in quote:
         if t.lemma_.lower() not in targets or t.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -79,7 +80,7 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
                 break
             below, node = node, node.head
             lemma = node.lemma_.lower()
-            if node.pos_ == "NOUN" and lemma not in {*lx.IRREALIS_NOUNS, *targets, *lx.PARTITIVE_HEADS}:
+            if node.pos_ == "NOUN" and lemma not in passable:
                 break  # "calling for the release of the sailors": the release is asked for, not the sailors
             if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
                 ctx.lower(lx.IRREALIS_NOUNS[lemma], node.text, "plan")
