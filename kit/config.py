@@ -33,8 +33,10 @@ NOT_SETTINGS = frozenset({"KIT_CACHE_DIR", "KIT_CRASH_AT"})
 # Settings that change what an answer or report says; recorded in their provenance.
 RESULT_SETTINGS = frozenset({
     "embedder", "chunk_size", "chunk_overlap", "top_k", "candidates", "rrf_k", "mmr_lambda", "dedup_threshold",
-    "llm", "llm_model", "abstain_threshold", "show_unsupported", "summary_sections",
+    "llm", "llm_model", "gguf_model", "judge", "abstain_threshold", "show_unsupported", "summary_sections",
 })
+# The model setting each chat backend reads; the others' do not shape its results.
+MODEL_SETTING = {"openai": "llm_model", "gguf": "gguf_model"}
 
 
 class Settings(BaseModel):

@@ -58,6 +58,9 @@ def test_ask_json_matches_the_schema_and_the_files(store: tuple[Path, Path]) -> 
         assert raw[c["start"]:c["end"]] == c["quote"] and c["support"] == "supported"
     assert data["provenance"]["kit_version"] and data["provenance"]["created"]
     assert set(data["provenance"]["files"]) == {c["path"] for c in data["citations"]}
+    # No chat model shaped an extractive answer, so none is named; the judge setting did.
+    assert data["provenance"]["settings"]["llm"] == "extractive" and "judge" in data["provenance"]["settings"]
+    assert not {"llm_model", "gguf_model"} & set(data["provenance"]["settings"])
 
 
 @pytest.mark.slow

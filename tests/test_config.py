@@ -163,3 +163,14 @@ def test_an_extensions_value_that_would_refuse_every_file_is_an_error(raw: str) 
     with pytest.raises(ConfigError) as err:
         Settings.load(environ={"KIT_EXTENSIONS": raw})
     assert "KIT_EXTENSIONS" in str(err.value) and ".txt" in str(err.value)
+
+
+def test_provenance_names_the_model_of_the_backend_in_use() -> None:
+    from kit.grounding.provenance import result_settings
+    from kit.llm.gguf_file import BUNDLED_FILE
+
+    openai = result_settings(Settings.load(environ={"KIT_LLM": "openai", "KIT_LLM_MODEL": "m1"}))
+    assert openai["llm_model"] == "m1" and "gguf_model" not in openai
+    gguf = result_settings(Settings.load(environ={"KIT_LLM": "gguf"}))
+    assert gguf["gguf_model"] == BUNDLED_FILE and "llm_model" not in gguf
+    assert not {"llm_model", "gguf_model"} & set(result_settings(Settings.load(environ={})))
