@@ -32,7 +32,8 @@ CLAIMS = ROOT / "bench" / "data" / "claims"
 DATA: Path | None = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), None)
 
 SETS = ("seeds-llm", "squad-restated", "multiling-human", "multiling-model", "qwen-seeds", "multiling-qwen",
-        "squad-llm", "news-llm", "seeds-llm2", "squad-llm2", "multiling-abs", "multiling-pred", "multiling-modal")
+        "squad-llm", "news-llm", "seeds-llm2", "squad-llm2", "multiling-abs", "multiling-pred", "multiling-modal",
+        "multiling-qwen2")
 FLAGS = ("echo", "fragment", "borderline", "duplicate")
 DEFAULT_EXCLUDE = frozenset({"fragment"})
 SPLITS = ("dev", "test")

@@ -22,7 +22,7 @@ UNSUPPORTED_KINDS = {"role_reversal", "modality", "invented_cause", "time_order"
 LOCAL = ("seeds-llm", "qwen-seeds", "seeds-llm2")  # documents in the repository's seeds/
 # documents in ../shared/data
 SHARED = ("squad-restated", "multiling-human", "multiling-model", "multiling-qwen", "squad-llm", "news-llm",
-          "squad-llm2", "multiling-abs", "multiling-pred", "multiling-modal")
+          "squad-llm2", "multiling-abs", "multiling-pred", "multiling-modal", "multiling-qwen2")
 HAVE_DATA = cd.DATA is not None and (cd.DATA / "squad2_dev_half").is_dir() and (cd.DATA / "multiling2011_en").is_dir()
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="../shared/data (SQuAD 2.0 dev half, MultiLing 2011) not found")
 
@@ -57,7 +57,7 @@ def test_splits_go_by_article_and_topic() -> None:
     for row in cd.rows("squad-restated") + cd.rows("squad-llm") + cd.rows("squad-llm2"):
         groups[("squad", row["doc"].split(":")[1])].add(row["split"])
     for name in ("multiling-human", "multiling-model", "multiling-qwen", "news-llm", "multiling-abs", "multiling-pred",
-                 "multiling-modal"):
+                 "multiling-modal", "multiling-qwen2"):
         for row in cd.rows(name):
             groups[(name, row["ref"]["topic_id"] if "ref" in row else row["topic_id"])].add(row["split"])
     assert all(len(s) == 1 for s in groups.values()), {k: s for k, s in groups.items() if len(s) > 1}
