@@ -46,6 +46,8 @@ def test_a_figure_within_the_claims_bound_supports_it(claim: str, quote: str) ->
     ("Athletes competed over 18 days.", "The Games lasted 16 days, with 38 contests."),
     ("IS lost 80 fuel trucks.", "The IS lost more than 80 terrorists, 36 cars, eight fuel trucks."),
     ("Fewer than 2,000 people have been evacuated.", "The number evacuated keeps rising, passing 2,000 people."),
+    ("Three times as many boats sank in the storm.", "Up to three times as many boats sank in the storm."),
+    ("The plant employs 500 people.", "The plant employs at most 500 people."),
 ])
 def test_a_figure_outside_the_bound_or_bounded_the_other_way_is_a_reason(claim: str, quote: str) -> None:
     assert reasons(claim, quote)
@@ -167,3 +169,19 @@ def test_a_span_of_years_in_words_is_that_many_years(claim: str, quote: str, sup
 ])
 def test_a_span_of_time_in_another_unit_is_another_figure(claim: str, quote: str, faulty: bool) -> None:
     assert bool(reasons(claim, quote)) is faulty
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Up to three times as many boats sank.", "Up to three times as many boats sank in the storm."),
+    ("The archive holds records up to 2010.", "The archive holds records from 1950 up to 2010."),  # a time
+    # a figure after a month is a date, no count of the noun after it
+    ("The 2004 Indian Ocean tsunami struck in December.",
+     "After the 2004 tsunami ... the December 26 Indian Ocean tsunami struck the coast."),
+])
+def test_a_ceiling_kept_a_year_and_a_date_are_no_reason(claim: str, quote: str) -> None:
+    assert reasons(claim, quote) == []
+
+
+def test_a_ceiling_in_other_words_is_the_same_ceiling() -> None:
+    assert reasons("As many as three times more boats sank.", "Up to three times as many boats sank.") == []
+    assert reasons("Three times more boats sank.", "As many as three times as many boats sank.")

@@ -18,6 +18,7 @@ from kit.types import Support
     ("The news story notes that the bridge reopened in May.", "The bridge reopened in May."),
     ("The bridge reopened in May, according to the article.", "The bridge reopened in May."),
     ("The bridge reopened in May, the report says.", "The bridge reopened in May."),
+    ("The article highlights the debate over the bridge's reopening.", "The debate over the bridge's reopening."),
 ])
 def test_the_document_as_speaker_is_set_aside(claim: str, rest: str) -> None:
     assert unframed(claim) == rest

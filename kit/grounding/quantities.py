@@ -94,8 +94,9 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
     """The quote gives the claim's figure to another thing and another figure to the claim's thing:
     "80 fuel trucks" from "more than 80 terrorists, 36 cars, eight fuel trucks"."""
     unit = _unit(claim, n.end)
-    if not _a_thing(unit):
+    if not _a_thing(unit) or _a_date(claim, n):
         return []
+    quoted = [m for m in quoted if not _a_date(quote, m)]
     same = [m for m in quoted if same_value(m.value, n.value)]
     # "ten warships ..., six of them in the Mediterranean": six is a part of the claim's thing, and
     # the claim that says what the part does ("six are in the Mediterranean") is about the part.
@@ -113,6 +114,14 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
         part, said = parts[0]
         return [f"the quote counts {other.text} {word.group(1) if word else unit}, {part.text} of them{said}"]
     return [f"the quote counts {same[0].text} {_unit(quote, same[0].end)}, and {other.text} {unit}"]
+
+
+# A month before a figure makes it a day or a year ("December 26 Indian Ocean tsunami"), no count.
+_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+$")
+
+
+def _a_date(text: str, n: Number) -> bool:
+    return bool(_MONTH_BEFORE.search(text[:n.start]))
 
 
 _PARTITIVE = re.compile(r"\s+of\s+(?:them|those|these|which|whom)\b([^.;,]*)", re.IGNORECASE)
@@ -228,6 +237,8 @@ def _bound_conflict(claim: str, n: Number, quote: str, quoted: list[Number]) -> 
     mine = _BOUND.search(claim[:n.start])
     bound = mine.group(1).lower() if mine else ""
     side = -1 if bound in _APPROACHING else _direction(bound or None)
+    if not bound:
+        return _ceiling_as_figure(claim, n, quote, quoted)
     if not side:
         return []
     for m in quoted:
@@ -240,6 +251,22 @@ def _bound_conflict(claim: str, n: Number, quote: str, quoted: list[Number]) -> 
                 return []
             said = f"{theirs.group(1)} {m.text}" if theirs else m.text
             return [f"the claim says \"{bound} {n.text}\", the quote \"{said}\""]
+    return []
+
+
+# Bounds that give a figure as a ceiling: "up to four times as many" says at most four times.
+_CEILING = re.compile(r"\b(up to|at most|as many as|as much as|no more than|a maximum of)\s+[$£€]?\s*$", re.IGNORECASE)
+
+
+def _ceiling_as_figure(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
+    """A figure the claim states flat where the quote gives it only as a ceiling ("four times as
+    many women died" / "up to four times as many"); a year after "up to" is a time ("up to 2010")."""
+    if (n.value.is_integer() and 1000 <= n.value <= 2100) or _CEILING.search(claim[:n.start]):
+        return []
+    for m in quoted:
+        theirs = _CEILING.search(quote[:m.start])
+        if same_value(m.value, n.value) and theirs is not None:
+            return [f"the quote says \"{theirs.group(1)} {m.text}\", an upper bound, not the figure"]
     return []
 
 

@@ -14,7 +14,8 @@ _DOCUMENT = (r"(?:article|story|report|text|passage|author|writer|post|piece|pag
 _WHICH = r"(?:the|this|that|one|a|an|another)\s+(?:(?-i:[a-z]+)\s+)?" + _DOCUMENT + r"(?:'s\s+(?:headline|title))?"
 _SAYS = (r"(?:also\s+)?(?:says|said|writes|wrote|notes|noted|reports|reported|states|stated|argues|argued|claims|"
          r"claimed|suggests|suggested|explains|explained|adds|added|mentions|mentioned|observes|observed|"
-         r"points out|pointed out|worries|worried|describes|described|recounts|recounted)(?:\s+that)?")
+         r"points out|pointed out|worries|worried|describes|described|recounts|recounted|highlights|highlighted|"
+         r"discusses|discussed|emphasi[sz]es|emphasi[sz]ed|stresses|stressed)(?:\s+that)?")
 _FRAMES = (
     re.compile(rf"^(?:according to|as|in|per)\s+{_WHICH}\s*,\s*", re.IGNORECASE),
     re.compile(rf"^{_WHICH}\s+{_SAYS}\s*,?\s*", re.IGNORECASE),

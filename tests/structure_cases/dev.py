@@ -358,9 +358,25 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The talks resume on Friday.", "Thursday, November 29, 2007\n\nThe talks resume tomorrow in Geneva."),
     # a verb and its preposition's object are not a verb alone ("relied on" is no intransitive "died")
     ("The old council relied on the idea of common land.", "The old council used the concept of common land."),
+    # a quote that tells both orders (two reports) supports either
+    ("The scouts crossed the ridge before the storm broke.",
+     "Some say the scouts crossed the ridge before the storm broke, while others say the storm broke before the "
+     "scouts crossed the ridge."),
+    # the negated one of a verb told twice
+    ("You could not pour water into an empty pipe.",
+     "The valve is meant to pour water into the tank, and you could not pour water into an empty pipe."),
+    # what a speaker went on to state is stated, not asked for
+    ("The council agreed with the new budget.",
+     "The council went on to state that, after the review, they agreed with the new budget."),
+    # "not a result of" is "not due to"
+    ("The flood was not due to a single broken dam.",
+     "The inquiry found that the flood was not a result of a single broken dam but of weeks of heavy rain."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
+    # of a verb the quote tells both ways, the one whose words the claim shares
+    ("You could pour water into an empty pipe.",
+     "The valve is meant to pour water into the tank, and you could not pour water into an empty pipe.", "polarity"),
     # another outcome of the same kind of event, about the same participants
     ("Two climbers were killed by the avalanche.", "Two climbers were hurt by the avalanche on Sunday.", "polarity"),
     ("The regional election has been called off.", "The regional election has been postponed until June.",

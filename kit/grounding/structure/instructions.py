@@ -45,7 +45,13 @@ def _asks(tok: Token) -> bool:
     if tok.lemma_.lower() not in lx.INSTRUCTION_VERBS or not _has_clause(tok):
         return False
     infinitive = tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if infinitive and tok.dep_ in ("xcomp", "advcl") and tok.head.lemma_.lower() in _GOING_ON:
+        return False  # "The EU went on to state that ...": what its subject said next
     return infinitive or any(c.dep_ == "nsubj" and c.lower_ in _REPLIES for c in tok.children)
+
+
+# Verbs whose infinitive is what their subject went on to do, not what anyone is asked to do.
+_GOING_ON = frozenset("go proceed continue begin start come hasten".split())
 
 
 # Nouns for what a model writes: as the subject of a verb of saying, a prescription of its content.

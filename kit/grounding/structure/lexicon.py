@@ -299,6 +299,8 @@ CAUSE_FOLLOWS = (
     "owing to",
     "thanks to",
     "as a result of",
+    "a result of",  # "the capture was not a result of a single failure"
+    "the result of",
     "as a consequence of",
     "on account of",
     "because",

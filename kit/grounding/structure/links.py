@@ -228,20 +228,21 @@ def check_order(claim_links: Sequence[Link], quote_links: Sequence[Link], one_se
     between two sides no link of the quote touches ("A first, B later" against "A, but B"). A quote
     of several sentences orders its events by telling them, or by their dates, which links do not
     read; "after"/"before" often join a phrase, not an event ("after a poor start"), and are left.
+    A quote that tells both orders (two conflicting reports) supports either.
     """
     faults = []
     qt = [q for q in quote_links if q.kind in ("temporal", "causal")]
     for c in (c for c in claim_links if c.kind == "temporal"):
-        for q in qt:
-            straight, swapped = link_direction(c, q)
-            if swapped > straight:
-                faults.append(Fault("time", f'the quote gives the other order ("{q.cue}"): "{q.text}"'))
-                break
-        else:
-            if one_sentence and c.cue in lx.SEQUENCE and c.first and c.second and not any(
-                    overlap_count(c.first, q.first | q.second) or overlap_count(c.second, q.first | q.second)
-                    for q in quote_links):
-                faults.append(Fault("time", f'the quote does not order these ("{c.cue}")'))
+        scores = [(link_direction(c, q), q) for q in qt]
+        if any(s > 0 and s >= r for (s, r), _ in scores):  # the quote tells the claim's order (too)
+            continue
+        reversed_ = next((q for (s, r), q in scores if r > s), None)
+        if reversed_ is not None:
+            faults.append(Fault("time", f'the quote gives the other order ("{reversed_.cue}"): "{reversed_.text}"'))
+        elif one_sentence and c.cue in lx.SEQUENCE and c.first and c.second and not any(
+                overlap_count(c.first, q.first | q.second) or overlap_count(c.second, q.first | q.second)
+                for q in quote_links):
+            faults.append(Fault("time", f'the quote does not order these ("{c.cue}")'))
     return faults
 
 

@@ -108,11 +108,22 @@ def fit_rank(fit: Fit) -> float:
 
 
 def best_match(c: Event, quote: Sequence[Event]) -> tuple[Event, Fit] | None:
-    """The quote event of the same concept whose participants fit best."""
+    """The quote event of the same concept whose participants fit best; of events that fit alike,
+    a verb before a noun, then the one whose words the claim's shares most: of a verb the quote
+    tells twice ("the MEM is meant to feed into the UN process, and you could not feed something
+    into nothing"), the one the claim restates."""
     cands = [(q, fit_of(c, q)) for q in quote if same_concept(c, q)]
     if not cands:
         return None
-    return max(cands, key=lambda qf: (fit_rank(qf[1]), not qf[0].derived))
+    return max(cands, key=lambda qf: (fit_rank(qf[1]), not qf[0].derived, _shared_words(c, qf[0])))
+
+
+def _shared_words(c: Event, q: Event) -> int:
+    """How many words of the two events' phrases (their verbs' subtrees) are alike."""
+    def words(e: Event) -> set[str]:
+        return {t.lemma_.lower() for t in e.token.subtree if t.is_alpha}
+
+    return len(words(c) & words(q))
 
 
 def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
