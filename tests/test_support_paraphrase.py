@@ -9,7 +9,7 @@ import pytest
 
 from kit.embeddings import HashEmbedder
 from kit.grounding.paraphrase import Equivalents, derived, lemmas_by_word, naming_words
-from kit.grounding.spelling import accents_apart, fold, near_name, one_letter_apart, unaccented
+from kit.grounding.spelling import accents_apart, fold, joined_initials, near_name, one_letter_apart, unaccented
 from kit.grounding.support import Judge
 from kit.types import Support
 
@@ -127,6 +127,14 @@ def test_a_name_written_without_its_accents_is_the_same_participant(judge: Judge
     assert reversed_.support is Support.UNSUPPORTED and any("roles" in r for r in reversed_.reasons)
     assert judge.judge("Erdoğan accused the Kurdish leaders.", ["Muller accused the Kurdish leaders."],
                        ["Muller accused the Kurdish leaders."]).support is Support.UNSUPPORTED
+
+
+def test_initials_written_apart_name_the_same_thing(judge: Judge) -> None:
+    assert joined_initials("the U. S. Congress and J. R. R. Tolkien") == "the U.S. Congress and J.R.R. Tolkien"
+    assert joined_initials("Plan B. Then A. Smith left.") == "Plan B. Then A. Smith left."
+    quote = "Delegates at the U.N. conference in Bali are pushing for steep cuts in emissions."
+    assert judge.judge("Delegates at the U. N. conference in Bali are pushing for steep cuts in emissions.",
+                       [quote], [quote]).support is Support.SUPPORTED
 
 
 def test_accents_apart_and_unaccented() -> None:

@@ -1,5 +1,6 @@
-"""Spelling variants that name the same thing: accents dropped ("François" / "Francois") and one
-letter off ("Aleppo" / "Alepo", "Tabqa" / "Taqbqa"), as news text and model output write names.
+"""Spelling variants that name the same thing: accents dropped ("François" / "Francois"), one
+letter off ("Aleppo" / "Alepo", "Tabqa" / "Taqbqa") and initials written apart ("U. N." /
+"U.N."), as news text and model output write names.
 
 Used by the support judge: a claim and a quote whose words differ only in accents are judged
 without accents on both sides; one letter off counts for names only (for ordinary words one
@@ -29,6 +30,15 @@ def unaccented(text: str) -> str:
         return text
     return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", text)
                                                 if not unicodedata.combining(ch)))
+
+
+# An initial followed by a space and another initial: "U. N." is "U.N.".
+_INITIALS_APART = re.compile(r"\b([A-Z])\.\s+(?=[A-Z]\.)")
+
+
+def joined_initials(text: str) -> str:
+    """`text` with the initials of a name written together ("the U. S. Congress": "the U.S. Congress")."""
+    return _INITIALS_APART.sub(r"\1.", text) if ". " in text else text
 
 
 _ACCENTED = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")

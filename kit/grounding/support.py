@@ -32,7 +32,7 @@ from kit.grounding.negation import NEGATIONS, negation_reasons
 from kit.grounding.quantities import figure_words, number_reasons, years_in_words
 from kit.grounding.reworded import least_similarity, loaded
 from kit.grounding.score import ScoreModel
-from kit.grounding.spelling import accents_apart, near_name, unaccented
+from kit.grounding.spelling import accents_apart, joined_initials, near_name, unaccented
 from kit.grounding.voice import unframed
 from kit.grounding.wording import (
     CONNECTIVES,
@@ -245,6 +245,7 @@ class Judge:
         if not quote:
             return NO_QUOTE
         claim = unframed(claim)  # "The article says X" asserts X
+        claim, quote, passages = joined_initials(claim), joined_initials(quote), [joined_initials(p) for p in passages]
         if accents_apart(claim, [*quotes, *passages]):  # "Erdogan" for "Erdoğan" names the same man
             claim, quote, passages = unaccented(claim), unaccented(quote), [unaccented(p) for p in passages]
         # A claim that is its quote (an extractive answer or summary sentence) says nothing the quote

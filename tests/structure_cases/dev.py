@@ -368,12 +368,17 @@ FAITHFUL: list[tuple[str, str]] = [
     # what a speaker went on to state is stated, not asked for
     ("The council agreed with the new budget.",
      "The council went on to state that, after the review, they agreed with the new budget."),
+    # what the claim says was asked for, the quote may say did not happen
+    ("The charities called for addressing the housing shortage.",
+     "The housing shortage was not addressed, the charities said."),
     # "not a result of" is "not due to"
     ("The flood was not due to a single broken dam.",
      "The inquiry found that the flood was not a result of a single broken dam but of weeks of heavy rain."),
 ]
 
 FAULTS: list[tuple[str, str, str]] = [
+    ("The charities addressed the housing shortage.", "The housing shortage was not addressed, the charities said.",
+     "polarity"),
     # of a verb the quote tells both ways, the one whose words the claim shares
     ("You could pour water into an empty pipe.",
      "The valve is meant to pour water into the tank, and you could not pour water into an empty pipe.", "polarity"),

@@ -15,6 +15,7 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Context, Event, child, governors, markers
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import np_text, same_concept
+from kit.grounding.structure.sought import SEEKING_FOR, asked_for
 from kit.grounding.structure.words import canon, resolve
 
 NOMINALS: dict[str, tuple[str, ...]] = {
@@ -84,7 +85,7 @@ def nominal_modality(c: Event, quote: Doc, quote_events: Sequence[Event]) -> lis
                 break  # "calling for the release of the sailors": the release is asked for, not the sailors
             if node.pos_ == "NOUN" and lemma in lx.IRREALIS_NOUNS:
                 ctx.lower(lx.IRREALIS_NOUNS[lemma], node.text, "plan")
-            elif node.pos_ == "VERB" and _asked_for(node, below):
+            elif node.pos_ == "VERB" and asked_for(node, below):
                 ctx.lower(2, node.text, "asked")
                 break
         if ctx.level < 3:
@@ -135,27 +136,13 @@ def _level(noun: Token) -> int:
 # Verbs whose passive subject is planned, not done: "a second vote is planned for next year".
 _PLANNING = frozenset("plan schedule expect propose intend envisage foresee slate".split())
 
-# Verbs whose object (or "for" phrase) is sought, not had: "called for an inquiry", "demanded new
-# measures", "are looking for the hikers".
-_SEEKING_FOR = frozenset("call look search hunt press push ask appeal campaign lobby".split())
-_SEEKING = frozenset("demand seek request propose want recommend advocate".split())
-
-
-def _asked_for(verb: Token, below: Token) -> bool:
-    """Whether `below` (a preposition or object of `verb`) is what the verb asks or looks for."""
-    lemma = verb.lemma_.lower()
-    if below.dep_ == "prep" and below.lower_ == "for":
-        return lemma in _SEEKING_FOR
-    return below.dep_ == "dobj" and lemma in _SEEKING
-
-
 def _called_for(noun: Token) -> bool:
     """Whether `noun` is the subject of a "for ... to" clause of a verb of seeking ("Oxfam calls for
     measures to help"; "urged for the talks to resume"): what is called for, not what was done."""
     clause = noun.head
     return (noun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ in ("advcl", "xcomp", "ccomp")
             and any(c.dep_ == "mark" and c.lower_ == "for" for c in clause.children)
-            and clause.head.lemma_.lower() in _SEEKING_FOR)
+            and clause.head.lemma_.lower() in SEEKING_FOR)
 
 
 def _participle(verb: Token) -> bool:
