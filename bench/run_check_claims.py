@@ -1,6 +1,6 @@
 """The labelled claims through the real `Kit.check`, one claim at a time restricted to its document.
 
-    python -m bench.run_check_claims [--split test] [--model FILE.gguf] [--out FILE]
+    python -m bench.run_check_claims [--split test] [--sets SET ...] [--model FILE.gguf] [--out FILE]
 
 `bench/run_claims.py` measures the judge on the pairs directly; this runs them the way a user
 checks a draft: every document of bench/data/claims is a file in one store (MiniLM, the
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 import kit
-from bench.claims_data import DEFAULT_EXCLUDE, SPLITS, ClaimPair, load
+from bench.claims_data import DEFAULT_EXCLUDE, SETS, SPLITS, ClaimPair, load
 from bench.claims_metrics import summary
 from kit.results import CheckResult
 from kit.types import Support
@@ -67,11 +67,12 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=[*SPLITS, "both"], default="both")
+    ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="only these sets' claims")
     ap.add_argument("--model", type=Path, default=None, help="a GGUF chat model: also run with judge=llm")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     everything = load(exclude=DEFAULT_EXCLUDE)
-    pairs = [p for p in everything if args.split in ("both", p.split)]
+    pairs = [p for p in everything if args.split in ("both", p.split) and p.set in args.sets]
     names = file_names(everything)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
