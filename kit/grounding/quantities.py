@@ -117,10 +117,12 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
 
 
 # A month before a figure makes it a day or a year ("December 26 Indian Ocean tsunami"), no count.
-_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+$")
+_MONTH_BEFORE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?,?\s+$")
 
 
 def _a_date(text: str, n: Number) -> bool:
+    """Whether the figure `n` of `text` follows a month: a day or a year."""
     return bool(_MONTH_BEFORE.search(text[:n.start]))
 
 

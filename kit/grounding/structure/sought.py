@@ -12,8 +12,8 @@ from spacy.tokens import Token
 # Verbs whose "for" phrase is sought, and verbs whose object is.
 SEEKING_FOR = frozenset("call look search hunt press push ask appeal campaign lobby".split())
 SEEKING = frozenset("demand seek request propose want recommend advocate".split())
-# The links a sought thing hangs by, up to the verb of seeking: "called for stronger mandates and
-# addressing current issues" (addressing: conj of mandates, pobj of for, prep of called).
+# The links a sought thing hangs by, up to the verb of seeking: "called for addressing the
+# shortage" (addressing: pcomp of for, prep of called), "demanded the release and return of X".
 _CLIMB = frozenset({"conj", "pobj", "pcomp", "prep", "dobj", "compound", "appos"})
 
 
