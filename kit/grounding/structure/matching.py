@@ -116,15 +116,13 @@ def best_match(c: Event, quote: Sequence[Event]) -> tuple[Event, Fit] | None:
     cands = [(q, fit_of(c, q)) for q in quote if same_concept(c, q)]
     if not cands:
         return None
-    return max(cands, key=lambda qf: (fit_rank(qf[1]), not qf[0].derived, _shared_words(c, qf[0])))
+    mine = _phrase_words(c)
+    return max(cands, key=lambda qf: (fit_rank(qf[1]), not qf[0].derived, len(mine & _phrase_words(qf[0]))))
 
 
-def _shared_words(c: Event, q: Event) -> int:
-    """How many words of the two events' phrases (their verbs' subtrees) are alike."""
-    def words(e: Event) -> set[str]:
-        return {t.lemma_.lower() for t in e.token.subtree if t.is_alpha}
-
-    return len(words(c) & words(q))
+def _phrase_words(e: Event) -> set[str]:
+    """The lemmas of an event's phrase (its verb's subtree)."""
+    return {t.lemma_.lower() for t in e.token.subtree if t.is_alpha}
 
 
 def antonym_event(c: Event, quote: Sequence[Event]) -> tuple[Event, str] | None:
