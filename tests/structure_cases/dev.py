@@ -365,6 +365,17 @@ FAITHFUL: list[tuple[str, str]] = [
     # the negated one of a verb told twice
     ("You could not pour water into an empty pipe.",
      "The valve is meant to pour water into the tank, and you could not pour water into an empty pipe."),
+    # each doer with its own event, the subject the small parser leaves behind read back (events.py)
+    ("Reporters obtained footage from the port suggesting the coast guard let dozens of trawlers leave for "
+     "waters held by the navy.",
+     "Reporters obtained footage from the port suggesting the coast guard has let dozens of trawlers leave for "
+     "waters held by the navy."),
+    ("The council blocked the road to the depot that the union runs.",
+     "The council blocked the road to the depot that the union runs, officials said."),
+    ("A letter showing the minister had approved the sale was published.",
+     "The paper published a letter showing the minister has approved the sale."),
+    ("The mayor said the dispute will be settled with a payment from the port.",
+     "The mayor said the matter will be settled with a payment from the port."),
     # what a speaker went on to state is stated, not asked for
     ("The council agreed with the new budget.",
      "The council went on to state that, after the review, they agreed with the new budget."),
@@ -678,6 +689,25 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor asked the army to plan a night patrol with the navy.",
      "The army has started to plan patrols with the navy, as the mayor asked. An aide said there was no talk "
      "of a night patrol yet.", "roles"),
+    # a verb told twice, once each way: the one at the claim's place must also have the claim's doer
+    # and object to stand for it (matching._placed_alike)
+    ("In place of a review, the board has published a timeline of the closure.",
+     "Instead, the board has offered to publish a timeline of the closure. … Parents asked why the plans were "
+     "not published in place of the rumours.", "modality"),
+    # two doers that trade events (doers.check_exchanged_doers); the first also needs the subject the
+    # small parser leaves behind as an object ("suggesting the coast guard has let", events.py)
+    ("Footage from the port suggests the navy let dozens of trawlers leave for waters held by the coast guard.",
+     "Reporters obtained footage from the port suggesting the coast guard has let dozens of trawlers leave for "
+     "waters held by the navy.", "roles"),
+    ("The union blocked the road to the depot that the council runs.",
+     "The council blocked the road to the depot that the union runs.", "roles"),
+    ("Witnesses said the rebels shelled the village that the army had taken.",
+     "Witnesses said the army shelled the village that the rebels had taken.", "roles"),
+    # the quote's one event of the verb, its object in other words ("the matter" for "the dispute"), is
+    # still the claim's: its condition counts (matching.check_event)
+    ("The mayor said the dispute will be settled with a payment from the port.",
+     '"If it is shown that the rules were broken, the matter will be settled with a payment from the port," '
+     "the mayor said.", "modality"),
     # a thing the quote names only with a hedge (hearsay.py)
     ("The crew included Finns, Danes and Poles.", "The crew included Finns, Danes and possibly Poles.", "modality"),
     # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)

@@ -8,7 +8,9 @@ and returns the `Fault`s it can name, each with a kind and a reason a person can
   or a claim "X is Y" pairs the sides of two different "X is Y" facts of the quote (copula.py);
   or the claim prefers what the quote sets aside ("A rather than B", contrast.py); or the claim names
   a doer the quote's passive leaves open and its passage does not give (doers.py, read by the judge
-  with the passage).
+  with the passage); or two doers trade events ("the army allowed ... areas the coalition holds"
+  from "the coalition allowed ... areas the army holds", doers.py). Subjects the small parser
+  misplaces are read back first (misparsed.py).
 - attribution: the claim's speaker ("X said", "according to X") differs from the quote's.
 - polarity: negation differs, or claim and quote use opposite words (lexicon.AXES) or other outcomes
   of one kind of event (lexicon.CONTRASTS) of one participant, or a verb no sense of which names the

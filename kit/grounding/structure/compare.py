@@ -11,7 +11,7 @@ from kit.grounding.structure.attribution import check_attribution
 from kit.grounding.structure.contrast import check_preference
 from kit.grounding.structure.copula import check_copulas
 from kit.grounding.structure.dates import check_date_order
-from kit.grounding.structure.doers import check_added_doers
+from kit.grounding.structure.doers import check_added_doers, check_exchanged_doers
 from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_dates, check_figure_events, check_figures
@@ -76,6 +76,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(presupposed_events(c_doc, q_doc))
     faults.extend(failed_attempts(cev, q_doc, qev))
     faults.extend(check_attribution(c_doc, q_doc, cev, qev))
+    faults.extend(check_exchanged_doers(cev, qev))
     faults.extend(check_views(c_doc, q_doc))
     faults.extend(check_nominal_roles(c_doc, q_doc, cev, qev))
     faults.extend(check_quantifiers(c_doc, q_doc))

@@ -6,6 +6,8 @@ The passage around the quote may state it (an earlier sentence: "Prince Charles 
 plaque"): then the quote only lacks it, and the claim is partly supported, as for any name the
 passage holds. When the passage names the doer but not as the doer of that event, the claim has
 joined a name of the passage to an event it does not tell of.
+Two doers can also trade events: "the army allowed the convoy into areas the coalition holds" from
+"the coalition allowed the convoy into areas the army holds".
 """
 
 from __future__ import annotations
@@ -46,3 +48,24 @@ def _doerless_match(c: Event, quote: Sequence[Event]) -> Event | None:
     if q.agent is not None or not is_passive(q.token) or same(c.patient, q.patient) is Same.OTHER:
         return None
     return q
+
+
+def check_exchanged_doers(claim: Sequence[Event], quote: Sequence[Event]) -> list[Fault]:
+    """A roles fault for a claim event whose doer, in the quote, does another of the claim's events,
+    while the quote's doer of this one does that other event in the claim: the two doers traded.
+    Doers only: a claim's parse that hangs an object on the wrong verb is common, and would trade
+    objects that the claim does not."""
+    faults: list[Fault] = []
+    told: set[frozenset[int]] = set()
+    for c in claim:
+        best = best_match(c, quote) if c.agent is not None and not c.derived else None
+        if best is None or best[0].agent is None or same(c.agent, best[0].agent) is Same.YES:
+            continue
+        q = best[0]
+        traded = next((q2 for c2 in claim if c2 is not c and not c2.derived and same(c2.agent, q.agent) is Same.YES
+                       for q2 in quote if q2 is not q and not q2.derived and same_concept(c2, q2)
+                       and same(c.agent, q2.agent) is Same.YES), None)
+        if traded is not None and (pair := frozenset((q.token.i, traded.token.i))) not in told:
+            told.add(pair)
+            faults.append(Fault("roles", f'the doers are exchanged: the quote says "{q.text()}" and "{traded.text()}"'))
+    return faults

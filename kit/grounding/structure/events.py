@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.goals import goal_word
+from kit.grounding.structure.misparsed import fronted_time, subject_left_behind
 from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
 
@@ -91,6 +92,8 @@ def subject_of(tok: Token, depth: int = 0) -> Token | None:
     nor subjects of gerunds in prepositions other than "by"/"after"/"before".
     """
     own = child(tok, "nsubj", "nsubjpass", "csubj", "expl")
+    if (own is None or own.dep_ == "csubj") and (left := subject_left_behind(tok)) is not None:
+        return left
     if own is not None:
         return resolve(own) if own.lower_ in lx.RELATIVE_PRONOUNS else fronted_time(own)
     if depth > 4:
@@ -104,20 +107,6 @@ def subject_of(tok: Token, depth: int = 0) -> Token | None:
         head = tok.head.head if tok.dep_ == "pcomp" else tok.head
         return subject_of(head, depth + 1)
     return None
-
-
-def fronted_time(subject: Token) -> Token:
-    """"A decade after the crisis, Honda and Nissan opened ...": the small parser takes "decade" for
-    the subject and hangs the real one on "crisis" as its conjunct. Then the first name coordinated
-    with the time phrase's object after a comma is the subject; otherwise `subject` itself."""
-    prep = child(subject, "prep")
-    if subject.lemma_.lower() not in lx.TIME_NOUNS or prep is None or prep.lower_ not in ("after", "before", "since"):
-        return subject
-    obj = pobj_of(prep)
-    if obj is None:
-        return subject
-    after_comma = [c for c in obj.conjuncts if c.i > obj.i and any(t.text == "," for t in subject.doc[obj.i:c.i])]
-    return next((c for c in after_comma if c.pos_ == "PROPN"), subject)
 
 
 def roles_of(tok: Token) -> tuple[Token | None, Token | None]:

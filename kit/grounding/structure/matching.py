@@ -165,8 +165,8 @@ def _about_same(c: Event, q: Event, axis: str) -> bool:
 def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
     """Roles, polarity, certainty, degree and dates of one claim event against the quote."""
     best = best_match(c, quote)
-    if best is not None and (placed := _placed_alike(c, best[0], quote)) is not None:
-        best = (placed, fit_of(c, placed))  # "not included in the roadmap" / "... included in the preamble"
+    if best is not None and (placed := _placed_alike(c, best, quote)) is not None:
+        best = placed  # "not included in the roadmap" / "... included in the preamble"
     if (
         best is not None
         and best[1].consistent
@@ -196,24 +196,37 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         return [Fault("roles", f'roles reversed: the quote says "{q.text()}"')]
     if fit.hard:
         return [Fault("roles", f'different participant: the quote says "{q.text()}"')]
-    if fit.matches > 0:
-        return compare_matched(c, q, quote)
+    if fit.matches > 0 or (fit.soft and sum(e.lemma == c.lemma for e in quote) == 1 == int(q.lemma == c.lemma)):
+        return compare_matched(c, q, quote)  # the quote's one event of the verb, of "the issue" for "the matter"
     return []
 
 
-def _placed_alike(c: Event, best: Event, quote: Sequence[Event]) -> Event | None:
+def _placed_alike(c: Event, best: tuple[Event, Fit], quote: Sequence[Event]) -> tuple[Event, Fit] | None:
     """The quote's event of the claim's verb that has the claim's place or object of a preposition
     ("not included in the final roadmap"), when the best match lacks it and the quote tells that
     verb twice, once each way ("was not included in the final roadmap. The range was however
-    included in the preamble"): that one is the claim's event, negated or not."""
+    included in the preamble"): that one is the claim's event, negated or not, if its doer and
+    object fit the claim's as well ("In place of an inquiry, the government has put together"
+    is not "preventions were not put in place")."""
     def placed(e: Event) -> set[str]:
         return {g.lemma_.lower() for p in e.token.children if p.dep_ == "prep"
                 for g in p.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")}
 
     mine = placed(c)
-    if not mine or mine & placed(best):
+    if not mine or mine & placed(best[0]):
         return None
-    return next((q for q in quote if q.lemma == c.lemma and q.negated != best.negated and mine & placed(q)), None)
+    for q in quote:
+        if q.lemma == c.lemma and q.negated != best[0].negated and mine & placed(q):
+            fit = fit_of(c, q)
+            return (q, fit) if fit.consistent and not _other_thing(c, q) else None
+    return None
+
+
+def _other_thing(c: Event, q: Event) -> bool:
+    """Whether the quote event names a doer or object of its own that is not the claim's (a noun,
+    not a pronoun standing for it: "this was not approved")."""
+    return any(theirs is not None and theirs.pos_ != "PRON" and mine is not None and same(mine, theirs) is not Same.YES
+               for mine, theirs in ((c.agent, q.agent), (c.patient, q.patient)))
 
 
 # Verbs that only pass a statement on; a speaker of these is not thereby the one who did it.

@@ -1,0 +1,36 @@
+"""Subjects the small English parser misplaces, read back: a subject left behind as the object of
+the verb before it, and a fronted time phrase taken for the subject.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kit.grounding.structure import lexicon as lx
+
+
+def subject_left_behind(tok: Token) -> Token | None:
+    """"footage suggesting the coalition has allowed hundreds to leave": the small parser makes the
+    noun before a finite auxiliary the object of the verb before it and leaves "has allowed" with
+    no subject (or a clause for one). That noun is the subject."""
+    aux = next((c for c in tok.lefts if c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "VBD", "MD")), None)
+    if aux is None or aux.i == 0:
+        return None
+    noun = tok.doc[aux.i - 1]
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.dep_ not in ("dobj", "pobj") or noun.is_ancestor(tok):
+        return None
+    return noun
+
+
+def fronted_time(subject: Token) -> Token:
+    """"A decade after the crisis, Honda and Nissan opened ...": the small parser takes "decade" for
+    the subject and hangs the real one on "crisis" as its conjunct. Then the first name coordinated
+    with the time phrase's object after a comma is the subject; otherwise `subject` itself."""
+    prep = next((c for c in subject.children if c.dep_ == "prep"), None)
+    if subject.lemma_.lower() not in lx.TIME_NOUNS or prep is None or prep.lower_ not in ("after", "before", "since"):
+        return subject
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return subject
+    after_comma = [c for c in obj.conjuncts if c.i > obj.i and any(t.text == "," for t in subject.doc[obj.i:c.i])]
+    return next((c for c in after_comma if c.pos_ == "PROPN"), subject)
