@@ -22,9 +22,18 @@ say according one two
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and whitespace,
-# unless the word before the period is a short abbreviation or an initial ("U.S.", "Col.").
+# unless the word before the period is an initial ("U.S.", "J.") or an abbreviation of a title,
+# month, company or US state ("Col.", "Sept.", "Inc.", "Calif."); a short word is no abbreviation
+# for its length ("in the Middle East. Saudi Arabia ..." is two sentences).
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[A-Z“\"•\-])")
-_ABBREV = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:vs|etc|approx|No|St|Mt))\.$")
+_ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Mme|Mlle|Messrs|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Lt|Maj|Sgt|Capt|Cpt|Cmdr|Cdr|Adm|Brig|Cpl|Pte|Pvt"
+    "|Gov|Sen|Rep|Rev|Hon|Pres|Supt|Insp|Det|Atty|Amb|Fr|Sec|Inc|Ltd|Co|Corp|Bros|Dept|Univ|Assn|Ave|Blvd|Rd"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
+    "|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla"
+    "|Ore|Pa|Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo"
+    "|No|Nos|Fig|Figs|Vol|Vols|Ch|Art|Pt|Pp|Ed|Eds|Op|Cf|vs|etc|approx|al|cf|ca|viz")
+_ABBREV = re.compile(rf"(?:\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:{_ABBREVIATIONS}))\.$")
 # An ellipsis in brackets marks words an editor left out ("The [...] conference must agree"), and one
 # before a lower-case word ("he said ... it would") a pause: neither ends the sentence.
 _OMISSION = re.compile(r"[\[(]\.{3}[\])]")

@@ -17,6 +17,14 @@ from kit.text import sentences
     ("It rained... Then it stopped.", ["It rained...", "Then it stopped."]),
     # an abbreviation is no sentence end
     ("Dr. Smith left at 5 p.m. on Monday. She returned.", ["Dr. Smith left at 5 p.m. on Monday.", "She returned."]),
+    ("Gen. Ray met Lt. Col. Day on Sept. 12 in Springfield, Ill. at noon. He left.",
+     ["Gen. Ray met Lt. Col. Day on Sept. 12 in Springfield, Ill. at noon.", "He left."]),
+    ("He met J. R. Ewing. Then he left.", ["He met J. R. Ewing.", "Then he left."]),
+    # a short capitalised word is no abbreviation for its length: a place often ends a sentence
+    ("Oil prices rose in the Middle East. Saudi Arabia spent more.",
+     ["Oil prices rose in the Middle East.", "Saudi Arabia spent more."]),
+    ("The ships sailed to Iran. Talks began in Rome. Both sides met.",
+     ["The ships sailed to Iran.", "Talks began in Rome.", "Both sides met."]),
 ])
 def test_sentence_ends(text: str, expected: list[str]) -> None:
     found = sentences(text)
