@@ -376,6 +376,9 @@ FAITHFUL: list[tuple[str, str]] = [
      "The paper published a letter showing the minister has approved the sale."),
     ("The mayor said the dispute will be settled with a payment from the port.",
      "The mayor said the matter will be settled with a payment from the port."),
+    ("The town became the capital of the duchy in 1413.",
+     "In 1300 the town became one of the seats of the dukes, becoming the capital of the duchy in 1413."),
+    ("The abbey was founded in 1150 and became a school in 1540.", "The abbey, founded in 1150, became a school in 1540."),
     # what a speaker went on to state is stated, not asked for
     ("The council agreed with the new budget.",
      "The council went on to state that, after the review, they agreed with the new budget."),
@@ -708,6 +711,11 @@ FAULTS: list[tuple[str, str, str]] = [
     ("The mayor said the dispute will be settled with a payment from the port.",
      '"If it is shown that the rules were broken, the matter will be settled with a payment from the port," '
      "the mayor said.", "modality"),
+    # a year before 1800 is a date too, and what a linking verb makes a thing has the verb's date
+    # (event_dates.dates_of)
+    ("The town became the capital of the duchy in 1300.",
+     "In 1300 the town became one of the seats of the dukes, becoming the capital of the duchy in 1413.", "time"),
+    ("The abbey was founded in 1540.", "The abbey, founded in 1150, became a school in 1540.", "time"),
     # a thing the quote names only with a hedge (hearsay.py)
     ("The crew included Finns, Danes and Poles.", "The crew included Finns, Danes and possibly Poles.", "modality"),
     # a vote for is the opposite of a vote against; a court that overturns does not uphold (lexicon.py)

@@ -15,17 +15,20 @@ from kit.grounding.structure.events import Event, same_concept
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import Same, same
 
-YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+# A year of four figures, 1000 to 2099 ("capital in 1413", "landed in 1066").
+YEAR = re.compile(r"^(1\d\d\d|20\d\d)$")
 
 
 def dates_of(tok: Token) -> set[tuple[str, str, str]]:
-    """(kind, value, relation) for weekdays, months and years attached to an event.
+    """(kind, value, relation) for weekdays, months and years attached to an event; of what a
+    linking verb says a thing is or became ("becoming the capital in 1413"), the verb's.
 
     relation is "at", "before" or "after". Relative dates ("last year", "next month"), ranges and
     times of day are not read; a date elsewhere in the sentence is not tied to this event.
     """
     out: set[tuple[str, str, str]] = set()
-    for c in tok.children:
+    linked = tok.dep_ in ("attr", "acomp", "oprd") and tok.head.pos_ in ("VERB", "AUX")
+    for c in [*tok.children, *(x for x in tok.head.children if x is not tok and linked)]:
         if c.dep_ not in ("prep", "npadvmod", "tmod", "advmod") or c.pos_ == "VERB":
             continue
         rel = {"before": "before", "after": "after", "until": "before", "since": "after"}.get(c.lower_, "at")
