@@ -379,6 +379,10 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The town became the capital of the duchy in 1413.",
      "In 1300 the town became one of the seats of the dukes, becoming the capital of the duchy in 1413."),
     ("The abbey was founded in 1150 and became a school in 1540.", "The abbey, founded in 1150, became a school in 1540."),
+    ("The town became the capital of the duchy in 1413.",
+     "Early in that century it became one of the seats of the dukes, becoming the capital of the duchy in 1413."),
+    ("The town first hosted the council in 1529 and became its permanent seat from 1569.",
+     "In 1529 the town for the first time became the seat of the council, permanent from 1569."),
     # what a speaker went on to state is stated, not asked for
     ("The council agreed with the new budget.",
      "The council went on to state that, after the review, they agreed with the new budget."),

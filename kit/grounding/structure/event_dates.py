@@ -19,7 +19,7 @@ from kit.grounding.structure.words import Same, same
 YEAR = re.compile(r"^(1\d\d\d|20\d\d)$")
 
 
-def dates_of(tok: Token) -> set[tuple[str, str, str]]:
+def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
     """(kind, value, relation) for weekdays, months and years attached to an event; of what a
     linking verb says a thing is or became ("becoming the capital in 1413"), the verb's.
 
@@ -27,7 +27,7 @@ def dates_of(tok: Token) -> set[tuple[str, str, str]]:
     times of day are not read; a date elsewhere in the sentence is not tied to this event.
     """
     out: set[tuple[str, str, str]] = set()
-    linked = tok.dep_ in ("attr", "acomp", "oprd") and tok.head.pos_ in ("VERB", "AUX")
+    linked = linked and _linked(tok)
     for c in [*tok.children, *(x for x in tok.head.children if x is not tok and linked)]:
         if c.dep_ not in ("prep", "npadvmod", "tmod", "advmod") or c.pos_ == "VERB":
             continue
@@ -62,12 +62,13 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
                 if (other.token is q.token or same_concept(c, other) or attached(other.token, q.token)
                         or _set_off_after(other.token, q.token)):
                     continue
-                if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token) if k == kind}:
+                if {v for v, _ in cv} & {v for k, v, _ in dates_of(other.token, linked=False) if k == kind}:
                     faults.append(Fault("time", f'the quote gives that date to another event: "{other.text()}"'))
                     break
         if not cv or not qv:
             continue
-        if not {v for v, _ in cv} & {v for v, _ in qv} and not _dated_again(c, q, quote, kind, {v for v, _ in cv}):
+        if (not {v for v, _ in cv} & {v for v, _ in qv} and not _dated_again(c, q, quote, kind, {v for v, _ in cv})
+                and not (kind == "year" and {v for v, _ in cv} & _years_in_phrase(q.token))):
             faults.append(
                 Fault("time", f'different date: the quote says {", ".join(sorted(v for v, _ in qv))} ("{q.text()}")')
             )
@@ -117,6 +118,27 @@ def relative_day(tok: Token) -> tuple[str, str] | None:
         if word is not None and c.lemma_.lower() in _PERIODS:
             return _RELATIVE[word.lower_], f"{word.text} {c.text}"
     return None
+
+
+def _linked(tok: Token) -> bool:
+    """Whether the event is what a linking verb says a thing is or became ("became the capital")."""
+    return tok.dep_ in ("attr", "acomp", "oprd") and tok.head.pos_ in ("VERB", "AUX")
+
+
+def _years_in_phrase(tok: Token) -> set[str]:
+    """The years in an event's own phrase (a linking verb's, for what it links), not in a clause of
+    another verb inside it: "became the seat of the Sejm, permanent from 1569" tells 1569 of the
+    seat, wherever the parser hangs it."""
+    out: set[str] = set()
+    todo = list((tok.head if _linked(tok) else tok).children)
+    while todo:
+        t = todo.pop()
+        if t.pos_ in ("VERB", "AUX"):
+            continue
+        if YEAR.match(t.lower_):
+            out.add(t.lower_)
+        todo.extend(t.children)
+    return out
 
 
 def _dated_again(c: Event, q: Event, quote: Sequence[Event], kind: str, days: set[str]) -> bool:
