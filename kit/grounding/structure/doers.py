@@ -62,10 +62,15 @@ def check_exchanged_doers(claim: Sequence[Event], quote: Sequence[Event]) -> lis
         if best is None or best[0].agent is None or same(c.agent, best[0].agent) is Same.YES:
             continue
         q = best[0]
-        traded = next((q2 for c2 in claim if c2 is not c and not c2.derived and same(c2.agent, q.agent) is Same.YES
-                       for q2 in quote if q2 is not q and not q2.derived and same_concept(c2, q2)
-                       and same(c.agent, q2.agent) is Same.YES), None)
+        traded = _traded(c, q, claim, quote)
         if traded is not None and (pair := frozenset((q.token.i, traded.token.i))) not in told:
             told.add(pair)
             faults.append(Fault("roles", f'the doers are exchanged: the quote says "{q.text()}" and "{traded.text()}"'))
     return faults
+
+
+def _traded(c: Event, q: Event, claim: Sequence[Event], quote: Sequence[Event]) -> Event | None:
+    """The quote's other event that `c`'s doer does, of a claim event that `q`'s doer does."""
+    theirs = [c2 for c2 in claim if c2 is not c and not c2.derived and same(c2.agent, q.agent) is Same.YES]
+    return next((q2 for c2 in theirs for q2 in quote if q2 is not q and not q2.derived and same_concept(c2, q2)
+                 and same(c.agent, q2.agent) is Same.YES), None)

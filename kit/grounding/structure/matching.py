@@ -196,9 +196,15 @@ def check_event(c: Event, quote: Sequence[Event]) -> list[Fault]:
         return [Fault("roles", f'roles reversed: the quote says "{q.text()}"')]
     if fit.hard:
         return [Fault("roles", f'different participant: the quote says "{q.text()}"')]
-    if fit.matches > 0 or (fit.soft and sum(e.lemma == c.lemma for e in quote) == 1 == int(q.lemma == c.lemma)):
-        return compare_matched(c, q, quote)  # the quote's one event of the verb, of "the issue" for "the matter"
+    if fit.matches > 0 or (fit.soft and _only_telling(c, q, quote)):
+        return compare_matched(c, q, quote)
     return []
+
+
+def _only_telling(c: Event, q: Event, quote: Sequence[Event]) -> bool:
+    """Whether `q` is the quote's one event of the claim's verb: then it is the claim's event, its
+    participants in other words ("the issue will be resolved" for "the matter")."""
+    return q.lemma == c.lemma and sum(e.lemma == c.lemma for e in quote) == 1
 
 
 def _placed_alike(c: Event, best: tuple[Event, Fit], quote: Sequence[Event]) -> tuple[Event, Fit] | None:
