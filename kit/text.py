@@ -20,6 +20,10 @@ where which while who whom why will with would you your yours yourself yourselve
 say according one two
 """.split())
 
+# The months in order, as dates write them in full (lower case).
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and whitespace,
 # unless the word before the period is an initial ("U.S.", "J.") or an abbreviation of a title,

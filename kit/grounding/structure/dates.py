@@ -14,11 +14,10 @@ import re
 from spacy.tokens import Doc
 
 from kit.grounding.structure.fault import Fault
+from kit.text import MONTH_NAMES
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
-_MONTH = {name: n for n, name in enumerate(_MONTH_NAMES, 1)} | {
-    name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)} | {"sept": 9}
+_MONTH = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {
+    name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)} | {"sept": 9}
 _M = "|".join(sorted(_MONTH, key=len, reverse=True))
 _YEAR = r"(?:1[5-9]|20)\d\d"
 _DATE = re.compile(

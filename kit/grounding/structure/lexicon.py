@@ -6,6 +6,8 @@ is simply not recognised (no fault is raised for it), so gaps cost recall, not p
 
 from __future__ import annotations
 
+from kit.text import MONTH_NAMES
+
 # Verbs (and a few nouns) that name the same event: matched as one "concept".
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(g.split(","))
@@ -314,10 +316,7 @@ SEQUENCE = ("then", "later", "subsequently", "afterwards")  # "A, then B"
 CO_OCCURRENCE = ("in the wake of", "amid", "during", "when", "while", "as", "after", "following", "since", "and")
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-MONTHS = frozenset(
-    """january february march april may june july august september october november
-december""".split()
-)
+MONTHS = frozenset(MONTH_NAMES)
 
 # "beat Japan to reach the semi-finals": an infinitive of result, not of purpose.
 RESULT_INFINITIVES = frozenset(
