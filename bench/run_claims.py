@@ -161,7 +161,7 @@ def judge_search(judge: Judge, p: ClaimPair) -> Scored:
     if chosen is None:
         return Scored(0.0, False, "no candidate")
     judgement, quotes = chosen.judgement, [s.text for s in chosen.spans]
-    value = chosen.score if judgement.score is not None else strength(
+    value = judgement.score if judgement.score is not None else strength(
         judgement, judge.signals(p.claim, quotes, [s.chunk.text for s in chosen.spans]))
     return Scored(value, judgement.support in SHOWN,
                   f"{judgement.support.value}: {' … '.join(quotes)}"[:100], has_score(judgement))

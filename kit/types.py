@@ -403,7 +403,7 @@ class Claim:
 @dataclass(frozen=True)
 class CheckedClaim(Claim):
     """A sentence of a text given to `kit check`, as a claim with the score of its best evidence:
-    0 to 1, higher is better backed (see `kit.grounding.check.Chosen`); 0 without evidence."""
+    0 to 1, higher is better backed (see `kit.grounding.check.score_of`); 0 without evidence."""
 
     score: float = 0.0
 

@@ -18,12 +18,12 @@ from kit.api import Kit
 from kit.cli import main
 from kit.embeddings import HashEmbedder
 from kit.errors import InputError
-from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, best_of, best_span, rank, score_of
+from kit.grounding.check import MAX_SENTENCE_CHARS, NOT_IN_DOCUMENTS, best_of, rank, score_of
 from kit.grounding.structure.links import links_two_events
 from kit.grounding.support import Judge, Judgement, Signals
 from kit.report import check_html, check_markdown
 from kit.results import CheckResult
-from kit.types import CheckedClaim, Chunk, CitationProblem, Claim, Hit, QuoteCheck, Support
+from kit.types import CheckedClaim, CitationProblem, Claim, QuoteCheck, Support
 from tests.helpers import SEEDS, open_hash
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "kit" / "schema.json").read_text(encoding="utf-8"))
@@ -355,33 +355,3 @@ def test_with_no_span_that_backs_it_the_span_the_claim_is_about_is_cited() -> No
     assert best_of([unrelated, about]) == 1
     assert best_of([about, unrelated]) == 0
     assert best_of([unrelated, about, _judged(Support.SUPPORTED, 0.6, 0.7)]) == 2  # a span that says it wins
-
-
-DENIED = ("The Verde bakery did not open in Porto in 1998. It sells bread and pastries to cafes across the city. "
-          "Ana Costa has run the Verde bakery since 2010.")
-
-
-def _spans_of(claim: str, text: str) -> list[Judgement]:
-    judge = Judge(HashEmbedder())
-    return [judge.verdict(s) for _, s in judge.candidate_signals(claim, text)]
-
-
-def test_a_sentence_no_span_backs_scores_its_best_backed_span_and_cites_the_closest() -> None:
-    judge = Judge(HashEmbedder())
-    hit = Hit(Chunk("c", "bakery.txt", 0, len(DENIED), "body", DENIED, ""), 0.0)
-    claim = "The Verde bakery, run by Ana Costa, opened in Porto in 1998."
-    chosen = best_span(claim, [hit], judge)
-    assert chosen is not None and chosen.judgement.support is Support.UNSUPPORTED
-    assert all(j.support is Support.UNSUPPORTED for j in _spans_of(claim, DENIED))
-    assert chosen.score > score_of(chosen.judgement)  # another span comes nearer than the one cited
-    assert chosen.score >= max(score_of(j) for j in _spans_of(claim, DENIED))
-
-
-def test_a_fault_that_overrules_a_partial_span_keeps_its_own_score() -> None:
-    judge = Judge(HashEmbedder())
-    hit = Hit(Chunk("c", "bakery.txt", 0, len(DENIED), "body", DENIED, ""), 0.0)
-    claim = "The Verde bakery sold bread in Porto in 1998."  # the quote dates the opening it denies
-    chosen = best_span(claim, [hit], judge)
-    assert chosen is not None and chosen.judgement.support is Support.UNSUPPORTED and chosen.judgement.reasons
-    partial = [score_of(j) for j in _spans_of(claim, DENIED) if j.support is Support.PARTIAL]
-    assert partial and chosen.score == score_of(chosen.judgement) < max(partial)

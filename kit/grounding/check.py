@@ -2,10 +2,9 @@
 
 For each sentence of the text, the passages retrieved for it (the caller retrieves, see
 `Kit.check`) are split into sentences and pairs of neighbouring sentences
-(`Judge.candidate_signals`), each span gets a verdict and a score (`Judge.verdict`), and the best
-span becomes the claim's citation (with the claim's score, `Chosen`): located in its chunk,
-verified at its span in the file and judged, the way an extractive answer's citations are
-(`kit.grounding.claims.cited_claim`). A sentence that merges two
+(`Judge.candidate_signals`), each span gets a verdict and a score (`Judge.verdict`), and the best span becomes the
+claim's citation: located in its chunk, verified at its span in the file and judged, the way an
+extractive answer's citations are (`kit.grounding.claims.cited_claim`). A sentence that merges two
 sentences apart in one file (each of its clauses said by one of them, no cause or time order
 linking them) is cited with both when no single span supports it. A sentence that no
 retrieved span shares a content word with is unsupported, "not in the documents".
@@ -63,26 +62,6 @@ class Candidate:
     judgement: Judgement
 
 
-@dataclass(frozen=True)
-class Chosen:
-    """The evidence cited for a sentence, and the sentence's score. A sentence no span backs
-    (every span unsupported) cites the span that holds most of its words, to say what is wrong
-    with it, and scores the highest of all its spans' scores: how near the documents come to
-    saying it. Otherwise the score is the cited span's, also when that span's fault overrules a
-    partial span (`best_of`)."""
-
-    candidate: Candidate
-    score: float
-
-    @property
-    def spans(self) -> tuple[Span, ...]:
-        return self.candidate.spans
-
-    @property
-    def judgement(self) -> Judgement:
-        return self.candidate.judgement
-
-
 def read_draft(path: Path) -> str:
     """The text of a draft file (UTF-8); one-line `InputError`s for a missing, folder, binary or
     too large file."""
@@ -137,11 +116,10 @@ def score_of(j: Judgement) -> float:
     return min(1.0, max(0.0, j.score if j.score is not None else 0.0))
 
 
-def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Chosen | None:
+def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Candidate | None:
     """The sentence or pair of neighbouring sentences of `hits` that backs `sentence` best
     (`best_of`), or, when none supports it, two sentences apart in one file that do together
-    (`joined`), with the sentence's score (`Chosen`); None when no span shares a content word
-    with it."""
+    (`joined`); None when no span shares a content word with it."""
     found: list[tuple[Candidate, Signals]] = []
     words = set(keywords(sentence))
     for hit in hits:
@@ -151,23 +129,11 @@ def best_span(sentence: str, hits: Sequence[Hit], judge: Judge) -> Chosen | None
             if signals.content_words and signals.coverage > 0 and words & set(keywords(hit.chunk.text[start:end])):
                 found.append((Candidate((Span(hit.chunk, start, end),), judge.verdict(signals)), signals))
     chosen = best_of([(c.judgement, signals) for c, signals in found])
-    if chosen is None:
-        return None
-    judged = [c for c, _ in found]
-    if found[chosen][0].judgement.support is not Support.SUPPORTED:
-        pairs = [c for c, _ in joined(sentence, found, judge)]
-        judged += pairs
-        together = [c for c in pairs if c.judgement.support is Support.SUPPORTED]
+    if chosen is not None and found[chosen][0].judgement.support is not Support.SUPPORTED:
+        together = [(c, s) for c, s in joined(sentence, found, judge) if c.judgement.support is Support.SUPPORTED]
         if together:
-            return _chosen(max(together, key=lambda c: rank(c.judgement)), judged)
-    return _chosen(found[chosen][0], judged)
-
-
-def _chosen(cited: Candidate, judged: Sequence[Candidate]) -> Chosen:
-    """`cited` with the sentence's score, from every span judged for it (see `Chosen`)."""
-    if all(c.judgement.support is Support.UNSUPPORTED for c in judged):
-        return Chosen(cited, max(score_of(c.judgement) for c in judged))
-    return Chosen(cited, score_of(cited.judgement))
+            return max(together, key=lambda f: rank(f[0].judgement))[0]
+    return None if chosen is None else found[chosen][0]
 
 
 # How many of the best-covering spans are tried two at a time (6 pairs).
@@ -239,7 +205,7 @@ def check_sentence(sentence: str, hits: Sequence[Hit], evidence: Evidence, key: 
         return CheckedClaim(sentence, (), Support.UNSUPPORTED, (why,)), []
     cited = [(cite_span(key + n, s.chunk, s.start, s.end), s.chunk.text) for n, s in enumerate(best.spans)]
     claim, failed = cited_claim(sentence, cited, evidence)
-    score = best.score if claim.citations else 0.0
+    score = score_of(best.judgement) if claim.citations else 0.0
     return CheckedClaim(claim.text, claim.citations, claim.support, claim.reasons, round(score, 4)), failed
 
 
