@@ -21,6 +21,8 @@ def test_explicit_dates_are_read_with_or_without_a_year() -> None:
     "After the talks on October 3, the army withdrew on October 1.",
     "The army withdrew on 5 October 2015, before the talks began on 1 October 2015.",
     "He became president in 1803, two years after his rival was elected in 1805.",
+    "The bakery opened in 1998, and the old mill closed in 1999 after the flood of 2001.",
+    "The bakery, which opened in 1998, closed in 1996 after the flood of 2001.",
 ])
 def test_dates_that_run_against_the_claims_order_are_a_time_fault(claim: str) -> None:
     assert [f.kind for f in check_date_order(parse(claim))] == ["time"]
@@ -32,6 +34,11 @@ def test_dates_that_run_against_the_claims_order_are_a_time_fault(claim: str) ->
     "The strike on May 26 came the day after the raid of May 25.",
     "The army withdrew after the talks on October 3.",  # one side has no date: nothing to compare
     "The army withdrew in 2015, after the talks on October 3.",  # a year on one side only
+    # A date of another clause is no side of the "after":
+    "The bakery opened in 1998, and the old mill closed after the flood of 2001.",
+    "The bakery, founded in 1998, reopened after the flood of 2001.",
+    "The bakery, which opened in 1998, closed after the flood of 2001.",
+    "In 1998 the bakery opened and in 2003 the mill closed after the flood of 2001.",
 ])
 def test_dates_in_the_claims_order_or_not_comparable_are_no_fault(claim: str) -> None:
     assert check_date_order(parse(claim)) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.fault import Fault
 from kit.text import MONTH_NAMES
@@ -76,18 +76,32 @@ def _joined_out_of_order(claim: Doc) -> list[Fault]:
     for t in claim:
         if t.lower_ not in ("after", "before") or t.dep_ not in ("prep", "mark"):
             continue
-        sent = t.sent
-        left, right = claim[sent.start:t.i].text, claim[t.i + 1:sent.end].text
-        opening = t.i == sent.start
-        if opening:  # "After A, B" says what "B after A" says; A is the clause up to the comma
-            head, _, rest = right.partition(",")
-            left, right = rest, head
+        left, right = _sides(t)
         mine, theirs = dates(left), dates(right)
         if not mine or not theirs:
             continue
+        opening = t.i < t.head.i or t.i == t.sent.start  # "After A, B" says what "B after A" says
         (a, a_text), (b, b_text) = mine[0] if opening else mine[-1], theirs[0]  # the dates nearest the cue
         wrong = earlier(a, b) if t.lower_ == "after" else earlier(b, a)
         if wrong:
             return [Fault("time", f'"{t.text}" joins events dated {a_text} and {b_text}, whose dates '
                                   f'run the other way')]
     return []
+
+
+def _sides(cue: Token) -> tuple[str, str]:
+    """The event a cue's phrase is attached to (its own words, without the phrase or the clauses
+    inside it) and the phrase: "the mill closed" and "the flood of 2001" of "The bakery, opened in
+    1998, stood by the mill, which closed after the flood of 2001"."""
+    phrase = cue if cue.dep_ == "prep" else cue.head  # "after the flood" / "after it flooded"
+    host = phrase.head if phrase.head is not phrase else phrase
+    inside = {u.i for u in phrase.subtree}
+    for t in host.subtree:
+        if t is not host and t.dep_ in _OTHER_CLAUSE:
+            inside |= {u.i for u in t.subtree}
+    left = " ".join(u.text for u in host.subtree if u.i not in inside)
+    return left, " ".join(u.text for u in phrase.subtree if u.i != cue.i)
+
+
+# What hangs off an event as a clause of its own, with its own dates.
+_OTHER_CLAUSE = frozenset("acl relcl advcl ccomp conj parataxis appos".split())
