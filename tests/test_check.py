@@ -282,7 +282,8 @@ def test_a_partial_span_does_not_excuse_the_fault_the_closest_span_names() -> No
 
 BAKERY = ("The Verde bakery opened in Porto in 1998. It sells bread and pastries to cafes across the city. "
           "Its ovens burn olive wood brought from Lisbon. Ana Costa has run the Verde bakery since 2010. "
-          "The Rosa bakery, the oldest in the city, closed in 2015.\n")
+          "The Rosa bakery, the oldest in the city, closed in 2015. The old mill by the river closed after "
+          "the flood of 2001.\n")
 
 
 @pytest.fixture(scope="module")
@@ -308,6 +309,23 @@ def test_a_sentence_that_merges_two_sentences_apart_cites_both(bakery: Kit, tmp_
     saved.write_text(json.dumps(valid(result.to_dict(), "Check")), encoding="utf-8")
     assert main(["verify", str(saved), "--embedder", "hash"]) == 0  # re-judged on both quotes
     assert "all checks pass" in capsys.readouterr().out
+
+
+def test_a_clause_that_tells_its_own_link_may_merge_with_another(bakery: Kit) -> None:
+    [claim] = bakery.check("The Verde bakery opened in Porto in 1998, and the old mill closed after the flood.").claims
+    assert claim.support is Support.SUPPORTED, claim.reasons
+    assert [c.quote for c in claim.citations] == ["The Verde bakery opened in Porto in 1998.",
+                                                 "The old mill by the river closed after the flood of 2001."]
+
+
+@pytest.mark.parametrize("text", [
+    "The old mill closed after the flood of 2001, so Ana Costa has run the Verde bakery since 2010.",
+    "The Verde bakery opened in Porto in 1998 because the old mill by the river closed.",
+    "The old mill by the river closed after the flood of 2001, which led Ana Costa to run the Verde bakery.",
+])
+def test_a_link_between_what_two_sentences_say_is_not_supported(bakery: Kit, text: str) -> None:
+    [claim] = bakery.check(text).claims
+    assert claim.support is Support.UNSUPPORTED, claim.reasons
 
 
 def test_each_clause_of_a_merged_sentence_is_said_by_one_sentence_on_its_own() -> None:

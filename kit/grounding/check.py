@@ -6,7 +6,7 @@ For each sentence of the text, the passages retrieved for it (the caller retriev
 claim's citation: located in its chunk, verified at its span in the file and judged, the way an
 extractive answer's citations are (`kit.grounding.claims.cited_claim`). A sentence that merges two
 sentences apart in one file (each of its clauses said by one of them, no cause or time order
-linking them) is cited with both when no single span supports it. A sentence that no
+linking two of its clauses) is cited with both when no single span supports it. A sentence that no
 retrieved span shares a content word with is unsupported, "not in the documents".
 It also reads a draft file and refuses input it cannot check (empty, too long, binary), each
 with one line. This module does not retrieve, call a language model or write anything.
@@ -22,6 +22,7 @@ from kit.errors import InputError
 from kit.grounding.citations import cite_span
 from kit.grounding.claims import Evidence, cited_claim, number_citations
 from kit.grounding.support import Judge, Judgement, Signals
+from kit.grounding.wording import clause_parts
 from kit.text import keywords, sentences
 from kit.types import CheckedClaim, Chunk, Citation, Hit, Support
 
@@ -145,11 +146,14 @@ def joined(sentence: str, found: Sequence[tuple[Candidate, Signals]], judge: Jud
     """Two spans apart in one file judged together, in the file's order, for a sentence that merges
     what they say ("X, who did Y" from "X did Z" ... "X did Y"): a pair of the spans that cover most
     of it, each bringing a word of the sentence the other lacks. The judge reads the pair's structure
-    as it reads one quote, so words recombined across them are faulted, not added up."""
-    from kit.grounding.structure.links import links_two_events  # spaCy: not for a draft refused unread
+    as it reads one quote, so words recombined across them are faulted, not added up. A sentence
+    whose cue ties two of its clauses ("A, so B") is not tried: the link is what neither states.
+    A cue inside one clause ("reported dead after the earthquake") is that clause's, which one of
+    the two must say on its own (`Judge.clauses_apart`)."""
+    from kit.grounding.structure.links import link_cues  # spaCy: not for a draft refused unread
 
-    if links_two_events(sentence):
-        return []
+    if link_cues(sentence) > sum(link_cues(part) for part in clause_parts(sentence)):
+        return []  # a cue that ties two of its clauses: a link neither sentence states
     words = set(keywords(sentence))
     best = sorted(found, key=lambda f: -f[1].coverage)
     spans = list(dict.fromkeys(c.spans[0] for c, _ in best if len(c.spans) == 1))[:_JOINED]

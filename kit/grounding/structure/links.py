@@ -35,18 +35,24 @@ _CAUSAL_FORMS = frozenset("led leads leading caused causes causing resulted resu
 
 
 def links_two_events(text: str) -> bool:
-    """Whether `text` ties an event to another by a causal or temporal cue, read from its words
+    """Whether `text` ties an event to another by a causal or temporal cue (`link_cues`)."""
+    return link_cues(text) > 0
+
+
+def link_cues(text: str) -> int:
+    """How many causal or temporal cues tie an event of `text` to another, read from its words
     alone (no parse): a claim whose parts two separate sentences state says more than either, the
     link between them, which neither states. A cue before a date ("since 2010", "after May") ties
     an event to a time, not to another event."""
     words = re.findall(r"[a-z]+|\d+", text.lower())
     cues = {tuple(c.split()) for c in _LINK_CUES}
+    found = 0
     for i in range(len(words)):
         for n in (1, 2, 3, 4):
             after = words[i + n] if i + n < len(words) else ""
             if tuple(words[i:i + n]) in cues and not (after.isdigit() or after in lx.MONTHS or after in lx.WEEKDAYS):
-                return True
-    return bool(_CAUSAL_FORMS & set(words))
+                found += 1
+    return found + sum(w in _CAUSAL_FORMS for w in words)
 
 
 def find_cue(sent: Span, cues: Sequence[str]) -> list[tuple[int, int, str]]:
