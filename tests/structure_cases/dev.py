@@ -277,6 +277,12 @@ FAITHFUL: list[tuple[str, str]] = [
     ("The ferry sank after the storm hit the coast.",
      "The ferry sank on Tuesday. The storm had hit the coast the night before."),
     ("The mayor resigned after the audit.", "The mayor resigned on 4 May. The audit was published on 2 May."),
+    ("The board sold the port shares before the merger talks.",
+     "The board is holding merger talks with the rival firm. Previously, the board sold its port shares."),
+    ("Only after the merger talks did the board sell the port shares.",
+     "The board held merger talks with the rival firm. After the talks, the board sold its port shares."),
+    ("The guild built the hall after the council granted the charter.",
+     "The council granted the charter to the guild. The guild built the hall by the river, as it had earlier planned."),
     # "the beams" points back to the steel beams named before (modifiers.py)
     ("On Monday the crew repaired the steel beams.", "The crew bought steel beams in May. On Monday the crew repaired "
      "the beams."),
@@ -692,6 +698,11 @@ FAULTS: list[tuple[str, str, str]] = [
     # an order the quote's sentences tell the other way round, and nothing orders otherwise (links.py)
     ("The guild built the hall before the council granted the charter.",
      "The council granted the charter to the guild. The guild then built the hall by the river.", "time"),
+    # told in the claim's order, but the sentence told second says its event came first (links.py)
+    ("Only after the merger talks did the board sell the port shares.",
+     "The board is holding merger talks with the rival firm. Previously, the board sold its port shares.", "time"),
+    ("The guild built the hall after the council granted the charter.",
+     "The council granted the charter to the guild. Earlier, the guild had built the hall by the river.", "time"),
     # a word the quote gives to the same thing in another sentence, moved onto the claim's (modifiers.py)
     ("The mayor asked the army to plan a night patrol with the navy.",
      "The army has started to plan patrols with the navy, as the mayor asked. An aide said there was no talk "

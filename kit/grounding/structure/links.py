@@ -72,15 +72,30 @@ def find_cue(sent: Span, cues: Sequence[str]) -> list[tuple[int, int, str]]:
 def clause_bounds(doc: Doc, start: int, end: int, sent: Span) -> tuple[range, range]:
     """Tokens after a cue (to the next clause break) and before it (from the previous break)."""
     stop = {";", ":", "—", "–"}
+    opening = start == sent.start or (start == sent.start + 1 and doc[sent.start].lower_ in _OPENING_ADVERBS)
     after_end = end
     while after_end < sent.end and doc[after_end].text not in stop | {","}:
+        if opening and _inverted(doc, after_end):  # "Only after A did B": the main clause starts at "did"
+            return range(end, after_end), range(after_end, sent.end)
         after_end += 1
     before_start = start
     while before_start > sent.start and doc[before_start - 1].text not in stop:
         before_start -= 1
-    if start == sent.start:  # "Because A, B": when the cue opens the sentence, the other side follows the comma
+    if opening:  # "Because A, B": when the cue opens the sentence, the other side follows the comma
         return range(end, after_end), range(after_end + 1, sent.end)
     return range(end, after_end), range(before_start, start)
+
+
+# "Only after", "just before", "shortly after" open a sentence as the cue alone does.
+_OPENING_ADVERBS = frozenset({"only", "just", "shortly", "soon", "long", "even"})
+_INVERTED_AUX = frozenset("did does do had has have was were is are would could will can".split())
+
+
+def _inverted(doc: Doc, i: int) -> bool:
+    """An auxiliary before its subject, as after a fronted "only after ...": "did the board sell"."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return (doc[i].lower_ in _INVERTED_AUX and nxt is not None and nxt.pos_ in ("DET", "PRON", "PROPN")
+            and doc[i - 1].pos_ in ("NOUN", "PROPN", "PRON"))
 
 
 def clause_sides(doc: Doc, start: int, end: int, sent: Span) -> tuple[frozenset[str], frozenset[str]]:
@@ -269,7 +284,13 @@ def check_told_order(claim_links: Sequence[Link], quote_links: Sequence[Link], q
         if any(link_direction(c, q)[0] > 0 for q in quote_links if q.kind != "loose"):
             continue  # the quote links the two in the claim's order
         earlier, later = _told_in(c.first, said), _told_in(c.second, said)
-        if earlier is None or later is None or earlier <= later:
+        if earlier is None or later is None or earlier == later:
+            continue
+        if earlier < later:  # told in the claim's order, unless the later sentence says it came first
+            back = _said_earlier(sents[later])
+            if back is not None:
+                return [Fault("time", f'the quote tells "{sents[later].text}" as earlier ("{back}") than '
+                                      f'"{sents[earlier].text}"')]
             continue
         told_second = sents[earlier]
         if any(t.lower_ in _FLASHBACK or (t.lemma_ == "have" and t.dep_ == "aux" and t.head.tag_ == "VBN")
@@ -280,6 +301,17 @@ def check_told_order(claim_links: Sequence[Link], quote_links: Sequence[Link], q
         return [Fault("time", f'the quote tells these the other way round ("{c.cue}"): "{sents[later].text}" '
                               f'comes before "{told_second.text}"')]
     return []
+
+
+def _said_earlier(sent: Span) -> str | None:
+    """The word by which a sentence says its event came before the one told before it: an
+    "earlier" or "previously" on its main verb ("Previously, the coalition allowed ...")."""
+    root = sent.root
+    return next((t.text for t in root.children if t.dep_ == "advmod" and t.lower_ in _BEFORE_THAT), None)
+
+
+# Words on a sentence's main verb that set its event before the sentence told before it.
+_BEFORE_THAT = frozenset({"previously", "earlier", "formerly"})
 
 
 def _told_in(side: frozenset[str], said: Sequence[frozenset[str]]) -> int | None:
