@@ -283,6 +283,13 @@ FAITHFUL: list[tuple[str, str]] = [
      "The board held merger talks with the rival firm. After the talks, the board sold its port shares."),
     ("The guild built the hall after the council granted the charter.",
      "The council granted the charter to the guild. The guild built the hall by the river, as it had earlier planned."),
+    # a bare verb the parser cut off from its "would" keeps its certainty (misparsed.py); the claim
+    # gives the quote's hedging word to its own event ("possible") (matching.py)
+    ("The council rejected the plan, arguing that it would cost too much, take years and harm the park.",
+     "The council turned down the plan, arguing that such a project would be too costly, take years, and harm the "
+     "park."),
+    ("Omar Aziz, a man in his early thirties from Beeston, Leeds, has been named as a possible co-conspirator.",
+     "Omar Aziz (also named as Omer Aziz): possible co-conspirator, in his early thirties, from Beeston, Leeds."),
     # "the beams" points back to the steel beams named before (modifiers.py)
     ("On Monday the crew repaired the steel beams.", "The crew bought steel beams in May. On Monday the crew repaired "
      "the beams."),
@@ -698,6 +705,9 @@ FAULTS: list[tuple[str, str, str]] = [
     # an order the quote's sentences tell the other way round, and nothing orders otherwise (links.py)
     ("The guild built the hall before the council granted the charter.",
      "The council granted the charter to the guild. The guild then built the hall by the river.", "time"),
+    # the quote's hedging word in the claim, but on another event
+    ("A possible witness confirmed that Jan Berg stole the car.", "Jan Berg possibly stole the car, a witness said.",
+     "modality"),
     # told in the claim's order, but the sentence told second says its event came first (links.py)
     ("Only after the merger talks did the board sell the port shares.",
      "The board is holding merger talks with the rival firm. Previously, the board sold its port shares.", "time"),

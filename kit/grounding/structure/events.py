@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.goals import goal_word
-from kit.grounding.structure.misparsed import fronted_time, subject_left_behind
+from kit.grounding.structure.misparsed import continued_verb, fronted_time, subject_left_behind
 from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
 
@@ -385,6 +385,8 @@ def events(doc: Doc) -> list[Event]:
         if anchor is not t and any(c.dep_ == "neg" for c in t.children):
             ctx.negated = not ctx.negated
         governors(anchor, ctx)
+        if (lead := continued_verb(anchor)) is not None:
+            governors(lead, ctx)  # "would cost too much, take too long": "take" as "cost"
         if anchor is not t:
             markers(t, ctx, own=True)
         root = anchor

@@ -350,11 +350,21 @@ def compare_certainty(c: Event, q: Event) -> list[Fault]:
         return [Fault("modality", f'the quote only says "{q.token.text}", the claim "{c.token.text}"')]
     if q.category == "condition" and _CONDITIONAL.search(c.token.doc.text):
         return []  # the claim states a condition of its own ("..., or Britain will act")
-    if c.level > q_level:
+    if c.level > q_level and not _hedged_alike(c, cue):
         what = {"plan": "planned or expected", "hedge": "possible", "report": "reported or alleged",
                 "condition": "so only on a condition", "asked": "asked for, not done"}.get(q.category, "uncertain")
         return [Fault("modality", f'the quote gives this as {what} ("{cue}"): "{q.text()}"')]
     return []
+
+
+def _hedged_alike(c: Event, cue: str) -> bool:
+    """Whether the claim's sentence gives the quote's hedging word ("possible", "alleged",
+    "reportedly") to a word of the claim event's own clause: "named as a possible co-conspirator"
+    from "possible co-conspirator", however the parser hung the word on either side."""
+    word = cue.lower()
+    if word not in lx.HEDGE_ADV and word not in lx.IRREALIS_MODIFIERS:
+        return False
+    return any(t.lower_ == word and t.dep_ in ("amod", "advmod") for t in c.token.subtree)
 
 
 _CONDITIONAL = re.compile(r"\b(?:if|unless|otherwise|provided|in case|as long as|only when|or)\b", re.IGNORECASE)

@@ -1,5 +1,6 @@
-"""Subjects the small English parser misplaces, read back: a subject left behind as the object of
-the verb before it, and a fronted time phrase taken for the subject.
+"""What the small English parser misplaces, read back: a subject left behind as the object of the
+verb before it, a fronted time phrase taken for the subject, and a bare verb cut off from the
+modal it shares with the verb before it.
 """
 
 from __future__ import annotations
@@ -34,3 +35,22 @@ def fronted_time(subject: Token) -> Token:
         return subject
     after_comma = [c for c in obj.conjuncts if c.i > obj.i and any(t.text == "," for t in subject.doc[obj.i:c.i])]
     return next((c for c in after_comma if c.pos_ == "PROPN"), subject)
+
+
+def continued_verb(tok: Token) -> Token | None:
+    """"arguing that it would cost too much, take too long and distract ...": the small parser may
+    hang "take" on the sentence's main verb, or on "cost" as a loose dependent: a bare verb with no
+    subject, auxiliary or "to" after a comma. It goes on the list of the bare verb before it with
+    its modal ("would cost"), whose certainty it shares: that verb; None for a verb the parser
+    placed."""
+    base = tok
+    while base.dep_ == "conj" and base.head.tag_ == "VB":  # "take too long and distract": from "take"
+        base = base.head
+    if base.tag_ != "VB" or base.dep_ not in ("dep", "conj", "parataxis") or base.i == base.sent.start:
+        return None
+    if base.doc[base.i - 1].text not in (",", "and", "or") or any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") or c.tag_ == "TO" for c in base.children):
+        return None
+    before = [t for t in base.doc[base.sent.start:base.i]
+              if t.tag_ == "VB" and any((c.dep_ == "aux" and c.tag_ == "MD") or c.tag_ == "TO" for c in t.children)]
+    return before[-1] if before else None
