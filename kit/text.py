@@ -20,6 +20,15 @@ where which while who whom why will with would you your yours yourself yourselve
 say according one two
 """.split())
 
+# A year as dates write it: four figures, 1000 to 2099 ("landed in 1066", "in 2015").
+YEAR = r"(?:1\d|20)\d\d"
+
+
+def is_year(text: str) -> bool:
+    """Whether `text` is a year as dates write it (`YEAR`)."""
+    return re.fullmatch(YEAR, text) is not None
+
+
 # The months in order, as dates write them in full (lower case).
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")

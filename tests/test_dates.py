@@ -12,8 +12,9 @@ from kit.types import Support
 
 
 def test_explicit_dates_are_read_with_or_without_a_year() -> None:
-    assert [d for d, _ in dates("On May 25, then 30 October 2015, and October 20, 1973, in 1805.")] == [
-        (None, 5, 25), (2015, 10, 30), (1973, 10, 20), (1805, 0, 0)]
+    assert [d for d, _ in dates("On May 25, then 30 October 2015, and October 20, 1973, in 1805 and 1066.")] == [
+        (None, 5, 25), (2015, 10, 30), (1973, 10, 20), (1805, 0, 0), (1066, 0, 0)]
+    assert dates("3,000 troops and 2150 ships") == []  # no years
 
 
 @pytest.mark.parametrize("claim", [
@@ -21,6 +22,7 @@ def test_explicit_dates_are_read_with_or_without_a_year() -> None:
     "After the talks on October 3, the army withdrew on October 1.",
     "The army withdrew on 5 October 2015, before the talks began on 1 October 2015.",
     "He became president in 1803, two years after his rival was elected in 1805.",
+    "The abbey was founded in 1150, after the town burned down in 1180.",
     "The bakery opened in 1998, and the old mill closed in 1999 after the flood of 2001.",
     "The bakery, which opened in 1998, closed in 1996 after the flood of 2001.",
 ])

@@ -14,7 +14,7 @@ import re
 
 from kit.grounding.units import spellings, unit_name
 from kit.numbers import Number, numbers, same_value, shares, values, words_value
-from kit.text import MONTH_NAMES, STOPWORDS
+from kit.text import MONTH_NAMES, STOPWORDS, is_year
 
 
 def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
@@ -159,7 +159,7 @@ _EARLIER = {"earlier", "before", "previously", "prior", "previous", "preceding"}
 
 def _years_reckoned(quote: str, quoted: list[Number]) -> set[float]:
     """Years the quote gives by counting from one of its own ("in 1805 ... two years later": 1807)."""
-    years = [m for m in quoted if m.value.is_integer() and 1000 <= m.value <= 2100 and re.fullmatch(r"\d{4}", m.text)]
+    years = [m for m in quoted if is_year(m.text)]
     out: set[float] = set()
     for span in _SPAN.finditer(quote) if years else ():
         count = span.group("count")
@@ -263,7 +263,7 @@ _CEILING = re.compile(r"\b(up to|at most|as many as|as much as|no more than|a ma
 def _ceiling_as_figure(claim: str, n: Number, quote: str, quoted: list[Number]) -> list[str]:
     """A figure the claim states flat where the quote gives it only as a ceiling ("four times as
     many women died" / "up to four times as many"); a year after "up to" is a time ("up to 2010")."""
-    if (n.value.is_integer() and 1000 <= n.value <= 2100) or _CEILING.search(claim[:n.start]):
+    if is_year(n.text) or _CEILING.search(claim[:n.start]):
         return []
     for m in quoted:
         theirs = _CEILING.search(quote[:m.start])

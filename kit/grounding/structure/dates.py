@@ -14,15 +14,14 @@ import re
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.fault import Fault
-from kit.text import MONTH_NAMES
+from kit.text import MONTH_NAMES, YEAR
 
 _MONTH = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {
     name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)} | {"sept": 9}
 _M = "|".join(sorted(_MONTH, key=len, reverse=True))
-_YEAR = r"(?:1[5-9]|20)\d\d"
 _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_M})\b\.?|(?P<m2>{_M})\b\.?\s+(?P<d2>\d{{1,2}})"
-    rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y1>{_YEAR})\b)?|\b(?P<y2>{_YEAR})\b", re.IGNORECASE)
+    rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y1>{YEAR})\b)?|\b(?P<y2>{YEAR})\b", re.IGNORECASE)
 
 Date = tuple[int | None, int, int]  # (year or None, month or 0, day or 0)
 

@@ -5,7 +5,6 @@ another ("the same night" / "the following morning").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from spacy.tokens import Token
@@ -14,9 +13,7 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, same_concept
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import Same, same
-
-# A year of four figures, 1000 to 2099 ("capital in 1413", "landed in 1066").
-YEAR = re.compile(r"^(1\d\d\d|20\d\d)$")
+from kit.text import is_year
 
 
 def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
@@ -40,7 +37,7 @@ def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
                 out.add(("weekday", low, rel))
             elif low in lx.MONTHS and (t.pos_ == "PROPN" or low != "may"):
                 out.add(("month", low, rel))
-            elif YEAR.match(low):
+            elif is_year(low):
                 out.add(("year", low, rel))
     return out
 
@@ -135,7 +132,7 @@ def _years_in_phrase(tok: Token) -> set[str]:
         t = todo.pop()
         if t.pos_ in ("VERB", "AUX"):
             continue
-        if YEAR.match(t.lower_):
+        if is_year(t.lower_):
             out.add(t.lower_)
         todo.extend(t.children)
     return out
