@@ -29,9 +29,10 @@ def is_year(text: str) -> bool:
     return re.fullmatch(YEAR, text) is not None
 
 
-# The months in order, as dates write them in full (lower case).
+# The months in order, as dates write them in full (lower case), and their abbreviations.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december")
+MONTH_ABBREVIATIONS = (*(m[:3] for m in MONTH_NAMES if len(m) > 3), "sept")
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and whitespace,
@@ -42,7 +43,7 @@ _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[A-Z“\"•\-
 _ABBREVIATIONS = (
     "Mr|Mrs|Ms|Mme|Mlle|Messrs|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Lt|Maj|Sgt|Capt|Cpt|Cmdr|Cdr|Adm|Brig|Cpl|Pte|Pvt"
     "|Gov|Sen|Rep|Rev|Hon|Pres|Supt|Insp|Det|Atty|Amb|Fr|Sec|Inc|Ltd|Co|Corp|Bros|Dept|Univ|Assn|Ave|Blvd|Rd"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
+    f"|{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)}|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
     "|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla"
     "|Ore|Pa|Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo"
     "|No|Nos|Fig|Figs|Vol|Vols|Ch|Art|Pt|Pp|Ed|Eds|Op|Cf|vs|etc|approx|al|cf|ca|viz")

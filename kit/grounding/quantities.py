@@ -14,7 +14,7 @@ import re
 
 from kit.grounding.units import spellings, unit_name
 from kit.numbers import Number, numbers, same_value, shares, values, words_value
-from kit.text import MONTH_NAMES, STOPWORDS, is_year
+from kit.text import MONTH_ABBREVIATIONS, MONTH_NAMES, STOPWORDS, is_year
 
 
 def number_reasons(claim: str, quote: str, found: frozenset[float]) -> list[str]:
@@ -117,7 +117,7 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
 
 
 # A month before a figure makes it a day or a year ("December 26 Indian Ocean tsunami"), no count.
-_MONTHS = [m.capitalize() for m in MONTH_NAMES] + [m[:3].capitalize() for m in MONTH_NAMES if len(m) > 3] + ["Sept"]
+_MONTHS = [m.capitalize() for m in (*MONTH_NAMES, *MONTH_ABBREVIATIONS)]
 _MONTH_BEFORE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\.?,?\s+$")
 
 

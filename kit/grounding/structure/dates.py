@@ -14,10 +14,10 @@ import re
 from spacy.tokens import Doc, Token
 
 from kit.grounding.structure.fault import Fault
-from kit.text import MONTH_NAMES, YEAR
+from kit.text import MONTH_ABBREVIATIONS, MONTH_NAMES, YEAR
 
 _MONTH = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {
-    name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)} | {"sept": 9}
+    short: n for short in MONTH_ABBREVIATIONS for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(short)}
 _M = "|".join(sorted(_MONTH, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_M})\b\.?|(?P<m2>{_M})\b\.?\s+(?P<d2>\d{{1,2}})"
@@ -93,7 +93,7 @@ def _sides(cue: Token) -> tuple[str, str]:
     inside it) and the phrase: "the mill closed" and "the flood of 2001" of "The bakery, opened in
     1998, stood by the mill, which closed after the flood of 2001"."""
     phrase = cue if cue.dep_ == "prep" else cue.head  # "after the flood" / "after it flooded"
-    host = phrase.head if phrase.head is not phrase else phrase
+    host = phrase.head  # the phrase itself when the parser made it the root
     inside = {u.i for u in phrase.subtree}
     for t in host.subtree:
         if t is not host and t.dep_ in _OTHER_CLAUSE:

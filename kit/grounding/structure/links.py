@@ -34,11 +34,6 @@ _CAUSAL_FORMS = frozenset("led leads leading caused causes causing resulted resu
                           "prompted provoked forced".split())
 
 
-def links_two_events(text: str) -> bool:
-    """Whether `text` ties an event to another by a causal or temporal cue (`link_cues`)."""
-    return link_cues(text) > 0
-
-
 def link_cues(text: str) -> int:
     """How many causal or temporal cues tie an event of `text` to another, read from its words
     alone (no parse): a claim whose parts two separate sentences state says more than either, the
