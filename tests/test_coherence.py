@@ -205,3 +205,40 @@ def test_only_the_candidates_the_selection_may_choose_are_parsed_and_the_choice_
     assert len(full) == 100 and all(full[i] == i - 1 for i in full)
     assert select(Selection(cands, weights, None, 6, requires=full)) == lazy
     assert all(i - 1 in lazy for i in lazy if i % 2)  # "It approved..." only with its council sentence
+
+
+def _candidates(text: str, sentences: list[str]) -> list:  # type: ignore[type-arg]
+    from kit.topics.salience import Candidate
+    from kit.types import Chunk
+
+    chunk = Chunk("p", "a.txt", 0, len(text), "article", text, "0")
+    out, start = [], 0
+    for rank, sentence in enumerate(sentences):
+        start = text.index(sentence, start)
+        out.append(Candidate(chunk, start, start + len(sentence), sentence, rank, frozenset({str(rank)})))
+        start += len(sentence)
+    return out
+
+
+def test_a_sentence_inside_a_quotation_names_no_speaker_and_never_stands_alone() -> None:
+    """A sentence in the middle of someone's quoted words, or one opening a quotation whose speaker
+    another sentence names, reads as the summary's own statement when quoted alone."""
+    from kit.topics.coherence import Antecedents
+
+    sentences = [
+        "The families of the victims asked the government for a full public inquiry into the attacks.",
+        "\"The families will be campaigning for there to be a full public inquiry.",
+        "A narrative of events will not satisfy anybody in the families of the victims.",
+        "This is not something we will go away on,\" said the daughter of one of the victims.",
+        "\"I hope we manage to get them to realise they have to release the sailors.",
+        "Scotland Yard released two photographs of the suspects at a news conference on Friday.",
+        "\"We are confident of an arrest,\" Scotland Yard said at the news conference on Friday.",
+    ]
+    text = (f"{sentences[0]} {sentences[1]} {sentences[2]} {sentences[3]}\n\n{sentences[4]} If not, it moves on,\" "
+            f"said the minister.\n\n{sentences[5]} {sentences[6]}\n")
+    read = dict(Antecedents(_candidates(text, sentences)))
+    assert read[1] is None  # opens a quotation it does not close: its speaker comes later
+    assert read[2] == 1  # inside the quotation: only with the sentence before it
+    assert read[3] == 2  # closes it (as before)
+    assert read[4] is None
+    assert 5 not in read and 6 not in read  # a whole quotation with its speaker, and plain statements

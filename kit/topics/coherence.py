@@ -13,10 +13,14 @@ that is "the" and a bare common noun ("The company said...", "The statement adde
 company, only an earlier sentence says; "The Scottish Parliament" or "The main goal for search
 crews" say it themselves); or a first-person speaker ("I want to make clear...") or the tail of
 a quotation opened in an earlier sentence. Quoted speech is not followed into
-(a pronoun inside a quotation is its speaker's). This module does not choose sentences: it
-gives the selection (`kit.topics.selection`) each such sentence's antecedent, the candidate
-just before it in its passage, so both are chosen or neither; only the candidates the selection
-may choose are read.
+(a pronoun inside a quotation is its speaker's), but a sentence that is only part of a quotation
+names no speaker: one inside a quotation its paragraph opened before it ("...said: \"The families
+will campaign... A narrative of events will not satisfy anybody.") leans on the sentence before
+it, and one that opens a quotation it does not close ("\"I hope we manage to ... release them.",
+the speaker named two sentences on) on a sentence after it, so it is never quoted. This module
+does not choose sentences: it gives the selection (`kit.topics.selection`) each such sentence's
+antecedent, the candidate just before it in its passage, so both are chosen or neither; only the
+candidates the selection may choose are read.
 """
 
 from __future__ import annotations
@@ -173,6 +177,19 @@ def _ends_a_quotation(sentence: str) -> bool:
     return closes and (text.count("“") < text.count("”") or text.count('"') % 2 == 1)
 
 
+def _opens_a_quotation(sentence: str) -> bool:
+    """Whether the sentence opens with a quotation it does not close (its speaker is named in a
+    later sentence, or in an earlier one ending "said:")."""
+    text = sentence.strip()
+    return text[:1] in "\"“" and (text.count("“") > text.count("”") or text.count('"') % 2 == 1)
+
+
+def _quoted_on(c: Candidate) -> bool:
+    """Whether the candidate lies inside a quotation opened earlier in its paragraph."""
+    paragraph = c.passage.text.rfind("\n", 0, c.start) + 1
+    return _in_quote(c.passage.text[paragraph:c.start], c.start - paragraph)
+
+
 def _in_quote(text: str, at: int) -> bool:
     """Whether position `at` lies inside a quotation opened before it."""
     before = text[:at]
@@ -200,7 +217,8 @@ class Antecedents(Mapping[int, int | None]):
         for i in todo:
             c = self.cands[i]
             prev_end = len(c.passage.text[:c.start].rstrip())
-            self._read[i] = (refers_back(c.text), self._by_end.get((c.passage.id, prev_end)))
+            before = None if _opens_a_quotation(c.text) else self._by_end.get((c.passage.id, prev_end))
+            self._read[i] = (refers_back(c.text) or _quoted_on(c) or _opens_a_quotation(c.text), before)
 
     def __contains__(self, i: object) -> bool:
         if not isinstance(i, int) or not 0 <= i < len(self.cands):
