@@ -25,6 +25,7 @@ def test_explicit_dates_are_read_with_or_without_a_year() -> None:
     "The abbey was founded in 1150, after the town burned down in 1180.",
     "The bakery opened in 1998, and the old mill closed in 1999 after the flood of 2001.",
     "The bakery, which opened in 1998, closed in 1996 after the flood of 2001.",
+    "In January 2004 the firm sold the mill in May 2003 after the river flooded in 2005.",
 ])
 def test_dates_that_run_against_the_claims_order_are_a_time_fault(claim: str) -> None:
     assert [f.kind for f in check_date_order(parse(claim))] == ["time"]
@@ -41,6 +42,8 @@ def test_dates_that_run_against_the_claims_order_are_a_time_fault(claim: str) ->
     "The bakery, founded in 1998, reopened after the flood of 2001.",
     "The bakery, which opened in 1998, closed after the flood of 2001.",
     "In 1998 the bakery opened and in 2003 the mill closed after the flood of 2001.",
+    # Of two dates on the event told first, the one nearest the cue is its side:
+    "In January 2004 the firm sold the mill in May 2006 after the river flooded in 2005.",
 ])
 def test_dates_in_the_claims_order_or_not_comparable_are_no_fault(claim: str) -> None:
     assert check_date_order(parse(claim)) == []

@@ -75,11 +75,11 @@ def _joined_out_of_order(claim: Doc) -> list[Fault]:
     for t in claim:
         if t.lower_ not in ("after", "before") or t.dep_ not in ("prep", "mark"):
             continue
-        left, right = _sides(t)
+        host, left, right = _sides(t)
         mine, theirs = dates(left), dates(right)
         if not mine or not theirs:
             continue
-        opening = t.i < t.head.i or t.i == t.sent.start  # "After A, B" says what "B after A" says
+        opening = t.i < host.i  # "After A, B" says what "B after A" says
         (a, a_text), (b, b_text) = mine[0] if opening else mine[-1], theirs[0]  # the dates nearest the cue
         wrong = earlier(a, b) if t.lower_ == "after" else earlier(b, a)
         if wrong:
@@ -88,10 +88,10 @@ def _joined_out_of_order(claim: Doc) -> list[Fault]:
     return []
 
 
-def _sides(cue: Token) -> tuple[str, str]:
-    """The event a cue's phrase is attached to (its own words, without the phrase or the clauses
-    inside it) and the phrase: "the mill closed" and "the flood of 2001" of "The bakery, opened in
-    1998, stood by the mill, which closed after the flood of 2001"."""
+def _sides(cue: Token) -> tuple[Token, str, str]:
+    """The event a cue's phrase is attached to, its own words (without the phrase or the clauses
+    inside it) and the phrase: "closed", "the mill closed" and "the flood of 2001" of "The bakery,
+    opened in 1998, stood by the mill, which closed after the flood of 2001"."""
     phrase = cue if cue.dep_ == "prep" else cue.head  # "after the flood" / "after it flooded"
     host = phrase.head  # the phrase itself when the parser made it the root
     inside = {u.i for u in phrase.subtree}
@@ -99,7 +99,7 @@ def _sides(cue: Token) -> tuple[str, str]:
         if t is not host and t.dep_ in _OTHER_CLAUSE:
             inside |= {u.i for u in t.subtree}
     left = " ".join(u.text for u in host.subtree if u.i not in inside)
-    return left, " ".join(u.text for u in phrase.subtree if u.i != cue.i)
+    return host, left, " ".join(u.text for u in phrase.subtree if u.i != cue.i)
 
 
 # What hangs off an event as a clause of its own, with its own dates.
