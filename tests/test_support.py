@@ -53,6 +53,12 @@ def test_a_swapped_name_is_named(judge: Judge) -> None:
     assert support is Support.UNSUPPORTED and "name Brazilian not in the passage" in reasons
 
 
+def test_a_name_of_several_words_is_named_once(judge: Judge) -> None:
+    support, reasons = verdict(judge, "The United States Air Force destroyed 18 trucks carrying oil near Palmyra.")
+    assert support is Support.UNSUPPORTED
+    assert [r for r in reasons if r.startswith("name ")] == ["name United States Air not in the passage"]
+
+
 def test_a_name_only_elsewhere_in_the_passage_is_partial(judge: Judge) -> None:
     support, reasons = verdict(judge, "Forces from Moscow destroyed 18 trucks carrying oil near Palmyra on Friday.")
     assert support is Support.PARTIAL and reasons == ("name Moscow is in the passage but not in the quote",)

@@ -46,6 +46,7 @@ from kit.grounding.wording import (
     has_name,
     has_word,
     is_initials,
+    name_runs,
     words_of,
 )
 from kit.numbers import same_value, spelled_out_as_digits, values
@@ -256,8 +257,8 @@ class Judge:
         words = self._content_words(claim)
         opposites = self._opposites(claim, [w for w in words if not has_word(w, qw)], quote)
         qw = self._paraphrased(claim, words, qw, quote)  # not the passage: its many words would excuse too much
-        names_hard, names_soft = _name_reasons(claim, qw, pw, self._swapped(claim, quote),
-                                               not verbatim and self._first_is_name(claim))
+        names_hard, names_soft, names_faulted = _name_reasons(claim, qw, pw, self._swapped(claim, quote),
+                                                              not verbatim and self._first_is_name(claim))
         negation = negation_reasons(cw.lower, qw.lower)
         numbers_ = number_reasons(claim, quote, qw.numbers)
         faults = self._structure_faults(claim, quote, negation, passage)
@@ -266,7 +267,7 @@ class Judge:
         if self.structure and not verbatim and passage != quote:  # what "the passage says it" would excuse
             faults += [f for f in described_faults(claim, passage) if f not in faults]
         hard = numbers_ + names_hard + negation + opposites + [reason for _, reason in faults]
-        kinds = (["number"] * len(numbers_) + ["name"] * len(names_hard) + ["negation"] * len(negation)
+        kinds = (["number"] * len(numbers_) + ["name"] * names_faulted + ["negation"] * len(negation)
                  + ["polarity"] * len(opposites))
         clauses = [(p.strip(), cws) for p in clause_parts(claim) if len(cws := self._content_words(p)) >= 2]
         by_clause = [(self._coverage(cws, qw), c, cws) for c, cws in clauses]
@@ -421,8 +422,11 @@ class Judge:
 
 
 def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str | None], first_name: bool = False
-                  ) -> tuple[list[str], list[str]]:
-    hard, soft = [], []
+                  ) -> tuple[list[str], list[str], int]:
+    """Hard and soft reasons about the claim's names, and how many names the hard ones fault (the
+    score counts names; the reasons join a name of several words the passage lacks: "name United
+    States not in the passage")."""
+    absent, hard, soft = [], [], []
     plain = set(claim_names(claim))
     for name in claim_names(claim, first_name):
         # A first word only the tagger calls a name ("Zebras migrate") is checked only when the
@@ -430,11 +434,11 @@ def _name_reasons(claim: str, qw: Words, pw: Words, swapped: Callable[[str], str
         if has_name(name, qw) or (name not in plain and not has_name(name, pw)):
             continue
         if not has_name(name, pw):
-            hard.append(f"name {name} not in the passage")
+            absent.append(name)
         elif (other := swapped(name)) is not None:  # not the quote's way of saying it: another name
             hard.append(f"name {name} is in the passage, but the quote has {other} in its place")
         else:
             soft.append(f"name {name} is in the passage but not in the quote")
-    return hard, soft
+    return [f"name {run} not in the passage" for run in name_runs(claim, absent)] + hard, soft, len(absent) + len(hard)
 
 

@@ -6,6 +6,7 @@ claim word or name is among them; and which capitalised words of a claim name so
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -118,6 +119,29 @@ def claim_names(claim: str, first_name: bool = False) -> list[str]:
             continue
         out.append(tok)
     return list(dict.fromkeys(out))
+
+
+def name_runs(claim: str, names: Sequence[str]) -> list[str]:
+    """`names` (words of `claim`), those standing next to each other in the claim joined as one,
+    as the claim writes them: "United States" of ["United", "States"] in "The United States..."."""
+    runs: list[tuple[int, int, tuple[str, ...]]] = []  # start, end and words of each run
+    for m in TOKEN.finditer(claim):
+        word = m.group().rstrip(".")
+        if word not in names:
+            continue
+        prev = runs[-1] if runs else None
+        # Joined across spaces only, and not past a full stop ("U.S. Army" is one, "York. New" two).
+        if prev and not claim[prev[1]:m.start()].strip() and (not claim[:prev[1]].endswith(".") or "." in prev[2][-1]):
+            runs[-1] = (prev[0], m.end(), (*prev[2], word))
+        else:
+            runs.append((m.start(), m.end(), (word,)))
+    keys = list(dict.fromkeys(words for _, _, words in runs))
+    shown = {words: claim[a:b].rstrip(".") for a, b, words in reversed(runs)}
+    return [shown[k] for k in keys if not any(k != o and _inside(k, o) for o in keys)]
+
+
+def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    return any(whole[i:i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def has_name(name: str, found: Words) -> bool:
