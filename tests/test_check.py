@@ -127,11 +127,18 @@ def test_a_ten_sentence_draft_is_checked_in_order(hash_seeds: Path, tmp_path: Pa
     assert firsts == list(range(1, len(firsts) + 1))  # ...numbered in the order of the text
     assert_at_span(k, result)
     draft = tmp_path / "draft.md"
-    draft.write_text("# Draft\n\n" + " ".join(text for text, _ in DRAFT) + "\n", encoding="utf-8")
+    # Markdown: a heading is no claim, and a list mark is no part of one.
+    draft.write_text("# Draft\n\n" + " ".join(text for text, _ in DRAFT[:5]) + "\n\n## More\n\n"
+                     + "".join(f"- {text}\n" for text, _ in DRAFT[5:]), encoding="utf-8")
     code, out, _ = run(hash_seeds, ["--from", str(draft), "--json"], capsys)
     data = valid(json.loads(out), "Check")
-    assert code == 0 and isinstance(data, dict) and len(data["claims"]) == 11  # the heading is a sentence too
-    assert data["counts"]["supported"] == 5 and data["claims"][0]["text"] == "# Draft"
+    assert code == 0 and isinstance(data, dict)
+    assert [c["text"] for c in data["claims"]] == [text for text, _ in DRAFT]
+    assert data["counts"]["supported"] == 5
+    only_headings = tmp_path / "headings.md"
+    only_headings.write_text("# Draft\n\n## To do\n", encoding="utf-8")
+    code, _, err = run(hash_seeds, ["--from", str(only_headings)], capsys)
+    assert code == 1 and "no sentences (only headings or marks)" in err and "Traceback" not in err
 
 
 def test_a_quote_no_longer_in_its_file_fails_its_check(copy_seeds: Callable[..., Path],

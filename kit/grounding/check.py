@@ -14,6 +14,7 @@ with one line. This module does not retrieve, call a language model or write any
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,15 +96,26 @@ def claim_sentences(text: str) -> list[str]:
         raise InputError('the text to check is empty; give a sentence, e.g. kit check "Russia fired 18 missiles."')
     if len(text) > MAX_TEXT_CHARS:
         raise _too_long(f"the text is {len(text):,} characters long")
-    found = [s.text for s in sentences(text)]
+    found = [claim for s in sentences(text) if (claim := _without_markup(s.text))]
     if not found:
-        raise InputError("the text to check has no words; give it sentences")
+        raise InputError("the text to check has no sentences (only headings or marks); give it sentences")
     for n, sentence in enumerate(found, 1):
         if len(sentence) > MAX_SENTENCE_CHARS:
             start = " ".join(sentence[:40].split())
             raise InputError(f"sentence {n} (\"{start}…\") is {len(sentence):,} characters long, more than "
                              f"{MAX_SENTENCE_CHARS:,}; end its sentences with full stops")
     return found
+
+
+# A Markdown heading is no claim; a list or quotation mark before a sentence is no part of it.
+_HEADING = re.compile(r"^#{1,6}(?:\s|$)")
+_MARKS = re.compile(r"^(?:[-*+>]\s+)+")
+
+
+def _without_markup(sentence: str) -> str:
+    """The claim a draft's sentence makes: "" for a heading ("# Notes"), the sentence without the
+    list or quotation marks before it ("- Russia fired 18 missiles.")."""
+    return "" if _HEADING.match(sentence) else _MARKS.sub("", sentence)
 
 
 def rank(j: Judgement) -> tuple[float, float]:
