@@ -174,6 +174,8 @@ class Kit:
                sections: list[Section] | None = None) -> list[Hit]:
         """The k best chunks for `query`, optionally only from some files (each a stored path, a file
         name or a glob; see `_stored_names`) or sections."""
+        if not query.strip():
+            raise InputError('the search query is empty; say what to look for, e.g. kit search "cruise missiles"')
         self.store.require()  # before any model is loaded
         hits = self._search(query, k, self._stored_names(files) if files else None, sections)
         reader = self.sources()

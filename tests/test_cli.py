@@ -198,3 +198,19 @@ def test_summarize_out_with_a_suffix_kit_does_not_write_is_one_line_and_writes_n
     line = one_error_line(capsys.readouterr().err)
     assert str(target) in line and ".md, .html or .json" in line
     assert not target.exists()
+
+
+def test_an_out_kit_could_not_write_is_refused_before_the_work(
+        cli_store: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, _ = cli_store
+    missing = tmp_path / "no"
+    for argv, fragment in [
+        (["summarize", "--out", str(missing / "r.md")], f"the folder {missing} does not exist"),
+        (["summarize", "--out", str(missing / "r.html"), "--format", "html"], "does not exist"),
+        (["summarize", "--out", str(tmp_path)], "is a folder; give it a file name"),
+        (["check", "Russia fired 18 missiles.", "--out", str(missing / "c.md")], "does not exist"),
+        (["verify", str(tmp_path)], "is a folder; give the JSON file kit wrote"),
+    ]:
+        assert main([*argv, "--store", str(store), "--embedder", "hash"]) == 1
+        assert fragment in one_error_line(capsys.readouterr().err)
+    assert not missing.exists()

@@ -130,6 +130,7 @@ def test_version_and_help_with_examples(capsys: pytest.CaptureFixture[str]) -> N
     (["topics", "-k", "0"], "argument -k: must be at least 1"),
     (["summarize", "--sentences", "none"], "'none' is not a whole number"),
     (["ask", "   "], "the question is empty"),
+    (["search", "   "], "the search query is empty"),
     (["ask", "x", "--llm", "extractive", "--model", "m"], "--model and --base-url need a language model"),
 ])
 def test_bad_options_are_one_line_and_exit_1(argv: list[str], fragment: str, tmp_path: Path,

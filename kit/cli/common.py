@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kit.errors import InputError
@@ -97,8 +98,17 @@ def open_kit(args: argparse.Namespace) -> Kit:
     return Kit(**options(args))
 
 
-def format_from(out: str | None) -> str:
-    """The report format an --out file name asks for (Markdown without one); one line for a suffix kit cannot use."""
+def format_from(out: str | None, given: str | None = None) -> str:
+    """The report format: `given` (--format), else the one an --out file name asks for (Markdown
+    without one); one line for a suffix kit cannot use, or an --out it could not write after the
+    work (a folder, or a file in a folder that does not exist)."""
     from kit.report.common import format_from as from_suffix
 
-    return from_suffix(out, "--out") if out else "md"
+    if out:
+        path = Path(out)
+        if path.is_dir():
+            raise InputError(f"--out {out} is a folder; give it a file name, e.g. {path / 'report.md'}")
+        if not path.parent.is_dir():
+            raise InputError(f"--out {out}: the folder {path.parent} does not exist; create it or give a path "
+                             "in an existing folder")
+    return given or (from_suffix(out, "--out") if out else "md")

@@ -19,7 +19,7 @@ def topics(args: argparse.Namespace) -> int:
 
 
 def summarize(args: argparse.Namespace) -> int:
-    fmt = args.format or ("json" if args.json else format_from(args.out))  # a bad --out fails before any work
+    fmt = format_from(args.out, args.format or ("json" if args.json else None))  # a bad --out fails before any work
     names = None if args.topics in (None, ["auto"]) else args.topics
     # `Kit.report` is this summarize and save; the summaries are kept here for the line that says what was written.
     summaries = open_kit(args).summarize(names, max_sentences=args.sentences, progress=show_progress(args))

@@ -96,9 +96,11 @@ def claim_sentences(text: str) -> list[str]:
         raise InputError('the text to check is empty; give a sentence, e.g. kit check "Russia fired 18 missiles."')
     if len(text) > MAX_TEXT_CHARS:
         raise _too_long(f"the text is {len(text):,} characters long")
-    found = [claim for s in sentences(text) if (claim := _without_markup(s.text))]
+    split = [s.text for s in sentences(text)]
+    found = [claim for s in split if (claim := _without_markup(s))]
     if not found:
-        raise InputError("the text to check has no sentences (only headings or marks); give it sentences")
+        raise InputError("the text to check has no sentences (only headings or marks); give it sentences" if split
+                         else 'the text to check holds no sentence; give one, e.g. kit check "Russia fired missiles."')
     for n, sentence in enumerate(found, 1):
         if len(sentence) > MAX_SENTENCE_CHARS:
             start = " ".join(sentence[:40].split())

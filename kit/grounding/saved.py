@@ -45,6 +45,8 @@ def load_saved(path: Path) -> dict[str, Any]:
         data = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; give the JSON file kit wrote (kit ask --json, --out X.json)") from None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         # ValueError: broken JSON, or an integer of more than 4300 digits; RecursionError: deep nesting.
         raise InputError(f"{path}: not a JSON file written by kit ({_short(str(exc) or type(exc).__name__)})") from None
