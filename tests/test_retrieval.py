@@ -266,3 +266,42 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(minilm_kit
         assert raw[meta["start"]:meta["end"]] == doc.page_content
     direct = minilm_kit.search("How many cruise missiles were fired on Friday?", k=3)
     assert [d.metadata["source"] for d in docs] == [h.chunk.path for h in direct]
+
+
+# -- the vector index and exact copies -------------------------------------------------------
+
+def test_exact_copies_are_stored_apart_so_the_index_still_finds_every_neighbour(tmp_path: Path) -> None:
+    """HNSW links a group of identical vectors only to itself, and searches that walk into it stay
+    there: 2,000 copies of one passage (a boilerplate paragraph many files share) beside 2,000
+    clustered vectors cost the raw index a third of its recall. Stored apart, searches find nearly
+    all their exact ten nearest; each copy stays within cosine 0.9999 of what the model gave."""
+    from kit.store.chroma import local_client
+    from kit.store.collection import Chunks, apart
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(50, 384))
+    points = centres[rng.integers(50, size=2000)] + 0.8 * rng.normal(size=(2000, 384))
+    copy = np.repeat((centres[0] + 0.8 * rng.normal(size=384))[None], 2000, axis=0)
+    vectors = np.concatenate([copy, points]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chunks = [chunk(f"c{i}") for i in range(len(vectors))]
+    stored = apart(chunks, vectors)
+    assert np.array_equal(stored, apart(chunks, vectors))  # the same chunk always lands on the same point
+    assert len({row.tobytes() for row in stored[:2000]}) == 2000
+    assert float(np.min(np.sum(stored * vectors, axis=1))) > 0.9999
+
+    client = local_client(tmp_path)
+    collection = client.create_collection("copies", embedding_function=None,
+                                          configuration={"hnsw": {"space": "cosine"}})
+    index = Chunks(client, collection, "copies", tmp_path, Settings.load(environ={}))
+    index.upsert(chunks, vectors)
+    recall = []
+    for i in rng.choice(np.arange(2000, len(vectors)), 100, replace=False):
+        query = vectors[i] + 0.3 * rng.normal(size=384).astype(np.float32) / np.sqrt(384)
+        query /= np.linalg.norm(query)
+        found = {c.id for c, _sim, _v in index.query(query, 10, Filter())}
+        exact = {chunks[j].id for j in np.argsort(-(stored @ query))[:10]}
+        recall.append(len(found & exact) / 10)
+    # Chroma builds the graph with parallel inserts, so recall varies between runs: stored apart
+    # 0.96-0.99 with 1 to 5 searches under 0.8 (1.0 without the copies); raw, 0.67 with 42.
+    assert np.mean(recall) >= 0.94 and sum(r < 0.8 for r in recall) <= 8
