@@ -41,7 +41,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # for its length ("in the Middle East. Saudi Arabia ..." is two sentences).
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=[A-Z“\"•\-])")
 _ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Mme|Mlle|Messrs|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Lt|Maj|Sgt|Capt|Cpt|Cmdr|Cdr|Adm|Brig|Cpl|Pte|Pvt"
+    "Mr|Mrs|Ms|Mme|Mlle|Messrs|Dr|Prof|Sr|Jr|St|Mt|Ft|Gen|Col|Lt|Lieut|Maj|Sgt|Capt|Cpt|Cmdr|Cdr|Adm|Brig|Cpl|Pte"
+    "|Pvt|Pfc|Spc|Spec|Msgr"
     "|Gov|Sen|Rep|Rev|Hon|Pres|Supt|Insp|Det|Atty|Amb|Fr|Sec|Inc|Ltd|Co|Corp|Bros|Dept|Univ|Assn|Ave|Blvd|Rd"
     f"|{'|'.join(m.capitalize() for m in MONTH_ABBREVIATIONS)}|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
     "|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla"

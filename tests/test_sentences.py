@@ -20,6 +20,8 @@ from kit.text import sentences
     ("Gen. Ray met Lt. Col. Day on Sept. 12 in Springfield, Ill. at noon. He left.",
      ["Gen. Ray met Lt. Col. Day on Sept. 12 in Springfield, Ill. at noon.", "He left."]),
     ("He met J. R. Ewing. Then he left.", ["He met J. R. Ewing.", "Then he left."]),
+    ("A court martial found Army Spc. Charles Graner guilty. Pfc. Lynndie England was next.",
+     ["A court martial found Army Spc. Charles Graner guilty.", "Pfc. Lynndie England was next."]),
     # a short capitalised word is no abbreviation for its length: a place often ends a sentence
     ("Oil prices rose in the Middle East. Saudi Arabia spent more.",
      ["Oil prices rose in the Middle East.", "Saudi Arabia spent more."]),
