@@ -170,6 +170,15 @@ def test_agreements_are_listed_once_and_never_also_as_a_conflict() -> None:
     assert differences and not set(statements) & conflicting
 
 
+def test_a_statement_sharing_two_figures_is_listed_once_with_both() -> None:
+    cites = [cite("a.txt", "The plane was carrying 12 crew members and 216 passengers, of which 126 men and 82 women."),
+             cite("b.txt", "Flight AF447 was an Airbus A330 carrying 216 passengers and 12 crew members.")]
+    agreements, _ = compare(cites, unit_vectors(2, 0.8))
+    assert [(a.statement, a.fact, len(a.citations)) for a in agreements] == [
+        ("The plane was carrying 12 crew members and 216 passengers, of which 126 men and 82 women.",
+         "12 crew members; 216 passengers", 2)]
+
+
 @pytest.mark.parametrize("sentence", [
     "The aircraft had encountered heavy turbulence at 02:00 GMT on Monday.",
     "The aircraft, an Airbus A330-200, carrying passengers, crashed in the ocean.",

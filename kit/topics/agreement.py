@@ -169,15 +169,25 @@ def _common_words(sentences: Sequence[str]) -> frozenset[str]:
 
 
 def _distinct(agreements: list[Agreement], differences: list[Difference]) -> list[Agreement]:
-    """Each statement once, and never a sentence that is also one side of a difference."""
+    """Each statement once (the figures it shares with other sources listed together: "12 crew
+    members; 216 passengers"), and never a sentence that is also one side of a difference."""
     conflicting = {" ".join(c.quote.split()) for d in differences for _, c in d.versions}
-    out: dict[tuple[str, str | None], Agreement] = {}
+    found: dict[str, tuple[list[str | None], dict[tuple[str, int, int], Citation]]] = {}
     for a in agreements:
         # Shown in the words of a source whose sentence is not also one side of a difference.
         wording = next((w for c in a.citations if (w := _statement(c)) not in conflicting), None)
-        if wording is not None and (wording, a.fact) not in out:
-            out[(wording, a.fact)] = Agreement(wording, a.citations, a.fact)
-    return list(out.values())
+        if wording is None:
+            continue
+        figures, cited = found.setdefault(wording, ([], {}))
+        figures.append(a.fact)
+        cited.update({(c.path, c.start, c.end): c for c in a.citations if (c.path, c.start, c.end) not in cited})
+    out = []
+    for wording, (figures, cited) in found.items():
+        shared = list(dict.fromkeys(f for f in figures if f is not None))
+        # Near-identical sentences agree on all they say: no figure needs naming.
+        fact = None if None in figures or not shared else "; ".join(shared)
+        out.append(Agreement(wording, tuple(cited.values()), fact))
+    return out
 
 
 def _compare_pair(a: Citation, b: Citation, sim: float, same_claim_at: float, agreements: list[Agreement],
