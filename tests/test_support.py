@@ -53,6 +53,16 @@ def test_a_swapped_name_is_named(judge: Judge) -> None:
     assert support is Support.UNSUPPORTED and "name Brazilian not in the passage" in reasons
 
 
+def test_a_bound_the_quotes_own_figure_meets_is_no_recombined_figure(judge: Judge) -> None:
+    quote = ("Overall, Russian warplanes flew 126 combat sorties Wednesday, and on Thursday, more than 100 sorties "
+             "are to be flown, Kartapolov said.")
+    support, reasons = verdict(judge, "Russian warplanes flew more than 100 combat sorties on Wednesday.", quote, quote)
+    assert support is Support.SUPPORTED, reasons
+    for claim in ("Russian warplanes flew 100 combat sorties on Wednesday.",
+                  "Russian warplanes flew fewer than 100 combat sorties on Wednesday."):
+        assert verdict(judge, claim, quote, quote)[0] is Support.UNSUPPORTED
+
+
 def test_a_name_of_several_words_is_named_once(judge: Judge) -> None:
     support, reasons = verdict(judge, "The United States Air Force destroyed 18 trucks carrying oil near Palmyra.")
     assert support is Support.UNSUPPORTED

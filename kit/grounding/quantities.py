@@ -107,7 +107,7 @@ def _counts_another_thing(claim: str, n: Number, quote: str, quoted: list[Number
     if not same or any(not _a_thing(_unit(quote, m.end)) or _same_thing(_unit(quote, m.end), unit) for m in whole):
         return []
     other = next((m for m in quoted if not same_value(m.value, n.value) and _unit(quote, m.end) == unit), None)
-    if other is None:
+    if other is None or bound_holds(claim, n.start, n.value, other.value):
         return []
     if parts:
         word = re.match(r"\s*([%\w]+)", quote[other.end:])
@@ -270,6 +270,16 @@ def _ceiling_as_figure(claim: str, n: Number, quote: str, quoted: list[Number]) 
         if same_value(m.value, n.value) and theirs is not None:
             return [f"the quote says \"{theirs.group(1)} {m.text}\", an upper bound, not the figure"]
     return []
+
+
+def bound_holds(text: str, start: int, claimed: float, value: float) -> bool:
+    """Whether the figure `claimed` at `start` of `text` has a bound before it ("more than 100")
+    that the quote's `value` meets (126): then `value` is what the figure says, wherever the quote
+    also has `claimed` itself ("126 combat sorties Wednesday, and ... more than 100 sorties are to
+    be flown")."""
+    bound = _BOUND.search(text[:start])
+    return bound is not None and _direction(bound.group(1).lower()) != 0 and _within(bound.group(1).lower(),
+                                                                                       claimed, value)
 
 
 def _within(bound: str, claimed: float, value: float) -> bool:

@@ -231,6 +231,9 @@ FAITHFUL: list[tuple[str, str]] = [
     # a figure with the day the quote gives it, beside another day's figure (figures.py)
     ("Warplanes flew 126 sorties on Wednesday.",
      "Overall, warplanes flew 126 sorties Wednesday, and on Thursday, more than 100 sorties are to be flown."),
+    # a bound the quote's own figure for that event meets, though the quote also has the bare figure
+    ("Warplanes flew more than 100 combat sorties on Wednesday.",
+     "Overall, warplanes flew 126 combat sorties Wednesday, and on Thursday, more than 100 sorties are to be flown."),
     ("The mill employed 900 workers in 2004.", "In 2003 the mill employed 1,200 workers, and in 2004 it employed 900."),
     # "after the summit" when the quote has the summit done
     ("The bank cut rates after the summit in Rome.", "After last week's summit in Rome, the bank cut rates."),

@@ -142,11 +142,20 @@ def check_figure_events(claim: Doc, quote: Doc) -> list[Fault]:
         theirs = [v for t in same if (v := _verb(t)) is not None]
         if mine is None or not theirs or any(v.lemma_ == mine.lemma_ for v in theirs):
             continue
-        own = [t for t in figures if _key(t) != _key(num) and (v := _verb(t)) is not None and v.lemma_ == mine.lemma_]
+        own = [t for t in figures if _key(t) != _key(num) and (v := _verb(t)) is not None and v.lemma_ == mine.lemma_
+               and not _meets_bound(num, t)]
         if own:
             return [Fault("roles", f'the quote gives {num.text} to "{theirs[0].lemma_}" and {own[0].text} '
                                    f'to "{mine.lemma_}"')]
     return []
+
+
+def _meets_bound(num: Token, other: Token) -> bool:
+    """Whether the claim's figure is bounded ("more than 100") and the quote's other figure meets
+    the bound (126): the claim then says what that figure says."""
+    from kit.grounding.quantities import bound_holds
+
+    return any(bound_holds(num.doc.text, num.idx, a, b) for a in values(num.text) for b in values(other.text))
 
 
 def check_figure_dates(claim: Doc, quote: Doc) -> list[Fault]:
@@ -161,6 +170,8 @@ def check_figure_dates(claim: Doc, quote: Doc) -> list[Fault]:
     dated = {v: {(k, d) for k, d, rel in dates_of(v) if rel == "at"} for v in quote if v.pos_ in ("VERB", "AUX")}
     verbs_of = [(_key(t), v) for t in _figures(quote) if (v := _verb(t)) is not None]
     for num, said in claimed:
+        if any(_meets_bound(num, t) for t in _figures(quote)):  # "more than 100" is the quote's 126
+            continue
         for theirs in (v for key, v in verbs_of if key == _key(num)):
             for kind, day in said - dated.get(theirs, set()):
                 given = sorted(d for k, d in dated.get(theirs, set()) if k == kind)
