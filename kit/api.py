@@ -172,8 +172,7 @@ class Kit:
     # -- reading -----------------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, files: list[str] | None = None,
                sections: list[Section] | None = None) -> list[Hit]:
-        """The k best chunks for `query`, optionally only from some files (each a stored path, a file
-        name or a glob; see `_stored_names`) or sections."""
+        """The k best chunks for `query`, optionally only from some files (`_stored_names`) or sections."""
         if not query.strip():
             raise InputError('the search query is empty; say what to look for, e.g. kit search "cruise missiles"')
         self.store.require()  # before any model is loaded
