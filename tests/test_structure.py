@@ -378,3 +378,26 @@ def test_a_blank_line_ends_a_sentence() -> None:
 
     doc = parse("Monday, May 5, 2008\n\nThe storm killed two people on Friday.")
     assert [s.text.strip() for s in doc.sents] == ["Monday, May 5, 2008", "The storm killed two people on Friday."]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Five men were acquitted of plotting bombings.", "Five men were found guilty Monday for their part in a plot."),
+    ("The jury found the doctor innocent.", "The jury found the doctor guilty of manslaughter."),
+    ("The man was declared dead at the scene.", "The man was found alive at the scene."),
+    ("The court ruled the law unconstitutional.", "The court ruled the law constitutional."),
+])
+def test_the_opposite_of_a_verdict_is_a_polarity_fault(claim: str, quote: str) -> None:
+    # "found guilty", "ruled constitutional": the state the verdict gives its object is what the
+    # quote says of it, not the verb "found" or "ruled".
+    assert "polarity" in [f.kind for f in compare(claim, quote)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Five men were found guilty.", "A jury found five men guilty on Monday of plotting bombings."),
+    ("The court found him guilty of fraud.", "He was found guilty of fraud by the court on Tuesday."),
+    ("Doctors pronounced the victim dead.", "The victim was pronounced dead at the hospital by doctors."),
+    ("The vaccine was proven safe in trials.", "Trials proved the vaccine safe and effective."),
+    ("The election was declared invalid.", "The court declared the election invalid on Friday."),
+])
+def test_the_same_verdict_told_another_way_is_no_fault(claim: str, quote: str) -> None:
+    assert compare(claim, quote) == []  # type: ignore[arg-type]

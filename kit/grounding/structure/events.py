@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.goals import goal_word
 from kit.grounding.structure.misparsed import continued_verb, fronted_time, subject_left_behind
+from kit.grounding.structure.verdicts import state_holder, verdict_of
 from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
 
@@ -357,13 +358,17 @@ def predicate_tokens(doc: Doc) -> list[Token]:
             )
             or (t.dep_ in ("acomp", "attr") and t.head.lemma_.lower() in ("be", "prove", "remain", "become"))
             or (t.dep_ == "amod" and axis_sides(t.lemma_.lower()))
+            or verdict_of(t) is not None  # "found guilty", "ruled the law unconstitutional"
         ):
             out.append(t)
     return out
 
 
 def predicate_roles(t: Token) -> tuple[Token | None, Token | None]:
-    """Roles for verbs, copular predicates (subject of the copula) and adjectives (the noun they modify)."""
+    """Roles for verbs, copular predicates (subject of the copula), verdicts (whom they are said of)
+    and adjectives (the noun they modify)."""
+    if (verdict := verdict_of(t)) is not None:
+        return state_holder(t, verdict), None
     if t.dep_ == "amod" and child(t, "nsubj") is None:
         return t.head, None  # "rising costs": the costs rise
     if t.pos_ == "VERB" and t.dep_ not in ("acomp", "attr"):
@@ -380,7 +385,7 @@ def events(doc: Doc) -> list[Event]:
     for t in predicate_tokens(doc):
         if is_reporting(t):
             continue
-        anchor = t.head if t.dep_ in ("acomp", "attr") else t
+        anchor = verdict_of(t) or (t.head if t.dep_ in ("acomp", "attr") else t)
         ctx = Context(negated=own_negation(anchor) if anchor is not t else own_negation(t))
         if anchor is not t and any(c.dep_ == "neg" for c in t.children):
             ctx.negated = not ctx.negated
