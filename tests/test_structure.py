@@ -401,3 +401,26 @@ def test_the_opposite_of_a_verdict_is_a_polarity_fault(claim: str, quote: str) -
 ])
 def test_the_same_verdict_told_another_way_is_no_fault(claim: str, quote: str) -> None:
     assert compare(claim, quote) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("British forces captured 15 Iranian sailors.", "Fifteen British sailors were captured by Iranian forces."),
+    ("Britain captured 15 Iranian sailors.", "Fifteen British personnel were captured by Iranian authorities."),
+    ("The British navy seized an Iranian boat.", "Iranian forces seized a British navy boat."),
+    ("Ukrainian officials accused Russia of shelling the plant.",
+     "Russian officials accused Ukraine of shelling the plant."),
+])
+def test_participants_of_other_nations_are_other_participants(claim: str, quote: str) -> None:
+    # "British forces" and "Iranian forces" are both "forces": the nation tells who did it.
+    assert [f.kind for f in compare(claim, quote)] == ["roles"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote"), [
+    ("Iranian forces seized the British sailors.", "Iran seized fifteen British sailors."),
+    ("The Iranians released the British sailors.", "Iran released the fifteen British sailors on Thursday."),
+    ("The UK demanded the release of its sailors.", "Britain demanded the release of the fifteen sailors."),
+    ("Western officials criticised the seizure.", "American officials criticised the seizure."),
+    ("Michael Jordan met Iranian officials.", "Michael Jordan met officials of Iran."),
+])
+def test_one_nation_told_another_way_is_no_fault(claim: str, quote: str) -> None:
+    assert compare(claim, quote) == []  # type: ignore[arg-type]

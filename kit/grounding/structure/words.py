@@ -11,6 +11,7 @@ from spacy.tokens import Token
 
 from kit.grounding.spelling import near_name
 from kit.grounding.structure import lexicon as lx
+from kit.grounding.structure.nations import nations_differ
 from kit.grounding.wording import demonym_match, same_nation
 from kit.text import stem
 
@@ -210,6 +211,8 @@ def _name_words(tok: Token) -> frozenset[str]:
 
 def _same_one(a: Token, b: Token) -> Same:
     a, b = through_partitive(a), through_partitive(b)
+    if nations_differ(a, b):
+        return Same.OTHER_NAME  # "British sailors" / "Iranian sailors"
     ia, ib = identity(a), identity(b)
     ha, hb = {a.lemma_.lower(), a.lower_}, {b.lemma_.lower(), b.lower_}
     if ha & hb or ha & ib or hb & ia or acronym_of(a, b) or acronym_of(b, a):
