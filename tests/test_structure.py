@@ -424,3 +424,18 @@ def test_participants_of_other_nations_are_other_participants(claim: str, quote:
 ])
 def test_one_nation_told_another_way_is_no_fault(claim: str, quote: str) -> None:
     assert compare(claim, quote) == []  # type: ignore[arg-type]
+
+
+_DESCRIBED = ("Current yellow jersey, Michael Rasmussen has been withdrawn from the Tour de France by his team "
+              "Rabobank for lying about his whereabouts.")
+
+
+@pytest.mark.parametrize(("claim", "kind"), [
+    ("Rasmussen was withdrawn from the Tour by his team Rabobank.", None),
+    ("Rabobank withdrew Rasmussen from the Tour de France.", None),
+    ("Rasmussen was fired by his team Rabobank.", "polarity"),
+    ("Rasmussen withdrew Rabobank from the Tour de France.", "roles"),
+])
+def test_a_subject_described_before_its_name_is_the_name(claim: str, kind: str | None) -> None:
+    # The small model makes "Current yellow jersey" and "Michael Rasmussen" both subjects.
+    assert [f.kind for f in compare(claim, _DESCRIBED)] == ([kind] if kind else [])  # type: ignore[arg-type]

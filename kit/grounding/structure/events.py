@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.goals import goal_word
-from kit.grounding.structure.misparsed import continued_verb, fronted_time, subject_left_behind
+from kit.grounding.structure.misparsed import continued_verb, fronted_time, nearer_subject, subject_left_behind
 from kit.grounding.structure.verdicts import state_holder, verdict_of
 from kit.grounding.structure.words import axis_sides, canon, lemma_of, phrase_of, repair_lemma, resolve
 
@@ -92,7 +92,7 @@ def subject_of(tok: Token, depth: int = 0) -> Token | None:
     Object control ("asked Y to leave") takes the head's object. Does not handle raising ("seems to"),
     nor subjects of gerunds in prepositions other than "by"/"after"/"before".
     """
-    own = child(tok, "nsubj", "nsubjpass", "csubj", "expl")
+    own = nearer_subject(tok, "nsubj", "nsubjpass", "csubj", "expl")
     if (own is None or own.dep_ == "csubj") and (left := subject_left_behind(tok)) is not None:
         return left
     if own is not None:
@@ -118,7 +118,7 @@ def roles_of(tok: Token) -> tuple[Token | None, Token | None]:
     """
     if is_passive(tok):
         agent = pobj_of(child(tok, "agent")) or _by_under_with(tok)
-        patient = child(tok, "nsubjpass")
+        patient = nearer_subject(tok, "nsubjpass")
         if patient is None:
             patient = tok.head if tok.dep_ == "acl" else subject_of(tok)
         return agent, resolve(patient)

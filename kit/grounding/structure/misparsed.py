@@ -54,3 +54,13 @@ def continued_verb(tok: Token) -> Token | None:
     before = [t for t in base.doc[base.sent.start:base.i]
               if t.tag_ == "VB" and any((c.dep_ == "aux" and c.tag_ == "MD") or c.tag_ == "TO" for c in t.children)]
     return before[-1] if before else None
+
+
+def nearer_subject(tok: Token, *deps: str) -> Token | None:
+    """The verb's first child of `deps`; of two subjects of one kind before it, the nearer: in
+    "Current yellow jersey, Michael Rasmussen has been withdrawn" the small model makes both noun
+    phrases subjects, and the first describes the second."""
+    found = [c for c in tok.children if c.dep_ in deps]
+    if len(found) >= 2 and found[0].dep_ == found[1].dep_ and found[1].i < tok.i and found[0].dep_ != "expl":
+        return found[1]
+    return found[0] if found else None
