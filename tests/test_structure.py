@@ -439,3 +439,14 @@ _DESCRIBED = ("Current yellow jersey, Michael Rasmussen has been withdrawn from 
 def test_a_subject_described_before_its_name_is_the_name(claim: str, kind: str | None) -> None:
     # The small model makes "Current yellow jersey" and "Michael Rasmussen" both subjects.
     assert [f.kind for f in compare(claim, _DESCRIBED)] == ([kind] if kind else [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote", "kind"), [
+    ("The bombers were all British citizens.", "Three of the four bombers were British citizens.", "quantifier"),
+    ("The bombers all came from Leeds.", "Three of the bombers came from Leeds.", "quantifier"),
+    ("The passengers all died in the crash.", "Most of the passengers died in the crash.", "quantifier"),
+    ("The passengers all died in the crash.", "All 228 passengers died in the crash.", None),
+    ("The sailors have all been released.", "The fifteen sailors have been released.", None),
+])
+def test_an_all_after_its_noun_counts_it(claim: str, quote: str, kind: str | None) -> None:
+    assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]

@@ -45,6 +45,8 @@ def quantifier_of(noun: Token) -> Quant:
         return Quant(rank, q.lower_ + " of", True, rank <= PART and _at_most(q, q))
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.like_num:
         return Quant(PART, f"{head.head.text} of", True)  # "12 of the 40 members": a part of them
+    if (floating := _floating(noun)) is not None:
+        return Quant(lx.QUANT_WORDS[floating.lower_], floating.lower_, False)
     definite = False
     for c in noun.children:
         word = c.lower_
@@ -63,6 +65,14 @@ def quantifier_of(noun: Token) -> Quant:
         if c.dep_ == "poss":
             definite = True
     return Quant(None, "", definite)
+
+
+def _floating(noun: Token) -> Token | None:
+    """An "all" said after the noun it counts: "the bombers were all British", "the passengers all
+    died", "the sailors have all been released"."""
+    near = [*noun.children, *(noun.head.children if noun.dep_ in ("nsubj", "nsubjpass") else ())]
+    return next((c for c in near if c.lower_ == "all" and c.i > noun.i
+                 and c.dep_ in ("appos", "advmod", "dep", "npadvmod")), None)
 
 
 def check_quantifiers(claim: Doc, quote: Doc) -> list[Fault]:
