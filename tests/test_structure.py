@@ -450,3 +450,20 @@ def test_a_subject_described_before_its_name_is_the_name(claim: str, kind: str |
 ])
 def test_an_all_after_its_noun_counts_it(claim: str, quote: str, kind: str | None) -> None:
     assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote", "kind"), [
+    ("The sailors had been in Iraqi waters.", "Britain has maintained that the sailors were in Iraqi waters.",
+     "modality"),
+    ("The sailors had been in Iraqi waters.", "Britain insists the sailors had been in Iraqi waters.", "modality"),
+    ("Graner was the ringleader of the abuse.", "The prosecution argued that Graner was the ringleader of the abuse.",
+     "modality"),
+    ("According to Britain, the sailors were in Iraqi waters.", "Britain claims the sailors had been in Iraqi waters.",
+     None),
+    ("The UK says the sailors had been in Iraqi waters.", "Britain insists the sailors had been in Iraqi waters.",
+     None),
+    ("The sailors had been in Iraqi waters.", "Britain said the sailors had been in Iraqi waters.", None),
+])
+def test_one_sides_position_stated_as_fact(claim: str, quote: str, kind: str | None) -> None:
+    # A plain "said" may be dropped (summaries do); "maintains", "insists", "claims" give a position.
+    assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from kit.grounding.structure.events import events
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.figures import check_figure_dates, check_figure_events, check_figures
 from kit.grounding.structure.hearsay import (
+    check_disputed,
     check_elided_hedges,
     check_hearsay,
     check_hedged_figures,
@@ -92,7 +93,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(check_attachments(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
-        faults.extend(check_hearsay(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc)
+        faults.extend(check_hearsay(c_doc, q_doc) or check_disputed(c_doc, q_doc) or check_hedged_figures(c_doc, q_doc)
                       or check_elided_hedges(q_doc, cev) or check_hedged_nouns(c_doc, q_doc))
     cl, ql = links(c_doc), links(q_doc)
     faults.extend(check_causal(cl, ql))

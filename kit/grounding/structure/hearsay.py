@@ -76,6 +76,28 @@ _HEDGES: tuple[tuple[re.Pattern[str], re.Pattern[str],
 )
 
 
+# Speech that gives one side's position, not a fact: "claimed that", "has maintained that".
+_DISPUTED = lx.SPEECH_DOUBT | frozenset({"maintain", "insist"})
+# What in a claim keeps it a position: a speaker's verb or "according to".
+_KEPT_SAID = re.compile(r"\b(?:sa(?:y|ys|id)|claim\w*|maintain\w*|insist\w*|alleg\w*|argu\w*|contend\w*|"
+                        r"charg\w*|accus\w*|according\s+to|believ\w*|position|view)\b", re.IGNORECASE)
+
+
+def check_disputed(claim: Doc, quote: Doc) -> list[Fault]:
+    """A modality fault when the claim states as fact what the quote gives only as one side's
+    position: "the sailors were in Iraqi waters" from "the United Kingdom has maintained that the
+    sailors were in Iraqi waters" (a plain "said that" is attribution's to judge, see above)."""
+    words = content_lemmas(claim)
+    if not words or _KEPT_SAID.search(claim.text):
+        return []
+    for verb in (t for t in quote if t.pos_ == "VERB" and t.lemma_.lower() in _DISPUTED):
+        for said in (c for c in verb.children if c.dep_ == "ccomp"):
+            if len(words & content_lemmas(said.subtree)) >= _SHARE * len(words):
+                return [Fault("modality", f'the quote gives it only as a position ("{verb.text} that"); '
+                                          "the claim states it as fact")]
+    return []
+
+
 _MODALS = frozenset({"may", "might", "could"})
 # What in a claim keeps a figure's hedge: a modal or a word that says the figure is not a count.
 _KEPT_FIGURE = re.compile(r"\b(?:may|might|could|possibl\w*|perhaps|maybe|likely|up to|as many as|estimat\w*|"
