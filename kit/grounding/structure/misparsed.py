@@ -61,6 +61,13 @@ def nearer_subject(tok: Token, *deps: str) -> Token | None:
     "Current yellow jersey, Michael Rasmussen has been withdrawn" the small model makes both noun
     phrases subjects, and the first describes the second."""
     found = [c for c in tok.children if c.dep_ in deps]
-    if len(found) >= 2 and found[0].dep_ == found[1].dep_ and found[1].i < tok.i and found[0].dep_ != "expl":
+    if len(found) >= 2 and found[0].dep_ == found[1].dep_ != "expl" and found[1].i < tok.i and _set_apart(*found[:2]):
         return found[1]
     return found[0] if found else None
+
+
+def _set_apart(first: Token, second: Token) -> bool:
+    """Whether a comma closes the first noun phrase and a noun or name follows it: "jersey, Michael
+    Rasmussen", not the pieces of a word the model splits ("pan-Arabism")."""
+    after = first.right_edge.i + 1
+    return after < second.i and first.doc[after].text == "," and second.pos_ in ("NOUN", "PROPN")
