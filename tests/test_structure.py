@@ -467,3 +467,19 @@ def test_an_all_after_its_noun_counts_it(claim: str, quote: str, kind: str | Non
 def test_one_sides_position_stated_as_fact(claim: str, quote: str, kind: str | None) -> None:
     # A plain "said" may be dropped (summaries do); "maintains", "insists", "claims" give a position.
     assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]
+
+
+_TWO_DAYS = ("The first convoy of terrorists was destroyed by the Russian Aerospace Forces on May 25. IS militants "
+             "made another attempt to break through to the Palmyra area on the night of May 29 to 30.")
+
+
+@pytest.mark.parametrize(("claim", "kind"), [
+    ("The first convoy was destroyed on May 29.", "time"),
+    ("The first convoy was destroyed on 29 May.", "time"),
+    ("IS militants made another attempt on May 25.", "time"),
+    ("The first convoy was destroyed on May 25.", None),
+    ("The Russian Aerospace Forces destroyed the first convoy on 25 May.", None),
+    ("IS militants made another attempt on May 30.", None),
+])
+def test_the_day_of_the_month_dates_an_event(claim: str, kind: str | None) -> None:
+    assert [f.kind for f in compare(claim, _TWO_DAYS)] == ([kind] if kind else [])  # type: ignore[arg-type]

@@ -17,11 +17,12 @@ from kit.text import is_year
 
 
 def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
-    """(kind, value, relation) for weekdays, months and years attached to an event; of what a
-    linking verb says a thing is or became ("becoming the capital in 1413"), the verb's.
+    """(kind, value, relation) for weekdays, months, days of a month ("may 25", both ends of "May 29
+    to 30") and years attached to an event; of what a linking verb says a thing is or became
+    ("becoming the capital in 1413"), the verb's.
 
-    relation is "at", "before" or "after". Relative dates ("last year", "next month"), ranges and
-    times of day are not read; a date elsewhere in the sentence is not tied to this event.
+    relation is "at", "before" or "after". Relative dates ("last year", "next month"), other ranges
+    and times of day are not read; a date elsewhere in the sentence is not tied to this event.
     """
     out: set[tuple[str, str, str]] = set()
     linked = linked and _linked(tok)
@@ -37,24 +38,41 @@ def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
                 out.add(("weekday", low, rel))
             elif low in lx.MONTHS and (t.pos_ == "PROPN" or low != "may"):
                 out.add(("month", low, rel))
+                out.update(("day", f"{low} {day}", rel) for day in _days(t))
             elif is_year(low):
                 out.add(("year", low, rel))
     return out
 
 
+_THROUGH = frozenset({"to", "-", "–", "and"})
+
+
+def _days(month: Token) -> list[int]:
+    """The days of the month a date gives ("May 25", "25 May"), both ends of a range ("May 29 to 30")."""
+    doc, out = month.doc, []
+    for c in month.children:
+        if c.dep_ == "nummod" and c.text.isdigit() and 1 <= int(c.text) <= 31:
+            out.append(int(c.text))
+            if c.i + 2 < len(doc) and doc[c.i + 1].text in _THROUGH and doc[c.i + 2].text.isdigit():
+                out.append(int(doc[c.i + 2].text))
+    return out
+
+
 def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
-    """Different weekday/month/year on the same event, "before" vs "after" the same date, or the
+    """Different weekday/month/day/year on the same event, "before" vs "after" the same date, or the
     claim's date found on another event of the quote ("held since 1890, returned on Friday").
     """
     cd, qd = dates_of(c.token), dates_of(q.token)
     faults = other_day(c, q)
-    for kind in ("weekday", "month", "year"):
+    for kind in ("weekday", "month", "day", "year"):
         cv = {(v, r) for k, v, r in cd if k == kind}
         qv = {(v, r) for k, v, r in qd if k == kind}
         if cv and not qv and (shift := _from_its_own_date(q.token, {v for v, _ in cv})) is not None:
             faults.append(Fault("time", f'the quote says "{shift}" from the date it gives: "{q.text()}"'))
             break
-        if cv and not qv and not _told_of_a_date(q.token):
+        # A month the claim gives with its day is the day check's to place ("May 30" in "May 29 to 30").
+        dated = kind == "month" and any(k == "day" for k, _, _ in cd)
+        if cv and not qv and not _told_of_a_date(q.token) and not dated:
             for other in quote:
                 if (other.token is q.token or same_concept(c, other) or attached(other.token, q.token)
                         or _set_off_after(other.token, q.token)):
