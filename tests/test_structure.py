@@ -483,3 +483,19 @@ _TWO_DAYS = ("The first convoy of terrorists was destroyed by the Russian Aerosp
 ])
 def test_the_day_of_the_month_dates_an_event(claim: str, kind: str | None) -> None:
     assert [f.kind for f in compare(claim, _TWO_DAYS)] == ([kind] if kind else [])  # type: ignore[arg-type]
+
+
+_PER = ("The Financial Times estimated that the militants reap a few $1.5 million a day from oil, based on the price "
+        "of $45 a barrel.")
+
+
+@pytest.mark.parametrize(("claim", "quote", "kind"), [
+    ("The militants earn $45 a day from oil.", _PER, "roles"),
+    ("Oil sold at $1.5 million a barrel.", _PER, "roles"),
+    ("The plant produces 500 barrels a day.", "The plant produces 500 barrels a week.", "roles"),
+    ("The price of oil was $45 a barrel.", _PER, None),
+    ("The Financial Times estimated that the militants reap $1.5 million per day from oil.", _PER, None),
+    ("Prices rose 3% per year.", "Prices rose by 3 percent each year.", None),
+])
+def test_what_a_figure_is_per(claim: str, quote: str, kind: str | None) -> None:
+    assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]

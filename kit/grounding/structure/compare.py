@@ -37,6 +37,7 @@ from kit.grounding.structure.quantifiers import (
     check_quantifiers,
     check_superlatives,
 )
+from kit.grounding.structure.rates import check_rates
 from kit.grounding.structure.unrealised import failed_attempts, nominal_modality, presupposed_events
 from kit.grounding.structure.views import check_views
 from kit.text import keywords
@@ -90,6 +91,7 @@ def compare_docs(c_doc: Doc, q_doc: Doc, passage: str | None = None) -> list[Fau
     faults.extend(check_copulas(c_doc, q_doc))
     faults.extend(check_figures(c_doc, q_doc) or check_figure_events(c_doc, q_doc)
                   or check_figure_dates(c_doc, q_doc))
+    faults.extend(check_rates(c_doc, q_doc))
     faults.extend(check_attachments(c_doc, q_doc))
     faults.extend(check_instructions(c_doc, q_doc))
     if not any(f.kind == "modality" for f in faults):  # the matched events' hedges name it better
