@@ -463,6 +463,8 @@ def test_an_all_after_its_noun_counts_it(claim: str, quote: str, kind: str | Non
     ("The UK says the sailors had been in Iraqi waters.", "Britain insists the sailors had been in Iraqi waters.",
      None),
     ("The sailors had been in Iraqi waters.", "Britain said the sailors had been in Iraqi waters.", None),
+    ("An official suggested the toll could pass 5,000.", "An official speculated that the toll could pass 5,000.",
+     None),
 ])
 def test_one_sides_position_stated_as_fact(claim: str, quote: str, kind: str | None) -> None:
     # A plain "said" may be dropped (summaries do); "maintains", "insists", "claims" give a position.

@@ -78,7 +78,8 @@ _HEDGES: tuple[tuple[re.Pattern[str], re.Pattern[str],
 
 # Speech that gives one side's position, not a fact: "claimed that", "has maintained that".
 _DISPUTED = lx.SPEECH_DOUBT | frozenset({"maintain", "insist"})
-# What in a claim keeps it a position: a speaker's verb or "according to".
+# What in a claim keeps it a position: a verb of speech, belief or finding, or "according to".
+_SPEAKING = lx.SPEECH | lx.BELIEF | lx.FINDING_STRONG | lx.FINDING_WEAK
 _KEPT_SAID = re.compile(r"\b(?:sa(?:y|ys|id)|claim\w*|maintain\w*|insist\w*|alleg\w*|argu\w*|contend\w*|"
                         r"charg\w*|accus\w*|according\s+to|believ\w*|position|view)\b", re.IGNORECASE)
 
@@ -88,7 +89,7 @@ def check_disputed(claim: Doc, quote: Doc) -> list[Fault]:
     position: "the sailors were in Iraqi waters" from "the United Kingdom has maintained that the
     sailors were in Iraqi waters" (a plain "said that" is attribution's to judge, see above)."""
     words = content_lemmas(claim)
-    if not words or _KEPT_SAID.search(claim.text):
+    if not words or _KEPT_SAID.search(claim.text) or any(t.lemma_.lower() in _SPEAKING for t in claim):
         return []
     for verb in (t for t in quote if t.pos_ == "VERB" and t.lemma_.lower() in _DISPUTED):
         for said in (c for c in verb.children if c.dep_ == "ccomp"):
