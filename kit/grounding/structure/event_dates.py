@@ -13,7 +13,7 @@ from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.events import Event, same_concept
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.words import Same, same
-from kit.text import is_year
+from kit.text import MONTH_NAMES, is_year
 
 
 def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
@@ -58,6 +58,21 @@ def _days(month: Token) -> list[int]:
     return out
 
 
+def _bounds_met(claim: set[tuple[str, str]], quote: set[tuple[str, str]]) -> bool:
+    """Whether each day the claim gives as a bound ("before the night of May 29") is met by a day
+    the quote gives the event ("on May 25"); False when the claim gives a day itself."""
+    said = [_day_number(v) for v, r in quote if r == "at"]
+    return all(r in ("before", "after") and any(
+        (d < bound) if r == "before" else (d > bound) for d in said) for v, r in claim
+        for bound in [_day_number(v)])
+
+
+def _day_number(value: str) -> tuple[int, int]:
+    """("may 25") -> (5, 25): a day's place in its year."""
+    month, day = value.split()
+    return MONTH_NAMES.index(month) + 1, int(day)
+
+
 def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault]:
     """Different weekday/month/day/year on the same event, "before" vs "after" the same date, or the
     claim's date found on another event of the quote ("held since 1890, returned on Friday").
@@ -83,7 +98,8 @@ def compare_dates(c: Event, q: Event, quote: Sequence[Event] = ()) -> list[Fault
         if not cv or not qv:
             continue
         if (not {v for v, _ in cv} & {v for v, _ in qv} and not _dated_again(c, q, quote, kind, {v for v, _ in cv})
-                and not (kind == "year" and {v for v, _ in cv} & _years_in_phrase(q.token))):
+                and not (kind == "year" and {v for v, _ in cv} & _years_in_phrase(q.token))
+                and not (kind == "day" and _bounds_met(cv, qv))):
             faults.append(
                 Fault("time", f'different date: the quote says {", ".join(sorted(v for v, _ in qv))} ("{q.text()}")')
             )
