@@ -484,6 +484,8 @@ _TWO_DAYS = ("The first convoy of terrorists was destroyed by the Russian Aerosp
     ("IS militants made another attempt on May 30.", None),
     ("Before May 29, the forces had destroyed the first convoy.", None),
     ("After May 29, the forces destroyed the first convoy.", "time"),
+    ("The Russian Aerospace Forces destroyed the first convoy of terrorists from Raqqa on May 29.", "time"),
+    ("The Russian Aerospace Forces destroyed the first convoy of terrorists from Raqqa on May 25.", None),
 ])
 def test_the_day_of_the_month_dates_an_event(claim: str, kind: str | None) -> None:
     assert [f.kind for f in compare(claim, _TWO_DAYS)] == ([kind] if kind else [])  # type: ignore[arg-type]

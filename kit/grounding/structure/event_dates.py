@@ -26,7 +26,7 @@ def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
     """
     out: set[tuple[str, str, str]] = set()
     linked = linked and _linked(tok)
-    for c in [*tok.children, *(x for x in tok.head.children if x is not tok and linked)]:
+    for c in [*tok.children, *(x for x in tok.head.children if x is not tok and linked), *_hung_on_object(tok)]:
         if c.dep_ not in ("prep", "npadvmod", "tmod", "advmod") or c.pos_ == "VERB":
             continue
         rel = {"before": "before", "after": "after", "until": "before", "since": "after"}.get(c.lower_, "at")
@@ -42,6 +42,17 @@ def dates_of(tok: Token, linked: bool = True) -> set[tuple[str, str, str]]:
             elif is_year(low):
                 out.add(("year", low, rel))
     return out
+
+
+def _hung_on_object(tok: Token) -> list[Token]:
+    """An "on" + date at the end of the clause that the parser hangs on the verb's object ("destroyed the first
+    convoy of terrorists from Raqqa [on May 29]"): the date of the verb, at the end of its clause."""
+    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return []
+    last = obj.right_edge
+    return [p for p in obj.subtree if p.dep_ == "prep" and p.lower_ == "on" and p.right_edge.i == last.i
+            and any(t.lower_ in lx.MONTHS | lx.WEEKDAYS for t in p.subtree)]
 
 
 _THROUGH = frozenset({"to", "-", "–", "and"})

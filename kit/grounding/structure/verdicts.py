@@ -38,7 +38,7 @@ def state_holder(t: Token, verb: Token) -> Token | None:
         own = next((c for c in t.children if c.dep_ in deps and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM")), None)
         if own is not None:
             return own
-    return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj") and c is not t), None)
+    return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj") and c.i != t.i), None)
 
 
 def _is_verdict(v: Token) -> bool:
