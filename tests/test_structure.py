@@ -505,3 +505,15 @@ _PER = ("The Financial Times estimated that the militants reap a few $1.5 millio
 ])
 def test_what_a_figure_is_per(claim: str, quote: str, kind: str | None) -> None:
     assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("claim", "quote", "kind"), [
+    ("Tehran released the British sailors.", "Iran released the fifteen British sailors on Thursday.", None),
+    ("Iran said the sailors were in its waters.", "Tehran said the British sailors had entered Iranian waters.", None),
+    ("Washington welcomed the deal.", "The United States welcomed the deal on Friday.", None),
+    ("Moscow condemned the seizure.", "Britain condemned the seizure.", "roles"),
+    ("Chad Smith met Iranian officials.", "Chad Smith met officials of Iran.", None),
+])
+def test_a_capital_stands_for_its_government(claim: str, quote: str, kind: str | None) -> None:
+    # "Tehran said" is how news writes "Iran said"; a nation inside a person's name is no nation.
+    assert [f.kind for f in compare(claim, quote)] == ([kind] if kind else [])  # type: ignore[arg-type]

@@ -241,6 +241,11 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|around|across|
                            re.IGNORECASE)
 
 
+def capital_of(capital: str, nation: str) -> bool:
+    """Whether `capital` stands for the government of `nation` ("tehran" / "iran" or "iranian")."""
+    return nation in _CAPITALS.get(capital, ())
+
+
 def capital_for_country(name: str, claim: str, found: Words) -> bool:
     """Whether the claim's `name` is a capital standing for its country's government ("Washington
     said", "London maintains") and the quote names that country. A capital after a preposition of

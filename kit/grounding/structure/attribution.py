@@ -11,7 +11,7 @@ from kit.grounding.structure.events import Event, according_to, is_reporting, sp
 from kit.grounding.structure.fault import Fault
 from kit.grounding.structure.matching import best_match, same_concept
 from kit.grounding.structure.words import Same, acronym_of, is_name, phrase_of, resolve, same
-from kit.grounding.wording import demonym_match, same_nation
+from kit.grounding.wording import capital_of, demonym_match, same_nation
 
 
 def speakers_of(doc: Doc) -> list[Token]:
@@ -50,6 +50,8 @@ def same_speaker(a: Token, b: Token) -> Same:
         return Same.YES  # "the Iranians" said what "Iran" said
     if acronym_of(a, b) or acronym_of(b, a):
         return Same.YES  # "the UN" said what "the United Nations" said
+    if any(capital_of(x, y) or capital_of(y, x) for x in wa for y in wb):
+        return Same.YES  # "Tehran" said what "Iran" said
     if na != nb and (wa | wb) & lx.ROLE_NOUNS:
         return Same.UNKNOWN  # "Osei" vs "the finance minister": may be one person
     return Same.OTHER

@@ -27,7 +27,9 @@ def nations_differ(a: Token, b: Token) -> bool:
 def nations_of(tok: Token) -> frozenset[str]:
     """The nations of a participant: of its adjectives and possessors of nation, and its own when
     it names a nation or its people."""
-    found = {_nation(c) for c in tok.children if c.dep_ in ("amod", "compound", "poss")}
+    # A compound names a nation before a common noun ("US officials"), not inside a name ("Chad Smith").
+    found = {_nation(c) for c in tok.children
+             if c.dep_ in ("amod", "poss") or (c.dep_ == "compound" and tok.pos_ != "PROPN")}
     found.add(_nation(tok))
     return frozenset(n for n in found if n)
 

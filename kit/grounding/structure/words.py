@@ -12,7 +12,7 @@ from spacy.tokens import Token
 from kit.grounding.spelling import near_name
 from kit.grounding.structure import lexicon as lx
 from kit.grounding.structure.nations import nations_differ
-from kit.grounding.wording import demonym_match, same_nation
+from kit.grounding.wording import capital_of, demonym_match, same_nation
 from kit.text import stem
 
 
@@ -228,9 +228,16 @@ def _same_one(a: Token, b: Token) -> Same:
     if is_name(a) and is_name(b) and (same_nation(a.lower_, b.lower_) or (
             len(a.lower_) >= 4 and len(b.lower_) >= 4 and demonym_match(a.lower_, b.lower_))):
         return Same.YES  # "the Iranians" / "Iran"
+    if is_name(a) and is_name(b) and (capital_of(a.lower_, _full_name(b)) or capital_of(b.lower_, _full_name(a))):
+        return Same.YES  # "Tehran" for the government of "Iran", "Washington" of "the United States"
     if is_name(a) and is_name(b):
         return Same.OTHER_NAME
     return Same.OTHER
+
+
+def _full_name(tok: Token) -> str:
+    """A name with the name words compounded before it, lower-cased: "united states"."""
+    return " ".join(t.lower_ for t in [*(c for c in tok.children if c.dep_ == "compound" and is_name(c)), tok])
 
 
 def _names_within(a: Token, b: Token, ia: frozenset[str], ib: frozenset[str]) -> bool:
